@@ -1,0 +1,233 @@
+"""Durable fires per second through the engine, against raw sqlite3 in the same run.
+
+Run: ``python bench/fires.py [--fires N] [--cases N] [--stored N]``
+
+Both sides use a SQLite file in WAL mode with ``synchronous=FULL`` in the same
+folder, so both pay the same fsync per commit. The raw baseline is the least a
+durable fire can do: UPDATE the case, INSERT the audit row, COMMIT. The last
+line printed is the ratio engine/raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import os
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from caseflow.definitions import compile_workflow, load_workflow_file
+from caseflow.domain import AuditEntry, Case
+from caseflow.engine import Engine, NewCase
+from caseflow.store import audit
+from caseflow.store.cases import case_to_values
+from caseflow.store.db import write_transaction
+from caseflow.store.tables import audit_events, cases
+from caseflow.testing import make_test_engine
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = REPO / "workflows"
+SECTIONS = {"problemstilling": "P", "losning": "L", "okonomi": "Ø"}
+
+
+def raw_fires(path: Path, fires: int, case_count: int) -> float:
+    """UPDATE + INSERT + COMMIT per fire with the sqlite3 module; returns fires/s."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(
+        "CREATE TABLE cases (id INTEGER PRIMARY KEY, journal_no TEXT UNIQUE, state TEXT, "
+        "version INTEGER, audit_head TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE audit_events (id INTEGER PRIMARY KEY, case_id INTEGER, seq INTEGER, "
+        "at TEXT, actor TEXT, trigger TEXT, from_state TEXT, to_state TEXT, hash TEXT)"
+    )
+    conn.executemany(
+        "INSERT INTO cases VALUES (?, ?, 'drafting', 1, '')",
+        [(i, f"2009-{i:05d}") for i in range(case_count)],
+    )
+    states = ("approval", "drafting")
+    start = time.perf_counter()
+    for n in range(fires):
+        case_id = n % case_count
+        state = states[(n // case_count) % 2]
+        conn.execute("BEGIN")
+        conn.execute(
+            "UPDATE cases SET state = ?, version = version + 1 WHERE id = ?", (state, case_id)
+        )
+        conn.execute(
+            "INSERT INTO audit_events (case_id, seq, at, actor, trigger, from_state, to_state,"
+            " hash) VALUES (?, ?, ?, 'bench', 'x', 'a', ?, ?)",
+            (case_id, n, "2009-05-14 10:00:00", state, "0" * 64),
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return fires / elapsed
+
+
+def open_drafting_cases(engine: Engine, count: int) -> list[str]:
+    officer = engine.actor("bif.sagsbehandler")
+    numbers = []
+    for _ in range(count):
+        case = engine.open_case(
+            NewCase(
+                workflow_id="committee-case",
+                title="Bench",
+                lead_administration="BIF",
+                committee="BIU",
+                sections=SECTIONS,
+                recommendations=["at udvalget drøfter sagen."],
+            ),
+            officer,
+        )
+        engine.fire(case.journal_no, "start_drafting", officer)
+        numbers.append(case.journal_no)
+    return numbers
+
+
+def engine_fires(engine: Engine, numbers: list[str], fires: int) -> float:
+    """submit_for_approval and send_back in turn, each a durable transaction."""
+    officer = engine.actor("bif.sagsbehandler")
+    chef = engine.actor("bif.chef")
+    steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
+    start = time.perf_counter()
+    for n in range(fires):
+        trigger, actor, comment = steps[(n // len(numbers)) % 2]
+        engine.fire(numbers[n % len(numbers)], trigger, actor, comment=comment)
+    elapsed = time.perf_counter() - start
+    return fires / elapsed
+
+
+def compile_time() -> tuple[float, float]:
+    """Milliseconds to load + validate, and to compile, the committee-case workflow."""
+    loads, compiles = [], []
+    for _ in range(20):
+        start = time.perf_counter()
+        loaded = load_workflow_file(WORKFLOWS / "committee-case.yaml")
+        middle = time.perf_counter()
+        compile_workflow(loaded)
+        loads.append(middle - start)
+        compiles.append(time.perf_counter() - middle)
+    return statistics.median(loads) * 1e3, statistics.median(compiles) * 1e3
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def store_many_cases(engine: Engine, template_no: str, count: int) -> None:
+    """Copy one real case ``count`` times, with a valid one-row audit chain each."""
+    template = engine.get_case(template_no)
+    first = engine.history(template_no)[0]
+    batch = 5000
+    for offset in range(0, count, batch):
+        case_rows, audit_rows = [], []
+        for i in range(offset, min(offset + batch, count)):
+            journal_no = f"1999-{i:06d}"
+            entry = dataclasses.replace(first, seq=1, prev_hash=audit.GENESIS)
+            entry = dataclasses.replace(entry, hash=audit.entry_hash(journal_no, entry))
+            case_rows.append(_row(template, journal_no, entry))
+            audit_rows.append(_audit_row(entry))
+        with write_transaction(engine.db) as conn:
+            keys = [
+                conn.execute(insert(cases).values(row)).inserted_primary_key for row in case_rows
+            ]
+            conn.execute(
+                insert(audit_events),
+                [row | {"case_id": key[0]} for row, key in zip(audit_rows, keys, strict=True)],
+            )
+
+
+def _row(case: Case, journal_no: str, entry: AuditEntry) -> dict[str, object]:
+    values = case_to_values(case)
+    return values | {
+        "journal_no": journal_no,
+        "workflow_id": case.workflow_id,
+        "workflow_version": case.workflow_version,
+        "state": "drafting",
+        "version": 1,
+        "origin": case.origin.to_json(),
+        "created_at": entry.at,
+        "updated_at": entry.at,
+        "state_entered_at": entry.at,
+        "audit_head": entry.hash,
+    }
+
+
+def _audit_row(entry: AuditEntry) -> dict[str, object]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at,
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "trigger": entry.trigger,
+        "from_state": entry.from_state,
+        "to_state": "drafting",
+        "changes": entry.changes,
+        "comment": entry.comment,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fires", type=int, default=5000)
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--stored", type=int, default=100_000)
+    parser.add_argument("--touched", type=int, default=1000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="caseflow-bench-") as folder:
+        base = Path(folder)
+        load_ms, compile_ms = compile_time()
+        print(
+            f"workflow committee-case: load+validate {load_ms:.2f} ms, compile {compile_ms:.2f} ms"
+        )
+
+        engine = make_test_engine(f"sqlite:///{base / 'engine.db'}", workflows_dir=WORKFLOWS)
+        numbers = open_drafting_cases(engine, args.cases)
+        raw_rate = raw_fires(base / "raw.db", args.fires, args.cases)
+        engine_rate = engine_fires(engine, numbers, args.fires)
+        raw_rate = max(raw_rate, raw_fires(base / "raw2.db", args.fires, args.cases))
+        print(f"raw sqlite3 UPDATE+INSERT+COMMIT: {raw_rate:,.0f} commits/s")
+        print(
+            f"engine fires (read, role, guards, machine, audit chain): {engine_rate:,.0f} fires/s"
+        )
+
+        gc.collect()
+        before = rss_mb()
+        store_many_cases(engine, numbers[0], args.stored)
+        stored = rss_mb()
+        officer = engine.actor("bif.sagsbehandler")
+        touched = [
+            f"1999-{i:06d}" for i in range(0, args.stored, max(1, args.stored // args.touched))
+        ]
+        for journal_no in touched[: args.touched]:
+            engine.fire(journal_no, "submit_for_approval", officer)
+        gc.collect()
+        after = rss_mb()
+        db_mb = os.path.getsize(base / "engine.db") / 2**20
+        print(
+            f"memory: {before:.0f} MB before, {stored:.0f} MB with {args.stored:,} cases stored "
+            f"({db_mb:.0f} MB file), {after:.0f} MB after touching {args.touched:,}"
+        )
+        engine.close()
+        print(f"ratio engine/raw: {engine_rate / raw_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""The ``caseflow`` command line: one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from caseflow.cli import case, demo, setup, workflow  # noqa: F401  (they register commands)
+from caseflow.cli.app import app, console_err
+from caseflow.errors import CaseflowError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback.
+
+    Typer itself turns usage errors into a message and exit code 2.
+    """
+    try:
+        app()
+    except CaseflowError as exc:
+        console_err.print(
+            f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True
+        )
+        sys.exit(exc.exit_code)
+    except OperationalError as exc:
+        console_err.print(
+            f"[bold red]database error:[/] {exc.orig}; check the database URL, that the "
+            "server is running, and that `caseflow init` has been run",
+            highlight=False,
+        )
+        sys.exit(7)
+    except SQLAlchemyError as exc:
+        console_err.print(f"[bold red]database error:[/] {exc}", highlight=False)
+        sys.exit(7)

@@ -1,0 +1,88 @@
+"""The root Typer app, the global options and the objects commands share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from caseflow.clock import Clock
+from caseflow.domain import Actor
+from caseflow.engine import Engine
+from caseflow.errors import InvalidInput
+from caseflow.settings import Settings, database_url_from
+
+console = Console()
+console_err = Console(stderr=True)
+
+app = typer.Typer(
+    name="caseflow",
+    help="Workflow engine for political case handling: cases, committees, deadlines.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class CliState:
+    """What the global options decided; commands ask it for an engine."""
+
+    settings: Settings
+    _engines: list[Engine] = field(default_factory=list)
+
+    def engine(self, clock: Clock | None = None, *, check_schema: bool = True) -> Engine:
+        engine = Engine.from_settings(self.settings, clock, check_schema=check_schema)
+        self._engines.append(engine)
+        return engine
+
+    def actor(self, engine: Engine, username: str | None) -> Actor:
+        name = username or self.settings.user
+        if not name:
+            raise InvalidInput("say who you are: give --as USER or set CASEFLOW_USER")
+        return engine.actor(name)
+
+
+_state: CliState | None = None
+
+
+def state() -> CliState:
+    assert _state is not None, "the root callback sets the CLI state"
+    return _state
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database: a SQLite file path or a SQLAlchemy URL "
+            "(default: $CASEFLOW_DATABASE_URL, else ./caseflow.db).",
+        ),
+    ] = None,
+    workflows: Annotated[
+        Path | None,
+        typer.Option(
+            "--workflows",
+            help="Folder of workflow definitions (default: $CASEFLOW_WORKFLOWS_DIR, "
+            "else ./workflows, else the ones shipped with caseflow).",
+        ),
+    ] = None,
+) -> None:
+    global _state
+    settings = Settings.load()
+    if db:
+        settings = Settings(database_url_from(db), settings.workflows_dir, settings.user)
+    if workflows:
+        settings = Settings(settings.database_url, workflows, settings.user)
+    _state = CliState(settings)
+
+
+AsOption = Annotated[
+    str | None, typer.Option("--as", help="Act as this user (default: $CASEFLOW_USER).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

@@ -1,0 +1,106 @@
+"""``caseflow init``, ``caseflow org ...`` and ``caseflow actor ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from caseflow import organisation
+from caseflow.cli.app import app, console, state
+from caseflow.store import migrate
+from caseflow.store import organisation as org_rows
+from caseflow.store.db import read_transaction, write_transaction
+
+org_app = typer.Typer(help="Administrations, committees and steering groups.", no_args_is_help=True)
+actor_app = typer.Typer(help="People who act on cases, and their roles.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(actor_app, name="actor")
+
+
+@app.command("init")
+def init() -> None:
+    """Create the database, or upgrade it to this version's schema."""
+    engine = state().engine(check_schema=False)
+    before, after = migrate.upgrade(engine.db)
+    registered = engine.register_workflows()
+    where = engine.db.url.render_as_string(hide_password=True)
+    if before == after:
+        console.print(f"database {where} is up to date (schema {after})")
+    else:
+        console.print(f"database {where}: schema {before or 'empty'} → {after}")
+    for workflow_id, version, new in registered:
+        console.print(f"  workflow {workflow_id} @ {version[:12]}{' (new)' if new else ''}")
+
+
+@org_app.command("load")
+def org_load(path: Path) -> None:
+    """Load administrations, committees, steering groups and actors from a YAML file."""
+    spec = organisation.load_file(path)
+    engine = state().engine()
+    with write_transaction(engine.db) as conn:
+        counts = organisation.store(conn, spec)
+    console.print("loaded " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+@org_app.command("show")
+def org_show() -> None:
+    """Show the organisation in the database."""
+    engine = state().engine()
+    with read_transaction(engine.db) as conn:
+        admins = org_rows.list_administrations(conn)
+        committees = org_rows.list_committees(conn)
+        groups = org_rows.list_steering_groups(conn)
+    table = Table("Code", "Administration")
+    for admin in admins:
+        table.add_row(admin["code"], admin["name"])
+    console.print(table)
+    table = Table("Code", "Committee", "Kind", "Secretariat")
+    for committee in committees:
+        table.add_row(
+            committee["code"],
+            committee["name"],
+            committee["kind"],
+            committee["secretariat_email"] or "",
+        )
+    console.print(table)
+    for group in groups:
+        members = ", ".join(m["administration"] for m in group["members"])
+        console.print(f"steering group {group['code']}: {group['name']} ({members})")
+
+
+@actor_app.command("add")
+def actor_add(
+    username: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(help="ROLE or ROLE@ADMINISTRATION or ROLE@COMMITTEE (repeatable)."),
+    ] = None,
+) -> None:
+    """Create an actor, or replace an existing one's name, e-mail and roles."""
+    engine = state().engine()
+    with write_transaction(engine.db) as conn:
+        grants = organisation.grants_from_cli(conn, role or [])
+        org_rows.upsert_actor(conn, username, name, email, grants)
+    console.print(f"saved {username} with {len(grants)} role(s)")
+
+
+@actor_app.command("list")
+def actor_list() -> None:
+    """List actors and their roles."""
+    engine = state().engine()
+    with read_transaction(engine.db) as conn:
+        actors = org_rows.list_actors(conn)
+    table = Table("User", "Name", "E-mail", "Roles")
+    for actor in actors:
+        roles = ", ".join(
+            g.role
+            + (f"@{g.administration or g.committee}" if g.administration or g.committee else "")
+            for g in actor.grants
+        )
+        table.add_row(actor.username, actor.name, actor.email or "", roles)
+    console.print(table)

@@ -1,0 +1,213 @@
+"""The reference scenario of case 2009-68440, as steps the engine carries out.
+
+Each step says when (Copenhagen time), who acts, and what they do; the engine
+does the work and the timeline is printed from what it recorded. The texts
+come from the agenda item in ``shared/examples``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from caseflow.clock import FakeClock
+from caseflow.domain import Case, Origin, OriginKind
+from caseflow.engine import Engine, NewCase
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+JOURNAL_NO = "2009-68440"
+TITLE = "Styring af de politiske processer i forbindelse med boligsociale helhedsplaner"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing somebody does to the case at a moment."""
+
+    at: datetime
+    actor: str
+    narration: str
+    trigger: str | None = None  # None with changes: an edit; None without: the opening
+    changes: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+
+
+def _at(day: str, time: str = "10:00") -> datetime:
+    return datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=COPENHAGEN)
+
+
+OPENING = NewCase(
+    workflow_id="committee-case",
+    title=TITLE,
+    journal_no=JOURNAL_NO,
+    origin=Origin(OriginKind.ENQUIRY, "Et medlem af BIU", date(2009, 5, 14), "BIU"),
+    lead_administration="TMF",
+    participating_administrations=["BIF"],
+    committee="BIU",
+    fields={"prior_discussions": [{"committee": "TMU", "date": "2009-05-13"}]},
+)
+
+PROBLEMSTILLING = (
+    "Et medlem af Beskæftigelses- og Integrationsudvalget har på udvalgsmødet den 14. maj "
+    "2009 indgivet en forespørgsel om at udvalget drøfter behovet for udvikling af nuværende "
+    "praksis i forhold til styring af de politiske processer i forbindelse med planlægning og "
+    "implementering af boligsociale helhedsplaner i regi af Landsbyggefonden. Spørgsmålet er "
+    "også drøftet i Teknik- og Miljøudvalget den 13. maj 2009."
+)
+LOSNING = (
+    "Teknik- og Miljøforvaltningen er ressortansvarlig for de boligsociale helhedsplaner og "
+    "har udarbejdet et notat om problemstillingen, som er vedlagt som bilag 1."
+)
+LOSNING_BIF = (
+    LOSNING + " Beskæftigelses- og Integrationsforvaltningen deltager i perioden 2007-2013 i "
+    "15 boligsociale helhedsplaner og bidrager med i alt 14,5 mio. kroner i medfinansiering."
+)
+OKONOMI = "Udmøntningen af anbefalingerne forventes ikke at have økonomiske konsekvenser i 2009."
+VIDERE_PROCES = (
+    "Arbejdet er forankret i en styregruppe med repræsentanter fra kommunens 7 forvaltninger, "
+    "med inspiration i rapporten \u201dDen horisontale søjle\u201d."
+)
+SUMMARY = (
+    "Beskæftigelses- og Integrationsudvalget skal drøfte muligheden for en større involvering "
+    "af de politiske udvalg i forbindelse med ansøgninger til og udmøntningen af "
+    "Landsbyggefondens boligsociale helhedsplaner."
+)
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        _at("2009-05-14", "16:30"),
+        "bif.sagsbehandler",
+        "BIU meeting: a member files an enquiry; BIF opens the case (TMF is lead)",
+    ),
+    Step(_at("2009-05-18"), "bif.sagsbehandler", "BIF starts drafting", "start_drafting"),
+    Step(
+        _at("2009-05-20"),
+        "bif.sagsbehandler",
+        "TMF's note is attached as bilag 1",
+        changes={
+            "attachments": [
+                {
+                    "number": "2009-300035",
+                    "title": "Nye procesmuligheder i forbindelse med de områdebaserede indsatser",
+                }
+            ]
+        },
+    ),
+    Step(
+        _at("2009-05-26"),
+        "bif.sagsbehandler",
+        "BIF writes the agenda item",
+        changes={
+            "summary": SUMMARY,
+            "recommendations": ["at Beskæftigelses- og Integrationsudvalget drøfter sagen."],
+            "sections": {
+                "problemstilling": PROBLEMSTILLING,
+                "losning": LOSNING,
+                "okonomi": OKONOMI,
+                "videre_proces": VIDERE_PROCES,
+            },
+        },
+    ),
+    Step(
+        _at("2009-05-27"),
+        "bif.sagsbehandler",
+        "Draft sent to BIF's management",
+        "submit_for_approval",
+    ),
+    Step(
+        _at("2009-05-28"),
+        "bif.chef",
+        "Management sends it back",
+        "send_back",
+        comment="Beskriv forvaltningens eget engagement i helhedsplanerne",
+    ),
+    Step(
+        _at("2009-05-29", "09:00"),
+        "bif.sagsbehandler",
+        "BIF adds its own engagement",
+        changes={"sections.losning": LOSNING_BIF},
+    ),
+    Step(
+        _at("2009-05-29", "11:00"), "bif.sagsbehandler", "Draft sent again", "submit_for_approval"
+    ),
+    Step(_at("2009-06-02"), "bif.chef", "Management approves", "approve"),
+    Step(
+        _at("2009-06-03"),
+        "biu.sekretariat",
+        "Secretariat puts it on BIU's agenda as item 18",
+        "put_on_agenda",
+        {"fields.meeting": "BIU 2009-06-11", "fields.item_no": 18},
+    ),
+    Step(
+        _at("2009-06-11", "17:00"),
+        "biu.udvalg",
+        "BIU discusses item 18 and decides",
+        "decide",
+        {"fields.decision": "Udvalget drøftede sagen."},
+    ),
+    Step(
+        _at("2009-10-08", "17:00"),
+        "bif.sagsbehandler",
+        "BIU asks for a theme discussion; BIF prepares a new item on the case",
+        "prepare_new_item",
+        {
+            "fields.obligations": [
+                {
+                    "text": "Forslag til styrket koordinering (Budget 2010, Boligpakke II)",
+                    "by": "end of 2009",
+                }
+            ]
+        },
+        comment="Temadrøftelse: styring og koordinering af de områdebaserede indsatser",
+    ),
+    Step(
+        _at("2009-10-14"),
+        "bif.sagsbehandler",
+        "BIF drafts item 16",
+        changes={"fields.item_title": "Styring og koordinering af de områdebaserede indsatser"},
+    ),
+    Step(_at("2009-10-15"), "bif.sagsbehandler", "Draft sent to management", "submit_for_approval"),
+    Step(_at("2009-10-19"), "bif.chef", "Management approves", "approve"),
+    Step(
+        _at("2009-10-20"),
+        "biu.sekretariat",
+        "On BIU's agenda as item 16",
+        "put_on_agenda",
+        {"fields.meeting": "BIU 2009-10-29", "fields.item_no": 16},
+    ),
+    Step(
+        _at("2009-10-29", "17:00"),
+        "biu.udvalg",
+        "BIU holds the theme discussion",
+        "decide",
+        {"fields.decision": "Udvalget drøftede sagen og ser frem til et forslag i 2010."},
+    ),
+    Step(
+        _at("2009-11-02"),
+        "tmf.styregruppe",
+        "The steering group of the 7 administrations takes over the follow-up",
+        "start_follow_up",
+        {
+            "fields.steering_group": "OMR",
+            "fields.follow_up": [{"text": "Forslag forelægges udvalgene", "during": "2010"}],
+        },
+    ),
+)
+
+
+def run(engine: Engine, clock: FakeClock) -> Iterator[tuple[Step, Case]]:
+    """Carry out every step with the clock at its moment; yields the case after each."""
+    for step in STEPS:
+        clock.set(step.at)
+        actor = engine.actor(step.actor)
+        if step.trigger is None and not step.changes:
+            case = engine.open_case(OPENING, actor)
+        elif step.trigger is None:
+            case = engine.edit(JOURNAL_NO, step.changes, actor, comment=step.comment)
+        else:
+            case = engine.fire(
+                JOURNAL_NO, step.trigger, actor, changes=step.changes, comment=step.comment
+            )
+        yield step, case

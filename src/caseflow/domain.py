@@ -1,0 +1,175 @@
+"""The domain objects a case handler talks about, free of any database.
+
+These are plain dataclasses: the store turns rows into them, the engine reasons
+about them, guards inspect them. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class OriginKind(StrEnum):
+    """How a case came about."""
+
+    ENQUIRY = "enquiry"  # forespørgsel filed by a committee member at a meeting
+    COMMITTEE_REQUEST = "committee_request"  # e.g. a theme discussion (temadrøftelse)
+    OWN_INITIATIVE = "own_initiative"  # the administration's own initiative
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a case came from: an enquiry by a named member on a date, and so on."""
+
+    kind: OriginKind
+    member: str | None = None
+    date: date | None = None
+    committee: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "member": self.member,
+            "date": self.date.isoformat() if self.date else None,
+            "committee": self.committee,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Origin:
+        raw_date = data.get("date")
+        return cls(
+            kind=OriginKind(data["kind"]),
+            member=data.get("member"),
+            date=date.fromisoformat(raw_date) if raw_date else None,
+            committee=data.get("committee"),
+        )
+
+    def describe(self) -> str:
+        if self.kind is OriginKind.ENQUIRY:
+            who = self.member or "a member"
+            where = f" at {self.committee}" if self.committee else ""
+            when = f" on {self.date.isoformat()}" if self.date else ""
+            return f"enquiry by {who}{where}{when}"
+        if self.kind is OriginKind.COMMITTEE_REQUEST:
+            where = f" from {self.committee}" if self.committee else ""
+            when = f" on {self.date.isoformat()}" if self.date else ""
+            return f"committee request{where}{when}"
+        return "the administration's own initiative"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A bilag: its own number (e.g. ``2009-300035``) and title."""
+
+    number: str
+    title: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"number": self.number, "title": self.title}
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role an actor holds, optionally limited to one administration or committee.
+
+    A grant with neither scope applies to every case (administrators, say).
+    """
+
+    role: str
+    administration: str | None = None
+    committee: str | None = None
+
+    def applies_to(self, case: Case) -> bool:
+        if self.administration is not None:
+            return self.administration in case.administrations
+        if self.committee is not None:
+            return case.committee == self.committee
+        return True
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person who acts on cases, with the roles they hold."""
+
+    username: str
+    name: str
+    email: str | None = None
+    grants: tuple[RoleGrant, ...] = ()
+
+    def roles_for(self, case: Case) -> frozenset[str]:
+        """The roles this actor may use on ``case``."""
+        return frozenset(g.role for g in self.grants if g.applies_to(case))
+
+    @property
+    def administrations(self) -> frozenset[str]:
+        return frozenset(g.administration for g in self.grants if g.administration)
+
+
+# Case attributes a user may edit directly; the rest change only through the engine.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "committee",
+    "lead_administration",
+    "participating_administrations",
+    "recommendations",
+    "sections",
+    "attachments",
+    "fields",
+    "case_officer",
+)
+
+
+@dataclass
+class Case:
+    """A case (sag) as the engine sees it at one version."""
+
+    id: int
+    journal_no: str
+    title: str
+    workflow_id: str
+    workflow_version: str
+    state: str
+    version: int
+    origin: Origin
+    lead_administration: str | None
+    participating_administrations: list[str]
+    committee: str | None
+    summary: str
+    recommendations: list[str]
+    sections: dict[str, str]
+    attachments: list[Attachment]
+    fields: dict[str, Any]
+    case_officer: str | None
+    created_at: datetime
+    updated_at: datetime
+    audit_head: str
+    state_entered_at: datetime | None = None
+
+    @property
+    def administrations(self) -> frozenset[str]:
+        """Every administration with a hand in the case: lead and participants."""
+        names = set(self.participating_administrations)
+        if self.lead_administration:
+            names.add(self.lead_administration)
+        return frozenset(names)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One append-only audit row; ``hash`` chains it to the row before."""
+
+    seq: int
+    at: datetime
+    actor: str
+    kind: str  # "open", "fire" or "edit"
+    trigger: str | None
+    from_state: str | None
+    to_state: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+    prev_hash: str = ""
+    hash: str = ""

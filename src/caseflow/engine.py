@@ -1,0 +1,497 @@
+"""The engine: open, fire, edit, history. One database transaction per operation.
+
+A fire reads the case, checks the actor's role and the transition's guards,
+moves the state through the workflow's compiled machine, runs the in-transaction
+hooks (deadlines and the outbox attach here), writes the case with a version
+check and appends the audit row. All of it commits together or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine as SAEngine
+
+from caseflow.changes import AppliedChanges, apply_changes
+from caseflow.clock import Clock, SystemClock
+from caseflow.definitions import CompiledWorkflow, TransitionDef, check_guards
+from caseflow.domain import Actor, AuditEntry, Case, Origin, OriginKind
+from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.registry import WorkflowRegistry
+from caseflow.settings import Settings
+from caseflow.store import audit, journal, migrate, organisation
+from caseflow.store import cases as case_rows
+from caseflow.store import workflows as stored_workflows
+from caseflow.store.db import make_engine, read_transaction, write_transaction
+
+ADMINISTRATOR = "administrator"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+_COMMENT_TO_COME = "(the comment given when firing)"
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """What happened to a case, handed to in-transaction hooks."""
+
+    kind: str  # open | fire | edit
+    before: Case | None
+    case: Case
+    actor: Actor
+    at: datetime
+    entry: AuditEntry
+    transition: TransitionDef | None = None
+    workflow: CompiledWorkflow | None = None
+
+
+TransactionHook = Callable[[Connection, CaseEvent], None]
+
+
+@dataclass(frozen=True)
+class TriggerOption:
+    """A trigger the actor holds a role for in the case's state, and what blocks it."""
+
+    trigger: str
+    to_state: str
+    title: str | None
+    blocked_by: tuple[str, ...] = ()
+    needs_comment: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocked_by
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a user gives when opening a case."""
+
+    workflow_id: str
+    title: str
+    origin: Origin = field(default_factory=lambda: Origin(OriginKind.OWN_INITIATIVE))
+    journal_no: str | None = None
+    lead_administration: str | None = None
+    participating_administrations: Sequence[str] = ()
+    committee: str | None = None
+    summary: str = ""
+    recommendations: Sequence[str] = ()
+    sections: Mapping[str, str] = field(default_factory=dict)
+    attachments: Sequence[Mapping[str, str]] = ()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    case_officer: str | None = None
+
+
+class Engine:
+    """The one entry point the CLI and the web app use to work on cases."""
+
+    def __init__(
+        self,
+        db: SAEngine,
+        registry: WorkflowRegistry,
+        clock: Clock | None = None,
+        hooks: Iterable[TransactionHook] = (),
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.clock: Clock = clock or SystemClock()
+        self.hooks: list[TransactionHook] = list(hooks)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
+    ) -> Engine:
+        db = make_engine(settings.database_url)
+        if check_schema:
+            migrate.ensure_ready(db)
+        return cls(db, WorkflowRegistry(Path(settings.workflows_dir)), clock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # -- reading -------------------------------------------------------------
+
+    def actor(self, username: str) -> Actor:
+        with read_transaction(self.db) as conn:
+            return organisation.get_actor(conn, username)
+
+    def get_case(self, journal_no: str) -> Case:
+        with read_transaction(self.db) as conn:
+            return case_rows.get(conn, journal_no)
+
+    def workflow_of(self, case: Case) -> CompiledWorkflow:
+        with read_transaction(self.db) as conn:
+            return self.registry.for_case(conn, case.workflow_id, case.workflow_version)
+
+    def history(self, journal_no: str) -> list[AuditEntry]:
+        with read_transaction(self.db) as conn:
+            case = case_rows.get(conn, journal_no)
+            return audit.entries(conn, case.id)
+
+    def list_cases(
+        self,
+        *,
+        states: Sequence[str] = (),
+        committee: str | None = None,
+        workflow_id: str | None = None,
+        mine: Actor | None = None,
+    ) -> list[Case]:
+        """Cases by filter; ``mine`` keeps those assigned to, or waiting for, the actor."""
+        with read_transaction(self.db) as conn:
+            if mine is None:
+                return case_rows.search(
+                    conn, states=states, committee=committee, workflow_id=workflow_id
+                )
+            waiting = self._states_owned_by_any(conn, mine)
+            found = case_rows.search(
+                conn,
+                states=states,
+                committee=committee,
+                workflow_id=workflow_id,
+                officer_or_states=(mine.username, sorted(waiting)),
+            )
+            return [case for case in found if self._is_mine(conn, case, mine)]
+
+    def available_triggers(self, journal_no: str, actor: Actor) -> list[TriggerOption]:
+        with read_transaction(self.db) as conn:
+            case = case_rows.get(conn, journal_no)
+            workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)
+        roles = actor.roles_for(case)
+        return [
+            TriggerOption(
+                trigger=t.trigger,
+                to_state=t.dest,
+                title=t.title.en if t.title else None,
+                # The comment is given when firing, so it never blocks in this list.
+                blocked_by=tuple(check_guards(t.guards, case, actor, _COMMENT_TO_COME)),
+                needs_comment=t.requires_comment
+                or any(g.name == "comment_given" for g in t.guards),
+            )
+            for t in workflow.transitions_from(case.state)
+            if roles & set(t.roles)
+        ]
+
+    def verify_audit(self, journal_nos: Iterable[str] | None = None) -> list[audit.ChainReport]:
+        with read_transaction(self.db) as conn:
+            if journal_nos is not None:
+                journal_nos = list(journal_nos)
+                for journal_no in journal_nos:
+                    case_rows.get(conn, journal_no)  # a clear error for an unknown number
+            return audit.verify(conn, journal_nos)
+
+    # -- writing -------------------------------------------------------------
+
+    def register_workflows(self) -> list[tuple[str, str, bool]]:
+        """Store every current definition's text; returns (id, version, was_new)."""
+        with write_transaction(self.db) as conn:
+            return [
+                (wid, loaded.version, self._register(conn, loaded.definition.id))
+                for wid, loaded in sorted(self.registry.current.items())
+            ]
+
+    def open_case(self, new: NewCase, actor: Actor) -> Case:
+        """Open a case in its workflow's initial state, with its first audit row."""
+        loaded = self.registry.current_version(new.workflow_id)
+        workflow = self.registry.compiled(loaded)
+        now = self.clock.now()
+        draft = Case(
+            id=0,
+            journal_no=new.journal_no or "",
+            title="",
+            workflow_id=loaded.definition.id,
+            workflow_version=loaded.version,
+            state=loaded.definition.initial_state,
+            version=1,
+            origin=new.origin,
+            lead_administration=None,
+            participating_administrations=[],
+            committee=None,
+            summary="",
+            recommendations=[],
+            sections={},
+            attachments=[],
+            fields={},
+            case_officer=None,
+            created_at=now,
+            updated_at=now,
+            state_entered_at=now,
+            audit_head="",
+        )
+        applied = apply_changes(draft, _initial_values(new, actor))
+        case = applied.case
+        self._check_may_open(workflow, case, actor)
+        if new.journal_no:
+            journal.check_format(new.journal_no)
+        with write_transaction(self.db) as conn:
+            self._check_references(conn, case, applied.columns)
+            self._register(conn, loaded.definition.id)
+            if new.journal_no:
+                journal.note_explicit(conn, new.journal_no)
+            else:
+                case.journal_no = journal.next_number(conn, _local_year(now))
+            entry = self._entry(case, actor, now, "open", None, None, applied.audit, None, 1)
+            case.audit_head = entry.hash
+            case.id = case_rows.insert_case(conn, case)
+            audit.append(conn, case.id, entry)
+            self._run_hooks(conn, CaseEvent("open", None, case, actor, now, entry, None, workflow))
+        return case
+
+    def fire(
+        self,
+        journal_no: str,
+        trigger: str,
+        actor: Actor,
+        *,
+        changes: Mapping[str, Any] | None = None,
+        comment: str | None = None,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Fire ``trigger`` on a case as ``actor``, with optional field changes."""
+        now = self.clock.now()
+        with write_transaction(self.db) as conn:
+            before = case_rows.get(conn, journal_no)
+            _check_version(before, expected_version)
+            workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
+            transition = self._allowed_transition(workflow, before, trigger, actor)
+            applied = apply_changes(before, changes or {})
+            case = applied.case
+            self._check_references(conn, case, applied.columns)
+            comment = (comment or "").strip() or None
+            reasons = check_guards(transition.guards, case, actor, comment)
+            if transition.requires_comment and not comment:
+                reasons.insert(0, "a comment is required (give --comment)")
+            if reasons:
+                raise NotAllowed(f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons))
+            case.state = workflow.apply(before.state, trigger)
+            case.state_entered_at = now
+            return self._commit(
+                conn, before, case, applied, actor, now, "fire", transition, workflow, comment
+            )
+
+    def edit(
+        self,
+        journal_no: str,
+        changes: Mapping[str, Any],
+        actor: Actor,
+        *,
+        comment: str | None = None,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Change fields of a case without moving it; audited like a fire."""
+        if not changes:
+            raise InvalidInput("nothing to change; give at least one field")
+        now = self.clock.now()
+        with write_transaction(self.db) as conn:
+            before = case_rows.get(conn, journal_no)
+            _check_version(before, expected_version)
+            workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
+            self._check_may_edit(workflow, before, actor)
+            applied = apply_changes(before, changes)
+            if not applied.audit:
+                return before
+            self._check_references(conn, applied.case, applied.columns)
+            applied.case.state_entered_at = None  # unchanged: not written
+            comment = (comment or "").strip() or None
+            return self._commit(
+                conn, before, applied.case, applied, actor, now, "edit", None, workflow, comment
+            )
+
+    # -- internals -------------------------------------------------------------
+
+    def _commit(
+        self,
+        conn: Connection,
+        before: Case,
+        case: Case,
+        applied: AppliedChanges,
+        actor: Actor,
+        now: datetime,
+        kind: str,
+        transition: TransitionDef | None,
+        workflow: CompiledWorkflow,
+        comment: str | None,
+    ) -> Case:
+        case.version = before.version + 1
+        case.updated_at = now
+        entry = self._entry(
+            case,
+            actor,
+            now,
+            kind,
+            transition.trigger if transition else None,
+            before.state,
+            applied.audit,
+            comment,
+            before.version + 1,
+            prev_hash=before.audit_head,
+        )
+        case.audit_head = entry.hash
+        event = CaseEvent(kind, before, case, actor, now, entry, transition, workflow)
+        self._run_hooks(conn, event)
+        columns = {
+            name: value
+            for name, value in case_rows.case_to_values(case).items()
+            if name in applied.columns or name == "state"
+        }
+        case_rows.save(conn, case, before.version, columns)
+        audit.append(conn, case.id, entry)
+        return case
+
+    def _run_hooks(self, conn: Connection, event: CaseEvent) -> None:
+        for hook in self.hooks:
+            hook(conn, event)
+
+    @staticmethod
+    def _entry(
+        case: Case,
+        actor: Actor,
+        now: datetime,
+        kind: str,
+        trigger: str | None,
+        from_state: str | None,
+        changes: dict[str, Any],
+        comment: str | None,
+        seq: int,
+        prev_hash: str = audit.GENESIS,
+    ) -> AuditEntry:
+        entry = AuditEntry(
+            seq=seq,
+            at=now,
+            actor=actor.username,
+            kind=kind,
+            trigger=trigger,
+            from_state=from_state,
+            to_state=case.state,
+            changes=changes,
+            comment=comment,
+            prev_hash=prev_hash,
+        )
+        return dataclasses.replace(entry, hash=audit.entry_hash(case.journal_no, entry))
+
+    def _register(self, conn: Connection, workflow_id: str) -> bool:
+        loaded = self.registry.current_version(workflow_id)
+        return stored_workflows.register(
+            conn,
+            workflow_id=workflow_id,
+            version=loaded.version,
+            title=loaded.definition.title.en,
+            source_path=loaded.path,
+            source_text=loaded.source_text,
+            now=self.clock.now(),
+        )
+
+    def _allowed_transition(
+        self, workflow: CompiledWorkflow, case: Case, trigger: str, actor: Actor
+    ) -> TransitionDef:
+        roles = actor.roles_for(case)
+        transition = workflow.transition_for(case.state, trigger)
+        if transition is None:
+            open_now = [
+                t.trigger for t in workflow.transitions_from(case.state) if roles & set(t.roles)
+            ]
+            allowed = ", ".join(open_now) if open_now else f"none for {actor.username}"
+            raise NotAllowed(
+                f"cannot '{trigger}' case {case.journal_no} in state '{case.state}'; "
+                f"allowed now: {allowed}"
+            )
+        if not roles & set(transition.roles):
+            held = ", ".join(sorted(roles)) or "no role"
+            raise NotAllowed(
+                f"{actor.username} may not '{trigger}' case {case.journal_no}: it needs the role "
+                f"{' or '.join(transition.roles)}, and {actor.username} holds {held} on this case"
+            )
+        return transition
+
+    @staticmethod
+    def _check_may_open(workflow: CompiledWorkflow, case: Case, actor: Actor) -> None:
+        owner = workflow.definition.state(case.state).owner
+        roles = actor.roles_for(case)
+        if ADMINISTRATOR in roles or (owner in roles if owner else bool(roles)):
+            return
+        raise NotAllowed(
+            f"{actor.username} may not open a {workflow.definition.id} case here: it needs the "
+            f"role {owner or 'of the workflow'} in the case's administration or committee "
+            f"(or {ADMINISTRATOR})"
+        )
+
+    @staticmethod
+    def _check_may_edit(workflow: CompiledWorkflow, case: Case, actor: Actor) -> None:
+        state = workflow.definition.state(case.state)
+        if state.final:
+            raise NotAllowed(
+                f"case {case.journal_no} is {case.state} (a final state) and can no longer "
+                "be edited"
+            )
+        roles = actor.roles_for(case)
+        if ADMINISTRATOR in roles or (state.owner is not None and state.owner in roles):
+            return
+        raise NotAllowed(
+            f"{actor.username} may not edit case {case.journal_no} in state '{case.state}': "
+            f"that needs the role {state.owner or ADMINISTRATOR} on this case"
+        )
+
+    @staticmethod
+    def _check_references(conn: Connection, case: Case, columns: Iterable[str]) -> None:
+        """Administrations and committees named by a case must exist."""
+        columns = set(columns)
+        if columns & {"lead_administration", "participating_administrations"}:
+            known = set(organisation.administration_codes(conn))
+            for code in [case.lead_administration, *case.participating_administrations]:
+                if code is not None and code not in known:
+                    raise InvalidInput(f"no administration {code!r}; {_known(known)}")
+        if "committee" in columns and case.committee is not None:
+            known = set(organisation.committee_codes(conn))
+            if case.committee not in known:
+                raise InvalidInput(f"no committee {case.committee!r}; {_known(known)}")
+
+    def _states_owned_by_any(self, conn: Connection, actor: Actor) -> set[str]:
+        roles = {g.role for g in actor.grants}
+        states: set[str] = set()
+        for loaded in self.registry.current.values():
+            states |= {name for name, s in loaded.definition.states.items() if s.owner in roles}
+        return states
+
+    def _is_mine(self, conn: Connection, case: Case, actor: Actor) -> bool:
+        if case.case_officer == actor.username:
+            return True
+        workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)
+        owner = workflow.definition.state(case.state).owner
+        return owner is not None and owner in actor.roles_for(case)
+
+
+def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:
+    officer = new.case_officer
+    if officer is None and any(g.role == "case_officer" for g in actor.grants):
+        officer = actor.username
+    return {
+        "title": new.title,
+        "summary": new.summary,
+        "lead_administration": new.lead_administration,
+        "participating_administrations": list(new.participating_administrations),
+        "committee": new.committee,
+        "recommendations": list(new.recommendations),
+        "sections": dict(new.sections),
+        "attachments": [dict(a) for a in new.attachments],
+        "fields": dict(new.fields),
+        "case_officer": officer,
+    }
+
+
+def _known(codes: set[str]) -> str:
+    if not codes:
+        return "none are loaded yet (load them with `caseflow org load FILE`)"
+    return "known: " + ", ".join(sorted(codes))
+
+
+def _check_version(case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise case_rows.stale_version(case, expected)
+
+
+def _local_year(moment: datetime) -> int:
+    return moment.astimezone(COPENHAGEN).year

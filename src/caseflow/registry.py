@@ -1,0 +1,69 @@
+"""Which workflow versions exist, and their machines compiled once each.
+
+New cases start on the definition currently in the workflows folder; running
+cases stay on the version they started with, whose text the database keeps.
+Each (workflow id, version) is compiled at most once per process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from caseflow.definitions import (
+    CompiledWorkflow,
+    LoadedWorkflow,
+    compile_workflow,
+    load_directory,
+    load_workflow_text,
+)
+from caseflow.errors import NotFound
+from caseflow.store import workflows as stored_workflows
+
+
+class WorkflowRegistry:
+    """Current definitions from a folder, and compiled machines by version."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._current: dict[str, LoadedWorkflow] | None = None
+        self._compiled: dict[tuple[str, str], CompiledWorkflow] = {}
+
+    @property
+    def current(self) -> dict[str, LoadedWorkflow]:
+        """The definitions in the folder now (read and validated once)."""
+        if self._current is None:
+            self._current = load_directory(self.directory)
+        return self._current
+
+    def current_version(self, workflow_id: str) -> LoadedWorkflow:
+        try:
+            return self.current[workflow_id]
+        except KeyError:
+            known = ", ".join(sorted(self.current)) or "none"
+            raise NotFound(
+                f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}"
+            ) from None
+
+    def compiled(self, loaded: LoadedWorkflow) -> CompiledWorkflow:
+        key = (loaded.definition.id, loaded.version)
+        machine = self._compiled.get(key)
+        if machine is None:
+            machine = self._compiled[key] = compile_workflow(loaded)
+        return machine
+
+    def for_case(self, conn: Connection, workflow_id: str, version: str) -> CompiledWorkflow:
+        """The machine of the version a case started on, from the database if need be."""
+        machine = self._compiled.get((workflow_id, version))
+        if machine is not None:
+            return machine
+        current = self.current.get(workflow_id)
+        if current is not None and current.version == version:
+            return self.compiled(current)
+        stored = stored_workflows.get(conn, workflow_id, version)
+        loaded = load_workflow_text(stored.source_text, stored.source_path)
+        # Keyed by the version the case records, even if a newer caseflow would
+        # hash the same text differently.
+        machine = self._compiled[(workflow_id, version)] = compile_workflow(loaded)
+        return machine

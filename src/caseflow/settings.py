@@ -1,0 +1,76 @@
+"""Settings, from CASEFLOW_* environment variables or ``caseflow.toml``.
+
+The environment wins over the file, so a deployment can override one value
+without editing the file. Nothing here opens a database.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from caseflow.errors import InvalidInput
+
+DEFAULT_DATABASE_FILE = "caseflow.db"
+CONFIG_FILE = "caseflow.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    workflows_dir: Path
+    user: str | None = None
+
+    @classmethod
+    def load(cls, cwd: Path | None = None) -> Settings:
+        """Read ``caseflow.toml`` (section ``[caseflow]``) and the environment."""
+        base = cwd or Path.cwd()
+        file_values = _read_config(base / CONFIG_FILE)
+        database = os.environ.get("CASEFLOW_DATABASE_URL") or file_values.get("database_url")
+        workflows = os.environ.get("CASEFLOW_WORKFLOWS_DIR") or file_values.get("workflows_dir")
+        user = os.environ.get("CASEFLOW_USER") or file_values.get("user")
+        return cls(
+            database_url=database_url_from(database or str(base / DEFAULT_DATABASE_FILE)),
+            workflows_dir=Path(workflows) if workflows else default_workflows_dir(base),
+            user=user,
+        )
+
+
+def database_url_from(value: str) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (which means SQLite)."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def default_workflows_dir(cwd: Path) -> Path:
+    """``./workflows`` if the user has one, else the definitions shipped with caseflow."""
+    local = cwd / "workflows"
+    if local.is_dir():
+        return local
+    package = Path(__file__).resolve().parent
+    bundled = package / "_bundled" / "workflows"  # a wheel install
+    if bundled.is_dir():
+        return bundled
+    return package.parents[1] / "workflows"  # an editable install from the repository
+
+
+def default_templates_dir() -> Path:
+    package = Path(__file__).resolve().parent
+    bundled = package / "_bundled" / "templates"
+    return bundled if bundled.is_dir() else package.parents[1] / "templates"
+
+
+def _read_config(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from exc
+    section = data.get("caseflow", {})
+    if not isinstance(section, dict):
+        raise InvalidInput(f"{path}: [caseflow] must be a table of settings")
+    return {str(k): str(v) for k, v in section.items()}

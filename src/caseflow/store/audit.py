@@ -1,0 +1,124 @@
+"""The audit trail: append-only rows chained by SHA-256 so tampering shows.
+
+Each row's hash covers the case's journal number, the row's content and the
+previous row's hash. The case row keeps the newest hash (``audit_head``), so a
+fire never has to read the audit table, and a deleted last row shows too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from caseflow.domain import AuditEntry
+from caseflow.store.tables import audit_events, cases
+
+GENESIS = "0" * 64
+
+
+def entry_hash(journal_no: str, entry: AuditEntry) -> str:
+    """The hash of one audit row, given the hash of the row before it."""
+    payload = {
+        "journal_no": journal_no,
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "trigger": entry.trigger,
+        "from": entry.from_state,
+        "to": entry.to_state,
+        "changes": entry.changes,
+        "comment": entry.comment,
+        "prev": entry.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_INSERT = insert(audit_events)
+
+
+def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
+    conn.execute(
+        _INSERT,
+        {
+            "case_id": case_id,
+            "seq": entry.seq,
+            "at": entry.at,
+            "actor": entry.actor,
+            "kind": entry.kind,
+            "trigger": entry.trigger,
+            "from_state": entry.from_state,
+            "to_state": entry.to_state,
+            "changes": entry.changes,
+            "comment": entry.comment,
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        },
+    )
+
+
+def _entry(row: Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        kind=row.kind,
+        trigger=row.trigger,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        changes=row.changes,
+        comment=row.comment,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def entries(conn: Connection, case_id: int) -> list[AuditEntry]:
+    rows = conn.execute(
+        select(audit_events).where(audit_events.c.case_id == case_id).order_by(audit_events.c.seq)
+    )
+    return [_entry(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    journal_no: str
+    rows: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_chain(journal_no: str, head: str, chain: Sequence[AuditEntry]) -> ChainReport:
+    """Recompute every hash of one case's chain (pure: no I/O)."""
+    problems: list[str] = []
+    previous = GENESIS
+    for expected_seq, entry in enumerate(chain, start=1):
+        if entry.seq != expected_seq:
+            problems.append(f"row {expected_seq} is missing (next row found is {entry.seq})")
+        if entry.prev_hash != previous:
+            problems.append(f"row {entry.seq}: link to the previous row is broken")
+        if entry_hash(journal_no, entry) != entry.hash:
+            problems.append(f"row {entry.seq}: content does not match its hash (altered)")
+        previous = entry.hash
+    if previous != head:
+        problems.append("the newest row does not match the case's head hash (rows removed?)")
+    return ChainReport(journal_no, len(chain), tuple(problems))
+
+
+def verify(conn: Connection, journal_nos: Iterable[str] | None = None) -> list[ChainReport]:
+    query = select(cases.c.id, cases.c.journal_no, cases.c.audit_head).order_by(cases.c.journal_no)
+    if journal_nos is not None:
+        query = query.where(cases.c.journal_no.in_(list(journal_nos)))
+    return [
+        check_chain(row.journal_no, row.audit_head, entries(conn, row.id))
+        for row in conn.execute(query)
+    ]

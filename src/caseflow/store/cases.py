@@ -1,0 +1,150 @@
+"""Reading and writing case rows.
+
+The update is conditional on the version the engine read (optimistic locking):
+if another transaction got there first, no row matches and the caller is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from caseflow.domain import Attachment, Case, Origin
+from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.store.tables import cases
+
+_BY_JOURNAL_NO = select(cases).where(cases.c.journal_no == bindparam("journal_no"))
+
+
+def row_to_case(row: Row[Any]) -> Case:
+    return Case(
+        id=row.id,
+        journal_no=row.journal_no,
+        title=row.title,
+        workflow_id=row.workflow_id,
+        workflow_version=row.workflow_version,
+        state=row.state,
+        version=row.version,
+        origin=Origin.from_json(row.origin),
+        lead_administration=row.lead_administration,
+        participating_administrations=list(row.participating_administrations),
+        committee=row.committee,
+        summary=row.summary,
+        recommendations=list(row.recommendations),
+        sections=dict(row.sections),
+        attachments=[Attachment(a["number"], a["title"]) for a in row.attachments],
+        fields=dict(row.fields),
+        case_officer=row.case_officer,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        state_entered_at=row.state_entered_at,
+        audit_head=row.audit_head,
+    )
+
+
+def case_to_values(case: Case) -> dict[str, Any]:
+    """Column values of every attribute a user or a transition can change."""
+    return {
+        "title": case.title,
+        "state": case.state,
+        "lead_administration": case.lead_administration,
+        "participating_administrations": list(case.participating_administrations),
+        "committee": case.committee,
+        "summary": case.summary,
+        "recommendations": list(case.recommendations),
+        "sections": dict(case.sections),
+        "attachments": [a.to_json() for a in case.attachments],
+        "fields": dict(case.fields),
+        "case_officer": case.case_officer,
+    }
+
+
+def get(conn: Connection, journal_no: str) -> Case:
+    row = conn.execute(_BY_JOURNAL_NO, {"journal_no": journal_no}).first()
+    if row is None:
+        raise NotFound(
+            f"no case with journal number {journal_no!r}; `caseflow case list` shows the cases"
+        )
+    return row_to_case(row)
+
+
+def insert_case(conn: Connection, case: Case) -> int:
+    values = case_to_values(case) | {
+        "journal_no": case.journal_no,
+        "workflow_id": case.workflow_id,
+        "workflow_version": case.workflow_version,
+        "version": case.version,
+        "origin": case.origin.to_json(),
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "state_entered_at": case.state_entered_at or case.created_at,
+        "audit_head": case.audit_head,
+    }
+    try:
+        with conn.begin_nested():
+            result = conn.execute(insert(cases).values(values))
+    except IntegrityError as exc:
+        raise InvalidInput(
+            f"journal number {case.journal_no} is already taken; "
+            "leave it out to get the next free one"
+        ) from exc
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[str, Any]) -> None:
+    """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``."""
+    values = dict(changed) | {
+        "version": case.version,
+        "updated_at": case.updated_at,
+        "audit_head": case.audit_head,
+    }
+    if case.state_entered_at is not None:
+        values["state_entered_at"] = case.state_entered_at
+    result = conn.execute(
+        update(cases)
+        .where(cases.c.id == case.id, cases.c.version == expected_version)
+        .values(values)
+    )
+    if result.rowcount != 1:
+        raise stale_version(case, expected_version)
+
+
+def stale_version(case: Case, expected_version: int) -> Conflict:
+    """The error for a write based on a version that is no longer the newest."""
+    return Conflict(
+        f"case {case.journal_no} was changed by someone else while you worked on it "
+        f"(you had version {expected_version}); reload it with `caseflow case show "
+        f"{case.journal_no}` and try again"
+    )
+
+
+def search(
+    conn: Connection,
+    *,
+    states: Sequence[str] = (),
+    committee: str | None = None,
+    workflow_id: str | None = None,
+    officer_or_states: tuple[str, Sequence[str]] | None = None,
+    limit: int | None = None,
+) -> list[Case]:
+    """Cases matching every filter given, newest journal number first."""
+    query = select(cases).order_by(cases.c.created_at.desc(), cases.c.id.desc())
+    if states:
+        query = query.where(cases.c.state.in_(list(states)))
+    if committee:
+        query = query.where(cases.c.committee == committee)
+    if workflow_id:
+        query = query.where(cases.c.workflow_id == workflow_id)
+    if officer_or_states is not None:
+        officer, waiting_states = officer_or_states
+        query = query.where(
+            or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
+        )
+    if limit:
+        query = query.limit(limit)
+    return [row_to_case(row) for row in conn.execute(query)]

@@ -1,0 +1,146 @@
+"""Administrations, committees, steering groups and actors with their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from caseflow.domain import Actor, RoleGrant
+from caseflow.errors import InvalidInput, NotFound
+from caseflow.store.tables import (
+    actor_roles,
+    actors,
+    administrations,
+    committees,
+    steering_groups,
+)
+
+
+def upsert_administration(conn: Connection, code: str, name: str, name_en: str | None) -> None:
+    values = {"name": name, "name_en": name_en}
+    if (
+        conn.execute(
+            update(administrations).where(administrations.c.code == code).values(values)
+        ).rowcount
+        == 0
+    ):
+        conn.execute(insert(administrations).values(code=code, **values))
+
+
+def upsert_committee(conn: Connection, code: str, values: dict[str, Any]) -> None:
+    if (
+        conn.execute(update(committees).where(committees.c.code == code).values(values)).rowcount
+        == 0
+    ):
+        conn.execute(insert(committees).values(code=code, **values))
+
+
+def upsert_steering_group(
+    conn: Connection, code: str, name: str, members: list[dict[str, Any]]
+) -> None:
+    values = {"name": name, "members": members}
+    if (
+        conn.execute(
+            update(steering_groups).where(steering_groups.c.code == code).values(values)
+        ).rowcount
+        == 0
+    ):
+        conn.execute(insert(steering_groups).values(code=code, **values))
+
+
+def administration_codes(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(select(administrations.c.code).order_by(administrations.c.code)).scalars()
+    )
+
+
+def committee_codes(conn: Connection) -> list[str]:
+    return list(conn.execute(select(committees.c.code).order_by(committees.c.code)).scalars())
+
+
+def list_administrations(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(administrations).order_by(administrations.c.code))
+    return [dict(row._mapping) for row in rows]
+
+
+def list_committees(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(committees).order_by(committees.c.code))
+    return [dict(row._mapping) for row in rows]
+
+
+def list_steering_groups(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(steering_groups).order_by(steering_groups.c.code))
+    return [dict(row._mapping) for row in rows]
+
+
+def check_grants(conn: Connection, grants: Sequence[RoleGrant]) -> None:
+    """Refuse a grant scoped to an administration or committee that does not exist."""
+    known_admins = set(administration_codes(conn))
+    known_committees = set(committee_codes(conn))
+    for grant in grants:
+        if grant.administration and grant.administration not in known_admins:
+            raise InvalidInput(
+                f"role {grant.role}@{grant.administration}: no administration "
+                f"{grant.administration!r}; known: {', '.join(sorted(known_admins)) or 'none yet'}"
+            )
+        if grant.committee and grant.committee not in known_committees:
+            raise InvalidInput(
+                f"role {grant.role}@{grant.committee}: no committee {grant.committee!r}; "
+                f"known: {', '.join(sorted(known_committees)) or 'none yet'}"
+            )
+
+
+def upsert_actor(
+    conn: Connection, username: str, name: str, email: str | None, grants: Sequence[RoleGrant]
+) -> None:
+    """Create or replace an actor and all their role grants."""
+    check_grants(conn, grants)
+    values = {"name": name, "email": email, "active": True}
+    actor_id = conn.execute(select(actors.c.id).where(actors.c.username == username)).scalar()
+    if actor_id is None:
+        actor_id = conn.execute(
+            insert(actors).values(username=username, **values)
+        ).inserted_primary_key[0]  # type: ignore[index]
+    else:
+        conn.execute(update(actors).where(actors.c.id == actor_id).values(values))
+        conn.execute(delete(actor_roles).where(actor_roles.c.actor_id == actor_id))
+    if grants:
+        conn.execute(
+            insert(actor_roles),
+            [
+                {
+                    "actor_id": actor_id,
+                    "role": g.role,
+                    "administration": g.administration,
+                    "committee": g.committee,
+                }
+                for g in grants
+            ],
+        )
+
+
+def get_actor(conn: Connection, username: str) -> Actor:
+    row = conn.execute(select(actors).where(actors.c.username == username)).first()
+    if row is None or not row.active:
+        raise NotFound(
+            f"no actor {username!r}; `caseflow actor list` shows who exists and "
+            "`caseflow actor add` creates one"
+        )
+    grants = conn.execute(
+        select(actor_roles).where(actor_roles.c.actor_id == row.id).order_by(actor_roles.c.id)
+    )
+    return Actor(
+        username=row.username,
+        name=row.name,
+        email=row.email,
+        grants=tuple(RoleGrant(g.role, g.administration, g.committee) for g in grants),
+    )
+
+
+def list_actors(conn: Connection) -> list[Actor]:
+    usernames = conn.execute(
+        select(actors.c.username).where(actors.c.active.is_(True)).order_by(actors.c.username)
+    ).scalars()
+    return [get_actor(conn, name) for name in usernames]

@@ -1,0 +1,156 @@
+"""The database tables, as SQLAlchemy Core metadata.
+
+Core rather than the ORM: the write path of a fire is three statements, and the
+ORM's unit of work alone would cost more than the disk's fsync. Alembic
+migrations in ``migrations/`` create exactly these tables (a test checks it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from caseflow.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+workflow_versions = Table(
+    "workflow_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workflow_id", String(100), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("source_path", String(1000), nullable=False),
+    Column("source_text", Text, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    UniqueConstraint("workflow_id", "version"),
+)
+
+administrations = Table(
+    "administrations",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("name_en", String(300), nullable=True),
+)
+
+committees = Table(
+    "committees",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("name_en", String(300), nullable=True),
+    Column("kind", String(20), nullable=False),  # standing | temporary (§ 17 stk. 4)
+    Column("secretariat_email", String(300), nullable=True),
+    Column("details", JSON, nullable=False),  # members, chair, agenda rules: see organisation.py
+)
+
+steering_groups = Table(
+    "steering_groups",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("members", JSON, nullable=False),  # list of {administration, actor}
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("email", String(300), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+actor_roles = Table(
+    "actor_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(100), nullable=False),
+    Column("administration", String(16), ForeignKey("administrations.code"), nullable=True),
+    Column("committee", String(16), ForeignKey("committees.code"), nullable=True),
+    Index(None, "actor_id"),
+)
+
+journal_counters = Table(
+    "journal_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last_serial", Integer, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("journal_no", String(32), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("workflow_id", String(100), nullable=False),
+    Column("workflow_version", String(64), nullable=False),
+    Column("state", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("origin", JSON, nullable=False),
+    Column("lead_administration", String(16), nullable=True),
+    Column("participating_administrations", JSON, nullable=False),
+    Column("committee", String(16), nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("recommendations", JSON, nullable=False),
+    Column("sections", JSON, nullable=False),
+    Column("attachments", JSON, nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("case_officer", String(100), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("state_entered_at", UTCDateTime, nullable=False),
+    Column("audit_head", String(64), nullable=False),
+    ForeignKeyConstraint(
+        ["workflow_id", "workflow_version"],
+        ["workflow_versions.workflow_id", "workflow_versions.version"],
+        name="fk_cases_workflow_versions",
+    ),
+    Index(None, "state"),
+    Index(None, "committee"),
+    Index(None, "case_officer"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),  # open | fire | edit
+    Column("trigger", String(100), nullable=True),
+    Column("from_state", String(100), nullable=True),
+    Column("to_state", String(100), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("case_id", "seq"),
+)

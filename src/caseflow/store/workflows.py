@@ -1,0 +1,86 @@
+"""Stored workflow versions: the definition text a running case was started on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from caseflow.errors import NotFound
+from caseflow.store.tables import workflow_versions
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    workflow_id: str
+    version: str
+    title: str
+    source_path: str
+    source_text: str
+    registered_at: datetime
+
+
+def register(
+    conn: Connection,
+    *,
+    workflow_id: str,
+    version: str,
+    title: str,
+    source_path: str,
+    source_text: str,
+    now: datetime,
+) -> bool:
+    """Store a version once; returns True if it was new."""
+    exists = conn.execute(
+        select(workflow_versions.c.id).where(
+            workflow_versions.c.workflow_id == workflow_id,
+            workflow_versions.c.version == version,
+        )
+    ).first()
+    if exists is not None:
+        return False
+    conn.execute(
+        insert(workflow_versions).values(
+            workflow_id=workflow_id,
+            version=version,
+            title=title,
+            source_path=source_path,
+            source_text=source_text,
+            registered_at=now,
+        )
+    )
+    return True
+
+
+def get(conn: Connection, workflow_id: str, version: str) -> StoredVersion:
+    row = conn.execute(
+        select(workflow_versions).where(
+            workflow_versions.c.workflow_id == workflow_id,
+            workflow_versions.c.version == version,
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"workflow {workflow_id!r} version {version[:12]} is not in the database")
+    return _stored(row)
+
+
+def all_versions(conn: Connection) -> list[StoredVersion]:
+    rows = conn.execute(
+        select(workflow_versions).order_by(
+            workflow_versions.c.workflow_id, workflow_versions.c.registered_at
+        )
+    )
+    return [_stored(row) for row in rows]
+
+
+def _stored(row: Row[Any]) -> StoredVersion:
+    return StoredVersion(
+        workflow_id=row.workflow_id,
+        version=row.version,
+        title=row.title,
+        source_path=row.source_path,
+        source_text=row.source_text,
+        registered_at=row.registered_at,
+    )

@@ -1,0 +1,61 @@
+"""Helpers for tests, ours and users': a ready engine on a temporary database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from caseflow import organisation
+from caseflow.clock import FakeClock
+from caseflow.domain import Origin, OriginKind
+from caseflow.engine import Engine, NewCase
+from caseflow.registry import WorkflowRegistry
+from caseflow.settings import default_workflows_dir
+from caseflow.store import migrate
+from caseflow.store.db import make_engine, write_transaction
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def copenhagen_time(text: str) -> datetime:
+    """``"2009-05-14 10:00"`` as an aware Copenhagen time."""
+    return datetime.fromisoformat(text).replace(tzinfo=COPENHAGEN)
+
+
+def demo_organisation_file() -> Path:
+    return Path(str(resources.files("caseflow.demo").joinpath("copenhagen.yaml")))
+
+
+def make_test_engine(
+    database_url: str,
+    *,
+    clock: FakeClock | None = None,
+    workflows_dir: Path | None = None,
+    load_demo_organisation: bool = True,
+) -> Engine:
+    """A migrated database with Copenhagen's organisation, and an engine on a fake clock."""
+    db = make_engine(database_url)
+    migrate.upgrade(db)
+    if load_demo_organisation:
+        spec = organisation.load_file(demo_organisation_file())
+        with write_transaction(db) as conn:
+            organisation.store(conn, spec)
+    registry = WorkflowRegistry(workflows_dir or default_workflows_dir(Path.cwd()))
+    return Engine(db, registry, clock or FakeClock(copenhagen_time("2009-05-14 10:00")))
+
+
+def open_test_case(engine: Engine, *, actor: str = "bif.sagsbehandler", **overrides: Any) -> str:
+    """Open a committee case like the reference one (TMF lead, BIF drafting, BIU)."""
+    values: dict[str, Any] = {
+        "workflow_id": "committee-case",
+        "title": "Styring af de politiske processer",
+        "origin": Origin(OriginKind.ENQUIRY, "Et medlem", None, "BIU"),
+        "lead_administration": "TMF",
+        "participating_administrations": ["BIF"],
+        "committee": "BIU",
+    }
+    values.update(overrides)
+    return engine.open_case(NewCase(**values), engine.actor(actor)).journal_no

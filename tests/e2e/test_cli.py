@@ -1,0 +1,171 @@
+"""The command line end to end, in a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caseflow.testing import demo_organisation_file
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Cli:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.env = os.environ | {
+            "CASEFLOW_DATABASE_URL": f"sqlite:///{folder / 'cli.db'}",
+            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
+            "COLUMNS": "200",
+        }
+        self.env.pop("CASEFLOW_USER", None)
+
+    def __call__(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "caseflow", *args],
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == expect, (result.stdout, result.stderr)
+        return result
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    cli("init")
+    cli("org", "load", str(demo_organisation_file()))
+    return cli
+
+
+def new_case(cli: Cli) -> str:
+    out = cli(
+        "case",
+        "new",
+        "--title",
+        "Styring af boligsociale helhedsplaner",
+        "--origin",
+        "enquiry",
+        "--member",
+        "Et medlem",
+        "--origin-date",
+        "2009-05-14",
+        "--lead",
+        "TMF",
+        "--participant",
+        "BIF",
+        "--committee",
+        "BIU",
+        "--as",
+        "bif.sagsbehandler",
+        "--json",
+    ).stdout
+    return str(json.loads(out)["journal_no"])
+
+
+def test_a_case_from_opening_to_approval(ready: Cli) -> None:
+    journal_no = new_case(ready)
+    ready("case", "advance", journal_no, "start_drafting", "--as", "bif.sagsbehandler")
+    ready(
+        "case",
+        "edit",
+        journal_no,
+        "--set",
+        'sections={"problemstilling": "P", "losning": "L", "okonomi": "Ø"}',
+        "--set",
+        'recommendations=["at udvalget drøfter sagen."]',
+        "--as",
+        "bif.sagsbehandler",
+    )
+    ready("case", "advance", journal_no, "submit_for_approval", "--as", "bif.sagsbehandler")
+    ready("case", "advance", journal_no, "approve", "--as", "bif.chef")
+    shown = json.loads(ready("case", "show", journal_no, "--json").stdout)
+    assert shown["state"] == "ready_for_agenda"
+    assert shown["recommendations"] == ["at udvalget drøfter sagen."]
+    history = json.loads(ready("case", "history", journal_no, "--json").stdout)
+    assert [h["trigger"] for h in history] == [
+        None,
+        "start_drafting",
+        None,
+        "submit_for_approval",
+        "approve",
+    ]
+    assert "ok" in ready("case", "verify-audit").stdout
+    listed = ready("case", "list", "--state", "ready_for_agenda").stdout
+    assert journal_no in listed
+
+
+def test_a_refused_trigger_says_what_is_allowed(ready: Cli) -> None:
+    journal_no = new_case(ready)
+    ready("case", "advance", journal_no, "start_drafting", "--as", "bif.sagsbehandler")
+    result = ready("case", "advance", journal_no, "approve", "--as", "bif.sagsbehandler", expect=4)
+    assert f"cannot 'approve' case {journal_no} in state 'drafting'" in result.stderr
+    assert "allowed now: submit_for_approval" in result.stderr
+
+
+def test_show_lists_what_the_user_may_do(ready: Cli) -> None:
+    journal_no = new_case(ready)
+    out = ready("case", "show", journal_no, "--as", "bif.sagsbehandler").stdout
+    assert f"caseflow case advance {journal_no} start_drafting" in out
+
+
+def test_bad_input_gets_a_clear_error(ready: Cli) -> None:
+    assert "no case" in ready("case", "show", "1999-00001", expect=3).stderr
+    assert "--as USER" in ready("case", "advance", "1999-00001", "x", expect=2).stderr
+    assert "no actor 'nobody'" in ready("case", "list", "--mine", "--as", "nobody", expect=3).stderr
+    assert (
+        "KEY=VALUE"
+        in ready("case", "edit", "1999-00001", "--set", "oops", "--as", "admin", expect=2).stderr
+    )
+    assert (
+        "YYYY-MM-DD"
+        in ready(
+            "case", "new", "--title", "x", "--origin-date", "14/5", "--as", "admin", expect=2
+        ).stderr
+    )
+    usage = ready("case", "advance", expect=2)
+    assert "Missing argument" in usage.stderr
+
+
+def test_an_uninitialised_database_says_run_init(cli: Cli) -> None:
+    result = cli("case", "list", expect=6)
+    assert "caseflow init" in result.stderr
+
+
+def test_workflow_commands(cli: Cli, tmp_path: Path) -> None:
+    cli("workflow", "validate", *map(str, sorted((REPO / "workflows").glob("*.yaml"))))
+    broken = tmp_path / "broken.yaml"
+    text = (REPO / "workflows" / "committee-case.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("to: approval", "to: aproval", 1), encoding="utf-8")
+    line = next(
+        n for n, row in enumerate(broken.read_text().splitlines(), start=1) if "aproval" in row
+    )
+    result = cli("workflow", "validate", str(broken), expect=2)
+    assert f"broken.yaml:{line}" in result.stderr
+    assert "aproval" in result.stderr
+    assert "committee-case" in cli("workflow", "list").stdout
+    assert "submit_for_approval" in cli("workflow", "show", "committee-case").stdout
+    assert "stateDiagram" in cli("workflow", "diagram", "committee-case").stdout
+
+
+def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
+    result = cli("demo", "--db", str(tmp_path / "demo" / "demo.db"))
+    out = result.stdout
+    assert "2009-68440" in out
+    assert "2009-05-14" in out
+    assert "2009-300035" in out
+    assert "follow_up" in out
+    assert "audit chain of 2009-68440: intact" in out

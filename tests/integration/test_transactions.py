@@ -1,0 +1,128 @@
+"""Atomicity, optimistic locking, versions and the audit chain."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from caseflow.engine import CaseEvent, Engine, NewCase
+from caseflow.errors import Conflict
+from caseflow.store.db import make_engine, write_transaction
+from caseflow.testing import make_test_engine
+from caseflow.testing import open_test_case as open_case
+
+
+class Boom(Exception):
+    pass
+
+
+def test_exception_after_state_change_rolls_everything_back(engine: Engine) -> None:
+    journal_no = open_case(engine)
+    officer = engine.actor("bif.sagsbehandler")
+
+    def failing_hook(conn: Connection, event: CaseEvent) -> None:
+        assert event.case.state == "drafting"  # the state had moved when this ran
+        raise Boom
+
+    engine.hooks.append(failing_hook)
+    with pytest.raises(Boom):
+        engine.fire(journal_no, "start_drafting", officer, changes={"summary": "new"})
+    engine.hooks.clear()
+    case = engine.get_case(journal_no)
+    assert (case.state, case.version, case.summary) == ("registered", 1, "")
+    assert len(engine.history(journal_no)) == 1
+    assert engine.verify_audit([journal_no])[0].ok
+
+
+def test_failure_while_opening_leaves_no_case_and_no_number(engine: Engine) -> None:
+    def failing_hook(conn: Connection, event: CaseEvent) -> None:
+        raise Boom
+
+    engine.hooks.append(failing_hook)
+    with pytest.raises(Boom):
+        open_case(engine)
+    engine.hooks.clear()
+    assert engine.list_cases() == []
+    assert open_case(engine) == "2009-00001"  # the counter bump was rolled back too
+
+
+def test_conflict_between_two_connections(engine: Engine, database_url: str) -> None:
+    """Two engines, two connections: the one that read an old version loses."""
+    journal_no = open_case(engine)
+    other = Engine(make_engine(database_url), engine.registry, engine.clock)
+    seen = other.get_case(journal_no)  # a user opens the case in another window
+    engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
+    with pytest.raises(Conflict, match="changed by someone else"):
+        other.edit(
+            journal_no,
+            {"summary": "stale"},
+            other.actor("bif.sagsbehandler"),
+            expected_version=seen.version,
+        )
+    other.close()
+    case = engine.get_case(journal_no)
+    assert case.summary == ""
+    assert case.version == 2
+
+
+def test_conditional_update_refuses_a_stale_write(engine: Engine) -> None:
+    """The version check lives in the UPDATE itself, not only in Python."""
+    journal_no = open_case(engine)
+    officer = engine.actor("bif.sagsbehandler")
+
+    def concurrent_writer(conn: Connection, event: CaseEvent) -> None:
+        # Simulate another transaction that committed between our read and write.
+        conn.execute(
+            text("UPDATE cases SET version = version + 1 WHERE journal_no = :j"), {"j": journal_no}
+        )
+
+    engine.hooks.append(concurrent_writer)
+    with pytest.raises(Conflict):
+        engine.fire(journal_no, "start_drafting", officer)
+    engine.hooks.clear()
+    assert engine.get_case(journal_no).state == "registered"
+
+
+def test_running_cases_stay_on_their_version(tmp_path: Path, database_url: str) -> None:
+    workflows = tmp_path / "workflows"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "workflows", workflows)
+    engine = make_test_engine(database_url, workflows_dir=workflows)
+    officer = engine.actor("bif.sagsbehandler")
+    old = engine.open_case(
+        NewCase(workflow_id="committee-case", title="gammel", lead_administration="BIF"), officer
+    )
+    source = workflows / "committee-case.yaml"
+    changed = source.read_text(encoding="utf-8").replace(
+        "trigger: start_drafting", "trigger: begin_drafting"
+    )
+    assert changed != source.read_text(encoding="utf-8")
+    source.write_text(changed, encoding="utf-8")
+    engine.close()
+
+    engine = make_test_engine(database_url, workflows_dir=workflows, load_demo_organisation=False)
+    new = engine.open_case(
+        NewCase(workflow_id="committee-case", title="ny", lead_administration="BIF"), officer
+    )
+    assert new.workflow_version != old.workflow_version
+    assert engine.fire(old.journal_no, "start_drafting", officer).state == "drafting"
+    assert engine.fire(new.journal_no, "begin_drafting", officer).state == "drafting"
+    engine.close()
+
+
+def test_tampering_with_the_audit_trail_shows(engine: Engine, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("tampering is done with SQLite statements")
+    journal_no = open_case(engine)
+    engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
+    assert engine.verify_audit()[0].ok
+    with write_transaction(engine.db) as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory'"))
+    with write_transaction(engine.db) as conn:
+        conn.execute(text("DROP TRIGGER audit_events_no_update"))
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1"))
+    report = engine.verify_audit([journal_no])[0]
+    assert not report.ok
+    assert "row 1: content does not match its hash" in report.problems[0]
