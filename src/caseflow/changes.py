@@ -31,6 +31,8 @@ class AppliedChanges:
 
 def apply_changes(case: Case, changes: Mapping[str, Any]) -> AppliedChanges:
     """Return a changed copy of ``case``; ``case`` itself is left untouched."""
+    if not changes:
+        return AppliedChanges(dataclasses.replace(case), {}, frozenset())
     new = dataclasses.replace(
         case,
         participating_administrations=list(case.participating_administrations),

@@ -29,7 +29,7 @@ from caseflow.settings import Settings
 from caseflow.store import audit, journal, migrate, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
-from caseflow.store.db import make_engine, read_transaction, write_transaction
+from caseflow.store.db import HeldWriteConnection, make_engine, read_transaction
 
 ADMINISTRATOR = "administrator"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -98,6 +98,7 @@ class Engine:
         hooks: Iterable[TransactionHook] = (),
     ) -> None:
         self.db = db
+        self._writes = HeldWriteConnection(db)
         self.registry = registry
         self.clock: Clock = clock or SystemClock()
         self.hooks: list[TransactionHook] = list(hooks)
@@ -112,6 +113,7 @@ class Engine:
         return cls(db, WorkflowRegistry(Path(settings.workflows_dir)), clock)
 
     def close(self) -> None:
+        self._writes.close()
         self.db.dispose()
 
     # -- reading -------------------------------------------------------------
@@ -188,7 +190,7 @@ class Engine:
 
     def register_workflows(self) -> list[tuple[str, str, bool]]:
         """Store every current definition's text; returns (id, version, was_new)."""
-        with write_transaction(self.db) as conn:
+        with self._writes.transaction() as conn:
             return [
                 (wid, loaded.version, self._register(conn, loaded.definition.id))
                 for wid, loaded in sorted(self.registry.current.items())
@@ -227,7 +229,7 @@ class Engine:
         self._check_may_open(workflow, case, actor)
         if new.journal_no:
             journal.check_format(new.journal_no)
-        with write_transaction(self.db) as conn:
+        with self._writes.transaction() as conn:
             self._check_references(conn, case, applied.columns)
             self._register(conn, loaded.definition.id)
             if new.journal_no:
@@ -253,7 +255,7 @@ class Engine:
     ) -> Case:
         """Fire ``trigger`` on a case as ``actor``, with optional field changes."""
         now = self.clock.now()
-        with write_transaction(self.db) as conn:
+        with self._writes.transaction() as conn:
             before = case_rows.get(conn, journal_no)
             _check_version(before, expected_version)
             workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
@@ -286,7 +288,7 @@ class Engine:
         if not changes:
             raise InvalidInput("nothing to change; give at least one field")
         now = self.clock.now()
-        with write_transaction(self.db) as conn:
+        with self._writes.transaction() as conn:
             before = case_rows.get(conn, journal_no)
             _check_version(before, expected_version)
             workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from caseflow.domain import AuditEntry
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import audit_events, cases
 
 GENESIS = "0" * 64
@@ -40,12 +41,14 @@ def entry_hash(journal_no: str, entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-_INSERT = insert(audit_events)
+_INSERT = insert(audit_events).values(
+    {column.name: bindparam(column.name) for column in audit_events.columns if column.name != "id"}
+)
 
 
 def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
-    conn.execute(
-        _INSERT,
+    prepared(conn, _INSERT).execute(
+        conn,
         {
             "case_id": case_id,
             "seq": entry.seq,
@@ -60,7 +63,7 @@ def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
             "prev_hash": entry.prev_hash,
             "hash": entry.hash,
         },
-    )
+    ).close()
 
 
 def _entry(row: Row[Any]) -> AuditEntry:

@@ -6,20 +6,24 @@ if another transaction got there first, no row matches and the caller is told.
 
 from __future__ import annotations
 
+import functools
+from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, Update, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain import Attachment, Case, Origin
 from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases
 
 _BY_JOURNAL_NO = select(cases).where(cases.c.journal_no == bindparam("journal_no"))
+CaseRow = namedtuple("CaseRow", [column.name for column in cases.columns])  # type: ignore[misc]
 
 
-def row_to_case(row: Row[Any]) -> Case:
+def row_to_case(row: Row[Any] | Any) -> Case:
     return Case(
         id=row.id,
         journal_no=row.journal_no,
@@ -63,12 +67,13 @@ def case_to_values(case: Case) -> dict[str, Any]:
 
 
 def get(conn: Connection, journal_no: str) -> Case:
-    row = conn.execute(_BY_JOURNAL_NO, {"journal_no": journal_no}).first()
-    if row is None:
+    query = prepared(conn, _BY_JOURNAL_NO, list(cases.columns))
+    values = query.first(conn, {"journal_no": journal_no})
+    if values is None:
         raise NotFound(
             f"no case with journal number {journal_no!r}; `caseflow case list` shows the cases"
         )
-    return row_to_case(row)
+    return row_to_case(CaseRow._make(values))
 
 
 def insert_case(conn: Connection, case: Case) -> int:
@@ -98,20 +103,31 @@ def insert_case(conn: Connection, case: Case) -> int:
 
 def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[str, Any]) -> None:
     """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``."""
-    values = dict(changed) | {
-        "version": case.version,
-        "updated_at": case.updated_at,
-        "audit_head": case.audit_head,
-    }
+    values = dict(changed)
+    values["version"] = case.version
+    values["updated_at"] = case.updated_at
+    values["audit_head"] = case.audit_head
     if case.state_entered_at is not None:
         values["state_entered_at"] = case.state_entered_at
-    result = conn.execute(
-        update(cases)
-        .where(cases.c.id == case.id, cases.c.version == expected_version)
-        .values(values)
-    )
-    if result.rowcount != 1:
+    statement = _update_statement(frozenset(values))
+    params = {f"new_{name}": value for name, value in values.items()}
+    params["case_id"] = case.id
+    params["expected_version"] = expected_version
+    cursor = prepared(conn, statement).execute(conn, params)
+    updated = cursor.rowcount
+    cursor.close()
+    if updated != 1:
         raise stale_version(case, expected_version)
+
+
+@functools.cache
+def _update_statement(columns: frozenset[str]) -> Update:
+    """One prepared UPDATE per set of columns: built and compiled once, not per fire."""
+    return (
+        update(cases)
+        .where(cases.c.id == bindparam("case_id"), cases.c.version == bindparam("expected_version"))
+        .values({name: bindparam(f"new_{name}") for name in sorted(columns)})
+    )
 
 
 def stale_version(case: Case, expected_version: int) -> Conflict:

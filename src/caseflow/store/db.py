@@ -10,6 +10,7 @@ this: its row locks and the version check in UPDATE do the work.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -72,6 +73,40 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         conn = conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
+
+
+class HeldWriteConnection:
+    """Write transactions on one connection kept per thread.
+
+    Checking a connection out of the pool and back costs more than the three
+    statements of a fire; an engine that fires many times keeps one per thread.
+    After any error the connection is closed and the next transaction starts on
+    a fresh one, so a broken connection (a restarted server) is never reused.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.engine.connect().execution_options(**{_WRITE: True})
+            self._local.conn = conn
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            self._local.conn = None
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
 
 @contextmanager
