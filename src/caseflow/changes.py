@@ -32,7 +32,7 @@ class AppliedChanges:
 def apply_changes(case: Case, changes: Mapping[str, Any]) -> AppliedChanges:
     """Return a changed copy of ``case``; ``case`` itself is left untouched."""
     if not changes:
-        return AppliedChanges(dataclasses.replace(case), {}, frozenset())
+        return AppliedChanges(copy.copy(case), {}, frozenset())
     new = dataclasses.replace(
         case,
         participating_administrations=list(case.participating_administrations),

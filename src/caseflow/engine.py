@@ -8,7 +8,6 @@ check and appends the audit row. All of it commits together or not at all.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -333,13 +332,10 @@ class Engine:
             prev_hash=before.audit_head,
         )
         case.audit_head = entry.hash
-        event = CaseEvent(kind, before, case, actor, now, entry, transition, workflow)
-        self._run_hooks(conn, event)
-        columns = {
-            name: value
-            for name, value in case_rows.case_to_values(case).items()
-            if name in applied.columns or name == "state"
-        }
+        if self.hooks:
+            event = CaseEvent(kind, before, case, actor, now, entry, transition, workflow)
+            self._run_hooks(conn, event)
+        columns = case_rows.case_to_values(case, applied.columns | {"state"})
         case_rows.save(conn, case, before.version, columns)
         audit.append(conn, case.id, entry)
         return case
@@ -373,7 +369,7 @@ class Engine:
             comment=comment,
             prev_hash=prev_hash,
         )
-        return dataclasses.replace(entry, hash=audit.entry_hash(case.journal_no, entry))
+        return audit.seal(case.journal_no, entry)
 
     def _register(self, conn: Connection, workflow_id: str) -> bool:
         loaded = self.registry.current_version(workflow_id)

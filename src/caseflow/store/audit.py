@@ -22,6 +22,9 @@ from caseflow.store.tables import audit_events, cases
 GENESIS = "0" * 64
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def entry_hash(journal_no: str, entry: AuditEntry) -> str:
     """The hash of one audit row, given the hash of the row before it."""
     payload = {
@@ -37,8 +40,13 @@ def entry_hash(journal_no: str, entry: AuditEntry) -> str:
         "comment": entry.comment,
         "prev": entry.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(payload).encode("utf-8")).hexdigest()
+
+
+def seal(journal_no: str, entry: AuditEntry) -> AuditEntry:
+    """The entry with its hash filled in (the entry is new and not yet shared)."""
+    object.__setattr__(entry, "hash", entry_hash(journal_no, entry))
+    return entry
 
 
 _INSERT = insert(audit_events).values(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, Update, bindparam, insert, or_, select, update
@@ -24,6 +24,7 @@ CaseRow = namedtuple("CaseRow", [column.name for column in cases.columns])  # ty
 
 
 def row_to_case(row: Row[Any] | Any) -> Case:
+    """A Case from a row; the row's lists and mappings are fresh, so they are not copied."""
     return Case(
         id=row.id,
         journal_no=row.journal_no,
@@ -34,13 +35,13 @@ def row_to_case(row: Row[Any] | Any) -> Case:
         version=row.version,
         origin=Origin.from_json(row.origin),
         lead_administration=row.lead_administration,
-        participating_administrations=list(row.participating_administrations),
+        participating_administrations=row.participating_administrations,
         committee=row.committee,
         summary=row.summary,
-        recommendations=list(row.recommendations),
-        sections=dict(row.sections),
+        recommendations=row.recommendations,
+        sections=row.sections,
         attachments=[Attachment(a["number"], a["title"]) for a in row.attachments],
-        fields=dict(row.fields),
+        fields=row.fields,
         case_officer=row.case_officer,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -49,21 +50,25 @@ def row_to_case(row: Row[Any] | Any) -> Case:
     )
 
 
-def case_to_values(case: Case) -> dict[str, Any]:
-    """Column values of every attribute a user or a transition can change."""
-    return {
-        "title": case.title,
-        "state": case.state,
-        "lead_administration": case.lead_administration,
-        "participating_administrations": list(case.participating_administrations),
-        "committee": case.committee,
-        "summary": case.summary,
-        "recommendations": list(case.recommendations),
-        "sections": dict(case.sections),
-        "attachments": [a.to_json() for a in case.attachments],
-        "fields": dict(case.fields),
-        "case_officer": case.case_officer,
-    }
+_COLUMN_VALUE: dict[str, Callable[[Case], Any]] = {
+    "title": lambda c: c.title,
+    "state": lambda c: c.state,
+    "lead_administration": lambda c: c.lead_administration,
+    "participating_administrations": lambda c: list(c.participating_administrations),
+    "committee": lambda c: c.committee,
+    "summary": lambda c: c.summary,
+    "recommendations": lambda c: list(c.recommendations),
+    "sections": lambda c: dict(c.sections),
+    "attachments": lambda c: [a.to_json() for a in c.attachments],
+    "fields": lambda c: dict(c.fields),
+    "case_officer": lambda c: c.case_officer,
+}
+
+
+def case_to_values(case: Case, only: Collection[str] | None = None) -> dict[str, Any]:
+    """Column values of the attributes a user or a transition can change (or ``only`` some)."""
+    names = _COLUMN_VALUE if only is None else only
+    return {name: _COLUMN_VALUE[name](case) for name in names}
 
 
 def get(conn: Connection, journal_no: str) -> Case:

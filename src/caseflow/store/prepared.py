@@ -36,18 +36,23 @@ class Prepared:
             processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
                 self.bind_processors[name] = processor
-        self.result_processors: list[Processor | None] = [
-            column.type._cached_result_processor(dialect, None) for column in columns
-        ]
+        self._processed_columns: list[tuple[int, Processor]] = []
+        for index, column in enumerate(columns):
+            processor = column.type._cached_result_processor(dialect, None)
+            if processor is not None:
+                self._processed_columns.append((index, processor))
 
     def _arguments(self, params: Mapping[str, Any]) -> Any:
-        processed = {
-            name: (self.bind_processors[name](value) if name in self.bind_processors else value)
+        processors = self.bind_processors
+        if self.positional:
+            return [
+                processors[name](params[name]) if name in processors else params[name]
+                for name in self.order
+            ]
+        return {
+            name: (processors[name](value) if name in processors else value)
             for name, value in params.items()
         }
-        if self.positional:
-            return tuple(processed[name] for name in self.order)
-        return processed
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run the statement; returns the DBAPI cursor (for rowcount and rows)."""
@@ -64,10 +69,10 @@ class Prepared:
         cursor.close()
         if row is None:
             return None
-        return tuple(
-            processor(value) if processor is not None else value
-            for processor, value in zip(self.result_processors, row, strict=True)
-        )
+        values = list(row)
+        for index, processor in self._processed_columns:
+            values[index] = processor(values[index])
+        return tuple(values)
 
 
 _cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
