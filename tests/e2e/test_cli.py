@@ -169,3 +169,39 @@ def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
     assert "2009-300035" in out
     assert "follow_up" in out
     assert "audit chain of 2009-68440: intact" in out
+
+
+def test_organisation_and_actor_commands(ready: Cli) -> None:
+    shown = ready("org", "show").stdout
+    assert "Beskæftigelses- og Integrationsforvaltningen" in shown
+    assert "Styregruppen for de områdebaserede indsatser" in shown
+    ready(
+        "actor",
+        "add",
+        "jens",
+        "--name",
+        "Jens Hansen",
+        "--role",
+        "case_officer@BIF",
+        "--role",
+        "secretariat@BIU",
+    )
+    listed = ready("actor", "list").stdout
+    assert "case_officer@BIF" in listed
+    assert "secretariat@BIU" in listed
+    refused = ready("actor", "add", "eva", "--name", "Eva", "--role", "case_officer@XYZ", expect=2)
+    assert "no administration 'XYZ'" in refused.stderr
+    journal_no = new_case(ready)
+    mine = ready("case", "list", "--mine", "--as", "jens").stdout
+    assert journal_no in mine  # waiting for a case officer of BIF
+    assert journal_no not in ready("case", "list", "--mine", "--as", "biu.sekretariat").stdout
+
+
+def test_init_twice_says_up_to_date(ready: Cli) -> None:
+    assert "up to date" in ready("init").stdout
+
+
+def test_demo_in_a_temporary_folder(cli: Cli) -> None:
+    out = cli("demo").stdout
+    assert "caseflow-demo-" in out
+    assert "follow_up" in out

@@ -18,7 +18,8 @@ from caseflow.demo import scenario
 from caseflow.engine import Engine
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import migrate
-from caseflow.store.db import make_engine, write_transaction
+from caseflow.store import organisation as org_rows
+from caseflow.store.db import make_engine, read_transaction, write_transaction
 
 DATA_FILE = "copenhagen.yaml"
 
@@ -72,6 +73,12 @@ def demo(
         )
     console.print(timeline)
     final = engine.get_case(scenario.JOURNAL_NO)
+    with read_transaction(sa_engine) as conn:
+        groups = {g["code"]: g for g in org_rows.list_steering_groups(conn)}
+    group = groups.get(str(final.fields.get("steering_group")))
+    if group is not None:
+        members = ", ".join(m["administration"] for m in group["members"])
+        console.print(f"\nFollow-up by {group['name']} ({len(group['members'])}: {members})")
     console.print()
     print_case(console, final, engine.workflow_of(final).definition)
     console.print()
