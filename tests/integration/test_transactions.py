@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from caseflow.engine import CaseEvent, Engine, NewCase
 from caseflow.errors import Conflict
-from caseflow.store.db import make_engine, write_transaction
+from caseflow.store import audit
+from caseflow.store import cases as case_rows
+from caseflow.store import workflows as stored_workflows
+from caseflow.store.db import make_engine, read_transaction, write_transaction
 from caseflow.testing import make_test_engine
 from caseflow.testing import open_test_case as open_case
 
@@ -112,17 +119,94 @@ def test_running_cases_stay_on_their_version(tmp_path: Path, database_url: str) 
     engine.close()
 
 
-def test_tampering_with_the_audit_trail_shows(engine: Engine, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("tampering is done with SQLite statements")
+def test_tampering_with_the_audit_trail_shows(engine: Engine) -> None:
     journal_no = open_case(engine)
     engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
     assert engine.verify_audit()[0].ok
     with write_transaction(engine.db) as conn, pytest.raises(Exception, match="append-only"):
         conn.execute(text("UPDATE audit_events SET actor = 'mallory'"))
+    with write_transaction(engine.db) as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("DELETE FROM audit_events"))
+    if engine.db.dialect.name == "postgresql":  # TRUNCATE fires no row triggers
+        with write_transaction(engine.db) as conn, pytest.raises(Exception, match="append-only"):
+            conn.execute(text("TRUNCATE audit_events"))
     with write_transaction(engine.db) as conn:
-        conn.execute(text("DROP TRIGGER audit_events_no_update"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_events_no_update"))
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1"))
     report = engine.verify_audit([journal_no])[0]
     assert not report.ok
     assert "row 1: content does not match its hash" in report.problems[0]
+
+
+def test_a_read_transaction_sees_one_snapshot(engine: Engine) -> None:
+    """A fire committed while a reader works is invisible to it (no half-new chain)."""
+    journal_no = open_case(engine)
+    with read_transaction(engine.db) as conn:
+        before = case_rows.get(conn, journal_no)
+        engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
+        assert case_rows.get(conn, journal_no).version == before.version
+        assert len(audit.entries(conn, before.id)) == 1
+        assert all(report.ok for report in audit.verify(conn))
+    assert engine.get_case(journal_no).version == before.version + 1
+
+
+def test_a_database_error_on_the_fast_path_is_a_sqlalchemy_error(engine: Engine) -> None:
+    """Prepared statements raise what SQLAlchemy raises, so callers catch one family."""
+    journal_no = open_case(engine)
+    case = engine.get_case(journal_no)
+    first = engine.history(journal_no)[0]
+    with pytest.raises(IntegrityError), write_transaction(engine.db) as conn:
+        audit.append(conn, case.id, first)  # the same (case, seq) again
+    assert len(engine.history(journal_no)) == 1
+
+
+def test_a_lost_server_connection_fails_one_fire_cleanly(engine: Engine, database_url: str) -> None:
+    """The server drops our connections (a restart): one clean error, then it works."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("an embedded SQLite database has no server connection to lose")
+    journal_no = open_case(engine)
+    officer = engine.actor("bif.sagsbehandler")
+    killer = make_engine(database_url)
+    with killer.connect() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    killer.dispose()
+    with pytest.raises(OperationalError) as info:
+        engine.fire(journal_no, "start_drafting", officer)
+    assert info.value.connection_invalidated
+    assert engine.fire(journal_no, "start_drafting", officer).state == "drafting"
+
+
+def test_two_first_uses_of_a_workflow_version_do_not_collide(engine: Engine) -> None:
+    """Two transactions store the same new version at once: both succeed, one row."""
+    new = {
+        "workflow_id": "test-flow",
+        "version": "v1",
+        "title": "Test",
+        "source_path": "test.yaml",
+        "source_text": "id: test-flow",
+        "now": engine.clock.now(),
+    }
+    results: list[bool] = []
+    with write_transaction(engine.db) as conn:
+        assert stored_workflows.register(conn, **new)
+        other = threading.Thread(target=_register_in_a_transaction, args=(engine, new, results))
+        other.start()
+        time.sleep(0.5)  # let the other transaction reach the row this one inserted
+    other.join(timeout=60)
+    assert results == [False]
+    with read_transaction(engine.db) as conn:
+        found = [v for v in stored_workflows.all_versions(conn) if v.workflow_id == "test-flow"]
+    assert len(found) == 1
+
+
+def _register_in_a_transaction(engine: Engine, new: dict[str, Any], results: list[bool]) -> None:
+    with write_transaction(engine.db) as conn:
+        results.append(stored_workflows.register(conn, **new))

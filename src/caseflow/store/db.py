@@ -111,6 +111,15 @@ class HeldWriteConnection:
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A consistent read-only snapshot."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """A consistent read-only snapshot.
+
+    SQLite's read transaction is one snapshot already. PostgreSQL's default (READ
+    COMMITTED) takes a new snapshot per statement, so a fire committed between
+    reading a case and reading its audit rows would show a chain that does not
+    match its head; REPEATABLE READ gives the whole block one snapshot.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn

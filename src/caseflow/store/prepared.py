@@ -10,10 +10,12 @@ bound parameters, the same conversions, a fraction of the overhead.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -55,12 +57,40 @@ class Prepared:
         }
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        """Run the statement; returns the DBAPI cursor (for rowcount and rows)."""
+        """Run the statement; returns the DBAPI cursor (for rowcount and rows).
+
+        A driver error is raised as SQLAlchemy would raise it (``IntegrityError``,
+        ``OperationalError``...), and a lost connection is invalidated, so callers
+        handle one family of errors whichever path a statement took.
+        """
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
-        cursor.execute(self.sql, self._arguments(params))
+        arguments = self._arguments(params)
+        try:
+            cursor.execute(self.sql, arguments)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
         return cursor
+
+    def _wrap(
+        self, conn: Connection, dbapi: Any, cursor: Any, arguments: Any, exc: Exception
+    ) -> Exception:
+        dialect = conn.dialect
+        lost = dialect.is_disconnect(cast(Any, exc), dbapi, cursor)
+        with contextlib.suppress(Exception):
+            cursor.close()
+        if lost:
+            conn.invalidate(exc)
+        return DBAPIError.instance(
+            self.sql,
+            arguments,
+            exc,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=conn.engine.hide_parameters,
+            connection_invalidated=lost,
+            dialect=dialect,
+        )
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Run a query and return its first row, with result types processed."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy.dialects import postgresql
 
 from caseflow.errors import NotFound
 from caseflow.store.tables import workflow_versions
@@ -41,17 +42,29 @@ def register(
     ).first()
     if exists is not None:
         return False
-    conn.execute(
-        insert(workflow_versions).values(
-            workflow_id=workflow_id,
-            version=version,
-            title=title,
-            source_path=source_path,
-            source_text=source_text,
-            registered_at=now,
+    values = {
+        "workflow_id": workflow_id,
+        "version": version,
+        "title": title,
+        "source_path": source_path,
+        "source_text": source_text,
+        "registered_at": now,
+    }
+    if conn.dialect.name != "postgresql":
+        # SQLite queues write transactions (BEGIN IMMEDIATE): nobody inserted it meanwhile.
+        conn.execute(insert(workflow_versions).values(values))
+        return True
+    # PostgreSQL runs them side by side: two first cases of a new version may both get
+    # here; the second insert waits for the first transaction and then does nothing.
+    statement = (
+        postgresql.insert(workflow_versions)
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=[workflow_versions.c.workflow_id, workflow_versions.c.version]
         )
+        .returning(workflow_versions.c.id)
     )
-    return True
+    return conn.execute(statement).first() is not None
 
 
 def get(conn: Connection, workflow_id: str, version: str) -> StoredVersion:

@@ -4,8 +4,8 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23
 
-The audit table is append-only: triggers refuse UPDATE and DELETE, so the hash
-chain is a second line of defence rather than the only one.
+The audit table is append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on
+PostgreSQL), so the hash chain is a second line of defence rather than the only one.
 """
 
 from __future__ import annotations
@@ -172,6 +172,9 @@ _POSTGRES_TRIGGERS = [
        BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$""",
     """CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
        FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
+    # TRUNCATE fires no row triggers; it has statement triggers of its own.
+    """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
 ]
 
 
@@ -184,6 +187,7 @@ def _protect_audit_table() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events")
         op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
     op.drop_table("audit_events")
