@@ -6,7 +6,7 @@ import sys
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from caseflow.cli import case, demo, setup, workflow  # noqa: F401  (they register commands)
+from caseflow.cli import calendar, case, demo, setup, workflow  # noqa: F401  (they register commands)
 from caseflow.cli.app import app, console_err
 from caseflow.errors import CaseflowError
 
