@@ -16,10 +16,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class Cli:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
         self.env = os.environ | {
-            "CASEFLOW_DATABASE_URL": f"sqlite:///{folder / 'cli.db'}",
+            "CASEFLOW_DATABASE_URL": database_url,
             "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
             "COLUMNS": "200",
         }
@@ -40,8 +40,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path)
+def cli(tmp_path: Path, database_url: str) -> Cli:
+    return Cli(tmp_path, database_url)
 
 
 @pytest.fixture
@@ -157,6 +157,9 @@ def test_workflow_commands(cli: Cli, tmp_path: Path) -> None:
     assert f"broken.yaml:{line}" in result.stderr
     assert "aproval" in result.stderr
     assert "committee-case" in cli("workflow", "list").stdout
+    cli("init")
+    stored = cli("workflow", "list").stdout
+    assert "Stored versions" in stored
     assert "submit_for_approval" in cli("workflow", "show", "committee-case").stdout
     assert "stateDiagram" in cli("workflow", "diagram", "committee-case").stdout
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from caseflow.cli import calendar, case, demo, setup, workflow  # noqa: F401  (they register commands)
@@ -26,12 +27,18 @@ def main() -> None:
         )
         sys.exit(exc.exit_code)
     except OperationalError as exc:
-        console_err.print(
-            f"[bold red]database error:[/] {exc.orig}; check the database URL, that the "
-            "server is running, and that `caseflow init` has been run",
-            highlight=False,
+        _database_error(
+            f"{_one_line(exc.orig)}; check the database URL, that the server is running, "
+            "and that `caseflow init` has been run"
         )
-        sys.exit(7)
     except SQLAlchemyError as exc:
-        console_err.print(f"[bold red]database error:[/] {exc}", highlight=False)
-        sys.exit(7)
+        _database_error(_one_line(getattr(exc, "orig", None) or exc))
+
+
+def _one_line(error: object) -> str:
+    return escape(" ".join(str(error).split()))
+
+
+def _database_error(message: str) -> None:
+    console_err.print(f"[bold red]database error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(7)

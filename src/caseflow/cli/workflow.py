@@ -65,7 +65,9 @@ def _print_stored_versions(url: str, current: dict[str, str]) -> None:
         counts: dict[str, int] = dict(
             conn.execute(
                 select(cases.c.workflow_version, func.count()).group_by(cases.c.workflow_version)
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
     db.dispose()
     if not versions:
