@@ -1,0 +1,1 @@
+"""Deadlines: rules to due dates (pure), the dispatcher and the worker."""
