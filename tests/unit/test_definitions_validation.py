@@ -161,11 +161,13 @@ def test_guards_are_normalised() -> None:
     ]
 
 
-def test_reserved_sections_are_kept_uninterpreted() -> None:
-    text = VALID + "deadlines:\n  - {kind: external, due: 2009-12-31}\nnotifications: []\n"
+def test_reserved_notifications_are_kept_uninterpreted() -> None:
+    # deadlines: are interpreted now (tests/unit/test_deadline_rules.py); notifications
+    # stay reserved and are kept as written.
+    text = VALID + "deadlines: []\nnotifications:\n  - {kind: external, due: 2009-12-31}\n"
     definition = load_workflow_text(text).definition
-    assert len(definition.deadlines) == 1
-    assert definition.notifications == ()
+    assert definition.deadlines == ()
+    assert len(definition.notifications) == 1
 
 
 def test_version_ignores_comments_and_layout_but_not_content() -> None:
@@ -518,6 +520,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "object": dict,
     "array": list,
     "string": str,
+    "integer": int,
     "boolean": bool,
     "null": type(None),
 }
@@ -541,6 +544,8 @@ def _validate(instance: Any, schema: dict[str, Any], root: dict[str, Any]) -> li
             errors.append(f"{instance!r} does not match {schema['pattern']}")
         if len(instance) < schema.get("minLength", 0):
             errors.append(f"{instance!r} too short")
+    if isinstance(instance, int) and instance <= schema.get("exclusiveMinimum", instance - 1):
+        errors.append(f"{instance!r} too small")
     if isinstance(instance, list):
         if len(instance) < schema.get("minItems", 0):
             errors.append("too few items")

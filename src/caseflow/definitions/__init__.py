@@ -17,6 +17,9 @@ from caseflow.definitions.loader import (
 )
 from caseflow.definitions.machine import CompiledWorkflow, compile_workflow, mermaid_diagram
 from caseflow.definitions.schema import (
+    DeadlineAnchor,
+    DeadlineRule,
+    ExpiryAction,
     GuardSpec,
     LocalizedText,
     StateDef,
@@ -28,6 +31,9 @@ from caseflow.definitions.schema import (
 __all__ = [
     "GUARDS",
     "CompiledWorkflow",
+    "DeadlineAnchor",
+    "DeadlineRule",
+    "ExpiryAction",
     "Guard",
     "GuardCheck",
     "GuardSpec",

@@ -26,6 +26,8 @@ from pydantic_core import ErrorDetails
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from caseflow.definitions.deadline_checks import check_deadlines
+from caseflow.definitions.deadline_schema import resolve_deadline
 from caseflow.definitions.schema import (
     FILE_KEYS,
     GuardSpec,
@@ -200,6 +202,13 @@ _HINTS = {  # (kind of mapping the key is missing from, key) -> how to write it
     ("transition", "from"): 'the state(s) it starts from, or "*" for every non-final state',
     ("transition", "to"): "the state it leads to",
     ("transition", "roles"): "the roles that may fire it, e.g. 'roles: [case_officer]'",
+    ("deadline", "id"): "a name for the rule, unique in the workflow, e.g. 'id: answer_in_time'",
+    ("deadline", "title"): "in both languages, e.g. 'title: {da: Svarfrist, en: Time limit}'",
+    ("deadline", "starts"): "what starts it: 'starts: {entering: STATE}', "
+    "'{transition: TRIGGER}' or '{field: FIELD}'",
+    ("deadline", "due"): "when it falls due, e.g. 'due: within 7 working days'",
+    ("deadline", "owner"): "the role that answers for it, e.g. 'owner: case_officer'",
+    ("deadline", "on_expiry"): "what happens when it passes, e.g. 'on_expiry: [mark: overdue]'",
     ("text", "da"): "the Danish text",
     ("text", "en"): "the English text",
 }
@@ -241,6 +250,12 @@ def _mapping_kind(path: LinePath) -> str:
         return "transition"
     if path[-1] == "title" or (len(path) == 2 and path[0] == "roles"):
         return "text"
+    if path[0] == "deadlines" and len(path) == 2:
+        return "deadline"
+    if path[0] == "deadlines" and len(path) == 3 and path[2] == "starts":
+        return "deadline start"
+    if path[0] == "deadlines" and len(path) == 4 and path[2] == "on_expiry":
+        return "expiry action"
     return ""
 
 
@@ -280,6 +295,12 @@ def _schema_message(err: ErrorDetails, path: LinePath, on_key: bool) -> str:
     if kind == "value_error":
         ctx = err.get("ctx") or {}
         return str(ctx.get("error", err["msg"]))
+    if kind == "greater_than":
+        bound = (err.get("ctx") or {}).get("gt")
+        return f"{_label(path)} must be a whole number greater than {bound}, got {value!r}"
+    if kind == "literal_error":
+        expected = (err.get("ctx") or {}).get("expected")
+        return f"{_label(path)} is {value!r}; it must be {expected}"
     if kind == "list_type" and isinstance(value, str):
         return f"{_label(path)} should be a list: write [{value}]"
     if kind in _EXPECTED:
@@ -314,6 +335,7 @@ def _guard_spec(entry: str | dict[str, Any]) -> GuardSpec:
 
 def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
     order = [(name, state.final) for name, state in spec.states.items()]
+    triggers = [(t.trigger, t.to) for t in spec.transitions]
     return WorkflowDefinition(
         id=spec.id,
         title=spec.title,
@@ -333,7 +355,10 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
             )
             for i, t in enumerate(spec.transitions)
         ),
-        deadlines=tuple(spec.deadlines),
+        deadlines=tuple(
+            resolve_deadline(d, order, triggers, lines.get(("deadlines", i)))
+            for i, d in enumerate(spec.deadlines)
+        ),
         notifications=tuple(spec.notifications),
     )
 
@@ -373,6 +398,7 @@ def _parse(text: str, file: str) -> _Parsed:
         return _Parsed(None, problems, None, None)
     problems += _schema_problems(data, lines, file)
     problems += check_workflow(data, lines, file)
+    problems += check_deadlines(data, lines, file)
     workflow_id = data.get("id") if isinstance(data.get("id"), str) else None
     id_line = lines.get(("id",))
     if problems:

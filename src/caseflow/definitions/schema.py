@@ -9,6 +9,10 @@ Two layers, on purpose:
 * ``WorkflowDefinition`` and friends are what the rest of caseflow codes against:
   ``from: "*"`` already expanded, guards normalised, names filled in. They are
   frozen, so a loaded definition can be shared by every case on its version.
+
+The models of deadline rules (both layers) live in
+:mod:`caseflow.definitions.deadline_schema` and the shared names and texts in
+:mod:`caseflow.definitions.primitives`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,27 +23,55 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from caseflow.definitions.deadline_schema import (
+    DEADLINE_FILE_KEYS,
+    DeadlineAnchor,
+    DeadlineFile,
+    DeadlineRule,
+    DeadlineStartFile,
+    ExpiryAction,
+    ExpiryActionFile,
+)
 from caseflow.definitions.guards import GUARDS
+from caseflow.definitions.primitives import (
+    FROZEN,
+    NAME_PATTERN,
+    WORKFLOW_ID_PATTERN,
+    LocalizedText,
+    Name,
+    Text,
+    WorkflowId,
+)
 from caseflow.errors import NotFound
 
-WORKFLOW_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
-NAME_PATTERN = r"^[a-z][a-z0-9_]*$"  # states, triggers and roles
+__all__ = [
+    "ALL_STATES",
+    "FILE_KEYS",
+    "NAME_PATTERN",
+    "WORKFLOW_ID_PATTERN",
+    "DeadlineAnchor",
+    "DeadlineFile",
+    "DeadlineRule",
+    "DeadlineStartFile",
+    "ExpiryAction",
+    "ExpiryActionFile",
+    "GuardSpec",
+    "LocalizedText",
+    "Name",
+    "StateDef",
+    "StateFile",
+    "Text",
+    "TransitionDef",
+    "TransitionFile",
+    "WorkflowDefinition",
+    "WorkflowFile",
+    "WorkflowId",
+    "expand_sources",
+    "json_schema",
+    "json_schema_text",
+]
+
 ALL_STATES = "*"
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-WorkflowId = Annotated[str, Field(pattern=WORKFLOW_ID_PATTERN)]
-Name = Annotated[str, Field(pattern=NAME_PATTERN)]
-Text = Annotated[str, Field(min_length=1)]
-
-
-class LocalizedText(BaseModel):
-    """A text in Danish and English; both are required so no screen is half-translated."""
-
-    model_config = _FROZEN
-
-    da: Text = Field(description="Danish text")
-    en: Text = Field(description="English text")
 
 
 # --- the resolved definition (what code uses) ---------------------------------------------
@@ -48,7 +80,7 @@ class LocalizedText(BaseModel):
 class StateDef(BaseModel):
     """One state of a workflow."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     name: str
     title: LocalizedText | None = None
@@ -61,7 +93,7 @@ class StateDef(BaseModel):
 class GuardSpec(BaseModel):
     """A guard named on a transition, with its parameters (None for a bare name)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     name: str
     params: Any = None
@@ -70,7 +102,7 @@ class GuardSpec(BaseModel):
 class TransitionDef(BaseModel):
     """One transition: a trigger that leads from any of ``sources`` to ``dest``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     trigger: str
     sources: tuple[str, ...]
@@ -87,7 +119,7 @@ class TransitionDef(BaseModel):
 class WorkflowDefinition(BaseModel):
     """A whole, validated workflow. Build it with the loader, which checks it first."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str
     title: LocalizedText
@@ -95,8 +127,8 @@ class WorkflowDefinition(BaseModel):
     roles: dict[str, LocalizedText]
     states: dict[str, StateDef]  # file order kept
     transitions: tuple[TransitionDef, ...]
-    deadlines: tuple[Any, ...] = ()  # reserved for a later issue: kept, not interpreted
-    notifications: tuple[Any, ...] = ()  # reserved likewise
+    deadlines: tuple[DeadlineRule, ...] = ()
+    notifications: tuple[Any, ...] = ()  # reserved for a later issue: kept, not interpreted
 
     @property
     def initial_state(self) -> str:
@@ -113,6 +145,16 @@ class WorkflowDefinition(BaseModel):
             raise NotFound(
                 f"workflow '{self.id}' has no state '{name}'; its states are: {known}"
             ) from None
+
+    def deadline(self, rule_id: str) -> DeadlineRule:
+        """The deadline rule with this id (a stored deadline names its rule by id)."""
+        for rule in self.deadlines:
+            if rule.id == rule_id:
+                return rule
+        known = ", ".join(r.id for r in self.deadlines) or "(none)"
+        raise NotFound(
+            f"workflow '{self.id}' has no deadline rule '{rule_id}'; its rules are: {known}"
+        )
 
 
 def expand_sources(from_: str | list[str], states: Iterable[tuple[str, bool]]) -> tuple[str, ...]:
@@ -214,8 +256,9 @@ class WorkflowFile(BaseModel):
     roles: dict[Name, LocalizedText] = Field(min_length=1)
     states: dict[Name, StateFile] = Field(min_length=1)
     transitions: list[TransitionFile] = Field(min_length=1)
-    deadlines: list[dict[str, Any]] = Field(
-        default_factory=list, description="Reserved for a later version; kept as written."
+    deadlines: list[DeadlineFile] = Field(
+        default_factory=list,
+        description="Deadline rules: when a deadline starts, when it falls due, what follows.",
     )
     notifications: list[dict[str, Any]] = Field(
         default_factory=list, description="Reserved for a later version; kept as written."
@@ -227,6 +270,7 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "state": tuple(f.alias or n for n, f in StateFile.model_fields.items()),
     "transition": tuple(f.alias or n for n, f in TransitionFile.model_fields.items()),
     "text": tuple(LocalizedText.model_fields),
+    **DEADLINE_FILE_KEYS,
 }
 """The keys allowed in each kind of mapping, for "unknown key" messages."""
 

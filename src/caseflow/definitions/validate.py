@@ -66,7 +66,19 @@ def where_for(path: LinePath, data: Any) -> str:
         return transition_label(data, path[1])
     if len(path) >= 2 and path[0] == "roles":
         return f"role '{path[1]}'"
+    if len(path) >= 2 and path[0] == "deadlines" and isinstance(path[1], int):
+        return deadline_label(data, path[1])
     return ""
+
+
+def deadline_label(data: Any, index: int) -> str:
+    """``deadline 'answer_in_time'``: the rule's id if readable, else its position."""
+    deadlines = data.get("deadlines") if isinstance(data, dict) else None
+    if isinstance(deadlines, list) and index < len(deadlines):
+        entry = deadlines[index]
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            return f"deadline '{entry['id']}'"
+    return f"deadline #{index + 1}"
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
