@@ -148,6 +148,7 @@ class Case:
     updated_at: datetime
     audit_head: str
     state_entered_at: datetime | None = None
+    state_generation: int = 1  # the version whose fire entered the current state
 
     @property
     def administrations(self) -> frozenset[str]:

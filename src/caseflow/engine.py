@@ -9,6 +9,7 @@ check and appends the audit row. All of it commits together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +115,10 @@ class Engine:
     def close(self) -> None:
         self._writes.close()
         self.db.dispose()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write transaction on this engine's held connection (for the dispatcher)."""
+        return self._writes.transaction()
 
     # -- reading -------------------------------------------------------------
 
@@ -253,26 +258,49 @@ class Engine:
         expected_version: int | None = None,
     ) -> Case:
         """Fire ``trigger`` on a case as ``actor``, with optional field changes."""
-        now = self.clock.now()
         with self._writes.transaction() as conn:
-            before = case_rows.get(conn, journal_no)
-            _check_version(before, expected_version)
-            workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
-            transition = self._allowed_transition(workflow, before, trigger, actor)
-            applied = apply_changes(before, changes or {})
-            case = applied.case
-            self._check_references(conn, case, applied.columns)
-            comment = (comment or "").strip() or None
-            reasons = check_guards(transition.guards, case, actor, comment)
-            if transition.requires_comment and not comment:
-                reasons.insert(0, "a comment is required (give --comment)")
-            if reasons:
-                raise NotAllowed(f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons))
-            case.state = workflow.apply(before.state, trigger)
-            case.state_entered_at = now
-            return self._commit(
-                conn, before, case, applied, actor, now, "fire", transition, workflow, comment
+            return self.fire_in(
+                conn,
+                journal_no,
+                trigger,
+                actor,
+                changes=changes,
+                comment=comment,
+                expected_version=expected_version,
             )
+
+    def fire_in(
+        self,
+        conn: Connection,
+        journal_no: str,
+        trigger: str,
+        actor: Actor,
+        *,
+        changes: Mapping[str, Any] | None = None,
+        comment: str | None = None,
+        expected_version: int | None = None,
+    ) -> Case:
+        """:meth:`fire` inside the caller's transaction (the deadline dispatcher's)."""
+        now = self.clock.now()
+        before = case_rows.get(conn, journal_no)
+        _check_version(before, expected_version)
+        workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
+        transition = self._allowed_transition(workflow, before, trigger, actor)
+        applied = apply_changes(before, changes or {})
+        case = applied.case
+        self._check_references(conn, case, applied.columns)
+        comment = (comment or "").strip() or None
+        reasons = check_guards(transition.guards, case, actor, comment)
+        if transition.requires_comment and not comment:
+            reasons.insert(0, "a comment is required (give --comment)")
+        if reasons:
+            raise NotAllowed(f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons))
+        case.state = workflow.apply(before.state, trigger)
+        case.state_entered_at = now
+        case.state_generation = before.version + 1
+        return self._commit(
+            conn, before, case, applied, actor, now, "fire", transition, workflow, comment
+        )
 
     def edit(
         self,
@@ -286,21 +314,39 @@ class Engine:
         """Change fields of a case without moving it; audited like a fire."""
         if not changes:
             raise InvalidInput("nothing to change; give at least one field")
-        now = self.clock.now()
         with self._writes.transaction() as conn:
             before = case_rows.get(conn, journal_no)
             _check_version(before, expected_version)
             workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
             self._check_may_edit(workflow, before, actor)
-            applied = apply_changes(before, changes)
-            if not applied.audit:
-                return before
-            self._check_references(conn, applied.case, applied.columns)
-            applied.case.state_entered_at = None  # unchanged: not written
-            comment = (comment or "").strip() or None
-            return self._commit(
-                conn, before, applied.case, applied, actor, now, "edit", None, workflow, comment
-            )
+            return self.record_in(conn, before, changes, actor, kind="edit", comment=comment)
+
+    def record_in(
+        self,
+        conn: Connection,
+        before: Case,
+        changes: Mapping[str, Any],
+        actor: Actor,
+        *,
+        kind: str,
+        comment: str | None = None,
+    ) -> Case:
+        """Audit an event that leaves the state alone (an edit, a deadline event).
+
+        An event of kind "edit" with no actual change writes nothing; other kinds
+        are recorded even without field changes (a reminder sent is history too).
+        """
+        now = self.clock.now()
+        workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
+        applied = apply_changes(before, changes)
+        if not applied.audit and kind == "edit":
+            return before
+        self._check_references(conn, applied.case, applied.columns)
+        applied.case.state_entered_at = None  # unchanged: not written
+        comment = (comment or "").strip() or None
+        return self._commit(
+            conn, before, applied.case, applied, actor, now, kind, None, workflow, comment
+        )
 
     # -- internals -------------------------------------------------------------
 

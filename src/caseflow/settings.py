@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from caseflow.errors import InvalidInput
 
@@ -22,6 +24,11 @@ class Settings:
     database_url: str
     workflows_dir: Path
     user: str | None = None
+    calendar: str = "copenhagen"  # a preset of caseflow.calendar.RULE_PRESETS
+    mail_dir: Path = Path("mail")  # where the file channel writes when no SMTP host is set
+    language: str = "da"
+    # A fixed "now" (CASEFLOW_NOW) for rehearsals and tests: the engine's clock stands still.
+    now: datetime | None = None
 
     @classmethod
     def load(cls, cwd: Path | None = None) -> Settings:
@@ -31,11 +38,32 @@ class Settings:
         database = os.environ.get("CASEFLOW_DATABASE_URL") or file_values.get("database_url")
         workflows = os.environ.get("CASEFLOW_WORKFLOWS_DIR") or file_values.get("workflows_dir")
         user = os.environ.get("CASEFLOW_USER") or file_values.get("user")
+
+        def value(name: str, default: str) -> str:
+            return os.environ.get(f"CASEFLOW_{name.upper()}") or file_values.get(name) or default
+
         return cls(
             database_url=database_url_from(database or str(base / DEFAULT_DATABASE_FILE)),
             workflows_dir=Path(workflows) if workflows else default_workflows_dir(base),
             user=user,
+            calendar=value("calendar", "copenhagen"),
+            mail_dir=base / value("mail_dir", "mail"),
+            language=value("language", "da"),
+            now=_moment(os.environ.get("CASEFLOW_NOW")),
         )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """An ISO time; without a zone it is Copenhagen time."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"CASEFLOW_NOW={text!r} is not a time; write e.g. 2009-04-20T09:00 (Copenhagen time)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
 
 
 def database_url_from(value: str) -> str:

@@ -9,10 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from caseflow import organisation
+from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import FakeClock
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import Engine, NewCase
 from caseflow.registry import WorkflowRegistry
+from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
 from caseflow.store import migrate
 from caseflow.store.db import make_engine, write_transaction
@@ -44,7 +46,8 @@ def make_test_engine(
         with write_transaction(db) as conn:
             organisation.store(conn, spec)
     registry = WorkflowRegistry(workflows_dir or default_workflows_dir(Path.cwd()))
-    return Engine(db, registry, clock or FakeClock(copenhagen_time("2009-05-14 10:00")))
+    engine = Engine(db, registry, clock or FakeClock(copenhagen_time("2009-05-14 10:00")))
+    return with_deadlines(engine, COPENHAGEN_RULES)
 
 
 def open_test_case(engine: Engine, *, actor: str = "bif.sagsbehandler", **overrides: Any) -> str:

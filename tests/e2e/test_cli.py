@@ -208,3 +208,41 @@ def test_demo_in_a_temporary_folder(cli: Cli) -> None:
     out = cli("demo").stdout
     assert "caseflow-demo-" in out
     assert "follow_up" in out
+
+
+def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: Path) -> None:
+    ready.env["CASEFLOW_NOW"] = "2009-04-08T10:00"
+    ready.env["CASEFLOW_MAIL_DIR"] = str(tmp_path / "mail")
+    opened = ready(
+        "case",
+        "new",
+        "--workflow",
+        "access-request",
+        "--title",
+        "Aktindsigt i notat",
+        "--lead",
+        "BIF",
+        "--as",
+        "bif.sagsbehandler",
+        "--json",
+    ).stdout
+    journal_no = json.loads(opened)["journal_no"]
+    listed = ready("deadlines", "list").stdout
+    assert journal_no in listed
+    assert "2009-04-22 23:59" in listed
+    explained = ready("deadlines", "explain", journal_no).stdout
+    assert "Offentlighedsloven" in explained
+    assert "reminder 1" in explained
+    ready.env["CASEFLOW_NOW"] = "2009-04-20T09:00"
+    out = ready("worker", "--once").stdout
+    assert "1 reminder(s)" in out
+    assert "1 sent" in out
+    mails = list((tmp_path / "mail").glob("*.eml"))
+    assert len(mails) == 1
+    assert "sara.holm@bif.kk.example" in mails[0].read_text(encoding="utf-8")
+    assert "1 sent" not in ready("worker", "--once").stdout
+    assert "sent" in ready("notifications", "list").stdout
+    assert "0 notification(s)" in ready("notifications", "list", "--failed").stdout
+    ready.env["CASEFLOW_NOW"] = "2009-04-24T09:00"
+    assert journal_no in ready("deadlines", "list", "--overdue").stdout
+    assert "--due-within" in ready("deadlines", "list", "--due-within", "x", expect=2).stderr

@@ -13,6 +13,7 @@ from caseflow.clock import Clock
 from caseflow.domain import Actor
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
+from caseflow.runtime import build_engine
 from caseflow.settings import Settings, database_url_from
 
 console = Console()
@@ -35,7 +36,7 @@ class CliState:
     _engines: list[Engine] = field(default_factory=list)
 
     def engine(self, clock: Clock | None = None, *, check_schema: bool = True) -> Engine:
-        engine = Engine.from_settings(self.settings, clock, check_schema=check_schema)
+        engine = build_engine(self.settings, clock, check_schema=check_schema)
         self._engines.append(engine)
         return engine
 

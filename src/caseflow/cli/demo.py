@@ -11,12 +11,14 @@ import typer
 from rich.table import Table
 
 from caseflow import organisation
+from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.cli.app import app, console, state
 from caseflow.cli.render import describe_entry, local, print_case, print_history
 from caseflow.clock import FakeClock
 from caseflow.demo import scenario
 from caseflow.engine import Engine
 from caseflow.registry import WorkflowRegistry
+from caseflow.runtime import with_deadlines
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import make_engine, read_transaction, write_transaction
@@ -48,6 +50,7 @@ def demo(
         organisation.store(conn, spec)
     clock = FakeClock(scenario.STEPS[0].at)
     engine = Engine(sa_engine, WorkflowRegistry(state().settings.workflows_dir), clock)
+    with_deadlines(engine, COPENHAGEN_RULES)
     console.rule("caseflow demo: case 2009-68440, City of Copenhagen")
     console.print(
         f"database {path}\nloaded {len(spec.administrations)} administrations, "

@@ -46,6 +46,7 @@ def row_to_case(row: Row[Any] | Any) -> Case:
         created_at=row.created_at,
         updated_at=row.updated_at,
         state_entered_at=row.state_entered_at,
+        state_generation=row.state_generation,
         audit_head=row.audit_head,
     )
 
@@ -81,6 +82,11 @@ def get(conn: Connection, journal_no: str) -> Case:
     return row_to_case(CaseRow._make(values))
 
 
+def get_by_id(conn: Connection, case_id: int) -> Case:
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
+    return row_to_case(row)
+
+
 def insert_case(conn: Connection, case: Case) -> int:
     values = case_to_values(case) | {
         "journal_no": case.journal_no,
@@ -91,6 +97,7 @@ def insert_case(conn: Connection, case: Case) -> int:
         "created_at": case.created_at,
         "updated_at": case.updated_at,
         "state_entered_at": case.state_entered_at or case.created_at,
+        "state_generation": case.state_generation,
         "audit_head": case.audit_head,
     }
     try:
@@ -114,6 +121,7 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
     values["audit_head"] = case.audit_head
     if case.state_entered_at is not None:
         values["state_entered_at"] = case.state_entered_at
+        values["state_generation"] = case.state_generation
     statement = _update_statement(frozenset(values))
     params = {f"new_{name}": value for name, value in values.items()}
     params["case_id"] = case.id

@@ -139,6 +139,23 @@ def get_actor(conn: Connection, username: str) -> Actor:
     )
 
 
+def actors_with_role(conn: Connection, role: str) -> list[Actor]:
+    """Active actors holding ``role`` in some scope (check the scope with applies_to)."""
+    usernames = conn.execute(
+        select(actors.c.username)
+        .join(actor_roles, actor_roles.c.actor_id == actors.c.id)
+        .where(actor_roles.c.role == role, actors.c.active.is_(True))
+        .distinct()
+        .order_by(actors.c.username)
+    ).scalars()
+    return [get_actor(conn, name) for name in usernames]
+
+
+def committee(conn: Connection, code: str) -> dict[str, Any] | None:
+    row = conn.execute(select(committees).where(committees.c.code == code)).first()
+    return dict(row._mapping) if row is not None else None
+
+
 def list_actors(conn: Connection) -> list[Actor]:
     usernames = conn.execute(
         select(actors.c.username).where(actors.c.active.is_(True)).order_by(actors.c.username)

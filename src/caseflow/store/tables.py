@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from caseflow.store.types import UTCDateTime
@@ -125,6 +126,8 @@ cases = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("state_entered_at", UTCDateTime, nullable=False),
+    # Counts entries into states (the version of the fire that entered the current one).
+    Column("state_generation", Integer, nullable=False, server_default="1"),
     Column("audit_head", String(64), nullable=False),
     ForeignKeyConstraint(
         ["workflow_id", "workflow_version"],
@@ -153,4 +156,78 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("case_id", "seq"),
+)
+
+# -- deadlines and the outbox (migration 0002) -----------------------------------------------
+
+DEADLINE_OPEN = "open"  # running: the dispatcher acts at next_action_at
+DEADLINE_PAUSED = "paused"  # clock stopped (waiting for a citizen); remaining days kept
+DEADLINE_STATUSES = ("open", "paused", "satisfied", "cancelled", "expired", "stale")
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("rule_id", String(100), nullable=False),
+    # The state entry (the case's state_generation) that created it: a deadline from an
+    # earlier visit to a state can never fire.
+    Column("generation", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("not_before", UTCDateTime, nullable=True),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("reminders_at", JSON, nullable=False),  # UTC ISO times, in order
+    Column("reminders_sent", Integer, nullable=False),
+    Column("next_action_at", UTCDateTime, nullable=True),  # null when nothing is left to do
+    Column("remaining_working_days", Integer, nullable=True),  # while paused
+    Column("explanation", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Index(
+        "ix_deadlines_open_next_action",
+        "next_action_at",
+        sqlite_where=text("status = 'open'"),
+        postgresql_where=text("status = 'open'"),
+    ),
+    Index(
+        "ix_deadlines_live_case",
+        "case_id",
+        sqlite_where=text("status IN ('open', 'paused')"),
+        postgresql_where=text("status IN ('open', 'paused')"),
+    ),
+)
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"  # gave up or refused for good: visible, retryable by hand
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),  # idempotency key
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=True),
+    Column("template", String(100), nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("recipients", JSON, nullable=False),  # [{address, name}]
+    Column("context", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Index(
+        "ix_outbox_pending_next_attempt",
+        "next_attempt_at",
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
+    ),
 )

@@ -1,0 +1,179 @@
+"""``caseflow worker``, ``caseflow deadlines ...`` and ``caseflow notifications ...``."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from caseflow.calendar import COPENHAGEN, local_date
+from caseflow.cli.app import JsonOption, app, console, state
+from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.worker import Worker
+from caseflow.errors import InvalidInput
+from caseflow.runtime import build_dispatcher, build_sender, calendar_rules
+from caseflow.store import cases as case_rows
+from caseflow.store import deadlines as deadline_rows
+from caseflow.store import outbox
+from caseflow.store.db import read_transaction
+from caseflow.store.tables import OUTBOX_FAILED
+
+deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
+notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+app.add_typer(deadlines_app, name="deadlines")
+app.add_typer(notifications_app, name="notifications")
+
+
+@app.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Process what is due now and exit.")] = False,
+    poll: Annotated[int, typer.Option(help="Seconds between safety polls.")] = 30,
+) -> None:
+    """Apply due deadlines and deliver notifications (for ever, or --once)."""
+    cli = state()
+    engine = cli.engine()
+    runner = Worker(
+        build_dispatcher(engine, cli.settings),
+        build_sender(engine, cli.settings),
+        poll=timedelta(seconds=poll),
+    )
+    if once:
+        report = runner.run_once()
+        for line in report.deadlines.lines + report.notifications.lines:
+            console.print(line, highlight=False)
+        d, n = report.deadlines, report.notifications
+        console.print(
+            f"deadlines: {d.reminders} reminder(s), {d.expired} expired, {d.stale} stale, "
+            f"{d.failed} failed; notifications: {n.sent} sent, {n.retried} to retry, "
+            f"{n.failed} failed"
+        )
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    console.print(f"caseflow worker on {engine.db.url.render_as_string(hide_password=True)}")
+    runner.run_forever()
+
+
+def _within(text: str) -> int:
+    match = re.fullmatch(r"(\d+)\s*d?", text.strip())
+    if match is None:
+        raise InvalidInput(f"--due-within {text!r}: give working days, e.g. 10d")
+    return int(match[1])
+
+
+@deadlines_app.command("list")
+def deadlines_list(
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
+    committee: Annotated[str | None, typer.Option(help="Only cases of this committee.")] = None,
+    due_within: Annotated[
+        str | None, typer.Option(help="Only due within N working days, e.g. 10d.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open and paused deadlines, soonest first."""
+    cli = state()
+    engine = cli.engine()
+    now = engine.clock.now()
+    due_before = None
+    if due_within is not None:
+        calendars = Calendars.for_rules(calendar_rules(cli.settings))
+        last_day = calendars.working.add(local_date(now), _within(due_within))
+        from caseflow.calendar import end_of_day_utc
+
+        due_before = end_of_day_utc(last_day)
+    with read_transaction(engine.db) as conn:
+        found = deadline_rows.search(
+            conn,
+            committee=committee,
+            due_before=due_before,
+            overdue_at=now if overdue else None,
+        )
+    if as_json:
+        console.print_json(
+            data=[
+                {
+                    "journal_no": j,
+                    "title": t,
+                    "committee": c,
+                    "rule": r.rule_id,
+                    "status": r.status,
+                    "due_at": r.due_at.isoformat(),
+                    "overdue": r.due_at < now,
+                }
+                for r, j, t, c in found
+            ]
+        )
+        return
+    table = Table("Journal no", "Title", "Deadline", "Due (Copenhagen)", "Status", "Committee")
+    for record, journal_no, title, committee_code in found:
+        late = record.due_at < now
+        due = record.due_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            journal_no,
+            title,
+            record.rule_id,
+            f"[red]{due}[/]" if late else due,
+            record.status + (" (overdue)" if late else ""),
+            committee_code or "",
+        )
+    console.print(table)
+    console.print(f"{len(found)} deadline(s)")
+
+
+@deadlines_app.command("explain")
+def deadlines_explain(journal_no: str) -> None:
+    """How each deadline of a case was computed: rule, calendar, legal source."""
+    engine = state().engine()
+    with read_transaction(engine.db) as conn:
+        case = case_rows.get(conn, journal_no)
+        records = deadline_rows.for_case(conn, case.id)
+    if not records:
+        console.print(f"{journal_no} has no deadlines")
+    for record in records:
+        due = record.due_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        console.print(f"[bold]{record.rule_id}[/] — {record.status}, due {due} Copenhagen time")
+        for line in record.explanation:
+            console.print(f"  {line}", highlight=False)
+        for number, moment in enumerate(record.reminders_at, start=1):
+            sent = "sent" if number <= record.reminders_sent else "to come"
+            when = moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+            console.print(f"  reminder {number}: {when} ({sent})")
+
+
+@notifications_app.command("list")
+def notifications_list(
+    failed: Annotated[bool, typer.Option("--failed", help="Only those that failed.")] = False,
+) -> None:
+    """Notifications in the outbox, newest first."""
+    engine = state().engine()
+    with read_transaction(engine.db) as conn:
+        records = outbox.search(conn, statuses=[OUTBOX_FAILED] if failed else [])
+    table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
+    for record in records:
+        to = ", ".join(str(r["address"]) for r in record.recipients)
+        table.add_row(
+            record.key,
+            record.template,
+            to,
+            record.status,
+            str(record.attempts),
+            record.last_error or "",
+        )
+    console.print(table)
+    console.print(f"{len(records)} notification(s)")
+
+
+@notifications_app.command("retry")
+def notifications_retry(
+    keys: Annotated[
+        list[str] | None, typer.Argument(help="Keys to retry; default: all failed.")
+    ] = None,
+) -> None:
+    """Put failed notifications back in the queue for the worker."""
+    engine = state().engine()
+    with engine.transaction() as conn:
+        count = outbox.retry_failed(conn, engine.clock.now(), keys)
+    console.print(f"{count} notification(s) queued again")

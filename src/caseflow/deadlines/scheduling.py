@@ -1,0 +1,136 @@
+"""Keeping a case's deadline rows in step with its state and fields.
+
+This runs as an engine hook, inside the transaction of the fire or edit that
+caused it: the deadlines a transition creates, cancels, satisfies, pauses or
+resumes are written together with the new state, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.deadlines.rules import (
+    Calendars,
+    compute_due,
+    ends_rule,
+    remaining_working_days,
+    resume_due,
+    rules_starting,
+)
+from caseflow.definitions import DeadlineRule
+from caseflow.engine import CaseEvent
+from caseflow.errors import InvalidInput
+from caseflow.store import deadlines as rows
+from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED
+
+SUPERSEDED = "cancelled"  # a field-anchored deadline whose field changed is replaced
+
+
+def changed_fields(changes: Mapping[str, Any]) -> set[str]:
+    """Names of ``case.fields`` entries an audit row's changes touched."""
+    names: set[str] = set()
+    for key, change in changes.items():
+        if key.startswith("fields."):
+            names.add(key.removeprefix("fields."))
+        elif key == "fields":
+            old, new = change
+            names |= {
+                k
+                for k in set(old or {}) | set(new or {})
+                if (old or {}).get(k) != (new or {}).get(k)
+            }
+    return names
+
+
+class DeadlineScheduler:
+    """The engine hook that creates and ends deadline rows."""
+
+    def __init__(self, calendars: Calendars) -> None:
+        self.calendars = calendars
+
+    def __call__(self, conn: Connection, event: CaseEvent) -> None:
+        if event.workflow is None or not event.workflow.definition.deadlines:
+            return
+        definition = event.workflow.definition
+        by_id = {rule.id: rule for rule in definition.deadlines}
+        fields = changed_fields(event.entry.changes)
+        trigger = event.transition.trigger if event.transition else None
+        live = rows.live_for_case(conn, event.case.id) if event.kind != "open" else []
+        still_live: set[str] = set()
+        for record in live:
+            rule = by_id.get(record.rule_id)
+            if rule is None:
+                continue
+            if self._update(conn, event, record, rule, trigger, fields):
+                still_live.add(rule.id)
+        entered = event.case.state if event.kind in ("open", "fire") else None
+        for rule in rules_starting(
+            definition, entered=entered, trigger=trigger, changed_fields=fields
+        ):
+            if rule.id not in still_live:
+                self._start(conn, event, rule)
+
+    def _update(
+        self,
+        conn: Connection,
+        event: CaseEvent,
+        record: rows.DeadlineRecord,
+        rule: DeadlineRule,
+        trigger: str | None,
+        fields: set[str],
+    ) -> bool:
+        """Apply the event to one live deadline; True if it stays live."""
+        now = event.at
+        if event.kind == "fire":
+            outcome = ends_rule(rule, new_state=event.case.state, trigger=trigger)
+            if outcome in ("satisfied", "cancelled"):
+                rows.close(conn, record.id, outcome, now)
+                return False
+            if outcome == "paused" and record.status == DEADLINE_OPEN:
+                left = remaining_working_days(record.due_at, now, self.calendars)
+                rows.pause(conn, record.id, left)
+                return True
+            if outcome == "running" and record.status == DEADLINE_PAUSED:
+                due = resume_due(record.remaining_working_days or 0, now, rule, self.calendars)
+                rows.resume(
+                    conn,
+                    record.id,
+                    due_at=due.due_at,
+                    reminders_at=due.reminders,
+                    explanation=due.explanation,
+                    now=now,
+                )
+                return True
+        if rule.anchor.kind == "field" and rule.anchor.name in fields:
+            rows.close(conn, record.id, SUPERSEDED, now)  # a new one follows from the new value
+            return False
+        return True
+
+    def _start(self, conn: Connection, event: CaseEvent, rule: DeadlineRule) -> None:
+        if event.case.state not in rule.active_in:
+            return
+        try:
+            due = compute_due(
+                rule, start=event.at, fields=event.case.fields, calendars=self.calendars
+            )
+        except ValueError as exc:
+            raise InvalidInput(
+                f"deadline '{rule.id}' of case {event.case.journal_no}: {exc}"
+            ) from None
+        if due is None:
+            return
+        rows.create(
+            conn,
+            case_id=event.case.id,
+            rule_id=rule.id,
+            generation=event.case.state_generation,
+            started_at=event.at,
+            not_before=due.not_before,
+            due_at=due.due_at,
+            reminders_at=due.reminders,
+            explanation=due.explanation,
+            now=event.at,
+        )

@@ -1,0 +1,128 @@
+"""Delivering the outbox: claim pending rows, render, send, record the outcome.
+
+A row is marked sent only after its channel accepted it; a temporary failure
+is retried with backoff, a permanent one (or too many tries) marks the row
+failed, visible in ``caseflow notifications list --failed`` and put back with
+``caseflow notifications retry``. The idempotency key goes into the message
+(Message-ID), so a message resent after a crash between sending and marking
+can be recognised as the same one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from caseflow.engine import Engine
+from caseflow.errors import CaseflowError
+from caseflow.notifications.channels import Channel, DeliveryError, backoff
+from caseflow.notifications.message import OutgoingMessage, Recipient
+from caseflow.notifications.render import Language, Renderer
+from caseflow.store import outbox
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+class Sender:
+    """Sends what the outbox holds through one channel."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        renderer: Renderer,
+        channel: Channel,
+        sender: Recipient,
+        *,
+        owner: str,
+        batch_size: int = 100,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.engine = engine
+        self.renderer = renderer
+        self.channel = channel
+        self.sender = sender
+        self.owner = owner
+        self.batch_size = batch_size
+        self.lease = lease
+
+    def run_once(self) -> SendReport:
+        report = SendReport()
+        while True:
+            now = self.engine.clock.now()
+            with self.engine.transaction() as conn:
+                records = outbox.claim(
+                    conn,
+                    now=now,
+                    owner=self.owner,
+                    lease_until=now + self.lease,
+                    limit=self.batch_size,
+                )
+            if not records:
+                return report
+            for record in records:
+                self._deliver(record, report)
+
+    def _deliver(self, record: outbox.OutboxRecord, report: SendReport) -> None:
+        now = self.engine.clock.now()
+        try:
+            language: Language = "en" if record.language == "en" else "da"
+            rendered = self.renderer.render(record.template, language, revive(record.context))
+            message = OutgoingMessage(
+                key=record.key,
+                recipients=tuple(
+                    Recipient(str(r["address"]), r.get("name")) for r in record.recipients
+                ),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                sender=self.sender,
+            )
+            self.channel.send(message)
+        except DeliveryError as exc:
+            with self.engine.transaction() as conn:
+                if exc.retryable and record.attempts + 1 < MAX_ATTEMPTS:
+                    delay = timedelta(seconds=backoff(record.attempts + 1, key=record.key))
+                    outbox.mark_retry(conn, record.id, str(exc), now + delay)
+                    report.retried += 1
+                    report.lines.append(f"{record.key}: {exc}; retry in {delay}")
+                else:
+                    outbox.mark_failed(conn, record.id, str(exc))
+                    report.failed += 1
+                    report.lines.append(f"{record.key}: failed: {exc}")
+            return
+        except CaseflowError as exc:  # a template problem: needs a person, not a retry
+            with self.engine.transaction() as conn:
+                outbox.mark_failed(conn, record.id, str(exc))
+            report.failed += 1
+            report.lines.append(f"{record.key}: failed: {exc}")
+            return
+        with self.engine.transaction() as conn:
+            outbox.mark_sent(conn, record.id, now)
+        report.sent += 1
+        report.lines.append(f"{record.key}: sent to {len(record.recipients)} recipient(s)")
+
+
+_MOMENTS = ("_at",)
+_DAYS = ("_on", "first_day", "last_day")
+
+
+def revive(value: Any, key: str = "") -> Any:
+    """Turn the ISO texts the outbox stored back into the dates the templates format."""
+    if isinstance(value, dict):
+        return {k: revive(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [revive(v, key) for v in value]
+    if isinstance(value, str) and key.endswith(_MOMENTS):
+        return datetime.fromisoformat(value)
+    if isinstance(value, str) and key.endswith(_DAYS):
+        return date.fromisoformat(value)
+    return value

@@ -1,0 +1,79 @@
+"""The composition root: builds an engine with its deadline hook, and the worker's parts.
+
+Everything that needs a configured caseflow (the CLI, the worker, the demo,
+tests) gets it from here, so the parts are wired the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from caseflow.calendar import RULE_PRESETS, CalendarRules
+from caseflow.clock import Clock, FakeClock
+from caseflow.deadlines.dispatcher import Dispatcher, worker_name
+from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.scheduling import DeadlineScheduler
+from caseflow.engine import Engine
+from caseflow.errors import InvalidInput
+from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
+from caseflow.notifications.message import Recipient
+from caseflow.notifications.render import Renderer
+from caseflow.notifications.sender import Sender
+from caseflow.settings import Settings, default_templates_dir
+
+
+def calendar_rules(settings: Settings) -> CalendarRules:
+    try:
+        return RULE_PRESETS[settings.calendar]
+    except KeyError:
+        known = ", ".join(sorted(RULE_PRESETS))
+        raise InvalidInput(
+            f"CASEFLOW_CALENDAR={settings.calendar!r} is not a known calendar; use one of {known}"
+        ) from None
+
+
+def with_deadlines(engine: Engine, rules: CalendarRules) -> Engine:
+    """Attach the deadline hook: deadlines are written in every fire's transaction."""
+    engine.hooks.append(DeadlineScheduler(Calendars.for_rules(rules)))
+    return engine
+
+
+def build_engine(
+    settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
+) -> Engine:
+    if clock is None and settings.now is not None:
+        clock = FakeClock(settings.now)
+    engine = Engine.from_settings(settings, clock, check_schema=check_schema)
+    return with_deadlines(engine, calendar_rules(settings))
+
+
+def channel_from_settings(settings: Settings) -> tuple[Channel, Recipient]:
+    """SMTP when CASEFLOW_SMTP_HOST is set, else .eml files in the mail folder."""
+    smtp = SmtpSettings.from_env(os.environ)
+    if smtp is not None:
+        return SmtpChannel(smtp), Recipient(smtp.sender, smtp.sender_name)
+    return FileChannel(Path(settings.mail_dir)), Recipient("caseflow@localhost", "caseflow")
+
+
+def build_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
+    return Dispatcher(
+        engine, Calendars.for_rules(calendar_rules(settings)), language=settings.language
+    )
+
+
+def build_sender(
+    engine: Engine,
+    settings: Settings,
+    channel: Channel | None = None,
+    sender: Recipient | None = None,
+) -> Sender:
+    if channel is None:
+        channel, sender = channel_from_settings(settings)
+    return Sender(
+        engine,
+        Renderer(default_templates_dir()),
+        channel,
+        sender or Recipient("caseflow@localhost", "caseflow"),
+        owner=worker_name(),
+    )

@@ -1,0 +1,264 @@
+"""Deadline rows: created, closed, paused and claimed inside the callers' transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
+
+from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED, cases, deadlines
+
+LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
+
+
+@dataclass(frozen=True)
+class DeadlineRecord:
+    """One deadline row."""
+
+    id: int
+    case_id: int
+    rule_id: str
+    generation: int
+    status: str
+    started_at: datetime
+    not_before: datetime | None
+    due_at: datetime
+    reminders_at: tuple[datetime, ...]
+    reminders_sent: int
+    next_action_at: datetime | None
+    remaining_working_days: int | None
+    explanation: tuple[str, ...]
+    attempts: int
+    last_error: str | None
+    closed_at: datetime | None
+
+
+def _record(row: Row[Any]) -> DeadlineRecord:
+    return DeadlineRecord(
+        id=row.id,
+        case_id=row.case_id,
+        rule_id=row.rule_id,
+        generation=row.generation,
+        status=row.status,
+        started_at=row.started_at,
+        not_before=row.not_before,
+        due_at=row.due_at,
+        reminders_at=tuple(datetime.fromisoformat(t) for t in row.reminders_at),
+        reminders_sent=row.reminders_sent,
+        next_action_at=row.next_action_at,
+        remaining_working_days=row.remaining_working_days,
+        explanation=tuple(row.explanation),
+        attempts=row.attempts,
+        last_error=row.last_error,
+        closed_at=row.closed_at,
+    )
+
+
+def next_action(
+    reminders_at: Sequence[datetime], reminders_sent: int, due_at: datetime
+) -> datetime:
+    """The next moment the dispatcher has something to do: a reminder still due, or expiry."""
+    for moment in reminders_at[reminders_sent:]:
+        if moment < due_at:
+            return moment
+    return due_at
+
+
+def create(
+    conn: Connection,
+    *,
+    case_id: int,
+    rule_id: str,
+    generation: int,
+    started_at: datetime,
+    not_before: datetime | None,
+    due_at: datetime,
+    reminders_at: Sequence[datetime],
+    explanation: Sequence[str],
+    now: datetime,
+) -> None:
+    # Reminders already in the past when the deadline is created are not sent late.
+    sent = sum(1 for moment in reminders_at if moment <= now)
+    conn.execute(
+        insert(deadlines).values(
+            case_id=case_id,
+            rule_id=rule_id,
+            generation=generation,
+            status=DEADLINE_OPEN,
+            started_at=started_at,
+            not_before=not_before,
+            due_at=due_at,
+            reminders_at=[moment.isoformat() for moment in reminders_at],
+            reminders_sent=sent,
+            next_action_at=next_action(reminders_at, sent, due_at),
+            explanation=list(explanation),
+            attempts=0,
+            created_at=now,
+        )
+    )
+
+
+def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
+    rows = conn.execute(
+        select(deadlines)
+        .where(deadlines.c.case_id == case_id, deadlines.c.status.in_(LIVE))
+        .order_by(deadlines.c.id)
+    )
+    return [_record(row) for row in rows]
+
+
+def for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
+    rows = conn.execute(
+        select(deadlines).where(deadlines.c.case_id == case_id).order_by(deadlines.c.id)
+    )
+    return [_record(row) for row in rows]
+
+
+def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
+    return _record(conn.execute(select(deadlines).where(deadlines.c.id == deadline_id)).one())
+
+
+def close(conn: Connection, deadline_id: int, status: str, now: datetime) -> None:
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            status=status,
+            next_action_at=None,
+            closed_at=now,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def pause(conn: Connection, deadline_id: int, remaining_working_days: int) -> None:
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            status=DEADLINE_PAUSED,
+            remaining_working_days=remaining_working_days,
+            next_action_at=None,
+        )
+    )
+
+
+def resume(
+    conn: Connection,
+    deadline_id: int,
+    *,
+    due_at: datetime,
+    reminders_at: Sequence[datetime],
+    explanation: Sequence[str],
+    now: datetime,
+) -> None:
+    sent = sum(1 for moment in reminders_at if moment <= now)
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            status=DEADLINE_OPEN,
+            due_at=due_at,
+            reminders_at=[moment.isoformat() for moment in reminders_at],
+            reminders_sent=sent,
+            next_action_at=next_action(reminders_at, sent, due_at),
+            remaining_working_days=None,
+            explanation=list(explanation),
+        )
+    )
+
+
+def advance(conn: Connection, record: DeadlineRecord, reminders_sent: int) -> None:
+    """After a reminder: count it and move the next action on."""
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == record.id)
+        .values(
+            reminders_sent=reminders_sent,
+            next_action_at=next_action(record.reminders_at, reminders_sent, record.due_at),
+            attempts=0,
+            last_error=None,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def record_failure(conn: Connection, deadline_id: int, error: str, retry_at: datetime) -> None:
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            attempts=deadlines.c.attempts + 1,
+            last_error=error,
+            next_action_at=retry_at,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def claim_due(
+    conn: Connection, *, now: datetime, owner: str, lease_until: datetime, limit: int
+) -> list[int]:
+    """Lease up to ``limit`` open deadlines whose next action is due.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent workers
+    take different rows; SQLite serialises writers anyway (BEGIN IMMEDIATE).
+    """
+    query = (
+        select(deadlines.c.id)
+        .where(
+            deadlines.c.status == DEADLINE_OPEN,
+            deadlines.c.next_action_at <= now,
+            or_(deadlines.c.lease_expires_at.is_(None), deadlines.c.lease_expires_at < now),
+        )
+        .order_by(deadlines.c.next_action_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(conn.execute(query).scalars())
+    if ids:
+        conn.execute(
+            update(deadlines)
+            .where(deadlines.c.id.in_(ids))
+            .values(lease_owner=owner, lease_expires_at=lease_until)
+        )
+    return ids
+
+
+def next_due(conn: Connection) -> datetime | None:
+    """The earliest next action of any open deadline (served by the partial index)."""
+    value: datetime | None = conn.execute(
+        select(func.min(deadlines.c.next_action_at)).where(deadlines.c.status == DEADLINE_OPEN)
+    ).scalar()
+    return value
+
+
+def search(
+    conn: Connection,
+    *,
+    statuses: Sequence[str] = LIVE,
+    committee: str | None = None,
+    due_before: datetime | None = None,
+    overdue_at: datetime | None = None,
+) -> list[tuple[DeadlineRecord, str, str, str | None]]:
+    """Deadlines with their case's journal number, title and committee, soonest first."""
+    query = (
+        select(deadlines, cases.c.journal_no, cases.c.title, cases.c.committee)
+        .join(cases, cases.c.id == deadlines.c.case_id)
+        .where(deadlines.c.status.in_(list(statuses)))
+        .order_by(deadlines.c.due_at)
+    )
+    if committee:
+        query = query.where(cases.c.committee == committee)
+    if due_before is not None:
+        query = query.where(deadlines.c.due_at <= due_before)
+    if overdue_at is not None:
+        query = query.where(deadlines.c.due_at < overdue_at)
+    return [(_record(row), row.journal_no, row.title, row.committee) for row in conn.execute(query)]

@@ -1,0 +1,177 @@
+"""The outbox: each notification once, under its idempotency key.
+
+Rows are written in the same transaction as whatever caused them (a fire, a
+deadline); the sender claims pending rows under a lease and records the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from caseflow.store.tables import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, outbox
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    id: int
+    key: str
+    case_id: int | None
+    template: str
+    language: str
+    recipients: tuple[dict[str, str | None], ...]
+    context: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _record(row: Row[Any]) -> OutboxRecord:
+    return OutboxRecord(
+        id=row.id,
+        key=row.key,
+        case_id=row.case_id,
+        template=row.template,
+        language=row.language,
+        recipients=tuple(row.recipients),
+        context=row.context,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
+
+
+def enqueue(
+    conn: Connection,
+    *,
+    key: str,
+    case_id: int | None,
+    template: str,
+    language: str,
+    recipients: Sequence[Mapping[str, str | None]],
+    context: Mapping[str, Any],
+    now: datetime,
+) -> bool:
+    """Add a notification unless one with ``key`` exists; returns True if added."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(outbox)
+        .values(
+            key=key,
+            case_id=case_id,
+            template=template,
+            language=language,
+            recipients=[dict(r) for r in recipients],
+            context=dict(context),
+            status=OUTBOX_PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[outbox.c.key])
+    )
+    return bool(conn.execute(statement).rowcount)
+
+
+def claim(
+    conn: Connection, *, now: datetime, owner: str, lease_until: datetime, limit: int
+) -> list[OutboxRecord]:
+    query = (
+        select(outbox)
+        .where(
+            outbox.c.status == OUTBOX_PENDING,
+            outbox.c.next_attempt_at <= now,
+            or_(outbox.c.lease_expires_at.is_(None), outbox.c.lease_expires_at < now),
+        )
+        .order_by(outbox.c.next_attempt_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    records = [_record(row) for row in conn.execute(query)]
+    if records:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_([r.id for r in records]))
+            .values(lease_owner=owner, lease_expires_at=lease_until)
+        )
+    return records
+
+
+def mark_sent(conn: Connection, record_id: int, now: datetime) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == record_id)
+        .values(
+            status=OUTBOX_SENT,
+            sent_at=now,
+            attempts=outbox.c.attempts + 1,
+            last_error=None,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def mark_retry(conn: Connection, record_id: int, error: str, retry_at: datetime) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == record_id)
+        .values(
+            attempts=outbox.c.attempts + 1,
+            last_error=error,
+            next_attempt_at=retry_at,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def mark_failed(conn: Connection, record_id: int, error: str) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == record_id)
+        .values(
+            status=OUTBOX_FAILED,
+            attempts=outbox.c.attempts + 1,
+            last_error=error,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def retry_failed(conn: Connection, now: datetime, keys: Sequence[str] | None = None) -> int:
+    """Put failed notifications back in the queue; returns how many."""
+    statement = update(outbox).where(outbox.c.status == OUTBOX_FAILED)
+    if keys:
+        statement = statement.where(outbox.c.key.in_(list(keys)))
+    result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
+    return int(result.rowcount)
+
+
+def search(
+    conn: Connection, *, statuses: Sequence[str] = (), limit: int = 200
+) -> list[OutboxRecord]:
+    query = select(outbox).order_by(outbox.c.created_at.desc(), outbox.c.id.desc()).limit(limit)
+    if statuses:
+        query = query.where(outbox.c.status.in_(list(statuses)))
+    return [_record(row) for row in conn.execute(query)]
+
+
+def next_attempt(conn: Connection) -> datetime | None:
+    value: datetime | None = conn.execute(
+        select(func.min(outbox.c.next_attempt_at)).where(outbox.c.status == OUTBOX_PENDING)
+    ).scalar()
+    return value
