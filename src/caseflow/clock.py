@@ -6,6 +6,7 @@ can replay a case through 2009 and 2010 without waiting for it.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -37,6 +38,20 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+class ShiftedClock:
+    """Real time, moved to start at another moment: a rehearsal runs on from there.
+
+    Used for CASEFLOW_NOW, so that leases and backoffs still expire as they would.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self._start = _as_utc(start)
+        self._began = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)
 
 
 def _as_utc(moment: datetime) -> datetime:

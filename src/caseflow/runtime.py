@@ -7,10 +7,11 @@ tests) gets it from here, so the parts are wired the same way everywhere.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from caseflow.calendar import RULE_PRESETS, CalendarRules
-from caseflow.clock import Clock, FakeClock
+from caseflow.clock import Clock, ShiftedClock
 from caseflow.deadlines.dispatcher import Dispatcher, worker_name
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.scheduling import DeadlineScheduler
@@ -21,6 +22,9 @@ from caseflow.notifications.message import Recipient
 from caseflow.notifications.render import Renderer
 from caseflow.notifications.sender import Sender
 from caseflow.settings import Settings, default_templates_dir
+
+DEFAULT_LEASE = timedelta(minutes=5)
+"""How long a worker holds what it claimed; a dead worker's claims are free after it."""
 
 
 def calendar_rules(settings: Settings) -> CalendarRules:
@@ -43,7 +47,7 @@ def build_engine(
     settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
 ) -> Engine:
     if clock is None and settings.now is not None:
-        clock = FakeClock(settings.now)
+        clock = ShiftedClock(settings.now)
     engine = Engine.from_settings(settings, clock, check_schema=check_schema)
     return with_deadlines(engine, calendar_rules(settings))
 
@@ -56,9 +60,14 @@ def channel_from_settings(settings: Settings) -> tuple[Channel, Recipient]:
     return FileChannel(Path(settings.mail_dir)), Recipient("caseflow@localhost", "caseflow")
 
 
-def build_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
+def build_dispatcher(
+    engine: Engine, settings: Settings, lease: timedelta = DEFAULT_LEASE
+) -> Dispatcher:
     return Dispatcher(
-        engine, Calendars.for_rules(calendar_rules(settings)), language=settings.language
+        engine,
+        Calendars.for_rules(calendar_rules(settings)),
+        language=settings.language,
+        lease=lease,
     )
 
 
@@ -67,6 +76,7 @@ def build_sender(
     settings: Settings,
     channel: Channel | None = None,
     sender: Recipient | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> Sender:
     if channel is None:
         channel, sender = channel_from_settings(settings)
@@ -76,4 +86,5 @@ def build_sender(
         channel,
         sender or Recipient("caseflow@localhost", "caseflow"),
         owner=worker_name(),
+        lease=lease,
     )

@@ -15,7 +15,7 @@ from caseflow.cli.app import JsonOption, app, console, state
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.worker import Worker
 from caseflow.errors import InvalidInput
-from caseflow.runtime import build_dispatcher, build_sender, calendar_rules
+from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
@@ -32,13 +32,16 @@ app.add_typer(notifications_app, name="notifications")
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Process what is due now and exit.")] = False,
     poll: Annotated[int, typer.Option(help="Seconds between safety polls.")] = 30,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a claim is held; a dead worker's claims free after it.")
+    ] = DEFAULT_LEASE.total_seconds(),
 ) -> None:
     """Apply due deadlines and deliver notifications (for ever, or --once)."""
     cli = state()
     engine = cli.engine()
     runner = Worker(
-        build_dispatcher(engine, cli.settings),
-        build_sender(engine, cli.settings),
+        build_dispatcher(engine, cli.settings, timedelta(seconds=lease)),
+        build_sender(engine, cli.settings, lease=timedelta(seconds=lease)),
         poll=timedelta(seconds=poll),
     )
     if once:
