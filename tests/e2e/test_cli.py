@@ -172,6 +172,10 @@ def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
     assert "2009-300035" in out
     assert "follow_up" in out
     assert "audit chain of 2009-68440: intact" in out
+    # Time passes: the agenda deadline and the 2010 follow-up send their reminders.
+    assert "reminder 1 for 'agenda_deadline'" in out
+    assert "reminder 2 for 'follow_up_due'" in out
+    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) == 4
 
 
 def test_organisation_and_actor_commands(ready: Cli) -> None:

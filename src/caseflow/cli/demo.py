@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -15,10 +16,15 @@ from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.cli.app import app, console, state
 from caseflow.cli.render import describe_entry, local, print_case, print_history
 from caseflow.clock import FakeClock
+from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.worker import CycleReport, Worker
 from caseflow.demo import scenario
 from caseflow.engine import Engine
+from caseflow.notifications.channels import Channel, FileChannel, SmtpSettings
+from caseflow.notifications.message import Recipient
 from caseflow.registry import WorkflowRegistry
-from caseflow.runtime import with_deadlines
+from caseflow.runtime import build_sender, channel_from_settings, with_deadlines
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import make_engine, read_transaction, write_transaction
@@ -33,7 +39,7 @@ def demo(
         typer.Option("--db", help="SQLite file to use (default: one in a new temporary folder)."),
     ] = None,
 ) -> None:
-    """Replay the reference scenario (case 2009-68440, May-November 2009) and print it."""
+    """Replay the reference scenario (case 2009-68440, May 2009 to December 2010) and print it."""
     folder = Path(tempfile.mkdtemp(prefix="caseflow-demo-")) if db is None else db.parent
     path = db or folder / "caseflow.db"
     if path.exists():
@@ -57,6 +63,8 @@ def demo(
         f"{len(spec.committees)} committees, {len(spec.steering_groups)} steering group, "
         f"{len(spec.actors)} people from {DATA_FILE}\n"
     )
+    mail_dir = folder / "mail"
+    worker = _demo_worker(engine, mail_dir)
     timeline = Table("When (Copenhagen)", "Who", "What happened", "Recorded by the engine")
     prior = None
     for step, case in scenario.run(engine, clock):
@@ -74,7 +82,13 @@ def demo(
         timeline.add_row(
             local(entry.at), who, step.narration, f"{describe_entry(entry)} [v{case.version}]"
         )
+        _add_worker_rows(timeline, worker.run_once(), clock)
+    for moment in scenario.LATER:
+        clock.set(moment)
+        _add_worker_rows(timeline, worker.run_once(), clock)
     console.print(timeline)
+    mails = sorted(mail_dir.glob("*.eml")) if mail_dir.is_dir() else []
+    console.print(f"{len(mails)} e-mail(s) delivered to {mail_dir} (or to SMTP if configured)")
     final = engine.get_case(scenario.JOURNAL_NO)
     with read_transaction(sa_engine) as conn:
         groups = {g["code"]: g for g in org_rows.list_steering_groups(conn)}
@@ -94,3 +108,28 @@ def demo(
         f"  caseflow --db {path} case show {final.journal_no} --as tmf.styregruppe"
     )
     engine.close()
+
+
+def _demo_worker(engine: Engine, mail_dir: Path) -> Worker:
+    """The worker the demo runs after each step: mail to files unless SMTP is configured."""
+    settings = state().settings
+    if SmtpSettings.from_env(os.environ) is None:
+        channel: Channel = FileChannel(mail_dir)
+        sender = Recipient("caseflow@kk.example", "caseflow")
+    else:
+        channel, sender = channel_from_settings(settings)
+    dispatcher = Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="demo")
+    return Worker(dispatcher, build_sender(engine, settings, channel, sender))
+
+
+def _add_worker_rows(timeline: Table, report: CycleReport, clock: FakeClock) -> None:
+    for line in report.deadlines.lines:
+        timeline.add_row(local(clock.now()), "caseflow worker", "a deadline needed attention", line)
+    sent = report.notifications
+    if sent.sent or sent.failed:
+        timeline.add_row(
+            local(clock.now()),
+            "caseflow worker",
+            "notifications delivered",
+            f"{sent.sent} sent, {sent.failed} failed",
+        )

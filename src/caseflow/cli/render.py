@@ -74,6 +74,10 @@ def print_case(console: Console, case: Case, definition: WorkflowDefinition) -> 
 def describe_entry(entry: AuditEntry) -> str:
     if entry.kind == "open":
         return f"opened in {entry.to_state}"
+    if entry.kind == "deadline":
+        return f"deadline: {entry.comment}" if entry.comment else "deadline event"
+    if entry.kind == "deadline":
+        return f"deadline: {entry.comment}" if entry.comment else "deadline event"
     if entry.kind == "edit":
         return "edited " + ", ".join(entry.changes)
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""

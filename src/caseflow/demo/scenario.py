@@ -158,7 +158,10 @@ STEPS: tuple[Step, ...] = (
                     "text": "Forslag til styrket koordinering (Budget 2010, Boligpakke II)",
                     "by": "end of 2009",
                 }
-            ]
+            ],
+            # Deadlines follow from these: the political one, and the agenda deadline.
+            "fields.obligation_due": "end of 2009",
+            "fields.meeting_date": "2009-10-29",
         },
         comment="Temadrøftelse: styring og koordinering af de områdebaserede indsatser",
     ),
@@ -192,9 +195,15 @@ STEPS: tuple[Step, ...] = (
         {
             "fields.steering_group": "OMR",
             "fields.follow_up": [{"text": "Forslag forelægges udvalgene", "during": "2010"}],
+            "fields.follow_up_due": "during 2010",
         },
     ),
 )
+
+
+# After the last step the demo lets time pass, so that the 2010 follow-up deadline
+# sends its reminders (20 and 5 working days before the end of 2010).
+LATER: tuple[datetime, ...] = (_at("2010-12-06", "09:00"), _at("2010-12-27", "09:00"))
 
 
 def run(engine: Engine, clock: FakeClock) -> Iterator[tuple[Step, Case]]:
