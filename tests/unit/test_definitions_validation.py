@@ -19,6 +19,7 @@ from caseflow.definitions import (
     load_directory,
     load_workflow_file,
     load_workflow_text,
+    read_yaml_with_lines,
     validate_files,
 )
 from caseflow.definitions.schema import json_schema, json_schema_text
@@ -161,13 +162,12 @@ def test_guards_are_normalised() -> None:
     ]
 
 
-def test_reserved_notifications_are_kept_uninterpreted() -> None:
-    # deadlines: are interpreted now (tests/unit/test_deadline_rules.py); notifications
-    # stay reserved and are kept as written.
-    text = VALID + "deadlines: []\nnotifications:\n  - {kind: external, due: 2009-12-31}\n"
+def test_deadlines_and_notifications_may_be_empty() -> None:
+    # Both are interpreted: tests/unit/test_deadline_rules.py, test_notification_rules.py.
+    text = VALID + "deadlines: []\nnotifications: []\n"
     definition = load_workflow_text(text).definition
     assert definition.deadlines == ()
-    assert len(definition.notifications) == 1
+    assert definition.notifications == ()
 
 
 def test_version_ignores_comments_and_layout_but_not_content() -> None:
@@ -569,10 +569,19 @@ def _validate(instance: Any, schema: dict[str, Any], root: dict[str, Any]) -> li
     return errors
 
 
+def as_editors_read(path: Path) -> Any:
+    """A file's data with keys as written, as YAML 1.2 editors (and caseflow) read them.
+
+    PyYAML's safe_load follows YAML 1.1 and turns the key 'on:' of a notification
+    rule into True; caseflow's reader keeps every key as text.
+    """
+    return read_yaml_with_lines(path)[0]
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_schema_accepts_shipped_workflows(path: Path) -> None:
     schema = json_schema()
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = as_editors_read(path)
     assert _validate(document, schema, schema) == []
 
 
@@ -581,7 +590,7 @@ def test_jsonschema_library_accepts_shipped_workflows(path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    jsonschema.validate(as_editors_read(path), schema)
 
 
 def test_schema_rejects_what_the_loader_rejects() -> None:

@@ -1,7 +1,8 @@
 """Workflow definitions: the YAML format, loading with line numbers, checks, machines.
 
 A workflow file describes states, who owns them, and the transitions between
-them with the roles and guards that allow each. Load files with
+them with the roles and guards that allow each, and the deadline and
+notification rules that follow from them. Load files with
 :func:`load_workflow_file` / :func:`load_directory` (every problem is reported at
 once, with file and line), then :func:`compile_workflow` to get the runnable form.
 """
@@ -22,6 +23,8 @@ from caseflow.definitions.schema import (
     ExpiryAction,
     GuardSpec,
     LocalizedText,
+    NotificationOn,
+    NotificationRule,
     StateDef,
     TransitionDef,
     WorkflowDefinition,
@@ -39,6 +42,8 @@ __all__ = [
     "GuardSpec",
     "LoadedWorkflow",
     "LocalizedText",
+    "NotificationOn",
+    "NotificationRule",
     "StateDef",
     "TransitionDef",
     "WorkflowDefinition",

@@ -15,7 +15,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from caseflow.definitions.primitives import FROZEN, LocalizedText, Name, Text
+from caseflow.definitions.primitives import (
+    FROZEN,
+    LocalizedText,
+    Name,
+    Text,
+    one_key,
+    only_one,
+)
 
 AnchorKind = Literal["entering", "transition", "field"]
 ActionKind = Literal["notify", "escalate", "fire", "mark"]
@@ -75,26 +82,10 @@ class DeadlineRule(BaseModel):
 # --- the file format (what people write) ------------------------------------------------
 
 
-def _one_key(title: str) -> ConfigDict:
-    """A mapping that holds exactly one of its keys (editors are told so, too)."""
-    return ConfigDict(
-        extra="forbid", title=title, json_schema_extra={"minProperties": 1, "maxProperties": 1}
-    )
-
-
-def _only_one(model: BaseModel, keys: Sequence[str], what: str, example: str) -> None:
-    given = [key for key in keys if getattr(model, key) is not None]
-    if len(given) == 1:
-        return
-    choices = ", ".join(keys[:-1]) + f" or {keys[-1]}"
-    found = f"; it has {' and '.join(given)}" if given else ""
-    raise ValueError(f"{what} needs exactly one of {choices}{found}: e.g. {example}")
-
-
 class DeadlineStartFile(BaseModel):
     """'starts:' of a deadline rule: exactly one of its keys."""
 
-    model_config = _one_key("Deadline start")
+    model_config = one_key("Deadline start")
 
     entering: Name | None = Field(default=None, description="When a case enters this state.")
     transition: Name | None = Field(default=None, description="When this trigger is fired.")
@@ -104,7 +95,7 @@ class DeadlineStartFile(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DeadlineStartFile:
-        _only_one(self, ANCHOR_KINDS, "'starts'", "'starts: {entering: received}'")
+        only_one(self, ANCHOR_KINDS, "'starts'", "'starts: {entering: received}'")
         return self
 
 
@@ -114,7 +105,7 @@ RoleList = Annotated[list[Name], Field(min_length=1)]
 class ExpiryActionFile(BaseModel):
     """One entry under 'on_expiry:': exactly one of its keys."""
 
-    model_config = _one_key("Expiry action")
+    model_config = one_key("Expiry action")
 
     notify: RoleList | None = Field(default=None, description="Tell these roles.")
     escalate: Name | None = Field(default=None, description="Hand the matter to this role.")
@@ -125,7 +116,7 @@ class ExpiryActionFile(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpiryActionFile:
-        _only_one(self, ACTION_KINDS, "an 'on_expiry' entry", "'- escalate: approver'")
+        only_one(self, ACTION_KINDS, "an 'on_expiry' entry", "'- escalate: approver'")
         return self
 
 

@@ -28,6 +28,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from caseflow.definitions.deadline_checks import check_deadlines
 from caseflow.definitions.deadline_schema import resolve_deadline
+from caseflow.definitions.notification_checks import check_notifications
+from caseflow.definitions.notification_schema import resolve_notification
 from caseflow.definitions.schema import (
     FILE_KEYS,
     GuardSpec,
@@ -209,6 +211,12 @@ _HINTS = {  # (kind of mapping the key is missing from, key) -> how to write it
     ("deadline", "due"): "when it falls due, e.g. 'due: within 7 working days'",
     ("deadline", "owner"): "the role that answers for it, e.g. 'owner: case_officer'",
     ("deadline", "on_expiry"): "what happens when it passes, e.g. 'on_expiry: [mark: overdue]'",
+    ("notification", "id"): "a name for the rule, unique in the workflow, e.g. 'id: to_approver'",
+    ("notification", "on"): "what sends it: 'on: {transition: TRIGGER}' or '{entering: STATE}'",
+    ("notification", "template"): "a template under templates/notifications/, e.g. "
+    "'template: transition'",
+    ("notification", "to"): "who gets it: roles and/or case fields, e.g. 'to: [approver]' "
+    "or 'to: [{field: requester_email}]'",
     ("text", "da"): "the Danish text",
     ("text", "en"): "the English text",
 }
@@ -256,12 +264,21 @@ def _mapping_kind(path: LinePath) -> str:
         return "deadline start"
     if path[0] == "deadlines" and len(path) == 4 and path[2] == "on_expiry":
         return "expiry action"
+    if path[0] == "notifications" and len(path) == 2:
+        return "notification"
+    if path[0] == "notifications" and len(path) == 3 and path[2] == "on":
+        return "notification trigger"
     return ""
 
 
 def _name_rule(path: LinePath) -> str:
     if path == ("id",):
         return "lowercase letters, digits and '-', starting with a letter (e.g. committee-case)"
+    if len(path) == 3 and path[0] == "notifications" and path[2] == "template":
+        return (
+            "the name of a notification under templates/notifications/: lowercase letters, "
+            "digits, '_' and '-', not starting with '_' (e.g. transition, fristbrev)"
+        )
     return "lowercase letters, digits and '_', starting with a letter (e.g. ready_for_agenda)"
 
 
@@ -359,7 +376,10 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
             resolve_deadline(d, order, triggers, lines.get(("deadlines", i)))
             for i, d in enumerate(spec.deadlines)
         ),
-        notifications=tuple(spec.notifications),
+        notifications=tuple(
+            resolve_notification(n, lines.get(("notifications", i)))
+            for i, n in enumerate(spec.notifications)
+        ),
     )
 
 
@@ -399,6 +419,7 @@ def _parse(text: str, file: str) -> _Parsed:
     problems += _schema_problems(data, lines, file)
     problems += check_workflow(data, lines, file)
     problems += check_deadlines(data, lines, file)
+    problems += check_notifications(data, lines, file)
     workflow_id = data.get("id") if isinstance(data.get("id"), str) else None
     id_line = lines.get(("id",))
     if problems:

@@ -1,19 +1,22 @@
-"""The small building blocks every part of a workflow file uses: names and texts.
+"""The small building blocks every part of a workflow file uses: names, texts, and
+mappings that hold exactly one of their keys.
 
 They live apart from :mod:`caseflow.definitions.schema` so that the models of
 each section of a file (states and transitions there, deadline rules in
-:mod:`caseflow.definitions.deadline_schema`) can share them without importing
-each other in a circle.
+:mod:`caseflow.definitions.deadline_schema`, notification rules in
+:mod:`caseflow.definitions.notification_schema`) can share them without
+importing each other in a circle.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 WORKFLOW_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
-NAME_PATTERN = r"^[a-z][a-z0-9_]*$"  # states, triggers, roles, deadline rules, case fields
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"  # states, triggers, roles, rules, case fields
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -29,3 +32,20 @@ class LocalizedText(BaseModel):
 
     da: Text = Field(description="Danish text")
     en: Text = Field(description="English text")
+
+
+def one_key(title: str) -> ConfigDict:
+    """A mapping that holds exactly one of its keys (editors are told so, too)."""
+    return ConfigDict(
+        extra="forbid", title=title, json_schema_extra={"minProperties": 1, "maxProperties": 1}
+    )
+
+
+def only_one(model: BaseModel, keys: Sequence[str], what: str, example: str) -> None:
+    """Refuse a :func:`one_key` mapping that gives none or several of ``keys``."""
+    given = [key for key in keys if getattr(model, key) is not None]
+    if len(given) == 1:
+        return
+    choices = ", ".join(keys[:-1]) + f" or {keys[-1]}"
+    found = f"; it has {' and '.join(given)}" if given else ""
+    raise ValueError(f"{what} needs exactly one of {choices}{found}: e.g. {example}")

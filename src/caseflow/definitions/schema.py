@@ -11,8 +11,9 @@ Two layers, on purpose:
   frozen, so a loaded definition can be shared by every case on its version.
 
 The models of deadline rules (both layers) live in
-:mod:`caseflow.definitions.deadline_schema` and the shared names and texts in
-:mod:`caseflow.definitions.primitives`; both are re-exported here.
+:mod:`caseflow.definitions.deadline_schema`, those of notification rules in
+:mod:`caseflow.definitions.notification_schema`, and the shared names and texts
+in :mod:`caseflow.definitions.primitives`; all are re-exported here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ from caseflow.definitions.deadline_schema import (
     ExpiryActionFile,
 )
 from caseflow.definitions.guards import GUARDS
+from caseflow.definitions.notification_schema import (
+    NOTIFICATION_FILE_KEYS,
+    NotificationFile,
+    NotificationOn,
+    NotificationOnFile,
+    NotificationRule,
+)
 from caseflow.definitions.primitives import (
     FROZEN,
     NAME_PATTERN,
@@ -58,6 +66,10 @@ __all__ = [
     "GuardSpec",
     "LocalizedText",
     "Name",
+    "NotificationFile",
+    "NotificationOn",
+    "NotificationOnFile",
+    "NotificationRule",
     "StateDef",
     "StateFile",
     "Text",
@@ -128,7 +140,7 @@ class WorkflowDefinition(BaseModel):
     states: dict[str, StateDef]  # file order kept
     transitions: tuple[TransitionDef, ...]
     deadlines: tuple[DeadlineRule, ...] = ()
-    notifications: tuple[Any, ...] = ()  # reserved for a later issue: kept, not interpreted
+    notifications: tuple[NotificationRule, ...] = ()
 
     @property
     def initial_state(self) -> str:
@@ -260,8 +272,10 @@ class WorkflowFile(BaseModel):
         default_factory=list,
         description="Deadline rules: when a deadline starts, when it falls due, what follows.",
     )
-    notifications: list[dict[str, Any]] = Field(
-        default_factory=list, description="Reserved for a later version; kept as written."
+    notifications: list[NotificationFile] = Field(
+        default_factory=list,
+        description="Notification rules: who is told, with which template, when a trigger "
+        "is fired or a state entered; written to the outbox with the transition.",
     )
 
 
@@ -271,6 +285,7 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "transition": tuple(f.alias or n for n, f in TransitionFile.model_fields.items()),
     "text": tuple(LocalizedText.model_fields),
     **DEADLINE_FILE_KEYS,
+    **NOTIFICATION_FILE_KEYS,
 }
 """The keys allowed in each kind of mapping, for "unknown key" messages."""
 

@@ -68,17 +68,25 @@ def where_for(path: LinePath, data: Any) -> str:
         return f"role '{path[1]}'"
     if len(path) >= 2 and path[0] == "deadlines" and isinstance(path[1], int):
         return deadline_label(data, path[1])
+    if len(path) >= 2 and path[0] == "notifications" and isinstance(path[1], int):
+        return rule_label(data, "notifications", path[1])
     return ""
 
 
 def deadline_label(data: Any, index: int) -> str:
     """``deadline 'answer_in_time'``: the rule's id if readable, else its position."""
-    deadlines = data.get("deadlines") if isinstance(data, dict) else None
-    if isinstance(deadlines, list) and index < len(deadlines):
-        entry = deadlines[index]
+    return rule_label(data, "deadlines", index)
+
+
+def rule_label(data: Any, section: str, index: int) -> str:
+    """``notification 'to_approver'``: a rule of a list section by id, else by position."""
+    kind = section.removesuffix("s")
+    rules = data.get(section) if isinstance(data, dict) else None
+    if isinstance(rules, list) and index < len(rules):
+        entry = rules[index]
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            return f"deadline '{entry['id']}'"
-    return f"deadline #{index + 1}"
+            return f"{kind} '{entry['id']}'"
+    return f"{kind} #{index + 1}"
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:

@@ -1,0 +1,269 @@
+"""Notifications a workflow's rules send when a case moves, written with the move.
+
+:class:`TransitionNotifier` is an engine hook: it runs inside the transaction of
+every open and fire, finds the workflow's ``notifications:`` rules that the
+event matches, and writes one outbox row per recipient. The rows commit with
+the new state or not at all, so a fristbrev is never recorded as sent without
+its letter queued, and a rolled-back fire never mails anyone.
+
+Each row's key is ``event:{case id}:{audit seq}:{rule id}:{address}``: the audit
+row's sequence number makes it unique per event, and the same event enqueued
+again (a retried transaction) is the same row.
+
+Recipients are the rule's roles (via :mod:`caseflow.notifications.recipients`)
+and the addresses kept in the rule's case fields. A blank or missing field is
+skipped: a requester may have asked by post, and that letter goes by post. A
+field that holds something that is not an e-mail address stops the fire with
+:class:`InvalidInput`, because otherwise the step (``send_fristbrev``) would be
+recorded as done while the letter can never arrive; the officer corrects the
+address, in the same fire if they like, and fires again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.calendar import local_date
+from caseflow.definitions import LocalizedText, NotificationRule, WorkflowDefinition
+from caseflow.definitions.due import parse_field_date
+from caseflow.domain import Actor, Case
+from caseflow.engine import CaseEvent
+from caseflow.errors import InvalidInput, NotFound
+from caseflow.notifications import recipients
+from caseflow.notifications.message import Recipient
+from caseflow.store import organisation, outbox
+
+Address = recipients.Address
+
+AUTHORITY: Mapping[str, str] = {"da": "Københavns Kommune", "en": "City of Copenhagen"}
+"""The authority's name in letters to citizens, by language (the fristbrev's sender)."""
+
+NEW_CASE: Mapping[str, str] = {"da": "(ny sag)", "en": "(new case)"}
+"""What a case "moved from" when it was just opened."""
+
+# The case fields the letters to a requester read (see workflows/access-request.yaml).
+REQUESTER_NAME = "requester_name"
+DELAY_REASON = "delay_reason"
+EXPECTED_ANSWER_DATE = "expected_answer_date"
+
+# Values a template cannot do without: (part, key) of the context, the field it comes
+# from and what that field must hold. A letter to a citizen that could not be written
+# is refused at the fire, not found broken later in the outbox.
+REQUIRED: Mapping[str, tuple[tuple[str, str, str, str], ...]] = {
+    "fristbrev": (
+        ("request", "reason", DELAY_REASON, "the reason, in whole sentences"),
+        ("request", "expected_answer_on", EXPECTED_ANSWER_DATE, "a date such as 2009-05-08"),
+    ),
+}
+
+
+class TransitionNotifier:
+    """The engine hook that turns a workflow's notification rules into outbox rows.
+
+    ``language`` is the deployment's (``CASEFLOW_LANGUAGE``); a rule may fix its
+    own. Anything but ``en`` means Danish, as the sender reads it. ``authority``
+    names the sender of letters to citizens, by language.
+    """
+
+    def __init__(self, language: str = "da", authority: Mapping[str, str] = AUTHORITY) -> None:
+        self.language = language
+        self.authority = authority
+
+    def __call__(self, conn: Connection, event: CaseEvent) -> None:
+        if event.workflow is None:
+            return
+        definition = event.workflow.definition
+        trigger = event.transition.trigger if event.transition else None
+        for rule in definition.notifications:
+            if rule.matches(event.kind, trigger, event.case.state):
+                self._send(conn, event, definition, rule)
+
+    def _send(
+        self,
+        conn: Connection,
+        event: CaseEvent,
+        definition: WorkflowDefinition,
+        rule: NotificationRule,
+    ) -> None:
+        case = event.case
+        addresses = rule_recipients(conn, case, rule)
+        if not addresses:
+            return
+        language = "en" if (rule.language or self.language) == "en" else "da"
+        authority = self.authority.get(language) or AUTHORITY[language]
+        context = event_context(conn, event, definition, language, authority)
+        check_complete(rule, case, context)
+        for address in addresses:
+            outbox.enqueue(
+                conn,
+                key=f"event:{case.id}:{event.entry.seq}:{rule.id}:{address_key(address)}",
+                case_id=case.id,
+                template=rule.template,
+                language=language,
+                recipients=[address],
+                context=context | {"recipient": {"name": address.get("name")}},
+                now=event.at,
+            )
+
+
+# --- recipients -------------------------------------------------------------------------
+
+
+def rule_recipients(conn: Connection, case: Case, rule: NotificationRule) -> list[Address]:
+    """Everyone the rule reaches on this case, each address once (the first name wins)."""
+    found: dict[str, Address] = {}
+    named = [field_recipient(case, name) for name in rule.to_fields]
+    for address in [*recipients.for_roles(conn, case, rule.to_roles), *named]:
+        if address is not None:
+            found.setdefault(address_key(address), address)
+    return list(found.values())
+
+
+def address_key(address: Address) -> str:
+    """An address as keys compare it: two spellings of one mailbox are one recipient."""
+    return str(address["address"]).strip().lower()
+
+
+def field_recipient(case: Case, name: str) -> Address | None:
+    """The address in case field ``name``: None if blank, InvalidInput if not an address.
+
+    The person's name is read from the field's sibling: ``requester_name`` for
+    ``requester_email`` (``X_name`` for ``X_email``), when there is one.
+    """
+    value = case.fields.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    person = _text(case.fields.get(name.removesuffix("_email") + "_name"))
+    problem = InvalidInput(
+        f"case {case.journal_no}: field '{name}' holds {value!r}, which is not an e-mail "
+        f"address, so the notification could not reach it; correct it (e.g. "
+        f"--set fields.{name}=name@example.dk with the same step) and try again"
+    )
+    if not isinstance(value, str):
+        raise problem
+    try:
+        recipient = Recipient(value.strip(), person)  # the check the sender makes, made now
+    except InvalidInput:
+        raise problem from None
+    return {"address": recipient.address, "name": recipient.name}
+
+
+# --- the context ----------------------------------------------------------------------------
+
+
+def event_context(
+    conn: Connection,
+    event: CaseEvent,
+    definition: WorkflowDefinition,
+    language: str,
+    authority: str,
+) -> dict[str, Any]:
+    """Every value the event templates read (see the headers of their ``.txt.j2``).
+
+    ``transition`` reads ``case`` and ``transition``; ``fristbrev`` reads
+    ``requester``, ``case``, ``request`` and ``authority``; a municipality's own
+    template may read any of them. Dates and moments are ISO text (the outbox
+    stores JSON), under keys ending in ``_on`` / ``_at`` that the sender revives.
+    """
+    case, english = event.case, language == "en"
+
+    def state_title(name: str | None) -> str:
+        if name is None:
+            return NEW_CASE[language]
+        state = definition.states.get(name)
+        return _localized(state.title if state else None, english) or name
+
+    step = event.transition.title if event.transition else None
+    officer = _officer(conn, case, event.actor)
+    return {
+        "case": {
+            "journal_no": case.journal_no,
+            "title": case.title,
+            "state_title": state_title(case.state),
+            "committee": case.committee,
+        },
+        "transition": {
+            "title": _localized(step, english),
+            "from_state_title": state_title(event.entry.from_state),
+            "to_state_title": state_title(case.state),
+            "actor_name": event.actor.name,
+            "at": event.at.isoformat(),
+            "comment": event.entry.comment,
+        },
+        "requester": {"name": _text(case.fields.get(REQUESTER_NAME))},
+        "request": {
+            "received_on": local_date(case.created_at).isoformat(),
+            "subject": case.title,
+            "reason": _text(case.fields.get(DELAY_REASON)),
+            "expected_answer_on": _field_day(case, EXPECTED_ANSWER_DATE),
+        },
+        "authority": {
+            "name": authority,
+            "administration": _administration(conn, case.lead_administration, english),
+            "officer_name": officer.name if officer else None,
+            "contact": officer.email if officer else None,
+        },
+    }
+
+
+def check_complete(rule: NotificationRule, case: Case, context: Mapping[str, Any]) -> None:
+    """Refuse to queue a letter its template cannot write (see :data:`REQUIRED`)."""
+    missing = [
+        f"field {field} ({what})"
+        for part, key, field, what in REQUIRED.get(rule.template, ())
+        if context[part][key] is None
+    ]
+    if missing:
+        raise InvalidInput(
+            f"case {case.journal_no}: the {rule.template} (notification '{rule.id}') needs "
+            f"{' and '.join(missing)}; give them with the same step (--set fields.NAME=...)"
+        )
+
+
+def _localized(text: LocalizedText | None, english: bool) -> str | None:
+    if text is None:
+        return None
+    return text.en if english else text.da
+
+
+def _text(value: Any) -> str | None:
+    """A field's text, or None when it is blank or not text."""
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def _field_day(case: Case, name: str) -> str | None:
+    """The date in a field as ISO text; None when blank or unreadable.
+
+    Unreadable is not an error here: only a template that needs the date minds
+    (see :func:`check_complete`), and no other notification should be held up.
+    """
+    try:
+        found = parse_field_date(case.fields.get(name), name)
+    except ValueError:
+        return None
+    return found.last.isoformat() if found is not None else None
+
+
+def _officer(conn: Connection, case: Case, actor: Actor) -> Actor | None:
+    """Who signs for the authority: the case officer, else the person acting now."""
+    if case.case_officer:
+        try:
+            return organisation.get_actor(conn, case.case_officer)
+        except NotFound:
+            pass  # left the organisation: the person acting signs instead
+    return actor if actor.email else None
+
+
+def _administration(conn: Connection, code: str | None, english: bool) -> str | None:
+    """The lead administration's name (its code if the tables do not know it)."""
+    if code is None:
+        return None
+    for row in organisation.list_administrations(conn):
+        if row["code"] == code:
+            return str(row["name_en"] if english and row["name_en"] else row["name"])
+    return code
