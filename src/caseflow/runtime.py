@@ -19,6 +19,7 @@ from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
 from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
+from caseflow.notifications.on_transition import TransitionNotifier
 from caseflow.notifications.render import Renderer
 from caseflow.notifications.sender import Sender
 from caseflow.settings import Settings, default_templates_dir
@@ -37,9 +38,10 @@ def calendar_rules(settings: Settings) -> CalendarRules:
         ) from None
 
 
-def with_deadlines(engine: Engine, rules: CalendarRules) -> Engine:
-    """Attach the deadline hook: deadlines are written in every fire's transaction."""
+def with_deadlines(engine: Engine, rules: CalendarRules, language: str = "da") -> Engine:
+    """Attach the in-transaction hooks: deadline rows and transition notifications."""
     engine.hooks.append(DeadlineScheduler(Calendars.for_rules(rules)))
+    engine.hooks.append(TransitionNotifier(language))
     return engine
 
 
@@ -49,7 +51,7 @@ def build_engine(
     if clock is None and settings.now is not None:
         clock = ShiftedClock(settings.now)
     engine = Engine.from_settings(settings, clock, check_schema=check_schema)
-    return with_deadlines(engine, calendar_rules(settings))
+    return with_deadlines(engine, calendar_rules(settings), settings.language)
 
 
 def channel_from_settings(settings: Settings) -> tuple[Channel, Recipient]:

@@ -340,12 +340,6 @@ def test_an_english_deployment_writes_english_but_the_fristbrev_stays_danish(
     assert "Kære Åse Møller" in render(fristbrev).text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InvalidInput,
-    reason="caseflow.notifications.sender.revive turns keys ending in '_at' into datetimes, "
-    "but the transition template's moment is 'transition.at': revive should take 'at' too",
-)
 def test_the_transition_message_renders_from_the_outbox(
     notifying: Engine, clock: FakeClock
 ) -> None:

@@ -121,7 +121,7 @@ def revive(value: Any, key: str = "") -> Any:
         return {k: revive(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [revive(v, key) for v in value]
-    if isinstance(value, str) and key.endswith(_MOMENTS):
+    if isinstance(value, str) and (key == "at" or key.endswith(_MOMENTS)):
         return datetime.fromisoformat(value)
     if isinstance(value, str) and key.endswith(_DAYS):
         return date.fromisoformat(value)
