@@ -18,7 +18,15 @@ from typing import Any
 from caseflow.definitions.deadline_schema import ANCHOR_KINDS, DeadlineAnchor, default_active_in
 from caseflow.definitions.due import DueSpec, parse_due
 from caseflow.definitions.schema import ALL_STATES, expand_sources
-from caseflow.definitions.validate import LineMap, LinePath, line_for, listing, suggest, where_for
+from caseflow.definitions.validate import (
+    LineMap,
+    LinePath,
+    check_rule_list,
+    line_for,
+    listing,
+    suggest,
+    where_for,
+)
 from caseflow.errors import Problem
 
 
@@ -283,21 +291,5 @@ def check_deadlines(data: dict[str, Any], lines: LineMap, file: str) -> list[Pro
     if not isinstance(raw, list):
         return []
     checker = _RuleChecker(_view(data), data, lines, file)
-    first_index: dict[str, int] = {}
-    for index, rule in enumerate(raw):
-        if not isinstance(rule, dict):
-            continue
-        path: LinePath = ("deadlines", index)
-        checker.check(path, rule)
-        rule_id = rule.get("id")
-        if not isinstance(rule_id, str):
-            continue
-        first = first_index.setdefault(rule_id, index)
-        if first != index:
-            first_line = line_for(lines, ("deadlines", first))
-            checker.add(
-                (*path, "id"),
-                f"duplicate deadline id '{rule_id}' (first on line {first_line}); "
-                "every rule needs its own id",
-            )
+    check_rule_list(raw, "deadlines", "deadline", checker, lines)
     return checker.problems

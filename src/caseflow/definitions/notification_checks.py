@@ -16,7 +16,15 @@ from typing import Any
 
 from caseflow.definitions.notification_schema import ON_KINDS
 from caseflow.definitions.primitives import NAME_PATTERN
-from caseflow.definitions.validate import LineMap, LinePath, line_for, listing, suggest, where_for
+from caseflow.definitions.validate import (
+    LineMap,
+    LinePath,
+    check_rule_list,
+    line_for,
+    listing,
+    suggest,
+    where_for,
+)
 from caseflow.errors import Problem
 
 _NAME_RE = re.compile(NAME_PATTERN)
@@ -99,21 +107,5 @@ def check_notifications(data: dict[str, Any], lines: LineMap, file: str) -> list
         roles=_keys(data.get("roles")),
         triggers=_triggers(data.get("transitions")),
     )
-    first_index: dict[str, int] = {}
-    for index, rule in enumerate(raw):
-        if not isinstance(rule, dict):
-            continue
-        path: LinePath = ("notifications", index)
-        checker.check(path, rule)
-        rule_id = rule.get("id")
-        if not isinstance(rule_id, str):
-            continue
-        first = first_index.setdefault(rule_id, index)
-        if first != index:
-            first_line = line_for(lines, ("notifications", first))
-            checker.add(
-                (*path, "id"),
-                f"duplicate notification id '{rule_id}' (first on line {first_line}); "
-                "every rule needs its own id",
-            )
+    check_rule_list(raw, "notifications", "notification", checker, lines)
     return checker.problems

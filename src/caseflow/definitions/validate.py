@@ -19,7 +19,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from caseflow.definitions.guards import GUARDS
 from caseflow.definitions.schema import ALL_STATES, NAME_PATTERN, expand_sources
@@ -383,3 +383,34 @@ def check_workflow(data: dict[str, Any], lines: LineMap, file: str) -> list[Prob
     if states is not None and edges is not None:
         checker.check_graph(states, edges)
     return checker.problems
+
+
+class RuleChecker(Protocol):
+    """What :func:`check_rule_list` needs of a section's checker."""
+
+    def add(self, path: LinePath, message: str) -> None: ...
+
+    def check(self, path: LinePath, rule: dict[str, Any]) -> None: ...
+
+
+def check_rule_list(
+    raw: list[Any], section: str, noun: str, checker: RuleChecker, lines: LineMap
+) -> None:
+    """Check each rule of a list section (deadlines, notifications), and that ids are unique."""
+    first_index: dict[str, int] = {}
+    for index, rule in enumerate(raw):
+        if not isinstance(rule, dict):
+            continue
+        path: LinePath = (section, index)
+        checker.check(path, rule)
+        rule_id = rule.get("id")
+        if not isinstance(rule_id, str):
+            continue
+        first = first_index.setdefault(rule_id, index)
+        if first != index:
+            first_line = line_for(lines, (section, first))
+            checker.add(
+                (*path, "id"),
+                f"duplicate {noun} id '{rule_id}' (first on line {first_line}); "
+                "every rule needs its own id",
+            )
