@@ -15,6 +15,7 @@ from caseflow.cli.app import JsonOption, app, console, state
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.worker import Worker
 from caseflow.errors import InvalidInput
+from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
@@ -39,10 +40,12 @@ def worker(
     """Apply due deadlines and deliver notifications (for ever, or --once)."""
     cli = state()
     engine = cli.engine()
+    calendars = Calendars.for_rules(calendar_rules(cli.settings))
     runner = Worker(
         build_dispatcher(engine, cli.settings, timedelta(seconds=lease)),
         build_sender(engine, cli.settings, lease=timedelta(seconds=lease)),
         poll=timedelta(seconds=poll),
+        daily=lambda: enqueue_digests(engine, calendars, language=cli.settings.language),
     )
     if once:
         report = runner.run_once()
@@ -167,6 +170,25 @@ def notifications_list(
         )
     console.print(table)
     console.print(f"{len(records)} notification(s)")
+
+
+@notifications_app.command("digest")
+def notifications_digest(
+    days: Annotated[int, typer.Option(help="Working days ahead.")] = DEFAULT_DAYS,
+    committee: Annotated[
+        list[str] | None, typer.Option(help="Only this committee (repeatable).")
+    ] = None,
+) -> None:
+    """Queue today's deadline digest for each committee secretariat (the worker sends it)."""
+    cli = state()
+    engine = cli.engine()
+    calendars = Calendars.for_rules(calendar_rules(cli.settings))
+    keys = enqueue_digests(
+        engine, calendars, days=days, committees=committee, language=cli.settings.language
+    )
+    for key in keys:
+        console.print(f"queued {key}")
+    console.print(f"{len(keys)} digest(s) queued")
 
 
 @notifications_app.command("retry")

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from caseflow.calendar import COPENHAGEN
 from caseflow.deadlines.dispatcher import Dispatcher, DispatchReport
 from caseflow.notifications.sender import Sender, SendReport
 from caseflow.store import outbox
@@ -35,11 +37,17 @@ class Worker:
     """Runs dispatch-then-send cycles, once or for ever."""
 
     def __init__(
-        self, dispatcher: Dispatcher, sender: Sender, *, poll: timedelta = timedelta(seconds=30)
+        self,
+        dispatcher: Dispatcher,
+        sender: Sender,
+        *,
+        poll: timedelta = timedelta(seconds=30),
+        daily: Callable[[], object] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.sender = sender
         self.poll = poll
+        self.daily = daily  # e.g. the secretariats' digests, at 07:00 Copenhagen time
         self._lock = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
 
@@ -66,6 +74,10 @@ class Worker:
             id="poll",
             next_run_time=datetime.now(UTC),
         )
+        if self.daily is not None:
+            scheduler.add_job(
+                self._daily, "cron", hour=7, minute=0, timezone=COPENHAGEN, id="daily"
+            )
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
         scheduler.start()
@@ -82,6 +94,11 @@ class Worker:
             self._scheduler.add_job(
                 self._cycle, "date", run_date=when, id="wake", replace_existing=True
             )
+
+    def _daily(self) -> None:
+        if self.daily is not None:
+            self.daily()
+        self._cycle()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         if self._scheduler is not None:
