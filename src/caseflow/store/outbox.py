@@ -80,8 +80,9 @@ def enqueue(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=[outbox.c.key])
+        .returning(outbox.c.id)  # rowcount is not reliable for this insert on every driver
     )
-    return bool(conn.execute(statement).rowcount)
+    return conn.execute(statement).first() is not None
 
 
 def claim(
