@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from textwrap import dedent
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from caseflow import organisation
 from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import FakeClock
+from caseflow.definitions import validate_files
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import Engine, NewCase
+from caseflow.errors import Problem
 from caseflow.registry import WorkflowRegistry
 from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
@@ -62,3 +65,25 @@ def open_test_case(engine: Engine, *, actor: str = "bif.sagsbehandler", **overri
     }
     values.update(overrides)
     return engine.open_case(NewCase(**values), engine.actor(actor)).journal_no
+
+
+def marked_line(text: str) -> int:
+    """The line of a workflow text marked with ``#!``: where a problem must be reported."""
+    lines = [i for i, line in enumerate(text.splitlines(), start=1) if "#!" in line]
+    assert len(lines) == 1, "mark exactly one line with #!"
+    return lines[0]
+
+
+def replaced(text: str, *pairs: tuple[str, str]) -> str:
+    """``text`` with each ``old`` (which must occur exactly once) replaced by ``new``."""
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def problems_in(folder: Path, text: str) -> tuple[list[Problem], Path]:
+    """Write a workflow text to ``folder/wf.yaml`` and validate it."""
+    path = folder / "wf.yaml"
+    path.write_text(dedent(text), encoding="utf-8")
+    return validate_files([path]), path

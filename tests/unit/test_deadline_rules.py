@@ -23,7 +23,6 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from textwrap import dedent
 from typing import Any
 
 import pytest
@@ -51,6 +50,8 @@ from caseflow.definitions.schema import (
     json_schema,
 )
 from caseflow.errors import Problem
+from caseflow.testing import marked_line, replaced
+from caseflow.testing import problems_in as problems_of
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
@@ -816,27 +817,11 @@ def test_version_ignores_where_a_rule_is_written() -> None:
     assert definition_version(changed.definition) != definition_version(base)
 
 
-# --- validation: one test per kind of problem ----------------------------------------------
-
-
-def marked_line(text: str) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), start=1) if "#!" in line]
-    assert len(lines) == 1, "mark exactly one line with #!"
-    return lines[0]
-
-
 def broken(*pairs: tuple[str, str]) -> str:
-    text = BASE
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
+    return replaced(BASE, *pairs)
 
 
-def problems_of(tmp_path: Path, text: str) -> tuple[list[Problem], Path]:
-    path = tmp_path / "wf.yaml"
-    path.write_text(dedent(text), encoding="utf-8")
-    return validate_files([path]), path
+# --- validation: one test per kind of problem ----------------------------------------------
 
 
 def assert_single(tmp_path: Path, text: str, rule_id: str, *needles: str) -> Problem:

@@ -24,6 +24,7 @@ from caseflow.definitions import (
 )
 from caseflow.definitions.schema import json_schema, json_schema_text
 from caseflow.errors import DefinitionError, Problem
+from caseflow.testing import marked_line
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
@@ -53,13 +54,6 @@ transitions:
     to: done
     roles: [clerk, boss]
 """
-
-
-def marked_line(text: str) -> int:
-    """The 1-based line that carries the ``#!`` marker."""
-    lines = [i for i, line in enumerate(text.splitlines(), start=1) if "#!" in line]
-    assert len(lines) == 1, "mark exactly one line with #!"
-    return lines[0]
 
 
 def check(tmp_path: Path, text: str, name: str = "wf.yaml") -> tuple[list[Problem], Path]:

@@ -16,12 +16,13 @@ from caseflow.definitions import (
     NotificationRule,
     load_directory,
     load_workflow_text,
-    validate_files,
 )
 from caseflow.definitions.loader import definition_version, read_yaml
 from caseflow.definitions.schema import WorkflowDefinition, json_schema
 from caseflow.errors import Problem
 from caseflow.notifications.render import LANGUAGES, PARTS
+from caseflow.testing import marked_line, replaced
+from caseflow.testing import problems_in as problems_of
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
@@ -66,26 +67,6 @@ def line_of(text: str, needle: str) -> int:
     """The 1-based line of the one line that holds ``needle``."""
     (line,) = [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
     return line
-
-
-def marked_line(text: str) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), start=1) if "#!" in line]
-    assert len(lines) == 1, "mark exactly one line with #!"
-    return lines[0]
-
-
-def broken(*pairs: tuple[str, str]) -> str:
-    text = BASE
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text
-
-
-def problems_of(tmp_path: Path, text: str) -> tuple[list[Problem], Path]:
-    path = tmp_path / "wf.yaml"
-    path.write_text(text, encoding="utf-8")
-    return validate_files([path]), path
 
 
 def assert_single(tmp_path: Path, text: str, rule: str, *needles: str) -> Problem:
@@ -168,6 +149,10 @@ def test_which_events_a_rule_matches(
 def test_definition_type_holds_rules() -> None:
     annotation = WorkflowDefinition.model_fields["notifications"].annotation
     assert annotation == tuple[NotificationRule, ...]
+
+
+def broken(*pairs: tuple[str, str]) -> str:
+    return replaced(BASE, *pairs)
 
 
 # --- validation: one test per kind of problem ----------------------------------------------
