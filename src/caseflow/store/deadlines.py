@@ -80,8 +80,6 @@ def create(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
-    # Reminders already in the past when the deadline is created are not sent late.
-    sent = sum(1 for moment in reminders_at if moment <= now)
     conn.execute(
         insert(deadlines).values(
             case_id=case_id,
@@ -90,15 +88,26 @@ def create(
             status=DEADLINE_OPEN,
             started_at=started_at,
             not_before=not_before,
-            due_at=due_at,
-            reminders_at=[moment.isoformat() for moment in reminders_at],
-            reminders_sent=sent,
-            next_action_at=next_action(reminders_at, sent, due_at),
             explanation=list(explanation),
             attempts=0,
             created_at=now,
+            **_schedule(due_at, reminders_at, now),
         )
     )
+
+
+def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime) -> dict[str, Any]:
+    """The timing columns of a (re)started deadline.
+
+    Reminders already in the past when it starts are not sent late.
+    """
+    sent = sum(1 for moment in reminders_at if moment <= now)
+    return {
+        "due_at": due_at,
+        "reminders_at": [moment.isoformat() for moment in reminders_at],
+        "reminders_sent": sent,
+        "next_action_at": next_action(reminders_at, sent, due_at),
+    }
 
 
 def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
@@ -156,18 +165,14 @@ def resume(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
-    sent = sum(1 for moment in reminders_at if moment <= now)
     conn.execute(
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
         .values(
             status=DEADLINE_OPEN,
-            due_at=due_at,
-            reminders_at=[moment.isoformat() for moment in reminders_at],
-            reminders_sent=sent,
-            next_action_at=next_action(reminders_at, sent, due_at),
             remaining_working_days=None,
             explanation=list(explanation),
+            **_schedule(due_at, reminders_at, now),
         )
     )
 
