@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, func, insert, literal_column, or_, select, update
 
 from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED, cases, deadlines
 
 LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
+# Written as literals, not bound parameters: SQLite uses the partial index
+# ix_deadlines_live_case only when it can prove the query's condition implies the
+# index's at prepare time, and ``status IN (?, ?)`` proves nothing (the deadline
+# hook's query on every fire would scan the whole table).
+_IS_LIVE = deadlines.c.status.in_([literal_column(f"'{status}'") for status in LIVE])
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime)
 def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
     rows = conn.execute(
         select(deadlines)
-        .where(deadlines.c.case_id == case_id, deadlines.c.status.in_(LIVE))
+        .where(deadlines.c.case_id == case_id, _IS_LIVE)
         .order_by(deadlines.c.id)
     )
     return [_record(row) for row in rows]

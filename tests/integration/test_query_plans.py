@@ -1,0 +1,66 @@
+"""The hot queries of the deadline machinery are served by their partial indexes.
+
+A query that scans the deadlines table is correct but makes every fire cost in
+proportion to all deadlines ever written: a drain of 10,000 cases took minutes
+before the deadline hook's query used its index. SQLite only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, event
+
+from caseflow.engine import Engine
+from caseflow.store import deadlines as rows
+from caseflow.store import outbox
+
+NOW = datetime(2009, 5, 14, 8, tzinfo=UTC)
+
+
+def plan_of(engine: Engine, call: Callable[[Connection], object]) -> str:
+    """SQLite's query plan for the last statement ``call`` executes."""
+    seen: list[tuple[str, Any]] = []
+
+    def note(*args: Any) -> None:
+        seen.append((args[2], args[3]))
+
+    with engine.db.connect() as conn:
+        event.listen(conn, "before_cursor_execute", note)
+        call(conn)
+        event.remove(conn, "before_cursor_execute", note)
+        statement, parameters = seen[0]
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        return "; ".join(row[-1] for row in plan)
+
+
+@pytest.fixture
+def sqlite_engine(engine: Engine) -> Engine:
+    if engine.db.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite; PostgreSQL plans by statistics")
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (lambda conn: rows.live_for_case(conn, 1), "ix_deadlines_live_case"),
+        (
+            lambda conn: rows.claim_due(conn, now=NOW, owner="t", lease_until=NOW, limit=10),
+            "ix_deadlines_open_next_action",
+        ),
+        (rows.next_due, "ix_deadlines_open_next_action"),
+        (outbox.next_attempt, "ix_outbox_pending_next_attempt"),
+    ],
+    ids=["live_for_case", "claim_due", "next_due", "outbox_next_attempt"],
+)
+def test_query_uses_its_partial_index(
+    sqlite_engine: Engine, query: Callable[[Connection], object], index: str
+) -> None:
+    plan = plan_of(sqlite_engine, query)
+    assert index in plan, plan
+    assert "SCAN deadlines" not in plan
+    assert "SCAN outbox" not in plan
