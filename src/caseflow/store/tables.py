@@ -231,3 +231,26 @@ outbox = Table(
         postgresql_where=text("status = 'pending'"),
     ),
 )
+
+# -- committee meetings (migration 0003) -------------------------------------------------------
+
+MEETING_PLANNED = "planned"  # in the meeting plan; agenda being built
+MEETING_STATUSES = ("planned", "held", "closed", "cancelled")  # closed: minutes approved
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee", String(16), ForeignKey("committees.code"), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=True),
+    Column("place", String(300), nullable=True),
+    Column("status", String(20), nullable=False),
+    # Stable for the meeting's lifetime: calendar programs update, not duplicate, it.
+    Column("uid", String(200), nullable=False, unique=True),
+    Column("note", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("committee", "starts_at"),
+    Index(None, "starts_at"),
+)
