@@ -69,6 +69,8 @@ def test_a_reminder_reaches_the_case_officer_once(
     body = received.message.get_body(("plain",))
     assert body is not None
     assert "22. april 2009" in body.get_content()
+    # Dated by the engine's clock, not the wall clock: 09:00 in Copenhagen is 07:00 UTC.
+    assert received.message["Date"].datetime == copenhagen_time("2009-04-20 09:00")
     second = worker.run_once()
     assert (second.deadlines.applied, second.notifications.sent) == (0, 0)
     assert len(capture.messages) == 1

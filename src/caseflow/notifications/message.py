@@ -104,6 +104,9 @@ class OutgoingMessage:
     text: str
     html: str
     sender: Recipient
+    # When it is sent, by the sender's clock (the engine's: a demo or a test moving
+    # through time dates its e-mails in that time); None means the wall clock.
+    sent_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.key.strip():
@@ -145,8 +148,8 @@ class OutgoingMessage:
 
         ``domain`` goes to the right of the ``@`` in the ``Message-ID``: use a
         domain the municipality controls. ``date`` is the ``Date`` header
-        (default: now); it is the one part that differs between two sends of
-        the same key.
+        (default: ``sent_at``, else the wall clock); it is the one part that
+        differs between two sends of the same key.
         """
         if not domain or any(c.isspace() or c in "<>@" for c in domain):
             raise InvalidInput(f"{domain!r} cannot be the domain of a Message-ID; use e.g. kk.dk")
@@ -154,7 +157,7 @@ class OutgoingMessage:
         email["Subject"] = self.subject
         email["From"] = self.sender.as_address()
         email["To"] = [r.as_address() for r in self.recipients]
-        email["Date"] = format_datetime(date or datetime.now(UTC))
+        email["Date"] = format_datetime(date or self.sent_at or datetime.now(UTC))
         email["Message-ID"] = message_id(self.key, domain)
         email[KEY_HEADER] = self.key
         # RFC 3834: tells vacation responders and mailing lists not to answer.

@@ -85,6 +85,7 @@ class Sender:
                 text=rendered.text,
                 html=rendered.html,
                 sender=self.sender,
+                sent_at=now,
             )
             self.channel.send(message)
         except DeliveryError as exc:
