@@ -10,13 +10,13 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from caseflow.calendar import RULE_PRESETS, CalendarRules
+from caseflow.calendar import CalendarRules
+from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
 from caseflow.deadlines.dispatcher import Dispatcher, worker_name
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput
 from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.notifications.on_transition import TransitionNotifier
@@ -29,13 +29,8 @@ DEFAULT_LEASE = timedelta(minutes=5)
 
 
 def calendar_rules(settings: Settings) -> CalendarRules:
-    try:
-        return RULE_PRESETS[settings.calendar]
-    except KeyError:
-        known = ", ".join(sorted(RULE_PRESETS))
-        raise InvalidInput(
-            f"CASEFLOW_CALENDAR={settings.calendar!r} is not a known calendar; use one of {known}"
-        ) from None
+    """The municipality's days off: a preset, or its own calendar file."""
+    return rules_from_setting(settings.calendar, Path.cwd())
 
 
 def with_deadlines(engine: Engine, rules: CalendarRules, language: str = "da") -> Engine:

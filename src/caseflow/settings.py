@@ -24,7 +24,9 @@ class Settings:
     database_url: str
     workflows_dir: Path
     user: str | None = None
-    calendar: str = "copenhagen"  # a preset of caseflow.calendar.RULE_PRESETS
+    # A preset of caseflow.calendar.RULE_PRESETS, or the path of a calendar YAML file
+    # (see caseflow.calendar_file).
+    calendar: str = "copenhagen"
     mail_dir: Path = Path("mail")  # where the file channel writes when no SMTP host is set
     language: str = "da"
     # A fixed "now" (CASEFLOW_NOW) for rehearsals and tests: the engine's clock stands still.
@@ -46,11 +48,18 @@ class Settings:
             database_url=database_url_from(database or str(base / DEFAULT_DATABASE_FILE)),
             workflows_dir=Path(workflows) if workflows else default_workflows_dir(base),
             user=user,
-            calendar=value("calendar", "copenhagen"),
+            calendar=_calendar(value("calendar", "copenhagen"), base),
             mail_dir=base / value("mail_dir", "mail"),
             language=value("language", "da"),
             now=_moment(os.environ.get("CASEFLOW_NOW")),
         )
+
+
+def _calendar(setting: str, cwd: Path) -> str:
+    """A calendar file is found relative to the folder the settings were read in."""
+    if setting.endswith((".yaml", ".yml")) or "/" in setting:
+        return str((cwd / Path(setting).expanduser()).resolve())
+    return setting
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -26,7 +26,32 @@ def run(*args: str) -> str:
 
 
 def test_default_rules_are_copenhagen() -> None:
-    assert calendar_cli.default_rules() == COPENHAGEN_RULES
+    result = runner.invoke(app, ["calendar", "holidays", "2009"], env={"COLUMNS": "200"})
+    assert f"Days off 2009 ({COPENHAGEN_RULES.name})" in result.output
+    assert calendar_cli.Rules.copenhagen.value == COPENHAGEN_RULES.name
+
+
+def test_the_configured_calendar_file_is_the_default(tmp_path: Path) -> None:
+    calendar = tmp_path / "aarhus.yaml"
+    calendar.write_text("name: aarhus\nbase: danish\nextra_days_off: [2009-12-28]\n")
+    env = {"COLUMNS": "200", "CASEFLOW_CALENDAR": str(calendar)}
+    added = runner.invoke(app, ["calendar", "add", "2009-12-23", "1"], env=env)
+    # 24 Dec off (danish base), 25-27 holidays and the weekend, 28 Dec its own day off.
+    assert added.output == "2009-12-29\n", added.output
+    listed = runner.invoke(app, ["calendar", "holidays", "2009"], env=env)
+    assert "Days off 2009 (aarhus)" in listed.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nextra_days_of: []\n")
+    refused = subprocess.run(
+        [sys.executable, "-m", "caseflow", "calendar", "add", "2009-12-23", "1"],
+        env=os.environ | {"CASEFLOW_CALENDAR": str(bad)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert f"{bad}:2: extra_days_of: unknown key" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,11 @@ from caseflow.deadlines.rules import Calendars
 from caseflow.engine import CaseEvent, Engine, NewCase
 from caseflow.store import deadlines as rows
 from caseflow.store import outbox
+from caseflow.runtime import build_engine
+from caseflow.settings import Settings
 from caseflow.testing import copenhagen_time
 
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 RECEIVED = "2009-04-08 10:00"  # the Wednesday before Easter 2009
 
 
@@ -177,3 +180,22 @@ def test_catch_up_after_downtime_says_how_late(
     line = next(line for line in report.lines if "passed" in line)
     assert "late by" in line
     assert clock.now() - copenhagen_time("2009-04-22 23:59") > timedelta(days=30)
+
+
+def test_the_engine_counts_in_the_configured_calendar(
+    engine: Engine, clock: FakeClock, database_url: str, tmp_path: Path
+) -> None:
+    """A municipality's calendar file (the ``calendar`` setting) moves the engine's due dates."""
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text("name: aarhus\nbase: danish\nextra_days_off: [2009-12-28, 2009-12-29]\n")
+    settings = Settings(database_url, WORKFLOWS, calendar=str(calendar))
+    configured = build_engine(settings, clock)
+    clock.set(copenhagen_time("2009-12-21 10:00"))
+    copenhagen_no, aarhus_no = open_request(engine), open_request(configured)
+    due = {
+        no: live(engine, no)[0].due_at.astimezone(COPENHAGEN).date().isoformat()
+        for no in (copenhagen_no, aarhus_no)
+    }
+    # Copenhagen works 22-24 and 28-31 Dec; the file closes 24, 28, 29 and 31 Dec.
+    assert due == {copenhagen_no: "2009-12-31", aarhus_no: "2010-01-07"}
+    configured.close()

@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from caseflow.calendar import RULE_PRESETS, BusinessCalendar, CalendarRules
-from caseflow.cli.app import app, console
+from caseflow.cli.app import app, console, state
 from caseflow.errors import InvalidInput
+from caseflow.runtime import calendar_rules
 
 calendar_app = typer.Typer(
     help="Working days and days off: add, count, list.", no_args_is_help=True
@@ -20,12 +21,9 @@ app.add_typer(calendar_app, name="calendar")
 
 
 def default_rules() -> CalendarRules:
-    """The rules used when ``--rules`` is not given: Copenhagen's, the reference municipality.
-
-    One function on purpose: the default will come from the municipality's
-    configuration, and this is the only place that has to change.
-    """
-    return RULE_PRESETS["copenhagen"]
+    """The rules used when ``--rules`` is not given: the municipality's configured calendar
+    (``CASEFLOW_CALENDAR``: a preset or its own calendar file), as the engine uses."""
+    return calendar_rules(state().settings)
 
 
 class Kind(StrEnum):
