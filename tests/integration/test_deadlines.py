@@ -13,10 +13,10 @@ from caseflow.clock import FakeClock
 from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import CaseEvent, Engine, NewCase
-from caseflow.store import deadlines as rows
-from caseflow.store import outbox
 from caseflow.runtime import build_engine
 from caseflow.settings import Settings
+from caseflow.store import deadlines as rows
+from caseflow.store import outbox
 from caseflow.testing import copenhagen_time
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
