@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
-from caseflow.calendar import at_local
 from caseflow.deadlines.rules import Calendars
 from caseflow.domain import Actor
 from caseflow.engine import ADMINISTRATOR, Engine
@@ -182,12 +181,12 @@ def plan_backwards(
     duplicates = sorted({c for c in via if list(via).count(c) > 1})
     if duplicates:
         raise InvalidInput(f"--via names {', '.join(duplicates)} twice; each committee once")
-    since = at_local(today, time(0)) - timedelta(days=1)
     steps = []
     with read_transaction(engine.db) as conn:
         for code in via:
             committee = require_committee(conn, code)
-            meetings = rows.list_for(conn, code, since=since, include_cancelled=False)
+            # Past meetings too: when the latest plan lies in the past, the answer says so.
+            meetings = rows.list_for(conn, code, include_cancelled=False)
             steps.append(Step(code, agenda_rules(committee), [m.starts_at for m in meetings]))
     try:
         planner = Planner(calendars, approval_working_days, handover_working_days)
