@@ -11,8 +11,10 @@ from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine
 from caseflow.errors import Conflict, DefinitionError, InvalidInput, NotAllowed, NotFound
+from caseflow.meetings import committees as edit
 from caseflow.meetings import plan as service
 from caseflow.store import meetings as rows
+from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
 from caseflow.testing import copenhagen_time
 
@@ -268,3 +270,38 @@ def test_plan_backwards_uses_the_stored_plan_and_skips_cancelled(engine: Engine)
         service.plan_backwards(
             engine, ["BR", "BR"], date(2009, 12, 31), calendars, today=date(2009, 10, 1)
         )
+
+
+# -- organisation edits -------------------------------------------------------------------
+
+
+def test_organisation_edits_need_an_administrator(engine: Engine) -> None:
+    change = edit.CommitteeChange(deadline_working_days=10, chair="Ny formand")
+    with pytest.raises(NotAllowed, match="administrator"):
+        edit.update_committee(engine, engine.actor("biu.sekretariat"), "BIU", change)
+    edit.update_committee(engine, engine.actor("admin"), "BIU", change)
+    with read_transaction(engine.db) as conn:
+        stored = edit.get_committee(conn, "BIU")
+    assert stored.agenda.deadline_working_days == 10
+    assert stored.chair == "Ny formand"
+    assert stored.members[0] == "Medlem A"  # untouched
+
+    admin = engine.actor("admin")
+    temporary = edit.add_committee(
+        engine, admin, "OMRU", edit.CommitteeChange(name="Følgegruppe", kind="temporary")
+    )
+    assert temporary.kind == "temporary"
+    with pytest.raises(InvalidInput, match="exists"):
+        edit.add_committee(engine, admin, "OMRU", edit.CommitteeChange(name="Igen"))
+    edit.set_administration(engine, admin, "ØKF", "Økonomiforvaltningen (ny)", None)
+    group = edit.set_steering_member(engine, admin, "OMR", "BIF", "bif.chef")
+    assert {"BIF": "bif.chef"}.items() <= {m.administration: m.actor for m in group.members}.items()
+    group = edit.set_steering_member(engine, admin, "OMR", "KFF", None, remove=True)
+    assert "KFF" not in {m.administration for m in group.members}
+    with pytest.raises(InvalidInput, match="not in steering group"):
+        edit.set_steering_member(engine, admin, "OMR", "KFF", None, remove=True)
+    with read_transaction(engine.db) as conn:
+        names = {a["code"]: a["name"] for a in org_rows.list_administrations(conn)}
+    assert names["ØKF"] == "Økonomiforvaltningen (ny)"
+    with pytest.raises(NotAllowed):
+        edit.set_administration(engine, engine.actor("bif.chef"), "ØKF", "x", None)
