@@ -71,6 +71,15 @@ def _end(text: str | None, start: datetime) -> datetime | None:
     return parse_local(text, "--until")
 
 
+def year_range(year: int | None) -> tuple[datetime | None, datetime | None]:
+    """``--year 2009``: from 1 January 2009 00:00 up to 1 January 2010, Copenhagen time."""
+    if year is None:
+        return None, None
+    if not 1 <= year <= 9998:
+        raise InvalidInput(f"--year {year} is out of range; give e.g. --year 2009")
+    return at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
+
+
 def show_local(moment: datetime) -> str:
     local = moment.astimezone(COPENHAGEN)
     return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
@@ -149,11 +158,7 @@ def list_meetings(
 ) -> None:
     """List meetings by date, cancelled ones included (marked)."""
     engine = state().engine()
-    since = until = None
-    if year is not None:
-        if not 1 <= year <= 9998:
-            raise InvalidInput(f"--year {year} is out of range; give e.g. --year 2009")
-        since, until = at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
+    since, until = year_range(year)
     with read_transaction(engine.db) as conn:
         if committee is not None:
             service.require_committee(conn, committee)
@@ -253,9 +258,7 @@ def ics(
 ) -> None:
     """Export meetings as an iCalendar (.ics) file for calendar programs."""
     engine = state().engine()
-    since = until = None
-    if year is not None:
-        since, until = at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
+    since, until = year_range(year)
     with read_transaction(engine.db) as conn:
         codes = committee or []
         for code in codes:

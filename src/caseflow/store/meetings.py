@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, insert, select
 
+from caseflow.calendar import COPENHAGEN
 from caseflow.errors import Conflict, InvalidInput, NotFound
 from caseflow.store.tables import MEETING_PLANNED, MEETING_STATUSES, meetings
 
@@ -89,8 +90,9 @@ def _utc(moment: datetime) -> datetime:
 
 def _check_times(starts_at: datetime, ends_at: datetime | None) -> None:
     if ends_at is not None and ends_at <= starts_at:
+        local = starts_at.astimezone(COPENHAGEN)
         raise InvalidInput(
-            f"a meeting must end after it starts ({starts_at:%Y-%m-%d %H:%M} UTC); "
+            f"a meeting must end after it starts ({local:%Y-%m-%d %H:%M} Copenhagen time); "
             "check the end time"
         )
 
