@@ -7,11 +7,13 @@ comments show the count so that a failure can be checked without the code.
 from __future__ import annotations
 
 from datetime import date, datetime
+from importlib import resources
 
 import pytest
 
-from caseflow.calendar import COPENHAGEN_RULES, DANISH_DEFAULT, CalendarRules
+from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES, DANISH_DEFAULT, CalendarRules
 from caseflow.deadlines.rules import Calendars
+from caseflow.meetings.plan_file import read_plan
 from caseflow.meetings.planning import Planner, Step
 from caseflow.organisation import AgendaRules
 from caseflow.testing import copenhagen_time
@@ -163,3 +165,14 @@ def test_bad_arguments_are_refused() -> None:
         planner(approval_working_days=-1)
     with pytest.raises(ValueError, match="at least one"):
         planner().plan([], date(2009, 12, 31), date(2009, 1, 1))
+
+
+def test_the_demo_plan_is_valid_and_avoids_days_off() -> None:
+    path = resources.files("caseflow.demo").joinpath("meetings-2009.yaml")
+    entries = read_plan(str(path))
+    working = Calendars.for_rules(COPENHAGEN_RULES).working
+    assert {e.committee for e in entries} == {"BIU", "TMU", "ØU", "BR"}
+    assert all(working.is_open(e.starts_at.astimezone(COPENHAGEN).date()) for e in entries)
+    biu = {e.starts_at for e in entries if e.committee == "BIU"}
+    for scenario_day in ("2009-05-14 16:30", "2009-06-11 16:30", "2009-10-08 16:30"):
+        assert copenhagen_time(scenario_day) in biu
