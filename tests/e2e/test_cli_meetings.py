@@ -78,11 +78,25 @@ def test_plan_a_meeting_list_show_and_cancel_it(cli: Cli) -> None:
     # 8 working days before Thu 11 June 2009 (1 June and 5 June are off): Thu 28 May.
     assert "agenda deadline Thu 2009-05-28" in shown
     assert "agenda sent     Thu 2009-06-04" in shown  # 5 weekdays, Saturday 6 June counts
+    moved = json.loads(
+        cli(
+            "meeting",
+            "set",
+            str(meeting["id"]),
+            "--at",
+            "2009-06-18 15:00",
+            "--as",
+            "biu.sekretariat",
+            "--json",
+        ).stdout
+    )
+    assert moved["ends_at"] == "2009-06-18T17:00:00+02:00"  # keeps its two hours
+    assert moved["sequence"] == 1
     cli("meeting", "cancel", str(meeting["id"]), "--as", "biu.sekretariat")
     after = json.loads(cli("meeting", "show", str(meeting["id"]), "--json").stdout)
     assert after["status"] == "cancelled"
     assert after["uid"] == meeting["uid"]
-    assert after["sequence"] == 1
+    assert after["sequence"] == 2
 
 
 def test_refusals_and_bad_input_have_clear_messages(cli: Cli, tmp_path: Path) -> None:

@@ -305,3 +305,21 @@ def test_organisation_edits_need_an_administrator(engine: Engine) -> None:
     assert names["ØKF"] == "Økonomiforvaltningen (ny)"
     with pytest.raises(NotAllowed):
         edit.set_administration(engine, engine.actor("bif.chef"), "ØKF", "x", None)
+
+
+def test_a_moved_meeting_keeps_its_length_and_uid(engine: Engine) -> None:
+    admin = engine.actor("admin")
+    meeting = service.create_meeting(
+        engine,
+        admin,
+        committee="BIU",
+        starts_at=copenhagen_time("2009-06-11 16:30"),
+        ends_at=copenhagen_time("2009-06-11 18:30"),
+    )
+    moved = service.change_meeting(
+        engine, admin, meeting.id, starts_at=copenhagen_time("2009-06-18 15:00")
+    )
+    assert moved.ends_at == copenhagen_time("2009-06-18 17:00")
+    assert (moved.uid, moved.sequence) == (meeting.uid, 1)
+    with pytest.raises(NotAllowed):
+        service.change_meeting(engine, engine.actor("bif.chef"), meeting.id, place="x")

@@ -214,6 +214,48 @@ def show(
         console.print(f"  note            {meeting.note}", highlight=False)
 
 
+@meeting_app.command("set")
+def set_meeting(
+    meeting_id: Annotated[int, typer.Argument(metavar="ID")],
+    at: Annotated[
+        str | None, typer.Option(help='Move it: "2009-06-18 16:30" (keeps its length).')
+    ] = None,
+    until: Annotated[str | None, typer.Option(help='New end: "18:30"; "" clears it.')] = None,
+    place: Annotated[str | None, typer.Option(help='New place; "" clears it.')] = None,
+    note: Annotated[str | None, typer.Option(help='New note; "" clears it.')] = None,
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move a meeting or change its end, place or note; calendars see a new SEQUENCE."""
+    cli = state()
+    engine = cli.engine()
+    actor = cli.actor(engine, as_user)
+    changes: dict[str, Any] = {}
+    if at is not None:
+        changes["starts_at"] = parse_local(at, "--at")
+    if until is not None:
+        if until.strip():
+            with read_transaction(engine.db) as conn:
+                start = changes.get("starts_at") or rows.get(conn, meeting_id).starts_at
+            changes["ends_at"] = _end(until, start)
+        else:
+            changes["ends_at"] = None
+    for key, value in (("place", place), ("note", note)):
+        if value is not None:
+            changes[key] = value.strip() or None
+    if not changes:
+        raise InvalidInput("nothing to change; give --at, --until, --place or --note")
+    meeting = service.change_meeting(engine, actor, meeting_id, **changes)
+    if as_json:
+        console.print_json(data=meeting_json(meeting))
+        return
+    console.print(
+        f"meeting {meeting.id}: {meeting.committee} {show_local(meeting.starts_at)}"
+        f"{', ' + meeting.place if meeting.place else ''} (sequence {meeting.sequence})",
+        highlight=False,
+    )
+
+
 @meeting_app.command("import")
 def import_file(
     path: Annotated[Path, typer.Argument(metavar="FILE", help="A YAML or CSV meeting plan.")],

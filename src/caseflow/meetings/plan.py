@@ -96,6 +96,22 @@ def cancel_meeting(engine: Engine, actor: Actor, meeting_id: int) -> rows.Meetin
         return rows.cancel(conn, meeting_id, now=engine.clock.now())
 
 
+def change_meeting(
+    engine: Engine, actor: Actor, meeting_id: int, **changes: Any
+) -> rows.MeetingRecord:
+    """Move a meeting or change its end, place or note (see :func:`rows.update`).
+
+    A meeting moved without a new end keeps its length.
+    """
+    with engine.transaction() as conn:
+        meeting = rows.get(conn, meeting_id)
+        require_planner(actor, [meeting.committee])
+        starts_at = changes.get("starts_at")
+        if starts_at is not None and "ends_at" not in changes and meeting.ends_at is not None:
+            changes["ends_at"] = meeting.ends_at + (starts_at - meeting.starts_at)
+        return rows.update(conn, meeting_id, now=engine.clock.now(), **changes)
+
+
 @dataclass
 class ImportResult:
     """What an import did, meeting ids per outcome."""
