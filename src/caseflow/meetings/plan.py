@@ -124,10 +124,10 @@ class ImportResult:
 def import_plan(engine: Engine, actor: Actor, path: str | Path) -> ImportResult:
     """Read, check and store a plan file in one transaction (all or nothing)."""
     entries = read_plan(path)
-    require_planner(actor, [e.committee for e in entries])
     result = ImportResult()
     with engine.transaction() as conn:
         _check_committees(conn, str(path), entries)
+        require_planner(actor, [e.committee for e in entries])
         now = engine.clock.now()
         for entry in entries:
             existing = rows.find(conn, entry.committee, entry.starts_at)
