@@ -96,6 +96,9 @@ class _Builder:
             except yaml.YAMLError as err:
                 self.errors.append((_line(node), f"cannot read this value: {_yaml_reason(err)}"))
                 return None
+            except ValueError as err:  # a timestamp that is no date, e.g. 2009-06-31
+                self.errors.append((_line(node), f"cannot read this value: {err}"))
+                return None
         if id(node) in self._active:
             raise _YamlError(_line(node), "an alias refers to a value that contains itself")
         self._active.add(id(node))

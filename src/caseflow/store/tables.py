@@ -248,6 +248,9 @@ meetings = Table(
     Column("status", String(20), nullable=False),
     # Stable for the meeting's lifetime: calendar programs update, not duplicate, it.
     Column("uid", String(200), nullable=False, unique=True),
+    # RFC 5545 SEQUENCE: raised when the time, place or status changes, so that calendar
+    # programs take the new version over the one they hold.
+    Column("sequence", Integer, nullable=False, server_default="0"),
     Column("note", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

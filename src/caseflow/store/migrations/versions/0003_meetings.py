@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("place", sa.String(length=300), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("uid", sa.String(length=200), nullable=False),
+        sa.Column("sequence", sa.Integer(), server_default="0", nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),

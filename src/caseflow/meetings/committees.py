@@ -1,0 +1,200 @@
+"""Editing organisation data from the CLI: committees, administrations, steering groups.
+
+The organisation file stays the way to load a whole municipality; these are
+the small changes between two loads (a new chair, a member replaced, a
+committee that moves its agenda deadline). Only an ``administrator`` may make
+them. Every change is checked by the same models as the file
+(:mod:`caseflow.organisation`), so the database never holds what the file
+could not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection
+
+from caseflow.domain import Actor
+from caseflow.engine import ADMINISTRATOR, Engine
+from caseflow.errors import InvalidInput, NotAllowed, NotFound
+from caseflow.organisation import AdministrationSpec, CommitteeSpec, SteeringGroupSpec
+from caseflow.store import organisation as org_rows
+
+
+def require_administrator(actor: Actor, what: str) -> None:
+    if any(
+        g.role == ADMINISTRATOR and g.administration is None and g.committee is None
+        for g in actor.grants
+    ):
+        return
+    raise NotAllowed(f"{actor.username} may not {what}: that needs the role {ADMINISTRATOR}")
+
+
+@dataclass(frozen=True)
+class CommitteeChange:
+    """What to change; None leaves a value as it is."""
+
+    name: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+    secretariat_email: str | None = None
+    chair: str | None = None
+    add_members: Sequence[str] = ()
+    remove_members: Sequence[str] = ()
+    deadline_working_days: int | None = None
+    send_weekdays_before: int | None = None
+    saturday_counts: bool | None = None
+    late_items: str | None = None
+
+
+def spec_from_row(row: dict[str, Any]) -> CommitteeSpec:
+    details = row.get("details") or {}
+    return CommitteeSpec.model_validate(
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "name_en": row["name_en"],
+            "kind": row["kind"],
+            "secretariat_email": row["secretariat_email"],
+            "chair": details.get("chair"),
+            "members": details.get("members") or [],
+            "agenda": details.get("agenda") or {},
+        }
+    )
+
+
+def changed(spec: CommitteeSpec, change: CommitteeChange) -> CommitteeSpec:
+    """``spec`` with ``change`` applied, validated as the organisation file is (pure)."""
+    data = spec.model_dump()
+    for key in ("name", "name_en", "kind", "secretariat_email", "chair"):
+        value = getattr(change, key)
+        if value is not None:
+            data[key] = value if key == "name" else value or None  # "" clears
+    members = list(data["members"])
+    for member in change.remove_members:
+        if member not in members:
+            raise InvalidInput(
+                f"{member!r} is not a member of {spec.code}; members: "
+                f"{', '.join(members) or 'none'}"
+            )
+        members.remove(member)
+    members.extend(m for m in change.add_members if m not in members)
+    data["members"] = members
+    for key in ("deadline_working_days", "send_weekdays_before", "saturday_counts", "late_items"):
+        value = getattr(change, key)
+        if value is not None:
+            data["agenda"][key] = value
+    try:
+        return CommitteeSpec.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(_messages(spec.code, exc)) from None
+
+
+def _messages(code: str, exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{where}: {error['msg']}")
+    return f"committee {code}: " + "; ".join(parts)
+
+
+def _store(conn: Connection, spec: CommitteeSpec) -> None:
+    org_rows.upsert_committee(
+        conn,
+        spec.code,
+        {
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "kind": spec.kind,
+            "secretariat_email": spec.secretariat_email,
+            "details": {
+                "chair": spec.chair,
+                "members": spec.members,
+                "agenda": spec.agenda.model_dump(),
+            },
+        },
+    )
+
+
+def get_committee(conn: Connection, code: str) -> CommitteeSpec:
+    row = org_rows.committee(conn, code)
+    if row is None:
+        known = ", ".join(org_rows.committee_codes(conn)) or "none"
+        raise NotFound(f"no committee {code!r}; known: {known} (`caseflow org committee add`)")
+    return spec_from_row(row)
+
+
+def update_committee(
+    engine: Engine, actor: Actor, code: str, change: CommitteeChange
+) -> CommitteeSpec:
+    require_administrator(actor, f"change committee {code}")
+    with engine.transaction() as conn:
+        spec = changed(get_committee(conn, code), change)
+        _store(conn, spec)
+    return spec
+
+
+def add_committee(
+    engine: Engine, actor: Actor, code: str, change: CommitteeChange
+) -> CommitteeSpec:
+    """A new committee, e.g. a temporary one under Styrelsesloven § 17 stk. 4."""
+    require_administrator(actor, f"add committee {code}")
+    if change.name is None:
+        raise InvalidInput("a new committee needs a name: give --name")
+    try:
+        blank = CommitteeSpec(code=code, name=change.name)
+    except ValidationError as exc:
+        raise InvalidInput(_messages(code, exc)) from None
+    spec = changed(blank, change)
+    with engine.transaction() as conn:
+        if org_rows.committee(conn, code) is not None:
+            raise InvalidInput(f"committee {code} exists; change it with `org committee set`")
+        _store(conn, spec)
+    return spec
+
+
+def set_administration(
+    engine: Engine, actor: Actor, code: str, name: str, name_en: str | None
+) -> None:
+    """Create or rename an administration."""
+    require_administrator(actor, f"change administration {code}")
+    try:
+        spec = AdministrationSpec(code=code, name=name, name_en=name_en)
+    except ValidationError as exc:
+        raise InvalidInput(_messages(code, exc)) from None
+    with engine.transaction() as conn:
+        org_rows.upsert_administration(conn, spec.code, spec.name, spec.name_en)
+
+
+def set_steering_member(
+    engine: Engine,
+    actor: Actor,
+    group: str,
+    administration: str,
+    member: str | None,
+    *,
+    remove: bool = False,
+) -> SteeringGroupSpec:
+    """Add (or replace) or remove an administration's representative in a steering group."""
+    require_administrator(actor, f"change steering group {group}")
+    with engine.transaction() as conn:
+        found = {g["code"]: g for g in org_rows.list_steering_groups(conn)}
+        if group not in found:
+            raise NotFound(f"no steering group {group!r}; known: {', '.join(found) or 'none'}")
+        if administration not in org_rows.administration_codes(conn):
+            raise InvalidInput(f"no administration {administration!r}")
+        members = [m for m in found[group]["members"] if m["administration"] != administration]
+        if remove and len(members) == len(found[group]["members"]):
+            raise InvalidInput(f"{administration} is not in steering group {group}")
+        if not remove:
+            members.append({"administration": administration, "actor": member})
+        spec = SteeringGroupSpec.model_validate(
+            {"code": group, "name": found[group]["name"], "members": members}
+        )
+        org_rows.upsert_steering_group(
+            conn, spec.code, spec.name, [m.model_dump() for m in spec.members]
+        )
+    return spec
