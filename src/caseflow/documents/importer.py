@@ -64,6 +64,7 @@ _FIXED: tuple[tuple[str, str], ...] = (
     (STATUS, "Åben"),
     (STATUS, "Lukket"),
 )
+_CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _NUMBERED = re.compile(r"^([0-9lI]{1,2})\s*[.)]\s+(.*)$")
 _TITLE = re.compile(r"^(?P<num>[0-9lIO]{1,3})\s*[.)]\s*(?P<title>.+)$")
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s.-]{6,})\)\s*$")
@@ -248,7 +249,7 @@ class AgendaItemReader:
             return None
         best, score = self._closest(label)
         if best is None:
-            if marked:  # a Markdown heading the config does not know: keep it as written
+            if marked and _TITLE.match(label) is None:  # a Markdown heading the config does not know: keep it as written
                 return _Block(SECTION, _key(label), label, inline)
             return None
         if best.kind == SECTION:
@@ -354,15 +355,15 @@ class _Assembler:
         }
         recognised = 0
         for block in blocks[1:]:
-            recognised += block.kind in (SECTION, RECOMMENDATION, ATTACHMENTS, DECISION)
+            recognised += block.heading is None and block.kind in _CORE
             handlers[block.kind](block)
         v = self.values
         if not v["title"] or recognised < 2:
-            found = recognised and f"only {recognised} heading" or "no headings"
+            found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
             raise InvalidInput(
                 f"{self.source} does not look like an agenda item: it needs a title line "
-                "(e.g. '18. Title (2009-68440)') and headings such as 'Indstilling og "
-                f"beslutning', 'Problemstilling', 'Løsning', 'Bilag'; found {found}"
+                "(e.g. '18. Title (2009-68440)') and at least 2 headings such as 'Indstilling "
+                f"og beslutning', 'Problemstilling', 'Løsning', 'Bilag'; found {found}"
                 f"{'' if v['title'] else ' and no title'}. Nothing was imported."
             )
         self._check(config)
@@ -553,7 +554,7 @@ def _split_numbered(paragraph: str) -> list[str]:
 
 def _danish_date(text: str) -> date | None:
     text = text.strip(" .:")
-    numeric = re.match(r"^(\d{1,2})[.-/](\d{1,2})[.-/](\d{4})$", text)
+    numeric = re.match(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$", text)
     if numeric:
         day, month, year = (int(x) for x in numeric.groups())
         return _date(year, month, day)
@@ -563,9 +564,13 @@ def _danish_date(text: str) -> date | None:
     written = re.match(r"^(\d{1,2})\.?\s*([^\W\d]+)\.?\s+(\d{4})$", fix_month(text))
     if written:
         word = skeleton(written[2])
-        for index, month in enumerate(DA_MONTHS, start=1):
-            if similarity(word[:3], skeleton(month)[:3]) >= 0.66 and word[:1] == month[:1]:
-                return _date(int(written[3]), index, int(written[1]))
+        scores = [
+            (1.0 if word[:3] == month[:3] else similarity(word, skeleton(month)), index)
+            for index, month in enumerate(DA_MONTHS, start=1)
+        ]
+        score, month_no = max(scores)
+        if score >= 0.6:
+            return _date(int(written[3]), month_no, int(written[1]))
     return None
 
 

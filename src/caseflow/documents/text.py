@@ -14,6 +14,8 @@ from difflib import SequenceMatcher
 
 _BULLET = re.compile(r"^\s*(?:[•▪◦●■□·∙‣⁃*]|[-–—](?=\s))\s*")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# Symbol-font bullets that PDF extraction leaves in the private use area (U+F0B7 ...).
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
 _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "\u00ad": None, "\t": " ", "\u00a0": " "})
 # Words after "Beskæftigelses-" that show the hyphen belongs to a Danish compound
@@ -38,7 +40,7 @@ def fix_number(text: str) -> str:
 
 def clean_line(line: str) -> tuple[str, bool]:
     """A line without bullets or Markdown marks; True if it was a Markdown heading."""
-    line = unicodedata.normalize("NFC", line).translate(_LIGATURES).rstrip()
+    line = _PRIVATE_USE.sub(" ", unicodedata.normalize("NFC", line).translate(_LIGATURES)).rstrip()
     heading = bool(_MARKDOWN_HEADING.match(line))
     line = _MARKDOWN_HEADING.sub("", line)
     line = _EMPHASIS.sub(r"\1", line)
