@@ -21,6 +21,7 @@ from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.model import AttachmentRef, Decision, ItemDocument, Section
 from caseflow.documents.text import (
     clean_line,
+    is_lone_bullet,
     fix_number,
     joins_next,
     repair,
@@ -66,13 +67,13 @@ _FIXED: tuple[tuple[str, str], ...] = (
 )
 _CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _NUMBERED = re.compile(r"^([0-9lI]{1,2})\s*[.)]\s+(.*)$")
-_TITLE = re.compile(r"^(?P<num>[0-9lIO]{1,3})\s*[.)]\s*(?P<title>.+)$")
+_TITLE = re.compile(r"^(?:punkt\s+)?(?P<num>[0-9lIO]{1,3})\s*[.):]\s*(?P<title>.+)$", re.IGNORECASE)
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s.-]{6,})\)\s*$")
 _JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{3,9}\b")
 _DECISION = re.compile(
     r"^(?P<word>\S+)(?:\s+(?:i|1)\s+(?P<committee>.+?))?(?:\s+den\s+(?P<date>.+?))?\s*$"
 )
-_RECOMMENDS = re.compile(r"^(?P<who>.*?)\s*\bindstiller\b[^,]*,?\s*(?P<rest>.*)$", re.IGNORECASE)
+_RECOMMENDS = re.compile(r"^(?P<who>.*?)\s*\bindst[i1]ller\b[^,]*,?\s*(?P<rest>.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class AgendaItemReader:
             for text in (spec.heading.da, *spec.aliases):
                 known.append(_Known(SECTION, spec.key, text, skeleton(text)))
         self.known = tuple(known)
+        self.exact = frozenset(k.text.rstrip(".").casefold() for k in known)
         self.config = config
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
@@ -241,13 +243,14 @@ class AgendaItemReader:
         fixed, _ = repair(line)
         label, colon, inline = fixed.partition(":")
         label, inline = label.strip(), inline.strip()
-        decision = self._decision(label)
+        best, score = self._closest(label) if len(label) <= _MAX_HEADING else (None, 0.0)
+        decision = _DECISION.match(label)
         if decision is not None:
-            decision.inline = inline
-            return decision
-        if len(label) > _MAX_HEADING or (colon and len(label) > 30 and inline):
+            likeness = similarity(skeleton(decision["word"]), "beslutning")
+            if likeness >= THRESHOLD and likeness > score:
+                return _Block(DECISION, inline=inline, match=decision)
+        if colon and len(label) > 30 and inline:
             return None
-        best, score = self._closest(label)
         if best is None:
             if marked and _TITLE.match(label) is None:  # a Markdown heading the config does not know: keep it as written
                 return _Block(SECTION, _key(label), label, inline)
@@ -262,12 +265,6 @@ class AgendaItemReader:
             notes.append(Uncertainty(best.kind, f"heading {line!r} read as {best.text!r}"))
         return _Block(best.kind, best.text, None, inline)
 
-    def _decision(self, label: str) -> _Block | None:
-        match = _DECISION.match(label)
-        if match is None or similarity(skeleton(match["word"]), "beslutning") < THRESHOLD:
-            return None
-        return _Block(DECISION, match=match)
-
     def _closest(self, label: str) -> tuple[_Known | None, float]:
         wanted = skeleton(label)
         if not wanted:
@@ -281,13 +278,14 @@ class AgendaItemReader:
                 best, best_score = known, score
         if best is None or best_score < THRESHOLD:
             return None, 0.0
-        exact = label.rstrip(".").casefold() == best.text.rstrip(".").casefold()
+        exact = label.rstrip(".").casefold() in self.exact
         return best, 1.0 if exact else min(best_score, 0.99)
 
 
 def _lines(text: str) -> list[tuple[str, bool]]:
     """Clean lines, with words and numbers split across lines joined again."""
-    cleaned = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cleaned = [clean_line(raw) for raw in raw_lines if not is_lone_bullet(raw)]
     result: list[tuple[str, bool]] = []
     for line, marked in cleaned:
         if result and result[-1][0]:
@@ -439,7 +437,7 @@ class _Assembler:
         recommendations: list[str] = []
         loose: list[str] = []
         for paragraph in _paragraphs(lines):
-            parts = _split_numbered(paragraph)
+            parts = _split_numbered(self._text("recommendations", paragraph))
             said = _RECOMMENDS.match(parts[0]) if parts else None
             if said is not None and not self.values["administration"]:
                 self.values["administration"] = self._text("administration", said["who"])

@@ -45,9 +45,16 @@ def clean_line(line: str) -> tuple[str, bool]:
     line = _MARKDOWN_HEADING.sub("", line)
     line = _EMPHASIS.sub(r"\1", line)
     line = _BULLET.sub("", line)
-    if line.strip() in {"•", "▪", "-", "*", "·", "o"}:
-        line = ""
     return " ".join(line.split()), heading
+
+
+_LONE_BULLETS = frozenset("•▪◦●■□·∙‣⁃*-–—")
+
+
+def is_lone_bullet(line: str) -> bool:
+    """A line that holds nothing but a bullet: a scan's leftover, not a paragraph break."""
+    text = _PRIVATE_USE.sub("", line).strip()
+    return len(text) == 1 and text in _LONE_BULLETS or (not text and bool(line.strip()))
 
 
 def repair(text: str) -> tuple[str, int]:
