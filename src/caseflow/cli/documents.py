@@ -129,7 +129,8 @@ def render_case(
         bool, typer.Option("--public", help="The public version: a closed item's content left out.")
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to FILE (default: standard output).")
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:

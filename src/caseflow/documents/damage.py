@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-_LOST_LETTERS = {
+_LOST_LETTERS: dict[str, dict[str, str | int | None]] = {
     "digraphs": {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"},
     "plain": {"æ": "a", "ø": "o", "å": "a", "Æ": "A", "Ø": "O", "Å": "A"},
     "lost": {"æ": "?", "ø": "?", "å": "?", "Æ": "?", "Ø": "?", "Å": "?"},

@@ -21,8 +21,8 @@ from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.model import AttachmentRef, Decision, ItemDocument, Section
 from caseflow.documents.text import (
     clean_line,
-    is_lone_bullet,
     fix_number,
+    is_lone_bullet,
     joins_next,
     repair,
     similarity,
@@ -252,7 +252,9 @@ class AgendaItemReader:
         if colon and len(label) > 30 and inline:
             return None
         if best is None:
-            if marked and _TITLE.match(label) is None:  # a Markdown heading the config does not know: keep it as written
+            if (
+                marked and _TITLE.match(label) is None
+            ):  # a Markdown heading the config does not know: keep it as written
                 return _Block(SECTION, _key(label), label, inline)
             return None
         if best.kind == SECTION:
@@ -450,9 +452,7 @@ class _Assembler:
             numbered = [p for p in loose if p.lower().startswith("at ")]
             if numbered:
                 self.note("recommendations", "recommendations were not numbered")
-        self.values["recommendations"].extend(
-            self._text("recommendations", r) for r in numbered
-        )
+        self.values["recommendations"].extend(self._text("recommendations", r) for r in numbered)
 
     def _decision(self, block: _Block) -> None:
         match = block.match
@@ -485,7 +485,9 @@ class _Assembler:
                 if entries and entries[-1]:
                     entries.append("")
                 continue
-            numbered = _NUMBERED.match(line) or re.match(r"^bilag\s*(\d+)\s*[:.)-]\s*(.*)$", line, re.I)
+            numbered = _NUMBERED.match(line) or re.match(
+                r"^bilag\s*(\d+)\s*[:.)-]\s*(.*)$", line, re.I
+            )
             if numbered or not entries or not entries[-1]:
                 entries.append(numbered[2] if numbered else line)
             else:
@@ -591,9 +593,7 @@ def _unique(notes: Sequence[Uncertainty]) -> Iterator[Uncertainty]:
             yield note
 
 
-def read_agenda_item(
-    text: str, config: DocumentsConfig, source: str = "the text"
-) -> ImportedItem:
+def read_agenda_item(text: str, config: DocumentsConfig, source: str = "the text") -> ImportedItem:
     """Parse one agenda item's text (see :class:`AgendaItemReader`)."""
     return AgendaItemReader(config).read(text, source)
 

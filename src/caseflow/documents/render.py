@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -51,17 +50,32 @@ class DocumentRenderer:
         self.environment.filters["paragraphs"] = paragraphs
 
     def item(
-        self, doc: ItemDocument, fmt: Format = "html", language: Language = "da", *, public: bool = False
+        self,
+        doc: ItemDocument,
+        fmt: Format = "html",
+        language: Language = "da",
+        *,
+        public: bool = False,
     ) -> str | bytes:
         return self._render("item", fmt, language, {"item": self._view(doc, public, language)})
 
     def agenda(
-        self, doc: AgendaDocument, fmt: Format = "html", language: Language = "da", *, public: bool = False
+        self,
+        doc: AgendaDocument,
+        fmt: Format = "html",
+        language: Language = "da",
+        *,
+        public: bool = False,
     ) -> str | bytes:
         return self._render("agenda", fmt, language, self._meeting(doc, public, language))
 
     def minutes(
-        self, doc: MinutesDocument, fmt: Format = "html", language: Language = "da", *, public: bool = False
+        self,
+        doc: MinutesDocument,
+        fmt: Format = "html",
+        language: Language = "da",
+        *,
+        public: bool = False,
     ) -> str | bytes:
         values = self._meeting(doc.agenda, public, language)
         values |= {
@@ -87,10 +101,15 @@ class DocumentRenderer:
 
     def _view(self, doc: ItemDocument, public: bool, language: str) -> dict[str, Any]:
         item = _visible(doc, public)
-        head, body = [], []
+        head: list[dict[str, str]] = []
+        body: list[dict[str, str]] = []
         for section in item.sections:
             spec = self.config.spec(section.key)
-            entry = {"key": section.key, "heading": self._heading(section, language), "text": section.text}
+            entry = {
+                "key": section.key,
+                "heading": self._heading(section, language),
+                "text": section.text,
+            }
             (head if spec is not None and spec.placement == "head" else body).append(entry)
         decision = item.decision
         return {
@@ -125,7 +144,9 @@ class DocumentRenderer:
         if fmt not in FORMATS:
             raise InvalidInput(f"no document format {fmt!r}; use one of {', '.join(FORMATS)}")
         if language not in LANGUAGES:
-            raise InvalidInput(f"no document language {language!r}; use one of {', '.join(LANGUAGES)}")
+            raise InvalidInput(
+                f"no document language {language!r}; use one of {', '.join(LANGUAGES)}"
+            )
         suffix = "md" if fmt == "md" else "html"
         name = f"documents/{language}/{kind}.{suffix}.j2"
         try:

@@ -54,7 +54,7 @@ _LONE_BULLETS = frozenset("•▪◦●■□·∙‣⁃*-–—")
 def is_lone_bullet(line: str) -> bool:
     """A line that holds nothing but a bullet: a scan's leftover, not a paragraph break."""
     text = _PRIVATE_USE.sub("", line).strip()
-    return len(text) == 1 and text in _LONE_BULLETS or (not text and bool(line.strip()))
+    return (len(text) == 1 and text in _LONE_BULLETS) or (not text and bool(line.strip()))
 
 
 def repair(text: str) -> tuple[str, int]:
