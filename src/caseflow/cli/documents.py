@@ -45,9 +45,9 @@ ConfigOption = Annotated[
 
 
 def read_text(path: Path) -> str:
-    """A text file as UTF-8, or as Windows-1252 (old archives) when it is not UTF-8."""
+    """A text file (``-``: standard input) as UTF-8, or as Windows-1252 (old archives)."""
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -58,7 +58,9 @@ def read_text(path: Path) -> str:
 
 @import_app.command("agenda-item")
 def import_agenda_item(
-    file: Annotated[Path, typer.Argument(help="A plain-text agenda item (scanned text is fine).")],
+    file: Annotated[
+        Path, typer.Argument(help="A plain-text agenda item (scanned text is fine); - reads stdin.")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and report; open no case.")
     ] = False,
