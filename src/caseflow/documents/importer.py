@@ -20,6 +20,7 @@ from typing import Any
 from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.model import AttachmentRef, Decision, ItemDocument, Section
 from caseflow.documents.text import (
+    at_least,
     clean_line,
     fix_number,
     is_lone_bullet,
@@ -215,6 +216,9 @@ class AgendaItemReader:
                 known.append(_Known(SECTION, spec.key, text, skeleton(text)))
         self.known = tuple(known)
         self.exact = frozenset(k.text.rstrip(".").casefold() for k in known)
+        self.by_skeleton: dict[str, _Known] = {}
+        for k in reversed(known):  # the first heading with a skeleton wins
+            self.by_skeleton[k.skeleton] = k
         self.config = config
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
@@ -244,9 +248,9 @@ class AgendaItemReader:
         label, colon, inline = fixed.partition(":")
         label, inline = label.strip(), inline.strip()
         best, score = self._closest(label) if len(label) <= _MAX_HEADING else (None, 0.0)
-        decision = _DECISION.match(label)
+        decision = _DECISION.match(label) if label[:1] in "Bb8" else None
         if decision is not None:
-            likeness = similarity(skeleton(decision["word"]), "beslutning")
+            likeness = at_least(skeleton(decision["word"]), "beslutning", THRESHOLD)
             if likeness >= THRESHOLD and likeness > score:
                 return _Block(DECISION, inline=inline, match=decision)
         if colon and len(label) > 30 and inline:
@@ -271,14 +275,15 @@ class AgendaItemReader:
         wanted = skeleton(label)
         if not wanted:
             return None, 0.0
-        best, best_score = None, 0.0
-        for known in self.known:
+        best = self.by_skeleton.get(wanted)
+        best_score = 1.0 if best is not None else 0.0
+        for known in self.known if best is None else ():
             if abs(len(known.skeleton) - len(wanted)) > max(3, len(known.skeleton) // 3):
                 continue
-            score = 1.0 if known.skeleton == wanted else similarity(known.skeleton, wanted)
+            score = at_least(known.skeleton, wanted, max(THRESHOLD, best_score))
             if score > best_score:
                 best, best_score = known, score
-        if best is None or best_score < THRESHOLD:
+        if best is None:
             return None, 0.0
         exact = label.rstrip(".").casefold() in self.exact
         return best, 1.0 if exact else min(best_score, 0.99)

@@ -96,9 +96,23 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def at_least(a: str, b: str, threshold: float) -> float:
+    """``similarity(a, b)`` if it reaches ``threshold``, else 0 (cheap upper bounds first)."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else 0.0
+
+
 _SUSPECT = re.compile(rf"\w*[?�]\w+|\w+[?�](?=\w)|\b\w*[{LOWER}]\d[{LOWER}]\w*", re.IGNORECASE)
+
+
+_MAYBE_SUSPECT = re.compile(r"[?�]\w|[^\W\d]\d[^\W\d]")
 
 
 def suspect_words(text: str) -> list[str]:
     """Words that look damaged by OCR: a lost letter (``L?sning``) or a digit among letters."""
+    if _MAYBE_SUSPECT.search(text) is None:  # the common case, without the slower scan
+        return []
     return _SUSPECT.findall(text)
