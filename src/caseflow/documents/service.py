@@ -7,7 +7,7 @@ the organisation's names); the rest of the package is pure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.importer import ImportedItem, administration_code
@@ -115,13 +115,21 @@ def import_case(engine: Engine, plan: ImportPlan, names: Names, actor: Actor) ->
     return engine.open_case(plan.new, actor)
 
 
-def case_document(engine: Engine, journal_no: str, config: DocumentsConfig) -> ItemDocument:
-    """A case as an agenda item, with the organisation's names instead of codes."""
-    case = engine.get_case(journal_no)
-    names = Names.load(engine)
+def item_for_case(
+    case: Case, names: Names, config: DocumentsConfig, *, number: int | None = None
+) -> ItemDocument:
+    """A case as an agenda item, naming its administration and committee in full."""
     administration = str(case.fields.get("recommending_administration") or "") or (
         names.administrations.get(case.lead_administration or "", "")
     )
-    if not case.title:
-        raise InvalidInput(f"case {journal_no} has no title to print")
-    return item_from_case(case, config, administration=administration or None)
+    item = item_from_case(case, config, number=number, administration=administration or None)
+    decision = item.decision
+    if decision is not None and decision.committee is None and case.committee:
+        committee = names.committees.get(case.committee, case.committee)
+        item = replace(item, decision=replace(decision, committee=committee))
+    return item
+
+
+def case_document(engine: Engine, journal_no: str, config: DocumentsConfig) -> ItemDocument:
+    """The case ``journal_no`` as an agenda item (for ``caseflow case render``)."""
+    return item_for_case(engine.get_case(journal_no), Names.load(engine), config)
