@@ -7,7 +7,18 @@ import sys
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from caseflow.cli import calendar, case, demo, meeting, org_edit, setup, worker, workflow  # noqa: F401  (they register commands)
+# One module per command group; importing it registers its commands.
+from caseflow.cli import (  # noqa: F401
+    calendar,
+    case,
+    demo,
+    documents,
+    meeting,
+    org_edit,
+    setup,
+    worker,
+    workflow,
+)
 from caseflow.cli.app import app, console_err
 from caseflow.errors import CaseflowError
 

@@ -1,0 +1,155 @@
+"""``caseflow import agenda-item`` and ``caseflow case render``: documents in and out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from caseflow.cli.app import AsOption, app, console, state
+from caseflow.cli.case import case_app
+from caseflow.documents.config import DocumentsConfig, load_config
+from caseflow.documents.importer import ImportedItem, read_agenda_item
+from caseflow.documents.render import DocumentRenderer
+from caseflow.documents.service import Names, case_document, check_import, import_case, plan_import
+from caseflow.errors import InvalidInput
+
+import_app = typer.Typer(help="Import documents into cases.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+class Format(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+class Language(StrEnum):
+    da = "da"
+    en = "en"
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="The municipality's documents file (sections and headings; default: "
+        "$CASEFLOW_DOCUMENTS_CONFIG, else Copenhagen's).",
+    ),
+]
+
+
+def read_text(path: Path) -> str:
+    """A text file (``-``: standard input) as UTF-8, or as Windows-1252 (old archives)."""
+    try:
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+@import_app.command("agenda-item")
+def import_agenda_item(
+    file: Annotated[
+        Path, typer.Argument(help="A plain-text agenda item (scanned text is fine); - reads stdin.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and report; open no case.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print what was read as JSON; open no case.")
+    ] = False,
+    lead: Annotated[
+        str | None, typer.Option(help="Lead administration (default: the recommending one).")
+    ] = None,
+    committee: Annotated[
+        str | None, typer.Option(help="Committee (default: the one the item names).")
+    ] = None,
+    workflow: Annotated[str, typer.Option(help="Workflow of the new case.")] = "committee-case",
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Open a case from a plain-text agenda item: title, numbers, recommendations, sections."""
+    item = read_agenda_item(read_text(file), load_config(config), source=str(file))
+    if as_json:
+        sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    cli = state()
+    engine = cli.engine()
+    actor = cli.actor(engine, as_user)
+    names = Names.load(engine)
+    plan = plan_import(item, names, workflow_id=workflow, lead=lead, committee=committee)
+    if dry_run:
+        check_import(engine, plan, names)
+        console.print(
+            f"would open case [bold]{escape(plan.new.journal_no or '(next number)')}[/] "
+            f"for {escape(actor.username)}: {escape(item.title)}",
+            soft_wrap=True,
+        )
+    else:
+        case = import_case(engine, plan, names, actor)
+        console.print(
+            f"imported item {item.number if item.number is not None else '?'} as case "
+            f"[bold]{case.journal_no}[/] in state [cyan]{case.state}[/]"
+        )
+    _report(item, plan.new.lead_administration, plan.new.committee)
+
+
+def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None:
+    sections = ", ".join(s.key for s in item.sections) or "none"
+    console.print(
+        f"  lead {lead or '-'}, committee {committee or '-'}, "
+        f"{len(item.recommendations)} recommendation(s), sections: {sections}, "
+        f"{len(item.attachments)} attachment(s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not item.uncertain:
+        console.print("  nothing uncertain")
+        return
+    console.print(f"  [yellow]uncertain ({len(item.uncertain)}):[/] check these fields")
+    for note in item.uncertain:
+        console.print(
+            f"    {escape(note.field)}: {escape(note.reason)}", highlight=False, soft_wrap=True
+        )
+
+
+@case_app.command("render")
+def render_case(
+    journal_no: str,
+    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
+    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    public: Annotated[
+        bool, typer.Option("--public", help="The public version: a closed item's content left out.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown)."""
+    documents: DocumentsConfig = load_config(config)
+    engine = state().engine()
+    document = case_document(engine, journal_no, documents)
+    rendered = DocumentRenderer(config=documents).item(
+        document, fmt.value, language.value, public=public
+    )
+    data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    console.print(f"wrote {output} ({len(data)} bytes)")

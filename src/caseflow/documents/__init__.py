@@ -1,0 +1,47 @@
+"""Documents: agenda items, agendas and minutes rendered from plain data; the importer.
+
+Build an :class:`ItemDocument` (by hand, with :func:`item_from_case`, or from
+:meth:`ImportedItem.to_document`), put items in an :class:`AgendaDocument` or a
+:class:`MinutesDocument`, and call :func:`render_item`, :func:`render_agenda` or
+:func:`render_minutes` with ``fmt`` ``"html"``, ``"pdf"`` or ``"md"``,
+``language`` ``"da"`` or ``"en"`` and ``public=True`` for the version without
+closed items' content.
+"""
+
+from caseflow.documents.config import DocumentsConfig, SectionSpec, load_config
+from caseflow.documents.importer import ImportedItem, Uncertainty, read_agenda_item
+from caseflow.documents.model import (
+    AgendaDocument,
+    AttachmentRef,
+    Decision,
+    ItemDocument,
+    MinutesDocument,
+    Section,
+    item_from_case,
+)
+from caseflow.documents.render import (
+    DocumentRenderer,
+    render_agenda,
+    render_item,
+    render_minutes,
+)
+
+__all__ = [
+    "AgendaDocument",
+    "AttachmentRef",
+    "Decision",
+    "DocumentRenderer",
+    "DocumentsConfig",
+    "ImportedItem",
+    "ItemDocument",
+    "MinutesDocument",
+    "Section",
+    "SectionSpec",
+    "Uncertainty",
+    "item_from_case",
+    "load_config",
+    "read_agenda_item",
+    "render_agenda",
+    "render_item",
+    "render_minutes",
+]

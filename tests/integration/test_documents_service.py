@@ -1,0 +1,81 @@
+"""Import through the engine and render cases back, on a real database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caseflow.documents.config import load_config
+from caseflow.documents.importer import read_agenda_item
+from caseflow.documents.model import AgendaDocument
+from caseflow.documents.render import render_agenda, render_item
+from caseflow.documents.service import Names, check_import, import_case, item_for_case, plan_import
+from caseflow.engine import Engine
+from caseflow.errors import Conflict, InvalidInput, NotFound
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CONFIG = load_config()
+
+
+def read(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def test_an_imported_item_renders_back_with_every_section(engine: Engine) -> None:
+    names = Names.load(engine)
+    item = read_agenda_item(read("agenda-item-2009-68440-biu-item18.txt"), CONFIG)
+    plan = plan_import(item, names)
+    assert (plan.new.lead_administration, plan.new.committee) == ("BIF", "BIU")
+    case = import_case(engine, plan, names, engine.actor("bif.sagsbehandler"))
+    assert case.state == "registered"
+    assert case.journal_no == "2009-68440"
+
+    document = item_for_case(engine.get_case("2009-68440"), names, CONFIG)
+    assert document == item.to_document()
+    again = read_agenda_item(str(render_item(document, "md")), CONFIG)
+    assert again.to_document() == item.to_document()
+
+    with pytest.raises(Conflict, match="exists already"):
+        import_case(engine, plan, names, engine.actor("bif.sagsbehandler"))
+
+
+def test_a_dry_run_check_writes_nothing_and_unknown_codes_are_refused(engine: Engine) -> None:
+    names = Names.load(engine)
+    item = read_agenda_item(read("agenda-item-variant-sagsnr.txt"), CONFIG)
+    plan = plan_import(item, names, lead="TMF")
+    assert plan.new.committee == "ØU"  # "Beslutning i Økonomiudvalget ..."
+    check_import(engine, plan, names)
+    with pytest.raises(NotFound):
+        engine.get_case("330-2016-89665")
+    with pytest.raises(InvalidInput, match="no administration 'XYZ'"):
+        check_import(engine, plan_import(item, names, lead="XYZ"), names)
+    with pytest.raises(InvalidInput, match="give --lead"):
+        check_import(engine, plan_import(item, names), names)  # "By- og Kulturforvaltningen"
+
+
+def test_an_agenda_of_imported_cases_leaves_the_closed_one_out_in_public(engine: Engine) -> None:
+    names = Names.load(engine)
+    admin = engine.actor("admin")
+    for file, lead in (
+        ("agenda-item-2009-68440-biu-item18.txt", None),
+        ("agenda-item-variant-closed.txt", "ØKF"),
+    ):
+        item = read_agenda_item(read(file), CONFIG)
+        import_case(engine, plan_import(item, names, lead=lead), names, admin)
+    items = tuple(
+        item_for_case(engine.get_case(number), names, CONFIG)
+        for number in ("2009-68440", "2015-004512")
+    )
+    agenda = AgendaDocument(
+        "BIU",
+        names.committees["BIU"],
+        datetime(2009, 6, 11, 15, tzinfo=ZoneInfo("Europe/Copenhagen")),
+        items,
+    )
+    public = str(render_agenda(agenda, "html", "da", True))
+    assert "Vestergade" not in public
+    assert "7. Lukket punkt" in public
+    assert "Vestergade" in str(render_agenda(agenda, "html", "da", False))
