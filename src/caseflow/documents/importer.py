@@ -566,7 +566,7 @@ def _danish_date(text: str) -> date | None:
     iso = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text)
     if iso:
         return _date(int(iso[1]), int(iso[2]), int(iso[3]))
-    written = re.match(r"^(\d{1,2})\.?\s*([^\W\d]+)\.?\s+(\d{4})$", fix_month(text))
+    written = re.match(r"^(\d{1,2})\.?\s*([^\W\d]+)\.?\s+(\d{4})$", _fix_month(text))
     if written:
         word = skeleton(written[2])
         scores = [
@@ -579,7 +579,7 @@ def _danish_date(text: str) -> date | None:
     return None
 
 
-def fix_month(text: str) -> str:
+def _fix_month(text: str) -> str:
     return re.sub(r"(?<=[a-z])1(?=[a-z]|\b)", "i", text)
 
 

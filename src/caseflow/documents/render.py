@@ -15,7 +15,7 @@ only its number and a ``redacted`` flag, and print "Lukket punkt".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -233,8 +233,3 @@ def render_minutes(
 ) -> str | bytes:
     """A meeting's minutes: ``str`` for html and md, ``bytes`` for pdf."""
     return _renderer(renderer).minutes(doc, fmt, language, public=public)
-
-
-def closed_items(items: Iterable[ItemDocument]) -> list[ItemDocument]:
-    """The closed items among ``items`` (for a caller that wants to say what was left out)."""
-    return [item for item in items if item.closed]
