@@ -118,9 +118,7 @@ def upgrade() -> None:
             ["agenda_items.id"],
             name=op.f("fk_followups_agenda_item_id_agenda_items"),
         ),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_followups_case_id_cases")
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_followups_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_followups")),
     )
     with op.batch_alter_table("followups", schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""Committee meetings: the meeting plan, agendas, minutes and follow-up."""
