@@ -335,3 +335,27 @@ def test_a_closed_item_never_appears_in_public_output(
             assert leak not in text
     internal = json.dumps(agenda.get_agenda(engine, meeting), ensure_ascii=False)
     assert "Fortrolig personsag Jensen" in internal
+
+
+def test_a_decision_sends_the_case_on_to_the_finance_committee(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    add_actor(engine, "oeu.sekretariat", RoleGrant("secretariat", committee="ØU"))
+    oeu_meeting = add_meeting(engine, "ØU", "2009-08-18 14:00")
+    biu = engine.actor(SECRETARIAT)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, biu)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    case = minutes.decide_item(
+        engine, meeting, 1, biu, outcome="decided", text="Indstillingen tiltrådt.", to="ØU"
+    )
+    assert (case.state, case.committee) == ("ready_for_agenda", "ØU")
+    assert [e.trigger for e in engine.history(journal_no)[-2:]] == ["decide", "send_on"]
+    waiting = report.secretariat_report(engine, "ØU")["without_meeting"]
+    assert [(w["journal_no"], w["reason"]) for w in waiting] == [(journal_no, "sent on")]
+    agenda.add_item(engine, oeu_meeting, journal_no, engine.actor("oeu.sekretariat"))
+    course = report.course(engine, journal_no)
+    assert [(t["committee"], t["outcome"], t["referred_to"]) for t in course["treatments"]] == [
+        ("BIU", "decided", "ØU"),
+        ("ØU", None, None),
+    ]

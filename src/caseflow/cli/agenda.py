@@ -194,7 +194,10 @@ def decide(
         str | None, typer.Option(help="Absent members, comma-separated: A,B.")
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="The committee a referred case goes to.")
+        str | None,
+        typer.Option(
+            "--to", help="The committee the case goes to (referred, or decided and sent on)."
+        ),
     ] = None,
     as_user: AsOption = None,
 ) -> None:

@@ -7,7 +7,9 @@ Recording an item's outcome fires the case's workflow in the same transaction:
   for the committee's next planned meeting (``fields.meeting_id`` and
   ``meeting_date``, so the agenda deadline for that meeting starts);
 * ``referred``: ``refer``, with ``committee`` set to the receiving committee;
-  the case waits in that committee's queue without a meeting.
+  the case waits in that committee's queue without a meeting;
+* ``decided`` with a receiving committee (BIU decides to recommend, Økonomiudvalget
+  and the city council decide next): ``decide`` and then ``send_on``.
 
 Approving the minutes closes the meeting; it is refused while an item is
 untreated. A closed meeting's decisions cannot change.
@@ -64,6 +66,15 @@ def decide_item(
         _check_absent(conn, meeting.committee, absent)
         trigger, changes, text, referred_to = _effect(conn, meeting, item, outcome, text, to)
         case = engine.fire_in(conn, item.journal_no, trigger, actor, changes=changes, comment=text)
+        if outcome == "decided" and referred_to is not None:
+            case = engine.fire_in(
+                conn,
+                item.journal_no,
+                "send_on",
+                actor,
+                changes=_off_agenda() | {"committee": referred_to},
+                comment=f"sendt videre til {referred_to}",
+            )
         rows.record_outcome(
             conn,
             item.id,
@@ -136,17 +147,15 @@ def _effect(
     to: str | None,
 ) -> tuple[str, dict[str, Any], str | None, str | None]:
     """The trigger, case changes, decision text and receiving committee of an outcome."""
-    off_agenda: dict[str, Any] = {
-        "fields.meeting": None,
-        "fields.meeting_id": None,
-        "fields.meeting_date": None,
-    }
-    if outcome != "referred" and to is not None:
-        raise InvalidInput("--to names the committee a case is referred to: use it with referred")
+    off_agenda = _off_agenda()
+    if outcome == "postponed" and to is not None:
+        raise InvalidInput("--to names the committee the case goes to: not for a postponement")
+    if to is not None:
+        _check_receiver(conn, meeting, to)
     if outcome == "decided":
         if text is None:
             raise InvalidInput("a decision needs its text (give --text)")
-        return "decide", {"fields.decision": text}, text, None
+        return "decide", {"fields.decision": text}, text, to
     if outcome == "postponed":
         following = rows.next_meeting(conn, meeting.committee, meeting.starts_at)
         if following is not None:
@@ -155,13 +164,20 @@ def _effect(
         return "postpone", off_agenda, text or "Udsat.", None
     if to is None:
         raise InvalidInput("say which committee the case is referred to (give --to COMMITTEE)")
-    if to == meeting.committee:
-        raise InvalidInput(f"the case is already {to}'s; refer it to another committee")
-    if organisation.committee(conn, to) is None:
-        known = ", ".join(organisation.committee_codes(conn))
-        raise InvalidInput(f"no committee {to!r}; known: {known}")
     return "refer", off_agenda | {"committee": to}, text or f"Henvist til {to}.", to
 
 
 def _local_day(meeting: rows.MeetingRecord) -> str:
     return local_date(meeting.starts_at).isoformat()
+
+
+def _off_agenda() -> dict[str, Any]:
+    return {"fields.meeting": None, "fields.meeting_id": None, "fields.meeting_date": None}
+
+
+def _check_receiver(conn: Connection, meeting: rows.MeetingRecord, to: str) -> None:
+    if to == meeting.committee:
+        raise InvalidInput(f"the case is already {to}'s; name another committee with --to")
+    if organisation.committee(conn, to) is None:
+        known = ", ".join(organisation.committee_codes(conn))
+        raise InvalidInput(f"no committee {to!r}; known: {known}")

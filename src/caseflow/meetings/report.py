@@ -139,7 +139,7 @@ def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
     if not treatments:
         return None
     last, meeting = treatments[-1]
-    if last.status not in ("referred", "postponed"):
+    if last.status not in ("referred", "postponed") and last.referred_to is None:
         return None
     if case.fields.get("meeting_id") is not None:
         return None  # postponed to a known meeting: it is in that meeting's queue
@@ -147,7 +147,7 @@ def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
         "journal_no": case.journal_no,
         "title": case.title,
         "committee": case.committee,
-        "reason": last.status,
+        "reason": "sent on" if last.status == "decided" else last.status,
         "from_committee": last.committee,
         "from_meeting": local_date(meeting.starts_at).isoformat(),
         "item_no": last.item_no,
