@@ -359,3 +359,22 @@ def test_a_decision_sends_the_case_on_to_the_finance_committee(
         ("BIU", "decided", "ØU"),
         ("ØU", None, None),
     ]
+
+
+def test_a_case_withdrawn_from_the_agenda_does_not_block_the_minutes(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    staying, leaving = ready_case(engine, "Bliver"), ready_case(engine, "Trækkes")
+    agenda.add_item(engine, meeting, staying, secretariat)
+    agenda.add_item(engine, meeting, leaving, secretariat)
+    add_actor(engine, "tmf.chef", RoleGrant("approver", administration="TMF"))
+    engine.fire(leaving, "withdraw", engine.actor("tmf.chef"), comment="Sagen er bortfaldet")
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")
+    minutes.approve_minutes(engine, meeting, secretariat)
+    items = agenda.get_agenda(engine, meeting)["items"]
+    assert [(i["journal_no"], i["status"]) for i in items] == [
+        (staying, "decided"),
+        (leaving, "removed"),
+    ]

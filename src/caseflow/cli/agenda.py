@@ -5,11 +5,13 @@ Also ``caseflow case course JOURNAL_NO``: the case's course through the committe
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.case import case_app
 from caseflow.meetings import agenda, minutes, report
@@ -121,7 +123,7 @@ def versions(
     for version in found:
         table.add_row(
             str(version["version"]),
-            version["published_at"][:16],
+            _local(version["published_at"]),
             version["published_by"],
             str(len(version["agenda"]["items"])),
             version["change_note"] or "",
@@ -158,7 +160,10 @@ def secretariat_report(
             line["meeting_date"],
             line["agenda_deadline"] + passed,
         )
-    console.print(table)
+    if data["not_ready"]:
+        console.print(table)
+    else:
+        console.print("No case meant for a coming meeting is behind.")
     table = Table("Journal no", "Title", "Committee", "Why", "From", title="Without a meeting")
     for line in data["without_meeting"]:
         table.add_row(
@@ -168,7 +173,10 @@ def secretariat_report(
             line["reason"],
             f"{line['from_committee']} {line['from_meeting']} item {line['item_no']}",
         )
-    console.print(table)
+    if data["without_meeting"]:
+        console.print(table)
+    else:
+        console.print("No referred, postponed or sent-on case is waiting without a meeting.")
 
 
 @agenda_app.command("queue")
@@ -278,9 +286,13 @@ def _print_agenda(data: dict[str, Any]) -> None:
         )
         decision = item.get("decision")
         if decision:
-            absent = f"; absent: {', '.join(decision['absent'])}" if decision["absent"] else ""
+            absent = f" (absent: {', '.join(decision['absent'])})" if decision["absent"] else ""
             console.print(
                 f"     {decision['outcome']}: {decision['text'] or ''}{absent}",
                 highlight=False,
                 markup=False,
             )
+
+
+def _local(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")

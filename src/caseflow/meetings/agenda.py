@@ -262,7 +262,7 @@ def publish(
 ) -> rows.VersionRecord:
     """Freeze the agenda as its next version; refused when nothing changed since the last."""
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id)
+        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, SECRETARIAT, "publish this agenda")
         latest = rows.latest_version(conn, meeting_id)
         snapshot = _snapshot(conn, meeting_id)
@@ -294,7 +294,7 @@ def publish(
 
 
 def _open_meeting(conn: Connection, meeting_id: int) -> rows.MeetingRecord:
-    meeting = rows.get_meeting(conn, meeting_id)
+    meeting = rows.get_meeting(conn, meeting_id, for_update=True)
     if meeting.status != MEETING_PLANNED:
         raise NotAllowed(
             f"meeting {meeting_id} is {meeting.status}; only a planned meeting's agenda can change"

@@ -18,6 +18,7 @@ untreated. A closed meeting's decisions cannot change.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -28,10 +29,12 @@ from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import require_committee_role
 from caseflow.store import agenda as rows
+from caseflow.store import cases as case_rows
 from caseflow.store import organisation
 from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED
 
 RECORDERS = ("secretariat", "committee")
+ON_AGENDA = "on_agenda"
 _OPEN_FOR_DECISIONS = ("planned", "held")
 
 
@@ -52,7 +55,7 @@ def decide_item(
     text = (text or "").strip() or None
     absent = [name.strip() for name in absent if name.strip()]
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id)
+        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, RECORDERS, "record this meeting's minutes")
         if meeting.status not in _OPEN_FOR_DECISIONS:
             raise NotAllowed(
@@ -96,25 +99,37 @@ def approve_minutes(
 ) -> rows.MinutesApproval:
     """Approve the minutes and close the meeting; refused while an item is untreated."""
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id)
+        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, RECORDERS, "approve these minutes")
         if rows.minutes_approval(conn, meeting_id) is not None or meeting.status == "closed":
             raise NotAllowed(f"the minutes of meeting {meeting_id} are already approved")
         if meeting.status == "cancelled":
             raise NotAllowed(f"meeting {meeting_id} was cancelled; it has no minutes")
-        items = rows.items_for_meeting(conn, meeting_id)
+        now = engine.clock.now()
+        items = _settle_departed(conn, meeting_id, now)
         open_items = [str(i.item_no) for i in items if i.status == ITEM_SCHEDULED]
         if open_items:
             raise NotAllowed(
                 f"meeting {meeting_id} has items without a decision: {', '.join(open_items)}; "
                 "record them with `caseflow minutes decide` first"
             )
-        now = engine.clock.now()
         rows.insert_minutes_approval(conn, meeting_id, actor.username, note, now)
         rows.set_meeting_status(conn, meeting_id, "closed", now)
         approval = rows.minutes_approval(conn, meeting_id)
         assert approval is not None
         return approval
+
+
+def _settle_departed(conn: Connection, meeting_id: int, now: datetime) -> list[rows.ItemRecord]:
+    """Mark items whose case left the agenda another way (withdrawn, returned) removed."""
+    items = rows.items_for_meeting(conn, meeting_id)
+    for item in items:
+        if item.status != ITEM_SCHEDULED:
+            continue
+        case = case_rows.get_by_id(conn, item.case_id)
+        if case.state != ON_AGENDA or case.fields.get("meeting_id") != meeting_id:
+            rows.mark_removed(conn, item.id, f"left the agenda: the case is {case.state}", now)
+    return rows.items_for_meeting(conn, meeting_id)
 
 
 def _item(conn: Connection, meeting_id: int, item_no: int) -> rows.ItemRecord:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from caseflow.errors import NotFound
 from caseflow.store.tables import (
+    ITEM_REMOVED,
     ITEM_SCHEDULED,
     agenda_items,
     agenda_versions,
@@ -90,8 +91,13 @@ def _meeting(row: Row[Any]) -> MeetingRecord:
     return MeetingRecord(row.id, row.committee, row.starts_at, row.place, row.status)
 
 
-def get_meeting(conn: Connection, meeting_id: int) -> MeetingRecord:
-    row = conn.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
+def get_meeting(conn: Connection, meeting_id: int, *, for_update: bool = False) -> MeetingRecord:
+    """A meeting; ``for_update`` locks its row on PostgreSQL, so that changes to one
+    meeting's agenda and minutes queue up (SQLite's write transactions already do)."""
+    query = select(meetings).where(meetings.c.id == meeting_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
     if row is None:
         raise NotFound(
             f"no meeting {meeting_id}; `caseflow meeting list` shows the planned meetings"
@@ -250,6 +256,15 @@ def renumber(conn: Connection, ordered_ids: Sequence[int]) -> None:
             .where(agenda_items.c.id == item_id)
             .values(position=number, item_no=number)
         )
+
+
+def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> None:
+    """An item whose case left the agenda outside the minutes (withdrawn, sent back)."""
+    conn.execute(
+        update(agenda_items)
+        .where(agenda_items.c.id == item_id)
+        .values(status=ITEM_REMOVED, decision=note, decided_at=now)
+    )
 
 
 def record_outcome(

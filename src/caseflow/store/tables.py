@@ -258,7 +258,8 @@ meetings = Table(
 # -- agendas, minutes and follow-up (migration 0004) --------------------------------------------
 
 ITEM_SCHEDULED = "scheduled"  # on the agenda, waiting for the meeting
-ITEM_STATUSES = ("scheduled", "decided", "postponed", "referred")
+ITEM_REMOVED = "removed"  # the case left the agenda another way (withdrawn, sent back)
+ITEM_STATUSES = ("scheduled", "decided", "postponed", "referred", "removed")
 ITEM_OUTCOMES = ("decided", "postponed", "referred")
 
 agenda_items = Table(
