@@ -16,7 +16,7 @@ from caseflow.clock import FakeClock
 from caseflow.domain import RoleGrant
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
-from caseflow.meetings import agenda, minutes, report
+from caseflow.meetings import agenda, followup, minutes, report
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 from caseflow.store.tables import agenda_items, committees, meetings
@@ -232,6 +232,15 @@ def test_minutes_with_absent_members_and_approval_closes_the_meeting(
     minutes.decide_item(engine, meeting, 2, secretariat, outcome="decided", text="Godkendt.")
     approval = minutes.approve_minutes(engine, meeting, secretariat)
     assert approval.approved_by == SECRETARIAT
+    action = followup.add_followup(
+        engine,
+        first,
+        engine.actor("bif.sagsbehandler"),
+        owner="steering_group:OMR",
+        due="during 2010",
+        text="Forslag forelægges udvalgene",
+    )
+    assert action.agenda_item_id == agenda.get_agenda(engine, meeting)["items"][0]["item_id"]
     data = agenda.get_agenda(engine, meeting)
     assert data["meeting"]["status"] == "closed"
     assert data["items"][0]["decision"]["absent"] == ["Medlem A", "Medlem C"]

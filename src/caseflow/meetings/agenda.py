@@ -137,6 +137,7 @@ def _item_data(conn: Connection, item: rows.ItemRecord) -> dict[str, Any]:
             "decided_at": item.decided_at.isoformat() if item.decided_at else None,
         }
     return {
+        "item_id": item.id,
         "item_no": item.item_no,
         "is_public": item.is_public,
         "journal_no": case.journal_no,

@@ -21,6 +21,7 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import ADMINISTRATOR, Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import calendars_of
+from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import followups as rows
@@ -52,7 +53,10 @@ def add_followup(
     text: str,
     agenda_item_id: int | None = None,
 ) -> rows.FollowupRecord:
-    """Add a follow-up action on a case, with its deadline; returns it."""
+    """Add a follow-up action on a case, with its deadline; returns it.
+
+    Without ``agenda_item_id`` it follows up the case's latest decision, if any.
+    """
     owner_kind, owner_code = parse_owner(owner)
     text = " ".join(text.split())
     if not text:
@@ -68,6 +72,8 @@ def add_followup(
         definition = engine.registry.for_case(
             conn, case.workflow_id, case.workflow_version
         ).definition
+        if agenda_item_id is None:
+            agenda_item_id = _latest_decision(conn, case.id)
         now = engine.clock.now()
         probe = followup_rules.make_rule(0, text, owner_kind, due, definition)
         timing = compute_due(probe, start=now, fields=due_fields, calendars=calendars_of(engine))
@@ -162,11 +168,18 @@ def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> d
         "due": record.due,
         "due_at": record.due_at.isoformat(),
         "status": record.status,
+        "agenda_item_id": record.agenda_item_id,
         "overdue": bool(now and record.status == FOLLOWUP_OPEN and record.due_at < now),
         "created_by": record.created_by,
         "done_at": record.done_at.isoformat() if record.done_at else None,
         "done_by": record.done_by,
     }
+
+
+def _latest_decision(conn: Connection, case_id: int) -> int | None:
+    """The agenda item of the case's latest decision: what the action follows up."""
+    decided = [item for item, _ in agenda_rows.items_for_case(conn, case_id) if item.outcome]
+    return decided[-1].id if decided else None
 
 
 def _require(actor: Actor, case: Case, roles: tuple[str, ...], what: str) -> None:
