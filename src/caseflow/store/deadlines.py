@@ -117,7 +117,9 @@ def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime)
 
 def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
     rows = conn.execute(
-        select(deadlines).where(deadlines.c.case_id == case_id, _IS_LIVE).order_by(deadlines.c.id)
+        select(deadlines)
+        .where(deadlines.c.case_id == case_id, _IS_LIVE)
+        .order_by(deadlines.c.id)
     )
     return [_record(row) for row in rows]
 
