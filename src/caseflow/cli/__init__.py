@@ -9,10 +9,12 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 # One module per command group; importing it registers its commands.
 from caseflow.cli import (  # noqa: F401
+    agenda,
     calendar,
     case,
     demo,
     documents,
+    followup,
     meeting,
     org_edit,
     setup,

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN, local_date
+from caseflow.deadlines import followups
 from caseflow.deadlines.rules import Calendars
 from caseflow.definitions import CompiledWorkflow, DeadlineRule, WorkflowDefinition
 from caseflow.domain import Actor, Case, RoleGrant
@@ -140,7 +141,7 @@ class Dispatcher:
             return  # ended meanwhile by a transition
         case = case_rows.get_by_id(conn, record.case_id)
         workflow = self._workflow(conn, case)
-        rule = next((r for r in workflow.definition.deadlines if r.id == record.rule_id), None)
+        rule = _rule(conn, record, workflow.definition)
         if rule is None or _is_stale(record, rule, case):
             rows.close(conn, record.id, "stale", now)
             report.stale += 1
@@ -287,6 +288,15 @@ class Dispatcher:
         self.engine.record_in(
             conn, current, {}, Actor(SYSTEM_USER, "caseflow"), kind="deadline", comment=comment
         )
+
+
+def _rule(
+    conn: Connection, record: rows.DeadlineRecord, definition: WorkflowDefinition
+) -> DeadlineRule | None:
+    """The rule of a deadline row: the workflow's, or a follow-up action's own."""
+    if followups.is_followup(record.rule_id):
+        return followups.rule_for(conn, record.rule_id, definition)
+    return next((r for r in definition.deadlines if r.id == record.rule_id), None)
 
 
 def _is_stale(record: rows.DeadlineRecord, rule: DeadlineRule, case: Case) -> bool:

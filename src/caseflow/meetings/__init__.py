@@ -1,6 +1,7 @@
-"""Committees and their meetings: the meeting plan, ICS export and backward planning.
+"""Committees and their meetings: the meeting plan, ICS export, backward planning,
+agendas, minutes and follow-up.
 
-``planning`` and ``ics`` are pure (no database, no clock); ``plan`` is the
-service that checks roles and reads and writes meeting rows through
-``caseflow.store.meetings``; ``committees`` edits a committee's data.
+``planning``, ``ics`` and ``timing`` are pure (no database, no clock); ``plan``,
+``agenda``, ``minutes`` and ``followup`` are services that check roles and read
+and write rows through ``caseflow.store``; ``committees`` edits a committee's data.
 """

@@ -257,3 +257,83 @@ meetings = Table(
     UniqueConstraint("committee", "starts_at"),
     Index(None, "starts_at"),
 )
+
+# -- agendas, minutes and follow-up (migration 0004) --------------------------------------------
+
+ITEM_SCHEDULED = "scheduled"  # on the agenda, waiting for the meeting
+ITEM_REMOVED = "removed"  # the case left the agenda another way (withdrawn, sent back)
+ITEM_STATUSES = ("scheduled", "decided", "postponed", "referred", "removed")
+ITEM_OUTCOMES = ("decided", "postponed", "referred")
+
+agenda_items = Table(
+    "agenda_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("committee", String(16), ForeignKey("committees.code"), nullable=False),
+    Column("item_no", Integer, nullable=False),  # the number printed: 1..n in position order
+    Column("position", Integer, nullable=False),
+    Column("is_public", Boolean, nullable=False),  # False: a closed item (lukket punkt)
+    Column("is_late", Boolean, nullable=False),  # added after the committee's agenda deadline
+    Column("late_reason", Text, nullable=True),
+    Column("late_approved_by", String(100), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("decision", Text, nullable=True),
+    Column("absent", JSON, nullable=False),  # members absent when the item was treated
+    Column("outcome", String(20), nullable=True),  # decided | postponed | referred
+    Column("referred_to", String(16), ForeignKey("committees.code"), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decided_by", String(100), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("meeting_id", "case_id"),
+    Index(None, "case_id"),
+)
+
+agenda_versions = Table(
+    "agenda_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("published_by", String(100), nullable=False),
+    Column("change_note", Text, nullable=True),
+    Column("snapshot", JSON, nullable=False),  # the agenda as published, closed items included
+    UniqueConstraint("meeting_id", "version"),
+)
+
+meeting_minutes = Table(
+    "meeting_minutes",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
+    Column("approved_at", UTCDateTime, nullable=False),
+    Column("approved_by", String(100), nullable=False),
+    Column("note", Text, nullable=True),
+)
+
+FOLLOWUP_OPEN = "open"
+FOLLOWUP_STATUSES = ("open", "done", "cancelled")
+FOLLOWUP_OWNER_KINDS = ("steering_group", "administration")
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("agenda_item_id", Integer, ForeignKey("agenda_items.id"), nullable=True),
+    Column("description", Text, nullable=False),
+    Column("owner_kind", String(20), nullable=False),  # steering_group | administration
+    Column("owner_code", String(32), nullable=False),
+    Column("due", String(200), nullable=False),  # as written: "by end of 2009", "during 2010"
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
+    Column("done_by", String(100), nullable=True),
+    Column("note", Text, nullable=True),
+    Index(None, "case_id"),
+    Index(None, "status"),
+)

@@ -1,0 +1,298 @@
+"""``caseflow agenda ...`` and ``caseflow minutes ...``: build, publish and record meetings.
+
+Also ``caseflow case course JOURNAL_NO``: the case's course through the committees.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from caseflow.calendar import COPENHAGEN
+from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.case import case_app
+from caseflow.meetings import agenda, minutes, report
+
+agenda_app = typer.Typer(help="Build and publish a meeting's agenda.", no_args_is_help=True)
+minutes_app = typer.Typer(help="Record decisions and approve the minutes.", no_args_is_help=True)
+app.add_typer(agenda_app, name="agenda")
+app.add_typer(minutes_app, name="minutes")
+
+NoteOption = Annotated[
+    str | None,
+    typer.Option("--note", help="What changed (required once the agenda is published)."),
+]
+
+
+@agenda_app.command("add")
+def add(
+    meeting_id: int,
+    journal_no: str,
+    closed: Annotated[
+        bool, typer.Option("--closed", help="A closed item (lukket punkt): never published.")
+    ] = False,
+    late_reason: Annotated[
+        str | None,
+        typer.Option("--late-reason", help="Why a late item is accepted (its approval)."),
+    ] = None,
+    note: NoteOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Put a ready case on a meeting's agenda as its next item."""
+    cli = state()
+    engine = cli.engine()
+    added = agenda.add_item(
+        engine,
+        meeting_id,
+        journal_no,
+        cli.actor(engine, as_user),
+        closed=closed,
+        late_reason=late_reason,
+        note=note,
+    )
+    kind = "closed" if closed else "public"
+    late = f", late (approved: {added.item.late_reason})" if added.item.is_late else ""
+    console.print(
+        f"{journal_no} is item {added.item.item_no} ({kind}{late}) of meeting {meeting_id}; "
+        f"{added.timing.explain()}"
+    )
+    if added.published_version is not None:
+        console.print(f"published as version {added.published_version}")
+
+
+@agenda_app.command("move")
+def move(
+    meeting_id: int,
+    item_no: int,
+    position: int,
+    note: NoteOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Move item ITEM_NO to POSITION; the items are renumbered."""
+    cli = state()
+    engine = cli.engine()
+    items = agenda.move_item(
+        engine, meeting_id, item_no, position, cli.actor(engine, as_user), note=note
+    )
+    console.print(", ".join(f"{i.item_no}: {i.journal_no}" for i in items))
+
+
+@agenda_app.command("show")
+def show(
+    meeting_id: int,
+    public: Annotated[
+        bool, typer.Option("--public", help="As the public sees it: closed items left out.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The agenda of a meeting, items in order."""
+    data = agenda.get_agenda(state().engine(), meeting_id, public=public)
+    if as_json:
+        console.print_json(data=data)
+        return
+    _print_agenda(data)
+
+
+agenda_app.command("list", help="The agenda of a meeting, items in order (as show).")(show)
+
+
+@agenda_app.command("publish")
+def publish(meeting_id: int, note: NoteOption = None, as_user: AsOption = None) -> None:
+    """Freeze the agenda as its next version."""
+    cli = state()
+    engine = cli.engine()
+    version = agenda.publish(engine, meeting_id, cli.actor(engine, as_user), note=note)
+    console.print(f"meeting {meeting_id}: agenda version {version.version} published")
+
+
+@agenda_app.command("versions")
+def versions(
+    meeting_id: int,
+    public: Annotated[bool, typer.Option("--public", help="Closed items left out.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The published versions of a meeting's agenda, with their change notes."""
+    found = agenda.versions(state().engine(), meeting_id, public=public)
+    if as_json:
+        console.print_json(data=found)
+        return
+    table = Table("Version", "Published", "By", "Items", "Change note")
+    for version in found:
+        table.add_row(
+            str(version["version"]),
+            _local(version["published_at"]),
+            version["published_by"],
+            str(len(version["agenda"]["items"])),
+            version["change_note"] or "",
+        )
+    console.print(table)
+
+
+@agenda_app.command("report")
+def secretariat_report(
+    committee: Annotated[str | None, typer.Option(help="Only this committee's cases.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cases meant for a meeting that are not ready; referred or postponed cases without one."""
+    data = report.secretariat_report(state().engine(), committee)
+    if as_json:
+        console.print_json(data=data)
+        return
+    table = Table(
+        "Journal no",
+        "Title",
+        "Committee",
+        "State",
+        "Meeting",
+        "Agenda deadline",
+        title="Meant for a meeting, not ready",
+    )
+    for line in data["not_ready"]:
+        passed = " [red](passed)[/]" if line["deadline_passed"] else ""
+        table.add_row(
+            line["journal_no"],
+            line["title"],
+            line["committee"] or "",
+            line["state"],
+            line["meeting_date"],
+            line["agenda_deadline"] + passed,
+        )
+    if data["not_ready"]:
+        console.print(table)
+    else:
+        console.print("No case meant for a coming meeting is behind.")
+    table = Table("Journal no", "Title", "Committee", "Why", "From", title="Without a meeting")
+    for line in data["without_meeting"]:
+        table.add_row(
+            line["journal_no"],
+            line["title"],
+            line["committee"] or "",
+            line["reason"],
+            f"{line['from_committee']} {line['from_meeting']} item {line['item_no']}",
+        )
+    if data["without_meeting"]:
+        console.print(table)
+    else:
+        console.print("No referred, postponed or sent-on case is waiting without a meeting.")
+
+
+@agenda_app.command("queue")
+def queue(meeting_id: int, as_json: JsonOption = False) -> None:
+    """Cases meant for this meeting that are not on its agenda yet."""
+    found = report.queue(state().engine(), meeting_id)
+    if as_json:
+        console.print_json(data=found)
+        return
+    for line in found:
+        mark = "ready" if line["ready"] else f"not ready ({line['state']})"
+        console.print(f"{line['journal_no']}  {line['title']}  {mark}")
+    console.print(f"{len(found)} case(s) waiting")
+
+
+@minutes_app.command("decide")
+def decide(
+    meeting_id: int,
+    item_no: int,
+    outcome: Annotated[str, typer.Option(help="decided, postponed or referred.")],
+    text: Annotated[str | None, typer.Option(help="The decision as recorded.")] = None,
+    absent: Annotated[
+        str | None, typer.Option(help="Absent members, comma-separated: A,B.")
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="The committee the case goes to (referred, or decided and sent on)."
+        ),
+    ] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Record an item's decision, absent members and outcome; the case moves on."""
+    cli = state()
+    engine = cli.engine()
+    case = minutes.decide_item(
+        engine,
+        meeting_id,
+        item_no,
+        cli.actor(engine, as_user),
+        outcome=outcome,
+        text=text,
+        absent=(absent or "").split(","),
+        to=to,
+    )
+    console.print(f"item {item_no}: {outcome}; case {case.journal_no} is now {case.state}")
+
+
+@minutes_app.command("approve")
+def approve(
+    meeting_id: int,
+    note: Annotated[str | None, typer.Option(help="A note with the approval.")] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Approve the minutes; this closes the meeting."""
+    cli = state()
+    engine = cli.engine()
+    minutes.approve_minutes(engine, meeting_id, cli.actor(engine, as_user), note=note)
+    console.print(f"meeting {meeting_id}: minutes approved, meeting closed")
+
+
+@case_app.command("course")
+def course(journal_no: str, as_json: JsonOption = False) -> None:
+    """The case's course (sagens gang): every treatment by a committee, in order."""
+    data = report.course(state().engine(), journal_no)
+    if as_json:
+        console.print_json(data=data)
+        return
+    console.print(f"[bold]{data['journal_no']}[/]  {data['title']}  ({data['state']})")
+    table = Table("Date", "Committee", "Item", "Outcome", "Decision", "Absent")
+    for t in data["treatments"]:
+        access = "" if t["is_public"] else " (lukket)"
+        outcome = t["outcome"] or t["status"]
+        if t["referred_to"]:
+            outcome += f" → {t['referred_to']}"
+        table.add_row(
+            t["meeting_date"],
+            t["committee"],
+            f"{t['item_no']}{access}",
+            outcome,
+            t["decision"] or "",
+            ", ".join(t["absent"]),
+        )
+    console.print(table)
+
+
+def _print_agenda(data: dict[str, Any]) -> None:
+    meeting, committee = data["meeting"], data["committee"]
+    version = data.get("published_version")
+    console.print(
+        f"[bold]{committee['name'] or committee['code']}[/] — meeting {meeting['id']}, "
+        f"{meeting['date']} {meeting['time']}, {meeting['place'] or ''} ({meeting['status']})"
+        + (f", published version {version}" if version else ", not published")
+    )
+    for item in data["items"]:
+        if not item.get("journal_no"):
+            console.print(f"  {item['item_no']}. {item['title']}", highlight=False)
+            continue
+        flags = [] if item["is_public"] else ["lukket"]
+        if item.get("is_late"):
+            flags.append("late")
+        shown = f" [{', '.join(flags)}]" if flags else ""
+        console.print(
+            f"  {item['item_no']}. {item['title']} ({item['journal_no']}){shown}",
+            highlight=False,
+            markup=False,
+        )
+        decision = item.get("decision")
+        if decision:
+            absent = f" (absent: {', '.join(decision['absent'])})" if decision["absent"] else ""
+            console.print(
+                f"     {decision['outcome']}: {decision['text'] or ''}{absent}",
+                highlight=False,
+                markup=False,
+            )
+
+
+def _local(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")

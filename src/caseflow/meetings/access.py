@@ -1,0 +1,57 @@
+"""Who may work on a committee's agenda and minutes, and the calendars agendas count in.
+
+Agendas and minutes belong to a committee rather than to one case, so the
+check is on the actor's grants for the meeting's committee: ``secretariat@BIU``
+(or ``committee@BIU`` for decisions) acts for BIU's meetings; an unscoped grant
+of the role, or ``administrator``, acts for every committee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from caseflow.calendar import COPENHAGEN_RULES
+from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.scheduling import DeadlineScheduler
+from caseflow.domain import Actor
+from caseflow.engine import ADMINISTRATOR, Engine
+from caseflow.errors import NotAllowed
+
+
+def may_act_for(actor: Actor, committee: str, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    for grant in actor.grants:
+        if grant.role == ADMINISTRATOR and grant.administration is None and not grant.committee:
+            return True
+        if (
+            grant.role in wanted
+            and grant.administration is None
+            and grant.committee in (None, committee)
+        ):
+            return True
+    return False
+
+
+def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], what: str) -> None:
+    """Refuse unless ``actor`` holds one of ``roles`` for ``committee`` (or is administrator)."""
+    wanted = tuple(roles)
+    if may_act_for(actor, committee, wanted):
+        return
+    needed = " or ".join(f"{role}@{committee}" for role in wanted)
+    held = ", ".join(_grant_text(g.role, g.administration or g.committee) for g in actor.grants)
+    raise NotAllowed(
+        f"{actor.username} may not {what}: it needs the role {needed} (or {ADMINISTRATOR}), "
+        f"and {actor.username} holds {held or 'no role'}"
+    )
+
+
+def _grant_text(role: str, scope: str | None) -> str:
+    return f"{role}@{scope}" if scope else role
+
+
+def calendars_of(engine: Engine) -> Calendars:
+    """The calendars the engine's deadline hook counts in (Copenhagen's without one)."""
+    for hook in engine.hooks:
+        if isinstance(hook, DeadlineScheduler):
+            return hook.calendars
+    return Calendars.for_rules(COPENHAGEN_RULES)

@@ -1,0 +1,235 @@
+"""Follow-up after a decision: actions for a steering group or an administration.
+
+Each action has an owner (``steering_group:OMR`` or ``administration:TMF``), a
+description and a due date as politicians say it ("by end of 2009", "during
+2010"). Adding one writes its row, its deadline row (rule ``followup:<id>``,
+see :mod:`caseflow.deadlines.followups`, so the worker reminds and escalates
+it) and a line in the case's ``fields.followup_actions`` with its audit row,
+all in one transaction. Marking it done (or cancelled) closes the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.deadlines import followups as followup_rules
+from caseflow.deadlines.rules import compute_due
+from caseflow.domain import Actor, Case
+from caseflow.engine import ADMINISTRATOR, Engine
+from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.meetings.access import calendars_of
+from caseflow.store import agenda as agenda_rows
+from caseflow.store import cases as case_rows
+from caseflow.store import deadlines as deadline_rows
+from caseflow.store import followups as rows
+from caseflow.store import organisation
+from caseflow.store.db import read_transaction
+from caseflow.store.tables import FOLLOWUP_OPEN, FOLLOWUP_OWNER_KINDS
+
+MAY_ADD = ("case_officer", "secretariat", "committee", "steering_group", ADMINISTRATOR)
+MAY_FINISH = ("case_officer", "secretariat", "steering_group", ADMINISTRATOR)
+
+
+def parse_owner(text: str) -> tuple[str, str]:
+    kind, sep, code = text.partition(":")
+    if not sep or kind not in FOLLOWUP_OWNER_KINDS or not code:
+        raise InvalidInput(
+            f"owner {text!r}: write steering_group:CODE or administration:CODE, "
+            "e.g. steering_group:OMR"
+        )
+    return kind, code
+
+
+def add_followup(
+    engine: Engine,
+    journal_no: str,
+    actor: Actor,
+    *,
+    owner: str,
+    due: str,
+    text: str,
+    agenda_item_id: int | None = None,
+) -> rows.FollowupRecord:
+    """Add a follow-up action on a case, with its deadline; returns it.
+
+    Without ``agenda_item_id`` it follows up the case's latest decision, if any.
+    """
+    owner_kind, owner_code = parse_owner(owner)
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("say what is to be done (give --text)")
+    try:
+        due_text, due_fields = followup_rules.due_rule_text(due)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    with engine.transaction() as conn:
+        case = case_rows.get(conn, journal_no)
+        _require(actor, case, MAY_ADD, "add follow-up actions to")
+        _check_owner(conn, owner_kind, owner_code)
+        definition = engine.registry.for_case(
+            conn, case.workflow_id, case.workflow_version
+        ).definition
+        if agenda_item_id is None:
+            agenda_item_id = _latest_decision(conn, case.id)
+        now = engine.clock.now()
+        probe = followup_rules.make_rule(0, text, owner_kind, due, definition)
+        timing = compute_due(probe, start=now, fields=due_fields, calendars=calendars_of(engine))
+        assert timing is not None, due_text  # a follow-up's due never reads a missing field
+        followup_id = rows.insert_followup(
+            conn,
+            case_id=case.id,
+            agenda_item_id=agenda_item_id,
+            description=text,
+            owner_kind=owner_kind,
+            owner_code=owner_code,
+            due=" ".join(due.split()),
+            due_at=timing.due_at,
+            actor=actor.username,
+            now=now,
+        )
+        rule = followup_rules.make_rule(followup_id, text, owner_kind, due, definition)
+        timing = compute_due(rule, start=now, fields=due_fields, calendars=calendars_of(engine))
+        assert timing is not None
+        deadline_rows.create(
+            conn,
+            case_id=case.id,
+            rule_id=rule.id,
+            generation=case.state_generation,
+            started_at=now,
+            not_before=timing.not_before,
+            due_at=timing.due_at,
+            reminders_at=timing.reminders,
+            explanation=timing.explanation,
+            now=now,
+        )
+        record = rows.get(conn, followup_id)
+        _note_on_case(conn, engine, case, actor, record, f"follow-up {followup_id} added: {text}")
+        return record
+
+
+def finish_followup(
+    engine: Engine,
+    followup_id: int,
+    actor: Actor,
+    *,
+    status: str = "done",
+    note: str | None = None,
+) -> rows.FollowupRecord:
+    """Mark a follow-up action done (or cancelled); its deadline is satisfied (or cancelled)."""
+    if status not in ("done", "cancelled"):
+        raise InvalidInput(f"status {status!r}: use done or cancelled")
+    with engine.transaction() as conn:
+        record = rows.get(conn, followup_id)
+        case = case_rows.get_by_id(conn, record.case_id)
+        if not _owner_may_finish(actor, record):
+            _require(actor, case, MAY_FINISH, "finish follow-up actions on")
+        if record.status != FOLLOWUP_OPEN:
+            raise NotAllowed(f"follow-up action {followup_id} is already {record.status}")
+        now = engine.clock.now()
+        rows.finish(conn, followup_id, status, actor.username, (note or "").strip() or None, now)
+        wanted = followup_rules.rule_id(followup_id)
+        for deadline in deadline_rows.live_for_case(conn, case.id):
+            if deadline.rule_id == wanted:
+                deadline_rows.close(
+                    conn, deadline.id, "satisfied" if status == "done" else "cancelled", now
+                )
+        record = rows.get(conn, followup_id)
+        _note_on_case(conn, engine, case, actor, record, f"follow-up {followup_id} {status}")
+        return record
+
+
+def list_followups(
+    engine: Engine,
+    *,
+    overdue: bool = False,
+    include_finished: bool = False,
+    journal_no: str | None = None,
+) -> list[rows.FollowupRecord]:
+    with read_transaction(engine.db) as conn:
+        case_id = case_rows.get(conn, journal_no).id if journal_no else None
+        return rows.search(
+            conn,
+            statuses=() if include_finished else (FOLLOWUP_OPEN,),
+            case_id=case_id,
+            overdue_at=engine.clock.now() if overdue else None,
+        )
+
+
+def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "journal_no": record.journal_no,
+        "case_title": record.case_title,
+        "description": record.description,
+        "owner": record.owner,
+        "due": record.due,
+        "due_at": record.due_at.isoformat(),
+        "status": record.status,
+        "agenda_item_id": record.agenda_item_id,
+        "overdue": bool(now and record.status == FOLLOWUP_OPEN and record.due_at < now),
+        "created_by": record.created_by,
+        "done_at": record.done_at.isoformat() if record.done_at else None,
+        "done_by": record.done_by,
+    }
+
+
+def _latest_decision(conn: Connection, case_id: int) -> int | None:
+    """The agenda item of the case's latest decision: what the action follows up."""
+    decided = [item for item, _ in agenda_rows.items_for_case(conn, case_id) if item.outcome]
+    return decided[-1].id if decided else None
+
+
+def _require(actor: Actor, case: Case, roles: tuple[str, ...], what: str) -> None:
+    held = actor.roles_for(case)
+    if held & set(roles):
+        return
+    raise NotAllowed(
+        f"{actor.username} may not {what} case {case.journal_no}: it needs the role "
+        f"{' or '.join(roles)} on this case, and {actor.username} holds "
+        f"{', '.join(sorted(held)) or 'no role'} on it"
+    )
+
+
+def _owner_may_finish(actor: Actor, record: rows.FollowupRecord) -> bool:
+    """Someone in the owning administration may report its action done."""
+    return record.owner_kind == "administration" and record.owner_code in actor.administrations
+
+
+def _check_owner(conn: Connection, kind: str, code: str) -> None:
+    if kind == "steering_group":
+        known = [g["code"] for g in organisation.list_steering_groups(conn)]
+    else:
+        known = organisation.administration_codes(conn)
+    if code not in known:
+        raise InvalidInput(
+            f"no {kind.replace('_', ' ')} {code!r}; known: {', '.join(known) or 'none'}"
+        )
+
+
+def _note_on_case(
+    conn: Connection,
+    engine: Engine,
+    case: Case,
+    actor: Actor,
+    record: rows.FollowupRecord,
+    comment: str,
+) -> None:
+    """Keep the case's list of follow-up actions current, with an audit row."""
+    current = case_rows.get_by_id(conn, case.id)
+    actions = [a for a in current.fields.get("followup_actions") or [] if a.get("id") != record.id]
+    actions.append(
+        {
+            "id": record.id,
+            "text": record.description,
+            "owner": record.owner,
+            "due": record.due,
+            "status": record.status,
+        }
+    )
+    actions.sort(key=lambda a: int(a["id"]))
+    engine.record_in(
+        conn, current, {"fields.followup_actions": actions}, actor, kind="edit", comment=comment
+    )

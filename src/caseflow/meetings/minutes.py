@@ -1,0 +1,198 @@
+"""Decisions and minutes: per item the decision, the absent members and the outcome.
+
+Recording an item's outcome fires the case's workflow in the same transaction:
+
+* ``decided``: ``decide``, with the decision text in ``fields.decision``;
+* ``postponed``: ``postpone``; the case returns to the committee's queue, meant
+  for the committee's next planned meeting (``fields.meeting_id`` and
+  ``meeting_date``, so the agenda deadline for that meeting starts);
+* ``referred``: ``refer``, with ``committee`` set to the receiving committee;
+  the case waits in that committee's queue without a meeting;
+* ``decided`` with a receiving committee (BIU decides to recommend, Økonomiudvalget
+  and the city council decide next): ``decide`` and then ``send_on``.
+
+Approving the minutes closes the meeting; it is refused while an item is
+untreated. A closed meeting's decisions cannot change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.calendar import local_date
+from caseflow.domain import Actor, Case
+from caseflow.engine import Engine
+from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.meetings.access import require_committee_role
+from caseflow.store import agenda as rows
+from caseflow.store import cases as case_rows
+from caseflow.store import organisation
+from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED
+
+RECORDERS = ("secretariat", "committee")
+ON_AGENDA = "on_agenda"
+_OPEN_FOR_DECISIONS = ("planned", "held")
+
+
+def decide_item(
+    engine: Engine,
+    meeting_id: int,
+    item_no: int,
+    actor: Actor,
+    *,
+    outcome: str,
+    text: str | None = None,
+    absent: Sequence[str] = (),
+    to: str | None = None,
+) -> Case:
+    """Record item ``item_no``'s outcome and fire the case's workflow; returns the case."""
+    if outcome not in ITEM_OUTCOMES:
+        raise InvalidInput(f"outcome {outcome!r}: use one of {', '.join(ITEM_OUTCOMES)}")
+    text = (text or "").strip() or None
+    absent = [name.strip() for name in absent if name.strip()]
+    with engine.transaction() as conn:
+        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+        require_committee_role(actor, meeting.committee, RECORDERS, "record this meeting's minutes")
+        if meeting.status not in _OPEN_FOR_DECISIONS:
+            raise NotAllowed(
+                f"meeting {meeting_id} is {meeting.status}; its decisions can no longer change"
+            )
+        item = _item(conn, meeting_id, item_no)
+        if item.status != ITEM_SCHEDULED:
+            raise NotAllowed(
+                f"item {item_no} of meeting {meeting_id} is already recorded as {item.outcome}"
+            )
+        _check_absent(conn, meeting.committee, absent)
+        trigger, changes, text, referred_to = _effect(conn, meeting, item, outcome, text, to)
+        case = engine.fire_in(conn, item.journal_no, trigger, actor, changes=changes, comment=text)
+        if outcome == "decided" and referred_to is not None:
+            case = engine.fire_in(
+                conn,
+                item.journal_no,
+                "send_on",
+                actor,
+                changes=_off_agenda() | {"committee": referred_to},
+                comment=f"sendt videre til {referred_to}",
+            )
+        rows.record_outcome(
+            conn,
+            item.id,
+            status=outcome,
+            outcome=outcome,
+            decision=text,
+            absent=absent,
+            referred_to=referred_to,
+            actor=actor.username,
+            now=engine.clock.now(),
+        )
+        if meeting.status == "planned":
+            rows.set_meeting_status(conn, meeting_id, "held", engine.clock.now())
+        return case
+
+
+def approve_minutes(
+    engine: Engine, meeting_id: int, actor: Actor, *, note: str | None = None
+) -> rows.MinutesApproval:
+    """Approve the minutes and close the meeting; refused while an item is untreated."""
+    with engine.transaction() as conn:
+        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+        require_committee_role(actor, meeting.committee, RECORDERS, "approve these minutes")
+        if rows.minutes_approval(conn, meeting_id) is not None or meeting.status == "closed":
+            raise NotAllowed(f"the minutes of meeting {meeting_id} are already approved")
+        if meeting.status == "cancelled":
+            raise NotAllowed(f"meeting {meeting_id} was cancelled; it has no minutes")
+        now = engine.clock.now()
+        items = _settle_departed(conn, meeting_id, now)
+        open_items = [str(i.item_no) for i in items if i.status == ITEM_SCHEDULED]
+        if open_items:
+            raise NotAllowed(
+                f"meeting {meeting_id} has items without a decision: {', '.join(open_items)}; "
+                "record them with `caseflow minutes decide` first"
+            )
+        rows.insert_minutes_approval(conn, meeting_id, actor.username, note, now)
+        rows.set_meeting_status(conn, meeting_id, "closed", now)
+        approval = rows.minutes_approval(conn, meeting_id)
+        assert approval is not None
+        return approval
+
+
+def _settle_departed(conn: Connection, meeting_id: int, now: datetime) -> list[rows.ItemRecord]:
+    """Mark items whose case left the agenda another way (withdrawn, returned) removed."""
+    items = rows.items_for_meeting(conn, meeting_id)
+    for item in items:
+        if item.status != ITEM_SCHEDULED:
+            continue
+        case = case_rows.get_by_id(conn, item.case_id)
+        if case.state != ON_AGENDA or case.fields.get("meeting_id") != meeting_id:
+            rows.mark_removed(conn, item.id, f"left the agenda: the case is {case.state}", now)
+    return rows.items_for_meeting(conn, meeting_id)
+
+
+def _item(conn: Connection, meeting_id: int, item_no: int) -> rows.ItemRecord:
+    items = rows.items_for_meeting(conn, meeting_id)
+    for item in items:
+        if item.item_no == item_no:
+            return item
+    numbers = ", ".join(str(i.item_no) for i in items) or "none"
+    raise InvalidInput(f"meeting {meeting_id} has no item {item_no}; its items: {numbers}")
+
+
+def _check_absent(conn: Connection, committee: str, absent: Sequence[str]) -> None:
+    """Absent members must be members, when the organisation lists the committee's members."""
+    row = organisation.committee(conn, committee)
+    members = list((row or {}).get("details", {}).get("members") or [])
+    unknown = [name for name in absent if members and name not in members]
+    if unknown:
+        raise InvalidInput(
+            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a member of "
+            f"{committee}; its members: {', '.join(members)}"
+        )
+
+
+def _effect(
+    conn: Connection,
+    meeting: rows.MeetingRecord,
+    item: rows.ItemRecord,
+    outcome: str,
+    text: str | None,
+    to: str | None,
+) -> tuple[str, dict[str, Any], str | None, str | None]:
+    """The trigger, case changes, decision text and receiving committee of an outcome."""
+    off_agenda = _off_agenda()
+    if outcome == "postponed" and to is not None:
+        raise InvalidInput("--to names the committee the case goes to: not for a postponement")
+    if to is not None:
+        _check_receiver(conn, meeting, to)
+    if outcome == "decided":
+        if text is None:
+            raise InvalidInput("a decision needs its text (give --text)")
+        return "decide", {"fields.decision": text}, text, to
+    if outcome == "postponed":
+        following = rows.next_meeting(conn, meeting.committee, meeting.starts_at)
+        if following is not None:
+            off_agenda["fields.meeting_id"] = following.id
+            off_agenda["fields.meeting_date"] = _local_day(following)
+        return "postpone", off_agenda, text or "Udsat.", None
+    if to is None:
+        raise InvalidInput("say which committee the case is referred to (give --to COMMITTEE)")
+    return "refer", off_agenda | {"committee": to}, text or f"Henvist til {to}.", to
+
+
+def _local_day(meeting: rows.MeetingRecord) -> str:
+    return local_date(meeting.starts_at).isoformat()
+
+
+def _off_agenda() -> dict[str, Any]:
+    return {"fields.meeting": None, "fields.meeting_id": None, "fields.meeting_date": None}
+
+
+def _check_receiver(conn: Connection, meeting: rows.MeetingRecord, to: str) -> None:
+    if to == meeting.committee:
+        raise InvalidInput(f"the case is already {to}'s; name another committee with --to")
+    if organisation.committee(conn, to) is None:
+        known = ", ".join(organisation.committee_codes(conn))
+        raise InvalidInput(f"no committee {to!r}; known: {known}")

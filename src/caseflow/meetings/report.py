@@ -1,0 +1,154 @@
+"""What a committee secretariat watches: the queue, the cases not ready, the course of a case.
+
+Secretariats used to keep manual lists of the cases meant for a meeting that
+are not ready yet, and of referred or postponed cases still without a meeting.
+:func:`secretariat_report` lists both from the cases and their agenda items;
+:func:`queue` shows the cases waiting for one meeting; :func:`course` is a
+case's course through the committees ("sagens gang"), one line per treatment.
+
+A case is "meant for" a meeting when its field ``meeting_date`` holds the
+meeting's date (the field the workflow's agenda deadline counts from);
+``meeting_id`` names the meeting when it is known (after a postponement).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.calendar import COPENHAGEN, at_local, local_date
+from caseflow.domain import Case
+from caseflow.engine import Engine
+from caseflow.meetings.access import calendars_of
+from caseflow.meetings.timing import agenda_timing, rules_from_details
+from caseflow.store import agenda as rows
+from caseflow.store import cases as case_rows
+from caseflow.store import organisation
+from caseflow.store.db import read_transaction
+
+PREPARING = ("registered", "drafting", "approval")  # before the item is ready
+READY = "ready_for_agenda"
+
+
+def secretariat_report(engine: Engine, committee: str | None = None) -> dict[str, Any]:
+    """Cases meant for a coming meeting that are not ready; referred/postponed without a meeting."""
+    today = local_date(engine.clock.now())
+    with read_transaction(engine.db) as conn:
+        not_ready = [
+            _not_ready_line(conn, engine, case, today)
+            for case in case_rows.search(conn, states=PREPARING, committee=committee)
+            if _meant_for(case.fields, today) is not None
+        ]
+        waiting = [
+            line
+            for case in case_rows.search(conn, states=[READY], committee=committee)
+            if (line := _waiting_line(conn, case)) is not None
+        ]
+    not_ready.sort(key=lambda line: (line["meeting_date"], line["journal_no"]))
+    waiting.sort(key=lambda line: line["journal_no"])
+    return {
+        "committee": committee,
+        "today": today.isoformat(),
+        "not_ready": not_ready,
+        "without_meeting": waiting,
+    }
+
+
+def queue(engine: Engine, meeting_id: int) -> list[dict[str, Any]]:
+    """Cases of the meeting's committee waiting to be put on it (ready or not yet)."""
+    with read_transaction(engine.db) as conn:
+        meeting = rows.get_meeting(conn, meeting_id)
+        day = local_date(meeting.starts_at).isoformat()
+        found = case_rows.search(conn, states=[*PREPARING, READY], committee=meeting.committee)
+        return [
+            {
+                "journal_no": case.journal_no,
+                "title": case.title,
+                "state": case.state,
+                "ready": case.state == READY,
+            }
+            for case in found
+            if case.fields.get("meeting_id") == meeting_id
+            or (case.fields.get("meeting_id") is None and case.fields.get("meeting_date") == day)
+        ]
+
+
+def course(engine: Engine, journal_no: str) -> dict[str, Any]:
+    """Sagens gang: every treatment of a case by a committee, in the order of the meetings."""
+    with read_transaction(engine.db) as conn:
+        case = case_rows.get(conn, journal_no)
+        treatments = rows.items_for_case(conn, case.id)
+        names = {c["code"]: c["name"] for c in organisation.list_committees(conn)}
+    return {
+        "journal_no": case.journal_no,
+        "title": case.title,
+        "state": case.state,
+        "committee": case.committee,
+        "treatments": [
+            {
+                "committee": item.committee,
+                "committee_name": names.get(item.committee),
+                "meeting_id": meeting.id,
+                "meeting_date": meeting.starts_at.astimezone(COPENHAGEN).date().isoformat(),
+                "item_no": item.item_no,
+                "is_public": item.is_public,
+                "status": item.status,
+                "outcome": item.outcome,
+                "decision": item.decision,
+                "absent": list(item.absent),
+                "referred_to": item.referred_to,
+            }
+            for item, meeting in treatments
+        ],
+    }
+
+
+def _meant_for(fields: dict[str, Any], today: date) -> date | None:
+    raw = fields.get("meeting_date")
+    try:
+        day = date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return day if day is not None and day >= today else None
+
+
+def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -> dict[str, Any]:
+    day = _meant_for(case.fields, today)
+    assert day is not None
+    committee = organisation.committee(conn, case.committee) if case.committee else None
+    rules = rules_from_details(committee["details"] if committee else None)
+    # The deadline is counted from the meeting's date; its time of day does not matter.
+    timing = agenda_timing(at_local(day, time(12)), rules, calendars_of(engine))
+    return {
+        "journal_no": case.journal_no,
+        "title": case.title,
+        "committee": case.committee,
+        "state": case.state,
+        "meeting_date": day.isoformat(),
+        "agenda_deadline": timing.deadline_day.isoformat(),
+        "deadline_passed": timing.is_late(engine.clock.now()),
+        "case_officer": case.case_officer,
+    }
+
+
+def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
+    """A ready case whose last treatment referred or postponed it, with no meeting since."""
+    treatments = rows.items_for_case(conn, case.id)
+    if not treatments:
+        return None
+    last, meeting = treatments[-1]
+    if last.status not in ("referred", "postponed") and last.referred_to is None:
+        return None
+    if case.fields.get("meeting_id") is not None:
+        return None  # postponed to a known meeting: it is in that meeting's queue
+    return {
+        "journal_no": case.journal_no,
+        "title": case.title,
+        "committee": case.committee,
+        "reason": "sent on" if last.status == "decided" else last.status,
+        "from_committee": last.committee,
+        "from_meeting": local_date(meeting.starts_at).isoformat(),
+        "item_no": last.item_no,
+    }

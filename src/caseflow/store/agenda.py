@@ -1,0 +1,371 @@
+"""Agenda items, published agenda versions and minutes approvals: rows in, records out.
+
+Every function runs inside the caller's transaction. Meetings themselves belong
+to the meeting plan; the two small readers of the ``meetings`` table here
+(:func:`get_meeting`, :func:`next_meeting`) and :func:`set_meeting_status` are
+what agendas and minutes need of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from caseflow.errors import NotFound
+from caseflow.store.tables import (
+    ITEM_REMOVED,
+    ITEM_SCHEDULED,
+    agenda_items,
+    agenda_versions,
+    cases,
+    meeting_minutes,
+    meetings,
+)
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What agendas and minutes need to know of a meeting."""
+
+    id: int
+    committee: str
+    starts_at: datetime
+    place: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """One agenda item: a case's treatment at one meeting."""
+
+    id: int
+    meeting_id: int
+    case_id: int
+    journal_no: str
+    committee: str
+    item_no: int
+    position: int
+    is_public: bool
+    is_late: bool
+    late_reason: str | None
+    late_approved_by: str | None
+    status: str
+    decision: str | None
+    absent: tuple[str, ...]
+    outcome: str | None
+    referred_to: str | None
+    decided_at: datetime | None
+    decided_by: str | None
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """A published version of a meeting's agenda, frozen."""
+
+    meeting_id: int
+    version: int
+    published_at: datetime
+    published_by: str
+    change_note: str | None
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MinutesApproval:
+    meeting_id: int
+    approved_at: datetime
+    approved_by: str
+    note: str | None
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def _meeting(row: Row[Any]) -> MeetingRecord:
+    return MeetingRecord(row.id, row.committee, row.starts_at, row.place, row.status)
+
+
+def get_meeting(conn: Connection, meeting_id: int, *, for_update: bool = False) -> MeetingRecord:
+    """A meeting; ``for_update`` locks its row on PostgreSQL, so that changes to one
+    meeting's agenda and minutes queue up (SQLite's write transactions already do)."""
+    query = select(meetings).where(meetings.c.id == meeting_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(
+            f"no meeting {meeting_id}; `caseflow meeting list` shows the planned meetings"
+        )
+    return _meeting(row)
+
+
+def next_meeting(
+    conn: Connection, committee: str, after: datetime, statuses: Sequence[str] = ("planned",)
+) -> MeetingRecord | None:
+    """The committee's first meeting starting after ``after`` with one of ``statuses``."""
+    row = conn.execute(
+        select(meetings)
+        .where(
+            meetings.c.committee == committee,
+            meetings.c.starts_at > after,
+            meetings.c.status.in_(list(statuses)),
+        )
+        .order_by(meetings.c.starts_at)
+        .limit(1)
+    ).first()
+    return _meeting(row) if row is not None else None
+
+
+def set_meeting_status(conn: Connection, meeting_id: int, status: str, now: datetime) -> None:
+    conn.execute(
+        update(meetings).where(meetings.c.id == meeting_id).values(status=status, updated_at=now)
+    )
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _item(row: Row[Any]) -> ItemRecord:
+    return ItemRecord(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        case_id=row.case_id,
+        journal_no=row.journal_no,
+        committee=row.committee,
+        item_no=row.item_no,
+        position=row.position,
+        is_public=row.is_public,
+        is_late=row.is_late,
+        late_reason=row.late_reason,
+        late_approved_by=row.late_approved_by,
+        status=row.status,
+        decision=row.decision,
+        absent=tuple(row.absent or ()),
+        outcome=row.outcome,
+        referred_to=row.referred_to,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+def _items_query() -> Any:
+    return select(agenda_items, cases.c.journal_no).join(
+        cases, cases.c.id == agenda_items.c.case_id
+    )
+
+
+def insert_item(
+    conn: Connection,
+    *,
+    meeting_id: int,
+    case_id: int,
+    committee: str,
+    is_public: bool,
+    late_reason: str | None,
+    late_approved_by: str | None,
+    is_late: bool,
+    actor: str,
+    now: datetime,
+) -> int:
+    """Append an item at the end of the meeting's agenda; returns its id."""
+    last = conn.execute(
+        select(func.max(agenda_items.c.position)).where(agenda_items.c.meeting_id == meeting_id)
+    ).scalar()
+    position = (last or 0) + 1
+    result = conn.execute(
+        insert(agenda_items).values(
+            meeting_id=meeting_id,
+            case_id=case_id,
+            committee=committee,
+            item_no=position,
+            position=position,
+            is_public=is_public,
+            is_late=is_late,
+            late_reason=late_reason,
+            late_approved_by=late_approved_by,
+            status=ITEM_SCHEDULED,
+            absent=[],
+            created_at=now,
+            created_by=actor,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def items_for_meeting(conn: Connection, meeting_id: int) -> list[ItemRecord]:
+    rows = conn.execute(
+        _items_query()
+        .where(agenda_items.c.meeting_id == meeting_id)
+        .order_by(agenda_items.c.position)
+    )
+    return [_item(row) for row in rows]
+
+
+def item_on_meeting(conn: Connection, meeting_id: int, case_id: int) -> ItemRecord | None:
+    row = conn.execute(
+        _items_query().where(
+            agenda_items.c.meeting_id == meeting_id, agenda_items.c.case_id == case_id
+        )
+    ).first()
+    return _item(row) if row is not None else None
+
+
+def items_for_case(conn: Connection, case_id: int) -> list[tuple[ItemRecord, MeetingRecord]]:
+    """Every treatment of a case, in the order of the meetings."""
+    rows = conn.execute(
+        select(
+            agenda_items,
+            cases.c.journal_no,
+            meetings.c.starts_at.label("meeting_starts_at"),
+            meetings.c.place.label("meeting_place"),
+            meetings.c.status.label("meeting_status"),
+        )
+        .join(cases, cases.c.id == agenda_items.c.case_id)
+        .join(meetings, meetings.c.id == agenda_items.c.meeting_id)
+        .where(agenda_items.c.case_id == case_id)
+        .order_by(meetings.c.starts_at, agenda_items.c.id)
+    )
+    return [
+        (
+            _item(row),
+            MeetingRecord(
+                row.meeting_id,
+                row.committee,
+                row.meeting_starts_at,
+                row.meeting_place,
+                row.meeting_status,
+            ),
+        )
+        for row in rows
+    ]
+
+
+def renumber(conn: Connection, ordered_ids: Sequence[int]) -> None:
+    """Give the items positions and numbers 1..n in the order given."""
+    for number, item_id in enumerate(ordered_ids, start=1):
+        conn.execute(
+            update(agenda_items)
+            .where(agenda_items.c.id == item_id)
+            .values(position=number, item_no=number)
+        )
+
+
+def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> None:
+    """An item whose case left the agenda outside the minutes (withdrawn, sent back)."""
+    conn.execute(
+        update(agenda_items)
+        .where(agenda_items.c.id == item_id)
+        .values(status=ITEM_REMOVED, decision=note, decided_at=now)
+    )
+
+
+def record_outcome(
+    conn: Connection,
+    item_id: int,
+    *,
+    status: str,
+    outcome: str,
+    decision: str | None,
+    absent: Sequence[str],
+    referred_to: str | None,
+    actor: str,
+    now: datetime,
+) -> None:
+    conn.execute(
+        update(agenda_items)
+        .where(agenda_items.c.id == item_id)
+        .values(
+            status=status,
+            outcome=outcome,
+            decision=decision,
+            absent=list(absent),
+            referred_to=referred_to,
+            decided_at=now,
+            decided_by=actor,
+        )
+    )
+
+
+# --- published versions -------------------------------------------------------------------
+
+
+def _version(row: Row[Any]) -> VersionRecord:
+    return VersionRecord(
+        row.meeting_id,
+        row.version,
+        row.published_at,
+        row.published_by,
+        row.change_note,
+        dict(row.snapshot),
+    )
+
+
+def versions(conn: Connection, meeting_id: int) -> list[VersionRecord]:
+    rows = conn.execute(
+        select(agenda_versions)
+        .where(agenda_versions.c.meeting_id == meeting_id)
+        .order_by(agenda_versions.c.version)
+    )
+    return [_version(row) for row in rows]
+
+
+def latest_version(conn: Connection, meeting_id: int) -> VersionRecord | None:
+    row = conn.execute(
+        select(agenda_versions)
+        .where(agenda_versions.c.meeting_id == meeting_id)
+        .order_by(agenda_versions.c.version.desc())
+        .limit(1)
+    ).first()
+    return _version(row) if row is not None else None
+
+
+def insert_version(
+    conn: Connection,
+    *,
+    meeting_id: int,
+    version: int,
+    snapshot: dict[str, Any],
+    note: str | None,
+    actor: str,
+    now: datetime,
+) -> None:
+    conn.execute(
+        insert(agenda_versions).values(
+            meeting_id=meeting_id,
+            version=version,
+            published_at=now,
+            published_by=actor,
+            change_note=note,
+            snapshot=snapshot,
+        )
+    )
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+def minutes_approval(conn: Connection, meeting_id: int) -> MinutesApproval | None:
+    row = conn.execute(
+        select(meeting_minutes).where(meeting_minutes.c.meeting_id == meeting_id)
+    ).first()
+    if row is None:
+        return None
+    return MinutesApproval(row.meeting_id, row.approved_at, row.approved_by, row.note)
+
+
+def insert_minutes_approval(
+    conn: Connection, meeting_id: int, actor: str, note: str | None, now: datetime
+) -> None:
+    conn.execute(
+        insert(meeting_minutes).values(
+            meeting_id=meeting_id, approved_at=now, approved_by=actor, note=note
+        )
+    )

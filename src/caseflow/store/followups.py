@@ -1,0 +1,131 @@
+"""Follow-up actions after a decision: rows in, records out, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from caseflow.errors import NotFound
+from caseflow.store.tables import FOLLOWUP_OPEN, cases, followups
+
+
+@dataclass(frozen=True)
+class FollowupRecord:
+    id: int
+    case_id: int
+    journal_no: str
+    case_title: str
+    committee: str | None
+    agenda_item_id: int | None
+    description: str
+    owner_kind: str  # steering_group | administration
+    owner_code: str
+    due: str  # as written
+    due_at: datetime
+    status: str
+    created_at: datetime
+    created_by: str
+    done_at: datetime | None
+    done_by: str | None
+    note: str | None
+
+    @property
+    def owner(self) -> str:
+        return f"{self.owner_kind}:{self.owner_code}"
+
+
+def _record(row: Row[Any]) -> FollowupRecord:
+    return FollowupRecord(
+        id=row.id,
+        case_id=row.case_id,
+        journal_no=row.journal_no,
+        case_title=row.title,
+        committee=row.committee,
+        agenda_item_id=row.agenda_item_id,
+        description=row.description,
+        owner_kind=row.owner_kind,
+        owner_code=row.owner_code,
+        due=row.due,
+        due_at=row.due_at,
+        status=row.status,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        done_at=row.done_at,
+        done_by=row.done_by,
+        note=row.note,
+    )
+
+
+def _query() -> Any:
+    return select(followups, cases.c.journal_no, cases.c.title, cases.c.committee).join(
+        cases, cases.c.id == followups.c.case_id
+    )
+
+
+def insert_followup(
+    conn: Connection,
+    *,
+    case_id: int,
+    agenda_item_id: int | None,
+    description: str,
+    owner_kind: str,
+    owner_code: str,
+    due: str,
+    due_at: datetime,
+    actor: str,
+    now: datetime,
+) -> int:
+    result = conn.execute(
+        insert(followups).values(
+            case_id=case_id,
+            agenda_item_id=agenda_item_id,
+            description=description,
+            owner_kind=owner_kind,
+            owner_code=owner_code,
+            due=due,
+            due_at=due_at,
+            status=FOLLOWUP_OPEN,
+            created_at=now,
+            created_by=actor,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get(conn: Connection, followup_id: int) -> FollowupRecord:
+    row = conn.execute(_query().where(followups.c.id == followup_id)).first()
+    if row is None:
+        raise NotFound(f"no follow-up action {followup_id}; `caseflow followup list` shows them")
+    return _record(row)
+
+
+def search(
+    conn: Connection,
+    *,
+    statuses: Sequence[str] = (FOLLOWUP_OPEN,),
+    case_id: int | None = None,
+    overdue_at: datetime | None = None,
+) -> list[FollowupRecord]:
+    """Follow-up actions, soonest due first."""
+    query = _query().order_by(followups.c.due_at, followups.c.id)
+    if statuses:
+        query = query.where(followups.c.status.in_(list(statuses)))
+    if case_id is not None:
+        query = query.where(followups.c.case_id == case_id)
+    if overdue_at is not None:
+        query = query.where(followups.c.due_at < overdue_at)
+    return [_record(row) for row in conn.execute(query)]
+
+
+def finish(
+    conn: Connection, followup_id: int, status: str, actor: str, note: str | None, now: datetime
+) -> None:
+    conn.execute(
+        update(followups)
+        .where(followups.c.id == followup_id)
+        .values(status=status, done_at=now, done_by=actor, note=note)
+    )

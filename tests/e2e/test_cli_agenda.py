@@ -1,0 +1,263 @@
+"""Agendas, minutes and follow-up from the command line, in a subprocess.
+
+The meeting is inserted into the database directly (the meeting plan has its
+own commands); ``CASEFLOW_NOW`` sets the time each command runs at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from caseflow.store.db import make_engine
+from caseflow.store.tables import meetings
+from caseflow.testing import copenhagen_time, demo_organisation_file
+
+REPO = Path(__file__).resolve().parents[2]
+SECRETARIAT = ("--as", "biu.sekretariat")
+
+
+class Cli:
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.database_url = database_url
+        self.env = os.environ | {
+            "CASEFLOW_DATABASE_URL": database_url,
+            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
+            "CASEFLOW_MAIL_DIR": str(folder / "mail"),
+            "CASEFLOW_NOW": "2009-05-20T09:00",
+            "COLUMNS": "200",
+        }
+        self.env.pop("CASEFLOW_USER", None)
+
+    def at(self, moment: str) -> None:
+        self.env["CASEFLOW_NOW"] = moment
+
+    def __call__(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "caseflow", *args],
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == expect, (result.stdout, result.stderr)
+        return result
+
+    def json(self, *args: str) -> object:
+        return json.loads(self(*args, "--json").stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, database_url: str) -> Cli:
+    cli = Cli(tmp_path, database_url)
+    cli("init")
+    cli("org", "load", str(demo_organisation_file()))
+    return cli
+
+
+def add_meeting(cli: Cli, committee: str, starts: str) -> int:
+    db = make_engine(cli.database_url)
+    moment = copenhagen_time("2009-05-01 09:00")
+    try:
+        with db.begin() as conn:
+            result = conn.execute(
+                insert(meetings).values(
+                    committee=committee,
+                    starts_at=copenhagen_time(starts),
+                    place="Rådhuset, værelse 50",
+                    status="planned",
+                    uid=f"{uuid.uuid4()}@test",
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+    finally:
+        db.dispose()
+
+
+def ready_case(cli: Cli, title: str) -> str:
+    officer = ("--as", "bif.sagsbehandler")
+    opened = cli.json(
+        "case",
+        "new",
+        "--title",
+        title,
+        "--lead",
+        "TMF",
+        "--participant",
+        "BIF",
+        "--committee",
+        "BIU",
+        *officer,
+    )
+    assert isinstance(opened, dict)
+    journal_no = str(opened["journal_no"])
+    cli("case", "advance", journal_no, "start_drafting", *officer)
+    cli(
+        "case",
+        "edit",
+        journal_no,
+        "--set",
+        'sections={"problemstilling": "P", "losning": "L", "okonomi": "Ø"}',
+        "--set",
+        'recommendations=["at udvalget drøfter sagen."]',
+        *officer,
+    )
+    cli("case", "advance", journal_no, "submit_for_approval", *officer)
+    cli("case", "advance", journal_no, "approve", "--as", "bif.chef")
+    return journal_no
+
+
+def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
+    meeting = str(add_meeting(cli, "BIU", "2009-06-11 15:00"))
+    public_case = ready_case(cli, "Styring af de politiske processer")
+    closed_case = ready_case(cli, "Fortrolig personsag")
+
+    out = cli("agenda", "add", meeting, public_case, *SECRETARIAT).stdout
+    assert "item 1 (public)" in out
+    assert "agenda deadline 2009-05-28" in out
+    cli("agenda", "add", meeting, closed_case, "--closed", *SECRETARIAT)
+    cli("agenda", "publish", meeting, *SECRETARIAT)
+
+    public = cli("agenda", "show", meeting, "--public", "--json").stdout
+    assert "Styring af de politiske processer" in public
+    assert "Lukket punkt" in public
+    assert "Fortrolig" not in public
+    assert closed_case not in public
+    assert "Fortrolig" not in cli("agenda", "show", meeting, "--public").stdout
+    assert "Fortrolig" not in cli("agenda", "versions", meeting, "--public", "--json").stdout
+
+    # After the deadline and after publishing: a late item needs a reason and a note.
+    late_case = ready_case(cli, "Landsbyggefondens ansøgningsfrist")
+    cli.at("2009-06-02T10:00")
+    refused = cli("agenda", "add", meeting, late_case, *SECRETARIAT, expect=4)
+    assert "--late-reason" in refused.stderr
+    refused = cli(
+        "agenda",
+        "add",
+        meeting,
+        late_case,
+        "--late-reason",
+        "Fristen er 15. juni",
+        *SECRETARIAT,
+        expect=2,
+    )
+    assert "--note" in refused.stderr
+    cli(
+        "agenda",
+        "add",
+        meeting,
+        late_case,
+        "--late-reason",
+        "Fristen er 15. juni",
+        "--note",
+        "Tillægspunkt",
+        *SECRETARIAT,
+    )
+    cli("agenda", "move", meeting, "3", "1", "--note", "Tillægspunktet først", *SECRETARIAT)
+    versions = cli.json("agenda", "versions", meeting)
+    assert isinstance(versions, list)
+    assert [(v["version"], v["change_note"]) for v in versions] == [
+        (1, None),
+        (2, "Tillægspunkt"),
+        (3, "Tillægspunktet først"),
+    ]
+
+    cli.at("2009-06-11T17:00")
+    cli(
+        "minutes",
+        "decide",
+        meeting,
+        "2",
+        "--outcome",
+        "decided",
+        "--text",
+        "Udvalget drøftede sagen.",
+        "--absent",
+        "Medlem A,Medlem B",
+        "--as",
+        "biu.udvalg",
+    )
+    refused = cli("minutes", "approve", meeting, *SECRETARIAT, expect=4)
+    assert "without a decision: 1, 3" in refused.stderr
+    # Item 1 is now the late case, item 3 the closed one.
+    cli("minutes", "decide", meeting, "1", "--outcome", "referred", "--to", "TMU", *SECRETARIAT)
+    cli("minutes", "decide", meeting, "3", "--outcome", "postponed", *SECRETARIAT)
+    cli("minutes", "approve", meeting, *SECRETARIAT)
+
+    agenda = cli.json("agenda", "show", meeting)
+    assert isinstance(agenda, dict)
+    assert agenda["meeting"]["status"] == "closed"
+    decided = agenda["items"][1]
+    assert decided["journal_no"] == public_case
+    assert decided["decision"]["absent"] == ["Medlem A", "Medlem B"]
+
+    report = cli.json("agenda", "report", "--committee", "TMU")
+    assert isinstance(report, dict)
+    assert [w["journal_no"] for w in report["without_meeting"]] == [late_case]
+    course = cli.json("case", "course", public_case)
+    assert isinstance(course, dict)
+    assert [(t["committee"], t["item_no"], t["outcome"]) for t in course["treatments"]] == [
+        ("BIU", 2, "decided")
+    ]
+    assert "Udvalget drøftede sagen." in cli("case", "course", public_case).stdout
+
+
+def test_follow_up_actions_listed_overdue_and_done(cli: Cli) -> None:
+    journal_no = ready_case(cli, "Styring og koordinering af de områdebaserede indsatser")
+    out = cli(
+        "followup",
+        "add",
+        journal_no,
+        "--owner",
+        "steering_group:OMR",
+        "--due",
+        "by end of 2009",
+        "--text",
+        "Forslag til styrket koordinering",
+        "--as",
+        "bif.sagsbehandler",
+    ).stdout
+    assert "due 2009-12-31" in out
+    refused = cli(
+        "followup",
+        "add",
+        journal_no,
+        "--owner",
+        "committee:BIU",
+        "--due",
+        "2010",
+        "--text",
+        "x",
+        "--as",
+        "bif.sagsbehandler",
+        expect=2,
+    )
+    assert "steering_group:CODE" in refused.stderr
+    assert cli.json("followup", "list", "--overdue") == []
+
+    cli.at("2010-01-05T09:00")
+    overdue = cli.json("followup", "list", "--overdue")
+    assert isinstance(overdue, list)
+    assert [(f["journal_no"], f["owner"], f["overdue"]) for f in overdue] == [
+        (journal_no, "steering_group:OMR", True)
+    ]
+    cli("worker", "--once")
+    followup_id = str(overdue[0]["id"])
+    cli("followup", "done", followup_id, "--as", "tmf.styregruppe")
+    assert cli.json("followup", "list") == []
+    everything = cli.json("followup", "list", "--all")
+    assert isinstance(everything, list)
+    assert everything[0]["status"] == "done"
+    assert everything[0]["done_by"] == "tmf.styregruppe"

@@ -1,0 +1,389 @@
+"""Agendas and minutes through the engine and the database.
+
+Meetings are inserted straight into the ``meetings`` table here (the meeting
+plan has its own module); everything else goes through caseflow.meetings.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import insert, select
+
+from caseflow.clock import FakeClock
+from caseflow.domain import RoleGrant
+from caseflow.engine import Engine
+from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.meetings import agenda, followup, minutes, report
+from caseflow.store import organisation
+from caseflow.store.db import write_transaction
+from caseflow.store.tables import agenda_items, committees, meetings
+from caseflow.testing import copenhagen_time, open_test_case
+
+SECRETARIAT = "biu.sekretariat"
+# BIU's agenda deadline: 8 working days before the meeting. For Thursday 11 June 2009
+# that is Thursday 28 May (Whit Monday 1 June and Grundlovsdag 5 June are days off).
+MEETING = "2009-06-11 15:00"
+BEFORE_DEADLINE = "2009-05-28 16:00"
+AFTER_DEADLINE = "2009-05-29 09:00"
+
+
+def add_meeting(engine: Engine, committee: str, starts: str) -> int:
+    now = engine.clock.now()
+    with write_transaction(engine.db) as conn:
+        result = conn.execute(
+            insert(meetings).values(
+                committee=committee,
+                starts_at=copenhagen_time(starts),
+                place="Rådhuset",
+                status="planned",
+                uid=f"{uuid.uuid4()}@test",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def add_actor(engine: Engine, username: str, *grants: RoleGrant) -> None:
+    with write_transaction(engine.db) as conn:
+        organisation.upsert_actor(conn, username, username, f"{username}@kk.example", grants)
+
+
+def set_late_policy(engine: Engine, committee: str, policy: str) -> None:
+    with write_transaction(engine.db) as conn:
+        details = dict(
+            conn.execute(
+                select(committees.c.details).where(committees.c.code == committee)
+            ).scalar_one()
+        )
+        details["agenda"] = {**details.get("agenda", {}), "late_items": policy}
+        conn.execute(
+            committees.update().where(committees.c.code == committee).values(details=details)
+        )
+
+
+def ready_case(
+    engine: Engine, title: str = "Styring af de politiske processer", **kw: object
+) -> str:
+    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
+    journal_no = open_test_case(engine, title=title, **kw)
+    engine.edit(
+        journal_no,
+        {
+            "summary": f"Resumé af {title}.",
+            "sections.problemstilling": "Problem.",
+            "sections.losning": "Løsning.",
+            "sections.okonomi": "Ingen.",
+            "recommendations": ["at udvalget drøfter sagen."],
+        },
+        officer,
+    )
+    engine.fire(journal_no, "start_drafting", officer)
+    engine.fire(journal_no, "submit_for_approval", officer)
+    engine.fire(journal_no, "approve", chief)
+    return journal_no
+
+
+@pytest.fixture
+def meeting(engine: Engine, clock: FakeClock) -> int:
+    clock.set(copenhagen_time("2009-05-20 09:00"))
+    return add_meeting(engine, "BIU", MEETING)
+
+
+def test_adding_items_fires_put_on_agenda_and_numbers_them(engine: Engine, meeting: int) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    first, second = ready_case(engine, "Første sag"), ready_case(engine, "Anden sag")
+    added = agenda.add_item(engine, meeting, first, secretariat)
+    agenda.add_item(engine, meeting, second, secretariat, closed=True)
+    assert added.case.state == "on_agenda"
+    assert added.case.fields["meeting_id"] == meeting
+    assert added.case.fields["meeting_date"] == "2009-06-11"
+    assert not added.item.is_late
+    data = agenda.get_agenda(engine, meeting)
+    assert [(i["item_no"], i["journal_no"], i["is_public"]) for i in data["items"]] == [
+        (1, first, True),
+        (2, second, False),
+    ]
+    assert engine.history(first)[-1].trigger == "put_on_agenda"
+
+    agenda.move_item(engine, meeting, 2, 1, secretariat)
+    data = agenda.get_agenda(engine, meeting)
+    assert [(i["item_no"], i["journal_no"]) for i in data["items"]] == [(1, second), (2, first)]
+
+
+def test_a_case_that_is_not_ready_stays_off_the_agenda(engine: Engine, meeting: int) -> None:
+    journal_no = open_test_case(engine)
+    with pytest.raises(NotAllowed, match="in state 'registered'"):
+        agenda.add_item(engine, meeting, journal_no, engine.actor(SECRETARIAT))
+    with engine.transaction() as conn:
+        assert conn.execute(select(agenda_items)).all() == []  # the item row rolled back too
+
+
+def test_only_the_committees_secretariat_builds_its_agenda(engine: Engine, meeting: int) -> None:
+    journal_no = ready_case(engine)
+    add_actor(engine, "tmu.sekretariat", RoleGrant("secretariat", committee="TMU"))
+    with pytest.raises(NotAllowed, match="secretariat@BIU"):
+        agenda.add_item(engine, meeting, journal_no, engine.actor("tmu.sekretariat"))
+    with pytest.raises(NotAllowed, match="secretariat@BIU"):
+        agenda.add_item(engine, meeting, journal_no, engine.actor("bif.sagsbehandler"))
+
+
+def test_on_time_until_the_end_of_the_deadline_day(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    clock.set(copenhagen_time(BEFORE_DEADLINE))
+    added = agenda.add_item(engine, meeting, ready_case(engine), engine.actor(SECRETARIAT))
+    assert not added.item.is_late
+    assert added.timing.deadline_day.isoformat() == "2009-05-28"
+
+
+def test_a_late_item_needs_an_approval_with_a_reason(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    journal_no = ready_case(engine)
+    clock.set(copenhagen_time(AFTER_DEADLINE))
+    secretariat = engine.actor(SECRETARIAT)
+    with pytest.raises(NotAllowed, match="--late-reason"):
+        agenda.add_item(engine, meeting, journal_no, secretariat)
+    assert engine.get_case(journal_no).state == "ready_for_agenda"
+    added = agenda.add_item(
+        engine, meeting, journal_no, secretariat, late_reason="Landsbyggefondens frist"
+    )
+    assert added.item.is_late
+    assert added.item.late_reason == "Landsbyggefondens frist"
+    assert added.item.late_approved_by == SECRETARIAT
+    assert "Landsbyggefondens frist" in (engine.history(journal_no)[-1].comment or "")
+
+
+def test_a_committee_that_refuses_late_items_refuses_them(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    set_late_policy(engine, "BIU", "refuse")
+    journal_no = ready_case(engine)
+    clock.set(copenhagen_time(AFTER_DEADLINE))
+    with pytest.raises(NotAllowed, match="does not accept late items"):
+        agenda.add_item(
+            engine, meeting, journal_no, engine.actor(SECRETARIAT), late_reason="Haster"
+        )
+    assert engine.get_case(journal_no).state == "ready_for_agenda"
+
+
+def test_publish_freezes_a_version_and_a_change_makes_the_next(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    first = ready_case(engine, "Første sag")
+    agenda.add_item(engine, meeting, first, secretariat)
+    v1 = agenda.publish(engine, meeting, secretariat)
+    assert v1.version == 1
+    assert v1.change_note is None
+    with pytest.raises(NotAllowed, match="nothing changed"):
+        agenda.publish(engine, meeting, secretariat)
+
+    second = ready_case(engine, "Tillæg")
+    with pytest.raises(InvalidInput, match="--note"):
+        agenda.add_item(engine, meeting, second, secretariat)
+    assert engine.get_case(second).state == "ready_for_agenda"
+    added = agenda.add_item(engine, meeting, second, secretariat, note="Tillægspunkt om tillæg")
+    assert added.published_version == 2
+
+    agenda.move_item(engine, meeting, 2, 1, secretariat, note="Tillægget behandles først")
+    found = agenda.versions(engine, meeting)
+    assert [(v["version"], v["change_note"]) for v in found] == [
+        (1, None),
+        (2, "Tillægspunkt om tillæg"),
+        (3, "Tillægget behandles først"),
+    ]
+    # Version 1 is frozen: it still shows only the first item.
+    assert [i["journal_no"] for i in found[0]["agenda"]["items"]] == [first]
+    assert [i["journal_no"] for i in found[2]["agenda"]["items"]] == [second, first]
+
+
+def test_minutes_with_absent_members_and_approval_closes_the_meeting(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat, committee = engine.actor(SECRETARIAT), engine.actor("biu.udvalg")
+    first, second = ready_case(engine, "Første sag"), ready_case(engine, "Anden sag")
+    agenda.add_item(engine, meeting, first, secretariat)
+    agenda.add_item(engine, meeting, second, secretariat)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+
+    case = minutes.decide_item(
+        engine,
+        meeting,
+        1,
+        committee,
+        outcome="decided",
+        text="Udvalget drøftede sagen.",
+        absent=["Medlem A", "Medlem C"],
+    )
+    assert case.state == "decided"
+    assert case.fields["decision"] == "Udvalget drøftede sagen."
+    with pytest.raises(InvalidInput, match="not a member of BIU"):
+        minutes.decide_item(
+            engine, meeting, 2, committee, outcome="decided", text="x", absent=["Hr. Ukendt"]
+        )
+    with pytest.raises(NotAllowed, match="without a decision: 2"):
+        minutes.approve_minutes(engine, meeting, secretariat)
+
+    minutes.decide_item(engine, meeting, 2, secretariat, outcome="decided", text="Godkendt.")
+    approval = minutes.approve_minutes(engine, meeting, secretariat)
+    assert approval.approved_by == SECRETARIAT
+    action = followup.add_followup(
+        engine,
+        first,
+        engine.actor("bif.sagsbehandler"),
+        owner="steering_group:OMR",
+        due="during 2010",
+        text="Forslag forelægges udvalgene",
+    )
+    assert action.agenda_item_id == agenda.get_agenda(engine, meeting)["items"][0]["item_id"]
+    data = agenda.get_agenda(engine, meeting)
+    assert data["meeting"]["status"] == "closed"
+    assert data["items"][0]["decision"]["absent"] == ["Medlem A", "Medlem C"]
+    assert data["items"][0]["decision"]["text"] == "Udvalget drøftede sagen."
+    with pytest.raises(NotAllowed, match="closed"):
+        minutes.decide_item(engine, meeting, 1, committee, outcome="decided", text="Igen")
+
+
+def test_a_postponed_item_goes_to_the_next_meetings_queue(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    secretariat = engine.actor(SECRETARIAT)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, secretariat)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    case = minutes.decide_item(engine, meeting, 1, secretariat, outcome="postponed")
+    assert case.state == "ready_for_agenda"
+    assert case.fields["meeting_id"] == later
+    assert "meeting" not in case.fields
+    assert [c["journal_no"] for c in report.queue(engine, later)] == [journal_no]
+    assert report.queue(engine, meeting) == []
+    agenda.add_item(engine, later, journal_no, secretariat)
+    course = report.course(engine, journal_no)
+    assert [(t["meeting_id"], t["status"]) for t in course["treatments"]] == [
+        (meeting, "postponed"),
+        (later, "scheduled"),
+    ]
+
+
+def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    add_actor(engine, "tmu.sekretariat", RoleGrant("secretariat", committee="TMU"))
+    tmu_meeting = add_meeting(engine, "TMU", "2009-06-24 15:00")
+    biu, tmu = engine.actor(SECRETARIAT), engine.actor("tmu.sekretariat")
+    filler = ready_case(engine, "Et andet punkt")
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, filler, biu)
+    agenda.add_item(engine, meeting, journal_no, biu)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    case = minutes.decide_item(
+        engine, meeting, 2, biu, outcome="referred", text="Oversendes til TMU.", to="TMU"
+    )
+    assert (case.state, case.committee) == ("ready_for_agenda", "TMU")
+
+    waiting = report.secretariat_report(engine, "TMU")["without_meeting"]
+    assert [(w["journal_no"], w["reason"], w["from_committee"]) for w in waiting] == [
+        (journal_no, "referred", "BIU")
+    ]
+    with pytest.raises(NotAllowed, match="secretariat@TMU"):
+        agenda.add_item(engine, tmu_meeting, journal_no, biu)
+    clock.set(copenhagen_time("2009-06-12 09:00"))
+    agenda.add_item(engine, tmu_meeting, journal_no, tmu, late_reason="Henvist fra BIU")
+    assert report.secretariat_report(engine, "TMU")["without_meeting"] == []
+    clock.set(copenhagen_time("2009-06-24 17:00"))
+    minutes.decide_item(engine, tmu_meeting, 1, tmu, outcome="decided", text="TMU tiltræder.")
+
+    course = report.course(engine, journal_no)
+    assert [
+        (t["committee"], t["item_no"], t["outcome"], t["decision"]) for t in course["treatments"]
+    ] == [
+        ("BIU", 2, "referred", "Oversendes til TMU."),
+        ("TMU", 1, "decided", "TMU tiltræder."),
+    ]
+
+
+def test_the_report_lists_cases_meant_for_a_meeting_that_are_not_ready(
+    engine: Engine, meeting: int
+) -> None:
+    drafting = open_test_case(engine, title="Under udarbejdelse")
+    engine.edit(drafting, {"fields.meeting_date": "2009-06-11"}, engine.actor("bif.sagsbehandler"))
+    open_test_case(engine, title="Uden møde")
+    found = report.secretariat_report(engine, "BIU")
+    assert [
+        (c["journal_no"], c["meeting_date"], c["agenda_deadline"]) for c in found["not_ready"]
+    ] == [(drafting, "2009-06-11", "2009-05-28")]
+    assert report.secretariat_report(engine, "TMU")["not_ready"] == []
+
+
+def test_a_closed_item_never_appears_in_public_output(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    public = ready_case(engine, "Åben sag om boliger")
+    secret = ready_case(engine, "Fortrolig personsag Jensen")
+    agenda.add_item(engine, meeting, public, secretariat)
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.publish(engine, meeting, secretariat)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 2, secretariat, outcome="decided", text="Bevilget Jensen")
+
+    outputs = [
+        json.dumps(agenda.get_agenda(engine, meeting, public=True), ensure_ascii=False),
+        json.dumps(agenda.versions(engine, meeting, public=True), ensure_ascii=False),
+    ]
+    for text in outputs:
+        assert "Åben sag om boliger" in text
+        assert "Lukket punkt" in text
+        for leak in (secret, "Fortrolig", "Jensen", "Resumé af Fortrolig"):
+            assert leak not in text
+    internal = json.dumps(agenda.get_agenda(engine, meeting), ensure_ascii=False)
+    assert "Fortrolig personsag Jensen" in internal
+
+
+def test_a_decision_sends_the_case_on_to_the_finance_committee(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    add_actor(engine, "oeu.sekretariat", RoleGrant("secretariat", committee="ØU"))
+    oeu_meeting = add_meeting(engine, "ØU", "2009-08-18 14:00")
+    biu = engine.actor(SECRETARIAT)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, biu)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    case = minutes.decide_item(
+        engine, meeting, 1, biu, outcome="decided", text="Indstillingen tiltrådt.", to="ØU"
+    )
+    assert (case.state, case.committee) == ("ready_for_agenda", "ØU")
+    assert [e.trigger for e in engine.history(journal_no)[-2:]] == ["decide", "send_on"]
+    waiting = report.secretariat_report(engine, "ØU")["without_meeting"]
+    assert [(w["journal_no"], w["reason"]) for w in waiting] == [(journal_no, "sent on")]
+    agenda.add_item(engine, oeu_meeting, journal_no, engine.actor("oeu.sekretariat"))
+    course = report.course(engine, journal_no)
+    assert [(t["committee"], t["outcome"], t["referred_to"]) for t in course["treatments"]] == [
+        ("BIU", "decided", "ØU"),
+        ("ØU", None, None),
+    ]
+
+
+def test_a_case_withdrawn_from_the_agenda_does_not_block_the_minutes(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    staying, leaving = ready_case(engine, "Bliver"), ready_case(engine, "Trækkes")
+    agenda.add_item(engine, meeting, staying, secretariat)
+    agenda.add_item(engine, meeting, leaving, secretariat)
+    add_actor(engine, "tmf.chef", RoleGrant("approver", administration="TMF"))
+    engine.fire(leaving, "withdraw", engine.actor("tmf.chef"), comment="Sagen er bortfaldet")
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")
+    minutes.approve_minutes(engine, meeting, secretariat)
+    items = agenda.get_agenda(engine, meeting)["items"]
+    assert [(i["journal_no"], i["status"]) for i in items] == [
+        (staying, "decided"),
+        (leaving, "removed"),
+    ]

@@ -1,0 +1,144 @@
+"""Follow-up actions after a decision: deadlines the dispatcher reminds and escalates."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES
+from caseflow.clock import FakeClock
+from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.rules import Calendars
+from caseflow.domain import RoleGrant
+from caseflow.engine import Engine
+from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.meetings import followup
+from caseflow.store import deadlines as deadline_rows
+from caseflow.store import organisation, outbox
+from caseflow.store.db import write_transaction
+from caseflow.testing import copenhagen_time, open_test_case
+
+
+def dispatcher(engine: Engine) -> Dispatcher:
+    return Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="test-worker")
+
+
+def followup_deadlines(engine: Engine, journal_no: str) -> list[deadline_rows.DeadlineRecord]:
+    with engine.transaction() as conn:
+        found = deadline_rows.for_case(conn, engine.get_case(journal_no).id)
+    return [d for d in found if d.rule_id.startswith("followup:")]
+
+
+def outbox_keys(engine: Engine) -> list[str]:
+    with engine.transaction() as conn:
+        return sorted(r.key for r in outbox.search(conn))
+
+
+@pytest.fixture
+def case(engine: Engine, clock: FakeClock) -> str:
+    clock.set(copenhagen_time("2009-10-29 17:00"))
+    return open_test_case(engine)
+
+
+def test_a_fuzzy_political_due_date_becomes_a_deadline(engine: Engine, case: str) -> None:
+    officer = engine.actor("bif.sagsbehandler")
+    action = followup.add_followup(
+        engine,
+        case,
+        officer,
+        owner="steering_group:OMR",
+        due="in 2010",
+        text="Forslag om styrket koordinering forelægges udvalgene",
+    )
+    assert action.due_at.astimezone(COPENHAGEN).date().isoformat() == "2010-12-31"
+    (deadline,) = followup_deadlines(engine, case)
+    assert deadline.rule_id == f"followup:{action.id}"
+    assert deadline.not_before is not None
+    assert engine.get_case(case).fields["followup_actions"] == [
+        {
+            "id": action.id,
+            "text": "Forslag om styrket koordinering forelægges udvalgene",
+            "owner": "steering_group:OMR",
+            "due": "in 2010",
+            "status": "open",
+        }
+    ]
+
+
+def test_bad_owner_due_and_role_are_refused(engine: Engine, case: str) -> None:
+    officer = engine.actor("bif.sagsbehandler")
+    with pytest.raises(InvalidInput, match="no steering group 'XYZ'"):
+        followup.add_followup(
+            engine, case, officer, owner="steering_group:XYZ", due="2010", text="x"
+        )
+    with pytest.raises(InvalidInput, match="cannot read due"):
+        followup.add_followup(
+            engine, case, officer, owner="administration:TMF", due="sometime soon", text="x"
+        )
+    with write_transaction(engine.db) as conn:
+        organisation.upsert_actor(
+            conn, "sof.sagsbehandler", "S", None, [RoleGrant("case_officer", "SOF")]
+        )
+    with pytest.raises(NotAllowed, match="may not add follow-up"):
+        followup.add_followup(
+            engine,
+            case,
+            engine.actor("sof.sagsbehandler"),
+            owner="administration:TMF",
+            due="2010",
+            text="x",
+        )
+    assert followup_deadlines(engine, case) == []
+
+
+def test_the_dispatcher_reminds_then_escalates_an_overdue_action(
+    engine: Engine, case: str, clock: FakeClock
+) -> None:
+    officer = engine.actor("bif.sagsbehandler")
+    action = followup.add_followup(
+        engine,
+        case,
+        officer,
+        owner="steering_group:OMR",
+        due="by end of 2009",
+        text="Forslag til styrket koordinering",
+    )
+    clock.set(copenhagen_time("2009-12-03 09:00"))  # after the reminder 20 working days before
+    report = dispatcher(engine).run_once()
+    assert report.reminders == 1
+    assert followup.list_followups(engine, overdue=True) == []
+
+    clock.set(copenhagen_time("2010-01-04 09:00"))
+    report = dispatcher(engine).run_once()
+    assert report.expired == 1
+    assert [f.id for f in followup.list_followups(engine, overdue=True)] == [action.id]
+    keys = outbox_keys(engine)
+    (deadline,) = followup_deadlines(engine, case)
+    assert deadline.status == "expired"
+    # The steering group's member and the case officer are told; the approver gets the escalation.
+    assert f"deadline:{deadline.id}:expiry:0:lars.dahl@tmf.kk.example" in keys
+    assert f"deadline:{deadline.id}:expiry:0:sara.holm@bif.kk.example" in keys
+    assert f"deadline:{deadline.id}:expiry:1:peter.lund@bif.kk.example" in keys
+    assert dispatcher(engine).run_once().applied == 0  # exactly once
+
+
+def test_done_satisfies_the_deadline_and_nothing_fires_later(
+    engine: Engine, case: str, clock: FakeClock
+) -> None:
+    action = followup.add_followup(
+        engine,
+        case,
+        engine.actor("bif.sagsbehandler"),
+        owner="administration:TMF",
+        due="within 10 working days",
+        text="Notat om tidsplan",
+    )
+    done = followup.finish_followup(engine, action.id, engine.actor("tmf.sagsbehandler"))
+    assert done.status == "done"
+    assert done.done_by == "tmf.sagsbehandler"
+    assert [d.status for d in followup_deadlines(engine, case)] == ["satisfied"]
+    with pytest.raises(NotAllowed, match="already done"):
+        followup.finish_followup(engine, action.id, engine.actor("bif.sagsbehandler"))
+    clock.set(copenhagen_time("2010-03-01 09:00"))
+    assert dispatcher(engine).run_once().applied == 0
+    assert followup.list_followups(engine) == []
+    assert engine.get_case(case).fields["followup_actions"][0]["status"] == "done"
