@@ -10,15 +10,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 
-from caseflow.store.db import make_engine
-from caseflow.store.tables import meetings
-from caseflow.testing import copenhagen_time, demo_organisation_file
+from caseflow.testing import demo_organisation_file
 
 REPO = Path(__file__).resolve().parents[2]
 SECRETARIAT = ("--as", "biu.sekretariat")
@@ -66,24 +62,13 @@ def cli(tmp_path: Path, database_url: str) -> Cli:
 
 
 def add_meeting(cli: Cli, committee: str, starts: str) -> int:
-    db = make_engine(cli.database_url)
-    moment = copenhagen_time("2009-05-01 09:00")
-    try:
-        with db.begin() as conn:
-            result = conn.execute(
-                insert(meetings).values(
-                    committee=committee,
-                    starts_at=copenhagen_time(starts),
-                    place="Rådhuset, værelse 50",
-                    status="planned",
-                    uid=f"{uuid.uuid4()}@test",
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
-    finally:
-        db.dispose()
+    """Planned as a secretariat does it, with ``caseflow meeting new``."""
+    created = cli.json(
+        "meeting", "new", "--committee", committee, "--at", starts,
+        "--place", "Rådhuset, værelse 50", "--as", "admin",
+    )  # fmt: skip
+    assert isinstance(created, dict)
+    return int(created["id"])
 
 
 def ready_case(cli: Cli, title: str) -> str:

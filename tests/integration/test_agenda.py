@@ -7,19 +7,19 @@ plan has its own module); everything else goes through caseflow.meetings.
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from caseflow.clock import FakeClock
 from caseflow.domain import RoleGrant
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings import agenda, followup, minutes, report
+from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
-from caseflow.store.tables import agenda_items, committees, meetings
+from caseflow.store.tables import agenda_items, committees
 from caseflow.testing import copenhagen_time, open_test_case
 
 SECRETARIAT = "biu.sekretariat"
@@ -31,20 +31,14 @@ AFTER_DEADLINE = "2009-05-29 09:00"
 
 
 def add_meeting(engine: Engine, committee: str, starts: str) -> int:
-    now = engine.clock.now()
     with write_transaction(engine.db) as conn:
-        result = conn.execute(
-            insert(meetings).values(
-                committee=committee,
-                starts_at=copenhagen_time(starts),
-                place="Rådhuset",
-                status="planned",
-                uid=f"{uuid.uuid4()}@test",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        return meeting_rows.create(
+            conn,
+            committee=committee,
+            starts_at=copenhagen_time(starts),
+            place="Rådhuset",
+            now=engine.clock.now(),
+        ).id
 
 
 def add_actor(engine: Engine, username: str, *grants: RoleGrant) -> None:

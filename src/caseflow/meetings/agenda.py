@@ -30,6 +30,7 @@ from caseflow.meetings.access import calendars_of, require_committee_role
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
+from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
 from caseflow.store.tables import ITEM_SCHEDULED, MEETING_PLANNED
@@ -56,7 +57,7 @@ def agenda_data(conn: Connection, meeting_id: int, *, public: bool = False) -> d
     sections, attachments) and, once treated, its decision. With ``public``
     closed items keep only their number and the title "Lukket punkt".
     """
-    meeting = rows.get_meeting(conn, meeting_id)
+    meeting = meeting_rows.get(conn, meeting_id)
     committee = organisation.committee(conn, meeting.committee) or {}
     items = [_item_data(conn, item) for item in rows.items_for_meeting(conn, meeting_id)]
     latest = rows.latest_version(conn, meeting_id)
@@ -92,7 +93,7 @@ def get_agenda(engine: Engine, meeting_id: int, *, public: bool = False) -> dict
 def versions(engine: Engine, meeting_id: int, *, public: bool = False) -> list[dict[str, Any]]:
     """The published versions of a meeting's agenda, oldest first."""
     with read_transaction(engine.db) as conn:
-        rows.get_meeting(conn, meeting_id)
+        meeting_rows.get(conn, meeting_id)
         found = rows.versions(conn, meeting_id)
     return [
         {
@@ -106,13 +107,15 @@ def versions(engine: Engine, meeting_id: int, *, public: bool = False) -> list[d
     ]
 
 
-def timing_for(conn: Connection, engine: Engine, meeting: rows.MeetingRecord) -> AgendaTiming:
+def timing_for(
+    conn: Connection, engine: Engine, meeting: meeting_rows.MeetingRecord
+) -> AgendaTiming:
     committee = organisation.committee(conn, meeting.committee)
     rules = rules_from_details(committee["details"] if committee else None)
     return agenda_timing(meeting.starts_at, rules, calendars_of(engine))
 
 
-def _meeting_data(meeting: rows.MeetingRecord) -> dict[str, Any]:
+def _meeting_data(meeting: meeting_rows.MeetingRecord) -> dict[str, Any]:
     local = meeting.starts_at.astimezone(COPENHAGEN)
     return {
         "id": meeting.id,
@@ -263,7 +266,7 @@ def publish(
 ) -> rows.VersionRecord:
     """Freeze the agenda as its next version; refused when nothing changed since the last."""
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+        meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, SECRETARIAT, "publish this agenda")
         latest = rows.latest_version(conn, meeting_id)
         snapshot = _snapshot(conn, meeting_id)
@@ -294,8 +297,8 @@ def publish(
 # --- the rules ----------------------------------------------------------------------------
 
 
-def _open_meeting(conn: Connection, meeting_id: int) -> rows.MeetingRecord:
-    meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+def _open_meeting(conn: Connection, meeting_id: int) -> meeting_rows.MeetingRecord:
+    meeting = meeting_rows.get(conn, meeting_id, for_update=True)
     if meeting.status != MEETING_PLANNED:
         raise NotAllowed(
             f"meeting {meeting_id} is {meeting.status}; only a planned meeting's agenda can change"
@@ -304,7 +307,7 @@ def _open_meeting(conn: Connection, meeting_id: int) -> rows.MeetingRecord:
 
 
 def _check_late_item(
-    meeting: rows.MeetingRecord, timing: AgendaTiming, late_reason: str | None
+    meeting: meeting_rows.MeetingRecord, timing: AgendaTiming, late_reason: str | None
 ) -> None:
     passed = f"{meeting.committee}'s agenda deadline for the meeting on {timing.meeting_day} "
     passed += f"was {timing.deadline_day} 23:59"

@@ -30,8 +30,9 @@ from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import require_committee_role
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
+from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
-from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED
+from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED, MEETING_PLANNED
 
 RECORDERS = ("secretariat", "committee")
 ON_AGENDA = "on_agenda"
@@ -55,7 +56,7 @@ def decide_item(
     text = (text or "").strip() or None
     absent = [name.strip() for name in absent if name.strip()]
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+        meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, RECORDERS, "record this meeting's minutes")
         if meeting.status not in _OPEN_FOR_DECISIONS:
             raise NotAllowed(
@@ -90,7 +91,7 @@ def decide_item(
             now=engine.clock.now(),
         )
         if meeting.status == "planned":
-            rows.set_meeting_status(conn, meeting_id, "held", engine.clock.now())
+            meeting_rows.set_status(conn, meeting_id, "held", now=engine.clock.now())
         return case
 
 
@@ -99,7 +100,7 @@ def approve_minutes(
 ) -> rows.MinutesApproval:
     """Approve the minutes and close the meeting; refused while an item is untreated."""
     with engine.transaction() as conn:
-        meeting = rows.get_meeting(conn, meeting_id, for_update=True)
+        meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, RECORDERS, "approve these minutes")
         if rows.minutes_approval(conn, meeting_id) is not None or meeting.status == "closed":
             raise NotAllowed(f"the minutes of meeting {meeting_id} are already approved")
@@ -114,7 +115,9 @@ def approve_minutes(
                 "record them with `caseflow minutes decide` first"
             )
         rows.insert_minutes_approval(conn, meeting_id, actor.username, note, now)
-        rows.set_meeting_status(conn, meeting_id, "closed", now)
+        if meeting.status == MEETING_PLANNED:  # every item left the agenda: nothing was held
+            meeting_rows.set_status(conn, meeting_id, "held", now=now)
+        meeting_rows.set_status(conn, meeting_id, "closed", now=now)
         approval = rows.minutes_approval(conn, meeting_id)
         assert approval is not None
         return approval
@@ -155,7 +158,7 @@ def _check_absent(conn: Connection, committee: str, absent: Sequence[str]) -> No
 
 def _effect(
     conn: Connection,
-    meeting: rows.MeetingRecord,
+    meeting: meeting_rows.MeetingRecord,
     item: rows.ItemRecord,
     outcome: str,
     text: str | None,
@@ -172,7 +175,9 @@ def _effect(
             raise InvalidInput("a decision needs its text (give --text)")
         return "decide", {"fields.decision": text}, text, to
     if outcome == "postponed":
-        following = rows.next_meeting(conn, meeting.committee, meeting.starts_at)
+        following = meeting_rows.next_after(
+            conn, meeting.committee, meeting.starts_at, statuses=(MEETING_PLANNED,)
+        )
         if following is not None:
             off_agenda["fields.meeting_id"] = following.id
             off_agenda["fields.meeting_date"] = _local_day(following)
@@ -182,7 +187,7 @@ def _effect(
     return "refer", off_agenda | {"committee": to}, text or f"Henvist til {to}.", to
 
 
-def _local_day(meeting: rows.MeetingRecord) -> str:
+def _local_day(meeting: meeting_rows.MeetingRecord) -> str:
     return local_date(meeting.starts_at).isoformat()
 
 
@@ -190,7 +195,7 @@ def _off_agenda() -> dict[str, Any]:
     return {"fields.meeting": None, "fields.meeting_id": None, "fields.meeting_date": None}
 
 
-def _check_receiver(conn: Connection, meeting: rows.MeetingRecord, to: str) -> None:
+def _check_receiver(conn: Connection, meeting: meeting_rows.MeetingRecord, to: str) -> None:
     if to == meeting.committee:
         raise InvalidInput(f"the case is already {to}'s; name another committee with --to")
     if organisation.committee(conn, to) is None:

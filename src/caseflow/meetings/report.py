@@ -25,6 +25,7 @@ from caseflow.meetings.access import calendars_of
 from caseflow.meetings.timing import agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
+from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
 
@@ -59,7 +60,7 @@ def secretariat_report(engine: Engine, committee: str | None = None) -> dict[str
 def queue(engine: Engine, meeting_id: int) -> list[dict[str, Any]]:
     """Cases of the meeting's committee waiting to be put on it (ready or not yet)."""
     with read_transaction(engine.db) as conn:
-        meeting = rows.get_meeting(conn, meeting_id)
+        meeting = meeting_rows.get(conn, meeting_id)
         day = local_date(meeting.starts_at).isoformat()
         found = case_rows.search(conn, states=[*PREPARING, READY], committee=meeting.committee)
         return [

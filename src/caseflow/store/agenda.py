@@ -1,9 +1,7 @@
 """Agenda items, published agenda versions and minutes approvals: rows in, records out.
 
 Every function runs inside the caller's transaction. Meetings themselves belong
-to the meeting plan; the two small readers of the ``meetings`` table here
-(:func:`get_meeting`, :func:`next_meeting`) and :func:`set_meeting_status` are
-what agendas and minutes need of it.
+to the meeting plan (:mod:`caseflow.store.meetings`).
 """
 
 from __future__ import annotations
@@ -15,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from caseflow.errors import NotFound
+from caseflow.store import meetings as meeting_rows
+from caseflow.store.meetings import MeetingRecord
 from caseflow.store.tables import (
     ITEM_REMOVED,
     ITEM_SCHEDULED,
@@ -25,17 +24,6 @@ from caseflow.store.tables import (
     meeting_minutes,
     meetings,
 )
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    """What agendas and minutes need to know of a meeting."""
-
-    id: int
-    committee: str
-    starts_at: datetime
-    place: str | None
-    status: str
 
 
 @dataclass(frozen=True)
@@ -82,50 +70,6 @@ class MinutesApproval:
     approved_at: datetime
     approved_by: str
     note: str | None
-
-
-# --- meetings ---------------------------------------------------------------------------
-
-
-def _meeting(row: Row[Any]) -> MeetingRecord:
-    return MeetingRecord(row.id, row.committee, row.starts_at, row.place, row.status)
-
-
-def get_meeting(conn: Connection, meeting_id: int, *, for_update: bool = False) -> MeetingRecord:
-    """A meeting; ``for_update`` locks its row on PostgreSQL, so that changes to one
-    meeting's agenda and minutes queue up (SQLite's write transactions already do)."""
-    query = select(meetings).where(meetings.c.id == meeting_id)
-    if for_update and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).first()
-    if row is None:
-        raise NotFound(
-            f"no meeting {meeting_id}; `caseflow meeting list` shows the planned meetings"
-        )
-    return _meeting(row)
-
-
-def next_meeting(
-    conn: Connection, committee: str, after: datetime, statuses: Sequence[str] = ("planned",)
-) -> MeetingRecord | None:
-    """The committee's first meeting starting after ``after`` with one of ``statuses``."""
-    row = conn.execute(
-        select(meetings)
-        .where(
-            meetings.c.committee == committee,
-            meetings.c.starts_at > after,
-            meetings.c.status.in_(list(statuses)),
-        )
-        .order_by(meetings.c.starts_at)
-        .limit(1)
-    ).first()
-    return _meeting(row) if row is not None else None
-
-
-def set_meeting_status(conn: Connection, meeting_id: int, status: str, now: datetime) -> None:
-    conn.execute(
-        update(meetings).where(meetings.c.id == meeting_id).values(status=status, updated_at=now)
-    )
 
 
 # --- items ------------------------------------------------------------------------------
@@ -221,31 +165,13 @@ def item_on_meeting(conn: Connection, meeting_id: int, case_id: int) -> ItemReco
 def items_for_case(conn: Connection, case_id: int) -> list[tuple[ItemRecord, MeetingRecord]]:
     """Every treatment of a case, in the order of the meetings."""
     rows = conn.execute(
-        select(
-            agenda_items,
-            cases.c.journal_no,
-            meetings.c.starts_at.label("meeting_starts_at"),
-            meetings.c.place.label("meeting_place"),
-            meetings.c.status.label("meeting_status"),
-        )
+        select(agenda_items, cases.c.journal_no)
         .join(cases, cases.c.id == agenda_items.c.case_id)
         .join(meetings, meetings.c.id == agenda_items.c.meeting_id)
         .where(agenda_items.c.case_id == case_id)
         .order_by(meetings.c.starts_at, agenda_items.c.id)
     )
-    return [
-        (
-            _item(row),
-            MeetingRecord(
-                row.meeting_id,
-                row.committee,
-                row.meeting_starts_at,
-                row.meeting_place,
-                row.meeting_status,
-            ),
-        )
-        for row in rows
-    ]
+    return [(_item(row), meeting_rows.get(conn, row.meeting_id)) for row in rows]
 
 
 def renumber(conn: Connection, ordered_ids: Sequence[int]) -> None:

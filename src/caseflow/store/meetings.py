@@ -15,6 +15,7 @@ newer.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -152,8 +153,13 @@ def create(
     return get(conn, int(meeting_id))
 
 
-def get(conn: Connection, meeting_id: int) -> MeetingRecord:
-    row = conn.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
+def get(conn: Connection, meeting_id: int, *, for_update: bool = False) -> MeetingRecord:
+    """A meeting; ``for_update`` locks its row on PostgreSQL, so that changes to one
+    meeting's agenda and minutes queue up (SQLite's write transactions already do)."""
+    query = select(meetings).where(meetings.c.id == meeting_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
     if row is None:
         raise NotFound(
             f"no meeting {meeting_id}; `caseflow meeting list --committee CODE` shows the plan"
@@ -192,15 +198,19 @@ def list_for(
     return [_record(row) for row in conn.execute(query)]
 
 
-def next_after(conn: Connection, committee: str, moment: datetime) -> MeetingRecord | None:
-    """The committee's first meeting, not cancelled, that starts after ``moment``."""
+def next_after(
+    conn: Connection, committee: str, moment: datetime, *, statuses: Sequence[str] | None = None
+) -> MeetingRecord | None:
+    """The committee's first meeting that starts after ``moment``: with one of
+    ``statuses`` if given, else any that is not cancelled."""
+    status = (
+        meetings.c.status.in_(list(statuses))
+        if statuses is not None
+        else meetings.c.status != CANCELLED
+    )
     row = conn.execute(
         select(meetings)
-        .where(
-            meetings.c.committee == committee,
-            meetings.c.starts_at > _utc(moment),
-            meetings.c.status != CANCELLED,
-        )
+        .where(meetings.c.committee == committee, meetings.c.starts_at > _utc(moment), status)
         .order_by(meetings.c.starts_at)
         .limit(1)
     ).first()
