@@ -1,7 +1,7 @@
 """Agendas, minutes and follow-up from the command line, in a subprocess.
 
-The meeting is inserted into the database directly (the meeting plan has its
-own commands); ``CASEFLOW_NOW`` sets the time each command runs at.
+Meetings are planned with ``caseflow meeting new``; ``CASEFLOW_NOW`` sets the
+time each command runs at.
 """
 
 from __future__ import annotations
@@ -122,6 +122,9 @@ def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
     assert closed_case not in public
     assert "Fortrolig" not in cli("agenda", "show", meeting, "--public").stdout
     assert "Fortrolig" not in cli("agenda", "versions", meeting, "--public", "--json").stdout
+    refused = cli("agenda", "show", meeting, expect=4)
+    assert "--public" in refused.stderr
+    assert "Fortrolig" not in refused.stdout + refused.stderr
 
     # After the deadline and after publishing: a late item needs a reason and a note.
     late_case = ready_case(cli, "Landsbyggefondens ansøgningsfrist")
@@ -151,7 +154,7 @@ def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
         *SECRETARIAT,
     )
     cli("agenda", "move", meeting, "3", "1", "--note", "Tillægspunktet først", *SECRETARIAT)
-    versions = cli.json("agenda", "versions", meeting)
+    versions = cli.json("agenda", "versions", meeting, "--as", "biu.sekretariat")
     assert isinstance(versions, list)
     assert [(v["version"], v["change_note"]) for v in versions] == [
         (1, None),
@@ -181,7 +184,7 @@ def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
     cli("minutes", "decide", meeting, "3", "--outcome", "postponed", *SECRETARIAT)
     cli("minutes", "approve", meeting, *SECRETARIAT)
 
-    agenda = cli.json("agenda", "show", meeting)
+    agenda = cli.json("agenda", "show", meeting, "--as", "biu.sekretariat")
     assert isinstance(agenda, dict)
     assert agenda["meeting"]["status"] == "closed"
     decided = agenda["items"][1]

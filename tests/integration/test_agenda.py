@@ -96,7 +96,7 @@ def test_adding_items_fires_put_on_agenda_and_numbers_them(engine: Engine, meeti
     assert added.case.fields["meeting_id"] == meeting
     assert added.case.fields["meeting_date"] == "2009-06-11"
     assert not added.item.is_late
-    data = agenda.get_agenda(engine, meeting)
+    data = agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT))
     assert [(i["item_no"], i["journal_no"], i["is_public"]) for i in data["items"]] == [
         (1, first, True),
         (2, second, False),
@@ -104,7 +104,7 @@ def test_adding_items_fires_put_on_agenda_and_numbers_them(engine: Engine, meeti
     assert engine.history(first)[-1].trigger == "put_on_agenda"
 
     agenda.move_item(engine, meeting, 2, 1, secretariat)
-    data = agenda.get_agenda(engine, meeting)
+    data = agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT))
     assert [(i["item_no"], i["journal_no"]) for i in data["items"]] == [(1, second), (2, first)]
 
 
@@ -185,7 +185,7 @@ def test_publish_freezes_a_version_and_a_change_makes_the_next(
     assert added.published_version == 2
 
     agenda.move_item(engine, meeting, 2, 1, secretariat, note="Tillægget behandles først")
-    found = agenda.versions(engine, meeting)
+    found = agenda.versions(engine, meeting, viewer=engine.actor(SECRETARIAT))
     assert [(v["version"], v["change_note"]) for v in found] == [
         (1, None),
         (2, "Tillægspunkt om tillæg"),
@@ -234,8 +234,13 @@ def test_minutes_with_absent_members_and_approval_closes_the_meeting(
         due="during 2010",
         text="Forslag forelægges udvalgene",
     )
-    assert action.agenda_item_id == agenda.get_agenda(engine, meeting)["items"][0]["item_id"]
-    data = agenda.get_agenda(engine, meeting)
+    assert (
+        action.agenda_item_id
+        == agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT))["items"][0][
+            "item_id"
+        ]
+    )
+    data = agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT))
     assert data["meeting"]["status"] == "closed"
     assert data["items"][0]["decision"]["absent"] == ["Medlem A", "Medlem C"]
     assert data["items"][0]["decision"]["text"] == "Udvalget drøftede sagen."
@@ -336,8 +341,16 @@ def test_a_closed_item_never_appears_in_public_output(
         assert "Lukket punkt" in text
         for leak in (secret, "Fortrolig", "Jensen", "Resumé af Fortrolig"):
             assert leak not in text
-    internal = json.dumps(agenda.get_agenda(engine, meeting), ensure_ascii=False)
+    internal = json.dumps(
+        agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT)), ensure_ascii=False
+    )
     assert "Fortrolig personsag Jensen" in internal
+    # The full agenda is for BIU's insiders: not for nobody, nor for a case officer.
+    for outsider in (None, engine.actor("bif.sagsbehandler")):
+        with pytest.raises(NotAllowed, match="closed items"):
+            agenda.get_agenda(engine, meeting, viewer=outsider)
+        with pytest.raises(NotAllowed, match="closed items"):
+            agenda.versions(engine, meeting, viewer=outsider)
 
 
 def test_a_decision_sends_the_case_on_to_the_finance_committee(
@@ -376,7 +389,7 @@ def test_a_case_withdrawn_from_the_agenda_does_not_block_the_minutes(
     clock.set(copenhagen_time("2009-06-11 17:00"))
     minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")
     minutes.approve_minutes(engine, meeting, secretariat)
-    items = agenda.get_agenda(engine, meeting)["items"]
+    items = agenda.get_agenda(engine, meeting, viewer=engine.actor(SECRETARIAT))["items"]
     assert [(i["journal_no"], i["status"]) for i in items] == [
         (staying, "decided"),
         (leaving, "removed"),

@@ -14,6 +14,8 @@ from rich.table import Table
 from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.case import case_app
+from caseflow.domain import Actor
+from caseflow.engine import Engine
 from caseflow.meetings import agenda, minutes, report
 
 agenda_app = typer.Typer(help="Build and publish a meeting's agenda.", no_args_is_help=True)
@@ -87,9 +89,13 @@ def show(
         bool, typer.Option("--public", help="As the public sees it: closed items left out.")
     ] = False,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
-    """The agenda of a meeting, items in order."""
-    data = agenda.get_agenda(state().engine(), meeting_id, public=public)
+    """The agenda of a meeting, items in order (the full one for the committee's insiders)."""
+    engine = state().engine()
+    data = agenda.get_agenda(
+        engine, meeting_id, public=public, viewer=viewer(engine, as_user, public)
+    )
     if as_json:
         console.print_json(data=data)
         return
@@ -97,6 +103,14 @@ def show(
 
 
 agenda_app.command("list", help="The agenda of a meeting, items in order (as show).")(show)
+
+
+def viewer(engine: Engine, as_user: str | None, public: bool) -> Actor | None:
+    """Who asks for a full (non-public) view; nobody need say for the public one."""
+    cli = state()
+    if public or not (as_user or cli.settings.user):
+        return None
+    return cli.actor(engine, as_user)
 
 
 @agenda_app.command("publish")
@@ -113,9 +127,13 @@ def versions(
     meeting_id: int,
     public: Annotated[bool, typer.Option("--public", help="Closed items left out.")] = False,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """The published versions of a meeting's agenda, with their change notes."""
-    found = agenda.versions(state().engine(), meeting_id, public=public)
+    engine = state().engine()
+    found = agenda.versions(
+        engine, meeting_id, public=public, viewer=viewer(engine, as_user, public)
+    )
     if as_json:
         console.print_json(data=found)
         return

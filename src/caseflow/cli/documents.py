@@ -11,12 +11,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
 from caseflow.cli.case import case_app
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.importer import ImportedItem, read_agenda_item
 from caseflow.documents.render import DocumentRenderer
-from caseflow.documents.service import Names, case_document, check_import, import_case, plan_import
+from caseflow.documents.service import (
+    Names,
+    case_document,
+    check_import,
+    import_case,
+    meeting_documents,
+    plan_import,
+)
 from caseflow.errors import InvalidInput
 
 import_app = typer.Typer(help="Import documents into cases.", no_args_is_help=True)
@@ -143,6 +151,11 @@ def render_case(
     rendered = DocumentRenderer(config=documents).item(
         document, fmt.value, language.value, public=public
     )
+    _write(rendered, output)
+
+
+def _write(rendered: str | bytes, output: Path | None) -> None:
+    """To standard output, or to FILE with a line saying so."""
     data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
@@ -153,3 +166,68 @@ def render_case(
     except OSError as exc:
         raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
     console.print(f"wrote {output} ({len(data)} bytes)")
+
+
+def _render_meeting(
+    meeting_id: int,
+    kind: str,
+    fmt: Format,
+    language: Language,
+    public: bool,
+    output: Path | None,
+    config: Path | None,
+    as_user: str | None,
+) -> None:
+    documents: DocumentsConfig = load_config(config)
+    engine = state().engine()
+    document = meeting_documents(
+        engine, meeting_id, documents, public=public, viewer=viewer(engine, as_user, public)
+    )
+    renderer = DocumentRenderer(config=documents)
+    if kind == "agenda":
+        rendered = renderer.agenda(document.agenda, fmt.value, language.value, public=public)
+    else:
+        rendered = renderer.minutes(document, fmt.value, language.value, public=public)
+    _write(rendered, output)
+
+
+MeetingPublicOption = Annotated[
+    bool,
+    typer.Option(
+        "--public", help="The public version: closed items' content left out (for anyone)."
+    ),
+]
+
+
+@agenda_app.command("render")
+def render_agenda(
+    meeting_id: int,
+    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
+    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    public: MeetingPublicOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
+    ] = None,
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Print a meeting's agenda as a document; the full one for the committee's insiders."""
+    _render_meeting(meeting_id, "agenda", fmt, language, public, output, config, as_user)
+
+
+@minutes_app.command("render")
+def render_minutes(
+    meeting_id: int,
+    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
+    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    public: MeetingPublicOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
+    ] = None,
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Print a meeting's minutes (decisions, who was absent, approval) as a document."""
+    _render_meeting(meeting_id, "minutes", fmt, language, public, output, config, as_user)

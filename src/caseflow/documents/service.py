@@ -9,14 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from caseflow.calendar import local_date
 from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.importer import ImportedItem, administration_code
-from caseflow.documents.model import ItemDocument, item_from_case
+from caseflow.documents.model import (
+    AgendaDocument,
+    Decision,
+    ItemDocument,
+    MinutesDocument,
+    item_from_case,
+)
 from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.meetings.access import require_insider
+from caseflow.store import agenda as agenda_rows
+from caseflow.store import cases as case_rows
 from caseflow.store import journal
+from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
 
@@ -133,3 +144,58 @@ def item_for_case(
 def case_document(engine: Engine, journal_no: str, config: DocumentsConfig) -> ItemDocument:
     """The case ``journal_no`` as an agenda item (for ``caseflow case render``)."""
     return item_for_case(engine.get_case(journal_no), Names.load(engine), config)
+
+
+def meeting_documents(
+    engine: Engine,
+    meeting_id: int,
+    config: DocumentsConfig,
+    *,
+    public: bool,
+    viewer: Actor | None = None,
+) -> MinutesDocument:
+    """A meeting's agenda, and its minutes so far (decisions and who was absent per item).
+
+    The full version (closed items with their content) only for the committee's
+    insiders (see :func:`caseflow.meetings.access.require_insider`); the public
+    version is for anyone, and the renderer leaves closed items' content out.
+    """
+    names = Names.load(engine)
+    with read_transaction(engine.db) as conn:
+        meeting = meeting_rows.get(conn, meeting_id)
+        if not public:
+            require_insider(viewer, meeting.committee)
+        items = agenda_rows.items_for_meeting(conn, meeting_id)
+        cases = {i.case_id: case_rows.get_by_id(conn, i.case_id) for i in items}
+        latest = agenda_rows.latest_version(conn, meeting_id)
+        approval = agenda_rows.minutes_approval(conn, meeting_id)
+    committee_name = names.committees.get(meeting.committee, meeting.committee)
+    documents = []
+    for item in items:
+        document = item_for_case(cases[item.case_id], names, config, number=item.item_no)
+        decision = (
+            Decision(item.decision, local_date(item.decided_at), committee_name)
+            if item.decision and item.decided_at is not None
+            else None
+        )
+        documents.append(
+            replace(
+                document,
+                closed=not item.is_public,
+                decision=decision,
+                absent=tuple(item.absent),
+            )
+        )
+    agenda = AgendaDocument(
+        committee_code=meeting.committee,
+        committee_name=committee_name,
+        start=meeting.starts_at,
+        items=tuple(documents),
+        place=meeting.place or "",
+        version=latest.version if latest else 0,
+    )
+    return MinutesDocument(
+        agenda,
+        approved_by=approval.approved_by if approval else None,
+        approved_on=local_date(approval.approved_at) if approval else None,
+    )

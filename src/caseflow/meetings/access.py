@@ -45,6 +45,26 @@ def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], w
     )
 
 
+# Who may see a committee's closed items (agenda, minutes, their documents): the
+# secretariat that prepares them and the committee that treats them.
+INSIDERS = ("secretariat", "committee")
+
+
+def require_insider(actor: Actor | None, committee: str) -> None:
+    """Refuse the full (non-public) view of ``committee``'s agenda to anyone outside it.
+
+    The public view leaves closed items out; the full one is for the committee's
+    secretariat and members (or an administrator), who must say who they are.
+    """
+    if actor is None:
+        raise NotAllowed(
+            f"the full agenda of {committee} includes closed items: say who you are "
+            "(--as USER or CASEFLOW_USER, with the role secretariat or committee for "
+            f"{committee}), or ask for the public version with --public"
+        )
+    require_committee_role(actor, committee, INSIDERS, "see closed items")
+
+
 def _grant_text(role: str, scope: str | None) -> str:
     return f"{role}@{scope}" if scope else role
 

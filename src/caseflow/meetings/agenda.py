@@ -26,7 +26,7 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
-from caseflow.meetings.access import calendars_of, require_committee_role
+from caseflow.meetings.access import calendars_of, require_committee_role, require_insider
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
@@ -85,15 +85,24 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "items": items, "public": True}
 
 
-def get_agenda(engine: Engine, meeting_id: int, *, public: bool = False) -> dict[str, Any]:
+def get_agenda(
+    engine: Engine, meeting_id: int, *, public: bool = False, viewer: Actor | None = None
+) -> dict[str, Any]:
+    """The agenda; the full one (closed items included) only for the committee's insiders."""
     with read_transaction(engine.db) as conn:
+        if not public:
+            require_insider(viewer, meeting_rows.get(conn, meeting_id).committee)
         return agenda_data(conn, meeting_id, public=public)
 
 
-def versions(engine: Engine, meeting_id: int, *, public: bool = False) -> list[dict[str, Any]]:
-    """The published versions of a meeting's agenda, oldest first."""
+def versions(
+    engine: Engine, meeting_id: int, *, public: bool = False, viewer: Actor | None = None
+) -> list[dict[str, Any]]:
+    """The published versions of a meeting's agenda, oldest first (full ones: insiders only)."""
     with read_transaction(engine.db) as conn:
-        meeting_rows.get(conn, meeting_id)
+        meeting = meeting_rows.get(conn, meeting_id)
+        if not public:
+            require_insider(viewer, meeting.committee)
         found = rows.versions(conn, meeting_id)
     return [
         {
