@@ -175,9 +175,21 @@ def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
     # Time passes: the agenda deadline and the 2010 follow-up send their reminders.
     assert "reminder 1 for 'agenda_deadline'" in out
     assert "reminder 2 for 'follow_up_due'" in out
+    assert "reminder 1 for 'approval_time'" in out
     mail = tmp_path / "demo" / "mail"
-    assert len(list(mail.glob("deadline*.eml"))) == 4  # two reminders each
+    # Two reminders each for the agenda deadline and the follow-up, one for approval.
+    assert len(list(mail.glob("deadline*.eml"))) == 5
     assert any(mail.glob("event*.eml"))  # notices of transitions (e.g. sent back)
+    # Committee work: the plan, two BIU meetings, the course and the rendered item.
+    assert "148 meetings of BIU, TMU, ØU and BR" in out
+    course = out[out.index("sagens gang") :]
+    assert course.index("2009-06-11") < course.index("2009-11-05")
+    assert "Beslutning i Beskæftigelses- og Integrationsudvalget den 11. juni 2009:" in out
+    assert "Beskæftigelses- og Integrationsforvaltningen indstiller," in out
+    assert "Fraværende: Medlem C" in out
+    agenda = (tmp_path / "demo" / "BIU-2009-06-11-dagsorden.html").read_text(encoding="utf-8")
+    assert "Styring af de politiske processer" in agenda
+    assert "2009-300035" in agenda
 
 
 def test_organisation_and_actor_commands(ready: Cli) -> None:

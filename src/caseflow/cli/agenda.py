@@ -263,6 +263,11 @@ def course(journal_no: str, as_json: JsonOption = False) -> None:
     if as_json:
         console.print_json(data=data)
         return
+    print_course(data)
+
+
+def print_course(data: dict[str, Any]) -> None:
+    """The course as a table: date, committee, item, outcome, decision, who was absent."""
     console.print(f"[bold]{data['journal_no']}[/]  {data['title']}  ({data['state']})")
     table = Table("Date", "Committee", "Item", "Outcome", "Decision", "Absent")
     for t in data["treatments"]:

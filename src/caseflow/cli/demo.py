@@ -13,6 +13,7 @@ from rich.table import Table
 
 from caseflow import organisation
 from caseflow.calendar import COPENHAGEN_RULES
+from caseflow.cli.agenda import print_course
 from caseflow.cli.app import app, console, state
 from caseflow.cli.render import describe_entry, local, print_case, print_history
 from caseflow.clock import FakeClock
@@ -20,7 +21,11 @@ from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.worker import CycleReport, Worker
 from caseflow.demo import scenario
+from caseflow.documents.config import load_config
+from caseflow.documents.render import DocumentRenderer
+from caseflow.documents.service import meeting_documents
 from caseflow.engine import Engine
+from caseflow.meetings import plan, report
 from caseflow.notifications.channels import Channel, FileChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.registry import WorkflowRegistry
@@ -30,6 +35,7 @@ from caseflow.store import organisation as org_rows
 from caseflow.store.db import make_engine, read_transaction, write_transaction
 
 DATA_FILE = "copenhagen.yaml"
+PLAN_FILE = "meetings-2009.yaml"
 
 
 @app.command("demo")
@@ -57,17 +63,22 @@ def demo(
     clock = FakeClock(scenario.STEPS[0].at)
     engine = Engine(sa_engine, WorkflowRegistry(state().settings.workflows_dir), clock)
     with_deadlines(engine, COPENHAGEN_RULES)
+    with resources.as_file(resources.files("caseflow.demo").joinpath(PLAN_FILE)) as plan_path:
+        planned = plan.import_plan(engine, engine.actor("admin"), plan_path)
     console.rule("caseflow demo: case 2009-68440, City of Copenhagen")
     console.print(
         f"database {path}\nloaded {len(spec.administrations)} administrations, "
         f"{len(spec.committees)} committees, {len(spec.steering_groups)} steering group, "
-        f"{len(spec.actors)} people from {DATA_FILE}\n"
+        f"{len(spec.actors)} people from {DATA_FILE}; "
+        f"{len(planned.created)} meetings of BIU, TMU, ØU and BR from {PLAN_FILE}\n"
     )
     mail_dir = folder / "mail"
     worker = _demo_worker(engine, mail_dir)
     timeline = Table("When (Copenhagen)", "Who", "What happened", "Recorded by the engine")
     prior = None
-    for step, case in scenario.run(engine, clock):
+    for step, case in scenario.run(
+        engine, clock, lambda: _add_worker_rows(timeline, worker.run_once(), clock)
+    ):
         if prior is None:
             prior = case.fields.get("prior_discussions", [])
             for discussion in prior:
@@ -100,14 +111,41 @@ def demo(
     print_case(console, final, engine.workflow_of(final).definition)
     console.print()
     print_history(console, final.journal_no, engine.history(final.journal_no))
-    report = engine.verify_audit([final.journal_no])[0]
-    verdict = "intact" if report.ok else "; ".join(report.problems)
-    console.print(f"audit chain of {final.journal_no}: {verdict} ({report.rows} rows)")
+    console.print("\nThe case's course (sagens gang):")
+    print_course(report.course(engine, final.journal_no))
+    _print_documents(engine, folder)
+    audit = engine.verify_audit([final.journal_no])[0]
+    verdict = "intact" if audit.ok else "; ".join(audit.problems)
+    console.print(f"audit chain of {final.journal_no}: {verdict} ({audit.rows} rows)")
     console.print(
         f"\nThe case is now in [bold cyan]{final.state}[/]. Explore it further with:\n"
         f"  caseflow --db {path} case show {final.journal_no} --as tmf.styregruppe"
     )
     engine.close()
+
+
+def _print_documents(engine: Engine, folder: Path) -> None:
+    """The first treatment as the public reads it, and both agendas and minutes as files."""
+    config = load_config()
+    first = scenario.meeting_id(engine, "BIU 2009-06-11")
+    renderer = DocumentRenderer(config=config)
+    for name in ("BIU 2009-06-11", "BIU 2009-11-05"):
+        meeting = scenario.meeting_id(engine, name)
+        document = meeting_documents(engine, meeting, config, public=True)
+        stem = name.replace(" ", "-")
+        (folder / f"{stem}-dagsorden.html").write_text(
+            str(renderer.agenda(document.agenda, "html", "da", public=True)), encoding="utf-8"
+        )
+        (folder / f"{stem}-referat.html").write_text(
+            str(renderer.minutes(document, "html", "da", public=True)), encoding="utf-8"
+        )
+        if meeting == first:
+            (item,) = [i for i in document.agenda.items if i.journal_no == scenario.JOURNAL_NO]
+            console.rule(f"The item on {name}, as the public version prints it")
+            console.print(
+                str(renderer.item(item, "md", "da", public=True)), markup=False, highlight=False
+            )
+    console.print(f"agendas and minutes of both meetings as HTML in {folder}")
 
 
 def _demo_worker(engine: Engine, mail_dir: Path) -> Worker:

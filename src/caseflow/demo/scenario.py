@@ -7,15 +7,20 @@ come from the agenda item in ``shared/examples``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from caseflow.clock import FakeClock
 from caseflow.domain import Case, Origin, OriginKind
 from caseflow.engine import Engine, NewCase
+from caseflow.errors import NotFound
+from caseflow.meetings import agenda, minutes
+from caseflow.store import agenda as agenda_rows
+from caseflow.store import meetings as meeting_rows
+from caseflow.store.db import read_transaction
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 JOURNAL_NO = "2009-68440"
@@ -32,6 +37,12 @@ class Step:
     trigger: str | None = None  # None with changes: an edit; None without: the opening
     changes: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
+    # Agenda work goes through the meeting: "BIU 2009-06-11" with put_on_agenda (and a
+    # reason when the item is late) and decide (the decision text and who was away).
+    meeting: str | None = None
+    late_reason: str | None = None
+    decision: str | None = None
+    absent: tuple[str, ...] = ()
 
 
 def _at(day: str, time: str = "10:00") -> datetime:
@@ -46,7 +57,11 @@ OPENING = NewCase(
     lead_administration="TMF",
     participating_administrations=["BIF"],
     committee="BIU",
-    fields={"prior_discussions": [{"committee": "TMU", "date": "2009-05-13"}]},
+    fields={
+        "prior_discussions": [{"committee": "TMU", "date": "2009-05-13"}],
+        # TMF leads, but BIF drafts and recommends (the item says "BIF indstiller").
+        "recommending_administration": "Beskæftigelses- og Integrationsforvaltningen",
+    },
 )
 
 PROBLEMSTILLING = (
@@ -136,16 +151,19 @@ STEPS: tuple[Step, ...] = (
     Step(
         _at("2009-06-03"),
         "biu.sekretariat",
-        "Secretariat puts it on BIU's agenda as item 18",
+        "Secretariat puts it on BIU's agenda after the agenda deadline, with a reason",
         "put_on_agenda",
-        {"fields.meeting": "BIU 2009-06-11", "fields.item_no": 18},
+        meeting="BIU 2009-06-11",
+        late_reason="Svar på forespørgslen fra mødet 14. maj; udvalget ønsker det 11. juni",
     ),
     Step(
         _at("2009-06-11", "17:00"),
         "biu.udvalg",
-        "BIU discusses item 18 and decides",
+        "BIU discusses the item and decides; the chair approves the minutes",
         "decide",
-        {"fields.decision": "Udvalget drøftede sagen."},
+        meeting="BIU 2009-06-11",
+        decision="Udvalget drøftede sagen.",
+        absent=("Medlem C",),
     ),
     Step(
         _at("2009-10-08", "17:00"),
@@ -161,34 +179,35 @@ STEPS: tuple[Step, ...] = (
             ],
             # Deadlines follow from these: the political one, and the agenda deadline.
             "fields.obligation_due": "end of 2009",
-            "fields.meeting_date": "2009-10-29",
+            "fields.meeting_date": "2009-11-05",
         },
         comment="Temadrøftelse: styring og koordinering af de områdebaserede indsatser",
     ),
     Step(
         _at("2009-10-14"),
         "bif.sagsbehandler",
-        "BIF drafts item 16",
+        "BIF drafts the new item",
         changes={"fields.item_title": "Styring og koordinering af de områdebaserede indsatser"},
     ),
     Step(_at("2009-10-15"), "bif.sagsbehandler", "Draft sent to management", "submit_for_approval"),
-    Step(_at("2009-10-19"), "bif.chef", "Management approves", "approve"),
+    Step(_at("2009-10-22"), "bif.chef", "Management approves", "approve"),
     Step(
-        _at("2009-10-20"),
+        _at("2009-10-23", "14:00"),
         "biu.sekretariat",
-        "On BIU's agenda as item 16",
+        "On BIU's agenda for 5 November, before its agenda deadline",
         "put_on_agenda",
-        {"fields.meeting": "BIU 2009-10-29", "fields.item_no": 16},
+        meeting="BIU 2009-11-05",
     ),
     Step(
-        _at("2009-10-29", "17:00"),
+        _at("2009-11-05", "17:00"),
         "biu.udvalg",
         "BIU holds the theme discussion",
         "decide",
-        {"fields.decision": "Udvalget drøftede sagen og ser frem til et forslag i 2010."},
+        meeting="BIU 2009-11-05",
+        decision="Udvalget drøftede sagen og ser frem til et forslag i 2010.",
     ),
     Step(
-        _at("2009-11-02"),
+        _at("2009-11-09"),
         "tmf.styregruppe",
         "The steering group of the 7 administrations takes over the follow-up",
         "start_follow_up",
@@ -206,12 +225,38 @@ STEPS: tuple[Step, ...] = (
 LATER: tuple[datetime, ...] = (_at("2010-12-06", "09:00"), _at("2010-12-27", "09:00"))
 
 
-def run(engine: Engine, clock: FakeClock) -> Iterator[tuple[Step, Case]]:
-    """Carry out every step with the clock at its moment; yields the case after each."""
+def run(
+    engine: Engine, clock: FakeClock, before_each: Callable[[], None] = lambda: None
+) -> Iterator[tuple[Step, Case]]:
+    """Carry out every step with the clock at its moment; yields the case after each.
+
+    ``before_each`` runs with the clock already at the step's moment, before the
+    step: where the demo lets its worker catch up, as a running worker would have.
+    The meetings must be planned (``meetings-2009.yaml``) before the first agenda step.
+    """
     for step in STEPS:
         clock.set(step.at)
+        before_each()
         actor = engine.actor(step.actor)
-        if step.trigger is None and not step.changes:
+        if step.meeting is not None and step.trigger == "put_on_agenda":
+            meeting = meeting_id(engine, step.meeting)
+            added = agenda.add_item(
+                engine, meeting, JOURNAL_NO, actor, late_reason=step.late_reason
+            )
+            case = added.case
+        elif step.meeting is not None and step.trigger == "decide":
+            meeting = meeting_id(engine, step.meeting)
+            case = minutes.decide_item(
+                engine,
+                meeting,
+                item_number(engine, meeting),
+                actor,
+                outcome="decided",
+                text=step.decision,
+                absent=step.absent,
+            )
+            minutes.approve_minutes(engine, meeting, actor)
+        elif step.trigger is None and not step.changes:
             case = engine.open_case(OPENING, actor)
         elif step.trigger is None:
             case = engine.edit(JOURNAL_NO, step.changes, actor, comment=step.comment)
@@ -220,3 +265,24 @@ def run(engine: Engine, clock: FakeClock) -> Iterator[tuple[Step, Case]]:
                 JOURNAL_NO, step.trigger, actor, changes=step.changes, comment=step.comment
             )
         yield step, case
+
+
+def meeting_id(engine: Engine, name: str) -> int:
+    """The id of a planned meeting named like "BIU 2009-06-11"."""
+    committee, day = name.split()
+    start = datetime.fromisoformat(day).replace(tzinfo=COPENHAGEN)
+    with read_transaction(engine.db) as conn:
+        found = meeting_rows.list_for(conn, committee, start, start + timedelta(days=1))
+    if not found:
+        raise NotFound(f"the demo's meeting plan has no meeting {name}")
+    return found[0].id
+
+
+def item_number(engine: Engine, meeting: int) -> int:
+    """The scenario case's item number on ``meeting``'s agenda."""
+    case = engine.get_case(JOURNAL_NO)
+    with read_transaction(engine.db) as conn:
+        item = agenda_rows.item_on_meeting(conn, meeting, case.id)
+    if item is None:
+        raise NotFound(f"case {JOURNAL_NO} is not on the agenda of meeting {meeting}")
+    return item.item_no
