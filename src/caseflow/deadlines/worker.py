@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from caseflow.calendar import COPENHAGEN
 from caseflow.deadlines.dispatcher import Dispatcher, DispatchReport
 from caseflow.notifications.sender import Sender, SendReport
+from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
 
 log = logging.getLogger("caseflow.worker")
@@ -58,7 +59,7 @@ class Worker:
 
     def next_wake(self) -> datetime | None:
         with self.dispatcher.engine.transaction() as conn:
-            moments = [m for m in (self.dispatcher.next_due(), outbox.next_attempt(conn)) if m]
+            moments = [m for m in (deadline_rows.next_due(conn), outbox.next_attempt(conn)) if m]
         return min(moments) if moments else None
 
     def run_forever(self) -> None:

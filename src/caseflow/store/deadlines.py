@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, literal_column, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    update,
+)
 
+from caseflow.errors import Conflict
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED, cases, deadlines
 
 LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
@@ -180,7 +193,7 @@ def resume(
     )
 
 
-def advance(conn: Connection, record: DeadlineRecord, reminders_sent: int) -> None:
+def advance(conn: Connection, record: DeadlineRecord | Due, reminders_sent: int) -> None:
     """After a reminder: count it and move the next action on."""
     conn.execute(
         update(deadlines)
@@ -194,6 +207,122 @@ def advance(conn: Connection, record: DeadlineRecord, reminders_sent: int) -> No
             lease_expires_at=None,
         )
     )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed deadline as the dispatcher reads it: what applying it takes, no more."""
+
+    id: int
+    case_id: int
+    rule_id: str
+    generation: int
+    status: str
+    due_at: datetime
+    reminders_at: tuple[datetime, ...]
+    reminders_sent: int
+    attempts: int
+    last_error: str | None
+
+
+_DUE_COLUMNS = [deadlines.c[name] for name in Due.__dataclass_fields__]
+
+
+def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
+    """The rows of ``ids`` still open and leased to ``owner``, in ``ids`` order.
+
+    A row missing here was ended by a transition meanwhile, or its lease ran out
+    and another worker took it over: either way it is not ours to apply.
+    """
+    if not ids:
+        return []
+    query = select(*_DUE_COLUMNS).where(
+        deadlines.c.id.in_(list(ids)),
+        deadlines.c.status == DEADLINE_OPEN,
+        deadlines.c.lease_owner == owner,
+        deadlines.c.next_action_at.is_not(None),
+    )
+    found = {}
+    for row in conn.execute(query):
+        found[row.id] = Due(
+            id=row.id,
+            case_id=row.case_id,
+            rule_id=row.rule_id,
+            generation=row.generation,
+            status=row.status,
+            due_at=row.due_at,
+            reminders_at=tuple(datetime.fromisoformat(t) for t in row.reminders_at),
+            reminders_sent=row.reminders_sent,
+            attempts=row.attempts,
+            last_error=row.last_error,
+        )
+    return [found[i] for i in ids if i in found]
+
+
+class LeaseLost(Conflict):
+    """A claimed deadline was no longer this worker's to apply."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A deadline row after the dispatcher applied it (a reminder, an expiry, stale)."""
+
+    id: int
+    status: str
+    reminders_sent: int
+    next_action_at: datetime | None
+    closed_at: datetime | None
+    attempts: int
+    last_error: str | None
+
+
+_APPLY = (
+    update(deadlines)
+    .where(
+        deadlines.c.id == bindparam("deadline_id"),
+        deadlines.c.status == literal_column(f"'{DEADLINE_OPEN}'"),
+        deadlines.c.lease_owner == bindparam("owner"),
+    )
+    .values(
+        status=bindparam("status"),
+        reminders_sent=bindparam("reminders_sent"),
+        next_action_at=bindparam("next_action_at", type_=deadlines.c.next_action_at.type),
+        closed_at=bindparam("closed_at", type_=deadlines.c.closed_at.type),
+        attempts=bindparam("attempts"),
+        last_error=bindparam("last_error", type_=deadlines.c.last_error.type),
+        lease_owner=null(),
+        lease_expires_at=null(),
+    )
+)
+
+
+def apply_many(conn: Connection, applied: Sequence[Applied], owner: str) -> None:
+    """Write applied deadlines in one executemany, if each is still open and ours.
+
+    Raises :class:`LeaseLost` when one is not (ended or taken over meanwhile): the
+    caller rolls back and applies the batch deadline by deadline.
+    """
+    count = prepared(conn, _APPLY).execute_many(
+        conn,
+        [
+            {
+                "deadline_id": a.id,
+                "owner": owner,
+                "status": a.status,
+                "reminders_sent": a.reminders_sent,
+                "next_action_at": a.next_action_at,
+                "closed_at": a.closed_at,
+                "attempts": a.attempts,
+                "last_error": a.last_error,
+            }
+            for a in applied
+        ],
+    )
+    if count != len(applied):
+        raise LeaseLost(
+            f"{len(applied) - count} of {len(applied)} deadlines were ended or taken over "
+            "by another worker while this one applied them"
+        )
 
 
 def record_failure(conn: Connection, deadline_id: int, error: str, retry_at: datetime) -> None:
