@@ -7,7 +7,7 @@ import sys
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from caseflow.cli import calendar, case, demo, setup, worker, workflow  # noqa: F401  (they register commands)
+from caseflow.cli import calendar, case, demo, incidents, setup, worker, workflow  # noqa: F401  (they register commands)
 from caseflow.cli.app import app, console_err
 from caseflow.errors import CaseflowError
 

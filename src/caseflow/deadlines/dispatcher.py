@@ -35,6 +35,7 @@ from caseflow.deadlines.rules import Calendars
 from caseflow.definitions import CompiledWorkflow, DeadlineRule
 from caseflow.domain import Actor, Case, RoleGrant
 from caseflow.engine import Engine
+from caseflow.leases import LeaseKeeper
 from caseflow.store import audit, organisation, outbox
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as rows
@@ -43,6 +44,7 @@ __all__ = ["DispatchReport", "Dispatcher", "describe_lateness", "system_actor", 
 
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
+MAX_ATTEMPTS = 8  # then the deadline is an incident (CASEFLOW_MAX_ATTEMPTS)
 
 
 def worker_name() -> str:
@@ -63,7 +65,8 @@ class DispatchReport:
     reminders: int = 0
     expired: int = 0
     stale: int = 0
-    failed: int = 0
+    failed: int = 0  # of which some became incidents:
+    incidents: int = 0
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -101,6 +104,7 @@ class Dispatcher:
         batch_size: int = 1000,
         lease: timedelta = timedelta(minutes=5),
         language: str = "da",
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.engine = engine
         self.calendars = calendars
@@ -108,6 +112,7 @@ class Dispatcher:
         self.batch_size = batch_size
         self.lease = lease
         self.language = language
+        self.max_attempts = max_attempts
         self._directory: organisation.Directory | None = None
 
     def run_once(self) -> DispatchReport:
@@ -126,7 +131,7 @@ class Dispatcher:
                 )
             if not ids:
                 return report
-            self._apply_batch(ids, report)
+            self._apply_batch(ids, now, report)
 
     def next_due(self) -> datetime | None:
         with self.engine.transaction() as conn:
@@ -134,7 +139,15 @@ class Dispatcher:
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _apply_batch(self, ids: Sequence[int], report: DispatchReport) -> None:
+    def _apply_batch(
+        self, ids: Sequence[int], claimed_at: datetime, report: DispatchReport
+    ) -> None:
+        """Apply a claimed batch: set-wise in one transaction, then the fires one by one.
+
+        A fire may take long (it runs the engine's hooks): before each, the lease
+        on the rest is renewed once half of it has passed, so that no other worker
+        takes over rows this one is still working through.
+        """
         now = self.engine.clock.now()
         with self.engine.transaction() as conn:
             try:
@@ -142,19 +155,40 @@ class Dispatcher:
                     result = self._apply_set(conn, ids, now)
             except Exception:
                 result = self._apply_one_by_one(conn, ids, now)
-            for deadline_id in result.by_engine:
+            self._settle(conn, result, now, report)
+        remaining = list(result.by_engine)
+        keeper = LeaseKeeper(
+            self.engine.clock,
+            self.lease,
+            lambda until: self._extend(remaining, until),
+            claimed_at=claimed_at,
+        )
+        while remaining:
+            keeper.keep()
+            deadline_id = remaining.pop(0)
+            now = self.engine.clock.now()
+            with self.engine.transaction() as conn:
+                one = _SetResult()
                 try:
                     with conn.begin_nested():
                         done = self._apply_through_engine(conn, deadline_id, now)
+                    if done is not None:
+                        one.applied.append(done)
                 except Exception as exc:
-                    result.failed.append((deadline_id, _describe(exc)))
-                    continue
-                if done is not None:
-                    result.applied.append(done)
-            for outcome, line in result.applied:
-                report.count(outcome, line)
-            for deadline_id, error in result.failed:
-                self._record_failure(conn, deadline_id, error, now, report)
+                    one.failed.append((deadline_id, _describe(exc)))
+                self._settle(conn, one, now, report)
+
+    def _settle(
+        self, conn: Connection, result: _SetResult, now: datetime, report: DispatchReport
+    ) -> None:
+        for outcome, line in result.applied:
+            report.count(outcome, line)
+        for deadline_id, error in result.failed:
+            self._record_failure(conn, deadline_id, error, now, report)
+
+    def _extend(self, ids: Sequence[int], until: datetime) -> None:
+        with self.engine.transaction() as conn:
+            rows.extend_leases(conn, ids, owner=self.owner, lease_until=until)
 
     def _apply_one_by_one(self, conn: Connection, ids: Sequence[int], now: datetime) -> _SetResult:
         """The fallback: each deadline in a savepoint of its own; one failure rolls back alone."""
@@ -277,9 +311,17 @@ class Dispatcher:
         self, conn: Connection, deadline_id: int, error: str, now: datetime, report: DispatchReport
     ) -> None:
         record = rows.get(conn, deadline_id)
+        report.failed += 1
+        if record.attempts + 1 >= self.max_attempts:
+            rows.record_incident(conn, deadline_id, error)
+            report.incidents += 1
+            report.lines.append(
+                f"deadline {deadline_id} failed {record.attempts + 1} times ({error}); it is an "
+                f"incident now: fix the cause, then `caseflow incidents retry D-{deadline_id}`"
+            )
+            return
         delay = min(RETRY_BASE * 2**record.attempts, RETRY_CAP)
         rows.record_failure(conn, deadline_id, error, now + delay)
-        report.failed += 1
         report.lines.append(f"deadline {deadline_id} failed ({error}); retry in {delay}")
 
     def _organisation(self, conn: Connection) -> organisation.Directory:

@@ -22,7 +22,14 @@ from sqlalchemy import (
 
 from caseflow.errors import Conflict
 from caseflow.store.prepared import prepared
-from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED, cases, deadlines
+from caseflow.store.tables import (
+    DEADLINE_INCIDENT,
+    DEADLINE_OPEN,
+    DEADLINE_PAUSED,
+    cases,
+    deadlines,
+)
+from caseflow.store.wakeups import announce
 
 LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
 # Written as literals, not bound parameters: SQLite uses the partial index
@@ -98,6 +105,7 @@ def create(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
+    schedule = _schedule(due_at, reminders_at, now)
     conn.execute(
         insert(deadlines).values(
             case_id=case_id,
@@ -109,9 +117,10 @@ def create(
             explanation=list(explanation),
             attempts=0,
             created_at=now,
-            **_schedule(due_at, reminders_at, now),
+            **schedule,
         )
     )
+    announce(conn, schedule["next_action_at"])
 
 
 def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime) -> dict[str, Any]:
@@ -181,6 +190,7 @@ def resume(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
+    schedule = _schedule(due_at, reminders_at, now)
     conn.execute(
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
@@ -188,9 +198,10 @@ def resume(
             status=DEADLINE_OPEN,
             remaining_working_days=None,
             explanation=list(explanation),
-            **_schedule(due_at, reminders_at, now),
+            **schedule,
         )
     )
+    announce(conn, schedule["next_action_at"])
 
 
 def advance(conn: Connection, record: DeadlineRecord | Due, reminders_sent: int) -> None:
@@ -337,6 +348,69 @@ def record_failure(conn: Connection, deadline_id: int, error: str, retry_at: dat
             lease_expires_at=None,
         )
     )
+
+
+def record_incident(conn: Connection, deadline_id: int, error: str) -> None:
+    """Give up retrying: the deadline waits in status ``incident`` for a person."""
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            status=DEADLINE_INCIDENT,
+            attempts=deadlines.c.attempts + 1,
+            last_error=error,
+            next_action_at=None,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def incidents(conn: Connection) -> list[tuple[DeadlineRecord, str]]:
+    """Deadlines in incident, with their case's journal number, oldest first."""
+    query = (
+        select(deadlines, cases.c.journal_no)
+        .join(cases, cases.c.id == deadlines.c.case_id)
+        .where(deadlines.c.status == DEADLINE_INCIDENT)
+        .order_by(deadlines.c.id)
+    )
+    return [(_record(row), row.journal_no) for row in conn.execute(query)]
+
+
+def reopen_incidents(
+    conn: Connection, now: datetime, ids: Sequence[int] | None = None
+) -> list[int]:
+    """Put deadlines in incident (all, or those of ``ids``) back to work, due now."""
+    query = select(deadlines.c.id).where(deadlines.c.status == DEADLINE_INCIDENT)
+    if ids is not None:
+        query = query.where(deadlines.c.id.in_(list(ids)))
+    found = list(conn.execute(query).scalars())
+    if found:
+        conn.execute(
+            update(deadlines)
+            .where(deadlines.c.id.in_(found))
+            .values(status=DEADLINE_OPEN, attempts=0, next_action_at=now)
+        )
+        announce(conn, now)
+    return found
+
+
+def extend_leases(
+    conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
+) -> int:
+    """Keep holding claimed rows a while longer (still open and ours); returns how many."""
+    if not ids:
+        return 0
+    result = conn.execute(
+        update(deadlines)
+        .where(
+            deadlines.c.id.in_(list(ids)),
+            deadlines.c.status == DEADLINE_OPEN,
+            deadlines.c.lease_owner == owner,
+        )
+        .values(lease_expires_at=lease_until)
+    )
+    return int(result.rowcount)
 
 
 def claim_due(

@@ -168,6 +168,24 @@ def claim(
     return records
 
 
+def extend_leases(
+    conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
+) -> int:
+    """Keep holding claimed rows a while longer (still pending and ours); returns how many."""
+    if not ids:
+        return 0
+    result = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.id.in_(list(ids)),
+            outbox.c.status == OUTBOX_PENDING,
+            outbox.c.lease_owner == owner,
+        )
+        .values(lease_expires_at=lease_until)
+    )
+    return int(result.rowcount)
+
+
 def mark_sent(conn: Connection, record_id: int, now: datetime) -> None:
     conn.execute(
         update(outbox)
@@ -211,11 +229,19 @@ def mark_failed(conn: Connection, record_id: int, error: str) -> None:
     )
 
 
-def retry_failed(conn: Connection, now: datetime, keys: Sequence[str] | None = None) -> int:
-    """Put failed notifications back in the queue; returns how many."""
+def retry_failed(
+    conn: Connection,
+    now: datetime,
+    keys: Sequence[str] | None = None,
+    *,
+    ids: Sequence[int] | None = None,
+) -> int:
+    """Put failed notifications (all, or those of ``keys`` / ``ids``) back in the queue."""
     statement = update(outbox).where(outbox.c.status == OUTBOX_FAILED)
     if keys:
         statement = statement.where(outbox.c.key.in_(list(keys)))
+    if ids is not None:
+        statement = statement.where(outbox.c.id.in_(list(ids)))
     result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
     return int(result.rowcount)
 
