@@ -108,12 +108,16 @@ class Worker:
         """End run_forever (from another thread, or a signal handler)."""
         self._stopping.set()
         if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+            # Not wait=True: a running cycle may be planning its next wake-up, which takes the
+            # lock shutdown holds. The cycle finishes anyway (its thread is not a daemon).
+            self._scheduler.shutdown(wait=False)
 
     def wake_at(self, moment: datetime) -> None:
         """Run a cycle at ``moment`` (engine time) if that is sooner than the one planned."""
         with self._planning:
-            if self._scheduler is None or (self._planned is not None and self._planned <= moment):
+            if self._scheduler is None or self._stopping.is_set():
+                return
+            if self._planned is not None and self._planned <= moment:
                 return
             self._plan(moment)
 
@@ -155,6 +159,4 @@ class Worker:
         self._cycle()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
-        self._stopping.set()
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+        self.stop()
