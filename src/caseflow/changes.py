@@ -9,7 +9,6 @@ exactly what changed, old and new.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,14 +32,14 @@ def apply_changes(case: Case, changes: Mapping[str, Any]) -> AppliedChanges:
     """Return a changed copy of ``case``; ``case`` itself is left untouched."""
     if not changes:
         return AppliedChanges(copy.copy(case), {}, frozenset())
-    new = dataclasses.replace(
-        case,
-        participating_administrations=list(case.participating_administrations),
-        recommendations=list(case.recommendations),
-        sections=dict(case.sections),
-        attachments=list(case.attachments),
-        fields=copy.deepcopy(case.fields),
-    )
+    # A shallow copy with fresh containers: what dataclasses.replace would build, at a
+    # fraction of its cost (the deadline dispatcher marks thousands of cases a second).
+    new = copy.copy(case)
+    new.participating_administrations = list(case.participating_administrations)
+    new.recommendations = list(case.recommendations)
+    new.sections = dict(case.sections)
+    new.attachments = list(case.attachments)
+    new.fields = copy.deepcopy(case.fields)
     audit: dict[str, list[Any]] = {}
     columns: set[str] = set()
     for key, value in changes.items():

@@ -386,6 +386,21 @@ class Engine:
         audit.append(conn, case.id, entry)
         return case
 
+    def hooks_idle(
+        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+    ) -> bool:
+        """Whether every hook would do nothing with an event of ``kind`` changing these fields.
+
+        A hook says so with a method ``idle_for(kind, changed_fields, workflow)``; one
+        without it (a plain function) may do anything, so then the answer is no. The
+        deadline dispatcher asks, to record its events set-wise without the hooks.
+        """
+        for hook in self.hooks:
+            idle_for = getattr(hook, "idle_for", None)
+            if idle_for is None or not idle_for(kind, changed_fields, workflow):
+                return False
+        return True
+
     def _run_hooks(self, conn: Connection, event: CaseEvent) -> None:
         for hook in self.hooks:
             hook(conn, event)

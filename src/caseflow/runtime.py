@@ -65,6 +65,7 @@ def build_dispatcher(
         Calendars.for_rules(calendar_rules(settings)),
         language=settings.language,
         lease=lease,
+        max_attempts=settings.max_attempts,
     )
 
 
@@ -84,4 +85,5 @@ def build_sender(
         sender or Recipient("caseflow@localhost", "caseflow"),
         owner=worker_name(),
         lease=lease,
+        max_attempts=settings.max_attempts,
     )

@@ -31,6 +31,8 @@ class Settings:
     language: str = "da"
     # A fixed "now" (CASEFLOW_NOW) for rehearsals and tests: the engine's clock stands still.
     now: datetime | None = None
+    # Tries before a failing deadline or notification becomes an incident (a person's turn).
+    max_attempts: int = 8
 
     @classmethod
     def load(cls, cwd: Path | None = None) -> Settings:
@@ -52,6 +54,7 @@ class Settings:
             mail_dir=base / value("mail_dir", "mail"),
             language=value("language", "da"),
             now=_moment(os.environ.get("CASEFLOW_NOW")),
+            max_attempts=_count("max_attempts", value("max_attempts", "8")),
         )
 
 
@@ -60,6 +63,16 @@ def _calendar(setting: str, cwd: Path) -> str:
     if setting.endswith((".yaml", ".yml")) or "/" in setting:
         return str((cwd / Path(setting).expanduser()).resolve())
     return setting
+
+
+def _count(name: str, text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InvalidInput(f"CASEFLOW_{name.upper()}={text!r}: give a whole number of 1 or more")
+    return number
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -15,6 +15,7 @@ from caseflow.cli import (  # noqa: F401
     demo,
     documents,
     followup,
+    incidents,
     meeting,
     org_edit,
     setup,

@@ -11,9 +11,11 @@ import typer
 from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN, local_date
-from caseflow.cli.app import JsonOption, app, console, state
+from caseflow.cli.app import JsonOption, app, console, console_err, state
 from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
+from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
@@ -47,6 +49,11 @@ def worker(
         poll=timedelta(seconds=poll),
         daily=lambda: enqueue_digests(engine, calendars, language=cli.settings.language),
     )
+    with sole_dispatcher(engine.db.url, lambda text: console_err.print(text, highlight=False)):
+        _run(runner, engine, once=once)
+
+
+def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
     if once:
         report = runner.run_once()
         for line in report.deadlines.lines + report.notifications.lines:
@@ -54,8 +61,8 @@ def worker(
         d, n = report.deadlines, report.notifications
         console.print(
             f"deadlines: {d.reminders} reminder(s), {d.expired} expired, {d.stale} stale, "
-            f"{d.failed} failed; notifications: {n.sent} sent, {n.retried} to retry, "
-            f"{n.failed} failed"
+            f"{d.failed} failed ({d.incidents} now incidents); notifications: {n.sent} sent, "
+            f"{n.retried} to retry, {n.failed} failed"
         )
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -1,41 +1,50 @@
 """Applying due deadlines: reminders, and what happens when a deadline passes.
 
 The dispatcher leases a batch of due rows in one short transaction (other
-workers skip them), then applies the whole batch in one transaction with a
-SAVEPOINT per deadline: one commit per batch rather than per deadline, and a
-deadline that fails rolls back alone and is retried later with backoff. Each
-applied deadline writes its audit row and its notifications (to the outbox)
-together with its new status, so a crash either loses nothing or redoes the
-batch. A worker that was down finds the missed rows due and applies each once,
-saying how late.
+workers skip them), then applies the batch in one transaction, set-wise: it
+loads the batch's deadlines and their cases in one query each, works out every
+deadline's effects in memory (:mod:`caseflow.deadlines.effects`: audit rows
+chained per case, outbox rows, the deadline's new status), and writes them with
+one executemany per table. If that write fails as a whole (a case changed
+under it, a row another worker took over), the batch is rolled back to its
+savepoint and applied again deadline by deadline, each in a SAVEPOINT of its
+own, so the deadline at fault rolls back alone and is retried later with
+backoff while the others apply. A deadline that fires a trigger goes through
+the engine's full path (it may change the state and create deadlines), in a
+savepoint too.
+
+Each applied deadline writes its audit rows and its notifications together
+with its new status, so a crash either loses nothing or redoes the batch. A
+worker that was down finds the missed rows due and applies each once, saying
+how late.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 
-from caseflow.calendar import COPENHAGEN, local_date
-from caseflow.deadlines import followups
+from caseflow.deadlines import effects, followups
+from caseflow.deadlines.effects import SYSTEM_USER, describe_lateness
 from caseflow.deadlines.rules import Calendars
-from caseflow.definitions import CompiledWorkflow, DeadlineRule, WorkflowDefinition
+from caseflow.definitions import CompiledWorkflow, DeadlineRule
 from caseflow.domain import Actor, Case, RoleGrant
 from caseflow.engine import Engine
-from caseflow.errors import NotFound
-from caseflow.notifications import recipients
+from caseflow.leases import LeaseKeeper
+from caseflow.store import audit, organisation, outbox
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as rows
-from caseflow.store import organisation, outbox
-from caseflow.store.tables import DEADLINE_OPEN
 
-SYSTEM_USER = "caseflow"
+__all__ = ["DispatchReport", "Dispatcher", "describe_lateness", "system_actor", "worker_name"]
+
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
+MAX_ATTEMPTS = 8  # then the deadline is an incident (CASEFLOW_MAX_ATTEMPTS)
 
 
 def worker_name() -> str:
@@ -51,30 +60,36 @@ def system_actor(rule: DeadlineRule, roles: tuple[str, ...]) -> Actor:
     )
 
 
-def describe_lateness(late: timedelta) -> str:
-    if late < timedelta(minutes=1):
-        return "on time"
-    days, seconds = late.days, late.seconds
-    hours, minutes = seconds // 3600, (seconds % 3600) // 60
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes and not days:
-        parts.append(f"{minutes} min")
-    return "late by " + " ".join(parts)
-
-
 @dataclass
 class DispatchReport:
     reminders: int = 0
     expired: int = 0
     stale: int = 0
-    failed: int = 0
+    failed: int = 0  # of which some became incidents:
+    incidents: int = 0
     lines: list[str] = field(default_factory=list)
 
     @property
     def applied(self) -> int:
         return self.reminders + self.expired + self.stale
+
+    def count(self, outcome: str, line: str) -> None:
+        if outcome == effects.REMINDER:
+            self.reminders += 1
+        elif outcome == effects.EXPIRED:
+            self.expired += 1
+        else:
+            self.stale += 1
+        self.lines.append(line)
+
+
+@dataclass
+class _SetResult:
+    """What applying a set of deadlines did, kept apart until its savepoint is released."""
+
+    applied: list[tuple[str, str]] = field(default_factory=list)  # (outcome, line)
+    by_engine: list[int] = field(default_factory=list)  # deadlines that fire a trigger
+    failed: list[tuple[int, str]] = field(default_factory=list)  # could not be planned
 
 
 class Dispatcher:
@@ -86,9 +101,10 @@ class Dispatcher:
         calendars: Calendars,
         *,
         owner: str | None = None,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         lease: timedelta = timedelta(minutes=5),
         language: str = "da",
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.engine = engine
         self.calendars = calendars
@@ -96,10 +112,13 @@ class Dispatcher:
         self.batch_size = batch_size
         self.lease = lease
         self.language = language
+        self.max_attempts = max_attempts
+        self._directory: organisation.Directory | None = None
 
     def run_once(self) -> DispatchReport:
         """Apply everything due now, batch after batch, and report."""
         report = DispatchReport()
+        self._directory = None  # the organisation is read once per run: it may change between
         while True:
             now = self.engine.clock.now()
             with self.engine.transaction() as conn:
@@ -112,221 +131,214 @@ class Dispatcher:
                 )
             if not ids:
                 return report
-            with self.engine.transaction() as conn:
-                for deadline_id in ids:
-                    self._apply_one(conn, deadline_id, now, report)
+            self._apply_batch(ids, now, report)
 
     def next_due(self) -> datetime | None:
         with self.engine.transaction() as conn:
             return rows.next_due(conn)
 
-    def _apply_one(
-        self, conn: Connection, deadline_id: int, now: datetime, report: DispatchReport
-    ) -> None:
-        try:
-            with conn.begin_nested():
-                self._apply(conn, deadline_id, now, report)
-        except Exception as exc:
-            record = rows.get(conn, deadline_id)
-            delay = min(RETRY_BASE * 2**record.attempts, RETRY_CAP)
-            rows.record_failure(conn, deadline_id, f"{type(exc).__name__}: {exc}", now + delay)
-            report.failed += 1
-            report.lines.append(f"deadline {deadline_id} failed ({exc}); retry in {delay}")
+    # -- one batch -------------------------------------------------------------------------
 
-    def _apply(
-        self, conn: Connection, deadline_id: int, now: datetime, report: DispatchReport
+    def _apply_batch(
+        self, ids: Sequence[int], claimed_at: datetime, report: DispatchReport
     ) -> None:
-        record = rows.get(conn, deadline_id)
-        if record.status != DEADLINE_OPEN or record.next_action_at is None:
-            return  # ended meanwhile by a transition
+        """Apply a claimed batch: set-wise in one transaction, then the fires one by one.
+
+        A fire may take long (it runs the engine's hooks): before each, the lease
+        on the rest is renewed once half of it has passed, so that no other worker
+        takes over rows this one is still working through.
+        """
+        now = self.engine.clock.now()
+        with self.engine.transaction() as conn:
+            try:
+                with conn.begin_nested():
+                    result = self._apply_set(conn, ids, now)
+            except Exception:
+                result = self._apply_one_by_one(conn, ids, now)
+            self._settle(conn, result, now, report)
+        remaining = list(result.by_engine)
+        keeper = LeaseKeeper(
+            self.engine.clock,
+            self.lease,
+            lambda until: self._extend(remaining, until),
+            claimed_at=claimed_at,
+        )
+        while remaining:
+            keeper.keep()
+            deadline_id = remaining.pop(0)
+            now = self.engine.clock.now()
+            with self.engine.transaction() as conn:
+                one = _SetResult()
+                try:
+                    with conn.begin_nested():
+                        done = self._apply_through_engine(conn, deadline_id, now)
+                    if done is not None:
+                        one.applied.append(done)
+                except Exception as exc:
+                    one.failed.append((deadline_id, _describe(exc)))
+                self._settle(conn, one, now, report)
+
+    def _settle(
+        self, conn: Connection, result: _SetResult, now: datetime, report: DispatchReport
+    ) -> None:
+        for outcome, line in result.applied:
+            report.count(outcome, line)
+        for deadline_id, error in result.failed:
+            self._record_failure(conn, deadline_id, error, now, report)
+
+    def _extend(self, ids: Sequence[int], until: datetime) -> None:
+        with self.engine.transaction() as conn:
+            rows.extend_leases(conn, ids, owner=self.owner, lease_until=until)
+
+    def _apply_one_by_one(self, conn: Connection, ids: Sequence[int], now: datetime) -> _SetResult:
+        """The fallback: each deadline in a savepoint of its own; one failure rolls back alone."""
+        result = _SetResult()
+        for deadline_id in ids:
+            try:
+                with conn.begin_nested():
+                    one = self._apply_set(conn, [deadline_id], now)
+            except Exception as exc:
+                result.failed.append((deadline_id, _describe(exc)))
+                continue
+            result.applied += one.applied
+            result.by_engine += one.by_engine
+            result.failed += one.failed
+        return result
+
+    def _apply_set(self, conn: Connection, ids: Sequence[int], now: datetime) -> _SetResult:
+        """Plan every deadline of ``ids`` in memory, then write all of them set-wise."""
+        result = _SetResult()
+        records = rows.claimed(conn, ids, self.owner)
+        cases = case_rows.heads(conn, {r.case_id for r in records})
+        setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)
+        ledger = effects.Ledger(cases, now)
+        applied: list[rows.Applied] = []
+        notes: list[outbox.NewNotification] = []
+        for record in records:
+            try:
+                case = ledger.case(record.case_id)
+                workflow = self._workflow(conn, case)
+                rule = _rule(conn, workflow, record.rule_id)
+                if effects.needs_engine(record, rule, now) or not self._hooks_idle(
+                    record, rule, workflow, now
+                ):
+                    result.by_engine.append(record.id)
+                    continue
+                plan = effects.plan(setting, record, rule, case, workflow.definition)
+                ledger.record(record.case_id, plan.events)
+            except Exception as exc:  # nothing written yet: this deadline alone is retried
+                result.failed.append((record.id, _describe(exc)))
+                continue
+            applied.append(plan.deadline)
+            notes += plan.notifications
+            result.applied.append((plan.outcome, plan.line))
+        rows.apply_many(conn, applied, self.owner)
+        case_rows.save_many(conn, ledger.writes(case_rows.case_to_values))
+        audit.append_many(conn, ledger.entries)
+        outbox.enqueue_many(conn, notes, now)
+        return result
+
+    def _hooks_idle(
+        self,
+        record: rows.Due,
+        rule: DeadlineRule | None,
+        workflow: CompiledWorkflow,
+        now: datetime,
+    ) -> bool:
+        """Whether the engine's hooks would do nothing with this deadline's audit events."""
+        changed = effects.marked_fields(rule) if rule and now >= record.due_at else frozenset()
+        return self.engine.hooks_idle(effects.DEADLINE_EVENT, changed, workflow)
+
+    # -- the engine's full path: a deadline that fires a trigger ------------------------------
+
+    def _apply_through_engine(
+        self, conn: Connection, deadline_id: int, now: datetime
+    ) -> tuple[str, str] | None:
+        """Apply one deadline with every event going through the engine and its hooks."""
+        found = rows.claimed(conn, [deadline_id], self.owner)
+        if not found:
+            return None  # ended meanwhile by a transition
+        record = found[0]
         case = case_rows.get_by_id(conn, record.case_id)
         workflow = self._workflow(conn, case)
-        rule = _rule(conn, record, workflow.definition)
-        if rule is None or _is_stale(record, rule, case):
-            rows.close(conn, record.id, "stale", now)
-            report.stale += 1
-            report.lines.append(f"{case.journal_no}: stale deadline {record.rule_id} closed")
-            return
-        if now >= record.due_at:
-            self._expire(conn, record, rule, case, now)
-            report.expired += 1
-            late = describe_lateness(now - record.due_at)
-            report.lines.append(f"{case.journal_no}: '{rule.id}' passed ({late})")
-        else:
-            number = self._remind(conn, record, rule, case, now)
-            report.reminders += 1
-            report.lines.append(f"{case.journal_no}: reminder {number} for '{rule.id}'")
+        rule = _rule(conn, workflow, record.rule_id)
+        setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)
+        plan = effects.plan(setting, record, rule, case, workflow.definition)
+        outbox.enqueue_many(conn, plan.notifications, now)
+        if plan.outcome == effects.EXPIRED and rule is not None:
+            case = self._fire_actions(conn, rule, record, case, workflow, now)
+        for event in plan.events:
+            current = case_rows.get_by_id(conn, case.id)
+            self.engine.record_in(
+                conn,
+                current,
+                event.changes,
+                system_actor(rule, ()) if rule else Actor(SYSTEM_USER, "caseflow"),
+                kind=effects.DEADLINE_EVENT,
+                comment=event.comment,
+            )
+        if plan.outcome == effects.REMINDER:
+            rows.advance(conn, record, plan.deadline.reminders_sent)
+        else:  # a fired transition may have ended it already: the expiry is what happened
+            rows.close(conn, record.id, plan.deadline.status, now)
+        return plan.outcome, plan.line
 
-    def _remind(
+    def _fire_actions(
         self,
         conn: Connection,
-        record: rows.DeadlineRecord,
         rule: DeadlineRule,
+        record: rows.Due,
         case: Case,
+        workflow: CompiledWorkflow,
         now: datetime,
-    ) -> int:
-        # Reminders missed while no worker ran are not all sent: only the newest one.
-        due_reminders = [i for i, t in enumerate(record.reminders_at) if t <= now]
-        number = (due_reminders[-1] if due_reminders else record.reminders_sent) + 1
-        days_left = self.calendars.working.between(local_date(now), local_date(record.due_at))
-        context = self._context(conn, case, rule, record)
-        context["deadline"]["working_days_left"] = days_left
-        self._notify(
-            conn,
-            f"deadline:{record.id}:reminder:{number}",
-            "reminder",
-            case,
-            (rule.owner,),
-            context,
-            now,
-        )
-        self._audit(
-            conn,
-            case,
-            f"reminder {number} of '{rule.id}': due "
-            f"{_local(record.due_at)}, {days_left} working day(s) left",
-        )
-        rows.advance(conn, record, number)
-        return number
-
-    def _expire(
-        self,
-        conn: Connection,
-        record: rows.DeadlineRecord,
-        rule: DeadlineRule,
-        case: Case,
-        now: datetime,
-    ) -> None:
+    ) -> Case:
         late = describe_lateness(now - record.due_at)
-        context = self._context(conn, case, rule, record)
-        context["deadline"]["late_by"] = max(
-            0, self.calendars.working.between(local_date(record.due_at), local_date(now))
-        )
-        for index, action in enumerate(rule.on_expiry):
-            key = f"deadline:{record.id}:expiry:{index}"
-            if action.kind == "notify":
-                self._notify(conn, key, "expired", case, action.roles, context, now)
-            elif action.kind == "escalate":
-                owner = _owner(conn, case, rule, self._workflow(conn, case).definition)
-                self._notify(
-                    conn, key, "escalation", case, action.roles, context | {"owner": owner}, now
-                )
-            elif action.kind == "fire" and action.trigger:
-                transition = self._workflow(conn, case).transition_for(case.state, action.trigger)
-                roles = transition.roles if transition else ()
+        for action in rule.on_expiry:
+            if action.kind == "fire" and action.trigger:
+                transition = workflow.transition_for(case.state, action.trigger)
                 case = self.engine.fire_in(
                     conn,
                     case.journal_no,
                     action.trigger,
-                    system_actor(rule, roles),
+                    system_actor(rule, transition.roles if transition else ()),
                     comment=f"deadline '{rule.id}' passed ({late})",
                 )
-            elif action.kind == "mark":
-                case = self.engine.record_in(
-                    conn,
-                    case,
-                    {"fields.overdue": True},
-                    system_actor(rule, ()),
-                    kind="deadline",
-                    comment=f"'{rule.id}' overdue since {_local(record.due_at)}",
-                )
-        rows.close(conn, record.id, "expired", now)
-        self._audit(
-            conn, case, f"deadline '{rule.id}' passed: due {_local(record.due_at)}, applied {late}"
-        )
+        return case
 
-    def _notify(
-        self,
-        conn: Connection,
-        key: str,
-        template: str,
-        case: Case,
-        roles: tuple[str, ...],
-        context: dict[str, Any],
-        now: datetime,
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _record_failure(
+        self, conn: Connection, deadline_id: int, error: str, now: datetime, report: DispatchReport
     ) -> None:
-        # One row per recipient: each is delivered (and retried) on its own, exactly once.
-        for address in recipients.for_roles(conn, case, roles):
-            outbox.enqueue(
-                conn,
-                key=f"{key}:{str(address['address']).lower()}",
-                case_id=case.id,
-                template=template,
-                language=self.language,
-                recipients=[address],
-                context=context | {"recipient": {"name": address.get("name")}},
-                now=now,
+        record = rows.get(conn, deadline_id)
+        report.failed += 1
+        if record.attempts + 1 >= self.max_attempts:
+            rows.record_incident(conn, deadline_id, error)
+            report.incidents += 1
+            report.lines.append(
+                f"deadline {deadline_id} failed {record.attempts + 1} times ({error}); it is an "
+                f"incident now: fix the cause, then `caseflow incidents retry D-{deadline_id}`"
             )
+            return
+        delay = min(RETRY_BASE * 2**record.attempts, RETRY_CAP)
+        rows.record_failure(conn, deadline_id, error, now + delay)
+        report.lines.append(f"deadline {deadline_id} failed ({error}); retry in {delay}")
+
+    def _organisation(self, conn: Connection) -> organisation.Directory:
+        if self._directory is None:
+            self._directory = organisation.directory(conn)
+        return self._directory
 
     def _workflow(self, conn: Connection, case: Case) -> CompiledWorkflow:
         return self.engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
 
-    def _context(
-        self, conn: Connection, case: Case, rule: DeadlineRule, record: rows.DeadlineRecord
-    ) -> dict[str, Any]:
-        """What the deadline templates need (see their headers), as JSON for the outbox."""
-        definition = self._workflow(conn, case).definition
-        state = definition.states.get(case.state)
-        titles = state.title if state is not None else None
-        english = self.language == "en"
-        return {
-            "case": {
-                "journal_no": case.journal_no,
-                "title": case.title,
-                "state_title": (titles.en if english else titles.da) if titles else case.state,
-                "committee": case.committee,
-            },
-            "deadline": {
-                "title": rule.title.en if english else rule.title.da,
-                "due_at": record.due_at.isoformat(),
-                "legal_source": rule.legal_source,
-            },
-        }
 
-    def _audit(self, conn: Connection, case: Case, comment: str) -> None:
-        current = case_rows.get_by_id(conn, case.id)
-        self.engine.record_in(
-            conn, current, {}, Actor(SYSTEM_USER, "caseflow"), kind="deadline", comment=comment
-        )
-
-
-def _rule(
-    conn: Connection, record: rows.DeadlineRecord, definition: WorkflowDefinition
-) -> DeadlineRule | None:
+def _rule(conn: Connection, workflow: CompiledWorkflow, rule_id: str) -> DeadlineRule | None:
     """The rule of a deadline row: the workflow's, or a follow-up action's own."""
-    if followups.is_followup(record.rule_id):
-        return followups.rule_for(conn, record.rule_id, definition)
-    return next((r for r in definition.deadlines if r.id == record.rule_id), None)
+    if followups.is_followup(rule_id):
+        return followups.rule_for(conn, rule_id, workflow.definition)
+    return next((r for r in workflow.definition.deadlines if r.id == rule_id), None)
 
 
-def _is_stale(record: rows.DeadlineRecord, rule: DeadlineRule, case: Case) -> bool:
-    """A deadline the case has moved past, which a transition should already have ended."""
-    if case.state not in rule.active_in:
-        return True
-    return (
-        rule.anchor.kind == "entering"
-        and case.state == rule.anchor.name
-        and case.state_generation != record.generation
-    )
-
-
-def _owner(
-    conn: Connection, case: Case, rule: DeadlineRule, definition: WorkflowDefinition
-) -> dict[str, str | None]:
-    """Who owns an overdue deadline, for the escalation message."""
-    name = None
-    if case.case_officer:
-        try:
-            name = organisation.get_actor(conn, case.case_officer).name
-        except NotFound:
-            name = None
-    role = definition.roles.get(rule.owner)
-    return {
-        "name": name,
-        "role_title": role.da if role is not None else rule.owner,
-        "administration": case.lead_administration,
-    }
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

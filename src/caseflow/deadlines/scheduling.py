@@ -20,7 +20,7 @@ from caseflow.deadlines.rules import (
     resume_due,
     rules_starting,
 )
-from caseflow.definitions import DeadlineRule
+from caseflow.definitions import CompiledWorkflow, DeadlineRule
 from caseflow.engine import CaseEvent
 from caseflow.errors import InvalidInput
 from caseflow.store import deadlines as rows
@@ -50,6 +50,18 @@ class DeadlineScheduler:
 
     def __init__(self, calendars: Calendars) -> None:
         self.calendars = calendars
+
+    def idle_for(
+        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+    ) -> bool:
+        """An edit-like event (no fire, no opening) touches only deadlines anchored on a
+        field it changes: with none, this hook does nothing (see Engine.hooks_idle)."""
+        if kind in ("open", "fire"):
+            return False
+        return not any(
+            rule.anchor.kind == "field" and rule.anchor.name in changed_fields
+            for rule in workflow.definition.deadlines
+        )
 
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None or not event.workflow.definition.deadlines:

@@ -5,6 +5,12 @@ store (APScheduler 3 cannot share one between processes). Its two jobs only
 wake us: one at the next due time we know of, one periodic safety poll that
 also notices deadlines created by other processes. Misfire grace is None, so
 a late wake-up still runs; coalescing folds a backlog of wake-ups into one.
+
+On PostgreSQL a thread LISTENs for the moments that committed transactions
+announce when they create a deadline (:mod:`caseflow.store.wakeups`) and moves
+the wake-up job earlier when one is sooner than the next wake-up planned, so a
+deadline created by the web app a minute ahead is applied on time, not at the
+next safety poll.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from caseflow.calendar import COPENHAGEN
 from caseflow.deadlines.dispatcher import Dispatcher, DispatchReport
 from caseflow.notifications.sender import Sender, SendReport
+from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
+from caseflow.store.wakeups import Listener
 
 log = logging.getLogger("caseflow.worker")
 
@@ -48,8 +56,12 @@ class Worker:
         self.sender = sender
         self.poll = poll
         self.daily = daily  # e.g. the secretariats' digests, at 07:00 Copenhagen time
+        self.cycles = 0  # dispatch-then-send rounds done by run_forever
         self._lock = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
+        self._planned: datetime | None = None  # the wake-up job's moment (engine time)
+        self._planning = threading.Lock()
+        self._stopping = threading.Event()
 
     def run_once(self) -> CycleReport:
         """Apply every due deadline, then deliver every pending notification."""
@@ -58,7 +70,7 @@ class Worker:
 
     def next_wake(self) -> datetime | None:
         with self.dispatcher.engine.transaction() as conn:
-            moments = [m for m in (self.dispatcher.next_due(), outbox.next_attempt(conn)) if m]
+            moments = [m for m in (deadline_rows.next_due(conn), outbox.next_attempt(conn)) if m]
         return min(moments) if moments else None
 
     def run_forever(self) -> None:
@@ -78,22 +90,68 @@ class Worker:
             scheduler.add_job(
                 self._daily, "cron", hour=7, minute=0, timezone=COPENHAGEN, id="daily"
             )
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, self._stop)
-        scheduler.start()
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, self._stop)
+        listening = None
+        if self.dispatcher.engine.db.dialect.name == "postgresql":
+            listening = threading.Thread(target=self._listen, name="caseflow-listen", daemon=True)
+            listening.start()
+        try:
+            scheduler.start()
+        finally:
+            self._stopping.set()
+            if listening is not None:
+                listening.join(timeout=5)
+
+    def stop(self) -> None:
+        """End run_forever (from another thread, or a signal handler)."""
+        self._stopping.set()
+        if self._scheduler is not None and self._scheduler.running:
+            # Not wait=True: a running cycle may be planning its next wake-up, which takes the
+            # lock shutdown holds. The cycle finishes anyway (its thread is not a daemon).
+            self._scheduler.shutdown(wait=False)
+
+    def wake_at(self, moment: datetime) -> None:
+        """Run a cycle at ``moment`` (engine time) if that is sooner than the one planned."""
+        with self._planning:
+            if self._scheduler is None or self._stopping.is_set():
+                return
+            if self._planned is not None and self._planned <= moment:
+                return
+            self._plan(moment)
+
+    def _plan(self, moment: datetime) -> None:
+        assert self._scheduler is not None
+        self._planned = moment
+        # The engine's clock may be ahead of the wall clock (tests, demo): never wait for
+        # a moment already past.
+        when = max(moment, datetime.now(UTC))
+        self._scheduler.add_job(
+            self._cycle, "date", run_date=when, id="wake", replace_existing=True
+        )
 
     def _cycle(self) -> None:
+        with self._planning:
+            self._planned = None  # a wake-up that comes while we work is planned anew
         report = self.run_once()
+        self.cycles += 1
         for line in report.deadlines.lines + report.notifications.lines:
             log.info(line)
         wake = self.next_wake()
-        if wake is not None and self._scheduler is not None:
-            # The engine's clock may be ahead of the wall clock (tests, demo): never wait
-            # for a moment already past.
-            when = max(wake, datetime.now(UTC))
-            self._scheduler.add_job(
-                self._cycle, "date", run_date=when, id="wake", replace_existing=True
-            )
+        if wake is not None:
+            self.wake_at(wake)
+
+    def _listen(self) -> None:
+        """Wake early for deadlines other transactions announce (PostgreSQL)."""
+        while not self._stopping.is_set():
+            try:
+                with Listener(self.dispatcher.engine.db.url) as listener:
+                    for moment in listener.moments(self._stopping):
+                        self.wake_at(moment)
+            except Exception as exc:  # the safety poll still runs; try again shortly
+                log.warning("listening for new deadlines failed (%s); retrying in 5 s", exc)
+                self._stopping.wait(5)
 
     def _daily(self) -> None:
         if self.daily is not None:
@@ -101,5 +159,4 @@ class Worker:
         self._cycle()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+        self.stop()

@@ -27,7 +27,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import local_date
-from caseflow.definitions import LocalizedText, NotificationRule, WorkflowDefinition
+from caseflow.definitions import (
+    CompiledWorkflow,
+    LocalizedText,
+    NotificationRule,
+    WorkflowDefinition,
+)
 from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Actor, Case
 from caseflow.engine import CaseEvent
@@ -71,6 +76,12 @@ class TransitionNotifier:
     def __init__(self, language: str = "da", authority: Mapping[str, str] = AUTHORITY) -> None:
         self.language = language
         self.authority = authority
+
+    def idle_for(
+        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+    ) -> bool:
+        """Rules match opening and firing only (NotificationRule.matches): the rest is idle."""
+        return kind not in ("open", "fire")
 
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None:

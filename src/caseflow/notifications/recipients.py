@@ -11,39 +11,71 @@ People without an e-mail address cannot be reached and are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from caseflow.domain import Case
+from caseflow.domain import Actor, Case
 from caseflow.errors import NotFound
 from caseflow.store import organisation
 
 Address = dict[str, str | None]
 
 
+class Directory(Protocol):
+    """Where recipients are looked up: the database itself, or a snapshot of it."""
+
+    def actor(self, username: str) -> Actor | None: ...
+
+    def committee(self, code: str) -> Mapping[str, Any] | None: ...
+
+    def actors_with_role(self, role: str) -> Sequence[Actor]: ...
+
+
+class LiveDirectory:
+    """The organisation as the current transaction sees it, one query per question."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def actor(self, username: str) -> Actor | None:
+        try:
+            return organisation.get_actor(self.conn, username)
+        except NotFound:
+            return None
+
+    def committee(self, code: str) -> Mapping[str, Any] | None:
+        return organisation.committee(self.conn, code)
+
+    def actors_with_role(self, role: str) -> Sequence[Actor]:
+        return organisation.actors_with_role(self.conn, role)
+
+
 def for_roles(conn: Connection, case: Case, roles: Iterable[str]) -> list[Address]:
+    return resolve(LiveDirectory(conn), case, roles)
+
+
+def resolve(directory: Directory, case: Case, roles: Iterable[str]) -> list[Address]:
+    """Each address once, in the order the roles name them (the first name wins)."""
     found: dict[str, Address] = {}
     for role in roles:
-        for address in _for_role(conn, case, role):
+        for address in _for_role(directory, case, role):
             found.setdefault(str(address["address"]).lower(), address)
     return list(found.values())
 
 
-def _for_role(conn: Connection, case: Case, role: str) -> list[Address]:
+def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
     if role == "case_officer" and case.case_officer:
-        try:
-            officer = organisation.get_actor(conn, case.case_officer)
-        except NotFound:
-            officer = None  # left the organisation: fall back to the role
+        officer = directory.actor(case.case_officer)  # None: left; fall back to the role
         if officer is not None and officer.email:
             return [{"address": officer.email, "name": officer.name}]
     if role == "secretariat" and case.committee:
-        committee = organisation.committee(conn, case.committee)
+        committee = directory.committee(case.committee)
         if committee is not None and committee["secretariat_email"]:
             return [{"address": committee["secretariat_email"], "name": committee["name"]}]
     return [
         {"address": actor.email, "name": actor.name}
-        for actor in organisation.actors_with_role(conn, role)
+        for actor in directory.actors_with_role(role)
         if actor.email and role in actor.roles_for(case)
     ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from caseflow.engine import Engine
 from caseflow.errors import CaseflowError
+from caseflow.leases import LeaseKeeper
 from caseflow.notifications.channels import Channel, DeliveryError, backoff
 from caseflow.notifications.message import OutgoingMessage, Recipient
 from caseflow.notifications.render import Language, Renderer
@@ -45,6 +46,7 @@ class Sender:
         owner: str,
         batch_size: int = 100,
         lease: timedelta = timedelta(minutes=5),
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.engine = engine
         self.renderer = renderer
@@ -53,6 +55,7 @@ class Sender:
         self.owner = owner
         self.batch_size = batch_size
         self.lease = lease
+        self.max_attempts = max_attempts
 
     def run_once(self) -> SendReport:
         report = SendReport()
@@ -68,8 +71,27 @@ class Sender:
                 )
             if not records:
                 return report
-            for record in records:
-                self._deliver(record, report)
+            self._deliver_batch(records, now, report)
+
+    def _deliver_batch(
+        self, records: list[outbox.OutboxRecord], claimed_at: datetime, report: SendReport
+    ) -> None:
+        # A slow server must not cost us the rest of the batch to another worker.
+        remaining = [r.id for r in records]
+        keeper = LeaseKeeper(
+            self.engine.clock,
+            self.lease,
+            lambda until: self._extend(remaining, until),
+            claimed_at=claimed_at,
+        )
+        for record in records:
+            keeper.keep()
+            remaining.remove(record.id)
+            self._deliver(record, report)
+
+    def _extend(self, ids: list[int], until: datetime) -> None:
+        with self.engine.transaction() as conn:
+            outbox.extend_leases(conn, ids, owner=self.owner, lease_until=until)
 
     def _deliver(self, record: outbox.OutboxRecord, report: SendReport) -> None:
         now = self.engine.clock.now()
@@ -90,7 +112,7 @@ class Sender:
             self.channel.send(message)
         except DeliveryError as exc:
             with self.engine.transaction() as conn:
-                if exc.retryable and record.attempts + 1 < MAX_ATTEMPTS:
+                if exc.retryable and record.attempts + 1 < self.max_attempts:
                     delay = timedelta(seconds=backoff(record.attempts + 1, key=record.key))
                     outbox.mark_retry(conn, record.id, str(exc), now + delay)
                     report.retried += 1

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, Update, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.domain import Attachment, Case, Origin
+from caseflow.domain import Attachment, Case, Origin, OriginKind
 from caseflow.errors import Conflict, InvalidInput, NotFound
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases
@@ -87,6 +88,67 @@ def get_by_id(conn: Connection, case_id: int) -> Case:
     return row_to_case(row)
 
 
+_HEAD_COLUMNS = [
+    c
+    for c in cases.columns
+    if c.name
+    not in (
+        "summary",
+        "recommendations",
+        "sections",
+        "attachments",
+        "origin",
+        "created_at",
+        "updated_at",
+        "state_entered_at",
+    )
+]
+
+
+def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
+    """Cases by id in one query, without their texts: for readers of many cases at once.
+
+    Summary, sections, recommendations and attachments come back empty, the origin
+    as unknown and the times as 1970, so such a Case must never be saved whole;
+    saving the columns one changed (:func:`save_many`) is what it is for.
+    """
+    if not case_ids:
+        return {}
+    query = select(*_HEAD_COLUMNS).where(cases.c.id.in_(sorted(case_ids)))
+    return {row.id: _head(row) for row in conn.execute(query)}
+
+
+def _head(row: Row[Any]) -> Case:
+    return Case(
+        id=row.id,
+        journal_no=row.journal_no,
+        title=row.title,
+        workflow_id=row.workflow_id,
+        workflow_version=row.workflow_version,
+        state=row.state,
+        version=row.version,
+        origin=_NOT_LOADED,
+        lead_administration=row.lead_administration,
+        participating_administrations=row.participating_administrations,
+        committee=row.committee,
+        summary="",
+        recommendations=[],
+        sections={},
+        attachments=[],
+        fields=row.fields,
+        case_officer=row.case_officer,
+        created_at=_NOT_LOADED_TIME,
+        updated_at=_NOT_LOADED_TIME,
+        state_entered_at=None,
+        state_generation=row.state_generation,
+        audit_head=row.audit_head,
+    )
+
+
+_NOT_LOADED = Origin(OriginKind.OWN_INITIATIVE)
+_NOT_LOADED_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def insert_case(conn: Connection, case: Case) -> int:
     values = case_to_values(case) | {
         "journal_no": case.journal_no,
@@ -131,6 +193,33 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
     cursor.close()
     if updated != 1:
         raise stale_version(case, expected_version)
+
+
+def save_many(conn: Connection, writes: Sequence[tuple[Case, int, Mapping[str, Any]]]) -> None:
+    """:func:`save` for many cases: (case, expected version, changed columns) each.
+
+    One executemany per set of changed columns. If any case was written by someone
+    else meanwhile, raises Conflict and the caller rolls back (and retries each case
+    on its own to find which).
+    """
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    expected: dict[frozenset[str], list[tuple[Case, int]]] = {}
+    for case, expected_version, changed in writes:
+        values = dict(changed)
+        values["version"] = case.version
+        values["updated_at"] = case.updated_at
+        values["audit_head"] = case.audit_head
+        params = {f"new_{name}": value for name, value in values.items()}
+        params["case_id"] = case.id
+        params["expected_version"] = expected_version
+        shape = frozenset(values)
+        groups.setdefault(shape, []).append(params)
+        expected.setdefault(shape, []).append((case, expected_version))
+    for shape, params_list in groups.items():
+        updated = prepared(conn, _update_statement(shape)).execute_many(conn, params_list)
+        if updated != len(params_list):
+            case, version = expected[shape][0]
+            raise stale_version(case, version)
 
 
 @functools.cache

@@ -7,9 +7,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, literal_column, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    update,
+)
 
-from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED, cases, deadlines
+from caseflow.errors import Conflict
+from caseflow.store.prepared import prepared
+from caseflow.store.tables import (
+    DEADLINE_INCIDENT,
+    DEADLINE_OPEN,
+    DEADLINE_PAUSED,
+    cases,
+    deadlines,
+)
+from caseflow.store.wakeups import announce
 
 LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
 # Written as literals, not bound parameters: SQLite uses the partial index
@@ -85,6 +105,7 @@ def create(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
+    schedule = _schedule(due_at, reminders_at, now)
     conn.execute(
         insert(deadlines).values(
             case_id=case_id,
@@ -96,9 +117,10 @@ def create(
             explanation=list(explanation),
             attempts=0,
             created_at=now,
-            **_schedule(due_at, reminders_at, now),
+            **schedule,
         )
     )
+    announce(conn, schedule["next_action_at"])
 
 
 def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime) -> dict[str, Any]:
@@ -168,6 +190,7 @@ def resume(
     explanation: Sequence[str],
     now: datetime,
 ) -> None:
+    schedule = _schedule(due_at, reminders_at, now)
     conn.execute(
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
@@ -175,12 +198,13 @@ def resume(
             status=DEADLINE_OPEN,
             remaining_working_days=None,
             explanation=list(explanation),
-            **_schedule(due_at, reminders_at, now),
+            **schedule,
         )
     )
+    announce(conn, schedule["next_action_at"])
 
 
-def advance(conn: Connection, record: DeadlineRecord, reminders_sent: int) -> None:
+def advance(conn: Connection, record: DeadlineRecord | Due, reminders_sent: int) -> None:
     """After a reminder: count it and move the next action on."""
     conn.execute(
         update(deadlines)
@@ -196,6 +220,122 @@ def advance(conn: Connection, record: DeadlineRecord, reminders_sent: int) -> No
     )
 
 
+@dataclass(frozen=True)
+class Due:
+    """A claimed deadline as the dispatcher reads it: what applying it takes, no more."""
+
+    id: int
+    case_id: int
+    rule_id: str
+    generation: int
+    status: str
+    due_at: datetime
+    reminders_at: tuple[datetime, ...]
+    reminders_sent: int
+    attempts: int
+    last_error: str | None
+
+
+_DUE_COLUMNS = [deadlines.c[name] for name in Due.__dataclass_fields__]
+
+
+def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
+    """The rows of ``ids`` still open and leased to ``owner``, in ``ids`` order.
+
+    A row missing here was ended by a transition meanwhile, or its lease ran out
+    and another worker took it over: either way it is not ours to apply.
+    """
+    if not ids:
+        return []
+    query = select(*_DUE_COLUMNS).where(
+        deadlines.c.id.in_(list(ids)),
+        deadlines.c.status == DEADLINE_OPEN,
+        deadlines.c.lease_owner == owner,
+        deadlines.c.next_action_at.is_not(None),
+    )
+    found = {}
+    for row in conn.execute(query):
+        found[row.id] = Due(
+            id=row.id,
+            case_id=row.case_id,
+            rule_id=row.rule_id,
+            generation=row.generation,
+            status=row.status,
+            due_at=row.due_at,
+            reminders_at=tuple(datetime.fromisoformat(t) for t in row.reminders_at),
+            reminders_sent=row.reminders_sent,
+            attempts=row.attempts,
+            last_error=row.last_error,
+        )
+    return [found[i] for i in ids if i in found]
+
+
+class LeaseLost(Conflict):
+    """A claimed deadline was no longer this worker's to apply."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A deadline row after the dispatcher applied it (a reminder, an expiry, stale)."""
+
+    id: int
+    status: str
+    reminders_sent: int
+    next_action_at: datetime | None
+    closed_at: datetime | None
+    attempts: int
+    last_error: str | None
+
+
+_APPLY = (
+    update(deadlines)
+    .where(
+        deadlines.c.id == bindparam("deadline_id"),
+        deadlines.c.status == literal_column(f"'{DEADLINE_OPEN}'"),
+        deadlines.c.lease_owner == bindparam("owner"),
+    )
+    .values(
+        status=bindparam("status"),
+        reminders_sent=bindparam("reminders_sent"),
+        next_action_at=bindparam("next_action_at", type_=deadlines.c.next_action_at.type),
+        closed_at=bindparam("closed_at", type_=deadlines.c.closed_at.type),
+        attempts=bindparam("attempts"),
+        last_error=bindparam("last_error", type_=deadlines.c.last_error.type),
+        lease_owner=null(),
+        lease_expires_at=null(),
+    )
+)
+
+
+def apply_many(conn: Connection, applied: Sequence[Applied], owner: str) -> None:
+    """Write applied deadlines in one executemany, if each is still open and ours.
+
+    Raises :class:`LeaseLost` when one is not (ended or taken over meanwhile): the
+    caller rolls back and applies the batch deadline by deadline.
+    """
+    count = prepared(conn, _APPLY).execute_many(
+        conn,
+        [
+            {
+                "deadline_id": a.id,
+                "owner": owner,
+                "status": a.status,
+                "reminders_sent": a.reminders_sent,
+                "next_action_at": a.next_action_at,
+                "closed_at": a.closed_at,
+                "attempts": a.attempts,
+                "last_error": a.last_error,
+            }
+            for a in applied
+        ],
+    )
+    if count != len(applied):
+        raise LeaseLost(
+            f"{len(applied) - count} of {len(applied)} deadlines were ended or taken over "
+            "by another worker while this one applied them"
+        )
+
+
 def record_failure(conn: Connection, deadline_id: int, error: str, retry_at: datetime) -> None:
     conn.execute(
         update(deadlines)
@@ -208,6 +348,69 @@ def record_failure(conn: Connection, deadline_id: int, error: str, retry_at: dat
             lease_expires_at=None,
         )
     )
+
+
+def record_incident(conn: Connection, deadline_id: int, error: str) -> None:
+    """Give up retrying: the deadline waits in status ``incident`` for a person."""
+    conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(
+            status=DEADLINE_INCIDENT,
+            attempts=deadlines.c.attempts + 1,
+            last_error=error,
+            next_action_at=None,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+
+
+def incidents(conn: Connection) -> list[tuple[DeadlineRecord, str]]:
+    """Deadlines in incident, with their case's journal number, oldest first."""
+    query = (
+        select(deadlines, cases.c.journal_no)
+        .join(cases, cases.c.id == deadlines.c.case_id)
+        .where(deadlines.c.status == DEADLINE_INCIDENT)
+        .order_by(deadlines.c.id)
+    )
+    return [(_record(row), row.journal_no) for row in conn.execute(query)]
+
+
+def reopen_incidents(
+    conn: Connection, now: datetime, ids: Sequence[int] | None = None
+) -> list[int]:
+    """Put deadlines in incident (all, or those of ``ids``) back to work, due now."""
+    query = select(deadlines.c.id).where(deadlines.c.status == DEADLINE_INCIDENT)
+    if ids is not None:
+        query = query.where(deadlines.c.id.in_(list(ids)))
+    found = list(conn.execute(query).scalars())
+    if found:
+        conn.execute(
+            update(deadlines)
+            .where(deadlines.c.id.in_(found))
+            .values(status=DEADLINE_OPEN, attempts=0, next_action_at=now)
+        )
+        announce(conn, now)
+    return found
+
+
+def extend_leases(
+    conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
+) -> int:
+    """Keep holding claimed rows a while longer (still open and ours); returns how many."""
+    if not ids:
+        return 0
+    result = conn.execute(
+        update(deadlines)
+        .where(
+            deadlines.c.id.in_(list(ids)),
+            deadlines.c.status == DEADLINE_OPEN,
+            deadlines.c.lease_owner == owner,
+        )
+        .values(lease_expires_at=lease_until)
+    )
+    return int(result.rowcount)
 
 
 def claim_due(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -161,3 +162,54 @@ def list_actors(conn: Connection) -> list[Actor]:
         select(actors.c.username).where(actors.c.active.is_(True)).order_by(actors.c.username)
     ).scalars()
     return [get_actor(conn, name) for name in usernames]
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The organisation read once: active actors with their grants, and the committees.
+
+    The dispatcher applies hundreds of deadlines per batch and asks the same few
+    questions for each (who is the case officer, who holds the approver role,
+    where does the secretariat read mail); one snapshot per run answers them
+    from memory. It is read again on each run, so a change to the organisation
+    is seen by the next one.
+    """
+
+    actors: Mapping[str, Actor]
+    committees: Mapping[str, Mapping[str, Any]]
+    _by_role: dict[str, list[Actor]] = field(default_factory=dict, compare=False, repr=False)
+
+    def actor(self, username: str) -> Actor | None:
+        return self.actors.get(username)
+
+    def committee(self, code: str) -> Mapping[str, Any] | None:
+        return self.committees.get(code)
+
+    def actors_with_role(self, role: str) -> Sequence[Actor]:
+        """Active actors holding ``role`` in some scope, by username (as the query orders)."""
+        found = self._by_role.get(role)
+        if found is None:
+            found = self._by_role[role] = [
+                actor
+                for _, actor in sorted(self.actors.items())
+                if any(grant.role == role for grant in actor.grants)
+            ]
+        return found
+
+
+def directory(conn: Connection) -> Directory:
+    """Every active actor and committee, in three queries."""
+    people = {
+        row.id: (row.username, row.name, row.email)
+        for row in conn.execute(select(actors).where(actors.c.active.is_(True)))
+    }
+    grants: dict[int, list[RoleGrant]] = {}
+    for row in conn.execute(select(actor_roles).order_by(actor_roles.c.id)):
+        grants.setdefault(row.actor_id, []).append(
+            RoleGrant(row.role, row.administration, row.committee)
+        )
+    found = {
+        username: Actor(username, name, email, tuple(grants.get(actor_id, ())))
+        for actor_id, (username, name, email) in people.items()
+    }
+    return Directory(found, {row["code"]: row for row in list_committees(conn)})

@@ -6,14 +6,16 @@ deadline); the sender claims pending rows under a lease and records the outcome.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, or_, select, update
+from sqlalchemy import Connection, Insert, Row, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, outbox
 
 
@@ -85,6 +87,62 @@ def enqueue(
     return conn.execute(statement).first() is not None
 
 
+@dataclass(frozen=True)
+class NewNotification:
+    """An outbox row to add, under its idempotency key.
+
+    ``recipients`` and ``context`` are given as JSON text (``json.dumps`` of what
+    :func:`enqueue` takes): a batch shares most of it, so it is encoded once.
+    """
+
+    key: str
+    case_id: int | None
+    template: str
+    language: str
+    recipients: str
+    context: str
+
+
+@functools.cache
+def _insert_new(dialect: str) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("key", "case_id", "template", "language", "recipients", "context")
+    return (
+        insert(outbox)
+        .values(
+            {name: bindparam(name) for name in columns}
+            | {
+                "status": literal_column(f"'{OUTBOX_PENDING}'"),
+                "attempts": literal_column("0"),
+                "next_attempt_at": bindparam("now", type_=outbox.c.next_attempt_at.type),
+                "created_at": bindparam("now", type_=outbox.c.created_at.type),
+            }
+        )
+        .on_conflict_do_nothing(index_elements=[outbox.c.key])
+    )
+
+
+def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetime) -> None:
+    """:func:`enqueue` for many rows in one executemany; a key already there is kept."""
+    statement = prepared(conn, _insert_new(conn.dialect.name))
+    statement.execute_many(
+        conn,
+        [
+            {
+                "key": row.key,
+                "case_id": row.case_id,
+                "template": row.template,
+                "language": row.language,
+                "recipients": row.recipients,
+                "context": row.context,
+                "now": now,
+            }
+            for row in rows
+        ],
+        raw=("recipients", "context"),
+    )
+
+
 def claim(
     conn: Connection, *, now: datetime, owner: str, lease_until: datetime, limit: int
 ) -> list[OutboxRecord]:
@@ -108,6 +166,24 @@ def claim(
             .values(lease_owner=owner, lease_expires_at=lease_until)
         )
     return records
+
+
+def extend_leases(
+    conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
+) -> int:
+    """Keep holding claimed rows a while longer (still pending and ours); returns how many."""
+    if not ids:
+        return 0
+    result = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.id.in_(list(ids)),
+            outbox.c.status == OUTBOX_PENDING,
+            outbox.c.lease_owner == owner,
+        )
+        .values(lease_expires_at=lease_until)
+    )
+    return int(result.rowcount)
 
 
 def mark_sent(conn: Connection, record_id: int, now: datetime) -> None:
@@ -153,11 +229,19 @@ def mark_failed(conn: Connection, record_id: int, error: str) -> None:
     )
 
 
-def retry_failed(conn: Connection, now: datetime, keys: Sequence[str] | None = None) -> int:
-    """Put failed notifications back in the queue; returns how many."""
+def retry_failed(
+    conn: Connection,
+    now: datetime,
+    keys: Sequence[str] | None = None,
+    *,
+    ids: Sequence[int] | None = None,
+) -> int:
+    """Put failed notifications (all, or those of ``keys`` / ``ids``) back in the queue."""
     statement = update(outbox).where(outbox.c.status == OUTBOX_FAILED)
     if keys:
         statement = statement.where(outbox.c.key.in_(list(keys)))
+    if ids is not None:
+        statement = statement.where(outbox.c.id.in_(list(ids)))
     result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
     return int(result.rowcount)
 

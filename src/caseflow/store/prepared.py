@@ -11,7 +11,8 @@ bound parameters, the same conversions, a fraction of the overhead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Dialect
@@ -72,6 +73,55 @@ class Prepared:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
         return cursor
+
+    def execute_many(
+        self,
+        conn: Connection,
+        params: Sequence[Mapping[str, Any]],
+        *,
+        raw: Collection[str] = (),
+    ) -> int:
+        """Run the statement once per parameter set (the driver's executemany).
+
+        ``raw`` names parameters given in the driver's form already (JSON as text,
+        say), which skip their type's processing. A datetime shared by many rows (a
+        batch's "now") is converted once. Returns the number of rows the statement
+        affected over all sets (sqlite3 and psycopg both sum it); errors are raised
+        as :meth:`execute` raises them.
+        """
+        if not params:
+            return 0
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cursor = dbapi.cursor()
+        arguments = self._many_arguments(params, frozenset(raw))
+        try:
+            cursor.executemany(self.sql, arguments)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
+        count = int(cursor.rowcount)
+        cursor.close()
+        return count
+
+    def _many_arguments(self, params: Sequence[Mapping[str, Any]], raw: frozenset[str]) -> Any:
+        processors = {n: p for n, p in self.bind_processors.items() if n not in raw}
+        moments: dict[datetime, Any] = {}
+
+        def convert(name: str, value: Any) -> Any:
+            processor = processors.get(name)
+            if processor is None:
+                return value
+            if isinstance(value, datetime):
+                found = moments.get(value)
+                if found is None:
+                    found = moments[value] = processor(value)
+                return found
+            return processor(value)
+
+        if self.positional:
+            order = self.order
+            return [[convert(name, one[name]) for name in order] for one in params]
+        return [{name: convert(name, value) for name, value in one.items()} for one in params]
 
     def _wrap(
         self, conn: Connection, dbapi: Any, cursor: Any, arguments: Any, exc: Exception

@@ -162,7 +162,8 @@ audit_events = Table(
 
 DEADLINE_OPEN = "open"  # running: the dispatcher acts at next_action_at
 DEADLINE_PAUSED = "paused"  # clock stopped (waiting for a citizen); remaining days kept
-DEADLINE_STATUSES = ("open", "paused", "satisfied", "cancelled", "expired", "stale")
+DEADLINE_INCIDENT = "incident"  # failed too often: waits for a person (caseflow incidents)
+DEADLINE_STATUSES = ("open", "paused", "satisfied", "cancelled", "expired", "stale", "incident")
 
 deadlines = Table(
     "deadlines",

@@ -1,0 +1,420 @@
+"""What applying one due deadline writes, worked out in memory (pure: no I/O).
+
+The dispatcher loads a batch of due deadlines with their cases and the
+organisation, asks :func:`plan` what each one does (a reminder, an expiry's
+notifications and marks, or closing a stale row), and :class:`Ledger` chains
+the resulting audit events onto each case's hash chain in memory. Only then is
+anything written, set-wise (see :mod:`caseflow.deadlines.dispatcher`). Firing a
+trigger goes through the engine instead, since it may do anything a transition
+does: :func:`needs_engine` says which deadlines that is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
+
+from caseflow.calendar import COPENHAGEN, local_date
+from caseflow.changes import apply_changes
+from caseflow.deadlines.rules import Calendars
+from caseflow.definitions import DeadlineRule, WorkflowDefinition
+from caseflow.domain import AuditEntry, Case
+from caseflow.notifications import recipients
+from caseflow.store import audit
+from caseflow.store import deadlines as rows
+from caseflow.store.outbox import NewNotification
+
+SYSTEM_USER = "caseflow"
+DEADLINE_EVENT = "deadline"  # the audit kind of everything the dispatcher records
+
+REMINDER, EXPIRED, STALE = "reminder", "expired", "stale"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Event:
+    """An audit event to record on the deadline's case: field changes and a comment."""
+
+    comment: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one deadline writes, before its audit events are chained."""
+
+    outcome: str  # reminder | expired | stale
+    deadline: rows.Applied
+    events: tuple[Event, ...]
+    notifications: tuple[NewNotification, ...]
+    line: str
+
+
+def needs_engine(record: rows.Due, rule: DeadlineRule | None, now: datetime) -> bool:
+    """Whether applying ``record`` fires a trigger (the engine's full path, not a plan)."""
+    return (
+        rule is not None
+        and now >= record.due_at
+        and any(action.kind == "fire" for action in rule.on_expiry)
+    )
+
+
+def marked_fields(rule: DeadlineRule) -> frozenset[str]:
+    """The case fields the rule's expiry sets (``mark: overdue``)."""
+    return frozenset(a.mark or "overdue" for a in rule.on_expiry if a.kind == "mark")
+
+
+def is_stale(record: rows.Due, rule: DeadlineRule, case: Case) -> bool:
+    """A deadline the case has moved past, which a transition should already have ended."""
+    if case.state not in rule.active_in:
+        return True
+    return (
+        rule.anchor.kind == "entering"
+        and case.state == rule.anchor.name
+        and case.state_generation != record.generation
+    )
+
+
+@dataclass
+class Setting:
+    """What every plan of a batch shares, and what it has worked out already.
+
+    A batch asks the same questions many times over (who receives a role's mail on
+    cases of one administration; the JSON of one recipient): the answers are kept.
+    """
+
+    calendars: Calendars
+    directory: recipients.Directory
+    language: str
+    now: datetime
+    _addresses: dict[tuple[Any, ...], list[tuple[str, str, str]]] = field(default_factory=dict)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def addresses(self, case: Case, roles: Sequence[str]) -> list[tuple[str, str, str]]:
+        """For each recipient of ``roles`` on ``case``: the address in lower case, and the
+        JSON of the outbox row's recipient list and of the context's ``recipient``."""
+        scope = (
+            tuple(roles),
+            case.case_officer,
+            case.committee,
+            case.lead_administration,
+            tuple(case.participating_administrations),
+        )
+        found = self._addresses.get(scope)
+        if found is None:
+            found = self._addresses[scope] = [
+                (str(a["address"]).lower(), json.dumps([a]), json.dumps({"name": a.get("name")}))
+                for a in recipients.resolve(self.directory, case, roles)
+            ]
+        return found
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, worked out once per batch for each ``key``."""
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+
+def plan(
+    setting: Setting,
+    record: rows.Due,
+    rule: DeadlineRule | None,
+    case: Case,
+    definition: WorkflowDefinition,
+) -> Plan:
+    """What applying one open, due deadline of ``case`` writes (no fire actions)."""
+    now = setting.now
+    if rule is None or is_stale(record, rule, case):
+        return Plan(
+            STALE,
+            _closed(record, "stale", now),
+            (),
+            (),
+            f"{case.journal_no}: stale deadline {record.rule_id} closed",
+        )
+    if now >= record.due_at:
+        return _expire(setting, record, rule, case, definition)
+    return _remind(setting, record, rule, case, definition)
+
+
+def _remind(
+    setting: Setting,
+    record: rows.Due,
+    rule: DeadlineRule,
+    case: Case,
+    definition: WorkflowDefinition,
+) -> Plan:
+    now = setting.now
+    # Reminders missed while no worker ran are not all sent: only the newest one.
+    due_reminders = [i for i, t in enumerate(record.reminders_at) if t <= now]
+    number = (due_reminders[-1] if due_reminders else record.reminders_sent) + 1
+    days_left = setting.memo(
+        ("between", local_date(now), local_date(record.due_at)),
+        lambda: setting.calendars.working.between(local_date(now), local_date(record.due_at)),
+    )
+    shared = _shared_json(setting, case, rule, record, definition, "working_days_left", days_left)
+    notes = notifications(
+        setting,
+        f"deadline:{record.id}:reminder:{number}",
+        "reminder",
+        case,
+        (rule.owner,),
+        shared,
+    )
+    due = setting.memo(("local", record.due_at), lambda: local(record.due_at))
+    comment = f"reminder {number} of '{rule.id}': due {due}, {days_left} working day(s) left"
+    applied = rows.Applied(
+        id=record.id,
+        status=record.status,
+        reminders_sent=number,
+        next_action_at=rows.next_action(record.reminders_at, number, record.due_at),
+        closed_at=None,
+        attempts=0,
+        last_error=None,
+    )
+    line = f"{case.journal_no}: reminder {number} for '{rule.id}'"
+    return Plan(REMINDER, applied, (Event(comment),), tuple(notes), line)
+
+
+def _expire(
+    setting: Setting,
+    record: rows.Due,
+    rule: DeadlineRule,
+    case: Case,
+    definition: WorkflowDefinition,
+) -> Plan:
+    now = setting.now
+    late = describe_lateness(now - record.due_at)
+    late_by = setting.memo(
+        ("between", local_date(record.due_at), local_date(now)),
+        lambda: setting.calendars.working.between(local_date(record.due_at), local_date(now)),
+    )
+    shared = _shared_json(setting, case, rule, record, definition, "late_by", max(0, late_by))
+    due = setting.memo(("local", record.due_at), lambda: local(record.due_at))
+    notes: list[NewNotification] = []
+    events: list[Event] = []
+    for index, action in enumerate(rule.on_expiry):
+        key = f"deadline:{record.id}:expiry:{index}"
+        if action.kind == "notify":
+            notes += notifications(setting, key, "expired", case, action.roles, shared)
+        elif action.kind == "escalate":
+            owner = setting.memo(
+                ("owner", case.case_officer, case.lead_administration, id(rule), id(definition)),
+                lambda: context_json(
+                    {"owner": owner_of(setting.directory, case, rule, definition)}
+                ),
+            )
+            escalation = f"{shared}, {owner}"
+            notes += notifications(setting, key, "escalation", case, action.roles, escalation)
+        elif action.kind == "mark":
+            events.append(
+                Event(
+                    f"'{rule.id}' overdue since {due}",
+                    {f"fields.{action.mark or 'overdue'}": True},
+                )
+            )
+    events.append(Event(f"deadline '{rule.id}' passed: due {due}, applied {late}"))
+    line = f"{case.journal_no}: '{rule.id}' passed ({late})"
+    return Plan(EXPIRED, _closed(record, "expired", now), tuple(events), tuple(notes), line)
+
+
+def _closed(record: rows.Due, status: str, now: datetime) -> rows.Applied:
+    return rows.Applied(
+        id=record.id,
+        status=status,
+        reminders_sent=record.reminders_sent,
+        next_action_at=None,
+        closed_at=now,
+        attempts=record.attempts,
+        last_error=record.last_error,
+    )
+
+
+def notifications(
+    setting: Setting,
+    key: str,
+    template: str,
+    case: Case,
+    roles: Sequence[str],
+    shared: str,
+) -> list[NewNotification]:
+    """One outbox row per recipient: each is delivered (and retried) on its own, once.
+
+    The context is the template's (``shared``, from :func:`context_json`) plus the
+    recipient's name, put together as JSON text: the same parts go to every
+    recipient, so each is encoded once.
+    """
+    return [
+        NewNotification(
+            key=f"{key}:{address}",
+            case_id=case.id,
+            template=template,
+            language=setting.language,
+            recipients=recipient_list,
+            context=f'{{{shared}, "recipient": {recipient}}}',
+        )
+        for address, recipient_list, recipient in setting.addresses(case, roles)
+    ]
+
+
+def _shared_json(
+    setting: Setting,
+    case: Case,
+    rule: DeadlineRule,
+    record: rows.Due,
+    definition: WorkflowDefinition,
+    name: str,
+    value: int,
+) -> str:
+    """The JSON of :func:`template_context` with ``deadline.NAME`` set to ``value``.
+
+    Its deadline part is the same for every deadline of a rule due at one moment
+    (a backlog of them, typically): it is encoded once per batch.
+    """
+    context = template_context(case, rule, record, definition, setting.language)
+    context["deadline"][name] = value
+    case_part = json.dumps(context["case"])
+    deadline_part = setting.memo(
+        ("deadline", id(rule), record.due_at, name, value),
+        lambda: json.dumps(context["deadline"]),
+    )
+    return f'"case": {case_part}, "deadline": {deadline_part}'
+
+
+def context_json(context: Mapping[str, Any]) -> str:
+    """A context's members as JSON, without the braces (more may be added)."""
+    return ", ".join(f"{_text(name)}: {json.dumps(part)}" for name, part in context.items())
+
+
+_text = json.encoder.encode_basestring
+
+
+def template_context(
+    case: Case,
+    rule: DeadlineRule,
+    record: rows.Due,
+    definition: WorkflowDefinition,
+    language: str,
+) -> dict[str, Any]:
+    """What the deadline templates need (see their headers), as JSON for the outbox."""
+    state = definition.states.get(case.state)
+    titles = state.title if state is not None else None
+    english = language == "en"
+    return {
+        "case": {
+            "journal_no": case.journal_no,
+            "title": case.title,
+            "state_title": (titles.en if english else titles.da) if titles else case.state,
+            "committee": case.committee,
+        },
+        "deadline": {
+            "title": rule.title.en if english else rule.title.da,
+            "due_at": record.due_at.isoformat(),
+            "legal_source": rule.legal_source,
+        },
+    }
+
+
+def owner_of(
+    directory: recipients.Directory,
+    case: Case,
+    rule: DeadlineRule,
+    definition: WorkflowDefinition,
+) -> dict[str, str | None]:
+    """Who owns an overdue deadline, for the escalation message."""
+    officer = directory.actor(case.case_officer) if case.case_officer else None
+    role = definition.roles.get(rule.owner)
+    return {
+        "name": officer.name if officer is not None else None,
+        "role_title": role.da if role is not None else rule.owner,
+        "administration": case.lead_administration,
+    }
+
+
+class Ledger:
+    """Audit events chained onto each case in memory, as the engine would record them.
+
+    Each event is one audit row (kind ``deadline``, by ``caseflow``): the case's
+    version goes up by one and its head hash moves on, so several deadlines of one
+    case in a batch chain one after the other. :meth:`writes` gives what to store.
+    The cases given are the Ledger's own: it moves them on in place.
+    """
+
+    def __init__(self, cases: Mapping[int, Case], now: datetime) -> None:
+        self.now = now
+        self._cases = dict(cases)
+        self._read: dict[int, int] = {}  # case id -> the version read: what the UPDATE expects
+        self._columns: dict[int, set[str]] = {}
+        self.entries: list[tuple[int, AuditEntry]] = []
+
+    def case(self, case_id: int) -> Case:
+        """The case as the events so far left it."""
+        return self._cases[case_id]
+
+    def record(self, case_id: int, events: Sequence[Event]) -> None:
+        """Chain ``events`` onto the case: all of them, or (on an error) none."""
+        case = after = self._cases[case_id]
+        version, head = case.version, case.audit_head
+        columns: set[str] = set()
+        entries = []
+        for event in events:
+            changes: dict[str, Any] = {}
+            if event.changes:
+                applied = apply_changes(after, event.changes)
+                after, changes = applied.case, applied.audit
+                columns |= applied.columns
+            entry = audit.seal(
+                case.journal_no,
+                AuditEntry(
+                    seq=version + 1,
+                    at=self.now,
+                    actor=SYSTEM_USER,
+                    kind=DEADLINE_EVENT,
+                    trigger=None,
+                    from_state=case.state,
+                    to_state=case.state,
+                    changes=changes,
+                    comment=event.comment,
+                    prev_hash=head,
+                ),
+            )
+            version, head = version + 1, entry.hash
+            entries.append((case_id, entry))
+        if not entries:
+            return
+        self._read.setdefault(case_id, case.version)
+        self._columns.setdefault(case_id, set()).update(columns)
+        after.version, after.audit_head, after.updated_at = version, head, self.now
+        self._cases[case_id] = after
+        self.entries += entries
+
+    def writes(
+        self, values: Callable[[Case, set[str]], Mapping[str, Any]]
+    ) -> list[tuple[Case, int, Mapping[str, Any]]]:
+        """(case, version read, changed column values) for each case an event touched."""
+        return [
+            (self._cases[case_id], version, values(self._cases[case_id], self._columns[case_id]))
+            for case_id, version in self._read.items()
+        ]
+
+
+def describe_lateness(late: timedelta) -> str:
+    if late < timedelta(minutes=1):
+        return "on time"
+    days, seconds = late.days, late.seconds
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes and not days:
+        parts.append(f"{minutes} min")
+    return "late by " + " ".join(parts)
+
+
+def local(moment: datetime) -> str:
+    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")

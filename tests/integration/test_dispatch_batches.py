@@ -1,0 +1,201 @@
+"""The dispatcher applies a batch set-wise; a deadline that fails rolls back alone.
+
+Two ways a deadline can fail: while its effects are worked out (here, its case
+runs on a workflow version whose stored text no longer loads), and while the
+batch is written (here, a database trigger refuses its case's UPDATE). Either
+way the other deadlines of the batch apply, the failing one keeps its status,
+records the error and is retried later, and every audit chain stays valid.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, insert, select, text, update
+
+from caseflow.calendar import COPENHAGEN_RULES
+from caseflow.clock import FakeClock
+from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.rules import Calendars
+from caseflow.engine import Engine, NewCase
+from caseflow.store import deadlines as rows
+from caseflow.store.tables import audit_events, cases, deadlines, outbox, workflow_versions
+from caseflow.testing import copenhagen_time
+
+CASES = 5
+
+
+def dispatcher(engine: Engine) -> Dispatcher:
+    return Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="test-worker")
+
+
+@pytest.fixture
+def requests(engine: Engine, clock: FakeClock) -> list[str]:
+    """Five access requests received on 8 April 2009: due 22 April."""
+    clock.set(copenhagen_time("2009-04-08 10:00"))
+    officer = engine.actor("bif.sagsbehandler")
+    numbers = []
+    for number in range(CASES):
+        case = engine.open_case(
+            NewCase(
+                workflow_id="access-request",
+                title=f"Aktindsigt {number}",
+                lead_administration="BIF",
+            ),
+            officer,
+        )
+        numbers.append(case.journal_no)
+    clock.set(copenhagen_time("2009-04-24 10:00"))  # every deadline has passed
+    return numbers
+
+
+def statuses(engine: Engine) -> dict[str, str]:
+    with engine.transaction() as conn:
+        found = conn.execute(
+            select(cases.c.journal_no, deadlines.c.status).join(
+                deadlines, deadlines.c.case_id == cases.c.id
+            )
+        ).all()
+    return {str(journal_no): str(status) for journal_no, status in found}
+
+
+def deadline_of(engine: Engine, journal_no: str) -> rows.DeadlineRecord:
+    with engine.transaction() as conn:
+        (record,) = rows.for_case(conn, engine.get_case(journal_no).id)
+    return record
+
+
+def assert_chains_valid(engine: Engine) -> None:
+    assert all(report.ok for report in engine.verify_audit())
+
+
+def passed_rows(engine: Engine, journal_no: str) -> int:
+    case_id = engine.get_case(journal_no).id
+    with engine.transaction() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(audit_events)
+                .where(audit_events.c.case_id == case_id, audit_events.c.kind == "deadline")
+            ).scalar_one()
+        )
+
+
+def test_a_batch_applies_set_wise(engine: Engine, requests: list[str]) -> None:
+    report = dispatcher(engine).run_once()
+    assert (report.expired, report.failed) == (CASES, 0)
+    assert set(statuses(engine).values()) == {"expired"}
+    for journal_no in requests:
+        case = engine.get_case(journal_no)
+        assert case.fields["overdue"] is True
+        kinds = [(e.kind, e.actor) for e in engine.history(journal_no)]
+        # marked overdue, then the expiry itself
+        assert kinds == [("open", "bif.sagsbehandler"), *[("deadline", "caseflow")] * 2]
+    with engine.transaction() as conn:
+        keys = list(conn.execute(select(outbox.c.key)).scalars())
+    assert len(keys) == len(set(keys)) == CASES * 2  # the officer told, the approver escalated to
+    assert_chains_valid(engine)
+    assert dispatcher(engine).run_once().applied == 0
+
+
+def test_a_deadline_that_cannot_be_worked_out_fails_alone(
+    engine: Engine, clock: FakeClock, requests: list[str]
+) -> None:
+    broken = requests[2]
+    with engine.transaction() as conn:
+        good_version = engine.get_case(broken).workflow_version
+        conn.execute(
+            insert(workflow_versions).values(
+                workflow_id="access-request",
+                version="broken",
+                title="A version whose text no longer loads",
+                source_path="access-request.yaml",
+                source_text="id: [this is not a workflow",
+                registered_at=clock.now(),
+            )
+        )
+        conn.execute(
+            update(cases).where(cases.c.journal_no == broken).values(workflow_version="broken")
+        )
+
+    report = dispatcher(engine).run_once()
+
+    assert (report.expired, report.failed) == (CASES - 1, 1)
+    assert statuses(engine) == {n: "open" if n == broken else "expired" for n in requests}
+    failed = deadline_of(engine, broken)
+    assert failed.attempts == 1
+    assert failed.last_error
+    assert failed.next_action_at == clock.now() + timedelta(minutes=1)
+    assert passed_rows(engine, broken) == 0
+    assert_chains_valid(engine)
+    assert dispatcher(engine).run_once().applied == 0  # not before its retry time
+
+    with engine.transaction() as conn:  # repaired
+        conn.execute(
+            update(cases).where(cases.c.journal_no == broken).values(workflow_version=good_version)
+        )
+    clock.advance(timedelta(minutes=1))
+    report = dispatcher(engine).run_once()
+    assert (report.expired, report.failed) == (1, 0)
+    assert set(statuses(engine).values()) == {"expired"}
+    assert deadline_of(engine, broken).attempts == 1  # kept, as history of the expiry
+    assert_chains_valid(engine)
+
+
+def refuse_updates_of(engine: Engine, case_id: int) -> None:
+    with engine.transaction() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    " RAISE EXCEPTION 'refused by the test'; END $$"
+                )
+            )
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE UPDATE ON cases FOR EACH ROW"
+                    f" WHEN (OLD.id = {case_id}) EXECUTE FUNCTION refuse()"
+                )
+            )
+        else:
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER refuse BEFORE UPDATE ON cases WHEN OLD.id = {case_id}"
+                    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+                )
+            )
+
+
+def allow_updates(engine: Engine) -> None:
+    with engine.transaction() as conn:
+        on_table = " ON cases" if conn.dialect.name == "postgresql" else ""
+        conn.execute(text(f"DROP TRIGGER refuse{on_table}"))
+
+
+def test_a_write_that_fails_rolls_back_one_deadline_not_the_batch(
+    engine: Engine, clock: FakeClock, requests: list[str]
+) -> None:
+    refused = requests[1]
+    refuse_updates_of(engine, engine.get_case(refused).id)
+
+    report = dispatcher(engine).run_once()
+
+    assert (report.expired, report.failed) == (CASES - 1, 1)
+    assert "refused by the test" in " ".join(report.lines)
+    assert statuses(engine) == {n: "open" if n == refused else "expired" for n in requests}
+    assert passed_rows(engine, refused) == 0
+    assert engine.get_case(refused).fields.get("overdue") is None
+    with engine.transaction() as conn:
+        keys = list(conn.execute(select(outbox.c.key)).scalars())
+    refused_id = deadline_of(engine, refused).id
+    assert not [key for key in keys if key.startswith(f"deadline:{refused_id}:")]
+    assert len(keys) == (CASES - 1) * 2
+    assert_chains_valid(engine)
+
+    allow_updates(engine)
+    clock.advance(timedelta(minutes=1))
+    report = dispatcher(engine).run_once()
+    assert (report.expired, report.failed) == (1, 0)
+    assert set(statuses(engine).values()) == {"expired"}
+    assert_chains_valid(engine)
