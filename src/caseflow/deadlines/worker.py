@@ -57,8 +57,10 @@ class Worker:
             return CycleReport(self.dispatcher.run_once(), self.sender.run_once())
 
     def next_wake(self) -> datetime | None:
+        due = self.dispatcher.next_due()  # its own transaction: never nest one in another
         with self.dispatcher.engine.transaction() as conn:
-            moments = [m for m in (self.dispatcher.next_due(), outbox.next_attempt(conn)) if m]
+            attempt = outbox.next_attempt(conn)
+        moments = [m for m in (due, attempt) if m]
         return min(moments) if moments else None
 
     def run_forever(self) -> None:
