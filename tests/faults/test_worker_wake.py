@@ -8,6 +8,7 @@ running worker showed it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from caseflow.calendar import COPENHAGEN_RULES
@@ -42,3 +43,40 @@ def test_next_wake_after_a_cycle(engine: Engine, clock: FakeClock, tmp_path: Pat
     assert worker.next_wake() == record.next_action_at
     worker.run_once()  # the held connection is still usable
     assert worker.next_wake() == record.next_action_at
+
+
+class RecordingScheduler:
+    """Stands in for APScheduler: notes the wake-up jobs a cycle asks for."""
+
+    def __init__(self) -> None:
+        self.jobs: list[object] = []
+
+    def add_job(self, *args: object, **kwargs: object) -> None:
+        self.jobs.append(kwargs.get("run_date"))
+
+
+def test_no_wake_at_once_for_rows_another_worker_holds(
+    engine: Engine, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A due row leased by another worker must not make this one wake again at once:
+    it would spin, querying the database flat out, until that lease ends."""
+    clock.set(copenhagen_time("2009-04-08 10:00"))
+    open_access_request(engine)
+    clock.set(copenhagen_time("2009-04-28 10:00"))  # past due
+    with engine.transaction() as conn:
+        now = clock.now()
+        assert deadlines.claim_due(
+            conn, now=now, owner="other", lease_until=now + timedelta(minutes=5), limit=10
+        )
+    sender = Sender(
+        engine,
+        Renderer(default_templates_dir()),
+        FileChannel(tmp_path / "mail"),
+        Recipient("caseflow@kk.example", "caseflow"),
+        owner="test",
+    )
+    worker = Worker(Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES)), sender)
+    scheduler = RecordingScheduler()
+    worker._scheduler = scheduler  # type: ignore[assignment]
+    worker._cycle()
+    assert scheduler.jobs == []
