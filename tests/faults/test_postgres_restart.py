@@ -29,7 +29,7 @@ from caseflow.testing import (
     open_access_request,
 )
 
-DEADLINES = int(os.environ.get("CASEFLOW_FAULT_RESTART_DEADLINES", "2000"))
+DEADLINES = int(os.environ.get("CASEFLOW_FAULT_RESTART_DEADLINES", "1000"))
 WORKERS = 3
 LEASE = 10.0
 DOWN = 3.0  # seconds

@@ -10,8 +10,8 @@ fell between the server accepting it and the outbox recording it (no sender
 can know whether that message went out); such a copy carries the same
 Message-ID, so there is at most one per kill and it is recognisably the same.
 
-The burst is CASEFLOW_FAULT_DEADLINES deadlines (default 5,000, about a minute and
-a half on two busy cores; the issue's 10,000 takes under three minutes). Each one's
+The burst is CASEFLOW_FAULT_DEADLINES deadlines (default 3,000, about a minute on
+two busy cores; the issue's 10,000 takes about three). Each one's
 expiry notifies the case officer and escalates to the approver: two e-mails.
 """
 
@@ -29,7 +29,7 @@ from caseflow.clock import SystemClock
 from caseflow.notifications.smtp_capture import SmtpCapture
 from caseflow.testing import copy_with_due_deadline, make_test_engine, open_access_request
 
-DEADLINES = int(os.environ.get("CASEFLOW_FAULT_DEADLINES", "5000"))
+DEADLINES = int(os.environ.get("CASEFLOW_FAULT_DEADLINES", "3000"))
 WORKERS = 3
 ROUNDS = 3
 LEASE = 20.0  # seconds: longer than a batch takes, so only a dead worker's claims expire
