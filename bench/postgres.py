@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -233,24 +233,24 @@ def main() -> None:
     args = parser.parse_args()
     skip = set(args.skip.split(","))
 
-    with tempfile.TemporaryDirectory(prefix="caseflow-bench-pg-") as folder:
-        cluster = None
-        server = args.url
-        if server is None:
-            cluster = PostgresCluster(Path(folder) / "pg").start()
-            server = cluster.url
-            print(f"a private PostgreSQL cluster on {server} (fsync on)")
-        try:
-            if "fires" not in skip:
-                fires_benchmark(server, args.fires, args.rounds, args.cases)
-            if "claims" not in skip:
-                counts = [int(w) for w in args.workers.split(",")]
-                claims_benchmark(server, args.claims, counts)
-            if "drain" not in skip:
-                drain_benchmark(server, args.drain, args.drain_workers)
-        finally:
-            if cluster is not None:
-                cluster.destroy()
+    cluster = None
+    server = args.url
+    if server is None:
+        # Not under a private temporary folder: the server runs as another user.
+        cluster = PostgresCluster(Path(f"/tmp/caseflow-bench-pg-{os.getpid()}")).start()
+        server = cluster.url
+        print(f"a private PostgreSQL cluster on {server} (fsync on)", flush=True)
+    try:
+        if "fires" not in skip:
+            fires_benchmark(server, args.fires, args.rounds, args.cases)
+        if "claims" not in skip:
+            counts = [int(w) for w in args.workers.split(",")]
+            claims_benchmark(server, args.claims, counts)
+        if "drain" not in skip:
+            drain_benchmark(server, args.drain, args.drain_workers)
+    finally:
+        if cluster is not None:
+            cluster.destroy()
 
 
 if __name__ == "__main__":

@@ -227,7 +227,11 @@ class PostgresCluster:
         command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise subprocess.CalledProcessError(
+                done.returncode, command, done.stdout, f"{args[0]}: {done.stderr.strip()}"
+            )
 
     def start(self) -> PostgresCluster:
         if not self.data.exists():
