@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
 
 from caseflow import organisation
 from caseflow.calendar import COPENHAGEN_RULES
@@ -19,8 +26,9 @@ from caseflow.errors import Problem
 from caseflow.registry import WorkflowRegistry
 from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
-from caseflow.store import migrate
+from caseflow.store import audit, migrate
 from caseflow.store.db import make_engine, write_transaction
+from caseflow.store.tables import audit_events, cases, deadlines
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -87,3 +95,187 @@ def problems_in(folder: Path, text: str) -> tuple[list[Problem], Path]:
     path = folder / "wf.yaml"
     path.write_text(dedent(text), encoding="utf-8")
     return validate_files([path]), path
+
+
+# -- many due deadlines at once ----------------------------------------------------------
+
+
+def open_access_request(engine: Engine, *, actor: str = "bif.sagsbehandler") -> str:
+    """One access request (``received``, its ``answer_in_time`` deadline open), opened
+    through the engine: the template :func:`copy_with_due_deadline` copies."""
+    case = engine.open_case(
+        NewCase(
+            workflow_id="access-request",
+            title="Aktindsigt i notat om helhedsplaner",
+            lead_administration="BIF",
+            fields={"requester_email": "borger@example.dk"},
+        ),
+        engine.actor(actor),
+    )
+    return case.journal_no
+
+
+def copy_with_due_deadline(
+    engine: Engine,
+    template_no: str,
+    count: int,
+    due_at: datetime,
+    *,
+    year: int = 1999,
+    batch: int = 5000,
+) -> list[str]:
+    """Copy a freshly opened case ``count`` times, each with its open deadline due at
+    ``due_at`` (no reminders left) and a one-row audit chain that verifies.
+
+    Opening 10,000 cases through the engine takes minutes; these are the template's own
+    rows with new journal numbers (``{year}-0000001`` ...), hashes and due times,
+    written in batches of executemany on any database (ids from the sequences, so the
+    engine's own inserts afterwards do not collide). Returns the journal numbers.
+    """
+    template = engine.get_case(template_no)
+    [first] = engine.history(template_no)
+    with engine.db.connect() as conn:
+        case_row = dict(conn.execute(select(cases).where(cases.c.id == template.id)).one()._mapping)
+        audit_row = dict(
+            conn.execute(select(audit_events).where(audit_events.c.case_id == template.id))
+            .one()
+            ._mapping
+        )
+        deadline_row = dict(
+            conn.execute(select(deadlines).where(deadlines.c.case_id == template.id)).one()._mapping
+        )
+    for row in (case_row, audit_row, deadline_row):
+        del row["id"]
+    deadline_row |= {
+        "due_at": due_at,
+        "next_action_at": due_at,
+        "reminders_at": [],
+        "reminders_sent": 0,
+    }
+    numbers = [f"{year}-{i:07d}" for i in range(count)]
+    for offset in range(0, count, batch):
+        chunk = numbers[offset : offset + batch]
+        hashes = [audit.entry_hash(number, first) for number in chunk]
+        with write_transaction(engine.db) as conn:
+            ids = (
+                conn.execute(
+                    insert(cases).returning(cases.c.id, sort_by_parameter_order=True),
+                    [
+                        case_row | {"journal_no": number, "audit_head": digest}
+                        for number, digest in zip(chunk, hashes, strict=True)
+                    ],
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(
+                insert(audit_events),
+                [
+                    audit_row | {"case_id": case_id, "hash": digest}
+                    for case_id, digest in zip(ids, hashes, strict=True)
+                ],
+            )
+            conn.execute(insert(deadlines), [deadline_row | {"case_id": i} for i in ids])
+    return numbers
+
+
+# -- a private PostgreSQL server ---------------------------------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """The folder of PostgreSQL's server programs (Debian's newest, or on PATH), if any."""
+    debian = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()],
+    )
+    for folder in reversed(debian):
+        if (folder / "pg_ctl").exists() and (folder / "initdb").exists():
+            return folder
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found and shutil.which("initdb") else None
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 that a test or benchmark controls.
+
+    ``start`` runs initdb (once) and starts the server; ``stop(mode="immediate")``
+    kills it as a crash would, ``start`` again recovers it. When run as root the
+    server runs as the ``postgres`` user (initdb refuses root), as on Debian.
+    ``fsync=off`` (``durable=False``) trades crash safety of the machine for
+    speed: for tests, never for benchmarks of durability.
+    """
+
+    def __init__(self, folder: Path, port: int | None = None, *, durable: bool = True) -> None:
+        bin_dir = postgres_bin()
+        if bin_dir is None:
+            raise FileNotFoundError(
+                "PostgreSQL's server programs (initdb, pg_ctl) are not installed; "
+                "apt-get install postgresql"
+            )
+        self.bin = bin_dir
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = port or _free_port()
+        self.durable = durable
+
+    @property
+    def url(self) -> str:
+        """The maintenance database ``postgres`` as superuser ``postgres``."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise subprocess.CalledProcessError(
+                done.returncode, command, done.stdout, f"{args[0]}: {done.stderr.strip()}"
+            )
+
+    def start(self) -> PostgresCluster:
+        if not self.data.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(self.folder, "postgres")
+            self._run(
+                "initdb", "-D", str(self.data), "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"
+            )
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` (disconnect clients, clean shutdown) or ``immediate`` (like a crash)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def destroy(self) -> None:
+        """Stop the server if it runs and delete its files."""
+        with contextlib.suppress(subprocess.CalledProcessError):  # not running
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> PostgresCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.destroy()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

@@ -139,6 +139,13 @@ class Worker:
         for line in report.deadlines.lines + report.notifications.lines:
             log.info(line)
         wake = self.next_wake()
+        idle = not (report.deadlines.applied or report.deadlines.failed) and not (
+            report.notifications.sent or report.notifications.retried or report.notifications.failed
+        )
+        if idle and wake is not None and wake <= self.dispatcher.engine.clock.now():
+            # What is due is leased by another worker (or a dead one, until its lease
+            # ends): waking at once would spin on it; the safety poll comes back for it.
+            return
         if wake is not None:
             self.wake_at(wake)
 

@@ -1,0 +1,257 @@
+"""caseflow on PostgreSQL: durable fires, deadline claims with 1, 2 and 4 workers, a big drain.
+
+Run: ``python bench/postgres.py [--url postgresql+psycopg://USER@HOST:PORT/postgres]``
+
+Without ``--url`` it starts a private cluster of its own on 127.0.0.1 (Debian's
+``postgresql`` package; as root the server runs as ``postgres``) with the
+default, durable settings (fsync on, synchronous_commit on), and removes it
+afterwards. Each measurement gets a fresh database.
+
+1. Durable fires per second through the engine (read, role check, guards,
+   machine, hooks, version-checked UPDATE, audit row with its hash, COMMIT), and
+   in the same run the least a durable fire can do with raw psycopg on the same
+   schema: UPDATE the case, INSERT the audit row, COMMIT. Rounds alternate; the
+   medians are compared.
+2. Deadlines claimed and applied per second by 1, 2 and 4 worker processes
+   (``Dispatcher.run_once``: SKIP LOCKED claims of 500, one transaction per
+   batch, a savepoint, audit rows and outbox rows per deadline), each on the
+   same burst of due deadlines; the ratio to one worker.
+3. Draining ``--drain`` due deadlines (default 100,000) with 3 workers: the
+   time until none is left open, and the rate.
+
+The worker processes start and connect before the clock starts; only the
+draining is timed. The outbox rows they write are left for the sender (not
+timed here: the mail server would be measured, not caseflow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from caseflow.calendar import COPENHAGEN_RULES
+from caseflow.clock import SystemClock
+from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.rules import Calendars
+from caseflow.engine import Engine
+from caseflow.store.tables import deadlines
+from caseflow.testing import (
+    PostgresCluster,
+    copy_with_due_deadline,
+    make_test_engine,
+    open_access_request,
+)
+from fires import engine_fires, open_drafting_cases
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = REPO / "workflows"
+
+
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new empty database on ``server`` (its URL), dropped afterwards."""
+    name = f"caseflow_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def libpq(url: str) -> str:
+    """The SQLAlchemy URL as a libpq connection string for raw psycopg."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+# -- 1. fires -------------------------------------------------------------------------
+
+
+def raw_fires(url: str, fires: int, case_ids: list[int]) -> float:
+    """UPDATE the case, INSERT its audit row, COMMIT: commits per second."""
+    states = ("approval", "drafting")
+    now = datetime.now(UTC)
+    with psycopg.connect(libpq(url)) as conn:
+        versions = dict(conn.execute("SELECT id, version FROM cases").fetchall())
+        start = time.perf_counter()
+        for n in range(fires):
+            case_id = case_ids[n % len(case_ids)]
+            state = states[(n // len(case_ids)) % 2]
+            versions[case_id] += 1
+            version = versions[case_id]
+            conn.execute(
+                "UPDATE cases SET state = %s, version = %s, updated_at = %s,"
+                " state_entered_at = %s, audit_head = %s WHERE id = %s AND version = %s",
+                (state, version, now, now, "0" * 64, case_id, version - 1),
+            )
+            conn.execute(
+                "INSERT INTO audit_events (case_id, seq, at, actor, kind, trigger, from_state,"
+                " to_state, changes, comment, prev_hash, hash)"
+                " VALUES (%s, %s, %s, 'bench', 'fire', 'x', 'a', %s, '{}', NULL, %s, %s)",
+                (case_id, version, now, state, "0" * 64, "0" * 64),
+            )
+            conn.commit()
+        return fires / (time.perf_counter() - start)
+
+
+def fires_benchmark(server: str, fires: int, rounds: int, cases: int) -> None:
+    with fresh_database(server) as engine_url, fresh_database(server) as raw_url:
+        engine = make_test_engine(engine_url, workflows_dir=WORKFLOWS)
+        numbers = open_drafting_cases(engine, cases)
+        raw_engine = make_test_engine(raw_url, workflows_dir=WORKFLOWS)
+        raw_ids = [raw_engine.get_case(n).id for n in open_drafting_cases(raw_engine, cases)]
+        raw_engine.close()
+        raw_rates, engine_rates = [], []
+        for _ in range(rounds):
+            raw_rates.append(raw_fires(raw_url, fires, raw_ids))
+            engine_rates.append(engine_fires(engine, numbers, fires))
+        engine.close()
+    raw, eng = statistics.median(raw_rates), statistics.median(engine_rates)
+    per_round = ", ".join(f"{e / r:.2f}" for e, r in zip(engine_rates, raw_rates, strict=True))
+    print(f"fires: {rounds} rounds of {fires:,}; ratio engine/raw per round: {per_round}")
+    print(f"fires: raw psycopg UPDATE+INSERT+COMMIT (median): {raw:,.0f} commits/s")
+    print(f"fires: engine (median): {eng:,.0f} fires/s; ratio engine/raw {eng / raw:.2f}")
+
+
+# -- 2. and 3. workers ------------------------------------------------------------------
+
+
+def dispatch_worker(url: str, number: int, ready: Event, go: Event) -> None:
+    """One worker process: connect, wait for the start, apply what is due, exit."""
+    engine = make_test_engine(
+        url, clock=SystemClock(), workflows_dir=WORKFLOWS, load_demo_organisation=False
+    )
+    dispatcher = Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner=f"bench-{number}")
+    dispatcher.next_due()  # the connection is open before the clock starts
+    ready.set()
+    go.wait()
+    dispatcher.run_once()
+    engine.close()
+
+
+def burst(url: str, count: int) -> Engine:
+    engine = make_test_engine(url, clock=SystemClock(), workflows_dir=WORKFLOWS)
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    copy_with_due_deadline(engine, open_access_request(engine), count, due)
+    with engine.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    return engine
+
+
+def drain(url: str, workers: int) -> float:
+    """Seconds for ``workers`` processes to apply every due deadline."""
+    context = multiprocessing.get_context("spawn")
+    go = context.Event()
+    readies = [context.Event() for _ in range(workers)]
+    processes = [
+        context.Process(target=dispatch_worker, args=(url, i, readies[i], go))
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for ready in readies:
+        ready.wait(120)
+    start = time.perf_counter()
+    go.set()
+    for process in processes:
+        process.join()
+        assert process.exitcode == 0, f"a worker failed (exit code {process.exitcode})"
+    return time.perf_counter() - start
+
+
+def still_open(engine: Engine) -> int:
+    with engine.db.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).where(
+                    deadlines.c.status == "open", deadlines.c.due_at <= datetime.now(UTC)
+                )
+            ).scalar_one()
+        )
+
+
+def claims_benchmark(server: str, count: int, worker_counts: list[int]) -> None:
+    rates: dict[int, float] = {}
+    for workers in worker_counts:
+        with fresh_database(server) as url:
+            engine = burst(url, count)
+            seconds = drain(url, workers)
+            left = still_open(engine)
+            engine.close()
+        rates[workers] = count / seconds
+        print(
+            f"claims: {workers} worker(s) applied {count:,} due deadlines in {seconds:.1f} s:"
+            f" {rates[workers]:,.0f}/s ({left} left open)"
+        )
+    base = rates[worker_counts[0]]
+    ratios = ", ".join(f"{w}: {rate / base:.2f}x" for w, rate in rates.items())
+    print(f"claims: speed-up over {worker_counts[0]} worker: {ratios}")
+
+
+def drain_benchmark(server: str, count: int, workers: int) -> None:
+    with fresh_database(server) as url:
+        start = time.perf_counter()
+        engine = burst(url, count)
+        stored = time.perf_counter() - start
+        seconds = drain(url, workers)
+        left = still_open(engine)
+        engine.close()
+    print(
+        f"drain: {count:,} due deadlines (stored in {stored:.0f} s) applied by {workers} workers"
+        f" in {seconds:.1f} s: {count / seconds:,.0f}/s ({left} left open)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", help="a PostgreSQL server's maintenance database")
+    parser.add_argument("--fires", type=int, default=2000, help="per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--claims", type=int, default=5000, help="deadlines per claims run")
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--drain", type=int, default=100_000)
+    parser.add_argument("--drain-workers", type=int, default=3)
+    parser.add_argument("--skip", default="", help="comma-separated: fires,claims,drain")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+
+    cluster = None
+    server = args.url
+    if server is None:
+        # Not under a private temporary folder: the server runs as another user.
+        cluster = PostgresCluster(Path(f"/tmp/caseflow-bench-pg-{os.getpid()}")).start()
+        server = cluster.url
+        print(f"a private PostgreSQL cluster on {server} (fsync on)", flush=True)
+    try:
+        if "fires" not in skip:
+            fires_benchmark(server, args.fires, args.rounds, args.cases)
+        if "claims" not in skip:
+            counts = [int(w) for w in args.workers.split(",")]
+            claims_benchmark(server, args.claims, counts)
+        if "drain" not in skip:
+            drain_benchmark(server, args.drain, args.drain_workers)
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+
+
+if __name__ == "__main__":
+    main()
