@@ -135,3 +135,13 @@ def test_the_full_documents_are_for_the_committees_insiders(
         refused = caseflow(database_url, "agenda", "render", meeting, *who, expect=4)
         assert b"closed items" in refused.stderr
         assert SECRET.encode() not in refused.stdout + refused.stderr
+
+
+def test_the_calendar_export_holds_no_agenda_content(
+    engine: Engine, database_url: str, held_meeting: tuple[int, str, str]
+) -> None:
+    ics = caseflow(database_url, "meeting", "ics", "--committee", "BIU").stdout.decode()
+    assert "BEGIN:VEVENT" in ics
+    assert "TZID=Europe/Copenhagen:20090611T163000" in ics
+    for leak in (SECRET, "Jensen", held_meeting[2], "Bevilget"):
+        assert leak not in ics
