@@ -19,7 +19,6 @@ from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
 from caseflow.meetings import plan as service
-from caseflow.meetings.ics import build_calendar
 from caseflow.meetings.plan_file import parse_clock
 from caseflow.meetings.planning import Plan, PlannedMeeting, Planner, Step
 from caseflow.runtime import calendar_rules
@@ -312,6 +311,9 @@ def ics(
         ]
         names = {c["code"]: c["name"] for c in org_rows.list_committees(conn)}
     title = f"Møder: {', '.join(codes)}" if codes else "Udvalgsmøder"
+    # Imported here: icalendar is slow to import, and only this command needs it.
+    from caseflow.meetings.ics import build_calendar
+
     data = build_calendar(found, names, title)
     if output is None:
         sys.stdout.buffer.write(data)
