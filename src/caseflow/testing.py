@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -279,3 +281,51 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+class CommandLine:
+    """``python -m caseflow ARGS`` in a subprocess, as a user runs it, on one database.
+
+    The environment is the test's, less who the user is and what time it is
+    (``CASEFLOW_USER``, ``CASEFLOW_NOW``): a command says ``--as`` when it acts, and
+    :meth:`at` sets the time the next commands run at. A traceback or an exit code
+    other than ``expect`` fails the test.
+    """
+
+    def __init__(self, folder: Path, database_url: str, workflows_dir: Path, **env: str) -> None:
+        self.folder = folder
+        self.database_url = database_url
+        self.env = os.environ | {
+            "CASEFLOW_DATABASE_URL": database_url,
+            "CASEFLOW_WORKFLOWS_DIR": str(workflows_dir),
+            "COLUMNS": "200",
+        }
+        self.env.pop("CASEFLOW_USER", None)
+        self.env.pop("CASEFLOW_NOW", None)
+        self.env.update(env)
+
+    def at(self, moment: str) -> None:
+        """Run the next commands at ``moment`` (Copenhagen time, e.g. 2009-06-02T10:00)."""
+        self.env["CASEFLOW_NOW"] = moment
+
+    def __call__(
+        self, *args: str, expect: int = 0, input_text: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "caseflow", *args],
+            cwd=self.folder,
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == expect, (result.stdout, result.stderr)
+        return result
+
+    def json(self, *args: str) -> Any:
+        """The command's ``--json`` output, parsed."""
+        return json.loads(self(*args, "--json").stdout)

@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from caseflow.testing import CommandLine as Cli
 from caseflow.testing import demo_organisation_file
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-class Cli:
-    def __init__(self, folder: Path, database_url: str) -> None:
-        self.folder = folder
-        self.env = os.environ | {
-            "CASEFLOW_DATABASE_URL": database_url,
-            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
-            "COLUMNS": "200",
-        }
-        self.env.pop("CASEFLOW_USER", None)
-
-    def __call__(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "caseflow", *args],
-            cwd=self.folder,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert "Traceback" not in result.stderr, result.stderr
-        assert result.returncode == expect, (result.stdout, result.stderr)
-        return result
-
-
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str) -> Cli:
-    return Cli(tmp_path, database_url)
+    return Cli(tmp_path, database_url, REPO / "workflows")
 
 
 @pytest.fixture

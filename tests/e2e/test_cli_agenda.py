@@ -6,56 +6,21 @@ time each command runs at.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from caseflow.testing import CommandLine as Cli
 from caseflow.testing import demo_organisation_file
 
 REPO = Path(__file__).resolve().parents[2]
 SECRETARIAT = ("--as", "biu.sekretariat")
 
 
-class Cli:
-    def __init__(self, folder: Path, database_url: str) -> None:
-        self.folder = folder
-        self.database_url = database_url
-        self.env = os.environ | {
-            "CASEFLOW_DATABASE_URL": database_url,
-            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
-            "CASEFLOW_MAIL_DIR": str(folder / "mail"),
-            "CASEFLOW_NOW": "2009-05-20T09:00",
-            "COLUMNS": "200",
-        }
-        self.env.pop("CASEFLOW_USER", None)
-
-    def at(self, moment: str) -> None:
-        self.env["CASEFLOW_NOW"] = moment
-
-    def __call__(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "caseflow", *args],
-            cwd=self.folder,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert "Traceback" not in result.stderr, result.stderr
-        assert result.returncode == expect, (result.stdout, result.stderr)
-        return result
-
-    def json(self, *args: str) -> object:
-        return json.loads(self(*args, "--json").stdout)
-
-
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str) -> Cli:
-    cli = Cli(tmp_path, database_url)
+    cli = Cli(tmp_path, database_url, REPO / "workflows", CASEFLOW_MAIL_DIR=str(tmp_path / "mail"))
+    cli.at("2009-05-20T09:00")
     cli("init")
     cli("org", "load", str(demo_organisation_file()))
     return cli

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from caseflow.documents.damage import all_damage
+from caseflow.testing import CommandLine as Cli
 from caseflow.testing import demo_organisation_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -22,39 +20,9 @@ CLOSED = DATA / "agenda-item-variant-closed.txt"
 REPO = Path(__file__).resolve().parents[2]
 
 
-class Cli:
-    """``python -m caseflow ARGS`` in a folder of its own, on the test's database."""
-
-    def __init__(self, folder: Path, database_url: str) -> None:
-        self.folder = folder
-        self.env = os.environ | {
-            "CASEFLOW_DATABASE_URL": database_url,
-            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
-            "COLUMNS": "200",
-        }
-        self.env.pop("CASEFLOW_USER", None)
-
-    def __call__(
-        self, *args: str, expect: int = 0, input_text: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "caseflow", *args],
-            cwd=self.folder,
-            env=self.env,
-            input=input_text,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
-        assert "Traceback" not in result.stderr, result.stderr
-        assert result.returncode == expect, (result.stdout, result.stderr)
-        return result
-
-
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str) -> Cli:
-    return Cli(tmp_path, database_url)
+    return Cli(tmp_path, database_url, REPO / "workflows")
 
 
 @pytest.fixture
