@@ -40,7 +40,14 @@ from caseflow.store import audit, organisation, outbox
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as rows
 
-__all__ = ["DispatchReport", "Dispatcher", "describe_lateness", "system_actor", "worker_name"]
+__all__ = [
+    "DispatchReport",
+    "Dispatcher",
+    "SetResult",
+    "describe_lateness",
+    "system_actor",
+    "worker_name",
+]
 
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
@@ -84,7 +91,7 @@ class DispatchReport:
 
 
 @dataclass
-class _SetResult:
+class SetResult:
     """What applying a set of deadlines did, kept apart until its savepoint is released."""
 
     applied: list[tuple[str, str]] = field(default_factory=list)  # (outcome, line)
@@ -152,7 +159,7 @@ class Dispatcher:
         with self.engine.transaction() as conn:
             try:
                 with conn.begin_nested():
-                    result = self._apply_set(conn, ids, now)
+                    result = self.apply_set(conn, ids, now)
             except Exception:
                 result = self._apply_one_by_one(conn, ids, now)
             self._settle(conn, result, now, report)
@@ -168,7 +175,7 @@ class Dispatcher:
             deadline_id = remaining.pop(0)
             now = self.engine.clock.now()
             with self.engine.transaction() as conn:
-                one = _SetResult()
+                one = SetResult()
                 try:
                     with conn.begin_nested():
                         done = self._apply_through_engine(conn, deadline_id, now)
@@ -179,7 +186,7 @@ class Dispatcher:
                 self._settle(conn, one, now, report)
 
     def _settle(
-        self, conn: Connection, result: _SetResult, now: datetime, report: DispatchReport
+        self, conn: Connection, result: SetResult, now: datetime, report: DispatchReport
     ) -> None:
         for outcome, line in result.applied:
             report.count(outcome, line)
@@ -190,13 +197,13 @@ class Dispatcher:
         with self.engine.transaction() as conn:
             rows.extend_leases(conn, ids, owner=self.owner, lease_until=until)
 
-    def _apply_one_by_one(self, conn: Connection, ids: Sequence[int], now: datetime) -> _SetResult:
+    def _apply_one_by_one(self, conn: Connection, ids: Sequence[int], now: datetime) -> SetResult:
         """The fallback: each deadline in a savepoint of its own; one failure rolls back alone."""
-        result = _SetResult()
+        result = SetResult()
         for deadline_id in ids:
             try:
                 with conn.begin_nested():
-                    one = self._apply_set(conn, [deadline_id], now)
+                    one = self.apply_set(conn, [deadline_id], now)
             except Exception as exc:
                 result.failed.append((deadline_id, _describe(exc)))
                 continue
@@ -205,9 +212,15 @@ class Dispatcher:
             result.failed += one.failed
         return result
 
-    def _apply_set(self, conn: Connection, ids: Sequence[int], now: datetime) -> _SetResult:
-        """Plan every deadline of ``ids`` in memory, then write all of them set-wise."""
-        result = _SetResult()
+    def apply_set(self, conn: Connection, ids: Sequence[int], now: datetime) -> SetResult:
+        """Plan every deadline of ``ids`` in memory, then write all of them set-wise.
+
+        Works inside the caller's transaction on rows leased to this dispatcher's
+        owner; deadlines that must fire a trigger are only listed (``by_engine``),
+        for the caller to run through the engine. Public for the benchmark, whose
+        scheduler-job baseline applies one deadline per transaction with it.
+        """
+        result = SetResult()
         records = rows.claimed(conn, ids, self.owner)
         cases = case_rows.heads(conn, {r.case_id for r in records})
         setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)

@@ -11,6 +11,7 @@ bound parameters, the same conversions, a fraction of the overhead.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -107,21 +108,35 @@ class Prepared:
         processors = {n: p for n, p in self.bind_processors.items() if n not in raw}
         moments: dict[datetime, Any] = {}
 
-        def convert(name: str, value: Any) -> Any:
-            processor = processors.get(name)
-            if processor is None:
-                return value
-            if isinstance(value, datetime):
-                found = moments.get(value)
-                if found is None:
-                    found = moments[value] = processor(value)
-                return found
-            return processor(value)
+        def convert(processor: Processor) -> Processor:
+            def one(value: Any) -> Any:
+                if isinstance(value, datetime):
+                    found = moments.get(value)
+                    if found is None:
+                        found = moments[value] = processor(value)
+                    return found
+                return processor(value)
 
-        if self.positional:
-            order = self.order
-            return [[convert(name, one[name]) for name in order] for one in params]
-        return [{name: convert(name, value) for name, value in one.items()} for one in params]
+            return one
+
+        converters = {name: convert(processor) for name, processor in processors.items()}
+        if not self.positional:
+            return [
+                {n: converters[n](v) if n in converters else v for n, v in one.items()}
+                for one in params
+            ]
+        # Values in statement order with one C-level itemgetter per row; only the
+        # columns with a processor (times, JSON) are touched again.
+        order = self.order
+        pick = operator.itemgetter(*order) if len(order) > 1 else lambda one: (one[order[0]],)
+        processed = [(i, converters[n]) for i, n in enumerate(order) if n in converters]
+        arguments = []
+        for one in params:
+            values = list(pick(one))
+            for index, processor in processed:
+                values[index] = processor(values[index])
+            arguments.append(values)
+        return arguments
 
     def _wrap(
         self, conn: Connection, dbapi: Any, cursor: Any, arguments: Any, exc: Exception
