@@ -543,3 +543,15 @@ def test_a_case_on_a_workflow_version_without_the_transition_stays_on(
     assert engine.get_case(journal_no).state == "on_agenda"
     assert len(agenda.versions(engine, meeting, public=True)) == 1
     engine.close()
+
+
+def test_a_cancelled_meetings_items_can_be_taken_off(engine: Engine, meeting: int) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, secretariat)
+    with write_transaction(engine.db) as conn:
+        meeting_rows.cancel(conn, meeting, now=engine.clock.now())
+    with pytest.raises(NotAllowed, match="cancelled"):
+        agenda.move_item(engine, meeting, 1, 1, secretariat)
+    done = agenda.withdraw_item(engine, meeting, journal_no, secretariat, reason="Mødet er aflyst")
+    assert (done.case.state, done.remaining) == ("ready_for_agenda", [])
