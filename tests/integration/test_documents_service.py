@@ -91,6 +91,14 @@ def test_an_agenda_of_imported_cases_leaves_the_closed_one_out_in_public(engine:
     assert "Vestergade" in str(render_agenda(agenda, "html", "da", False))
 
 
+def make_ready(engine: Engine, journal_no: str) -> None:
+    """Drafted, submitted and approved by BIF: ready for the agenda."""
+    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
+    for trigger in ("start_drafting", "submit_for_approval"):
+        engine.fire(journal_no, trigger, officer)
+    engine.fire(journal_no, "approve", chief)
+
+
 def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
     engine: Engine,
 ) -> None:
@@ -100,7 +108,7 @@ def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
     item = read_agenda_item(read("agenda-item-2009-68440-biu-item18.txt"), CONFIG)
     plan = plan_import(item, names, lead="TMF")  # BIF recommends, TMF leads
     case = import_case(engine, plan, names, engine.actor("bif.sagsbehandler"))
-    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
+    officer = engine.actor("bif.sagsbehandler")
     engine.edit(
         case.journal_no,
         {
@@ -109,12 +117,7 @@ def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
         },
         officer,
     )
-    for trigger, actor in (
-        ("start_drafting", officer),
-        ("submit_for_approval", officer),
-        ("approve", chief),
-    ):
-        engine.fire(case.journal_no, trigger, actor)
+    make_ready(engine, case.journal_no)
     other = engine.open_case(
         NewCase("committee-case", "Et andet punkt", lead_administration="BIF", committee="BIU"),
         officer,
@@ -127,12 +130,7 @@ def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
         },
         officer,
     )
-    for trigger, actor in (
-        ("start_drafting", officer),
-        ("submit_for_approval", officer),
-        ("approve", chief),
-    ):
-        engine.fire(other, trigger, actor)
+    make_ready(engine, other)
     secretariat = engine.actor("biu.sekretariat")
     with engine.transaction() as conn:
         meeting = meeting_rows.create(
