@@ -480,9 +480,16 @@ def test_taking_an_item_off_is_refused_with_the_reason_why(
     agenda.withdraw_item(engine, meeting, on_it, admin, reason="Fejl")
     with pytest.raises(NotAllowed, match=r"taken off the agenda of meeting .* already: Fejl"):
         agenda.withdraw_item(engine, meeting, on_it, secretariat, reason="x")
+    # Taken off by mistake: it goes back on the same meeting, as its last item.
+    agenda.add_item(engine, meeting, waiting, secretariat)
+    back = agenda.add_item(engine, meeting, on_it, secretariat)
+    assert (back.item.item_no, back.item.status, back.item.decision) == (2, "scheduled", None)
+    assert back.case.state == "on_agenda"
+    with pytest.raises(NotAllowed, match="already on the agenda"):
+        agenda.add_item(engine, meeting, on_it, secretariat)
+    agenda.withdraw_item(engine, meeting, on_it, secretariat, reason="Alligevel ikke")
 
     untreated = ready_case(engine, "Ikke behandlet")
-    agenda.add_item(engine, meeting, waiting, secretariat)
     agenda.add_item(engine, meeting, untreated, secretariat)
     clock.set(copenhagen_time("2009-06-11 17:00"))
     minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")

@@ -270,7 +270,8 @@ def add_item(
                 f"{meeting_id} is {meeting.committee}'s; refer the case to {meeting.committee} "
                 "first"
             )
-        if rows.item_on_meeting(conn, meeting_id, case.id) is not None:
+        before = rows.item_on_meeting(conn, meeting_id, case.id)
+        if before is not None and before.status != ITEM_REMOVED:
             raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
         timing = timing_for(conn, engine, meeting)
         late = timing.is_late(engine.clock.now())
