@@ -214,3 +214,63 @@ def test_follow_up_actions_listed_overdue_and_done(cli: Cli) -> None:
     assert isinstance(everything, list)
     assert everything[0]["status"] == "done"
     assert everything[0]["done_by"] == "tmf.styregruppe"
+
+
+def test_an_item_taken_off_the_agenda_before_the_meeting(cli: Cli) -> None:
+    meeting = str(add_meeting(cli, "BIU", "2009-06-11 15:00"))
+    later = str(add_meeting(cli, "BIU", "2009-08-20 15:00"))
+    first = ready_case(cli, "Styring af de politiske processer")
+    leaving = ready_case(cli, "Landsbyggefondens ansøgning")
+    closed_case = ready_case(cli, "Fortrolig personsag")
+    for journal_no in (first, leaving):
+        cli("agenda", "add", meeting, journal_no, *SECRETARIAT)
+    cli("agenda", "add", meeting, closed_case, "--closed", *SECRETARIAT)
+    cli("agenda", "publish", meeting, *SECRETARIAT)
+
+    refused = cli("agenda", "withdraw", meeting, leaving, *SECRETARIAT, expect=2)
+    assert "--reason" in refused.stderr
+    refused = cli(
+        "agenda", "withdraw", meeting, leaving, "--reason", "x", "--as", "bif.sagsbehandler",
+        expect=4,
+    )  # fmt: skip
+    assert "secretariat@BIU" in refused.stderr
+    refused = cli("agenda", "withdraw", later, leaving, "--reason", "x", *SECRETARIAT, expect=4)
+    assert f"case {leaving} is not on the agenda of meeting {later}" in refused.stderr
+
+    reason = "Afventer Landsbyggefondens svar"
+    out = cli("agenda", "withdraw", meeting, leaving, "--reason", reason, *SECRETARIAT).stdout
+    assert f"{leaving} (item 2) taken off the agenda of meeting {meeting}" in out
+    assert "the case is ready_for_agenda" in out
+    assert f"1: {first}, 2: {closed_case}" in out
+    assert "published as version 2" in out
+    history = cli.json("case", "history", leaving)
+    assert (history[-1]["trigger"], history[-1]["comment"]) == ("take_off_agenda", reason)
+    assert f"taken off: {reason}" in cli("agenda", "show", meeting, *SECRETARIAT).stdout
+
+    # A closed item taken off: the public learns its number, nothing more.
+    cli("agenda", "withdraw", meeting, closed_case, "--reason", "Jensen er flyttet", *SECRETARIAT)
+    versions = cli.json("agenda", "versions", meeting, "--public")
+    assert [(v["version"], v["change_note"], len(v["agenda"]["items"])) for v in versions] == [
+        (1, None, 3),
+        (
+            2,
+            f"Punkt 2 ({leaving} Landsbyggefondens ansøgning) er taget af dagsordenen: {reason}",
+            2,
+        ),
+        (3, "Punkt 2 (lukket punkt) er taget af dagsordenen.", 1),
+    ]
+    table = cli("agenda", "versions", meeting, "--public").stdout
+    assert "taget af dagsordenen" in table
+    for public in (table, str(versions)):
+        for leak in ("Jensen", "Fortrolig", closed_case):
+            assert leak not in public
+
+    # The case goes on another meeting; a decided item is not taken off.
+    assert "item 1" in cli("agenda", "add", later, leaving, *SECRETARIAT).stdout
+    cli.at("2009-06-11T17:00")
+    cli("minutes", "decide", meeting, "1", "--outcome", "decided", "--text", "Ok.", *SECRETARIAT)
+    refused = cli("agenda", "withdraw", meeting, first, "--reason", "x", *SECRETARIAT, expect=4)
+    assert "treated at the meeting (decided)" in refused.stderr
+    cli("minutes", "approve", meeting, *SECRETARIAT)
+    refused = cli("agenda", "withdraw", later, leaving, "--reason", " ", *SECRETARIAT, expect=2)
+    assert "--reason" in refused.stderr

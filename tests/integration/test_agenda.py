@@ -7,6 +7,8 @@ plan has its own module); everything else goes through caseflow.meetings.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,9 +22,10 @@ from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 from caseflow.store.tables import agenda_items, committees
-from caseflow.testing import copenhagen_time, open_test_case
+from caseflow.testing import copenhagen_time, make_test_engine, open_test_case
 
 SECRETARIAT = "biu.sekretariat"
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 # BIU's agenda deadline: 8 working days before the meeting. For Thursday 11 June 2009
 # that is Thursday 28 May (Whit Monday 1 June and Grundlovsdag 5 June are days off).
 MEETING = "2009-06-11 15:00"
@@ -394,3 +397,160 @@ def test_a_case_withdrawn_from_the_agenda_does_not_block_the_minutes(
         (staying, "decided"),
         (leaving, "removed"),
     ]
+
+
+# --- taking an item off the agenda ---------------------------------------------------------
+
+
+def test_an_item_taken_off_the_agenda_waits_for_another_meeting(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    secretariat = engine.actor(SECRETARIAT)
+    first, leaving, third = (ready_case(engine, t) for t in ("Første", "Trækkes", "Tredje"))
+    for journal_no in (first, leaving, third):
+        agenda.add_item(engine, meeting, journal_no, secretariat)
+    agenda.publish(engine, meeting, secretariat)
+
+    done = agenda.withdraw_item(
+        engine, meeting, leaving, secretariat, reason="Afventer Landsbyggefondens svar"
+    )
+    assert done.item.item_no == 2
+    assert [(i.item_no, i.journal_no) for i in done.remaining] == [(1, first), (2, third)]
+    assert done.published_version == 2
+    case = engine.get_case(leaving)
+    assert case.state == "ready_for_agenda"
+    assert {"meeting", "meeting_id", "meeting_date"}.isdisjoint(case.fields)
+    last = engine.history(leaving)[-1]
+    assert (last.trigger, last.comment) == ("take_off_agenda", "Afventer Landsbyggefondens svar")
+
+    found = agenda.versions(engine, meeting, public=True)
+    assert "Punkt 2" in (found[1]["change_note"] or "")
+    assert "taget af dagsordenen: Afventer Landsbyggefondens svar" in found[1]["change_note"]
+    assert [i["journal_no"] for i in found[0]["agenda"]["items"]] == [first, leaving, third]
+    assert [(i["item_no"], i["journal_no"]) for i in found[1]["agenda"]["items"]] == [
+        (1, first),
+        (2, third),
+    ]
+    public = agenda.get_agenda(engine, meeting, public=True)
+    assert [i["journal_no"] for i in public["items"]] == [first, third]
+    insiders = agenda.get_agenda(engine, meeting, viewer=secretariat)["items"]
+    assert [(i["journal_no"], i["status"], i["taken_off"]) for i in insiders] == [
+        (first, "scheduled", None),
+        (leaving, "removed", "Afventer Landsbyggefondens svar"),
+        (third, "scheduled", None),
+    ]
+    waiting = report.secretariat_report(engine, "BIU")["without_meeting"]
+    assert [(w["journal_no"], w["reason"]) for w in waiting] == [(leaving, "taken off")]
+
+    # A new item follows the two left; the case taken off goes on the later meeting.
+    fourth = ready_case(engine, "Fjerde")
+    added = agenda.add_item(engine, meeting, fourth, secretariat, note="Nyt punkt")
+    assert added.item.item_no == 3
+    assert agenda.add_item(engine, later, leaving, secretariat).item.item_no == 1
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    for item_no in (1, 2, 3):
+        minutes.decide_item(engine, meeting, item_no, secretariat, outcome="decided", text="Ok.")
+    assert engine.get_case(third).state == "decided"
+    minutes.approve_minutes(engine, meeting, secretariat)
+    course = report.course(engine, leaving)
+    assert [(t["meeting_id"], t["item_no"], t["status"]) for t in course["treatments"]] == [
+        (meeting, 2, "removed"),
+        (later, 1, "scheduled"),
+    ]
+
+
+def test_taking_an_item_off_is_refused_with_the_reason_why(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    on_it, waiting = ready_case(engine, "På dagsordenen"), ready_case(engine, "Venter")
+    agenda.add_item(engine, meeting, on_it, secretariat)
+    add_actor(engine, "tmu.sekretariat", RoleGrant("secretariat", committee="TMU"))
+
+    with pytest.raises(InvalidInput, match="--reason"):
+        agenda.withdraw_item(engine, meeting, on_it, secretariat, reason="  ")
+    with pytest.raises(NotAllowed, match="secretariat@BIU"):
+        agenda.withdraw_item(engine, meeting, on_it, engine.actor("tmu.sekretariat"), reason="x")
+    with pytest.raises(NotAllowed, match=f"case {waiting} is not on the agenda of meeting"):
+        agenda.withdraw_item(engine, meeting, waiting, secretariat, reason="x")
+    assert engine.get_case(on_it).state == "on_agenda"
+
+    admin = engine.actor("admin")  # an administrator may, like the secretariat
+    agenda.withdraw_item(engine, meeting, on_it, admin, reason="Fejl")
+    with pytest.raises(NotAllowed, match=r"taken off the agenda of meeting .* already: Fejl"):
+        agenda.withdraw_item(engine, meeting, on_it, secretariat, reason="x")
+    # Taken off by mistake: it goes back on the same meeting, as its last item.
+    agenda.add_item(engine, meeting, waiting, secretariat)
+    back = agenda.add_item(engine, meeting, on_it, secretariat)
+    assert (back.item.item_no, back.item.status, back.item.decision) == (2, "scheduled", None)
+    assert back.case.state == "on_agenda"
+    with pytest.raises(NotAllowed, match="already on the agenda"):
+        agenda.add_item(engine, meeting, on_it, secretariat)
+    agenda.withdraw_item(engine, meeting, on_it, secretariat, reason="Alligevel ikke")
+
+    untreated = ready_case(engine, "Ikke behandlet")
+    agenda.add_item(engine, meeting, untreated, secretariat)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")
+    with pytest.raises(NotAllowed, match=r"treated at the meeting \(decided\)"):
+        agenda.withdraw_item(engine, meeting, waiting, secretariat, reason="For sent")
+    assert engine.get_case(waiting).state == "decided"
+    # The meeting is held now: an item it did not treat is settled in the minutes.
+    with pytest.raises(NotAllowed, match=r"meeting .* is held.*--outcome postponed"):
+        agenda.withdraw_item(engine, meeting, untreated, secretariat, reason="Nåede det ikke")
+    assert engine.get_case(untreated).state == "on_agenda"
+
+
+def test_taking_a_closed_item_off_tells_the_public_only_its_number(
+    engine: Engine, meeting: int
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    public, secret = ready_case(engine, "Åben sag"), ready_case(engine, "Fortrolig sag Jensen")
+    agenda.add_item(engine, meeting, public, secretariat)
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.publish(engine, meeting, secretariat)
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Jensen er flyttet")
+    text = json.dumps(agenda.versions(engine, meeting, public=True), ensure_ascii=False)
+    assert "Punkt 2 (lukket punkt) er taget af dagsordenen." in text
+    for leak in (secret, "Fortrolig", "Jensen"):
+        assert leak not in text
+
+
+def test_a_case_on_a_workflow_version_without_the_transition_stays_on(
+    tmp_path: Path, database_url: str, clock: FakeClock
+) -> None:
+    old = tmp_path / "workflows"
+    shutil.copytree(WORKFLOWS, old)
+    source = old / "committee-case.yaml"
+    text = source.read_text(encoding="utf-8")
+    start = text.index("  - trigger: take_off_agenda")
+    source.write_text(text[:start] + text[text.index("  - trigger: start_follow_up") :])
+    clock.set(copenhagen_time("2009-05-20 09:00"))
+    engine = make_test_engine(database_url, clock=clock, workflows_dir=old)
+    meeting = add_meeting(engine, "BIU", MEETING)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, engine.actor(SECRETARIAT))
+    agenda.publish(engine, meeting, engine.actor(SECRETARIAT))
+    engine.close()
+
+    engine = make_test_engine(
+        database_url, clock=clock, workflows_dir=WORKFLOWS, load_demo_organisation=False
+    )
+    with pytest.raises(NotAllowed, match=r"runs on version .* no 'take_off_agenda'"):
+        agenda.withdraw_item(engine, meeting, journal_no, engine.actor(SECRETARIAT), reason="x")
+    assert engine.get_case(journal_no).state == "on_agenda"
+    assert len(agenda.versions(engine, meeting, public=True)) == 1
+    engine.close()
+
+
+def test_a_cancelled_meetings_items_can_be_taken_off(engine: Engine, meeting: int) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    journal_no = ready_case(engine)
+    agenda.add_item(engine, meeting, journal_no, secretariat)
+    with write_transaction(engine.db) as conn:
+        meeting_rows.cancel(conn, meeting, now=engine.clock.now())
+    with pytest.raises(NotAllowed, match="cancelled"):
+        agenda.move_item(engine, meeting, 1, 1, secretariat)
+    done = agenda.withdraw_item(engine, meeting, journal_no, secretariat, reason="Mødet er aflyst")
+    assert (done.case.state, done.remaining) == ("ready_for_agenda", [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,9 +13,18 @@ from caseflow.documents.config import load_config
 from caseflow.documents.importer import read_agenda_item
 from caseflow.documents.model import AgendaDocument
 from caseflow.documents.render import render_agenda, render_item
-from caseflow.documents.service import Names, check_import, import_case, item_for_case, plan_import
-from caseflow.engine import Engine
+from caseflow.documents.service import (
+    Names,
+    check_import,
+    import_case,
+    item_for_case,
+    meeting_documents,
+    plan_import,
+)
+from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.meetings import agenda
+from caseflow.store import meetings as meeting_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIG = load_config()
@@ -79,3 +89,70 @@ def test_an_agenda_of_imported_cases_leaves_the_closed_one_out_in_public(engine:
     assert "Vestergade" not in public
     assert "7. Lukket punkt" in public
     assert "Vestergade" in str(render_agenda(agenda, "html", "da", False))
+
+
+def make_ready(engine: Engine, journal_no: str) -> None:
+    """Drafted, submitted and approved by BIF: ready for the agenda."""
+    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
+    for trigger in ("start_drafting", "submit_for_approval"):
+        engine.fire(journal_no, trigger, officer)
+    engine.fire(journal_no, "approve", chief)
+
+
+def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
+    engine: Engine,
+) -> None:
+    """Published versions carry all a document needs: the same item as the case renders
+    (headings, recommending administration), and later changes leave them as they were."""
+    names = Names.load(engine)
+    item = read_agenda_item(read("agenda-item-2009-68440-biu-item18.txt"), CONFIG)
+    plan = plan_import(item, names, lead="TMF")  # BIF recommends, TMF leads
+    case = import_case(engine, plan, names, engine.actor("bif.sagsbehandler"))
+    officer = engine.actor("bif.sagsbehandler")
+    engine.edit(
+        case.journal_no,
+        {
+            "sections.tidsplan": "Efteråret 2009.",
+            "fields.section_headings": {"tidsplan": "Tidsplan"},
+        },
+        officer,
+    )
+    make_ready(engine, case.journal_no)
+    other = engine.open_case(
+        NewCase("committee-case", "Et andet punkt", lead_administration="BIF", committee="BIU"),
+        officer,
+    ).journal_no
+    engine.edit(
+        other,
+        {
+            "sections": {"problemstilling": "P", "losning": "L", "okonomi": "Ø"},
+            "recommendations": ["at udvalget drøfter sagen."],
+        },
+        officer,
+    )
+    make_ready(engine, other)
+    secretariat = engine.actor("biu.sekretariat")
+    with engine.transaction() as conn:
+        meeting = meeting_rows.create(
+            conn,
+            committee="BIU",
+            starts_at=datetime(2009, 6, 11, 16, 30, tzinfo=ZoneInfo("Europe/Copenhagen")),
+            place="Rådhuset",
+            now=engine.clock.now(),
+        ).id
+    agenda.add_item(engine, meeting, other, secretariat)
+    agenda.add_item(engine, meeting, case.journal_no, secretariat)
+    agenda.publish(engine, meeting, secretariat)
+    agenda.withdraw_item(engine, meeting, other, secretariat, reason="Afventer svar")
+
+    latest = meeting_documents(engine, meeting, CONFIG, public=True).agenda
+    assert latest.version == 2
+    expected = item_for_case(engine.get_case(case.journal_no), names, CONFIG, number=1)
+    assert expected.administration == "Beskæftigelses- og Integrationsforvaltningen"
+    assert ("tidsplan", "Tidsplan") in [(s.key, s.heading) for s in expected.sections]
+    assert latest.items == (replace(expected, decision=None, absent=()),)
+    first = meeting_documents(engine, meeting, CONFIG, public=True, version=1).agenda
+    assert [(i.number, i.journal_no, i.decision) for i in first.items] == [
+        (1, other, None),  # taken off later: its reason is no decision
+        (2, case.journal_no, None),
+    ]

@@ -99,6 +99,7 @@ def test_transitions_from_in_file_order() -> None:
         "postpone",
         "refer",
         "return_for_information",
+        "take_off_agenda",
         "withdraw",
     ]
     assert compiled.transitions_from("closed") == []

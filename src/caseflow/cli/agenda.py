@@ -17,6 +17,7 @@ from caseflow.cli.case import case_app
 from caseflow.domain import Actor
 from caseflow.engine import Engine
 from caseflow.meetings import agenda, minutes, report
+from caseflow.store.agenda import ItemRecord
 
 agenda_app = typer.Typer(help="Build and publish a meeting's agenda.", no_args_is_help=True)
 minutes_app = typer.Typer(help="Record decisions and approve the minutes.", no_args_is_help=True)
@@ -79,7 +80,42 @@ def move(
     items = agenda.move_item(
         engine, meeting_id, item_no, position, cli.actor(engine, as_user), note=note
     )
-    console.print(", ".join(f"{i.item_no}: {i.journal_no}" for i in items))
+    _print_order(items)
+
+
+@agenda_app.command("withdraw")
+def withdraw(
+    meeting_id: int,
+    journal_no: str,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why the item is taken off (required; in the case's history, and for a "
+            "public item in the change note of the next published version).",
+        ),
+    ] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Take a case's item off the agenda before the meeting; the case waits for another."""
+    cli = state()
+    engine = cli.engine()
+    done = agenda.withdraw_item(
+        engine, meeting_id, journal_no, cli.actor(engine, as_user), reason=reason
+    )
+    console.print(
+        f"{journal_no} (item {done.item.item_no}) taken off the agenda of meeting {meeting_id}; "
+        f"the case is {done.case.state}",
+        highlight=False,
+    )
+    _print_order(done.remaining)
+    if done.published_version is not None:
+        console.print(f"published as version {done.published_version}")
+
+
+def _print_order(items: list[ItemRecord]) -> None:
+    """The items on the agenda, as NUMBER: JOURNAL_NO in order."""
+    console.print(", ".join(f"{i.item_no}: {i.journal_no}" for i in items) or "no items left")
 
 
 @agenda_app.command("show")
@@ -194,7 +230,7 @@ def secretariat_report(
     if data["without_meeting"]:
         console.print(table)
     else:
-        console.print("No referred, postponed or sent-on case is waiting without a meeting.")
+        console.print("No referred, postponed, sent-on or taken-off case waits without a meeting.")
 
 
 @agenda_app.command("queue")
@@ -301,6 +337,8 @@ def _print_agenda(data: dict[str, Any]) -> None:
         flags = [] if item["is_public"] else ["lukket"]
         if item.get("is_late"):
             flags.append("late")
+        if item.get("taken_off"):
+            flags.append(f"taken off: {item['taken_off']}")
         shown = f" [{', '.join(flags)}]" if flags else ""
         console.print(
             f"  {item['item_no']}. {item['title']} ({item['journal_no']}){shown}",

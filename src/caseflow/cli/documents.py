@@ -177,11 +177,23 @@ def _render_meeting(
     output: Path | None,
     config: Path | None,
     as_user: str | None,
+    *,
+    version: int | None = None,
+    draft: bool = False,
 ) -> None:
+    """Render the agenda or minutes: as published (``version``, default the latest) or
+    the ``draft`` (see :func:`meeting_documents`)."""
     documents: DocumentsConfig = load_config(config)
     engine = state().engine()
     document = meeting_documents(
-        engine, meeting_id, documents, public=public, viewer=viewer(engine, as_user, public)
+        engine,
+        meeting_id,
+        documents,
+        public=public,
+        # A draft is for insiders, who say who they are even for its public version.
+        viewer=viewer(engine, as_user, public and not draft),
+        version=version,
+        draft=draft,
     )
     renderer = DocumentRenderer(config=documents)
     if kind == "agenda":
@@ -209,11 +221,35 @@ def render_agenda(
         Path | None,
         typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
     ] = None,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", help="A published version (default: the latest)."),
+    ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="The agenda as it stands, changes since publishing included, labelled a "
+            "draft (the committee's insiders only).",
+        ),
+    ] = False,
     config: ConfigOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Print a meeting's agenda as a document; the full one for the committee's insiders."""
-    _render_meeting(meeting_id, "agenda", fmt, language, public, output, config, as_user)
+    """Print a meeting's agenda as published (the latest version, or --version N), or its
+    --draft; the full one, closed items' content included, for the committee's insiders."""
+    _render_meeting(
+        meeting_id,
+        "agenda",
+        fmt,
+        language,
+        public,
+        output,
+        config,
+        as_user,
+        version=version,
+        draft=draft,
+    )
 
 
 @minutes_app.command("render")
@@ -229,5 +265,6 @@ def render_minutes(
     config: ConfigOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Print a meeting's minutes (decisions, who was absent, approval) as a document."""
+    """Print a meeting's minutes: the items as last published, with decisions, who was
+    absent and the approval."""
     _render_meeting(meeting_id, "minutes", fmt, language, public, output, config, as_user)

@@ -38,7 +38,8 @@ class Step:
     changes: dict[str, Any] = field(default_factory=dict)
     comment: str | None = None
     # Agenda work goes through the meeting: "BIU 2009-06-11" with put_on_agenda (and a
-    # reason when the item is late) and decide (the decision text and who was away).
+    # reason when the item is late; the agenda is then published) and decide (the
+    # decision text and who was away).
     meeting: str | None = None
     late_reason: str | None = None
     decision: str | None = None
@@ -151,7 +152,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _at("2009-06-03"),
         "biu.sekretariat",
-        "Secretariat puts it on BIU's agenda after the agenda deadline, with a reason",
+        "Secretariat puts it on BIU's agenda after its deadline, with a reason, and publishes",
         "put_on_agenda",
         meeting="BIU 2009-06-11",
         late_reason="Svar på forespørgslen fra mødet 14. maj; udvalget ønsker det 11. juni",
@@ -194,7 +195,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _at("2009-10-23", "14:00"),
         "biu.sekretariat",
-        "On BIU's agenda for 5 November, before its agenda deadline",
+        "On BIU's agenda for 5 November, before its agenda deadline, and published",
         "put_on_agenda",
         meeting="BIU 2009-11-05",
     ),
@@ -243,6 +244,8 @@ def run(
             added = agenda.add_item(
                 engine, meeting, JOURNAL_NO, actor, late_reason=step.late_reason
             )
+            # The members get the agenda as published; its documents print that version.
+            agenda.publish(engine, meeting, actor)
             case = added.case
         elif step.meeting is not None and step.trigger == "decide":
             meeting = meeting_id(engine, step.meeting)

@@ -5,7 +5,9 @@ meetings code, the importer, a test) builds these and hands them to
 :mod:`caseflow.documents.render`. :func:`item_from_case` builds an item from a
 :class:`~caseflow.domain.Case`, reading what the workflow keeps in case fields
 (``item_no``, ``decision``, ``decision_date``, ``decision_committee``, ``absent``,
-``closed``, ``recommending_administration``).
+``closed``, ``recommending_administration``); :func:`item_from_agenda` from an
+item as an agenda holds it (a published version's snapshot, or the agenda as it
+stands), which is what agendas and minutes print.
 """
 
 from __future__ import annotations
@@ -123,6 +125,32 @@ def item_from_case(
         absent=tuple(_texts(fields.get("absent"))),
         sections=ordered_sections(case.sections, config, _headings(fields)),
         attachments=tuple(AttachmentRef(a.title, a.number) for a in case.attachments),
+    )
+
+
+def item_from_agenda(
+    item: Mapping[str, Any], config: DocumentsConfig, *, administration: str | None = None
+) -> ItemDocument:
+    """An item as :func:`caseflow.meetings.agenda.agenda_data` or a published snapshot
+    holds it: number, public or closed (closed unless it says public), content then.
+
+    Its decision is not there (a snapshot is taken before the meeting): the caller adds
+    it from the minutes.
+    """
+    return ItemDocument(
+        title=str(item.get("title") or ""),
+        journal_no=str(item.get("journal_no") or ""),
+        number=_int(item.get("item_no")),
+        closed=not item.get("is_public", False),
+        administration=administration
+        or str(item.get("recommending_administration") or item.get("lead_administration") or ""),
+        summary=str(item.get("summary") or ""),
+        recommendations=tuple(str(r) for r in item.get("recommendations") or ()),
+        sections=ordered_sections(dict(item.get("sections") or {}), config, _headings(item)),
+        attachments=tuple(
+            AttachmentRef(str(a.get("title", "")), str(a.get("number", "")))
+            for a in item.get("attachments") or ()
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from caseflow.calendar import local_date
 from caseflow.documents.config import DocumentsConfig
@@ -17,12 +18,14 @@ from caseflow.documents.model import (
     Decision,
     ItemDocument,
     MinutesDocument,
+    item_from_agenda,
     item_from_case,
 )
 from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase
-from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from caseflow.meetings import agenda
 from caseflow.meetings.access import require_insider
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
@@ -58,6 +61,10 @@ class Names:
             if found:
                 return min(found)[1]
         return None
+
+    def recommending(self, named: Any, lead: str | None) -> str | None:
+        """Who recommends an item: as the case names it, else its lead administration's name."""
+        return str(named or "") or self.administrations.get(lead or "") or None
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,10 @@ def item_for_case(
     case: Case, names: Names, config: DocumentsConfig, *, number: int | None = None
 ) -> ItemDocument:
     """A case as an agenda item, naming its administration and committee in full."""
-    administration = str(case.fields.get("recommending_administration") or "") or (
-        names.administrations.get(case.lead_administration or "", "")
+    administration = names.recommending(
+        case.fields.get("recommending_administration"), case.lead_administration
     )
-    item = item_from_case(case, config, number=number, administration=administration or None)
+    item = item_from_case(case, config, number=number, administration=administration)
     decision = item.decision
     if decision is not None and decision.committee is None and case.committee:
         committee = names.committees.get(case.committee, case.committee)
@@ -142,8 +149,19 @@ def item_for_case(
 
 
 def case_document(engine: Engine, journal_no: str, config: DocumentsConfig) -> ItemDocument:
-    """The case ``journal_no`` as an agenda item (for ``caseflow case render``)."""
-    return item_for_case(engine.get_case(journal_no), Names.load(engine), config)
+    """The case ``journal_no`` as an agenda item, its content as it stands now (for
+    ``caseflow case render``).
+
+    Closed when the case says so (``fields.closed``, an imported "Lukket punkt") or it
+    was ever a closed item on an agenda: what was closed once stays out of public output.
+    """
+    with read_transaction(engine.db) as conn:
+        case = case_rows.get(conn, journal_no)
+        treatments = agenda_rows.items_for_case(conn, case.id)
+    item = item_for_case(case, Names.load(engine), config)
+    if any(not treated.is_public for treated, _ in treatments):
+        return replace(item, closed=True)
+    return item
 
 
 def meeting_documents(
@@ -153,49 +171,86 @@ def meeting_documents(
     *,
     public: bool,
     viewer: Actor | None = None,
+    version: int | None = None,
+    draft: bool = False,
 ) -> MinutesDocument:
-    """A meeting's agenda, and its minutes so far (decisions and who was absent per item).
+    """A meeting's agenda as published, and its minutes so far (decisions and who was
+    absent per item).
 
-    The full version (closed items with their content) only for the committee's
-    insiders (see :func:`caseflow.meetings.access.require_insider`); the public
-    version is for anyone, and the renderer leaves closed items' content out.
+    The items are those of published version ``version`` (default: the latest) as the
+    members were sent them: edits to the cases since do not show. With ``draft``, or for
+    an agenda never published, they are the agenda as it stands, labelled a draft: for
+    the committee's insiders only, like the full version with closed items' content (see
+    :func:`caseflow.meetings.access.require_insider`). The public version is for anyone,
+    and the renderer leaves closed items' content out. Decisions come from the minutes
+    whatever version is shown.
     """
     names = Names.load(engine)
     with read_transaction(engine.db) as conn:
         meeting = meeting_rows.get(conn, meeting_id)
-        if not public:
-            require_insider(viewer, meeting.committee)
-        items = agenda_rows.items_for_meeting(conn, meeting_id)
-        cases = {i.case_id: case_rows.get_by_id(conn, i.case_id) for i in items}
-        latest = agenda_rows.latest_version(conn, meeting_id)
+        shown = agenda.content(conn, meeting_id, version=version, draft=draft)
+        _check_may_see(meeting_id, meeting.committee, shown.version, public, viewer, draft)
+        treated = {row.id: row for row in agenda_rows.items_for_meeting(conn, meeting_id)}
         approval = agenda_rows.minutes_approval(conn, meeting_id)
     committee_name = names.committees.get(meeting.committee, meeting.committee)
-    documents = []
-    for item in items:
-        document = item_for_case(cases[item.case_id], names, config, number=item.item_no)
-        decision = (
-            Decision(item.decision, local_date(item.decided_at), committee_name)
-            if item.decision and item.decided_at is not None
-            else None
+    items = tuple(
+        _with_minutes(
+            _agenda_item(data, names, config), treated.get(data["item_id"]), committee_name
         )
-        documents.append(
-            replace(
-                document,
-                closed=not item.is_public,
-                decision=decision,
-                absent=tuple(item.absent),
-            )
-        )
-    agenda = AgendaDocument(
+        for data in shown.items
+    )
+    document = AgendaDocument(
         committee_code=meeting.committee,
         committee_name=committee_name,
         start=meeting.starts_at,
-        items=tuple(documents),
+        items=items,
         place=meeting.place or "",
-        version=latest.version if latest else 0,
+        version=shown.version,
     )
     return MinutesDocument(
-        agenda,
+        document,
         approved_by=approval.approved_by if approval else None,
         approved_on=local_date(approval.approved_at) if approval else None,
     )
+
+
+def _check_may_see(
+    meeting_id: int,
+    committee: str,
+    version: int,
+    public: bool,
+    viewer: Actor | None,
+    draft: bool,
+) -> None:
+    """A published version is for anyone in public, for insiders in full; a draft only
+    for insiders (publicly only when asked for: the public has no version yet)."""
+    if version == 0 and public and not draft:
+        raise NotAllowed(
+            f"the agenda of meeting {meeting_id} is not published yet, so it has no public "
+            f"version; publish it with `caseflow agenda publish {meeting_id}` (the committee's "
+            "insiders see its draft without --public)"
+        )
+    if version == 0 or not public:
+        require_insider(viewer, committee, draft=version == 0)
+
+
+def _agenda_item(data: dict[str, Any], names: Names, config: DocumentsConfig) -> ItemDocument:
+    """An item of the agenda's content, naming its administration in full."""
+    administration = names.recommending(
+        data.get("recommending_administration"), data.get("lead_administration")
+    )
+    return item_from_agenda(data, config, administration=administration)
+
+
+def _with_minutes(
+    item: ItemDocument, row: agenda_rows.ItemRecord | None, committee_name: str
+) -> ItemDocument:
+    """The item with its decision and who was absent, once the minutes record them."""
+    if row is None or row.outcome is None:
+        return item
+    decision = (
+        Decision(row.decision, local_date(row.decided_at), committee_name)
+        if row.decision and row.decided_at is not None
+        else None
+    )
+    return replace(item, decision=decision, absent=tuple(row.absent))

@@ -50,19 +50,27 @@ def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], w
 INSIDERS = ("secretariat", "committee")
 
 
-def require_insider(actor: Actor | None, committee: str) -> None:
-    """Refuse the full (non-public) view of ``committee``'s agenda to anyone outside it.
+def require_insider(actor: Actor | None, committee: str, *, draft: bool = False) -> None:
+    """Refuse the full (non-public) view of ``committee``'s agenda, or its unpublished
+    ``draft``, to anyone outside it.
 
-    The public view leaves closed items out; the full one is for the committee's
-    secretariat and members (or an administrator), who must say who they are.
+    The public view of a published version leaves closed items out; the full one, and
+    any view of a draft, is for the committee's secretariat and members (or an
+    administrator), who must say who they are.
     """
     if actor is None:
-        raise NotAllowed(
-            f"the full agenda of {committee} includes closed items: say who you are "
-            "(--as USER or CASEFLOW_USER, with the role secretariat or committee for "
-            f"{committee}), or ask for the public version with --public"
+        what = (
+            f"a draft of {committee}'s agenda is not published"
+            if draft
+            else f"the full agenda of {committee} includes closed items"
         )
-    require_committee_role(actor, committee, INSIDERS, "see closed items")
+        hint = "" if draft else ", or ask for the public version with --public"
+        raise NotAllowed(
+            f"{what}: say who you are (--as USER or CASEFLOW_USER, with the role secretariat "
+            f"or committee for {committee}){hint}"
+        )
+    seeing = "see an unpublished agenda" if draft else "see closed items"
+    require_committee_role(actor, committee, INSIDERS, seeing)
 
 
 def _grant_text(role: str, scope: str | None) -> str:

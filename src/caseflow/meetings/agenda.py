@@ -6,13 +6,20 @@ agenda and numbered, or nothing happened. The committee's agenda deadline is
 checked first (:mod:`caseflow.meetings.timing`): a late item is refused, or
 needs an approval recorded with a reason, as the committee's rules say.
 
-Publishing freezes the agenda as a numbered version. Once published, every
-change (a new item, a new order) needs a change note and publishes the next
-version with it in the same transaction, so the members always have the
-agenda as it stands and a record of what changed.
+Taking an item off the agenda before the meeting is the workflow's
+``take_off_agenda`` transition (back to ``ready_for_agenda``, without a meeting,
+so the case can go on another) and the item marked removed, with the items
+after it renumbered, in one transaction. The item keeps the number it had, as
+history, and no longer counts as on the agenda.
 
-:func:`agenda_data` returns the agenda for rendering; :func:`public_view` strips
-it of what closed items must never show.
+Publishing freezes the agenda as a numbered version. Once published, every
+change (a new item, a new order, an item taken off) publishes the next version
+in the same transaction, with a change note saying what changed, so the
+members always have the agenda as it stands and a record of what changed.
+
+:func:`agenda_data` returns the agenda as it stands (the working view);
+:func:`content` what a document of it shows: a published version, or the
+draft; :func:`public_view` strips either of what closed items must never show.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from sqlalchemy import Connection
 from caseflow.calendar import COPENHAGEN
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.errors import InvalidInput, NotAllowed, NotFound
 from caseflow.meetings.access import calendars_of, require_committee_role, require_insider
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
@@ -33,10 +40,14 @@ from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import ITEM_SCHEDULED, MEETING_PLANNED
+from caseflow.store.tables import ITEM_REMOVED, ITEM_SCHEDULED, MEETING_PLANNED
 
 CLOSED_TITLE = "Lukket punkt"
 SECRETARIAT = ("secretariat",)
+ON_AGENDA = "on_agenda"
+TAKE_OFF = "take_off_agenda"
+# A cancelled meeting's items are stuck on it until taken off; a held one's are minutes.
+_MAY_TAKE_OFF_FROM = (MEETING_PLANNED, "cancelled")
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,22 @@ class AddedItem:
     case: Case
     timing: AgendaTiming
     published_version: int | None  # the new version, when the agenda was already published
+
+
+@dataclass(frozen=True)
+class WithdrawnItem:
+    item: rows.ItemRecord  # as it was before it was taken off (its number then)
+    case: Case
+    remaining: list[rows.ItemRecord]  # the items on the agenda now, renumbered
+    published_version: int | None  # the new version, when the agenda was already published
+
+
+@dataclass(frozen=True)
+class AgendaContent:
+    """What a document of an agenda shows: its items in order, and which version they are."""
+
+    version: int  # the published version; 0: the draft (the agenda as it stands, unpublished)
+    items: list[dict[str, Any]]  # as in agenda_data, without decisions in a published version
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -75,14 +102,48 @@ def agenda_data(conn: Connection, meeting_id: int, *, public: bool = False) -> d
 
 
 def public_view(data: dict[str, Any]) -> dict[str, Any]:
-    """The agenda (or a published snapshot of it) as the public may see it."""
+    """The agenda (or a published snapshot of it) as the public may see it.
+
+    Items taken off the agenda are left out: they are no longer on it.
+    """
     items = []
-    for item in data.get("items", []):
+    for item in on_agenda(data.get("items", [])):
         if item.get("is_public", False):
             items.append(item)
         else:
             items.append({"item_no": item["item_no"], "is_public": False, "title": CLOSED_TITLE})
     return {**data, "items": items, "public": True}
+
+
+def on_agenda(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items of agenda data still on the agenda (a snapshot holds only those)."""
+    return [item for item in items if item.get("status") != ITEM_REMOVED]
+
+
+def content(
+    conn: Connection, meeting_id: int, *, version: int | None = None, draft: bool = False
+) -> AgendaContent:
+    """The items a document shows: published version ``version`` (default: the latest), or
+    with ``draft`` the agenda as it stands. An agenda never published has only its draft.
+
+    A published version is what the members were sent: edits to the cases after it do
+    not change it. Who may see a draft is the caller's to check (insiders only).
+    """
+    if draft:
+        if version is not None:
+            raise InvalidInput("give --version N or --draft, not both")
+        return AgendaContent(0, on_agenda(agenda_data(conn, meeting_id)["items"]))
+    published = rows.versions(conn, meeting_id)
+    if not published and version is None:
+        return AgendaContent(0, on_agenda(agenda_data(conn, meeting_id)["items"]))
+    wanted = version if version is not None else published[-1].version
+    found = next((v for v in published if v.version == wanted), None)
+    if found is None:
+        numbers = ", ".join(str(v.version) for v in published) or "none"
+        raise NotFound(
+            f"meeting {meeting_id}'s agenda has no version {wanted}; published versions: {numbers}"
+        )
+    return AgendaContent(found.version, list(found.snapshot["items"]))
 
 
 def get_agenda(
@@ -138,6 +199,7 @@ def _meeting_data(meeting: meeting_rows.MeetingRecord) -> dict[str, Any]:
 
 
 def _item_data(conn: Connection, item: rows.ItemRecord) -> dict[str, Any]:
+    """An item and its case's content: what a document of the item prints, and its status."""
     case = case_rows.get_by_id(conn, item.case_id)
     decision = None
     if item.outcome is not None:
@@ -156,23 +218,28 @@ def _item_data(conn: Connection, item: rows.ItemRecord) -> dict[str, Any]:
         "title": case.title,
         "summary": case.summary,
         "lead_administration": case.lead_administration,
+        "recommending_administration": case.fields.get("recommending_administration"),
         "participating_administrations": list(case.participating_administrations),
         "recommendations": list(case.recommendations),
         "sections": dict(case.sections),
+        "section_headings": case.fields.get("section_headings") or {},
         "attachments": [a.to_json() for a in case.attachments],
         "is_late": item.is_late,
         "late_reason": item.late_reason,
         "status": item.status,
         "decision": decision,
+        "taken_off": item.decision if item.status == ITEM_REMOVED else None,  # why
     }
 
 
 def _snapshot(conn: Connection, meeting_id: int) -> dict[str, Any]:
-    """What a published version freezes: the agenda without decisions (not yet taken)."""
+    """What a published version freezes: the items on the agenda without decisions (not
+    yet taken)."""
     data = agenda_data(conn, meeting_id)
     data.pop("published_version", None)
     data["items"] = [
-        {k: v for k, v in item.items() if k not in ("decision", "status")} for item in data["items"]
+        {k: v for k, v in item.items() if k not in ("decision", "status", "taken_off")}
+        for item in on_agenda(data["items"])
     ]
     data["meeting"] = {k: v for k, v in data["meeting"].items() if k != "status"}
     return data
@@ -203,7 +270,8 @@ def add_item(
                 f"{meeting_id} is {meeting.committee}'s; refer the case to {meeting.committee} "
                 "first"
             )
-        if rows.item_on_meeting(conn, meeting_id, case.id) is not None:
+        before = rows.item_on_meeting(conn, meeting_id, case.id)
+        if before is not None and before.status != ITEM_REMOVED:
             raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
         timing = timing_for(conn, engine, meeting)
         late = timing.is_late(engine.clock.now())
@@ -254,7 +322,7 @@ def move_item(
     with engine.transaction() as conn:
         meeting = _open_meeting(conn, meeting_id)
         require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
-        items = rows.items_for_meeting(conn, meeting_id)
+        items = rows.items_for_meeting(conn, meeting_id, with_removed=False)
         moving = next((i for i in items if i.item_no == item_no), None)
         if moving is None:
             raise InvalidInput(_no_item(meeting_id, item_no, items))
@@ -267,7 +335,51 @@ def move_item(
         order.insert(position - 1, moving.id)
         rows.renumber(conn, order)
         _republish(conn, engine, meeting_id, actor, note)
-        return rows.items_for_meeting(conn, meeting_id)
+        return rows.items_for_meeting(conn, meeting_id, with_removed=False)
+
+
+def withdraw_item(
+    engine: Engine, meeting_id: int, journal_no: str, actor: Actor, *, reason: str | None
+) -> WithdrawnItem:
+    """Take case ``journal_no``'s item off a meeting's agenda before the meeting.
+
+    The case goes back to ``ready_for_agenda`` without a meeting (see the module's
+    text), with ``reason`` in its audit trail; on a published agenda the next version
+    is published at once, its change note saying which item was taken off.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("say why the item is taken off the agenda (give --reason TEXT)")
+    with engine.transaction() as conn:
+        meeting = meeting_rows.get(conn, meeting_id, for_update=True)
+        require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
+        case = case_rows.get(conn, journal_no)
+        item = _item_to_take_off(conn, meeting, case)
+        _check_workflow_takes_off(conn, engine, case, item)
+        moved = engine.fire_in(
+            conn, journal_no, TAKE_OFF, actor, changes=off_agenda(), comment=reason
+        )
+        rows.mark_removed(conn, item.id, reason, engine.clock.now())
+        rows.renumber(
+            conn, [i.id for i in rows.items_for_meeting(conn, meeting_id, with_removed=False)]
+        )
+        version = _republish(conn, engine, meeting_id, actor, _taken_off_note(item, case, reason))
+        remaining = rows.items_for_meeting(conn, meeting_id, with_removed=False)
+        return WithdrawnItem(item, moved, remaining, version)
+
+
+def still_on(case: Case, meeting_id: int) -> bool:
+    """Whether the case is still on the meeting's agenda; it may have left another way
+    (withdrawn, returned for more information) while its item waits for the minutes."""
+    return case.state == ON_AGENDA and case.fields.get("meeting_id") == meeting_id
+
+
+def off_agenda() -> dict[str, Any]:
+    """The case changes that untie a case from its meeting (``put_on_agenda`` sets them).
+
+    Without a meeting date the agenda deadline does not start again.
+    """
+    return {"fields.meeting": None, "fields.meeting_id": None, "fields.meeting_date": None}
 
 
 def publish(
@@ -313,6 +425,62 @@ def _open_meeting(conn: Connection, meeting_id: int) -> meeting_rows.MeetingReco
             f"meeting {meeting_id} is {meeting.status}; only a planned meeting's agenda can change"
         )
     return meeting
+
+
+def _item_to_take_off(
+    conn: Connection, meeting: meeting_rows.MeetingRecord, case: Case
+) -> rows.ItemRecord:
+    """The case's item on ``meeting``, if it may still be taken off; else a refusal that
+    says why (not on it, taken off already, treated, the meeting held)."""
+    where = f"the agenda of meeting {meeting.id}"
+    item = rows.item_on_meeting(conn, meeting.id, case.id)
+    if item is None:
+        elsewhere = case.fields.get("meeting_id")
+        hint = f" (it is on meeting {elsewhere}'s)" if elsewhere not in (None, meeting.id) else ""
+        raise NotAllowed(f"case {case.journal_no} is not on {where}{hint}")
+    if item.status == ITEM_REMOVED:
+        raise NotAllowed(f"case {case.journal_no} was taken off {where} already: {item.decision}")
+    if item.status != ITEM_SCHEDULED:
+        raise NotAllowed(
+            f"item {item.item_no} of meeting {meeting.id} (case {case.journal_no}) was treated "
+            f"at the meeting ({item.outcome}); its decision stays in the minutes"
+        )
+    if meeting.status not in _MAY_TAKE_OFF_FROM:
+        raise NotAllowed(
+            f"meeting {meeting.id} is {meeting.status}: an item not treated is settled in its "
+            f"minutes (caseflow minutes decide {meeting.id} {item.item_no} --outcome postponed)"
+        )
+    if not still_on(case, meeting.id):
+        raise NotAllowed(
+            f"case {case.journal_no} has left {where} already (it is {case.state}); its item "
+            "is settled when the minutes are approved"
+        )
+    return item
+
+
+def _check_workflow_takes_off(
+    conn: Connection, engine: Engine, case: Case, item: rows.ItemRecord
+) -> None:
+    """A case stays on the workflow version it started on, which may predate the transition."""
+    workflow = engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
+    if workflow.transition_for(case.state, TAKE_OFF) is not None:
+        return
+    raise NotAllowed(
+        f"case {case.journal_no} runs on version {case.workflow_version[:12]} of workflow "
+        f"{case.workflow_id}, which has no '{TAKE_OFF}' from '{case.state}' (a case stays on "
+        "the version it started on); the committee can postpone the item at the meeting: "
+        f"caseflow minutes decide {item.meeting_id} {item.item_no} --outcome postponed"
+    )
+
+
+def _taken_off_note(item: rows.ItemRecord, case: Case, reason: str) -> str:
+    """The change note of the version without the item: a closed item's says no more than
+    the public may know (its number), a public item's names the case and the reason."""
+    if not item.is_public:
+        return f"Punkt {item.item_no} ({CLOSED_TITLE.lower()}) er taget af dagsordenen."
+    return (
+        f"Punkt {item.item_no} ({case.journal_no} {case.title}) er taget af dagsordenen: {reason}"
+    )
 
 
 def _check_late_item(

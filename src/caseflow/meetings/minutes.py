@@ -28,6 +28,7 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import require_committee_role
+from caseflow.meetings.agenda import off_agenda, still_on
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -35,7 +36,6 @@ from caseflow.store import organisation
 from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED, MEETING_PLANNED
 
 RECORDERS = ("secretariat", "committee")
-ON_AGENDA = "on_agenda"
 _OPEN_FOR_DECISIONS = ("planned", "held")
 
 
@@ -76,7 +76,7 @@ def decide_item(
                 item.journal_no,
                 "send_on",
                 actor,
-                changes=_off_agenda() | {"committee": referred_to},
+                changes=off_agenda() | {"committee": referred_to},
                 comment=f"sendt videre til {referred_to}",
             )
         rows.record_outcome(
@@ -130,13 +130,14 @@ def _settle_departed(conn: Connection, meeting_id: int, now: datetime) -> list[r
         if item.status != ITEM_SCHEDULED:
             continue
         case = case_rows.get_by_id(conn, item.case_id)
-        if case.state != ON_AGENDA or case.fields.get("meeting_id") != meeting_id:
+        if not still_on(case, meeting_id):
             rows.mark_removed(conn, item.id, f"left the agenda: the case is {case.state}", now)
     return rows.items_for_meeting(conn, meeting_id)
 
 
 def _item(conn: Connection, meeting_id: int, item_no: int) -> rows.ItemRecord:
-    items = rows.items_for_meeting(conn, meeting_id)
+    """Item ``item_no`` on the agenda (one taken off may have had the same number)."""
+    items = rows.items_for_meeting(conn, meeting_id, with_removed=False)
     for item in items:
         if item.item_no == item_no:
             return item
@@ -165,7 +166,7 @@ def _effect(
     to: str | None,
 ) -> tuple[str, dict[str, Any], str | None, str | None]:
     """The trigger, case changes, decision text and receiving committee of an outcome."""
-    off_agenda = _off_agenda()
+    off = off_agenda()
     if outcome == "postponed" and to is not None:
         raise InvalidInput("--to names the committee the case goes to: not for a postponement")
     if to is not None:
@@ -179,20 +180,16 @@ def _effect(
             conn, meeting.committee, meeting.starts_at, statuses=(MEETING_PLANNED,)
         )
         if following is not None:
-            off_agenda["fields.meeting_id"] = following.id
-            off_agenda["fields.meeting_date"] = _local_day(following)
-        return "postpone", off_agenda, text or "Udsat.", None
+            off["fields.meeting_id"] = following.id
+            off["fields.meeting_date"] = _local_day(following)
+        return "postpone", off, text or "Udsat.", None
     if to is None:
         raise InvalidInput("say which committee the case is referred to (give --to COMMITTEE)")
-    return "refer", off_agenda | {"committee": to}, text or f"Henvist til {to}.", to
+    return "refer", off | {"committee": to}, text or f"Henvist til {to}.", to
 
 
 def _local_day(meeting: meeting_rows.MeetingRecord) -> str:
     return local_date(meeting.starts_at).isoformat()
-
-
-def _off_agenda() -> dict[str, Any]:
-    return {"fields.meeting": None, "fields.meeting_id": None, "fields.meeting_date": None}
 
 
 def _check_receiver(conn: Connection, meeting: meeting_rows.MeetingRecord, to: str) -> None:

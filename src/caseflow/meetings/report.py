@@ -28,9 +28,12 @@ from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
+from caseflow.store.tables import ITEM_REMOVED
 
 PREPARING = ("registered", "drafting", "approval")  # before the item is ready
 READY = "ready_for_agenda"
+# Why a ready case waits without a meeting, by the status of its last agenda item.
+_WAITING = {"referred": "referred", "postponed": "postponed", ITEM_REMOVED: "taken off"}
 
 
 def secretariat_report(engine: Engine, committee: str | None = None) -> dict[str, Any]:
@@ -135,12 +138,13 @@ def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -
 
 
 def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
-    """A ready case whose last treatment referred or postponed it, with no meeting since."""
+    """A ready case whose last treatment referred or postponed it, or whose item was taken
+    off the agenda, with no meeting since."""
     treatments = rows.items_for_case(conn, case.id)
     if not treatments:
         return None
     last, meeting = treatments[-1]
-    if last.status not in ("referred", "postponed") and last.referred_to is None:
+    if last.status not in _WAITING and last.referred_to is None:
         return None
     if case.fields.get("meeting_id") is not None:
         return None  # postponed to a known meeting: it is in that meeting's queue
@@ -148,7 +152,7 @@ def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
         "journal_no": case.journal_no,
         "title": case.title,
         "committee": case.committee,
-        "reason": "sent on" if last.status == "decided" else last.status,
+        "reason": "sent on" if last.status == "decided" else _WAITING[last.status],
         "from_committee": last.committee,
         "from_meeting": local_date(meeting.starts_at).isoformat(),
         "item_no": last.item_no,

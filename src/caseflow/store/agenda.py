@@ -119,37 +119,62 @@ def insert_item(
     actor: str,
     now: datetime,
 ) -> int:
-    """Append an item at the end of the meeting's agenda; returns its id."""
-    last = conn.execute(
-        select(func.max(agenda_items.c.position)).where(agenda_items.c.meeting_id == meeting_id)
-    ).scalar()
-    position = (last or 0) + 1
-    result = conn.execute(
-        insert(agenda_items).values(
-            meeting_id=meeting_id,
-            case_id=case_id,
-            committee=committee,
-            item_no=position,
-            position=position,
-            is_public=is_public,
-            is_late=is_late,
-            late_reason=late_reason,
-            late_approved_by=late_approved_by,
-            status=ITEM_SCHEDULED,
-            absent=[],
-            created_at=now,
-            created_by=actor,
+    """Append an item at the end of the meeting's agenda; returns its id.
+
+    Its number follows the items still on the agenda (those taken off keep the number
+    they had, as history), and its position comes after every row of the meeting. A
+    case taken off this agenda before is put back on its old row (one row per case and
+    meeting), as a new item.
+    """
+    last, count = conn.execute(
+        select(
+            func.max(agenda_items.c.position),
+            func.count().filter(agenda_items.c.status != ITEM_REMOVED),
+        ).where(agenda_items.c.meeting_id == meeting_id)
+    ).one()
+    values = {
+        "meeting_id": meeting_id,
+        "case_id": case_id,
+        "committee": committee,
+        "item_no": count + 1,
+        "position": (last or 0) + 1,
+        "is_public": is_public,
+        "is_late": is_late,
+        "late_reason": late_reason,
+        "late_approved_by": late_approved_by,
+        "status": ITEM_SCHEDULED,
+        "decision": None,
+        "decided_at": None,
+        "absent": [],
+        "created_at": now,
+        "created_by": actor,
+    }
+    taken_off = conn.execute(
+        select(agenda_items.c.id).where(
+            agenda_items.c.meeting_id == meeting_id,
+            agenda_items.c.case_id == case_id,
+            agenda_items.c.status == ITEM_REMOVED,
         )
-    )
+    ).scalar()
+    if taken_off is not None:
+        conn.execute(update(agenda_items).where(agenda_items.c.id == taken_off).values(values))
+        return int(taken_off)
+    result = conn.execute(insert(agenda_items).values(values))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-def items_for_meeting(conn: Connection, meeting_id: int) -> list[ItemRecord]:
-    rows = conn.execute(
-        _items_query()
-        .where(agenda_items.c.meeting_id == meeting_id)
-        .order_by(agenda_items.c.position)
-    )
+def items_for_meeting(
+    conn: Connection, meeting_id: int, *, with_removed: bool = True
+) -> list[ItemRecord]:
+    """The meeting's items in order; ``with_removed=False``: only those still on the agenda.
+
+    An item taken off keeps its number and position, so it sorts beside the item
+    that took its number (by id, the older first).
+    """
+    query = _items_query().where(agenda_items.c.meeting_id == meeting_id)
+    if not with_removed:
+        query = query.where(agenda_items.c.status != ITEM_REMOVED)
+    rows = conn.execute(query.order_by(agenda_items.c.position, agenda_items.c.id))
     return [_item(row) for row in rows]
 
 
