@@ -12,9 +12,14 @@ from caseflow.domain import RoleGrant
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings import followup
+from caseflow.notifications.render import Language, Renderer
+from caseflow.notifications.sender import revive
+from caseflow.settings import default_templates_dir
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import followups as followup_rows
 from caseflow.store import organisation, outbox
 from caseflow.store.db import write_transaction
+from caseflow.store.followups import FollowupRecord
 from caseflow.testing import copenhagen_time, open_test_case
 
 
@@ -142,3 +147,89 @@ def test_done_satisfies_the_deadline_and_nothing_fires_later(
     assert dispatcher(engine).run_once().applied == 0
     assert followup.list_followups(engine) == []
     assert engine.get_case(case).fields["followup_actions"][0]["status"] == "done"
+
+
+def outbox_rows(engine: Engine, template: str) -> list[outbox.OutboxRecord]:
+    with engine.transaction() as conn:
+        return [r for r in outbox.search(conn) if r.template == template]
+
+
+def rendered_text(row: outbox.OutboxRecord) -> str:
+    language: Language = "en" if row.language == "en" else "da"
+    return (
+        Renderer(default_templates_dir()).render(row.template, language, revive(row.context)).text
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "owner"),
+    [
+        ("da", "Opfølgning: Notat om tidsplan", "Socialforvaltningen (Forvaltning, SOF)"),
+        (
+            "en",
+            "Follow-up: Notat om tidsplan",
+            "Social Services Administration (Administration, SOF)",
+        ),
+    ],
+)
+def test_reminder_and_escalation_name_the_action_and_the_administration_that_owns_it(
+    engine: Engine, case: str, clock: FakeClock, language: str, title: str, owner: str
+) -> None:
+    engine.fire(case, "start_drafting", engine.actor("bif.sagsbehandler"))  # Sara Holm, BIF
+    followup.add_followup(
+        engine,
+        case,
+        engine.actor("bif.sagsbehandler"),
+        owner="administration:SOF",
+        due="by end of 2009",
+        text="Notat om tidsplan",
+    )
+    work = Dispatcher(
+        engine, Calendars.for_rules(COPENHAGEN_RULES), owner="test-worker", language=language
+    )
+    clock.set(copenhagen_time("2009-12-03 09:00"))
+    work.run_once()
+    clock.set(copenhagen_time("2010-01-04 09:00"))
+    work.run_once()
+    (deadline,) = followup_deadlines(engine, case)
+    for template in ("reminder", "expired", "escalation"):
+        (row,) = [
+            r for r in outbox_rows(engine, template) if r.key.startswith(f"deadline:{deadline.id}:")
+        ]
+        assert row.context["deadline"]["title"] == title
+        text = rendered_text(row)
+        assert title in text
+        assert owner in text, text  # not the case officer, who sits in BIF
+        assert "followup:" not in text
+        assert "Sara Holm" not in text.split("\n", 1)[1]  # only in the greeting, if at all
+
+
+def test_many_actions_due_together_each_keep_their_own_title(
+    engine: Engine, case: str, clock: FakeClock
+) -> None:
+    """One batch plans every reminder: one action's title never rubs off on another's."""
+    officer = engine.actor("bif.sagsbehandler")
+    texts = [f"Handling nummer {n}" for n in range(30)]
+    for text in texts:
+        followup.add_followup(
+            engine, case, officer, owner="steering_group:OMR", due="by end of 2009", text=text
+        )
+    clock.set(copenhagen_time("2009-12-03 09:00"))
+    assert dispatcher(engine).run_once().reminders == len(texts)
+    titles = {
+        row.key.split(":")[1]: row.context["deadline"]["title"]
+        for row in outbox_rows(engine, "reminder")
+    }
+    with engine.transaction() as conn:
+        by_deadline = {
+            str(d.id): d.rule_id for d in deadline_rows.for_case(conn, engine.get_case(case).id)
+        }
+    for deadline_id, shown in titles.items():
+        action = followup_record(engine, by_deadline[deadline_id])
+        assert shown == f"Opfølgning: {action.description}"
+    assert len(set(titles.values())) == len(texts)
+
+
+def followup_record(engine: Engine, rule_id: str) -> FollowupRecord:
+    with engine.transaction() as conn:
+        return followup_rows.get(conn, int(rule_id.removeprefix("followup:")))

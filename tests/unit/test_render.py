@@ -46,6 +46,7 @@ DEADLINE = {
     "late_by": 2,
     "legal_source": "Styrelsesloven § 11",
 }
+OWNER = {"name": "Sara Holm", "role_title": "Sagsbehandler", "administration": "BIF"}
 
 
 def full_contexts() -> dict[str, dict[str, Any]]:
@@ -53,13 +54,23 @@ def full_contexts() -> dict[str, dict[str, Any]]:
     case = dict(CASE)
     deadline = dict(DEADLINE)
     return {
-        "reminder": {"recipient": {"name": "Sara Holm"}, "case": case, "deadline": deadline},
-        "expired": {"recipient": {"name": "Sara Holm"}, "case": case, "deadline": deadline},
+        "reminder": {
+            "recipient": {"name": "Sara Holm"},
+            "case": case,
+            "deadline": deadline,
+            "owner": dict(OWNER),
+        },
+        "expired": {
+            "recipient": {"name": "Sara Holm"},
+            "case": case,
+            "deadline": deadline,
+            "owner": dict(OWNER),
+        },
         "escalation": {
             "recipient": {"name": "Søren Ørsted"},
             "case": case,
             "deadline": deadline,
-            "owner": {"name": "Sara Holm", "role_title": "Sagsbehandler", "administration": "BIF"},
+            "owner": dict(OWNER),
         },
         "transition": {
             "recipient": {"name": None},
@@ -179,8 +190,20 @@ def test_every_template_renders_with_a_full_context(
 
 # The values each template documents as "or None".
 OPTIONAL: dict[str, list[tuple[str, str]]] = {
-    "reminder": [("recipient", "name"), ("case", "committee"), ("deadline", "legal_source")],
-    "expired": [("recipient", "name"), ("case", "committee"), ("deadline", "legal_source")],
+    "reminder": [
+        ("recipient", "name"),
+        ("case", "committee"),
+        ("deadline", "legal_source"),
+        ("owner", "name"),
+        ("owner", "administration"),
+    ],
+    "expired": [
+        ("recipient", "name"),
+        ("case", "committee"),
+        ("deadline", "legal_source"),
+        ("owner", "name"),
+        ("owner", "administration"),
+    ],
     "escalation": [
         ("recipient", "name"),
         ("case", "committee"),
@@ -276,6 +299,36 @@ def test_an_empty_digest_says_so(renderer: Renderer) -> None:
     assert da.subject == "BIU: 0 frister de næste 5 arbejdsdage"
     assert "Der er ingen frister i perioden." in da.text
     assert "<table cellpadding" not in da.html
+
+
+@pytest.mark.parametrize("name", ["reminder", "expired", "escalation"])
+def test_a_deadline_message_names_its_owner(renderer: Renderer, name: str) -> None:
+    context = full_contexts()[name]
+    context["owner"] = {
+        "name": "Socialforvaltningen",
+        "role_title": "Forvaltning",
+        "administration": "SOF",
+    }
+
+    da = renderer.render(name, "da", context)
+    en = renderer.render(name, "en", context)
+
+    assert "Ansvarlig:    Socialforvaltningen (Forvaltning, SOF)" in da.text
+    assert "Socialforvaltningen (Forvaltning, SOF)</td>" in da.html
+    assert "Owner:        Socialforvaltningen (Forvaltning, SOF)" in en.text
+
+
+@pytest.mark.parametrize("name", ["reminder", "expired"])
+def test_a_reminder_queued_before_owners_were_named_still_renders(
+    renderer: Renderer, name: str
+) -> None:
+    context = full_contexts()[name]
+    del context["owner"]  # an outbox row written by an older caseflow
+
+    message = renderer.render(name, "da", context)
+
+    assert "Ansvarlig" not in message.text + message.html
+    assert context["deadline"]["title"] in message.text
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,7 @@ class Dispatcher:
             try:
                 case = ledger.case(record.case_id)
                 workflow = self._workflow(conn, case)
-                rule = _rule(conn, workflow, record.rule_id)
+                rule = followups.deadline_rule(conn, workflow.definition, record.rule_id)
                 if effects.needs_engine(record, rule, now) or not self._hooks_idle(
                     record, rule, workflow, now
                 ):
@@ -274,7 +274,7 @@ class Dispatcher:
         record = found[0]
         case = case_rows.get_by_id(conn, record.case_id)
         workflow = self._workflow(conn, case)
-        rule = _rule(conn, workflow, record.rule_id)
+        rule = followups.deadline_rule(conn, workflow.definition, record.rule_id)
         setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)
         plan = effects.plan(setting, record, rule, case, workflow.definition)
         outbox.enqueue_many(conn, plan.notifications, now)
@@ -344,13 +344,6 @@ class Dispatcher:
 
     def _workflow(self, conn: Connection, case: Case) -> CompiledWorkflow:
         return self.engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
-
-
-def _rule(conn: Connection, workflow: CompiledWorkflow, rule_id: str) -> DeadlineRule | None:
-    """The rule of a deadline row: the workflow's, or a follow-up action's own."""
-    if followups.is_followup(rule_id):
-        return followups.rule_for(conn, rule_id, workflow.definition)
-    return next((r for r in workflow.definition.deadlines if r.id == rule_id), None)
 
 
 def _describe(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.changes import apply_changes
+from caseflow.deadlines.owners import owner_of
 from caseflow.deadlines.rules import Calendars
 from caseflow.definitions import DeadlineRule, WorkflowDefinition
 from caseflow.domain import AuditEntry, Case
@@ -203,14 +204,7 @@ def _expire(
         if action.kind == "notify":
             notes += notifications(setting, key, "expired", case, action.roles, shared)
         elif action.kind == "escalate":
-            owner = setting.memo(
-                ("owner", case.case_officer, case.lead_administration, id(rule), id(definition)),
-                lambda: context_json(
-                    {"owner": owner_of(setting.directory, case, rule, definition)}
-                ),
-            )
-            escalation = f"{shared}, {owner}"
-            notes += notifications(setting, key, "escalation", case, action.roles, escalation)
+            notes += notifications(setting, key, "escalation", case, action.roles, shared)
         elif action.kind == "mark":
             events.append(
                 Event(
@@ -245,7 +239,7 @@ def notifications(
 ) -> list[NewNotification]:
     """One outbox row per recipient: each is delivered (and retried) on its own, once.
 
-    The context is the template's (``shared``, from :func:`context_json`) plus the
+    The context is the template's (``shared``, from :func:`_shared_json`) plus the
     recipient's name, put together as JSON text: the same parts go to every
     recipient, so each is encoded once.
     """
@@ -271,27 +265,27 @@ def _shared_json(
     name: str,
     value: int,
 ) -> str:
-    """The JSON of :func:`template_context` with ``deadline.NAME`` set to ``value``.
+    """The JSON of :func:`template_context` with ``deadline.NAME`` set to ``value``,
+    and the deadline's ``owner`` (:func:`caseflow.deadlines.owners.owner_of`).
 
     Its deadline part is the same for every deadline of a rule due at one moment
-    (a backlog of them, typically): it is encoded once per batch.
+    (a backlog of them, typically), its owner part for every case of one officer
+    and administration: each is encoded once per batch.
     """
     context = template_context(case, rule, record, definition, setting.language)
     context["deadline"][name] = value
     case_part = json.dumps(context["case"])
+    # By rule id, not id(rule): a follow-up's rule is made afresh for each row, and the
+    # id of one freed may come back as another's with a different title.
     deadline_part = setting.memo(
-        ("deadline", id(rule), record.due_at, name, value),
+        ("deadline", id(definition), rule.id, record.due_at, name, value),
         lambda: json.dumps(context["deadline"]),
     )
-    return f'"case": {case_part}, "deadline": {deadline_part}'
-
-
-def context_json(context: Mapping[str, Any]) -> str:
-    """A context's members as JSON, without the braces (more may be added)."""
-    return ", ".join(f"{_text(name)}: {json.dumps(part)}" for name, part in context.items())
-
-
-_text = json.encoder.encode_basestring
+    owner_part = setting.memo(
+        ("owner", case.case_officer, case.lead_administration, rule.owner, id(definition)),
+        lambda: json.dumps(owner_of(setting.directory, case, rule, definition, setting.language)),
+    )
+    return f'"case": {case_part}, "deadline": {deadline_part}, "owner": {owner_part}'
 
 
 def template_context(
@@ -304,35 +298,18 @@ def template_context(
     """What the deadline templates need (see their headers), as JSON for the outbox."""
     state = definition.states.get(case.state)
     titles = state.title if state is not None else None
-    english = language == "en"
     return {
         "case": {
             "journal_no": case.journal_no,
             "title": case.title,
-            "state_title": (titles.en if english else titles.da) if titles else case.state,
+            "state_title": titles.pick(language) if titles else case.state,
             "committee": case.committee,
         },
         "deadline": {
-            "title": rule.title.en if english else rule.title.da,
+            "title": rule.title.pick(language),
             "due_at": record.due_at.isoformat(),
             "legal_source": rule.legal_source,
         },
-    }
-
-
-def owner_of(
-    directory: recipients.Directory,
-    case: Case,
-    rule: DeadlineRule,
-    definition: WorkflowDefinition,
-) -> dict[str, str | None]:
-    """Who owns an overdue deadline, for the escalation message."""
-    officer = directory.actor(case.case_officer) if case.case_officer else None
-    role = definition.roles.get(rule.owner)
-    return {
-        "name": officer.name if officer is not None else None,
-        "role_title": role.da if role is not None else rule.owner,
-        "administration": case.lead_administration,
     }
 
 

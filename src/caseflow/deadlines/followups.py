@@ -3,11 +3,15 @@
 A follow-up action after a decision ("the steering group proposes stronger
 coordination before the end of 2009") is not a rule of the workflow file but
 an obligation someone types in. Each one gets a deadline row whose rule id is
-``followup:<id>``; the dispatcher asks :func:`rule_for` for its rule and then
-treats it like any other: reminders to the owner 20 and 5 working days
+``followup:<id>``; the dispatcher asks :func:`deadline_rule` for its rule and
+then treats it like any other: reminders to the owner 20 and 5 working days
 before, and on expiry a notice to the owner and the case officer and an
 escalation to the approvers (management). When the action is done or
 cancelled, its deadline is closed with it.
+
+The rule's title is the action's own text and its owner the unit that owns it
+(``steering_group:OMR``, ``administration:TMF``), so reminders, the digest and
+``caseflow deadlines list`` name the action and who owns it, never ``followup:7``.
 
 ``due`` reads like a workflow rule ("by end of 2009", "during 2010", "within
 10 working days", "by 2009-12-31") or like a political date ("end of 2009",
@@ -32,7 +36,7 @@ from caseflow.store.tables import FOLLOWUP_OPEN
 PREFIX = "followup:"
 DUE_FIELD = "followup_due"  # the name a political date is read under
 REMINDERS = (20, 5)
-OWNER_ROLES = {"steering_group": "steering_group", "administration": "case_officer"}
+TITLE_LENGTH = 80
 
 
 def rule_id(followup_id: int) -> str:
@@ -67,17 +71,25 @@ def due_rule_text(due: str) -> tuple[str, Mapping[str, Any]]:
     return text, {}
 
 
+def title(description: str) -> LocalizedText:
+    """``Opfølgning: <the action>``, shortened to fit a subject line."""
+    short = description if len(description) <= TITLE_LENGTH else description[:77] + "..."
+    return LocalizedText(da=f"Opfølgning: {short}", en=f"Follow-up: {short}")
+
+
 def make_rule(
     followup_id: int,
     description: str,
-    owner_kind: str,
+    owner: str,
     due: str,
     definition: WorkflowDefinition,
 ) -> DeadlineRule:
-    """The deadline rule of one follow-up action; it runs in every state of the case."""
-    owner = OWNER_ROLES.get(owner_kind, "case_officer")
+    """The deadline rule of one follow-up action; it runs in every state of the case.
+
+    ``owner`` is the action's (``steering_group:OMR``): reminders go to it, and on
+    expiry it and the case officer are told.
+    """
     text, _ = due_rule_text(due)
-    short = description if len(description) <= 80 else description[:77] + "..."
     notify = tuple(dict.fromkeys((owner, "case_officer")))
     escalate = tuple(
         ExpiryAction(kind="escalate", roles=(role,))
@@ -86,7 +98,7 @@ def make_rule(
     )
     return DeadlineRule(
         id=rule_id(followup_id),
-        title=LocalizedText(da=f"Opfølgning: {short}", en=f"Follow-up: {short}"),
+        title=title(description),
         anchor=DeadlineAnchor(kind="transition", name="followup"),
         due=text,
         active_in=tuple(definition.states),
@@ -96,18 +108,20 @@ def make_rule(
     )
 
 
-def rule_for(
-    conn: Connection, rule_id_: str, definition: WorkflowDefinition
+def deadline_rule(
+    conn: Connection, definition: WorkflowDefinition, rule_id_: str, *, open_only: bool = True
 ) -> DeadlineRule | None:
-    """The rule of a follow-up's deadline row; None when the action is no longer open."""
+    """The rule of a deadline row: the workflow's, or a follow-up action's own.
+
+    None when there is none; with ``open_only`` (the dispatcher's view) also when
+    the follow-up action is done or cancelled, so its deadline is closed as stale.
+    """
+    if not is_followup(rule_id_):
+        return next((r for r in definition.deadlines if r.id == rule_id_), None)
     try:
-        followup_id = int(rule_id_.removeprefix(PREFIX))
-    except ValueError:
+        record = rows.get(conn, int(rule_id_.removeprefix(PREFIX)))
+    except (ValueError, NotFound):
         return None
-    try:
-        record = rows.get(conn, followup_id)
-    except NotFound:
+    if open_only and record.status != FOLLOWUP_OPEN:
         return None
-    if record.status != FOLLOWUP_OPEN:
-        return None
-    return make_rule(record.id, record.description, record.owner_kind, record.due, definition)
+    return make_rule(record.id, record.description, record.owner, record.due, definition)

@@ -33,6 +33,10 @@ class LocalizedText(BaseModel):
     da: Text = Field(description="Danish text")
     en: Text = Field(description="English text")
 
+    def pick(self, language: str) -> str:
+        """The text in ``language``; anything but ``en`` is Danish, caseflow's default."""
+        return self.en if language == "en" else self.da
+
 
 def one_key(title: str) -> ConfigDict:
     """A mapping that holds exactly one of its keys (editors are told so, too)."""

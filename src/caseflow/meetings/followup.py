@@ -21,26 +21,27 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import ADMINISTRATOR, Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import calendars_of
+from caseflow.notifications import recipients
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import followups as rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import FOLLOWUP_OPEN, FOLLOWUP_OWNER_KINDS
+from caseflow.store.tables import FOLLOWUP_OPEN
 
 MAY_ADD = ("case_officer", "secretariat", "committee", "steering_group", ADMINISTRATOR)
 MAY_FINISH = ("case_officer", "secretariat", "steering_group", ADMINISTRATOR)
 
 
 def parse_owner(text: str) -> tuple[str, str]:
-    kind, sep, code = text.partition(":")
-    if not sep or kind not in FOLLOWUP_OWNER_KINDS or not code:
+    found = recipients.unit_of(text)
+    if found is None:
         raise InvalidInput(
             f"owner {text!r}: write steering_group:CODE or administration:CODE, "
             "e.g. steering_group:OMR"
         )
-    return kind, code
+    return found
 
 
 def add_followup(
@@ -75,7 +76,7 @@ def add_followup(
         if agenda_item_id is None:
             agenda_item_id = _latest_decision(conn, case.id)
         now = engine.clock.now()
-        probe = followup_rules.make_rule(0, text, owner_kind, due, definition)
+        probe = followup_rules.make_rule(0, text, owner, due, definition)
         timing = compute_due(probe, start=now, fields=due_fields, calendars=calendars_of(engine))
         assert timing is not None, due_text  # a follow-up's due never reads a missing field
         followup_id = rows.insert_followup(
@@ -90,7 +91,7 @@ def add_followup(
             actor=actor.username,
             now=now,
         )
-        rule = followup_rules.make_rule(followup_id, text, owner_kind, due, definition)
+        rule = followup_rules.make_rule(followup_id, text, owner, due, definition)
         timing = compute_due(rule, start=now, fields=due_fields, calendars=calendars_of(engine))
         assert timing is not None
         deadline_rows.create(

@@ -6,6 +6,11 @@
   file gives one, else the people holding the role for that committee;
 * ``steering_group`` and any other role: everyone holding the role on the case.
 
+A follow-up action is owned by a unit of the organisation rather than a role,
+written ``KIND:CODE`` (``administration:TMF``, ``steering_group:OMR``; see
+:func:`unit_of`): a steering group's mail goes to who holds the
+``steering_group`` role on the case, an administration's to the case officer.
+
 People without an e-mail address cannot be reached and are left out.
 """
 
@@ -19,6 +24,7 @@ from sqlalchemy import Connection
 from caseflow.domain import Actor, Case
 from caseflow.errors import NotFound
 from caseflow.store import organisation
+from caseflow.store.tables import FOLLOWUP_OWNER_KINDS
 
 Address = dict[str, str | None]
 
@@ -29,6 +35,10 @@ class Directory(Protocol):
     def actor(self, username: str) -> Actor | None: ...
 
     def committee(self, code: str) -> Mapping[str, Any] | None: ...
+
+    def administration(self, code: str) -> Mapping[str, Any] | None: ...
+
+    def steering_group(self, code: str) -> Mapping[str, Any] | None: ...
 
     def actors_with_role(self, role: str) -> Sequence[Actor]: ...
 
@@ -48,6 +58,12 @@ class LiveDirectory:
     def committee(self, code: str) -> Mapping[str, Any] | None:
         return organisation.committee(self.conn, code)
 
+    def administration(self, code: str) -> Mapping[str, Any] | None:
+        return organisation.administration(self.conn, code)
+
+    def steering_group(self, code: str) -> Mapping[str, Any] | None:
+        return organisation.steering_group(self.conn, code)
+
     def actors_with_role(self, role: str) -> Sequence[Actor]:
         return organisation.actors_with_role(self.conn, role)
 
@@ -65,7 +81,21 @@ def resolve(directory: Directory, case: Case, roles: Iterable[str]) -> list[Addr
     return list(found.values())
 
 
+def unit_of(recipient: str) -> tuple[str, str] | None:
+    """``administration:TMF`` → ``("administration", "TMF")``; a role name → None.
+
+    Role names never hold a colon (workflow files are validated so), so the two
+    cannot be mistaken for each other.
+    """
+    kind, sep, code = recipient.partition(":")
+    return (kind, code) if sep and kind in FOLLOWUP_OWNER_KINDS and code else None
+
+
 def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
+    unit = unit_of(role)
+    if unit is not None:
+        kind, _ = unit
+        return _for_role(directory, case, "case_officer" if kind == "administration" else kind)
     if role == "case_officer" and case.case_officer:
         officer = directory.actor(case.case_officer)  # None: left; fall back to the role
         if officer is not None and officer.email:

@@ -157,6 +157,16 @@ def committee(conn: Connection, code: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row is not None else None
 
 
+def administration(conn: Connection, code: str) -> dict[str, Any] | None:
+    row = conn.execute(select(administrations).where(administrations.c.code == code)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def steering_group(conn: Connection, code: str) -> dict[str, Any] | None:
+    row = conn.execute(select(steering_groups).where(steering_groups.c.code == code)).first()
+    return dict(row._mapping) if row is not None else None
+
+
 def list_actors(conn: Connection) -> list[Actor]:
     usernames = conn.execute(
         select(actors.c.username).where(actors.c.active.is_(True)).order_by(actors.c.username)
@@ -166,7 +176,8 @@ def list_actors(conn: Connection) -> list[Actor]:
 
 @dataclass(frozen=True)
 class Directory:
-    """The organisation read once: active actors with their grants, and the committees.
+    """The organisation read once: active actors with their grants, committees,
+    administrations and steering groups.
 
     The dispatcher applies hundreds of deadlines per batch and asks the same few
     questions for each (who is the case officer, who holds the approver role,
@@ -177,6 +188,8 @@ class Directory:
 
     actors: Mapping[str, Actor]
     committees: Mapping[str, Mapping[str, Any]]
+    administrations: Mapping[str, Mapping[str, Any]]
+    steering_groups: Mapping[str, Mapping[str, Any]]
     _by_role: dict[str, list[Actor]] = field(default_factory=dict, compare=False, repr=False)
 
     def actor(self, username: str) -> Actor | None:
@@ -184,6 +197,12 @@ class Directory:
 
     def committee(self, code: str) -> Mapping[str, Any] | None:
         return self.committees.get(code)
+
+    def administration(self, code: str) -> Mapping[str, Any] | None:
+        return self.administrations.get(code)
+
+    def steering_group(self, code: str) -> Mapping[str, Any] | None:
+        return self.steering_groups.get(code)
 
     def actors_with_role(self, role: str) -> Sequence[Actor]:
         """Active actors holding ``role`` in some scope, by username (as the query orders)."""
@@ -198,7 +217,7 @@ class Directory:
 
 
 def directory(conn: Connection) -> Directory:
-    """Every active actor and committee, in three queries."""
+    """Every active actor, committee, administration and steering group, in five queries."""
     people = {
         row.id: (row.username, row.name, row.email)
         for row in conn.execute(select(actors).where(actors.c.active.is_(True)))
@@ -212,4 +231,9 @@ def directory(conn: Connection) -> Directory:
         username: Actor(username, name, email, tuple(grants.get(actor_id, ())))
         for actor_id, (username, name, email) in people.items()
     }
-    return Directory(found, {row["code"]: row for row in list_committees(conn)})
+    return Directory(
+        found,
+        {row["code"]: row for row in list_committees(conn)},
+        {row["code"]: row for row in list_administrations(conn)},
+        {row["code"]: row for row in list_steering_groups(conn)},
+    )

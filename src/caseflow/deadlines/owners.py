@@ -1,0 +1,66 @@
+"""Who owns a deadline, as a message or a list names them (pure: no I/O).
+
+A workflow rule's owner is a role on the case, so the escalation names the case
+officer, the role's title and the lead administration. A follow-up action's
+owner is a unit of the organisation (``administration:SOF``,
+``steering_group:OMR``, see :func:`caseflow.notifications.recipients.unit_of`):
+naming the case officer there would point at someone in another administration
+altogether, so the unit is named instead. The reminders, the escalation, the
+secretariat's digest and ``caseflow deadlines list|explain`` all ask
+:func:`owner_of`, so they never disagree.
+"""
+
+from __future__ import annotations
+
+from caseflow.definitions import DeadlineRule, LocalizedText, WorkflowDefinition
+from caseflow.domain import Case
+from caseflow.notifications import recipients
+
+Owner = dict[str, str | None]
+"""The templates' ``owner``: ``name`` (None: nobody assigned), ``role_title``,
+``administration``."""
+
+UNIT_TITLES = {
+    "administration": LocalizedText(da="Forvaltning", en="Administration"),
+    "steering_group": LocalizedText(da="Styregruppe", en="Steering group"),
+}
+
+
+def owner_of(
+    directory: recipients.Directory,
+    case: Case,
+    rule: DeadlineRule,
+    definition: WorkflowDefinition,
+    language: str,
+) -> Owner:
+    """Who must act on ``rule``'s deadline on ``case``, in ``language``."""
+    unit = recipients.unit_of(rule.owner)
+    if unit is not None:
+        return unit_owner(directory, *unit, language)
+    officer = directory.actor(case.case_officer) if case.case_officer else None
+    role = definition.roles.get(rule.owner)
+    return {
+        "name": officer.name if officer is not None else None,
+        "role_title": role.pick(language) if role is not None else rule.owner,
+        "administration": case.lead_administration,
+    }
+
+
+def unit_owner(directory: recipients.Directory, kind: str, code: str, language: str) -> Owner:
+    """An administration or steering group by its name (its code if it is gone)."""
+    if kind == "administration":
+        found = directory.administration(code)
+        english = found.get("name_en") if found is not None and language == "en" else None
+    else:
+        found, english = directory.steering_group(code), None
+    return {
+        "name": english or (str(found["name"]) if found is not None else code),
+        "role_title": UNIT_TITLES[kind].pick(language),
+        "administration": code if kind == "administration" else None,
+    }
+
+
+def owner_text(owner: Owner) -> str:
+    """``Sara Holm (Sagsbehandler, TMF)``: the owner on one line, as the templates print it."""
+    scope = ", ".join(str(part) for part in (owner["role_title"], owner["administration"]) if part)
+    return f"{owner['name'] or '-'} ({scope})"
