@@ -11,6 +11,7 @@ from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import FakeClock
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine
+from caseflow.meetings import followup
 from caseflow.notifications.channels import FileChannel
 from caseflow.notifications.digest import enqueue_digests
 from caseflow.notifications.message import Recipient
@@ -53,3 +54,25 @@ def test_digest_lists_the_committees_coming_deadlines_once_a_day(
     assert journal_no in text
     assert "Frist for udarbejdelse" in text  # the drafting deadline's title
     assert "3. juni 2009" in text  # 10 working days after 18 May (Ascension, Whit Monday)
+
+
+def test_a_follow_up_action_is_listed_by_its_text_and_its_owner(
+    engine: Engine, clock: FakeClock
+) -> None:
+    clock.set(copenhagen_time("2009-12-14 09:00"))
+    journal_no = open_test_case(engine)  # a BIU case, no case officer yet
+    action = followup.add_followup(
+        engine,
+        journal_no,
+        engine.actor("bif.sagsbehandler"),
+        owner="steering_group:OMR",
+        due="by end of 2009",
+        text="Forslag til styrket koordinering",
+    )
+    enqueue_digests(engine, CALENDARS, days=15, language="en")
+    with engine.transaction() as conn:
+        (row,) = outbox.search(conn)
+    (item,) = row.context["items"]
+    assert item["rule"] == "Follow-up: Forslag til styrket koordinering"
+    assert item["rule"] != f"followup:{action.id}"
+    assert item["owner"] == "Styregruppen for de områdebaserede indsatser"

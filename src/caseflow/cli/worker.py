@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from caseflow.calendar import COPENHAGEN, local_date
+from caseflow.calendar import COPENHAGEN, end_of_day_utc, local_date
 from caseflow.cli.app import JsonOption, app, console, console_err, state
+from caseflow.deadlines.labels import Label, Labels
+from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
@@ -86,7 +89,7 @@ def deadlines_list(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Open and paused deadlines, soonest first."""
+    """Open and paused deadlines, soonest first, by title and owner."""
     cli = state()
     engine = cli.engine()
     now = engine.clock.now()
@@ -94,8 +97,6 @@ def deadlines_list(
     if due_within is not None:
         calendars = Calendars.for_rules(calendar_rules(cli.settings))
         last_day = calendars.working.add(local_date(now), _within(due_within))
-        from caseflow.calendar import end_of_day_utc
-
         due_before = end_of_day_utc(last_day)
     with read_transaction(engine.db) as conn:
         found = deadline_rows.search(
@@ -104,6 +105,9 @@ def deadlines_list(
             due_before=due_before,
             overdue_at=now if overdue else None,
         )
+        cases = case_rows.heads(conn, {record.case_id for record, *_ in found})
+        labels = Labels(conn, engine.registry, cli.settings.language)
+        labelled = [(row, labels.of(row[0].rule_id, cases[row[0].case_id])) for row in found]
     if as_json:
         console.print_json(
             data=[
@@ -112,22 +116,27 @@ def deadlines_list(
                     "title": t,
                     "committee": c,
                     "rule": r.rule_id,
+                    "deadline": label.title,
+                    "owner": label.owner,
                     "status": r.status,
                     "due_at": r.due_at.isoformat(),
                     "overdue": r.due_at < now,
                 }
-                for r, j, t, c in found
+                for (r, j, t, c), label in labelled
             ]
         )
         return
-    table = Table("Journal no", "Title", "Deadline", "Due (Copenhagen)", "Status", "Committee")
-    for record, journal_no, title, committee_code in found:
+    table = Table(
+        "Journal no", "Title", "Deadline", "Owner", "Due (Copenhagen)", "Status", "Committee"
+    )
+    for (record, journal_no, title, committee_code), label in labelled:
         late = record.due_at < now
-        due = record.due_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        due = _local(record.due_at)
         table.add_row(
             journal_no,
             title,
-            record.rule_id,
+            label.title,
+            owner_text(label.owner) if label.owner else "-",
             f"[red]{due}[/]" if late else due,
             record.status + (" (overdue)" if late else ""),
             committee_code or "",
@@ -137,23 +146,49 @@ def deadlines_list(
 
 
 @deadlines_app.command("explain")
-def deadlines_explain(journal_no: str) -> None:
-    """How each deadline of a case was computed: rule, calendar, legal source."""
-    engine = state().engine()
+def deadlines_explain(journal_no: str, as_json: JsonOption = False) -> None:
+    """How each deadline of a case was computed: rule, owner, calendar, legal source."""
+    cli = state()
+    engine = cli.engine()
     with read_transaction(engine.db) as conn:
         case = case_rows.get(conn, journal_no)
         records = deadline_rows.for_case(conn, case.id)
+        labels = Labels(conn, engine.registry, cli.settings.language)
+        labelled = [(record, labels.of(record.rule_id, case)) for record in records]
+    if as_json:
+        console.print_json(data=[_explained(record, label) for record, label in labelled])
+        return
     if not records:
         console.print(f"{journal_no} has no deadlines")
-    for record in records:
-        due = record.due_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
-        console.print(f"[bold]{record.rule_id}[/] — {record.status}, due {due} Copenhagen time")
+    for record, label in labelled:
+        console.print(
+            f"[bold]{escape(label.title)}[/] — {record.status}, "
+            f"due {_local(record.due_at)} Copenhagen time"
+        )
+        if label.owner is not None:
+            console.print(f"  owner: {owner_text(label.owner)}", highlight=False)
         for line in record.explanation:
             console.print(f"  {line}", highlight=False)
         for number, moment in enumerate(record.reminders_at, start=1):
             sent = "sent" if number <= record.reminders_sent else "to come"
-            when = moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
-            console.print(f"  reminder {number}: {when} ({sent})")
+            console.print(f"  reminder {number}: {_local(moment)} ({sent})")
+
+
+def _explained(record: deadline_rows.DeadlineRecord, label: Label) -> dict[str, Any]:
+    return {
+        **label.json(),
+        "status": record.status,
+        "due_at": record.due_at.isoformat(),
+        "explanation": list(record.explanation),
+        "reminders": [
+            {"at": moment.isoformat(), "sent": number <= record.reminders_sent}
+            for number, moment in enumerate(record.reminders_at, start=1)
+        ],
+    }
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
 
 
 @notifications_app.command("list")

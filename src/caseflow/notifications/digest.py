@@ -2,6 +2,9 @@
 
 Secretariats keep such lists by hand today. One outbox row per committee and
 day (key ``digest:BIU:2009-10-14``), so running it twice the same day sends one.
+Each deadline is listed by its title and owner (:mod:`caseflow.deadlines.labels`):
+a follow-up action by its text and the steering group or administration that
+owns it, not by ``followup:7`` and the case officer.
 """
 
 from __future__ import annotations
@@ -9,12 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from caseflow.calendar import end_of_day_utc, local_date
+from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine
-from caseflow.errors import NotFound
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import organisation, outbox
@@ -36,11 +37,12 @@ def enqueue_digests(
     last_day = calendars.working.add(today, days)
     queued = []
     with engine.transaction() as conn:
+        labels = Labels(conn, engine.registry, language)
         for committee in organisation.list_committees(conn):
             code = committee["code"]
             if (committees and code not in committees) or not committee["secretariat_email"]:
                 continue
-            items = _items(engine, conn, code, end_of_day_utc(last_day), now, language)
+            items = _items(labels, code, end_of_day_utc(last_day), now)
             if not items:
                 continue
             key = f"digest:{code}:{today.isoformat()}"
@@ -68,41 +70,20 @@ def enqueue_digests(
     return queued
 
 
-def _items(
-    engine: Engine,
-    conn: Connection,
-    committee: str,
-    until: datetime,
-    now: datetime,
-    language: str,
-) -> list[dict[str, Any]]:
+def _items(labels: Labels, committee: str, until: datetime, now: datetime) -> list[dict[str, Any]]:
+    found = deadline_rows.search(labels.conn, committee=committee, due_before=until)
+    cases = case_rows.heads(labels.conn, {record.case_id for record, *_ in found})
     items = []
-    for record, journal_no, title, _ in deadline_rows.search(
-        conn, committee=committee, due_before=until
-    ):
-        case = case_rows.get_by_id(conn, record.case_id)
-        workflow = engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
-        rule = next((r for r in workflow.definition.deadlines if r.id == record.rule_id), None)
-        rule_title = (
-            (rule.title.en if language == "en" else rule.title.da) if rule else record.rule_id
-        )
+    for record, journal_no, title, _ in found:
+        label = labels.of(record.rule_id, cases[record.case_id])
         items.append(
             {
                 "journal_no": journal_no,
                 "title": title,
-                "rule": rule_title,
+                "rule": label.title,
                 "due_at": record.due_at.isoformat(),
-                "owner": _officer_name(conn, case.case_officer),
+                "owner": label.owner_name,
                 "overdue": record.due_at < now,
             }
         )
     return items
-
-
-def _officer_name(conn: Connection, username: str | None) -> str | None:
-    if not username:
-        return None
-    try:
-        return organisation.get_actor(conn, username).name
-    except NotFound:
-        return username

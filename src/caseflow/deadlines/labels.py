@@ -1,0 +1,60 @@
+"""Deadline rows as people read them: the rule's title and who owns it.
+
+A deadline row names its rule by id: a workflow's (``drafting_time``) or a
+follow-up action's (``followup:7``), which tells a secretariat nothing. The
+daily digest and ``caseflow deadlines list|explain`` show the title and the
+owner instead, found the way the dispatcher finds them for the reminders
+(:func:`caseflow.deadlines.followups.deadline_rule`,
+:func:`caseflow.deadlines.owners.owner_of`), so a list never disagrees with the
+mail. The id stays in their JSON, for scripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow.deadlines import followups
+from caseflow.deadlines.owners import Owner, owner_of
+from caseflow.domain import Case
+from caseflow.registry import WorkflowRegistry
+from caseflow.store import organisation
+
+
+@dataclass(frozen=True)
+class Label:
+    """A deadline's rule id, its title in one language, and its owner (None: no rule)."""
+
+    rule_id: str
+    title: str
+    owner: Owner | None
+
+    @property
+    def owner_name(self) -> str | None:
+        return self.owner["name"] if self.owner is not None else None
+
+    def json(self) -> dict[str, Any]:
+        return {"rule": self.rule_id, "title": self.title, "owner": self.owner}
+
+
+class Labels:
+    """Labels for the deadlines one command shows; the organisation is read once for all."""
+
+    def __init__(self, conn: Connection, registry: WorkflowRegistry, language: str) -> None:
+        self.conn = conn
+        self.registry = registry
+        self.language = language
+        self.directory = organisation.directory(conn)
+
+    def of(self, rule_id: str, case: Case) -> Label:
+        """The label of ``case``'s deadline of rule ``rule_id``, open or closed."""
+        definition = self.registry.for_case(
+            self.conn, case.workflow_id, case.workflow_version
+        ).definition
+        rule = followups.deadline_rule(self.conn, definition, rule_id, open_only=False)
+        if rule is None:  # its workflow version lost the rule, or the action is gone
+            return Label(rule_id, rule_id, None)
+        owner = owner_of(self.directory, case, rule, definition, self.language)
+        return Label(rule_id, rule.title.pick(self.language), owner)
