@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from caseflow.definitions import read_yaml_with_lines
 from caseflow.domain import RoleGrant
 from caseflow.errors import DefinitionError, InvalidInput, Problem
+from caseflow.notifications.message import Recipient
 from caseflow.store import organisation as rows
 
 
@@ -27,6 +28,20 @@ class AdministrationSpec(_Model):
     code: str = Field(pattern=r"^[A-ZÆØÅ]{2,8}$")
     name: str
     name_en: str | None = None
+    # The administration's shared mailbox: follow-up actions it owns are mailed there
+    # (without one, to the case officer). Checked here, so a typo is reported with its
+    # line when the file is loaded, not found in the outbox months later.
+    email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_is_an_address(cls, email: str | None) -> str | None:
+        if email is not None:
+            try:
+                Recipient(email)
+            except InvalidInput as exc:
+                raise ValueError(str(exc)) from None
+        return email
 
 
 class AgendaRules(_Model):
@@ -180,7 +195,7 @@ def _cross_check(
 def store(conn: Connection, spec: OrganisationSpec) -> dict[str, int]:
     """Write the organisation (create or update each entry); returns counts."""
     for admin in spec.administrations:
-        rows.upsert_administration(conn, admin.code, admin.name, admin.name_en)
+        rows.upsert_administration(conn, admin.code, admin.name, admin.name_en, admin.email)
     for committee in spec.committees:
         rows.upsert_committee(
             conn,

@@ -113,3 +113,30 @@ def test_the_digest_and_the_reminders_name_the_action_and_its_owner(
     assert f"Frist:       Opfølgning: {SOF_ACTION}" in digest
     assert "Ansvarlig:   Socialforvaltningen" in digest
     assert "followup:" not in digest
+
+
+def test_an_administrations_mailbox_gets_its_reminders_else_the_case_officer_does(
+    cli: Cli, journal_no: str, tmp_path: Path
+) -> None:
+    fallback = "SOF has no e-mail address in the organisation file, so the case officer is told"
+    explained = cli("deadlines", "explain", journal_no).stdout
+    assert f"mail to: Sara Holm <sara.holm@bif.kk.example> ({fallback} instead)" in explained
+    (sof,) = [d for d in cli.json("deadlines", "explain", journal_no) if SOF_ACTION in d["title"]]
+    assert sof["fallback"].startswith(fallback)
+    assert [a["address"] for a in sof["notified"]] == ["sara.holm@bif.kk.example"]
+
+    bad = ("org", "administration", "set", "SOF", "--email", "social forvaltningen")
+    assert "is not an e-mail address" in cli(*bad, "--as", "admin", expect=2).stderr
+    mailbox = ("org", "administration", "set", "SOF", "--email", "opfoelgning@sof.kk.example")
+    assert "needs the role administrator" in cli(*mailbox, "--as", "bif.chef", expect=4).stderr
+    saved = cli(*mailbox, "--as", "admin").stdout
+    assert "Socialforvaltningen (opfoelgning@sof.kk.example)" in saved  # the name stays
+    explained = cli("deadlines", "explain", journal_no).stdout
+    assert "mail to: Socialforvaltningen <opfoelgning@sof.kk.example>\n" in explained
+    assert fallback not in explained
+
+    cli.at("2009-12-03T09:00")
+    cli("worker", "--once")
+    (reminder,) = mails_to(tmp_path / "mail", "opfoelgning@sof.kk.example")
+    assert reminder.startswith(f"Påmindelse: Opfølgning: {SOF_ACTION}")
+    assert not [m for m in mails_to(tmp_path / "mail", "sara.holm") if SOF_ACTION in m]

@@ -233,3 +233,35 @@ def test_many_actions_due_together_each_keep_their_own_title(
 def followup_record(engine: Engine, rule_id: str) -> FollowupRecord:
     with engine.transaction() as conn:
         return followup_rows.get(conn, int(rule_id.removeprefix("followup:")))
+
+
+@pytest.mark.parametrize(
+    ("owner", "told"),
+    [
+        # TMF gives a mailbox in the organisation file: its reminders go there, and on
+        # expiry both the mailbox and the case officer are told.
+        ("administration:TMF", ["opfoelgning@tmf.kk.example", "sara.holm@bif.kk.example"]),
+        # SOF gives none: the case officer is told instead, once.
+        ("administration:SOF", ["sara.holm@bif.kk.example"]),
+    ],
+)
+def test_an_administration_is_told_at_its_own_address_else_the_case_officer_is(
+    engine: Engine, case: str, clock: FakeClock, owner: str, told: list[str]
+) -> None:
+    engine.fire(case, "start_drafting", engine.actor("bif.sagsbehandler"))
+    followup.add_followup(
+        engine, case, engine.actor("bif.sagsbehandler"), owner=owner, due="by end of 2009", text="x"
+    )
+    (deadline,) = followup_deadlines(engine, case)
+    clock.set(copenhagen_time("2009-12-03 09:00"))
+    dispatcher(engine).run_once()
+    clock.set(copenhagen_time("2010-01-04 09:00"))
+    dispatcher(engine).run_once()
+    keys = [k for k in outbox_keys(engine) if k.startswith(f"deadline:{deadline.id}:")]
+    assert keys == sorted(
+        [
+            *(f"deadline:{deadline.id}:expiry:0:{address}" for address in told),
+            f"deadline:{deadline.id}:expiry:1:peter.lund@bif.kk.example",  # the escalation
+            f"deadline:{deadline.id}:reminder:1:{told[0]}",
+        ]
+    )

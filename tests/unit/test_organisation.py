@@ -67,6 +67,31 @@ def test_unknown_scope_is_reported_with_its_line(tmp_path: Path) -> None:
     assert "'XYZ'" in str(info.value)
 
 
+def test_an_administration_may_give_its_mailbox_and_a_bad_one_is_reported_with_its_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text(
+        "administrations:\n"
+        "  - {code: TMF, name: Teknik, email: opfoelgning@tmf.kk.example}\n"
+        "  - code: SOF\n"
+        "    name: Social\n"
+        "    email: social forvaltningen\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError) as info:
+        load_file(path)
+    message = str(info.value)
+    assert f"{path}:5" in message
+    assert "'social forvaltningen' is not an e-mail address" in message
+    assert "TMF" not in message
+    path.write_text(path.read_text(encoding="utf-8").replace("social forvaltningen", "s@kk.dk"))
+    assert [a.email for a in load_file(path).administrations] == [
+        "opfoelgning@tmf.kk.example",
+        "s@kk.dk",
+    ]
+
+
 def test_parse_grant() -> None:
     assert parse_grant("administrator") == RoleGrant("administrator")
     assert parse_grant("case_officer@BIF") == RoleGrant("case_officer", administration="BIF")

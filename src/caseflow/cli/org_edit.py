@@ -15,7 +15,9 @@ from caseflow.organisation import CommitteeSpec
 from caseflow.store.db import read_transaction
 
 committee_app = typer.Typer(help="Show, add and change committees.", no_args_is_help=True)
-administration_app = typer.Typer(help="Add and rename administrations.", no_args_is_help=True)
+administration_app = typer.Typer(
+    help="Add and change administrations (name, e-mail).", no_args_is_help=True
+)
 steering_app = typer.Typer(help="Members of steering groups.", no_args_is_help=True)
 org_app.add_typer(committee_app, name="committee")
 org_app.add_typer(administration_app, name="administration")
@@ -201,16 +203,21 @@ def committee_add(
 @administration_app.command("set")
 def administration_set(
     code: str,
-    name: Annotated[str, typer.Option(help="Danish name.")],
+    name: Annotated[str | None, typer.Option(help="Danish name (needed for a new one).")] = None,
     name_en: NameEnOption = None,
+    email: Annotated[
+        str | None,
+        typer.Option(help="Shared mailbox for the follow-up actions it owns ('' clears it)."),
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
-    """Add an administration or rename one (administrators only)."""
+    """Add an administration or change one; what is not given stays (administrators only)."""
     cli = state()
     engine = cli.engine()
     actor = cli.actor(engine, as_user)
-    edit.set_administration(engine, actor, code, name, name_en)
-    console.print(f"saved administration {code}", highlight=False)
+    spec = edit.set_administration(engine, actor, code, name, name_en, email)
+    mailbox = spec.email or "no e-mail address: its follow-up actions go to the case officer"
+    console.print(f"saved administration {spec.code}: {spec.name} ({mailbox})", highlight=False)
 
 
 @steering_app.command("set-member")

@@ -53,9 +53,9 @@ def org_show() -> None:
         admins = org_rows.list_administrations(conn)
         committees = org_rows.list_committees(conn)
         groups = org_rows.list_steering_groups(conn)
-    table = Table("Code", "Administration")
+    table = Table("Code", "Administration", "E-mail")
     for admin in admins:
-        table.add_row(admin["code"], admin["name"])
+        table.add_row(admin["code"], admin["name"], admin["email"] or "")
     console.print(table)
     table = Table("Code", "Committee", "Kind", "Secretariat")
     for committee in committees:

@@ -167,6 +167,7 @@ def deadlines_explain(journal_no: str, as_json: JsonOption = False) -> None:
         )
         if label.owner is not None:
             console.print(f"  owner: {owner_text(label.owner)}", highlight=False)
+            console.print(f"  mail to: {_mail_to(label)}", highlight=False)
         for line in record.explanation:
             console.print(f"  {line}", highlight=False)
         for number, moment in enumerate(record.reminders_at, start=1):
@@ -185,6 +186,16 @@ def _explained(record: deadline_rows.DeadlineRecord, label: Label) -> dict[str, 
             for number, moment in enumerate(record.reminders_at, start=1)
         ],
     }
+
+
+def _mail_to(label: Label) -> str:
+    """Where the owner's reminders go, and why there when it is not the owner's own box."""
+    found = ", ".join(
+        f"{a['name']} <{a['address']}>" if a.get("name") else str(a["address"])
+        for a in label.notified
+    )
+    found = found or "nobody with an e-mail address"
+    return f"{found} ({label.fallback})" if label.fallback else found
 
 
 def _local(moment: datetime) -> str:

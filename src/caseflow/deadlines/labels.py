@@ -5,8 +5,9 @@ follow-up action's (``followup:7``), which tells a secretariat nothing. The
 daily digest and ``caseflow deadlines list|explain`` show the title and the
 owner instead, found the way the dispatcher finds them for the reminders
 (:func:`caseflow.deadlines.followups.deadline_rule`,
-:func:`caseflow.deadlines.owners.owner_of`), so a list never disagrees with the
-mail. The id stays in their JSON, for scripts.
+:func:`caseflow.deadlines.owners.owner_of`,
+:func:`caseflow.notifications.recipients.resolve`), so a list never disagrees
+with the mail. The id stays in their JSON, for scripts.
 """
 
 from __future__ import annotations
@@ -19,24 +20,37 @@ from sqlalchemy import Connection
 from caseflow.deadlines import followups
 from caseflow.deadlines.owners import Owner, owner_of
 from caseflow.domain import Case
+from caseflow.notifications import recipients
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import organisation
 
 
 @dataclass(frozen=True)
 class Label:
-    """A deadline's rule id, its title in one language, and its owner (None: no rule)."""
+    """A deadline's rule id, its title in one language, and its owner (None: no rule).
+
+    ``notified`` is where the owner's reminders go; ``fallback`` says why that is
+    not the owner's own address when it is not (an administration without one).
+    """
 
     rule_id: str
     title: str
     owner: Owner | None
+    notified: tuple[recipients.Address, ...] = ()
+    fallback: str | None = None
 
     @property
     def owner_name(self) -> str | None:
         return self.owner["name"] if self.owner is not None else None
 
     def json(self) -> dict[str, Any]:
-        return {"rule": self.rule_id, "title": self.title, "owner": self.owner}
+        return {
+            "rule": self.rule_id,
+            "title": self.title,
+            "owner": self.owner,
+            "notified": list(self.notified),
+            "fallback": self.fallback,
+        }
 
 
 class Labels:
@@ -56,5 +70,21 @@ class Labels:
         rule = followups.deadline_rule(self.conn, definition, rule_id, open_only=False)
         if rule is None:  # its workflow version lost the rule, or the action is gone
             return Label(rule_id, rule_id, None)
-        owner = owner_of(self.directory, case, rule, definition, self.language)
-        return Label(rule_id, rule.title.pick(self.language), owner)
+        return Label(
+            rule_id,
+            rule.title.pick(self.language),
+            owner_of(self.directory, case, rule, definition, self.language),
+            tuple(recipients.resolve(self.directory, case, [rule.owner])),
+            self._fallback(rule.owner),
+        )
+
+    def _fallback(self, owner: str) -> str | None:
+        unit = recipients.unit_of(owner)
+        if unit is None or unit[0] != "administration":
+            return None
+        if recipients.unit_address(self.directory, owner) is not None:
+            return None
+        return (
+            f"{unit[1]} has no e-mail address in the organisation file, "
+            "so the case officer is told instead"
+        )

@@ -66,13 +66,18 @@ def spec_from_row(row: dict[str, Any]) -> CommitteeSpec:
     )
 
 
+def _given(data: dict[str, Any], values: dict[str, str | None]) -> None:
+    """Set the ``values`` given (not None) on ``data``; "" clears all but the name."""
+    for key, value in values.items():
+        if value is not None:
+            data[key] = value if key == "name" else value or None
+
+
 def changed(spec: CommitteeSpec, change: CommitteeChange) -> CommitteeSpec:
     """``spec`` with ``change`` applied, validated as the organisation file is (pure)."""
     data = spec.model_dump()
-    for key in ("name", "name_en", "kind", "secretariat_email", "chair"):
-        value = getattr(change, key)
-        if value is not None:
-            data[key] = value if key == "name" else value or None  # "" clears
+    keys = ("name", "name_en", "kind", "secretariat_email", "chair")
+    _given(data, {key: getattr(change, key) for key in keys})
     members = list(data["members"])
     for member in change.remove_members:
         if member not in members:
@@ -90,15 +95,15 @@ def changed(spec: CommitteeSpec, change: CommitteeChange) -> CommitteeSpec:
     try:
         return CommitteeSpec.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(_messages(spec.code, exc)) from None
+        raise InvalidInput(_messages(f"committee {spec.code}", exc)) from None
 
 
-def _messages(code: str, exc: ValidationError) -> str:
+def _messages(what: str, exc: ValidationError) -> str:
     parts = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
         parts.append(f"{where}: {error['msg']}")
-    return f"committee {code}: " + "; ".join(parts)
+    return f"{what}: " + "; ".join(parts)
 
 
 def _store(conn: Connection, spec: CommitteeSpec) -> None:
@@ -147,7 +152,7 @@ def add_committee(
     try:
         blank = CommitteeSpec(code=code, name=change.name)
     except ValidationError as exc:
-        raise InvalidInput(_messages(code, exc)) from None
+        raise InvalidInput(_messages(f"committee {code}", exc)) from None
     spec = changed(blank, change)
     with engine.transaction() as conn:
         if org_rows.committee(conn, code) is not None:
@@ -157,16 +162,29 @@ def add_committee(
 
 
 def set_administration(
-    engine: Engine, actor: Actor, code: str, name: str, name_en: str | None
-) -> None:
-    """Create or rename an administration."""
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    name: str | None = None,
+    name_en: str | None = None,
+    email: str | None = None,
+) -> AdministrationSpec:
+    """Add an administration, or change one: what is not given stays ("" clears it)."""
     require_administrator(actor, f"change administration {code}")
-    try:
-        spec = AdministrationSpec(code=code, name=name, name_en=name_en)
-    except ValidationError as exc:
-        raise InvalidInput(_messages(code, exc)) from None
     with engine.transaction() as conn:
-        org_rows.upsert_administration(conn, spec.code, spec.name, spec.name_en)
+        row = org_rows.administration(conn, code)
+        if row is None and name is None:
+            raise InvalidInput(f"administration {code} is new: give its --name")
+        data: dict[str, Any] = {"code": code}
+        if row is not None:
+            data |= {key: row[key] for key in ("name", "name_en", "email")}
+        _given(data, {"name": name, "name_en": name_en, "email": email})
+        try:
+            spec = AdministrationSpec.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidInput(_messages(f"administration {code}", exc)) from None
+        org_rows.upsert_administration(conn, spec.code, spec.name, spec.name_en, spec.email)
+    return spec
 
 
 def set_steering_member(

@@ -8,8 +8,10 @@
 
 A follow-up action is owned by a unit of the organisation rather than a role,
 written ``KIND:CODE`` (``administration:TMF``, ``steering_group:OMR``; see
-:func:`unit_of`): a steering group's mail goes to who holds the
-``steering_group`` role on the case, an administration's to the case officer.
+:func:`unit_of`): an administration's mail goes to its own address when the
+organisation file gives one (:func:`unit_address`), else to the case officer as
+above (``caseflow deadlines explain`` says so); a steering group's goes to who
+holds the ``steering_group`` role on the case.
 
 People without an e-mail address cannot be reached and are left out.
 """
@@ -91,9 +93,27 @@ def unit_of(recipient: str) -> tuple[str, str] | None:
     return (kind, code) if sep and kind in FOLLOWUP_OWNER_KINDS and code else None
 
 
+def unit_address(directory: Directory, recipient: str) -> Address | None:
+    """The own address of the administration ``recipient`` names, if it has one.
+
+    None for a role or a steering group, and for an administration the organisation
+    file gives no address: their mail goes to people holding a role on the case.
+    """
+    unit = unit_of(recipient)
+    if unit is None or unit[0] != "administration":
+        return None
+    found = directory.administration(unit[1])
+    if found is None or not found.get("email"):
+        return None
+    return {"address": found["email"], "name": found["name"]}
+
+
 def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
     unit = unit_of(role)
     if unit is not None:
+        own = unit_address(directory, role)
+        if own is not None:
+            return [own]
         kind, _ = unit
         return _for_role(directory, case, "case_officer" if kind == "administration" else kind)
     if role == "case_officer" and case.case_officer:

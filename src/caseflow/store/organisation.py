@@ -19,8 +19,10 @@ from caseflow.store.tables import (
 )
 
 
-def upsert_administration(conn: Connection, code: str, name: str, name_en: str | None) -> None:
-    values = {"name": name, "name_en": name_en}
+def upsert_administration(
+    conn: Connection, code: str, name: str, name_en: str | None, email: str | None
+) -> None:
+    values = {"name": name, "name_en": name_en, "email": email}
     if (
         conn.execute(
             update(administrations).where(administrations.c.code == code).values(values)

@@ -54,6 +54,8 @@ administrations = Table(
     Column("code", String(16), primary_key=True),
     Column("name", String(300), nullable=False),
     Column("name_en", String(300), nullable=True),
+    # Its shared mailbox, for the follow-up actions it owns (migration 0005).
+    Column("email", String(300), nullable=True),
 )
 
 committees = Table(
