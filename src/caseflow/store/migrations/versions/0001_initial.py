@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from caseflow.store import append_only
 from caseflow.store.types import UTCDateTime
 
 revision = "0001"
@@ -159,37 +160,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
         sa.UniqueConstraint("case_id", "seq", name=op.f("uq_audit_events_case_id_seq")),
     )
-    _protect_audit_table()
-
-
-_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER audit_events_no_{action.lower()} BEFORE {action} ON audit_events "
-    f"BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
-    for action in ("UPDATE", "DELETE")
-]
-_POSTGRES_TRIGGERS = [
-    """CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$""",
-    """CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
-       FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
-    # TRUNCATE fires no row triggers; it has statement triggers of its own.
-    """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
-]
-
-
-def _protect_audit_table() -> None:
-    dialect = op.get_bind().dialect.name
-    statements = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRES_TRIGGERS}.get(dialect, [])
-    for statement in statements:
-        op.execute(statement)
+    append_only.protect(op.execute, op.get_bind().dialect.name, "audit_events")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events")
-        op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
-        op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
+    append_only.unprotect(op.execute, op.get_bind().dialect.name, "audit_events")
     op.drop_table("audit_events")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_state"))
