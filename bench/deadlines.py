@@ -93,6 +93,7 @@ from caseflow.runtime import with_deadlines
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.db import make_engine, write_transaction
+from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadlines
 from caseflow.testing import demo_organisation_file
 
@@ -131,9 +132,11 @@ def system_clock_engine(path: Path) -> Engine:
     hook), but on the system clock: lateness must be measured in real time."""
     db = make_engine(f"sqlite:///{path}")
     migrate.upgrade(db)
+    clock = SystemClock()
+    stamp = Stamp("bench", clock.now(), "bench/deadlines.py")
     with write_transaction(db) as conn:
-        organisation.store(conn, organisation.load_file(demo_organisation_file()))
-    engine = Engine(db, WorkflowRegistry(WORKFLOWS), SystemClock())
+        organisation.store(conn, organisation.load_file(demo_organisation_file()), stamp)
+    engine = Engine(db, WorkflowRegistry(WORKFLOWS), clock)
     return with_deadlines(engine, COPENHAGEN_RULES)
 
 

@@ -82,6 +82,12 @@ class RoleGrant:
     administration: str | None = None
     committee: str | None = None
 
+    @property
+    def text(self) -> str:
+        """``case_officer@BIF``, ``administrator``: as the organisation file writes it."""
+        scope = self.administration or self.committee
+        return f"{self.role}@{scope}" if scope else self.role
+
     def applies_to(self, case: Case) -> bool:
         if self.administration is not None:
             return self.administration in case.administrations

@@ -2,11 +2,14 @@
 
 A municipality describes itself in one YAML file (the demo ships Copenhagen's);
 ``caseflow org load FILE`` validates it, reporting every problem with its line,
-and writes it in one transaction.
+and writes it in one transaction. Every write of an entry, from the file or an
+edit (:mod:`caseflow.meetings.committees`), goes through the ``put_*`` functions
+here, which record it in the organisation's history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,9 +18,11 @@ from sqlalchemy import Connection
 
 from caseflow.definitions import read_yaml_with_lines
 from caseflow.domain import RoleGrant
-from caseflow.errors import DefinitionError, InvalidInput, Problem
+from caseflow.errors import DefinitionError, InvalidInput, NotFound, Problem
 from caseflow.notifications.message import Recipient
+from caseflow.store import org_history as history
 from caseflow.store import organisation as rows
+from caseflow.store.org_history import Stamp
 
 
 class _Model(BaseModel):
@@ -192,39 +197,118 @@ def _cross_check(
     return problems
 
 
-def store(conn: Connection, spec: OrganisationSpec) -> dict[str, int]:
-    """Write the organisation (create or update each entry); returns counts."""
+def store(conn: Connection, spec: OrganisationSpec, stamp: Stamp) -> dict[str, int]:
+    """Write the organisation (create or update each entry); returns counts.
+
+    Each entry that changes gets its row in the organisation's history, stamped
+    with who loaded which file when; an entry loaded again unchanged gets none.
+    """
     for admin in spec.administrations:
-        rows.upsert_administration(conn, admin.code, admin.name, admin.name_en, admin.email)
+        put_administration(conn, admin, stamp)
     for committee in spec.committees:
-        rows.upsert_committee(
-            conn,
-            committee.code,
-            {
-                "name": committee.name,
-                "name_en": committee.name_en,
-                "kind": committee.kind,
-                "secretariat_email": committee.secretariat_email,
-                "details": {
-                    "chair": committee.chair,
-                    "members": committee.members,
-                    "agenda": committee.agenda.model_dump(),
-                },
-            },
-        )
+        put_committee(conn, committee, stamp)
     for group in spec.steering_groups:
-        rows.upsert_steering_group(
-            conn, group.code, group.name, [m.model_dump() for m in group.members]
-        )
+        put_steering_group(conn, group, stamp)
     committee_codes = frozenset(rows.committee_codes(conn))
     for actor in spec.actors:
         grants = [parse_grant(r, committees=committee_codes) for r in actor.roles]
-        rows.upsert_actor(conn, actor.username, actor.name, actor.email, grants)
+        put_actor(conn, actor.username, actor.name, actor.email, grants, stamp)
     return {
         "administrations": len(spec.administrations),
         "committees": len(spec.committees),
         "steering_groups": len(spec.steering_groups),
         "actors": len(spec.actors),
+    }
+
+
+# -- writing one entry, with its history ---------------------------------------------------
+#
+# Every write of the organisation goes through these, from a file or an edit, so each
+# change is recorded (store/org_history.py) in the transaction that makes it, with the
+# values as the organisation file writes them: an edit and a load read alike.
+
+
+def put_administration(conn: Connection, spec: AdministrationSpec, stamp: Stamp) -> None:
+    row = rows.administration(conn, spec.code)
+    old = None if row is None else {key: row[key] for key in ("code", "name", "name_en", "email")}
+    rows.upsert_administration(conn, spec.code, spec.name, spec.name_en, spec.email)
+    history.record(conn, stamp, "administration", spec.code, old, spec.model_dump())
+
+
+def committee_spec(row: Mapping[str, Any]) -> CommitteeSpec:
+    """A committee row as the organisation file would give it."""
+    details = row.get("details") or {}
+    return CommitteeSpec.model_validate(
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "name_en": row["name_en"],
+            "kind": row["kind"],
+            "secretariat_email": row["secretariat_email"],
+            "chair": details.get("chair"),
+            "members": details.get("members") or [],
+            "agenda": details.get("agenda") or {},
+        }
+    )
+
+
+def put_committee(conn: Connection, spec: CommitteeSpec, stamp: Stamp) -> None:
+    row = rows.committee(conn, spec.code)
+    old = None if row is None else committee_spec(row).model_dump()
+    rows.upsert_committee(
+        conn,
+        spec.code,
+        {
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "kind": spec.kind,
+            "secretariat_email": spec.secretariat_email,
+            "details": {
+                "chair": spec.chair,
+                "members": spec.members,
+                "agenda": spec.agenda.model_dump(),
+            },
+        },
+    )
+    history.record(conn, stamp, "committee", spec.code, old, spec.model_dump())
+
+
+def put_steering_group(conn: Connection, spec: SteeringGroupSpec, stamp: Stamp) -> None:
+    row = rows.steering_group(conn, spec.code)
+    old = None if row is None else {key: row[key] for key in ("code", "name", "members")}
+    new = spec.model_dump()
+    rows.upsert_steering_group(conn, spec.code, spec.name, new["members"])
+    history.record(conn, stamp, "steering_group", spec.code, old, new)
+
+
+def put_actor(
+    conn: Connection,
+    username: str,
+    name: str,
+    email: str | None,
+    grants: Sequence[RoleGrant],
+    stamp: Stamp,
+) -> None:
+    """Create or replace an actor and all their role grants."""
+    try:
+        before = rows.get_actor(conn, username)
+    except NotFound:
+        old = None
+    else:
+        old = _actor_values(username, before.name, before.email, before.grants)
+    rows.upsert_actor(conn, username, name, email, grants)
+    new = _actor_values(username, name, email, grants)
+    history.record(conn, stamp, "actor", username, old, new)
+
+
+def _actor_values(
+    username: str, name: str, email: str | None, grants: Sequence[RoleGrant]
+) -> dict[str, Any]:
+    return {
+        "username": username,
+        "name": name,
+        "email": email,
+        "roles": [grant.text for grant in grants],
     }
 
 

@@ -30,9 +30,11 @@ from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
 from caseflow.store import audit, migrate
 from caseflow.store.db import make_engine, write_transaction
+from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadlines
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+TESTS = "tests"  # who the organisation's history says loaded the test organisation
 
 
 def copenhagen_time(text: str) -> datetime:
@@ -54,12 +56,13 @@ def make_test_engine(
     """A migrated database with Copenhagen's organisation, and an engine on a fake clock."""
     db = make_engine(database_url)
     migrate.upgrade(db)
+    clock = clock or FakeClock(copenhagen_time("2009-05-14 10:00"))
     if load_demo_organisation:
         spec = organisation.load_file(demo_organisation_file())
         with write_transaction(db) as conn:
-            organisation.store(conn, spec)
+            organisation.store(conn, spec, Stamp(TESTS, clock.now(), "caseflow.testing"))
     registry = WorkflowRegistry(workflows_dir or default_workflows_dir(Path.cwd()))
-    engine = Engine(db, registry, clock or FakeClock(copenhagen_time("2009-05-14 10:00")))
+    engine = Engine(db, registry, clock)
     return with_deadlines(engine, COPENHAGEN_RULES)
 
 

@@ -18,6 +18,7 @@ from caseflow.cli import (  # noqa: F401
     incidents,
     meeting,
     org_edit,
+    org_history,
     setup,
     worker,
     workflow,

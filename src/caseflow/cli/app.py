@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -45,6 +46,18 @@ class CliState:
         if not name:
             raise InvalidInput("say who you are: give --as USER or set CASEFLOW_USER")
         return engine.actor(name)
+
+    def who(self, username: str | None) -> str:
+        """Whom the organisation's history names for a command that checks no role
+        (loading the organisation file, which must work before anyone exists, and
+        ``actor add``): ``--as`` or ``CASEFLOW_USER`` as given, else ``os:LOGIN``."""
+        name = username or self.settings.user
+        if name:
+            return name
+        try:
+            return f"os:{getpass.getuser()}"
+        except (KeyError, OSError):  # no login name in the environment or passwd
+            return "os:unknown"
 
 
 _state: CliState | None = None

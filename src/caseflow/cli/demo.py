@@ -33,6 +33,7 @@ from caseflow.runtime import build_sender, channel_from_settings, with_deadlines
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import make_engine, read_transaction, write_transaction
+from caseflow.store.org_history import Stamp
 
 DATA_FILE = "copenhagen.yaml"
 PLAN_FILE = "meetings-2009.yaml"
@@ -58,9 +59,9 @@ def demo(
     data = resources.files("caseflow.demo").joinpath(DATA_FILE)
     with resources.as_file(data) as data_path:
         spec = organisation.load_file(data_path)
-    with write_transaction(sa_engine) as conn:
-        organisation.store(conn, spec)
     clock = FakeClock(scenario.STEPS[0].at)
+    with write_transaction(sa_engine) as conn:
+        organisation.store(conn, spec, Stamp("admin", clock.now(), f"caseflow demo ({DATA_FILE})"))
     engine = Engine(sa_engine, WorkflowRegistry(state().settings.workflows_dir), clock)
     with_deadlines(engine, COPENHAGEN_RULES)
     with resources.as_file(resources.files("caseflow.demo").joinpath(PLAN_FILE)) as plan_path:

@@ -9,10 +9,11 @@ import typer
 from rich.table import Table
 
 from caseflow import organisation
-from caseflow.cli.app import app, console, state
+from caseflow.cli.app import AsOption, app, console, state
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction, write_transaction
+from caseflow.store.org_history import Stamp
 
 org_app = typer.Typer(help="Administrations, committees and steering groups.", no_args_is_help=True)
 actor_app = typer.Typer(help="People who act on cases, and their roles.", no_args_is_help=True)
@@ -36,12 +37,18 @@ def init() -> None:
 
 
 @org_app.command("load")
-def org_load(path: Path) -> None:
-    """Load administrations, committees, steering groups and actors from a YAML file."""
+def org_load(path: Path, as_user: AsOption = None) -> None:
+    """Load administrations, committees, steering groups and actors from a YAML file.
+
+    What changes is recorded in the organisation's history (``org history``) as
+    done by --as (default $CASEFLOW_USER, else the operating-system login).
+    """
     spec = organisation.load_file(path)
-    engine = state().engine()
+    cli = state()
+    engine = cli.engine()
+    stamp = Stamp(cli.who(as_user), engine.clock.now(), f"org load {path}")
     with write_transaction(engine.db) as conn:
-        counts = organisation.store(conn, spec)
+        counts = organisation.store(conn, spec, stamp)
     console.print("loaded " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
@@ -80,12 +87,15 @@ def actor_add(
         list[str] | None,
         typer.Option(help="ROLE or ROLE@ADMINISTRATION or ROLE@COMMITTEE (repeatable)."),
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Create an actor, or replace an existing one's name, e-mail and roles."""
-    engine = state().engine()
+    cli = state()
+    engine = cli.engine()
+    stamp = Stamp(cli.who(as_user), engine.clock.now(), "actor add")
     with write_transaction(engine.db) as conn:
         grants = organisation.grants_from_cli(conn, role or [])
-        org_rows.upsert_actor(conn, username, name, email, grants)
+        organisation.put_actor(conn, username, name, email, grants, stamp)
     console.print(f"saved {username} with {len(grants)} role(s)")
 
 
@@ -97,10 +107,6 @@ def actor_list() -> None:
         actors = org_rows.list_actors(conn)
     table = Table("User", "Name", "E-mail", "Roles")
     for actor in actors:
-        roles = ", ".join(
-            g.role
-            + (f"@{g.administration or g.committee}" if g.administration or g.committee else "")
-            for g in actor.grants
-        )
+        roles = ", ".join(g.text for g in actor.grants)
         table.add_row(actor.username, actor.name, actor.email or "", roles)
     console.print(table)

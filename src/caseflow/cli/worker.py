@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseflow.calendar import COPENHAGEN, end_of_day_utc, local_date
+from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.cli.app import JsonOption, app, console, console_err, state
+from caseflow.cli.render import local
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.rules import Calendars
@@ -131,7 +132,7 @@ def deadlines_list(
     )
     for (record, journal_no, title, committee_code), label in labelled:
         late = record.due_at < now
-        due = _local(record.due_at)
+        due = local(record.due_at)
         table.add_row(
             journal_no,
             title,
@@ -163,7 +164,7 @@ def deadlines_explain(journal_no: str, as_json: JsonOption = False) -> None:
     for record, label in labelled:
         console.print(
             f"[bold]{escape(label.title)}[/] — {record.status}, "
-            f"due {_local(record.due_at)} Copenhagen time"
+            f"due {local(record.due_at)} Copenhagen time"
         )
         if label.owner is not None:
             console.print(f"  owner: {owner_text(label.owner)}", highlight=False)
@@ -172,7 +173,7 @@ def deadlines_explain(journal_no: str, as_json: JsonOption = False) -> None:
             console.print(f"  {line}", highlight=False)
         for number, moment in enumerate(record.reminders_at, start=1):
             sent = "sent" if number <= record.reminders_sent else "to come"
-            console.print(f"  reminder {number}: {_local(moment)} ({sent})")
+            console.print(f"  reminder {number}: {local(moment)} ({sent})")
 
 
 def _explained(record: deadline_rows.DeadlineRecord, label: Label) -> dict[str, Any]:
@@ -196,10 +197,6 @@ def _mail_to(label: Label) -> str:
     )
     found = found or "nobody with an e-mail address"
     return f"{found} ({label.fallback})" if label.fallback else found
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
 
 
 @notifications_app.command("list")

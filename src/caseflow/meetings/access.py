@@ -38,7 +38,7 @@ def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], w
     if may_act_for(actor, committee, wanted):
         return
     needed = " or ".join(f"{role}@{committee}" for role in wanted)
-    held = ", ".join(_grant_text(g.role, g.administration or g.committee) for g in actor.grants)
+    held = ", ".join(g.text for g in actor.grants)
     raise NotAllowed(
         f"{actor.username} may not {what}: it needs the role {needed} (or {ADMINISTRATOR}), "
         f"and {actor.username} holds {held or 'no role'}"
@@ -71,10 +71,6 @@ def require_insider(actor: Actor | None, committee: str, *, draft: bool = False)
         )
     seeing = "see an unpublished agenda" if draft else "see closed items"
     require_committee_role(actor, committee, INSIDERS, seeing)
-
-
-def _grant_text(role: str, scope: str | None) -> str:
-    return f"{role}@{scope}" if scope else role
 
 
 def calendars_of(engine: Engine) -> Calendars:

@@ -5,7 +5,8 @@ the small changes between two loads (a new chair, a member replaced, a
 committee that moves its agenda deadline). Only an ``administrator`` may make
 them. Every change is checked by the same models as the file
 (:mod:`caseflow.organisation`), so the database never holds what the file
-could not.
+could not, and written through the same functions, so it is recorded in the
+organisation's history (``caseflow org history``) in its own transaction.
 """
 
 from __future__ import annotations
@@ -20,8 +21,17 @@ from sqlalchemy import Connection
 from caseflow.domain import Actor
 from caseflow.engine import ADMINISTRATOR, Engine
 from caseflow.errors import InvalidInput, NotAllowed, NotFound
-from caseflow.organisation import AdministrationSpec, CommitteeSpec, SteeringGroupSpec
+from caseflow.organisation import (
+    AdministrationSpec,
+    CommitteeSpec,
+    SteeringGroupSpec,
+    committee_spec,
+    put_administration,
+    put_committee,
+    put_steering_group,
+)
 from caseflow.store import organisation as org_rows
+from caseflow.store.org_history import Stamp
 
 
 def require_administrator(actor: Actor, what: str) -> None:
@@ -48,22 +58,6 @@ class CommitteeChange:
     send_weekdays_before: int | None = None
     saturday_counts: bool | None = None
     late_items: str | None = None
-
-
-def spec_from_row(row: dict[str, Any]) -> CommitteeSpec:
-    details = row.get("details") or {}
-    return CommitteeSpec.model_validate(
-        {
-            "code": row["code"],
-            "name": row["name"],
-            "name_en": row["name_en"],
-            "kind": row["kind"],
-            "secretariat_email": row["secretariat_email"],
-            "chair": details.get("chair"),
-            "members": details.get("members") or [],
-            "agenda": details.get("agenda") or {},
-        }
-    )
 
 
 def _given(data: dict[str, Any], values: dict[str, str | None]) -> None:
@@ -106,22 +100,9 @@ def _messages(what: str, exc: ValidationError) -> str:
     return f"{what}: " + "; ".join(parts)
 
 
-def _store(conn: Connection, spec: CommitteeSpec) -> None:
-    org_rows.upsert_committee(
-        conn,
-        spec.code,
-        {
-            "name": spec.name,
-            "name_en": spec.name_en,
-            "kind": spec.kind,
-            "secretariat_email": spec.secretariat_email,
-            "details": {
-                "chair": spec.chair,
-                "members": spec.members,
-                "agenda": spec.agenda.model_dump(),
-            },
-        },
-    )
+def _stamp(engine: Engine, actor: Actor, via: str) -> Stamp:
+    """An edit's entry in the organisation's history: who, now, and the command."""
+    return Stamp(actor.username, engine.clock.now(), via)
 
 
 def get_committee(conn: Connection, code: str) -> CommitteeSpec:
@@ -129,7 +110,7 @@ def get_committee(conn: Connection, code: str) -> CommitteeSpec:
     if row is None:
         known = ", ".join(org_rows.committee_codes(conn)) or "none"
         raise NotFound(f"no committee {code!r}; known: {known} (`caseflow org committee add`)")
-    return spec_from_row(row)
+    return committee_spec(row)
 
 
 def update_committee(
@@ -138,7 +119,7 @@ def update_committee(
     require_administrator(actor, f"change committee {code}")
     with engine.transaction() as conn:
         spec = changed(get_committee(conn, code), change)
-        _store(conn, spec)
+        put_committee(conn, spec, _stamp(engine, actor, "org committee set"))
     return spec
 
 
@@ -157,7 +138,7 @@ def add_committee(
     with engine.transaction() as conn:
         if org_rows.committee(conn, code) is not None:
             raise InvalidInput(f"committee {code} exists; change it with `org committee set`")
-        _store(conn, spec)
+        put_committee(conn, spec, _stamp(engine, actor, "org committee add"))
     return spec
 
 
@@ -183,7 +164,7 @@ def set_administration(
             spec = AdministrationSpec.model_validate(data)
         except ValidationError as exc:
             raise InvalidInput(_messages(f"administration {code}", exc)) from None
-        org_rows.upsert_administration(conn, spec.code, spec.name, spec.name_en, spec.email)
+        put_administration(conn, spec, _stamp(engine, actor, "org administration set"))
     return spec
 
 
@@ -212,7 +193,5 @@ def set_steering_member(
         spec = SteeringGroupSpec.model_validate(
             {"code": group, "name": found[group]["name"], "members": members}
         )
-        org_rows.upsert_steering_group(
-            conn, spec.code, spec.name, [m.model_dump() for m in spec.members]
-        )
+        put_steering_group(conn, spec, _stamp(engine, actor, "org steering-group set-member"))
     return spec

@@ -340,3 +340,22 @@ followups = Table(
     Index(None, "case_id"),
     Index(None, "status"),
 )
+
+# -- the organisation's history (migration 0005) ------------------------------------------------
+
+ORG_KINDS = ("administration", "committee", "steering_group", "actor")
+
+org_changes = Table(
+    "org_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),  # who: a username, or os:LOGIN for a load
+    Column("via", String(1000), nullable=False),  # the command, or the file loaded
+    Column("kind", String(20), nullable=False),  # administration | committee | ... (ORG_KINDS)
+    Column("code", String(100), nullable=False),  # its code, or an actor's username
+    # The values before (null: it was added) and after, as the organisation file writes them.
+    Column("old", JSON, nullable=True),
+    Column("new", JSON, nullable=False),
+    Index(None, "kind", "code"),
+)
