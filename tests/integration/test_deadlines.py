@@ -199,3 +199,35 @@ def test_the_engine_counts_in_the_configured_calendar(
     # Copenhagen works 22-24 and 28-31 Dec; the file closes 24, 28, 29 and 31 Dec.
     assert due == {copenhagen_no: "2009-12-31", aarhus_no: "2010-01-07"}
     configured.close()
+
+
+def test_a_reminder_names_who_holds_the_owning_role_not_the_case_officer(
+    engine: Engine, clock: FakeClock
+) -> None:
+    """The approval deadline is the approvers': its reminder to Peter Lund names him."""
+    clock.set(copenhagen_time("2009-05-18 10:00"))
+    from caseflow.testing import open_test_case
+
+    journal_no = open_test_case(engine)
+    officer = engine.actor("bif.sagsbehandler")
+    engine.fire(journal_no, "start_drafting", officer)
+    engine.edit(
+        journal_no,
+        {
+            "sections": {"problemstilling": "P", "losning": "L", "okonomi": "Ø"},
+            "recommendations": ["at udvalget drøfter sagen."],
+        },
+        officer,
+    )
+    engine.fire(journal_no, "submit_for_approval", officer)
+    clock.set(copenhagen_time("2009-05-25 09:00"))  # 1 working day before (Ascension Day)
+    dispatcher(engine).run_once()
+    with engine.transaction() as conn:
+        (reminder,) = [r for r in outbox.search(conn) if r.template == "reminder"]
+    assert reminder.recipients[0]["address"] == "peter.lund@bif.kk.example"
+    assert reminder.context["deadline"]["title"] == "Frist for godkendelse"
+    assert reminder.context["owner"] == {
+        "name": "Peter Lund",
+        "role_title": "Godkender (ledelse)",
+        "administration": "TMF",
+    }

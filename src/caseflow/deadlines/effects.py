@@ -97,13 +97,7 @@ class Setting:
     def addresses(self, case: Case, roles: Sequence[str]) -> list[tuple[str, str, str]]:
         """For each recipient of ``roles`` on ``case``: the address in lower case, and the
         JSON of the outbox row's recipient list and of the context's ``recipient``."""
-        scope = (
-            tuple(roles),
-            case.case_officer,
-            case.committee,
-            case.lead_administration,
-            tuple(case.participating_administrations),
-        )
+        scope = (tuple(roles), *self.scope(case))
         found = self._addresses.get(scope)
         if found is None:
             found = self._addresses[scope] = [
@@ -111,6 +105,16 @@ class Setting:
                 for a in recipients.resolve(self.directory, case, roles)
             ]
         return found
+
+    @staticmethod
+    def scope(case: Case) -> tuple[Any, ...]:
+        """What decides who holds a role on ``case``: cases alike in it share recipients."""
+        return (
+            case.case_officer,
+            case.committee,
+            case.lead_administration,
+            tuple(case.participating_administrations),
+        )
 
     def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """``make()``, worked out once per batch for each ``key``."""
@@ -269,8 +273,8 @@ def _shared_json(
     and the deadline's ``owner`` (:func:`caseflow.deadlines.owners.owner_of`).
 
     Its deadline part is the same for every deadline of a rule due at one moment
-    (a backlog of them, typically), its owner part for every case of one officer
-    and administration: each is encoded once per batch.
+    (a backlog of them, typically), its owner part for every case of one
+    :meth:`Setting.scope`: each is encoded once per batch.
     """
     context = template_context(case, rule, record, definition, setting.language)
     context["deadline"][name] = value
@@ -282,7 +286,7 @@ def _shared_json(
         lambda: json.dumps(context["deadline"]),
     )
     owner_part = setting.memo(
-        ("owner", case.case_officer, case.lead_administration, rule.owner, id(definition)),
+        ("owner", rule.owner, id(definition), *setting.scope(case)),
         lambda: json.dumps(owner_of(setting.directory, case, rule, definition, setting.language)),
     )
     return f'"case": {case_part}, "deadline": {deadline_part}, "owner": {owner_part}'

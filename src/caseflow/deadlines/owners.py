@@ -1,7 +1,8 @@
 """Who owns a deadline, as a message or a list names them (pure: no I/O).
 
-A workflow rule's owner is a role on the case, so the escalation names the case
-officer, the role's title and the lead administration. A follow-up action's
+A workflow rule's owner is a role on the case, so a message names the case
+officer (or, for another role, who holds it), the role's title and the lead
+administration. A follow-up action's
 owner is a unit of the organisation (``administration:SOF``,
 ``steering_group:OMR``, see :func:`caseflow.notifications.recipients.unit_of`):
 naming the case officer there would point at someone in another administration
@@ -33,14 +34,23 @@ def owner_of(
     definition: WorkflowDefinition,
     language: str,
 ) -> Owner:
-    """Who must act on ``rule``'s deadline on ``case``, in ``language``."""
+    """Who must act on ``rule``'s deadline on ``case``, in ``language``.
+
+    The case officer by name, even one without an e-mail address; another role by
+    the names of those its mail goes to (the approvers, the secretariat).
+    """
     unit = recipients.unit_of(rule.owner)
     if unit is not None:
         return unit_owner(directory, *unit, language)
-    officer = directory.actor(case.case_officer) if case.case_officer else None
+    if rule.owner == "case_officer":
+        officer = directory.actor(case.case_officer) if case.case_officer else None
+        name = officer.name if officer is not None else None
+    else:
+        told = recipients.resolve(directory, case, [rule.owner])
+        name = ", ".join(str(a["name"]) for a in told if a.get("name")) or None
     role = definition.roles.get(rule.owner)
     return {
-        "name": officer.name if officer is not None else None,
+        "name": name,
         "role_title": role.pick(language) if role is not None else rule.owner,
         "administration": case.lead_administration,
     }
