@@ -17,7 +17,7 @@ from caseflow.runtime import build_engine
 from caseflow.settings import Settings
 from caseflow.store import deadlines as rows
 from caseflow.store import outbox
-from caseflow.testing import copenhagen_time
+from caseflow.testing import copenhagen_time, open_test_case
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 RECEIVED = "2009-04-08 10:00"  # the Wednesday before Easter 2009
@@ -138,16 +138,9 @@ def test_reminders_and_expiry_are_applied_once(
     assert len(keys) == len(set(keys))
 
 
-def test_a_stale_deadline_never_fires(engine: Engine, clock: FakeClock) -> None:
-    """A drafting deadline from an earlier visit to the state is closed, not applied."""
-    clock.set(copenhagen_time("2009-05-18 10:00"))
-    from caseflow.testing import open_test_case
-
-    journal_no = open_test_case(engine)
+def submit_for_approval(engine: Engine, journal_no: str) -> None:
+    """Fill in what approval needs, and submit the case (drafted by Sara Holm)."""
     officer = engine.actor("bif.sagsbehandler")
-    engine.fire(journal_no, "start_drafting", officer)
-    first = next(d for d in live(engine, journal_no) if d.rule_id.startswith("draft"))
-    # Simulate a row a transition failed to end: put it back to open after leaving drafting.
     engine.edit(
         journal_no,
         {
@@ -157,6 +150,16 @@ def test_a_stale_deadline_never_fires(engine: Engine, clock: FakeClock) -> None:
         officer,
     )
     engine.fire(journal_no, "submit_for_approval", officer)
+
+
+def test_a_stale_deadline_never_fires(engine: Engine, clock: FakeClock) -> None:
+    """A drafting deadline from an earlier visit to the state is closed, not applied."""
+    clock.set(copenhagen_time("2009-05-18 10:00"))
+    journal_no = open_test_case(engine)
+    engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
+    first = next(d for d in live(engine, journal_no) if d.rule_id.startswith("draft"))
+    # Simulate a row a transition failed to end: put it back to open after leaving drafting.
+    submit_for_approval(engine, journal_no)
     with engine.transaction() as conn:
         conn.execute(
             rows.deadlines.update()
@@ -206,20 +209,9 @@ def test_a_reminder_names_who_holds_the_owning_role_not_the_case_officer(
 ) -> None:
     """The approval deadline is the approvers': its reminder to Peter Lund names him."""
     clock.set(copenhagen_time("2009-05-18 10:00"))
-    from caseflow.testing import open_test_case
-
     journal_no = open_test_case(engine)
-    officer = engine.actor("bif.sagsbehandler")
-    engine.fire(journal_no, "start_drafting", officer)
-    engine.edit(
-        journal_no,
-        {
-            "sections": {"problemstilling": "P", "losning": "L", "okonomi": "Ø"},
-            "recommendations": ["at udvalget drøfter sagen."],
-        },
-        officer,
-    )
-    engine.fire(journal_no, "submit_for_approval", officer)
+    engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
+    submit_for_approval(engine, journal_no)
     clock.set(copenhagen_time("2009-05-25 09:00"))  # 1 working day before (Ascension Day)
     dispatcher(engine).run_once()
     with engine.transaction() as conn:
