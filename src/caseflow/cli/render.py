@@ -76,8 +76,6 @@ def describe_entry(entry: AuditEntry) -> str:
         return f"opened in {entry.to_state}"
     if entry.kind == "deadline":
         return f"deadline: {entry.comment}" if entry.comment else "deadline event"
-    if entry.kind == "deadline":
-        return f"deadline: {entry.comment}" if entry.comment else "deadline event"
     if entry.kind == "edit":
         return "edited " + ", ".join(entry.changes)
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
