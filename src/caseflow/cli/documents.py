@@ -42,6 +42,11 @@ class Language(StrEnum):
     en = "en"
 
 
+FormatOption = Annotated[Format, typer.Option("--format", help="html, pdf or md.")]
+LanguageOption = Annotated[Language, typer.Option(help="da or en.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to FILE (default: standard output).")
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -133,15 +138,12 @@ def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None
 @case_app.command("render")
 def render_case(
     journal_no: str,
-    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
-    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    fmt: FormatOption = Format.html,
+    language: LanguageOption = Language.da,
     public: Annotated[
         bool, typer.Option("--public", help="The public version: a closed item's content left out.")
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
-    ] = None,
+    output: OutputOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Print a case as an agenda item (HTML with print CSS, PDF or Markdown)."""
@@ -214,13 +216,10 @@ MeetingPublicOption = Annotated[
 @agenda_app.command("render")
 def render_agenda(
     meeting_id: int,
-    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
-    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    fmt: FormatOption = Format.html,
+    language: LanguageOption = Language.da,
     public: MeetingPublicOption = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
-    ] = None,
+    output: OutputOption = None,
     version: Annotated[
         int | None,
         typer.Option("--version", help="A published version (default: the latest)."),
@@ -255,13 +254,10 @@ def render_agenda(
 @minutes_app.command("render")
 def render_minutes(
     meeting_id: int,
-    fmt: Annotated[Format, typer.Option("--format", help="html, pdf or md.")] = Format.html,
-    language: Annotated[Language, typer.Option(help="da or en.")] = Language.da,
+    fmt: FormatOption = Format.html,
+    language: LanguageOption = Language.da,
     public: MeetingPublicOption = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
-    ] = None,
+    output: OutputOption = None,
     config: ConfigOption = None,
     as_user: AsOption = None,
 ) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from caseflow.errors import Conflict
+from caseflow.store import leases
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     DEADLINE_INCIDENT,
@@ -399,18 +400,9 @@ def extend_leases(
     conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
 ) -> int:
     """Keep holding claimed rows a while longer (still open and ours); returns how many."""
-    if not ids:
-        return 0
-    result = conn.execute(
-        update(deadlines)
-        .where(
-            deadlines.c.id.in_(list(ids)),
-            deadlines.c.status == DEADLINE_OPEN,
-            deadlines.c.lease_owner == owner,
-        )
-        .values(lease_expires_at=lease_until)
+    return leases.extend(
+        conn, deadlines, ids, waiting=DEADLINE_OPEN, owner=owner, lease_until=lease_until
     )
-    return int(result.rowcount)
 
 
 def claim_due(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Row, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from caseflow.store import leases
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, outbox
 
@@ -172,18 +173,9 @@ def extend_leases(
     conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
 ) -> int:
     """Keep holding claimed rows a while longer (still pending and ours); returns how many."""
-    if not ids:
-        return 0
-    result = conn.execute(
-        update(outbox)
-        .where(
-            outbox.c.id.in_(list(ids)),
-            outbox.c.status == OUTBOX_PENDING,
-            outbox.c.lease_owner == owner,
-        )
-        .values(lease_expires_at=lease_until)
+    return leases.extend(
+        conn, outbox, ids, waiting=OUTBOX_PENDING, owner=owner, lease_until=lease_until
     )
-    return int(result.rowcount)
 
 
 def mark_sent(conn: Connection, record_id: int, now: datetime) -> None:
