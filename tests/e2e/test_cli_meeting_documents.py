@@ -155,14 +155,15 @@ def test_documents_show_the_published_version_not_later_edits(
     planned_meeting: tuple[int, str, str],
     tmp_path: Path,
 ) -> None:
-    meeting, public, closed = str(planned_meeting[0]), planned_meeting[1], planned_meeting[2]
+    meeting_id, public, closed = planned_meeting
+    meeting = str(meeting_id)  # as the command line takes it
     secretariat = engine.actor(SECRETARIAT)
     refused = cli("agenda", "render", meeting, "--public", expect=4)
     assert "not published yet" in refused.stderr
     unpublished = cli("agenda", "render", meeting, "--format", "md", "--as", SECRETARIAT).stdout
     assert "Udkast (ikke offentliggjort)" in unpublished
 
-    agenda.publish(engine, meeting, secretariat)
+    agenda.publish(engine, meeting_id, secretariat)
     engine.edit(public, {"sections.problemstilling": LATER}, engine.actor("admin"))
     published = cli("agenda", "render", meeting, "--public", "--format", "md").stdout
     assert "Version 1" in published
@@ -185,9 +186,9 @@ def test_documents_show_the_published_version_not_later_edits(
 
     # A change publishes version 2, with the edit; version 1 stays as it was sent.
     third = ready_case(engine, "Landsbyggefondens ansøgningsfrist")
-    agenda.add_item(engine, meeting, third, secretariat, note="Tillægspunkt")
+    agenda.add_item(engine, meeting_id, third, secretariat, note="Tillægspunkt")
     clock.set(copenhagen_time("2009-06-11 17:30"))
-    minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Tiltrådt.")
+    minutes.decide_item(engine, meeting_id, 1, secretariat, outcome="decided", text="Tiltrådt.")
     latest = cli("agenda", "render", meeting, "--public", "--format", "md").stdout
     assert "Version 2" in latest
     assert LATER in latest
