@@ -1,9 +1,9 @@
 """Many rows written at once land exactly as one by one would (both databases).
 
-On PostgreSQL the store writes a batch's INSERTs as statements of many VALUES
-rows, in chunks (:class:`caseflow.store.prepared.MultiRowInsert`); on SQLite as
-the driver's executemany. Either way: every row once, in chunks of any size,
-ON CONFLICT keeping the row already there, times and JSON converted alike.
+The dispatcher writes a batch's outbox rows with one executemany of prepared
+arguments (:mod:`caseflow.store.prepared`): every row once, ON CONFLICT keeping
+the row already there (or the first of two in one batch), times and JSON text
+converted as a single write converts them.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from caseflow.engine import Engine
 from caseflow.store import outbox
-from caseflow.store.prepared import MultiRowInsert
 from caseflow.store.tables import outbox as outbox_table
 
 NOW = datetime(2009, 11, 5, 15, 30, tzinfo=UTC)
+ROWS = 1_201
 
 
 def notification(number: int) -> outbox.NewNotification:
@@ -32,8 +32,8 @@ def notification(number: int) -> outbox.NewNotification:
     )
 
 
-def test_more_rows_than_one_statement_holds_are_all_written_once(engine: Engine) -> None:
-    count = 2 * MultiRowInsert.ROWS + 201  # two full chunks and a short one
+def test_a_large_batch_is_written_once_row_by_row(engine: Engine) -> None:
+    count = ROWS
     with engine.transaction() as conn:
         outbox.enqueue_many(conn, [notification(n) for n in range(count)], NOW)
     with engine.transaction() as conn:
@@ -51,13 +51,13 @@ def test_more_rows_than_one_statement_holds_are_all_written_once(engine: Engine)
 def test_a_key_already_there_or_twice_in_the_batch_is_kept_once(engine: Engine) -> None:
     with engine.transaction() as conn:
         outbox.enqueue_many(conn, [notification(7)], NOW)
-    batch = [notification(n) for n in range(MultiRowInsert.ROWS + 10)]
-    batch.append(notification(3))  # twice in the batch, in another chunk
+    batch = [notification(n) for n in range(ROWS)]
+    batch.append(notification(3))  # twice in the batch
     with engine.transaction() as conn:
         outbox.enqueue_many(conn, batch, NOW)
     with engine.transaction() as conn:
         keys = conn.execute(
             select(outbox_table.c.key, func.count()).group_by(outbox_table.c.key)
         ).all()
-    assert len(keys) == MultiRowInsert.ROWS + 10
+    assert len(keys) == ROWS
     assert all(n == 1 for _, n in keys)

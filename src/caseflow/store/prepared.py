@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Dialect, Insert
+from sqlalchemy import Column, Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -45,9 +45,6 @@ class Prepared:
             processor = column.type._cached_result_processor(dialect, None)
             if processor is not None:
                 self._processed_columns.append((index, processor))
-        self._rows: MultiRowInsert | None = None
-        if isinstance(statement, Insert) and dialect.name == "postgresql":
-            self._rows = MultiRowInsert(statement, dialect)
 
     def _arguments(self, params: Mapping[str, Any]) -> Any:
         processors = self.bind_processors
@@ -98,22 +95,12 @@ class Prepared:
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
-        if self._rows is not None:
-            arguments = self._rows.arguments(self.bind_processors, params, frozenset(raw))
-            statements = self._rows.statements(arguments)
-        else:
-            arguments = self._many_arguments(params, frozenset(raw))
-            statements = [(self.sql, arguments, True)]
-        count = 0
-        for sql, values, many in statements:
-            try:
-                if many:
-                    cursor.executemany(sql, values)
-                else:
-                    cursor.execute(sql, values)
-            except conn.dialect.loaded_dbapi.Error as exc:
-                raise self._wrap(conn, dbapi, cursor, values, exc) from exc
-            count += int(cursor.rowcount)
+        arguments = self._many_arguments(params, frozenset(raw))
+        try:
+            cursor.executemany(self.sql, arguments)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
+        count = int(cursor.rowcount)
         cursor.close()
         return count
 
@@ -194,71 +181,6 @@ def _in_order(
             values[index] = processor(values[index])
         arguments.append(values)
     return arguments
-
-
-class MultiRowInsert:
-    """An INSERT of many rows as few statements of many VALUES rows (PostgreSQL).
-
-    The driver's executemany runs one statement per row; on a server each costs
-    a bind and an execution of its own, which is most of the server's work when
-    the dispatcher writes thousands of audit and outbox rows a batch. One
-    ``INSERT ... VALUES (...), (...), ...`` of up to :attr:`ROWS` rows does the
-    same in one execution (ON CONFLICT applies per row as before). SQLite runs
-    in our process, where executemany is as cheap, and keeps it.
-    """
-
-    ROWS = 500
-    MAX_PARAMETERS = 32_767  # below PostgreSQL's limit of 65,535 bind parameters
-
-    def __init__(self, statement: Insert, dialect: Dialect) -> None:
-        positional = type(dialect)(paramstyle="format")  # type: ignore[call-arg]
-        compiled = statement.inline().compile(dialect=positional)
-        assert isinstance(compiled, SQLCompiler)
-        sql = str(compiled)
-        start = sql.index(" VALUES (") + len(" VALUES ")
-        end = _closing(sql, start)
-        self.head, self.row, self.tail = sql[:start], sql[start : end + 1], sql[end + 1 :]
-        self.order: tuple[str, ...] = tuple(compiled.positiontup or ())
-        self.rows = max(1, min(self.ROWS, self.MAX_PARAMETERS // max(1, len(self.order))))
-        self._sql: dict[int, str] = {}
-
-    def arguments(
-        self,
-        processors: Mapping[str, Processor],
-        params: Sequence[Mapping[str, Any]],
-        raw: frozenset[str],
-    ) -> list[list[Any]]:
-        """Each row's values in this statement's order, processed as executemany's are."""
-        return _in_order(params, self.order, _converters(processors, raw))
-
-    def statements(self, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[Any], bool]]:
-        """(SQL, flat arguments, False) per chunk of at most :attr:`rows` rows."""
-        out = []
-        for first in range(0, len(rows), self.rows):
-            chunk = rows[first : first + self.rows]
-            sql = self._sql.get(len(chunk))
-            if sql is None:
-                sql = self._sql[len(chunk)] = (
-                    self.head + ", ".join([self.row] * len(chunk)) + self.tail
-                )
-            out.append((sql, [value for row in chunk for value in row], False))
-        return out
-
-
-def _closing(sql: str, start: int) -> int:
-    """The index of the parenthesis that closes the one at ``start`` (quotes skipped)."""
-    depth, quoted = 0, False
-    for index in range(start, len(sql)):
-        char = sql[index]
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    raise ValueError(f"no VALUES row in {sql!r}")
 
 
 def prepared(
