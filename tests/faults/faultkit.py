@@ -100,7 +100,7 @@ class Burst:
 
     statuses: Counter[str]  # of the burst's deadlines
     passed_per_case: Counter[int]  # "deadline ... passed" audit rows
-    marked_overdue: int  # "... overdue since" audit rows
+    marked_overdue: int  # "...; marked overdue" audit rows
     outbox: Counter[str]  # statuses
     keys: set[str]  # outbox keys
     leased: int  # deadline and outbox rows still leased
@@ -137,7 +137,7 @@ def count_burst(engine: Engine, due_at: datetime, received: list[ReceivedMessage
             ).scalars()
         )
         overdue = conn.execute(
-            select(func.count()).where(audit_events.c.comment.like("%overdue since%"))
+            select(func.count()).where(audit_events.c.comment.like("%; marked overdue%"))
         ).scalar_one()
         sent = Counter(conn.execute(select(outbox.c.status)).scalars())
         keys = set(conn.execute(select(outbox.c.key)).scalars())

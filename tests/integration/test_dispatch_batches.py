@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import FakeClock
+from caseflow.deadlines import effects
 from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine, NewCase
@@ -90,13 +91,47 @@ def test_a_batch_applies_set_wise(engine: Engine, requests: list[str]) -> None:
         case = engine.get_case(journal_no)
         assert case.fields["overdue"] is True
         kinds = [(e.kind, e.actor) for e in engine.history(journal_no)]
-        # marked overdue, then the expiry itself
-        assert kinds == [("open", "bif.sagsbehandler"), *[("deadline", "caseflow")] * 2]
+        # the expiry, with its overdue mark, is one audit event
+        assert kinds == [("open", "bif.sagsbehandler"), ("deadline", "caseflow")]
+        (expiry,) = engine.history(journal_no)[1:]
+        assert expiry.changes == {"fields.overdue": [None, True]}
+        assert expiry.comment is not None and expiry.comment.endswith("; marked overdue")
     with engine.transaction() as conn:
         keys = list(conn.execute(select(outbox.c.key)).scalars())
     assert len(keys) == len(set(keys)) == CASES * 2  # the officer told, the approver escalated to
     assert_chains_valid(engine)
     assert dispatcher(engine).run_once().applied == 0
+
+
+def test_the_notification_context_is_the_templates_context(
+    engine: Engine, clock: FakeClock, requests: list[str]
+) -> None:
+    """The dispatcher writes the context JSON by hand (it is most of a batch's work):
+    it must parse to exactly what :func:`effects.template_context` specifies, whatever
+    the case's title holds."""
+    title = 'Aktindsigt i "notat" om Ørestad\\Amager – 2009 </b>'
+    journal_no = requests[0]
+    officer = engine.actor("bif.sagsbehandler")
+    engine.edit(journal_no, {"title": title}, officer)
+    report = dispatcher(engine).run_once()
+    assert report.expired == CASES
+    case = engine.get_case(journal_no)
+    record = deadline_of(engine, journal_no)
+    with engine.transaction() as conn:
+        workflow = engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
+        (rule,) = [r for r in workflow.definition.deadlines if r.id == record.rule_id]
+        contexts = list(
+            conn.execute(
+                select(outbox.c.template, outbox.c.context).where(outbox.c.case_id == case.id)
+            )
+        )
+    assert {template for template, _ in contexts} == {"expired", "escalation"}
+    expected = effects.template_context(case, rule, record, workflow.definition, "da")
+    for _, context in contexts:
+        assert context["case"] == expected["case"]
+        assert context["case"]["title"] == title
+        assert context["deadline"] == expected["deadline"] | {"late_by": 2}
+        assert set(context) == {"case", "deadline", "owner", "recipient"}
 
 
 def test_a_deadline_that_cannot_be_worked_out_fails_alone(

@@ -21,9 +21,11 @@ how late.
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -156,7 +158,7 @@ class Dispatcher:
         takes over rows this one is still working through.
         """
         now = self.engine.clock.now()
-        with self.engine.transaction() as conn:
+        with _collector_paused(), self.engine.transaction() as conn:
             try:
                 with conn.begin_nested():
                     result = self.apply_set(conn, ids, now)
@@ -344,6 +346,26 @@ class Dispatcher:
 
     def _workflow(self, conn: Connection, case: Case) -> CompiledWorkflow:
         return self.engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one batch is applied.
+
+    A batch allocates tens of thousands of short-lived objects (rows, plans, audit
+    entries); they go when their last reference does, but their count keeps
+    triggering collections that walk every object the process holds, which cost a
+    quarter of the drain's time. A batch is bounded, so the cycles it may leave
+    are collected right after it.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _describe(exc: BaseException) -> str:

@@ -79,12 +79,26 @@ def is_stale(record: rows.Due, rule: DeadlineRule, case: Case) -> bool:
     )
 
 
+Scope = tuple[Any, ...]
+
+
+def scope_of(case: Case) -> Scope:
+    """What decides who holds a role on ``case``: cases alike in it share recipients."""
+    return (
+        case.case_officer,
+        case.committee,
+        case.lead_administration,
+        tuple(case.participating_administrations),
+    )
+
+
 @dataclass
 class Setting:
     """What every plan of a batch shares, and what it has worked out already.
 
     A batch asks the same questions many times over (who receives a role's mail on
-    cases of one administration; the JSON of one recipient): the answers are kept.
+    cases of one administration; the JSON of one recipient; how late a backlog due
+    at one moment is): the answers are kept.
     """
 
     calendars: Calendars
@@ -94,27 +108,20 @@ class Setting:
     _addresses: dict[tuple[Any, ...], list[tuple[str, str, str]]] = field(default_factory=dict)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
-    def addresses(self, case: Case, roles: Sequence[str]) -> list[tuple[str, str, str]]:
-        """For each recipient of ``roles`` on ``case``: the address in lower case, and the
-        JSON of the outbox row's recipient list and of the context's ``recipient``."""
-        scope = (tuple(roles), *self.scope(case))
-        found = self._addresses.get(scope)
+    def addresses(
+        self, case: Case, scope: Scope, roles: Sequence[str]
+    ) -> list[tuple[str, str, str]]:
+        """For each recipient of ``roles`` on ``case`` (of ``scope``): the address in lower
+        case, and the JSON of the outbox row's recipient list and of the context's
+        ``recipient``."""
+        key = (tuple(roles), scope)
+        found = self._addresses.get(key)
         if found is None:
-            found = self._addresses[scope] = [
+            found = self._addresses[key] = [
                 (str(a["address"]).lower(), json.dumps([a]), json.dumps({"name": a.get("name")}))
                 for a in recipients.resolve(self.directory, case, roles)
             ]
         return found
-
-    @staticmethod
-    def scope(case: Case) -> tuple[Any, ...]:
-        """What decides who holds a role on ``case``: cases alike in it share recipients."""
-        return (
-            case.case_officer,
-            case.committee,
-            case.lead_administration,
-            tuple(case.participating_administrations),
-        )
 
     def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """``make()``, worked out once per batch for each ``key``."""
@@ -123,6 +130,17 @@ class Setting:
         except KeyError:
             value = self._memo[key] = make()
             return value
+
+    def working_days(self, start: datetime, end: datetime) -> int:
+        """Working days from ``start`` to ``end`` (Copenhagen dates), once per pair."""
+        return self.memo(
+            ("working days", start, end),
+            lambda: self.calendars.working.between(local_date(start), local_date(end)),
+        )
+
+    def local(self, moment: datetime) -> str:
+        """``moment`` as Copenhagen's wall clock shows it, once per moment."""
+        return self.memo(("local", moment), lambda: local(moment))
 
 
 def plan(
@@ -158,20 +176,21 @@ def _remind(
     # Reminders missed while no worker ran are not all sent: only the newest one.
     due_reminders = [i for i, t in enumerate(record.reminders_at) if t <= now]
     number = (due_reminders[-1] if due_reminders else record.reminders_sent) + 1
-    days_left = setting.memo(
-        ("between", local_date(now), local_date(record.due_at)),
-        lambda: setting.calendars.working.between(local_date(now), local_date(record.due_at)),
+    days_left = setting.working_days(now, record.due_at)
+    scope = scope_of(case)
+    shared = _shared_json(
+        setting, case, scope, rule, record, definition, "working_days_left", days_left
     )
-    shared = _shared_json(setting, case, rule, record, definition, "working_days_left", days_left)
     notes = notifications(
         setting,
         f"deadline:{record.id}:reminder:{number}",
         "reminder",
         case,
+        scope,
         (rule.owner,),
         shared,
     )
-    due = setting.memo(("local", record.due_at), lambda: local(record.due_at))
+    due = setting.local(record.due_at)
     comment = f"reminder {number} of '{rule.id}': due {due}, {days_left} working day(s) left"
     applied = rows.Applied(
         id=record.id,
@@ -193,32 +212,45 @@ def _expire(
     case: Case,
     definition: WorkflowDefinition,
 ) -> Plan:
+    """The expiry's notifications and its one audit event, which carries the marks."""
     now = setting.now
-    late = describe_lateness(now - record.due_at)
-    late_by = setting.memo(
-        ("between", local_date(record.due_at), local_date(now)),
-        lambda: setting.calendars.working.between(local_date(record.due_at), local_date(now)),
-    )
-    shared = _shared_json(setting, case, rule, record, definition, "late_by", max(0, late_by))
-    due = setting.memo(("local", record.due_at), lambda: local(record.due_at))
+    late = setting.memo(("late", record.due_at), lambda: describe_lateness(now - record.due_at))
+    late_by = max(0, setting.working_days(record.due_at, now))
+    scope = scope_of(case)
+    shared = _shared_json(setting, case, scope, rule, record, definition, "late_by", late_by)
     notes: list[NewNotification] = []
-    events: list[Event] = []
     for index, action in enumerate(rule.on_expiry):
-        key = f"deadline:{record.id}:expiry:{index}"
-        if action.kind == "notify":
-            notes += notifications(setting, key, "expired", case, action.roles, shared)
-        elif action.kind == "escalate":
-            notes += notifications(setting, key, "escalation", case, action.roles, shared)
-        elif action.kind == "mark":
-            events.append(
-                Event(
-                    f"'{rule.id}' overdue since {due}",
-                    {f"fields.{action.mark or 'overdue'}": True},
-                )
+        if action.kind in ("notify", "escalate"):
+            notes += notifications(
+                setting,
+                f"deadline:{record.id}:expiry:{index}",
+                "expired" if action.kind == "notify" else "escalation",
+                case,
+                scope,
+                action.roles,
+                shared,
             )
-    events.append(Event(f"deadline '{rule.id}' passed: due {due}, applied {late}"))
+    event = setting.memo(
+        ("expiry", id(definition), rule.id, record.due_at),
+        lambda: _expiry_event(setting, rule, record),
+    )
     line = f"{case.journal_no}: '{rule.id}' passed ({late})"
-    return Plan(EXPIRED, _closed(record, "expired", now), tuple(events), tuple(notes), line)
+    return Plan(EXPIRED, _closed(record, "expired", now), (event,), tuple(notes), line)
+
+
+def _expiry_event(setting: Setting, rule: DeadlineRule, record: rows.Due) -> Event:
+    """The audit event of ``rule``'s expiry: the same for every deadline of it due at
+    one moment (a backlog, typically)."""
+    marks = {
+        f"fields.{action.mark or 'overdue'}": True
+        for action in rule.on_expiry
+        if action.kind == "mark"
+    }
+    late = describe_lateness(setting.now - record.due_at)
+    comment = f"deadline '{rule.id}' passed: due {setting.local(record.due_at)}, applied {late}"
+    if marks:
+        comment += "; marked " + ", ".join(name.removeprefix("fields.") for name in marks)
+    return Event(comment, marks)
 
 
 def _closed(record: rows.Due, status: str, now: datetime) -> rows.Applied:
@@ -238,6 +270,7 @@ def notifications(
     key: str,
     template: str,
     case: Case,
+    scope: Scope,
     roles: Sequence[str],
     shared: str,
 ) -> list[NewNotification]:
@@ -256,13 +289,14 @@ def notifications(
             recipients=recipient_list,
             context=f'{{{shared}, "recipient": {recipient}}}',
         )
-        for address, recipient_list, recipient in setting.addresses(case, roles)
+        for address, recipient_list, recipient in setting.addresses(case, scope, roles)
     ]
 
 
 def _shared_json(
     setting: Setting,
     case: Case,
+    scope: Scope,
     rule: DeadlineRule,
     record: rows.Due,
     definition: WorkflowDefinition,
@@ -273,23 +307,33 @@ def _shared_json(
     and the deadline's ``owner`` (:func:`caseflow.deadlines.owners.owner_of`).
 
     Its deadline part is the same for every deadline of a rule due at one moment
-    (a backlog of them, typically), its owner part for every case of one
-    :meth:`Setting.scope`: each is encoded once per batch.
+    (a backlog of them, typically), its owner part for every case of one scope
+    (:func:`scope_of`): each is encoded once per batch. The case part is written
+    out directly, its texts escaped as ``json.dumps`` escapes them.
     """
-    context = template_context(case, rule, record, definition, setting.language)
-    context["deadline"][name] = value
-    case_part = json.dumps(context["case"])
+    language = setting.language
     # By rule id, not id(rule): a follow-up's rule is made afresh for each row, and the
     # id of one freed may come back as another's with a different title.
     deadline_part = setting.memo(
         ("deadline", id(definition), rule.id, record.due_at, name, value),
-        lambda: json.dumps(context["deadline"]),
+        lambda: json.dumps(deadline_context(rule, record, language) | {name: value}),
     )
     owner_part = setting.memo(
-        ("owner", rule.owner, id(definition), *setting.scope(case)),
-        lambda: json.dumps(owner_of(setting.directory, case, rule, definition, setting.language)),
+        ("owner", rule.owner, id(definition), scope),
+        lambda: json.dumps(owner_of(setting.directory, case, rule, definition, language)),
+    )
+    state_title = setting.memo(
+        ("state", id(definition), case.state), lambda: _state_title(case, definition, language)
+    )
+    committee = "null" if case.committee is None else _text(case.committee)
+    case_part = (
+        f'{{"journal_no": {_text(case.journal_no)}, "title": {_text(case.title)}, '
+        f'"state_title": {_text(state_title)}, "committee": {committee}}}'
     )
     return f'"case": {case_part}, "deadline": {deadline_part}, "owner": {owner_part}'
+
+
+_text = json.encoder.encode_basestring_ascii  # how json.dumps writes a str
 
 
 def template_context(
@@ -300,21 +344,30 @@ def template_context(
     language: str,
 ) -> dict[str, Any]:
     """What the deadline templates need (see their headers), as JSON for the outbox."""
-    state = definition.states.get(case.state)
-    titles = state.title if state is not None else None
     return {
         "case": {
             "journal_no": case.journal_no,
             "title": case.title,
-            "state_title": titles.pick(language) if titles else case.state,
+            "state_title": _state_title(case, definition, language),
             "committee": case.committee,
         },
-        "deadline": {
-            "title": rule.title.pick(language),
-            "due_at": record.due_at.isoformat(),
-            "legal_source": rule.legal_source,
-        },
+        "deadline": deadline_context(rule, record, language),
     }
+
+
+def deadline_context(rule: DeadlineRule, record: rows.Due, language: str) -> dict[str, Any]:
+    """The ``deadline`` part of :func:`template_context`."""
+    return {
+        "title": rule.title.pick(language),
+        "due_at": record.due_at.isoformat(),
+        "legal_source": rule.legal_source,
+    }
+
+
+def _state_title(case: Case, definition: WorkflowDefinition, language: str) -> str:
+    state = definition.states.get(case.state)
+    titles = state.title if state is not None else None
+    return titles.pick(language) if titles else case.state
 
 
 class Ledger:

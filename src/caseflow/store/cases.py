@@ -88,21 +88,23 @@ def get_by_id(conn: Connection, case_id: int) -> Case:
     return row_to_case(row)
 
 
-_HEAD_COLUMNS = [
-    c
-    for c in cases.columns
-    if c.name
-    not in (
-        "summary",
-        "recommendations",
-        "sections",
-        "attachments",
-        "origin",
-        "created_at",
-        "updated_at",
-        "state_entered_at",
-    )
-]
+_HEAD_NAMES = (
+    "id",
+    "journal_no",
+    "title",
+    "workflow_id",
+    "workflow_version",
+    "state",
+    "version",
+    "lead_administration",
+    "participating_administrations",
+    "committee",
+    "fields",
+    "case_officer",
+    "state_generation",
+    "audit_head",
+)
+_HEAD_COLUMNS = [cases.c[name] for name in _HEAD_NAMES]
 
 
 def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
@@ -110,39 +112,55 @@ def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
 
     Summary, sections, recommendations and attachments come back empty, the origin
     as unknown and the times as 1970, so such a Case must never be saved whole;
-    saving the columns one changed (:func:`save_many`) is what it is for.
+    saving the columns one changed (:func:`save_many`) is what it is for. Rows are
+    read by position: the deadline dispatcher reads thousands a second, and looking
+    columns up by name cost more than the query.
     """
     if not case_ids:
         return {}
     query = select(*_HEAD_COLUMNS).where(cases.c.id.in_(sorted(case_ids)))
-    return {row.id: _head(row) for row in conn.execute(query)}
-
-
-def _head(row: Row[Any]) -> Case:
-    return Case(
-        id=row.id,
-        journal_no=row.journal_no,
-        title=row.title,
-        workflow_id=row.workflow_id,
-        workflow_version=row.workflow_version,
-        state=row.state,
-        version=row.version,
-        origin=_NOT_LOADED,
-        lead_administration=row.lead_administration,
-        participating_administrations=row.participating_administrations,
-        committee=row.committee,
-        summary="",
-        recommendations=[],
-        sections={},
-        attachments=[],
-        fields=row.fields,
-        case_officer=row.case_officer,
-        created_at=_NOT_LOADED_TIME,
-        updated_at=_NOT_LOADED_TIME,
-        state_entered_at=None,
-        state_generation=row.state_generation,
-        audit_head=row.audit_head,
-    )
+    found = {}
+    for (
+        case_id,
+        journal_no,
+        title,
+        workflow_id,
+        workflow_version,
+        state,
+        version,
+        lead_administration,
+        participating_administrations,
+        committee,
+        fields,
+        case_officer,
+        state_generation,
+        audit_head,
+    ) in conn.execute(query):
+        found[case_id] = Case(
+            id=case_id,
+            journal_no=journal_no,
+            title=title,
+            workflow_id=workflow_id,
+            workflow_version=workflow_version,
+            state=state,
+            version=version,
+            origin=_NOT_LOADED,
+            lead_administration=lead_administration,
+            participating_administrations=participating_administrations,
+            committee=committee,
+            summary="",
+            recommendations=[],
+            sections={},
+            attachments=[],
+            fields=fields,
+            case_officer=case_officer,
+            created_at=_NOT_LOADED_TIME,
+            updated_at=_NOT_LOADED_TIME,
+            state_entered_at=None,
+            state_generation=state_generation,
+            audit_head=audit_head,
+        )
+    return found
 
 
 _NOT_LOADED = Origin(OriginKind.OWN_INITIATIVE)

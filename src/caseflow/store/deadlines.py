@@ -255,18 +255,29 @@ def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
         deadlines.c.next_action_at.is_not(None),
     )
     found = {}
-    for row in conn.execute(query):
-        found[row.id] = Due(
-            id=row.id,
-            case_id=row.case_id,
-            rule_id=row.rule_id,
-            generation=row.generation,
-            status=row.status,
-            due_at=row.due_at,
-            reminders_at=tuple(datetime.fromisoformat(t) for t in row.reminders_at),
-            reminders_sent=row.reminders_sent,
-            attempts=row.attempts,
-            last_error=row.last_error,
+    for (
+        deadline_id,
+        case_id,
+        rule_id,
+        generation,
+        status,
+        due_at,
+        reminders_at,
+        reminders_sent,
+        attempts,
+        last_error,
+    ) in conn.execute(query):
+        found[deadline_id] = Due(
+            id=deadline_id,
+            case_id=case_id,
+            rule_id=rule_id,
+            generation=generation,
+            status=status,
+            due_at=due_at,
+            reminders_at=tuple(datetime.fromisoformat(t) for t in reminders_at),
+            reminders_sent=reminders_sent,
+            attempts=attempts,
+            last_error=last_error,
         )
     return [found[i] for i in ids if i in found]
 
