@@ -95,7 +95,7 @@ def test_a_batch_applies_set_wise(engine: Engine, requests: list[str]) -> None:
         assert kinds == [("open", "bif.sagsbehandler"), ("deadline", "caseflow")]
         (expiry,) = engine.history(journal_no)[1:]
         assert expiry.changes == {"fields.overdue": [None, True]}
-        assert expiry.comment is not None and expiry.comment.endswith("; marked overdue")
+        assert str(expiry.comment).endswith("; marked overdue")
     with engine.transaction() as conn:
         keys = list(conn.execute(select(outbox.c.key)).scalars())
     assert len(keys) == len(set(keys)) == CASES * 2  # the officer told, the approver escalated to
