@@ -1,22 +1,23 @@
 """Applying due deadlines: reminders, and what happens when a deadline passes.
 
-The dispatcher leases a batch of due rows in one short transaction (other
-workers skip them), then applies the batch in one transaction, set-wise: it
-loads the batch's deadlines and their cases in one query each, works out every
-deadline's effects in memory (:mod:`caseflow.deadlines.effects`: audit rows
-chained per case, outbox rows, the deadline's new status), and writes them with
-one executemany per table. If that write fails as a whole (a case changed
-under it, a row another worker took over), the batch is rolled back to its
-savepoint and applied again deadline by deadline, each in a SAVEPOINT of its
-own, so the deadline at fault rolls back alone and is retried later with
-backoff while the others apply. A deadline that fires a trigger goes through
-the engine's full path (it may change the state and create deadlines), in a
-savepoint too.
+The dispatcher leases a batch of due rows (other workers skip them) and applies
+it in the same transaction, set-wise: it loads the batch's deadlines and their
+cases in one query each, works out every deadline's effects in memory
+(:mod:`caseflow.deadlines.effects`: audit rows chained per case, outbox rows,
+the deadline's new status), and writes them with one executemany per table. If
+that write fails as a whole (a case changed under it, a row another worker took
+over), the batch is rolled back to its savepoint and applied again deadline by
+deadline, each in a SAVEPOINT of its own, so the deadline at fault rolls back
+alone and is retried later with backoff while the others apply. A deadline that
+fires a trigger goes through the engine's full path (it may change the state
+and create deadlines), in a transaction of its own after the batch, under the
+batch's lease.
 
 Each applied deadline writes its audit rows and its notifications together
-with its new status, so a crash either loses nothing or redoes the batch. A
-worker that was down finds the missed rows due and applies each once, saying
-how late.
+with its new status, so a crash either loses nothing or redoes the batch: the
+lease of a batch that did not commit is gone with it, and its rows are due
+again at once, for any worker. A worker that was down finds the missed rows due
+and applies each once, saying how late.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ class Dispatcher:
         self._directory = None  # the organisation is read once per run: it may change between
         while True:
             now = self.engine.clock.now()
-            with self.engine.transaction() as conn:
+            with _collector_paused(), self.engine.transaction() as conn:
                 ids = rows.claim_due(
                     conn,
                     now=now,
@@ -138,9 +139,10 @@ class Dispatcher:
                     lease_until=now + self.lease,
                     limit=self.batch_size,
                 )
-            if not ids:
-                return report
-            self._apply_batch(ids, now, report)
+                if not ids:
+                    return report
+                result = self._apply_claimed(conn, ids, now, report)
+            self._apply_through_engine_each(result.by_engine, now, report)
 
     def next_due(self) -> datetime | None:
         with self.engine.transaction() as conn:
@@ -148,24 +150,29 @@ class Dispatcher:
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _apply_batch(
+    def _apply_claimed(
+        self, conn: Connection, ids: Sequence[int], now: datetime, report: DispatchReport
+    ) -> SetResult:
+        """Apply a batch just claimed in this transaction, set-wise; if that fails, one by
+        one. Deadlines that fire a trigger are left for the engine (``by_engine``)."""
+        try:
+            with conn.begin_nested():
+                result = self.apply_set(conn, ids, now)
+        except Exception:
+            result = self._apply_one_by_one(conn, ids, now)
+        self._settle(conn, result, now, report)
+        return result
+
+    def _apply_through_engine_each(
         self, ids: Sequence[int], claimed_at: datetime, report: DispatchReport
     ) -> None:
-        """Apply a claimed batch: set-wise in one transaction, then the fires one by one.
+        """Apply deadlines that fire a trigger, each in a transaction of its own.
 
         A fire may take long (it runs the engine's hooks): before each, the lease
         on the rest is renewed once half of it has passed, so that no other worker
         takes over rows this one is still working through.
         """
-        now = self.engine.clock.now()
-        with _collector_paused(), self.engine.transaction() as conn:
-            try:
-                with conn.begin_nested():
-                    result = self.apply_set(conn, ids, now)
-            except Exception:
-                result = self._apply_one_by_one(conn, ids, now)
-            self._settle(conn, result, now, report)
-        remaining = list(result.by_engine)
+        remaining = list(ids)
         keeper = LeaseKeeper(
             self.engine.clock,
             self.lease,
