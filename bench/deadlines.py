@@ -412,7 +412,9 @@ def expire_through_caseflow(deadline_id: int) -> None:
             .where(deadlines.c.id == deadline_id)
             .values(lease_owner=dispatcher.owner, lease_expires_at=now + dispatcher.lease)
         )
-        result = dispatcher.apply_set(conn, [deadline_id], now)
+        result = dispatcher.apply_set(
+            conn, deadline_rows.claimed(conn, [deadline_id], dispatcher.owner), now
+        )
     if len(result.applied) != 1:
         raise RuntimeError(f"deadline {deadline_id} was not applied: {result}")
 

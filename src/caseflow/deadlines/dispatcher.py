@@ -132,16 +132,16 @@ class Dispatcher:
         while True:
             now = self.engine.clock.now()
             with _collector_paused(), self.engine.transaction() as conn:
-                ids = rows.claim_due(
+                due = rows.claim_due(
                     conn,
                     now=now,
                     owner=self.owner,
                     lease_until=now + self.lease,
                     limit=self.batch_size,
                 )
-                if not ids:
+                if not due:
                     return report
-                result = self._apply_claimed(conn, ids, now, report)
+                result = self._apply_claimed(conn, due, now, report)
             self._apply_through_engine_each(result.by_engine, now, report)
 
     def next_due(self) -> datetime | None:
@@ -151,15 +151,15 @@ class Dispatcher:
     # -- one batch -------------------------------------------------------------------------
 
     def _apply_claimed(
-        self, conn: Connection, ids: Sequence[int], now: datetime, report: DispatchReport
+        self, conn: Connection, due: Sequence[rows.Due], now: datetime, report: DispatchReport
     ) -> SetResult:
         """Apply a batch just claimed in this transaction, set-wise; if that fails, one by
         one. Deadlines that fire a trigger are left for the engine (``by_engine``)."""
         try:
             with conn.begin_nested():
-                result = self.apply_set(conn, ids, now)
+                result = self.apply_set(conn, due, now)
         except Exception:
-            result = self._apply_one_by_one(conn, ids, now)
+            result = self._apply_one_by_one(conn, due, now)
         self._settle(conn, result, now, report)
         return result
 
@@ -206,31 +206,34 @@ class Dispatcher:
         with self.engine.transaction() as conn:
             rows.extend_leases(conn, ids, owner=self.owner, lease_until=until)
 
-    def _apply_one_by_one(self, conn: Connection, ids: Sequence[int], now: datetime) -> SetResult:
+    def _apply_one_by_one(
+        self, conn: Connection, due: Sequence[rows.Due], now: datetime
+    ) -> SetResult:
         """The fallback: each deadline in a savepoint of its own; one failure rolls back alone."""
         result = SetResult()
-        for deadline_id in ids:
+        for record in due:
             try:
                 with conn.begin_nested():
-                    one = self.apply_set(conn, [deadline_id], now)
+                    one = self.apply_set(conn, [record], now)
             except Exception as exc:
-                result.failed.append((deadline_id, _describe(exc)))
+                result.failed.append((record.id, _describe(exc)))
                 continue
             result.applied += one.applied
             result.by_engine += one.by_engine
             result.failed += one.failed
         return result
 
-    def apply_set(self, conn: Connection, ids: Sequence[int], now: datetime) -> SetResult:
-        """Plan every deadline of ``ids`` in memory, then write all of them set-wise.
+    def apply_set(self, conn: Connection, records: Sequence[rows.Due], now: datetime) -> SetResult:
+        """Plan every deadline of ``records`` in memory, then write all of them set-wise.
 
         Works inside the caller's transaction on rows leased to this dispatcher's
-        owner; deadlines that must fire a trigger are only listed (``by_engine``),
-        for the caller to run through the engine. Public for the benchmark, whose
-        scheduler-job baseline applies one deadline per transaction with it.
+        owner (:func:`rows.claim_due`, :func:`rows.claimed`): the write raises
+        :class:`rows.LeaseLost` if one is no longer open and ours. Deadlines that
+        must fire a trigger are only listed (``by_engine``), for the caller to run
+        through the engine. Public for the benchmark, whose scheduler-job baseline
+        applies one deadline per transaction with it.
         """
         result = SetResult()
-        records = rows.claimed(conn, ids, self.owner)
         cases = case_rows.heads(conn, {r.case_id for r in records})
         setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)
         ledger = effects.Ledger(cases, now)

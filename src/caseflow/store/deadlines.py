@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -254,7 +254,13 @@ def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
         deadlines.c.lease_owner == owner,
         deadlines.c.next_action_at.is_not(None),
     )
-    found = {}
+    found = {due.id: due for due in _dues(conn.execute(query))}
+    return [found[i] for i in ids if i in found]
+
+
+def _dues(rows: Iterable[Sequence[Any]]) -> Iterator[Due]:
+    """Rows of ``_DUE_COLUMNS`` as Due, read by position (the dispatcher reads thousands
+    a second, and looking columns up by name cost more than the query)."""
     for (
         deadline_id,
         case_id,
@@ -266,8 +272,8 @@ def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
         reminders_sent,
         attempts,
         last_error,
-    ) in conn.execute(query):
-        found[deadline_id] = Due(
+    ) in rows:
+        yield Due(
             id=deadline_id,
             case_id=case_id,
             rule_id=rule_id,
@@ -279,7 +285,6 @@ def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
             attempts=attempts,
             last_error=last_error,
         )
-    return [found[i] for i in ids if i in found]
 
 
 class LeaseLost(Conflict):
@@ -418,14 +423,14 @@ def extend_leases(
 
 def claim_due(
     conn: Connection, *, now: datetime, owner: str, lease_until: datetime, limit: int
-) -> list[int]:
-    """Lease up to ``limit`` open deadlines whose next action is due.
+) -> list[Due]:
+    """Lease up to ``limit`` open deadlines whose next action is due, and return them.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent workers
     take different rows; SQLite serialises writers anyway (BEGIN IMMEDIATE).
     """
     query = (
-        select(deadlines.c.id)
+        select(*_DUE_COLUMNS)
         .where(
             deadlines.c.status == DEADLINE_OPEN,
             deadlines.c.next_action_at <= now,
@@ -436,14 +441,14 @@ def claim_due(
     )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ids = list(conn.execute(query).scalars())
-    if ids:
+    found = list(_dues(conn.execute(query)))
+    if found:
         conn.execute(
             update(deadlines)
-            .where(deadlines.c.id.in_(ids))
+            .where(deadlines.c.id.in_([due.id for due in found]))
             .values(lease_owner=owner, lease_expires_at=lease_until)
         )
-    return ids
+    return found
 
 
 def next_due(conn: Connection) -> datetime | None:
