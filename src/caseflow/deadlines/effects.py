@@ -178,9 +178,10 @@ def _remind(
     number = (due_reminders[-1] if due_reminders else record.reminders_sent) + 1
     days_left = setting.working_days(now, record.due_at)
     scope = scope_of(case)
-    shared = _shared_json(
-        setting, case, scope, rule, record, definition, "working_days_left", days_left
+    deadline_part = _deadline_json(
+        setting, rule, record, definition, "working_days_left", days_left
     )
+    shared = _shared_json(setting, case, scope, rule, definition, deadline_part)
     notes = notifications(
         setting,
         f"deadline:{record.id}:reminder:{number}",
@@ -213,11 +214,12 @@ def _expire(
     definition: WorkflowDefinition,
 ) -> Plan:
     """The expiry's notifications and its one audit event, which carries the marks."""
-    now = setting.now
-    late = setting.memo(("late", record.due_at), lambda: describe_lateness(now - record.due_at))
-    late_by = max(0, setting.working_days(record.due_at, now))
+    moment = setting.memo(
+        ("expiry", id(definition), rule.id, record.due_at),
+        lambda: _Expiry.of(setting, rule, record, definition),
+    )
     scope = scope_of(case)
-    shared = _shared_json(setting, case, scope, rule, record, definition, "late_by", late_by)
+    shared = _shared_json(setting, case, scope, rule, definition, moment.deadline_part)
     notes: list[NewNotification] = []
     for index, action in enumerate(rule.on_expiry):
         if action.kind in ("notify", "escalate"):
@@ -230,27 +232,40 @@ def _expire(
                 action.roles,
                 shared,
             )
-    event = setting.memo(
-        ("expiry", id(definition), rule.id, record.due_at),
-        lambda: _expiry_event(setting, rule, record),
+    line = f"{case.journal_no}: '{rule.id}' passed ({moment.late})"
+    return Plan(
+        EXPIRED, _closed(record, "expired", setting.now), (moment.event,), tuple(notes), line
     )
-    line = f"{case.journal_no}: '{rule.id}' passed ({late})"
-    return Plan(EXPIRED, _closed(record, "expired", now), (event,), tuple(notes), line)
 
 
-def _expiry_event(setting: Setting, rule: DeadlineRule, record: rows.Due) -> Event:
-    """The audit event of ``rule``'s expiry: the same for every deadline of it due at
-    one moment (a backlog, typically)."""
-    marks = {
-        f"fields.{action.mark or 'overdue'}": True
-        for action in rule.on_expiry
-        if action.kind == "mark"
-    }
-    late = describe_lateness(setting.now - record.due_at)
-    comment = f"deadline '{rule.id}' passed: due {setting.local(record.due_at)}, applied {late}"
-    if marks:
-        comment += "; marked " + ", ".join(name.removeprefix("fields.") for name in marks)
-    return Event(comment, marks)
+@dataclass(frozen=True)
+class _Expiry:
+    """What every expiry of a rule due at one moment shares (a backlog: one per batch)."""
+
+    late: str
+    deadline_part: str
+    event: Event
+
+    @staticmethod
+    def of(
+        setting: Setting, rule: DeadlineRule, record: rows.Due, definition: WorkflowDefinition
+    ) -> _Expiry:
+        now = setting.now
+        late = describe_lateness(now - record.due_at)
+        late_by = max(0, setting.working_days(record.due_at, now))
+        marks = {
+            f"fields.{action.mark or 'overdue'}": True
+            for action in rule.on_expiry
+            if action.kind == "mark"
+        }
+        comment = f"deadline '{rule.id}' passed: due {setting.local(record.due_at)}, applied {late}"
+        if marks:
+            comment += "; marked " + ", ".join(name.removeprefix("fields.") for name in marks)
+        return _Expiry(
+            late,
+            _deadline_json(setting, rule, record, definition, "late_by", late_by),
+            Event(comment, marks),
+        )
 
 
 def _closed(record: rows.Due, status: str, now: datetime) -> rows.Applied:
@@ -298,26 +313,18 @@ def _shared_json(
     case: Case,
     scope: Scope,
     rule: DeadlineRule,
-    record: rows.Due,
     definition: WorkflowDefinition,
-    name: str,
-    value: int,
+    deadline_part: str,
 ) -> str:
-    """The JSON of :func:`template_context` with ``deadline.NAME`` set to ``value``,
-    and the deadline's ``owner`` (:func:`caseflow.deadlines.owners.owner_of`).
+    """The JSON of :func:`template_context` (its deadline part given, from
+    :func:`_deadline_json`) and the deadline's ``owner``
+    (:func:`caseflow.deadlines.owners.owner_of`).
 
-    Its deadline part is the same for every deadline of a rule due at one moment
-    (a backlog of them, typically), its owner part for every case of one scope
-    (:func:`scope_of`): each is encoded once per batch. The case part is written
-    out directly, its texts escaped as ``json.dumps`` escapes them.
+    The owner part is the same for every case of one scope (:func:`scope_of`): it
+    is encoded once per batch. The case part is written out directly, its texts
+    escaped as ``json.dumps`` escapes them.
     """
     language = setting.language
-    # By rule id, not id(rule): a follow-up's rule is made afresh for each row, and the
-    # id of one freed may come back as another's with a different title.
-    deadline_part = setting.memo(
-        ("deadline", id(definition), rule.id, record.due_at, name, value),
-        lambda: json.dumps(deadline_context(rule, record, language) | {name: value}),
-    )
     owner_part = setting.memo(
         ("owner", rule.owner, id(definition), scope),
         lambda: json.dumps(owner_of(setting.directory, case, rule, definition, language)),
@@ -334,6 +341,24 @@ def _shared_json(
 
 
 _text = json.encoder.encode_basestring_ascii  # how json.dumps writes a str
+
+
+def _deadline_json(
+    setting: Setting,
+    rule: DeadlineRule,
+    record: rows.Due,
+    definition: WorkflowDefinition,
+    name: str,
+    value: int,
+) -> str:
+    """The JSON of :func:`deadline_context` with ``NAME`` set to ``value``: the same for
+    every deadline of a rule due at one moment (a backlog of them, typically)."""
+    # By rule id, not id(rule): a follow-up's rule is made afresh for each row, and the
+    # id of one freed may come back as another's with a different title.
+    return setting.memo(
+        ("deadline", id(definition), rule.id, record.due_at, name, value),
+        lambda: json.dumps(deadline_context(rule, record, setting.language) | {name: value}),
+    )
 
 
 def template_context(

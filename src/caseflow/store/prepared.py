@@ -20,6 +20,7 @@ from sqlalchemy import Column, Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
 
@@ -36,6 +37,10 @@ class Prepared:
         self.positional = bool(compiled.positional)
         self.order: Sequence[str] = tuple(compiled.positiontup or ())
         self.bind_processors: dict[str, Processor] = {}
+        # Parameters of a time type: a batch's rows often share one (its "now").
+        self.moments = frozenset(
+            name for name, bind in compiled.binds.items() if _holds_times(bind.type)
+        )
         for name, bind in compiled.binds.items():
             processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
@@ -105,7 +110,7 @@ class Prepared:
         return count
 
     def _many_arguments(self, params: Sequence[Mapping[str, Any]], raw: frozenset[str]) -> Any:
-        converters = _converters(self.bind_processors, raw)
+        converters = _converters(self.bind_processors, self.moments, raw)
         if not self.positional:
             return [
                 {n: converters[n](v) if n in converters else v for n, v in one.items()}
@@ -148,23 +153,37 @@ class Prepared:
 _cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
 
 
-def _converters(processors: Mapping[str, Processor], raw: frozenset[str]) -> dict[str, Processor]:
-    """The bind processors of the parameters not given ``raw``; a datetime shared by
-    many rows (a batch's "now") is converted once."""
-    moments: dict[datetime, Any] = {}
+def _holds_times(kind: TypeEngine[Any]) -> bool:
+    try:
+        return issubclass(kind.python_type, datetime)
+    except NotImplementedError:
+        return False
 
-    def convert(processor: Processor) -> Processor:
+
+def _converters(
+    processors: Mapping[str, Processor], moments: frozenset[str], raw: frozenset[str]
+) -> dict[str, Processor]:
+    """The bind processors of the parameters not given ``raw``; a time shared by many
+    rows (a batch's "now") is converted once."""
+    converted: dict[datetime, Any] = {}
+
+    def once(processor: Processor) -> Processor:
         def one(value: Any) -> Any:
-            if isinstance(value, datetime):
-                found = moments.get(value)
-                if found is None:
-                    found = moments[value] = processor(value)
+            try:
+                return converted[value]
+            except KeyError:
+                found = converted[value] = processor(value)
                 return found
-            return processor(value)
+            except TypeError:  # not hashable: not a time; let the processor say so
+                return processor(value)
 
         return one
 
-    return {name: convert(p) for name, p in processors.items() if name not in raw}
+    return {
+        name: once(processor) if name in moments else processor
+        for name, processor in processors.items()
+        if name not in raw
+    }
 
 
 def _in_order(
