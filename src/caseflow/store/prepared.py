@@ -165,9 +165,10 @@ def _converters(
 ) -> dict[str, Processor]:
     """The bind processors of the parameters not given ``raw``; a time shared by many
     rows (a batch's "now") is converted once."""
-    converted: dict[datetime, Any] = {}
 
     def once(processor: Processor) -> Processor:
+        converted: dict[datetime, Any] = {}
+
         def one(value: Any) -> Any:
             try:
                 return converted[value]
