@@ -18,9 +18,13 @@ from caseflow.errors import InvalidInput
 _DOTTED = ("sections", "fields")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AppliedChanges:
-    """The case after the changes, what the audit row records, and the columns to write."""
+    """The case after the changes, what the audit row records, and the columns to write.
+
+    Slotted, not frozen: the deadline dispatcher builds thousands a second, and a
+    frozen dataclass takes three times as long to build. Treat it as a value.
+    """
 
     case: Case
     audit: dict[str, list[Any]]

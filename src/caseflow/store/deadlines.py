@@ -221,9 +221,13 @@ def advance(conn: Connection, record: DeadlineRecord | Due, reminders_sent: int)
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Due:
-    """A claimed deadline as the dispatcher reads it: what applying it takes, no more."""
+    """A claimed deadline as the dispatcher reads it: what applying it takes, no more.
+
+    Slotted, not frozen: the deadline dispatcher builds thousands a second, and a
+    frozen dataclass takes three times as long to build. Treat it as a value.
+    """
 
     id: int
     case_id: int
@@ -291,9 +295,13 @@ class LeaseLost(Conflict):
     """A claimed deadline was no longer this worker's to apply."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Applied:
-    """A deadline row after the dispatcher applied it (a reminder, an expiry, stale)."""
+    """A deadline row after the dispatcher applied it (a reminder, an expiry, stale).
+
+    Slotted, not frozen: the deadline dispatcher builds thousands a second, and a
+    frozen dataclass takes three times as long to build. Treat it as a value.
+    """
 
     id: int
     status: str
