@@ -9,6 +9,7 @@ this: its row locks and the version check in UPDATE do the work.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -40,7 +41,11 @@ def make_engine(url: str) -> Engine:
         ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            engine = create_engine(
+                parsed,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+                json_deserializer=_json_loads,
+            )
             _configure_sqlite(engine)
             return engine
         return create_engine(parsed, pool_pre_ping=True)
@@ -49,6 +54,17 @@ def make_engine(url: str) -> Engine:
             f"no database driver for {parsed.drivername!r}: {exc}; for PostgreSQL install "
             "psycopg (pip install 'psycopg[binary]') and use postgresql+psycopg://"
         ) from exc
+
+
+def _json_loads(text: str) -> Any:
+    """``json.loads``, with the empty list and mapping that most JSON columns hold (no
+    reminders, no participating administrations) answered without parsing: the
+    deadline dispatcher reads thousands of such rows a second."""
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    return json.loads(text)
 
 
 def _configure_sqlite(engine: Engine) -> None:
