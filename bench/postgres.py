@@ -18,6 +18,9 @@ afterwards. Each measurement gets a fresh database.
    deadline, one executemany per table), each on the same burst of due
    deadlines (20,000), in interleaved rounds; the ratio of the medians to one
    worker, and per round.
+   Each run also reports how busy the machine's CPUs were (from /proc/stat) and
+   the CPU time per deadline: with the server on the same machine, what one
+   worker leaves idle bounds what more workers can gain here.
 3. Draining ``--drain`` due deadlines (default 100,000) with 3 workers: the
    time until none is left open, and the rate.
 
@@ -178,6 +181,14 @@ def drain(url: str, workers: int) -> float:
     return time.perf_counter() - start
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) seconds of all the machine's CPUs so far, from /proc/stat."""
+    fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
 def still_open(engine: Engine) -> int:
     with engine.db.connect() as conn:
         return int(
@@ -193,17 +204,24 @@ def claims_benchmark(server: str, count: int, worker_counts: list[int], rounds: 
     """Each worker count ``rounds`` times, interleaved (1, 2, 4, 1, 2, 4...), so that a
     busy moment of the machine falls on all of them alike; medians are compared."""
     rates: dict[int, list[float]] = {w: [] for w in worker_counts}
+    busy: dict[int, list[float]] = {w: [] for w in worker_counts}
     for round_no in range(1, rounds + 1):
         for workers in worker_counts:
             with fresh_database(server) as url:
                 engine = burst(url, count)
+                busy_before, total_before = cpu_times()
                 seconds = drain(url, workers)
+                busy_after, total_after = cpu_times()
                 left = still_open(engine)
                 engine.close()
             rates[workers].append(count / seconds)
+            used = busy_after - busy_before
+            busy[workers].append(used / (total_after - total_before))
             print(
                 f"claims, round {round_no}: {workers} worker(s) applied {count:,} due deadlines"
-                f" in {seconds:.1f} s: {count / seconds:,.0f}/s ({left} left open)",
+                f" in {seconds:.1f} s: {count / seconds:,.0f}/s ({left} left open); machine's"
+                f" CPUs {busy[workers][-1]:.0%} busy, {used / count * 1e6:.0f} CPU-us per"
+                " deadline (workers and server)",
                 flush=True,
             )
     base = rates[worker_counts[0]]
@@ -216,6 +234,13 @@ def claims_benchmark(server: str, count: int, worker_counts: list[int], rounds: 
         )
     speedups = ", ".join(f"{w}: {m / medians[worker_counts[0]]:.2f}x" for w, m in medians.items())
     print(f"claims: speed-up of the medians over {worker_counts[0]} worker: {speedups}")
+    # What more workers could gain at most here: the CPU one worker left idle.
+    idle = 1 - statistics.median(busy[worker_counts[0]])
+    print(
+        f"claims: with {worker_counts[0]} worker the machine's {os.cpu_count()} CPUs were"
+        f" {1 - idle:.0%} busy (median): more workers on this machine can reach at most"
+        f" {1 / (1 - idle):.2f}x"
+    )
 
 
 def drain_benchmark(server: str, count: int, workers: int) -> None:
