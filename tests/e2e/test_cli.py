@@ -170,22 +170,20 @@ def test_organisation_and_actor_commands(ready: Cli) -> None:
     shown = ready("org", "show").stdout
     assert "Beskæftigelses- og Integrationsforvaltningen" in shown
     assert "Styregruppen for de områdebaserede indsatser" in shown
-    ready(
-        "actor",
-        "add",
-        "jens",
-        "--name",
-        "Jens Hansen",
-        "--role",
-        "case_officer@BIF",
-        "--role",
-        "secretariat@BIU",
-    )
+    jens = ("actor", "add", "jens", "--name", "Jens Hansen", "--role", "case_officer@BIF")
+    # The organisation file made administrators: from now on only they add people.
+    refused = ready(*jens, "--as", "bif.sagsbehandler", expect=4)
+    assert "needs the role administrator; give --as one who holds it (admin)" in refused.stderr
+    assert "jens" not in ready("actor", "list").stdout
+    ready(*jens, "--role", "secretariat@BIU", "--as", "admin")
     listed = ready("actor", "list").stdout
     assert "case_officer@BIF" in listed
     assert "secretariat@BIU" in listed
-    refused = ready("actor", "add", "eva", "--name", "Eva", "--role", "case_officer@XYZ", expect=2)
+    unknown = ("actor", "add", "eva", "--name", "Eva", "--role", "case_officer@XYZ")
+    refused = ready(*unknown, "--as", "admin", expect=2)
     assert "no administration 'XYZ'" in refused.stderr
+    not_admin = ready("org", "load", str(demo_organisation_file()), "--as", "jens", expect=4)
+    assert "jens may not load the organisation file" in not_admin.stderr
     journal_no = new_case(ready)
     mine = ready("case", "list", "--mine", "--as", "jens").stdout
     assert journal_no in mine  # waiting for a case officer of BIF

@@ -48,9 +48,9 @@ class CliState:
         return engine.actor(name)
 
     def who(self, username: str | None) -> str:
-        """Whom the organisation's history names for a command that checks no role
-        (loading the organisation file, which must work before anyone exists, and
-        ``actor add``): ``--as`` or ``CASEFLOW_USER`` as given, else ``os:LOGIN``."""
+        """Who runs a command that must work before anyone exists in the database
+        (loading the organisation file, ``actor add``): ``--as`` or ``CASEFLOW_USER``
+        as given, else ``os:LOGIN``."""
         name = username or self.settings.user
         if name:
             return name

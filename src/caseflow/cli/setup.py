@@ -10,6 +10,7 @@ from rich.table import Table
 
 from caseflow import organisation
 from caseflow.cli.app import AsOption, app, console, state
+from caseflow.meetings.committees import require_administrator_once_set_up
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction, write_transaction
@@ -40,14 +41,18 @@ def init() -> None:
 def org_load(path: Path, as_user: AsOption = None) -> None:
     """Load administrations, committees, steering groups and actors from a YAML file.
 
-    What changes is recorded in the organisation's history (``org history``) as
-    done by --as (default $CASEFLOW_USER, else the operating-system login).
+    Administrators only (--as, default $CASEFLOW_USER), once the database has one:
+    the first load is what creates them. What changes is recorded in the
+    organisation's history (``org history``) as done by --as, else by the
+    operating-system login.
     """
     spec = organisation.load_file(path)
     cli = state()
     engine = cli.engine()
-    stamp = Stamp(cli.who(as_user), engine.clock.now(), f"org load {path}")
+    who = cli.who(as_user)
+    stamp = Stamp(who, engine.clock.now(), f"org load {path}")
     with write_transaction(engine.db) as conn:
+        require_administrator_once_set_up(conn, who, "load the organisation file")
         counts = organisation.store(conn, spec, stamp)
     console.print("loaded " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
@@ -89,11 +94,16 @@ def actor_add(
     ] = None,
     as_user: AsOption = None,
 ) -> None:
-    """Create an actor, or replace an existing one's name, e-mail and roles."""
+    """Create an actor, or replace an existing one's name, e-mail and roles.
+
+    Administrators only (--as), once the database has one.
+    """
     cli = state()
     engine = cli.engine()
-    stamp = Stamp(cli.who(as_user), engine.clock.now(), "actor add")
+    who = cli.who(as_user)
+    stamp = Stamp(who, engine.clock.now(), "actor add")
     with write_transaction(engine.db) as conn:
+        require_administrator_once_set_up(conn, who, f"add or change actor {username}")
         grants = organisation.grants_from_cli(conn, role or [])
         organisation.put_actor(conn, username, name, email, grants, stamp)
     console.print(f"saved {username} with {len(grants)} role(s)")
