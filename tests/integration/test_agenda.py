@@ -331,7 +331,14 @@ def test_a_closed_item_never_appears_in_public_output(
     secret = ready_case(engine, "Fortrolig personsag Jensen")
     agenda.add_item(engine, meeting, public, secretariat)
     agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    with pytest.raises(NotAllowed, match="not published yet"):
+        agenda.get_agenda(engine, meeting, public=True)  # a draft is nobody's outside
     agenda.publish(engine, meeting, secretariat)
+    engine.edit(public, {"title": "Åben sag om boliger, rettet"}, engine.actor("admin"))
+    # The public sees what was published, not edits made since.
+    assert agenda.get_agenda(engine, meeting, public=True)["items"][0]["title"] == (
+        "Åben sag om boliger"
+    )
     clock.set(copenhagen_time("2009-06-11 17:00"))
     minutes.decide_item(engine, meeting, 2, secretariat, outcome="decided", text="Bevilget Jensen")
 

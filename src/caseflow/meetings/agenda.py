@@ -149,11 +149,34 @@ def content(
 def get_agenda(
     engine: Engine, meeting_id: int, *, public: bool = False, viewer: Actor | None = None
 ) -> dict[str, Any]:
-    """The agenda; the full one (closed items included) only for the committee's insiders."""
+    """The agenda as it stands, closed items included, for the committee's insiders; with
+    ``public``, its latest published version without what closed items hold.
+
+    The public sees only what was published: an edit to a case since shows once a
+    next version is published (adding, reordering or taking off an item publishes
+    one at once). An agenda never published has no public view.
+    """
     with read_transaction(engine.db) as conn:
+        meeting = meeting_rows.get(conn, meeting_id)
         if not public:
-            require_insider(viewer, meeting_rows.get(conn, meeting_id).committee)
-        return agenda_data(conn, meeting_id, public=public)
+            require_insider(viewer, meeting.committee)
+            return agenda_data(conn, meeting_id)
+        latest = rows.latest_version(conn, meeting_id)
+    if latest is None:
+        raise NotAllowed(
+            f"the agenda of meeting {meeting_id} is not published yet, so it has no public "
+            f"version; publish it with `caseflow agenda publish {meeting_id}` (the committee's "
+            "insiders see it as it stands without --public)"
+        )
+    published = latest.snapshot
+    return public_view(
+        {
+            **published,
+            # as published, and whether it has been held since
+            "meeting": {**published["meeting"], "status": meeting.status},
+            "published_version": latest.version,
+        }
+    )
 
 
 def versions(
