@@ -85,7 +85,9 @@ def main() -> None:
     pdf = b""
     for _ in range(args.pdf_runs):
         start = time.perf_counter()
-        pdf = bytes(renderer.agenda(agenda, "pdf"))
+        rendered = renderer.agenda(agenda, "pdf")
+        assert isinstance(rendered, bytes)
+        pdf = rendered
         pdf_times.append((time.perf_counter() - start) * 1000)
     pages = _pages(pdf)
     print(

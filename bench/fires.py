@@ -142,11 +142,12 @@ def store_many_cases(engine: Engine, template_no: str, count: int) -> None:
             audit_rows.append(_audit_row(entry))
         with write_transaction(engine.db) as conn:
             keys = [
-                conn.execute(insert(cases).values(row)).inserted_primary_key for row in case_rows
+                conn.execute(insert(cases).values(row).returning(cases.c.id)).scalar_one()
+                for row in case_rows
             ]
             conn.execute(
                 insert(audit_events),
-                [row | {"case_id": key[0]} for row, key in zip(audit_rows, keys, strict=True)],
+                [row | {"case_id": key} for row, key in zip(audit_rows, keys, strict=True)],
             )
 
 

@@ -94,7 +94,7 @@ def raw_fires(url: str, fires: int, case_ids: list[int]) -> float:
     states = ("approval", "drafting")
     now = datetime.now(UTC)
     with psycopg.connect(libpq(url)) as conn:
-        versions = dict(conn.execute("SELECT id, version FROM cases").fetchall())
+        versions: dict[int, int] = dict(conn.execute("SELECT id, version FROM cases").fetchall())
         start = time.perf_counter()
         for n in range(fires):
             case_id = case_ids[n % len(case_ids)]
