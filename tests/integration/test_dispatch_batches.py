@@ -9,6 +9,7 @@ records the error and is retried later, and every audit chain stays valid.
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -233,4 +234,34 @@ def test_a_write_that_fails_rolls_back_one_deadline_not_the_batch(
     report = dispatcher(engine).run_once()
     assert (report.expired, report.failed) == (1, 0)
     assert set(statuses(engine).values()) == {"expired"}
+    assert_chains_valid(engine)
+
+
+def test_a_batch_that_does_not_commit_leaves_no_lease_behind(
+    engine: Engine, requests: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch is claimed in the transaction that applies it: if that transaction is
+    lost (here the worker fails after the writes, before the commit), so is the claim,
+    and another worker applies the deadlines at once instead of after the lease."""
+    crashing = dispatcher(engine)
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("the worker died before its commit")
+
+    monkeypatch.setattr(crashing, "_settle", crash)
+    with pytest.raises(RuntimeError, match="died before its commit"):
+        crashing.run_once()
+    assert gc.isenabled()  # paused for the batch only
+
+    with engine.transaction() as conn:
+        leased = conn.execute(
+            select(func.count()).where(deadlines.c.lease_owner.is_not(None))
+        ).scalar_one()
+    assert leased == 0
+    assert set(statuses(engine).values()) == {"open"}
+    assert passed_rows(engine, requests[0]) == 0
+
+    other = Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="other-worker")
+    report = other.run_once()  # the same moment: no lease to wait for
+    assert (report.expired, report.failed) == (CASES, 0)
     assert_chains_valid(engine)
