@@ -264,13 +264,7 @@ def caseflow_drain(folder: Path, count: int) -> Drain:
 
     # Due "now": T0 a moment ahead, set on every copied deadline; the worker wakes at T0.
     due = datetime.now(UTC) + timedelta(seconds=3)
-    with write_transaction(engine.db) as conn:
-        conn.execute(
-            deadlines.update()
-            .where(deadlines.c.due_at == placeholder)
-            .values(due_at=due, next_action_at=due)
-        )
-    settle(engine)
+    move_due_time(engine, placeholder, due)
     hook_plan = query_plan(engine, lambda conn: deadline_rows.live_for_case(conn, 1))
     claim_plan = query_plan(
         engine,
@@ -326,6 +320,18 @@ def settle(engine: Engine) -> None:
     checkpoint)."""
     with engine.db.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def move_due_time(engine: Engine, placeholder: datetime, due: datetime) -> None:
+    """Make the stored deadlines due at ``due`` (they were stored due at ``placeholder``),
+    and settle the database."""
+    with write_transaction(engine.db) as conn:
+        conn.execute(
+            deadlines.update()
+            .where(deadlines.c.due_at == placeholder)
+            .values(due_at=due, next_action_at=due)
+        )
+    settle(engine)
 
 
 def query_plan(engine: Engine, call: Callable[[Connection], object]) -> str:
@@ -495,16 +501,13 @@ def caseflow_jobs(folder: Path, count: int, tag: str) -> Jobs:
         assert (audited, queued) == (expired, 2 * expired), (expired, audited, queued)
         return int(expired)
 
-    def due_at(due: datetime) -> None:
-        with write_transaction(engine.db) as conn:
-            conn.execute(
-                deadlines.update()
-                .where(deadlines.c.due_at == far)
-                .values(due_at=due, next_action_at=due)
-            )
-        settle(engine)
-
-    return Jobs(expire_through_caseflow, lambda i: (first + i,), applied, due_at, engine.close)
+    return Jobs(
+        expire_through_caseflow,
+        lambda i: (first + i,),
+        applied,
+        lambda due: move_due_time(engine, far, due),
+        engine.close,
+    )
 
 
 def apscheduler_drain(
