@@ -7,11 +7,12 @@ import pytest
 from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES
 from caseflow.clock import FakeClock
 from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
 from caseflow.domain import RoleGrant
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
-from caseflow.meetings import followup
+from caseflow.meetings import committees, followup
 from caseflow.notifications.render import Language, Renderer
 from caseflow.notifications.sender import revive
 from caseflow.settings import default_templates_dir
@@ -265,3 +266,43 @@ def test_an_administration_is_told_at_its_own_address_else_the_case_officer_is(
             f"deadline:{deadline.id}:reminder:1:{told[0]}",
         ]
     )
+
+
+def test_a_steering_group_is_told_through_the_people_seated_in_it(
+    engine: Engine, case: str, clock: FakeClock
+) -> None:
+    """OMR's seats name Lars Dahl (TMF) and, here, Peter Lund for SOF, who holds no
+    steering_group role: the group's mail goes to both. With no seat naming anyone it
+    goes to who holds the role on the case (Lars Dahl), and `explain` says why."""
+    admin, officer = engine.actor("admin"), engine.actor("bif.sagsbehandler")
+    sara, lars, peter = (
+        "sara.holm@bif.kk.example",
+        "lars.dahl@tmf.kk.example",
+        "peter.lund@bif.kk.example",
+    )
+
+    def told_and_why(due: str, when: str) -> tuple[set[str], str | None]:
+        action = followup.add_followup(
+            engine, case, officer, owner="steering_group:OMR", due=due, text=due
+        )
+        clock.set(copenhagen_time(when))
+        assert dispatcher(engine).run_once().expired == 1
+        rule_id = f"followup:{action.id}"
+        (deadline,) = [d for d in followup_deadlines(engine, case) if d.rule_id == rule_id]
+        prefix = f"deadline:{deadline.id}:expiry:0:"
+        told = {k.removeprefix(prefix) for k in outbox_keys(engine) if k.startswith(prefix)}
+        with engine.transaction() as conn:
+            label = Labels(conn, engine.registry, "en").of(rule_id, engine.get_case(case))
+        return told, label.fallback
+
+    committees.set_steering_member(engine, admin, "OMR", "SOF", "bif.chef")
+    told, fallback = told_and_why("by end of 2009", "2010-01-04 09:00")
+    assert told == {lars, peter, sara}  # the seated members, and the case officer
+    assert fallback is None
+
+    for seat in ("TMF", "SOF"):
+        committees.set_steering_member(engine, admin, "OMR", seat, None)
+    told, fallback = told_and_why("by end of 2010", "2011-01-03 09:00")
+    assert told == {lars, sara}  # by the steering_group role, and the case officer
+    assert fallback is not None
+    assert "no one seated in OMR" in fallback

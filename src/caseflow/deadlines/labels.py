@@ -80,11 +80,19 @@ class Labels:
 
     def _fallback(self, owner: str) -> str | None:
         unit = recipients.unit_of(owner)
-        if unit is None or unit[0] != "administration":
+        if unit is None:
             return None
+        kind, code = unit
+        if kind == "steering_group":
+            if recipients.steering_members(self.directory, code):
+                return None
+            return (
+                f"no one seated in {code} has an e-mail address in the organisation file, "
+                "so who holds the steering_group role on the case is told instead"
+            )
         if recipients.unit_address(self.directory, owner) is not None:
             return None
         return (
-            f"{unit[1]} has no e-mail address in the organisation file, "
+            f"{code} has no e-mail address in the organisation file, "
             "so the case officer is told instead"
         )

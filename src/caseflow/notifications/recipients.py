@@ -10,8 +10,9 @@ A follow-up action is owned by a unit of the organisation rather than a role,
 written ``KIND:CODE`` (``administration:TMF``, ``steering_group:OMR``; see
 :func:`unit_of`): an administration's mail goes to its own address when the
 organisation file gives one (:func:`unit_address`), else to the case officer as
-above (``caseflow deadlines explain`` says so); a steering group's goes to who
-holds the ``steering_group`` role on the case.
+above (``caseflow deadlines explain`` says so); a steering group's goes to the
+people the organisation seats in it, else (no seat names anyone who can be
+mailed) to who holds the ``steering_group`` role on the case.
 
 People without an e-mail address cannot be reached and are left out.
 """
@@ -93,6 +94,18 @@ def unit_of(recipient: str) -> tuple[str, str] | None:
     return (kind, code) if sep and kind in FOLLOWUP_OWNER_KINDS and code else None
 
 
+def steering_members(directory: Directory, code: str) -> list[Address]:
+    """The people who sit in steering group ``code`` for their administrations (the
+    organisation names them per seat), those who can be mailed."""
+    group = directory.steering_group(code)
+    found: list[Address] = []
+    for member in group["members"] if group is not None else []:
+        person = directory.actor(member["actor"]) if member.get("actor") else None
+        if person is not None and person.email:
+            found.append({"address": person.email, "name": person.name})
+    return found
+
+
 def unit_address(directory: Directory, recipient: str) -> Address | None:
     """The own address of the administration ``recipient`` names, if it has one.
 
@@ -114,7 +127,10 @@ def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
         own = unit_address(directory, role)
         if own is not None:
             return [own]
-        kind, _ = unit
+        kind, code = unit
+        members = steering_members(directory, code) if kind == "steering_group" else []
+        if members:
+            return members
         return _for_role(directory, case, "case_officer" if kind == "administration" else kind)
     if role == "case_officer" and case.case_officer:
         officer = directory.actor(case.case_officer)  # None: left; fall back to the role
