@@ -109,6 +109,11 @@ class Actor:
         """The roles this actor may use on ``case``."""
         return frozenset(g.role for g in self.grants if g.applies_to(case))
 
+    def may_read(self, case: Case) -> bool:
+        """Whether this actor may see ``case``: its case officer, and whoever holds a role
+        on it (in one of its administrations or its committee, or with no scope)."""
+        return case.case_officer == self.username or any(g.applies_to(case) for g in self.grants)
+
     @property
     def administrations(self) -> frozenset[str]:
         return frozenset(g.administration for g in self.grants if g.administration)

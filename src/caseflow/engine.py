@@ -127,8 +127,22 @@ class Engine:
             return organisation.get_actor(conn, username)
 
     def get_case(self, journal_no: str) -> Case:
+        """The case, unchecked: for caseflow's own work; a person's view is :meth:`read_case`."""
         with read_transaction(self.db) as conn:
             return case_rows.get(conn, journal_no)
+
+    def read_case(self, journal_no: str, actor: Actor) -> Case:
+        """The case, for an ``actor`` who may see it (:meth:`Actor.may_read`)."""
+        case = self.get_case(journal_no)
+        require_may_read(case, actor)
+        return case
+
+    def read_history(self, journal_no: str, actor: Actor) -> list[AuditEntry]:
+        """The case's audit trail, for an ``actor`` who may see the case."""
+        with read_transaction(self.db) as conn:
+            case = case_rows.get(conn, journal_no)
+            require_may_read(case, actor)
+            return audit.entries(conn, case.id)
 
     def workflow_of(self, case: Case) -> CompiledWorkflow:
         with read_transaction(self.db) as conn:
@@ -146,22 +160,26 @@ class Engine:
         committee: str | None = None,
         workflow_id: str | None = None,
         mine: Actor | None = None,
+        reader: Actor | None = None,
     ) -> list[Case]:
-        """Cases by filter; ``mine`` keeps those assigned to, or waiting for, the actor."""
+        """Cases by filter; ``mine`` keeps those assigned to, or waiting for, the actor, and
+        ``reader`` those the actor may see (:meth:`Actor.may_read`)."""
         with read_transaction(self.db) as conn:
             if mine is None:
-                return case_rows.search(
+                found = case_rows.search(
                     conn, states=states, committee=committee, workflow_id=workflow_id
                 )
-            waiting = self._states_owned_by_any(conn, mine)
-            found = case_rows.search(
-                conn,
-                states=states,
-                committee=committee,
-                workflow_id=workflow_id,
-                officer_or_states=(mine.username, sorted(waiting)),
-            )
-            return [case for case in found if self._is_mine(conn, case, mine)]
+            else:
+                waiting = self._states_owned_by_any(conn, mine)
+                found = case_rows.search(
+                    conn,
+                    states=states,
+                    committee=committee,
+                    workflow_id=workflow_id,
+                    officer_or_states=(mine.username, sorted(waiting)),
+                )
+                found = [case for case in found if self._is_mine(conn, case, mine)]
+        return found if reader is None else [case for case in found if reader.may_read(case)]
 
     def available_triggers(self, journal_no: str, actor: Actor) -> list[TriggerOption]:
         with read_transaction(self.db) as conn:
@@ -182,12 +200,22 @@ class Engine:
             if roles & set(t.roles)
         ]
 
-    def verify_audit(self, journal_nos: Iterable[str] | None = None) -> list[audit.ChainReport]:
+    def verify_audit(
+        self, journal_nos: Iterable[str] | None = None, *, reader: Actor | None = None
+    ) -> list[audit.ChainReport]:
+        """Recompute the hash chains of ``journal_nos`` (default: every case, or with a
+        ``reader``, every case the reader may see)."""
         with read_transaction(self.db) as conn:
             if journal_nos is not None:
                 journal_nos = list(journal_nos)
                 for journal_no in journal_nos:
-                    case_rows.get(conn, journal_no)  # a clear error for an unknown number
+                    case = case_rows.get(conn, journal_no)  # a clear error for an unknown number
+                    if reader is not None:
+                        require_may_read(case, reader)
+            elif reader is not None and not any(
+                g.administration is None and g.committee is None for g in reader.grants
+            ):
+                journal_nos = [c.journal_no for c in case_rows.search(conn) if reader.may_read(c)]
             return audit.verify(conn, journal_nos)
 
     # -- writing -------------------------------------------------------------
@@ -521,6 +549,21 @@ class Engine:
         workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)
         owner = workflow.definition.state(case.state).owner
         return owner is not None and owner in actor.roles_for(case)
+
+
+def require_may_read(case: Case, actor: Actor) -> None:
+    """Refuse ``actor`` the view of ``case`` unless :meth:`Actor.may_read` allows it."""
+    if actor.may_read(case):
+        return
+    scopes = sorted(case.administrations) + (
+        [f"committee {case.committee}"] if case.committee else []
+    )
+    where = f"a role in {' or '.join(scopes)}" if scopes else "a role without scope"
+    held = ", ".join(g.text for g in actor.grants) or "no role"
+    raise NotAllowed(
+        f"{actor.username} may not see case {case.journal_no}: it is open to its case officer "
+        f"and to holders of {where} (or {ADMINISTRATOR}); {actor.username} holds {held}"
+    )
 
 
 def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:

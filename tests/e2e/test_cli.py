@@ -66,10 +66,12 @@ def test_a_case_from_opening_to_approval(ready: Cli) -> None:
     )
     ready("case", "advance", journal_no, "submit_for_approval", "--as", "bif.sagsbehandler")
     ready("case", "advance", journal_no, "approve", "--as", "bif.chef")
-    shown = json.loads(ready("case", "show", journal_no, "--json").stdout)
+    shown = json.loads(
+        ready("case", "show", journal_no, "--json", "--as", "bif.sagsbehandler").stdout
+    )
     assert shown["state"] == "ready_for_agenda"
     assert shown["recommendations"] == ["at udvalget drøfter sagen."]
-    history = json.loads(ready("case", "history", journal_no, "--json").stdout)
+    history = json.loads(ready("case", "history", journal_no, "--json", "--as", "bif.chef").stdout)
     assert [h["trigger"] for h in history] == [
         None,
         "start_drafting",
@@ -77,8 +79,8 @@ def test_a_case_from_opening_to_approval(ready: Cli) -> None:
         "submit_for_approval",
         "approve",
     ]
-    assert "ok" in ready("case", "verify-audit").stdout
-    listed = ready("case", "list", "--state", "ready_for_agenda").stdout
+    assert "ok" in ready("case", "verify-audit", "--as", "admin").stdout
+    listed = ready("case", "list", "--state", "ready_for_agenda", "--as", "biu.sekretariat").stdout
     assert journal_no in listed
 
 
@@ -96,8 +98,41 @@ def test_show_lists_what_the_user_may_do(ready: Cli) -> None:
     assert f"caseflow case advance {journal_no} start_drafting" in out
 
 
+def test_a_case_is_seen_only_by_its_officer_and_those_with_a_role_on_it(ready: Cli) -> None:
+    journal_no = new_case(ready)  # TMF leads, BIF takes part, committee BIU
+    ready(
+        "actor",
+        "add",
+        "kff.sagsbehandler",
+        "--name",
+        "K",
+        "--role",
+        "case_officer@KFF",
+        "--as",
+        "admin",
+    )
+    ready("case", "edit", journal_no, "--set", "case_officer=kff.sagsbehandler", "--as", "admin")
+    # KFF has no hand in the case; its officer sees it, as the officer named on it.
+    assert journal_no in ready("case", "show", journal_no, "--as", "kff.sagsbehandler").stdout
+    ready("case", "edit", journal_no, "--set", "case_officer=bif.sagsbehandler", "--as", "admin")
+    for command in ("show", "history", "course", "render"):
+        refused = ready("case", command, journal_no, "--as", "kff.sagsbehandler", expect=4)
+        assert f"kff.sagsbehandler may not see case {journal_no}" in refused.stderr
+        assert "holders of a role in BIF or TMF or committee BIU" in refused.stderr
+        assert "Styring af boligsociale" not in refused.stdout
+        missing = ready("case", command, journal_no, expect=2)
+        assert "say who you are" in missing.stderr
+    refused = ready("case", "verify-audit", journal_no, "--as", "kff.sagsbehandler", expect=4)
+    assert "may not see case" in refused.stderr
+    for username, sees in (("kff.sagsbehandler", False), ("biu.sekretariat", True)):
+        listed = json.loads(ready("case", "list", "--json", "--as", username).stdout)
+        assert (journal_no in [c["journal_no"] for c in listed]) is sees
+        checked = ready("case", "verify-audit", "--as", username).stdout
+        assert (journal_no in checked) is sees
+
+
 def test_bad_input_gets_a_clear_error(ready: Cli) -> None:
-    assert "no case" in ready("case", "show", "1999-00001", expect=3).stderr
+    assert "no case" in ready("case", "show", "1999-00001", "--as", "admin", expect=3).stderr
     assert "--as USER" in ready("case", "advance", "1999-00001", "x", expect=2).stderr
     assert "no actor 'nobody'" in ready("case", "list", "--mine", "--as", "nobody", expect=3).stderr
     assert (

@@ -159,12 +159,14 @@ def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
     report = cli.json("agenda", "report", "--committee", "TMU")
     assert isinstance(report, dict)
     assert [w["journal_no"] for w in report["without_meeting"]] == [late_case]
-    course = cli.json("case", "course", public_case)
+    course = cli.json("case", "course", public_case, *SECRETARIAT)
     assert isinstance(course, dict)
     assert [(t["committee"], t["item_no"], t["outcome"]) for t in course["treatments"]] == [
         ("BIU", 2, "decided")
     ]
-    assert "Udvalget drøftede sagen." in cli("case", "course", public_case).stdout
+    assert "Udvalget drøftede sagen." in cli("case", "course", public_case, *SECRETARIAT).stdout
+    refused = cli("case", "course", public_case, expect=2)
+    assert "say who you are" in refused.stderr
 
 
 def test_follow_up_actions_listed_overdue_and_done(cli: Cli) -> None:
@@ -243,7 +245,7 @@ def test_an_item_taken_off_the_agenda_before_the_meeting(cli: Cli) -> None:
     assert "the case is ready_for_agenda" in out
     assert f"1: {first}, 2: {closed_case}" in out
     assert "published as version 2" in out
-    history = cli.json("case", "history", leaving)
+    history = cli.json("case", "history", leaving, *SECRETARIAT)
     assert (history[-1]["trigger"], history[-1]["comment"]) == ("take_off_agenda", reason)
     assert f"taken off: {reason}" in cli("agenda", "show", meeting, *SECRETARIAT).stdout
 

@@ -18,6 +18,7 @@ CLOSED = DATA / "agenda-item-variant-closed.txt"
 
 
 REPO = Path(__file__).resolve().parents[2]
+OFFICER = ("--as", "bif.sagsbehandler")
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def ready(cli: Cli) -> Cli:
 
 
 def cases(cli: Cli) -> list[dict[str, object]]:
-    return list(json.loads(cli("case", "list", "--json").stdout))
+    return list(json.loads(cli("case", "list", "--json", "--as", "admin").stdout))
 
 
 def test_json_prints_what_was_read_and_writes_nothing(cli: Cli) -> None:
@@ -61,14 +62,14 @@ def test_dry_run_reports_and_opens_nothing(ready: Cli) -> None:
 def test_import_opens_the_case_and_render_gives_it_back(ready: Cli, tmp_path: Path) -> None:
     out = ready("import", "agenda-item", str(EXAMPLE), "--as", "bif.sagsbehandler")
     assert "imported item 18 as case 2009-68440 in state registered" in out.stdout
-    shown = json.loads(ready("case", "show", "2009-68440", "--json").stdout)
+    shown = json.loads(ready("case", "show", "2009-68440", "--json", *OFFICER).stdout)
     assert shown["committee"] == "BIU"
     assert shown["lead_administration"] == "BIF"
     assert set(shown["sections"]) == {"problemstilling", "losning", "okonomi", "videre_proces"}
     assert shown["attachments"][0]["number"] == "2009-300035"
     assert shown["fields"]["item_no"] == 18
 
-    markdown = ready("case", "render", "2009-68440", "--format", "md").stdout
+    markdown = ready("case", "render", "2009-68440", "--format", "md", *OFFICER).stdout
     assert markdown.startswith("## 18. Styring af de politiske processer")
     again = ready("import", "agenda-item", "-", "--json", input_text=markdown)
     assert (
@@ -77,13 +78,13 @@ def test_import_opens_the_case_and_render_gives_it_back(ready: Cli, tmp_path: Pa
     )
 
     target = tmp_path / "item.pdf"
-    ready("case", "render", "2009-68440", "--format", "pdf", "-o", str(target))
+    ready("case", "render", "2009-68440", "--format", "pdf", "-o", str(target), *OFFICER)
     pypdf = pytest.importorskip("pypdf")
     text = " ".join(
         p.extract_text() for p in pypdf.PdfReader(io.BytesIO(target.read_bytes())).pages
     )
     assert "Indstilling og beslutning" in text
-    english = ready("case", "render", "2009-68440", "--language", "en").stdout
+    english = ready("case", "render", "2009-68440", "--language", "en", *OFFICER).stdout
     assert "Recommendation and decision" in english
 
     ready("import", "agenda-item", str(EXAMPLE), "--as", "bif.sagsbehandler", expect=5)
@@ -100,13 +101,19 @@ def test_a_damaged_scan_imports_and_reports_what_is_uncertain(ready: Cli, tmp_pa
 
 def test_a_closed_item_is_left_out_of_the_public_rendering(ready: Cli) -> None:
     ready("import", "agenda-item", str(CLOSED), "--lead", "ØKF", "--as", "admin")
-    internal = ready("case", "render", "2015-004512", "--format", "md").stdout
+    internal = ready("case", "render", "2015-004512", "--format", "md", "--as", "admin").stdout
     assert "Vestergade" in internal
     for fmt in ("md", "html"):
-        public = ready("case", "render", "2015-004512", "--format", fmt, "--public").stdout
+        public = ready(
+            "case", "render", "2015-004512", "--format", fmt, "--public", "--as", "admin"
+        ).stdout
         assert "Vestergade" not in public
         assert "offentligt udbud" not in public
         assert "Lukket punkt" in public
+    # Not even the public version for one with no role on the case: it is not published.
+    refused = ready("case", "render", "2015-004512", "--public", *OFFICER, expect=4)
+    assert "bif.sagsbehandler may not see case 2015-004512" in refused.stderr
+    assert "Vestergade" not in refused.stdout + refused.stderr
 
 
 def test_a_file_that_is_not_an_agenda_item_creates_nothing(ready: Cli) -> None:
@@ -114,4 +121,4 @@ def test_a_file_that_is_not_an_agenda_item_creates_nothing(ready: Cli) -> None:
     out = ready("import", "agenda-item", str(readme), "--as", "bif.sagsbehandler", expect=2)
     assert "does not look like an agenda item" in out.stderr
     assert cases(ready) == []
-    ready("case", "render", "2099-00001", expect=3)
+    ready("case", "render", "2099-00001", "--as", "admin", expect=3)

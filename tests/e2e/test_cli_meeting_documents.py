@@ -114,7 +114,9 @@ def test_public_documents_leave_the_closed_item_out(
     text = pdf_text(pdf.read_bytes())
     assert "Styring af de politiske" in text
     # The case itself, rendered alone: closed on an agenda, so closed in public too.
-    item = cli("case", "render", closed, "--public", "--format", "md").stdout
+    item = cli(
+        "case", "render", closed, "--public", "--format", "md", "--as", "biu.sekretariat"
+    ).stdout
     assert "Lukket punkt" in item
     for document in (html, markdown, text, item):
         for leak in (SECRET, "Jensen", closed, "Bevilget"):

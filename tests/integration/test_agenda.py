@@ -266,7 +266,7 @@ def test_a_postponed_item_goes_to_the_next_meetings_queue(
     assert [c["journal_no"] for c in report.queue(engine, later)] == [journal_no]
     assert report.queue(engine, meeting) == []
     agenda.add_item(engine, later, journal_no, secretariat)
-    course = report.course(engine, journal_no)
+    course = report.course(engine, journal_no, engine.actor("admin"))
     assert [(t["meeting_id"], t["status"]) for t in course["treatments"]] == [
         (meeting, "postponed"),
         (later, "scheduled"),
@@ -301,7 +301,7 @@ def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
     clock.set(copenhagen_time("2009-06-24 17:00"))
     minutes.decide_item(engine, tmu_meeting, 1, tmu, outcome="decided", text="TMU tiltræder.")
 
-    course = report.course(engine, journal_no)
+    course = report.course(engine, journal_no, engine.actor("admin"))
     assert [
         (t["committee"], t["item_no"], t["outcome"], t["decision"]) for t in course["treatments"]
     ] == [
@@ -362,6 +362,19 @@ def test_a_closed_item_never_appears_in_public_output(
         with pytest.raises(NotAllowed, match="closed items"):
             agenda.versions(engine, meeting, viewer=outsider)
 
+    # The case's course: the closed decision for BIU's insiders only; the case's own
+    # people see that it was treated, closed; others may not see the case at all.
+    def decisions(username: str) -> list[object]:
+        course = report.course(engine, secret, engine.actor(username))
+        return [(t["decision"], t["withheld"]) for t in course["treatments"]]
+
+    assert decisions(SECRETARIAT) == [("Bevilget Jensen", False)]
+    assert decisions("admin") == [("Bevilget Jensen", False)]
+    assert decisions("bif.sagsbehandler") == [(None, True)]
+    add_actor(engine, "kff.sagsbehandler", RoleGrant("case_officer", administration="KFF"))
+    with pytest.raises(NotAllowed, match=f"may not see case {secret}.*TMF or committee BIU"):
+        report.course(engine, secret, engine.actor("kff.sagsbehandler"))
+
 
 def test_a_decision_sends_the_case_on_to_the_finance_committee(
     engine: Engine, meeting: int, clock: FakeClock
@@ -380,7 +393,7 @@ def test_a_decision_sends_the_case_on_to_the_finance_committee(
     waiting = report.secretariat_report(engine, "ØU")["without_meeting"]
     assert [(w["journal_no"], w["reason"]) for w in waiting] == [(journal_no, "sent on")]
     agenda.add_item(engine, oeu_meeting, journal_no, engine.actor("oeu.sekretariat"))
-    course = report.course(engine, journal_no)
+    course = report.course(engine, journal_no, engine.actor("admin"))
     assert [(t["committee"], t["outcome"], t["referred_to"]) for t in course["treatments"]] == [
         ("BIU", "decided", "ØU"),
         ("ØU", None, None),
@@ -460,7 +473,7 @@ def test_an_item_taken_off_the_agenda_waits_for_another_meeting(
         minutes.decide_item(engine, meeting, item_no, secretariat, outcome="decided", text="Ok.")
     assert engine.get_case(third).state == "decided"
     minutes.approve_minutes(engine, meeting, secretariat)
-    course = report.course(engine, leaving)
+    course = report.course(engine, leaving, engine.actor("admin"))
     assert [(t["meeting_id"], t["item_no"], t["status"]) for t in course["treatments"]] == [
         (meeting, 2, "removed"),
         (later, 1, "scheduled"),

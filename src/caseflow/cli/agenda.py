@@ -293,9 +293,12 @@ def approve(
 
 
 @case_app.command("course")
-def course(journal_no: str, as_json: JsonOption = False) -> None:
-    """The case's course (sagens gang): every treatment by a committee, in order."""
-    data = report.course(state().engine(), journal_no)
+def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """The case's course (sagens gang): every treatment by a committee, in order (--as: one
+    who may see the case; a closed item's decision only for its committee's insiders)."""
+    cli = state()
+    engine = cli.engine()
+    data = report.course(engine, journal_no, cli.actor(engine, as_user))
     if as_json:
         console.print_json(data=data)
         return
@@ -308,6 +311,7 @@ def print_course(data: dict[str, Any]) -> None:
     table = Table("Date", "Committee", "Item", "Outcome", "Decision", "Absent")
     for t in data["treatments"]:
         access = "" if t["is_public"] else " (lukket)"
+        decision = "(withheld: a closed item)" if t["withheld"] else t["decision"] or ""
         outcome = t["outcome"] or t["status"]
         if t["referred_to"]:
             outcome += f" → {t['referred_to']}"
@@ -316,7 +320,7 @@ def print_course(data: dict[str, Any]) -> None:
             t["committee"],
             f"{t['item_no']}{access}",
             outcome,
-            t["decision"] or "",
+            decision,
             ", ".join(t["absent"]),
         )
     console.print(table)

@@ -145,34 +145,32 @@ def new(
 
 @case_app.command("show")
 def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
-    """Show a case, and what you may do with it now (with --as)."""
+    """Show a case, and what you may do with it now (--as: its officer, or a role on it)."""
     cli = state()
     engine = cli.engine()
-    case = engine.get_case(journal_no)
-    actor = cli.actor(engine, as_user) if (as_user or cli.settings.user) else None
-    options = engine.available_triggers(journal_no, actor) if actor else None
+    actor = cli.actor(engine, as_user)
+    case = engine.read_case(journal_no, actor)
+    options = engine.available_triggers(journal_no, actor)
     if as_json:
         data = case_json(case)
-        if options is not None:
-            data["available"] = [
-                {"trigger": o.trigger, "to": o.to_state, "blocked_by": list(o.blocked_by)}
-                for o in options
-            ]
+        data["available"] = [
+            {"trigger": o.trigger, "to": o.to_state, "blocked_by": list(o.blocked_by)}
+            for o in options
+        ]
         console.print_json(data=data)
         return
     print_case(console, case, engine.workflow_of(case).definition)
-    if actor is not None and options is not None:
-        if not options:
-            console.print(f"\n{actor.username} has nothing to do on this case now.")
-        for option in options:
-            mark = (
-                "[green]ready[/]"
-                if option.ready
-                else "[yellow]blocked[/]: " + "; ".join(option.blocked_by)
-            )
-            comment = " (needs --comment)" if option.needs_comment else ""
-            command = f"caseflow case advance {case.journal_no} {option.trigger}{comment}"
-            console.print(f"  {command}  → {option.to_state}  {mark}")
+    if not options:
+        console.print(f"\n{actor.username} has nothing to do on this case now.")
+    for option in options:
+        mark = (
+            "[green]ready[/]"
+            if option.ready
+            else "[yellow]blocked[/]: " + "; ".join(option.blocked_by)
+        )
+        comment = " (needs --comment)" if option.needs_comment else ""
+        command = f"caseflow case advance {case.journal_no} {option.trigger}{comment}"
+        console.print(f"  {command}  → {option.to_state}  {mark}")
 
 
 @case_app.command("list")
@@ -188,12 +186,16 @@ def list_cases(
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List cases, newest first."""
+    """List the cases you may see (--as), newest first."""
     cli = state()
     engine = cli.engine()
-    actor = cli.actor(engine, as_user) if mine else None
+    actor = cli.actor(engine, as_user)
     found = engine.list_cases(
-        states=state_ or [], committee=committee, workflow_id=workflow, mine=actor
+        states=state_ or [],
+        committee=committee,
+        workflow_id=workflow,
+        mine=actor if mine else None,
+        reader=actor,
     )
     if as_json:
         console.print_json(data=[case_json(c) for c in found])
@@ -269,10 +271,11 @@ def edit(
 
 
 @case_app.command("history")
-def history(journal_no: str, as_json: JsonOption = False) -> None:
-    """The case's audit trail, oldest first."""
-    engine = state().engine()
-    entries = engine.history(journal_no)
+def history(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """The case's audit trail, oldest first (--as: one who may see the case)."""
+    cli = state()
+    engine = cli.engine()
+    entries = engine.read_history(journal_no, cli.actor(engine, as_user))
     if as_json:
         console.print_json(
             data=[
@@ -297,11 +300,17 @@ def history(journal_no: str, as_json: JsonOption = False) -> None:
 
 @case_app.command("verify-audit")
 def verify_audit(
-    journal_no: Annotated[str | None, typer.Argument(help="One case; default: all.")] = None,
+    journal_no: Annotated[
+        str | None, typer.Argument(help="One case; default: all you may see.")
+    ] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Recompute the audit hash chains; exits 1 if any was tampered with."""
-    engine = state().engine()
-    reports = engine.verify_audit([journal_no] if journal_no else None)
+    cli = state()
+    engine = cli.engine()
+    reports = engine.verify_audit(
+        [journal_no] if journal_no else None, reader=cli.actor(engine, as_user)
+    )
     bad = [r for r in reports if not r.ok]
     for report in reports:
         if report.ok:

@@ -113,7 +113,7 @@ def demo(
     console.print()
     print_history(console, final.journal_no, engine.history(final.journal_no))
     console.print("\nThe case's course (sagens gang):")
-    print_course(report.course(engine, final.journal_no))
+    print_course(report.course(engine, final.journal_no, engine.actor("admin")))
     _print_documents(engine, folder)
     audit = engine.verify_audit([final.journal_no])[0]
     verdict = "intact" if audit.ok else "; ".join(audit.problems)

@@ -145,11 +145,14 @@ def render_case(
     ] = False,
     output: OutputOption = None,
     config: ConfigOption = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown)."""
+    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown); --as: one who
+    may see the case."""
     documents: DocumentsConfig = load_config(config)
-    engine = state().engine()
-    document = case_document(engine, journal_no, documents)
+    cli = state()
+    engine = cli.engine()
+    document = case_document(engine, journal_no, documents, cli.actor(engine, as_user))
     rendered = DocumentRenderer(config=documents).item(
         document, fmt.value, language.value, public=public
     )

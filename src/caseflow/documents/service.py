@@ -23,7 +23,7 @@ from caseflow.documents.model import (
 )
 from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
-from caseflow.engine import Engine, NewCase
+from caseflow.engine import Engine, NewCase, require_may_read
 from caseflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import agenda
 from caseflow.meetings.access import require_insider
@@ -148,15 +148,19 @@ def item_for_case(
     return item
 
 
-def case_document(engine: Engine, journal_no: str, config: DocumentsConfig) -> ItemDocument:
+def case_document(
+    engine: Engine, journal_no: str, config: DocumentsConfig, reader: Actor
+) -> ItemDocument:
     """The case ``journal_no`` as an agenda item, its content as it stands now (for
-    ``caseflow case render``).
+    ``caseflow case render``), for a ``reader`` who may see the case: its public
+    version too is of a case that may not be published yet.
 
     Closed when the case says so (``fields.closed``, an imported "Lukket punkt") or it
     was ever a closed item on an agenda: what was closed once stays out of public output.
     """
     with read_transaction(engine.db) as conn:
         case = case_rows.get(conn, journal_no)
+        require_may_read(case, reader)
         treatments = agenda_rows.items_for_case(conn, case.id)
     item = item_for_case(case, Names.load(engine), config)
     if any(not treated.is_public for treated, _ in treatments):

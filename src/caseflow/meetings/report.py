@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
-from caseflow.domain import Case
-from caseflow.engine import Engine
-from caseflow.meetings.access import calendars_of
+from caseflow.domain import Actor, Case
+from caseflow.engine import Engine, require_may_read
+from caseflow.meetings.access import INSIDERS, calendars_of, may_act_for
 from caseflow.meetings.timing import agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
@@ -79,12 +79,23 @@ def queue(engine: Engine, meeting_id: int) -> list[dict[str, Any]]:
         ]
 
 
-def course(engine: Engine, journal_no: str) -> dict[str, Any]:
-    """Sagens gang: every treatment of a case by a committee, in the order of the meetings."""
+def course(engine: Engine, journal_no: str, reader: Actor) -> dict[str, Any]:
+    """Sagens gang: every treatment of a case by a committee, in the order of the meetings,
+    for a ``reader`` who may see the case.
+
+    A closed item's decision and absences are the committee's: only its insiders
+    (:func:`caseflow.meetings.access.require_insider`) see them; others see that the
+    item was closed, when, and its outcome, with ``withheld`` set.
+    """
     with read_transaction(engine.db) as conn:
         case = case_rows.get(conn, journal_no)
+        require_may_read(case, reader)
         treatments = rows.items_for_case(conn, case.id)
         names = {c["code"]: c["name"] for c in organisation.list_committees(conn)}
+
+    def withheld(item: rows.ItemRecord) -> bool:
+        return not item.is_public and not may_act_for(reader, item.committee, INSIDERS)
+
     return {
         "journal_no": case.journal_no,
         "title": case.title,
@@ -100,9 +111,10 @@ def course(engine: Engine, journal_no: str) -> dict[str, Any]:
                 "is_public": item.is_public,
                 "status": item.status,
                 "outcome": item.outcome,
-                "decision": item.decision,
-                "absent": list(item.absent),
+                "decision": None if withheld(item) else item.decision,
+                "absent": [] if withheld(item) else list(item.absent),
                 "referred_to": item.referred_to,
+                "withheld": withheld(item),
             }
             for item, meeting in treatments
         ],
