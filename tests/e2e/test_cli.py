@@ -252,10 +252,10 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
         "--json",
     ).stdout
     journal_no = json.loads(opened)["journal_no"]
-    listed = ready("deadlines", "list").stdout
+    listed = ready("deadlines", "list", "--as", "bif.sagsbehandler").stdout
     assert journal_no in listed
     assert "2009-04-22 23:59" in listed
-    explained = ready("deadlines", "explain", journal_no).stdout
+    explained = ready("deadlines", "explain", journal_no, "--as", "bif.sagsbehandler").stdout
     assert "Offentlighedsloven" in explained
     assert "reminder 1" in explained
     ready.env["CASEFLOW_NOW"] = "2009-04-20T09:00"
@@ -269,5 +269,9 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
     assert "sent" in ready("notifications", "list").stdout
     assert "0 notification(s)" in ready("notifications", "list", "--failed").stdout
     ready.env["CASEFLOW_NOW"] = "2009-04-24T09:00"
-    assert journal_no in ready("deadlines", "list", "--overdue").stdout
+    assert journal_no in ready("deadlines", "list", "--overdue", "--as", "admin").stdout
+    # Not for those with no role on the case: its deadlines are not theirs to see.
+    assert journal_no not in ready("deadlines", "list", "--as", "biu.sekretariat").stdout
+    refused = ready("deadlines", "explain", journal_no, "--as", "tmf.sagsbehandler", expect=4)
+    assert f"tmf.sagsbehandler may not see case {journal_no}" in refused.stderr
     assert "--due-within" in ready("deadlines", "list", "--due-within", "x", expect=2).stderr

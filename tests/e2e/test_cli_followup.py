@@ -61,7 +61,7 @@ def mails_to(folder: Path, address: str) -> list[str]:
 
 
 def test_deadlines_list_names_each_action_and_its_owner(cli: Cli, journal_no: str) -> None:
-    listed = cli("deadlines", "list").stdout
+    listed = cli("deadlines", "list", *OFFICER).stdout
     assert f"Opfølgning: {SOF_ACTION}" in listed
     assert "Socialforvaltningen (Forvaltning, SOF)" in listed
     assert f"Opfølgning: {OMR_ACTION}" in listed
@@ -69,7 +69,7 @@ def test_deadlines_list_names_each_action_and_its_owner(cli: Cli, journal_no: st
     assert "followup:" not in listed
     assert "Frist for udarbejdelse" in listed  # a workflow rule: its title too
 
-    rows = {row["deadline"]: row for row in cli.json("deadlines", "list")}
+    rows = {row["deadline"]: row for row in cli.json("deadlines", "list", *OFFICER)}
     sof = rows[f"Opfølgning: {SOF_ACTION}"]
     assert sof["rule"].startswith("followup:")  # the id stays for scripts
     assert sof["owner"] == {
@@ -81,16 +81,19 @@ def test_deadlines_list_names_each_action_and_its_owner(cli: Cli, journal_no: st
 
 
 def test_deadlines_explain_leads_with_the_action_and_its_owner(cli: Cli, journal_no: str) -> None:
-    explained = cli("deadlines", "explain", journal_no).stdout
+    explained = cli("deadlines", "explain", journal_no, *OFFICER).stdout
     assert f"Opfølgning: {SOF_ACTION} — open, due 2009-12-31 23:59" in explained
     assert "owner: Socialforvaltningen (Forvaltning, SOF)" in explained
     assert "owner: Sara Holm (Sagsbehandler, TMF)" in explained  # the drafting deadline
     assert not any(line.startswith("followup:") for line in explained.splitlines())
     english = Cli(cli.folder, cli.database_url, REPO / "workflows", CASEFLOW_LANGUAGE="en")
     english.at("2009-10-29T17:00")
-    assert f"Follow-up: {OMR_ACTION} — open" in english("deadlines", "explain", journal_no).stdout
+    assert (
+        f"Follow-up: {OMR_ACTION} — open"
+        in english("deadlines", "explain", journal_no, *OFFICER).stdout
+    )
 
-    by_rule = {d["rule"]: d for d in cli.json("deadlines", "explain", journal_no)}
+    by_rule = {d["rule"]: d for d in cli.json("deadlines", "explain", journal_no, *OFFICER)}
     (sof_rule,) = [r for r, d in by_rule.items() if d["title"] == f"Opfølgning: {SOF_ACTION}"]
     assert sof_rule.startswith("followup:")
     assert by_rule[sof_rule]["owner"]["administration"] == "SOF"
@@ -122,9 +125,13 @@ def test_an_administrations_mailbox_gets_its_reminders_else_the_case_officer_doe
     cli: Cli, journal_no: str, tmp_path: Path
 ) -> None:
     fallback = "SOF has no e-mail address in the organisation file, so the case officer is told"
-    explained = cli("deadlines", "explain", journal_no).stdout
+    explained = cli("deadlines", "explain", journal_no, *OFFICER).stdout
     assert f"mail to: Sara Holm <sara.holm@bif.kk.example> ({fallback} instead)" in explained
-    (sof,) = [d for d in cli.json("deadlines", "explain", journal_no) if SOF_ACTION in d["title"]]
+    (sof,) = [
+        d
+        for d in cli.json("deadlines", "explain", journal_no, *OFFICER)
+        if SOF_ACTION in d["title"]
+    ]
     assert sof["fallback"].startswith(fallback)
     assert [a["address"] for a in sof["notified"]] == ["sara.holm@bif.kk.example"]
 
@@ -134,7 +141,7 @@ def test_an_administrations_mailbox_gets_its_reminders_else_the_case_officer_doe
     assert "needs the role administrator" in cli(*mailbox, "--as", "bif.chef", expect=4).stderr
     saved = cli(*mailbox, "--as", "admin").stdout
     assert "Socialforvaltningen (opfoelgning@sof.kk.example)" in saved  # the name stays
-    explained = cli("deadlines", "explain", journal_no).stdout
+    explained = cli("deadlines", "explain", journal_no, *OFFICER).stdout
     assert "mail to: Socialforvaltningen <opfoelgning@sof.kk.example>\n" in explained
     assert fallback not in explained
 

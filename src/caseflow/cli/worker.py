@@ -12,14 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from caseflow.calendar import end_of_day_utc, local_date
-from caseflow.cli.app import JsonOption, app, console, console_err, state
+from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.cli.render import local
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
-from caseflow.engine import Engine
+from caseflow.engine import Engine, require_may_read
 from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
@@ -88,9 +88,11 @@ def deadlines_list(
     due_within: Annotated[
         str | None, typer.Option(help="Only due within N working days, e.g. 10d.")
     ] = None,
+    as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Open and paused deadlines, soonest first, by title and owner."""
+    """Open and paused deadlines of the cases you may see (--as), soonest first, by title
+    and owner."""
     cli = state()
     engine = cli.engine()
     now = engine.clock.now()
@@ -99,6 +101,7 @@ def deadlines_list(
         calendars = Calendars.for_rules(calendar_rules(cli.settings))
         last_day = calendars.working.add(local_date(now), _within(due_within))
         due_before = end_of_day_utc(last_day)
+    reader = cli.actor(engine, as_user)
     with read_transaction(engine.db) as conn:
         found = deadline_rows.search(
             conn,
@@ -107,6 +110,7 @@ def deadlines_list(
             overdue_at=now if overdue else None,
         )
         cases = case_rows.heads(conn, {record.case_id for record, *_ in found})
+        found = [row for row in found if reader.may_read(cases[row[0].case_id])]
         labels = Labels(conn, engine.registry, cli.settings.language)
         labelled = [(row, labels.of(row[0].rule_id, cases[row[0].case_id])) for row in found]
     if as_json:
@@ -147,12 +151,17 @@ def deadlines_list(
 
 
 @deadlines_app.command("explain")
-def deadlines_explain(journal_no: str, as_json: JsonOption = False) -> None:
-    """How each deadline of a case was computed: rule, owner, calendar, legal source."""
+def deadlines_explain(
+    journal_no: str, as_user: AsOption = None, as_json: JsonOption = False
+) -> None:
+    """How each deadline of a case was computed: rule, owner, calendar, legal source (--as:
+    one who may see the case)."""
     cli = state()
     engine = cli.engine()
+    reader = cli.actor(engine, as_user)
     with read_transaction(engine.db) as conn:
         case = case_rows.get(conn, journal_no)
+        require_may_read(case, reader)
         records = deadline_rows.for_case(conn, case.id)
         labels = Labels(conn, engine.registry, cli.settings.language)
         labelled = [(record, labels.of(record.rule_id, case)) for record in records]
