@@ -115,6 +115,11 @@ class Actor:
         return case.case_officer == self.username or any(g.applies_to(case) for g in self.grants)
 
     @property
+    def sees_every_case(self) -> bool:
+        """Whether :meth:`may_read` allows every case: a grant with no scope."""
+        return any(g.administration is None and g.committee is None for g in self.grants)
+
+    @property
     def administrations(self) -> frozenset[str]:
         return frozenset(g.administration for g in self.grants if g.administration)
 

@@ -93,31 +93,34 @@ def course(engine: Engine, journal_no: str, reader: Actor) -> dict[str, Any]:
         treatments = rows.items_for_case(conn, case.id)
         names = {c["code"]: c["name"] for c in organisation.list_committees(conn)}
 
-    def withheld(item: rows.ItemRecord) -> bool:
-        return not item.is_public and not may_act_for(reader, item.committee, INSIDERS)
-
     return {
         "journal_no": case.journal_no,
         "title": case.title,
         "state": case.state,
         "committee": case.committee,
-        "treatments": [
-            {
-                "committee": item.committee,
-                "committee_name": names.get(item.committee),
-                "meeting_id": meeting.id,
-                "meeting_date": meeting.starts_at.astimezone(COPENHAGEN).date().isoformat(),
-                "item_no": item.item_no,
-                "is_public": item.is_public,
-                "status": item.status,
-                "outcome": item.outcome,
-                "decision": None if withheld(item) else item.decision,
-                "absent": [] if withheld(item) else list(item.absent),
-                "referred_to": item.referred_to,
-                "withheld": withheld(item),
-            }
-            for item, meeting in treatments
-        ],
+        "treatments": [_treatment(item, meeting, names, reader) for item, meeting in treatments],
+    }
+
+
+def _treatment(
+    item: rows.ItemRecord, meeting: meeting_rows.MeetingRecord, names: dict[str, Any], reader: Actor
+) -> dict[str, Any]:
+    """One line of :func:`course`: a closed item's decision and absences withheld from
+    a ``reader`` outside its committee."""
+    withheld = not item.is_public and not may_act_for(reader, item.committee, INSIDERS)
+    return {
+        "committee": item.committee,
+        "committee_name": names.get(item.committee),
+        "meeting_id": meeting.id,
+        "meeting_date": meeting.starts_at.astimezone(COPENHAGEN).date().isoformat(),
+        "item_no": item.item_no,
+        "is_public": item.is_public,
+        "status": item.status,
+        "outcome": item.outcome,
+        "decision": None if withheld else item.decision,
+        "absent": [] if withheld else list(item.absent),
+        "referred_to": item.referred_to,
+        "withheld": withheld,
     }
 
 
