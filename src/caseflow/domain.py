@@ -96,6 +96,10 @@ class RoleGrant:
         return True
 
 
+# Who watches over the outbox and the incidents, and retries what failed.
+OPERATOR_ROLES: tuple[str, ...] = ("administrator", "secretariat")
+
+
 @dataclass(frozen=True)
 class Actor:
     """A person who acts on cases, with the roles they hold."""
@@ -118,6 +122,12 @@ class Actor:
     def sees_every_case(self) -> bool:
         """Whether :meth:`may_read` allows every case: a grant with no scope."""
         return any(g.administration is None and g.committee is None for g in self.grants)
+
+    @property
+    def operates(self) -> bool:
+        """Whether this actor may look into and restart caseflow's machinery (the outbox,
+        incidents): an administrator or a secretariat, each within the cases it may see."""
+        return any(g.role in OPERATOR_ROLES for g in self.grants)
 
     @property
     def administrations(self) -> frozenset[str]:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine as SAEngine
 from caseflow.changes import AppliedChanges, apply_changes
 from caseflow.clock import Clock, SystemClock
 from caseflow.definitions import CompiledWorkflow, TransitionDef, check_guards
-from caseflow.domain import Actor, AuditEntry, Case, Origin, OriginKind
+from caseflow.domain import OPERATOR_ROLES, Actor, AuditEntry, Case, Origin, OriginKind
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.registry import WorkflowRegistry
 from caseflow.settings import Settings
@@ -562,6 +562,24 @@ def require_may_read(case: Case, actor: Actor) -> None:
         f"{actor.username} may not see case {case.journal_no}: it is open to its case officer "
         f"and to holders of {where} (or {ADMINISTRATOR}); {actor.username} holds {held}"
     )
+
+
+def require_operator(actor: Actor, doing: str) -> None:
+    """Refuse ``actor`` ``doing`` (an outbox or incident command) unless it is an operator."""
+    if actor.operates:
+        return
+    held = ", ".join(g.text for g in actor.grants) or "no role"
+    raise NotAllowed(
+        f"{actor.username} may not {doing}: that needs the role "
+        f"{' or '.join(OPERATOR_ROLES)}; {actor.username} holds {held}"
+    )
+
+
+def readable_case_ids(conn: Connection, reader: Actor, case_ids: Iterable[int | None]) -> set[int]:
+    """Those of ``case_ids`` whose case ``reader`` may see (:meth:`Actor.may_read`)."""
+    wanted = {case_id for case_id in case_ids if case_id is not None}
+    found = case_rows.heads(conn, wanted)
+    return {case_id for case_id, case in found.items() if reader.may_read(case)}
 
 
 def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:

@@ -266,8 +266,14 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
     assert len(mails) == 1
     assert "sara.holm@bif.kk.example" in mails[0].read_text(encoding="utf-8")
     assert "1 sent" not in ready("worker", "--once").stdout
-    assert "sent" in ready("notifications", "list").stdout
-    assert "0 notification(s)" in ready("notifications", "list", "--failed").stdout
+    assert "sent" in ready("notifications", "list", "--as", "admin").stdout
+    assert "0 notification(s)" in ready("notifications", "list", "--failed", "--as", "admin").stdout
+    # The outbox is an operator's view, and a secretariat's only of the cases it may see.
+    refused = ready("notifications", "list", "--as", "bif.sagsbehandler", expect=4)
+    assert "administrator or secretariat" in refused.stderr
+    assert "0 notification(s)" in ready("notifications", "list", "--as", "biu.sekretariat").stdout
+    refused = ready("notifications", "retry", "--as", "bif.sagsbehandler", expect=4)
+    assert "may not retry notifications" in refused.stderr
     ready.env["CASEFLOW_NOW"] = "2009-04-24T09:00"
     assert journal_no in ready("deadlines", "list", "--overdue", "--as", "admin").stdout
     # Not for those with no role on the case: its deadlines are not theirs to see.

@@ -200,10 +200,10 @@ def test_follow_up_actions_listed_overdue_and_done(cli: Cli) -> None:
         expect=2,
     )
     assert "steering_group:CODE" in refused.stderr
-    assert cli.json("followup", "list", "--overdue") == []
+    assert cli.json("followup", "list", "--overdue", "--as", "bif.sagsbehandler") == []
 
     cli.at("2010-01-05T09:00")
-    overdue = cli.json("followup", "list", "--overdue")
+    overdue = cli.json("followup", "list", "--overdue", "--as", "tmf.styregruppe")
     assert isinstance(overdue, list)
     assert [(f["journal_no"], f["owner"], f["overdue"]) for f in overdue] == [
         (journal_no, "steering_group:OMR", True)
@@ -211,11 +211,16 @@ def test_follow_up_actions_listed_overdue_and_done(cli: Cli) -> None:
     cli("worker", "--once")
     followup_id = str(overdue[0]["id"])
     cli("followup", "done", followup_id, "--as", "tmf.styregruppe")
-    assert cli.json("followup", "list") == []
-    everything = cli.json("followup", "list", "--all")
+    assert cli.json("followup", "list", "--as", "tmf.styregruppe") == []
+    everything = cli.json("followup", "list", "--all", "--as", "bif.sagsbehandler")
     assert isinstance(everything, list)
     assert everything[0]["status"] == "done"
     assert everything[0]["done_by"] == "tmf.styregruppe"
+    kff = ("actor", "add", "kff.sagsbehandler", "--name", "K", "--role", "case_officer@KFF")
+    cli(*kff, "--as", "admin")
+    assert cli.json("followup", "list", "--all", "--as", "kff.sagsbehandler") == []
+    refused = cli("followup", "list", "--case", journal_no, "--as", "kff.sagsbehandler", expect=4)
+    assert "may not see case" in refused.stderr
 
 
 def test_an_item_taken_off_the_agenda_before_the_meeting(cli: Cli) -> None:

@@ -69,16 +69,40 @@ def test_incidents_are_listed_and_retried_by_an_administrator(
         notification_id = conn.execute(outbox.select()).one().id
     engine.close()
 
-    listed = json.loads(caseflow(tmp_path, database_url, "incidents", "list", "--json").stdout)
-    assert [(i["id"], i["kind"], i["journal_no"]) for i in listed] == [
+    def listed(who: str) -> list[dict[str, object]]:
+        out = caseflow(tmp_path, database_url, "incidents", "list", "--json", "--as", who).stdout
+        found: list[dict[str, object]] = json.loads(out)
+        return found
+
+    assert [(i["id"], i["kind"], i["journal_no"]) for i in listed("admin")] == [
         (f"D-{record.id}", "deadline", case.journal_no),
         (f"N-{notification_id}", "notification", case.journal_no),
     ]
-    assert listed[0]["last_error"] == "RuntimeError: the hook broke"
-    table = caseflow(tmp_path, database_url, "incidents", "list").stdout
+    assert listed("admin")[0]["last_error"] == "RuntimeError: the hook broke"
+    table = caseflow(tmp_path, database_url, "incidents", "list", "--as", "admin").stdout
     assert f"D-{record.id}" in table
     assert "2 incident(s)" in table
-
+    # A BIF case with no committee: not the BIU secretariat's to see or to retry.
+    assert listed("biu.sekretariat") == []
+    refused = caseflow(
+        tmp_path,
+        database_url,
+        "incidents",
+        "retry",
+        f"D-{record.id}",
+        "--as",
+        "biu.sekretariat",
+        expect=3,
+    )
+    assert "incidents you may see" in refused.stderr
+    none = caseflow(
+        tmp_path, database_url, "incidents", "retry", "--all", "--as", "biu.sekretariat"
+    ).stdout
+    assert "0 deadline(s) re-opened, 0 notification(s)" in none
+    refused = caseflow(
+        tmp_path, database_url, "incidents", "list", "--as", "bif.sagsbehandler", expect=4
+    )
+    assert "administrator or secretariat" in refused.stderr
     refused = caseflow(
         tmp_path, database_url, "incidents", "retry", "--all", "--as", "bif.sagsbehandler", expect=4
     )
@@ -91,11 +115,9 @@ def test_incidents_are_listed_and_retried_by_an_administrator(
     caseflow(
         tmp_path, database_url, "incidents", "retry", f"D-{record.id}", "--as", "admin", expect=3
     )
-    done = caseflow(
-        tmp_path, database_url, "incidents", "retry", "--all", "--as", "biu.sekretariat"
-    ).stdout
+    done = caseflow(tmp_path, database_url, "incidents", "retry", "--all", "--as", "admin").stdout
     assert "0 deadline(s) re-opened, 1 notification(s) queued again" in done
-    assert json.loads(caseflow(tmp_path, database_url, "incidents", "list", "--json").stdout) == []
+    assert listed("admin") == []
 
     engine = make_test_engine(
         database_url, clock=clock, workflows_dir=REPO / "workflows", load_demo_organisation=False

@@ -9,7 +9,7 @@ from caseflow.clock import FakeClock
 from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
-from caseflow.domain import RoleGrant
+from caseflow.domain import Actor, RoleGrant
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings import committees, followup
@@ -111,12 +111,17 @@ def test_the_dispatcher_reminds_then_escalates_an_overdue_action(
     clock.set(copenhagen_time("2009-12-03 09:00"))  # after the reminder 20 working days before
     report = dispatcher(engine).run_once()
     assert report.reminders == 1
-    assert followup.list_followups(engine, overdue=True) == []
+    assert followup.list_followups(engine, officer, overdue=True) == []
 
     clock.set(copenhagen_time("2010-01-04 09:00"))
     report = dispatcher(engine).run_once()
     assert report.expired == 1
-    assert [f.id for f in followup.list_followups(engine, overdue=True)] == [action.id]
+    assert [f.id for f in followup.list_followups(engine, officer, overdue=True)] == [action.id]
+    # Only for those who may see the case: an officer of another administration sees nothing.
+    outsider = Actor("kff.sagsbehandler", "K", grants=(RoleGrant("case_officer", "KFF"),))
+    assert followup.list_followups(engine, outsider, overdue=True) == []
+    with pytest.raises(NotAllowed, match="may not see case"):
+        followup.list_followups(engine, outsider, journal_no=case)
     keys = outbox_keys(engine)
     (deadline,) = followup_deadlines(engine, case)
     assert deadline.status == "expired"
@@ -146,7 +151,7 @@ def test_done_satisfies_the_deadline_and_nothing_fires_later(
         followup.finish_followup(engine, action.id, engine.actor("bif.sagsbehandler"))
     clock.set(copenhagen_time("2010-03-01 09:00"))
     assert dispatcher(engine).run_once().applied == 0
-    assert followup.list_followups(engine) == []
+    assert followup.list_followups(engine, engine.actor("admin")) == []
     assert engine.get_case(case).fields["followup_actions"][0]["status"] == "done"
 
 

@@ -45,11 +45,19 @@ def list_followups(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Done and cancelled ones too.")] = False,
     case: Annotated[str | None, typer.Option(help="Only this case's.")] = None,
+    as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Open follow-up actions, soonest due first."""
-    engine = state().engine()
-    found = followup.list_followups(engine, overdue=overdue, include_finished=all_, journal_no=case)
+    """Open follow-up actions of the cases you may see (--as), soonest due first."""
+    cli = state()
+    engine = cli.engine()
+    found = followup.list_followups(
+        engine,
+        cli.actor(engine, as_user),
+        overdue=overdue,
+        include_finished=all_,
+        journal_no=case,
+    )
     now = engine.clock.now()
     if as_json:
         console.print_json(data=[followup.followup_json(r, now) for r in found])

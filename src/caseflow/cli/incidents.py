@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.domain import Actor
-from caseflow.errors import InvalidInput, NotAllowed, NotFound
+from caseflow.engine import readable_case_ids, require_operator
+from caseflow.errors import InvalidInput, NotFound
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
@@ -31,7 +32,6 @@ incidents_app = typer.Typer(
 )
 app.add_typer(incidents_app, name="incidents")
 
-RETRY_ROLES = ("administrator", "secretariat")
 _ID = re.compile(r"([DN])-?(\d+)", re.IGNORECASE)
 
 
@@ -45,7 +45,16 @@ class Incident:
     last_error: str | None
 
 
-def find(conn: Connection) -> list[Incident]:
+def find(conn: Connection, reader: Actor) -> list[Incident]:
+    """The incidents of the cases ``reader`` may see (those of no case: only with a role
+    without scope)."""
+    deadlines = deadline_rows.incidents(conn)
+    failed = list(reversed(outbox.search(conn, statuses=[OUTBOX_FAILED], limit=10_000)))
+    if not reader.sees_every_case:
+        case_ids = [r.case_id for r, _ in deadlines] + [r.case_id for r in failed]
+        readable = readable_case_ids(conn, reader, case_ids)
+        deadlines = [(r, journal_no) for r, journal_no in deadlines if r.case_id in readable]
+        failed = [r for r in failed if r.case_id in readable]
     found = [
         Incident(
             f"D-{record.id}",
@@ -55,10 +64,10 @@ def find(conn: Connection) -> list[Incident]:
             record.attempts,
             record.last_error,
         )
-        for record, journal_no in deadline_rows.incidents(conn)
+        for record, journal_no in deadlines
     ]
     journal_nos: dict[int, str] = {}
-    for record in reversed(outbox.search(conn, statuses=[OUTBOX_FAILED], limit=10_000)):
+    for record in failed:
         journal_no = None
         if record.case_id is not None:
             if record.case_id not in journal_nos:
@@ -79,11 +88,15 @@ def find(conn: Connection) -> list[Incident]:
 
 
 @incidents_app.command("list")
-def incidents_list(as_json: JsonOption = False) -> None:
-    """Deadlines in incident and notifications that failed, with their last error."""
-    engine = state().engine()
+def incidents_list(as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """Deadlines in incident and notifications that failed, with their last error
+    (administrator or secretariat: of the cases you may see)."""
+    cli = state()
+    engine = cli.engine()
+    reader = cli.actor(engine, as_user)
+    require_operator(reader, "look into incidents")
     with read_transaction(engine.db) as conn:
-        found = find(conn)
+        found = find(conn, reader)
     if as_json:
         console.print_json(data=[asdict(incident) for incident in found])
         return
@@ -108,22 +121,26 @@ def incidents_retry(
     retry_all: Annotated[bool, typer.Option("--all", help="Retry every incident.")] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Re-open incidents for the worker (administrator or secretariat)."""
+    """Re-open incidents for the worker (administrator or secretariat: those of the cases
+    you may see)."""
     if not ids and not retry_all:
         raise InvalidInput("say which incidents to retry (e.g. D-42 N-17), or give --all")
     cli = state()
     engine = cli.engine()
-    check_may_retry(cli.actor(engine, as_user))
+    actor = cli.actor(engine, as_user)
+    require_operator(actor, "retry incidents")
     deadlines, notifications = (None, None) if retry_all else parse_ids(ids or [])
+    asked = len(deadlines or []) + len(notifications or [])
     now = engine.clock.now()
     with engine.transaction() as conn:
+        if not actor.sees_every_case:
+            deadlines, notifications = _within_sight(conn, actor, deadlines, notifications)
         reopened = deadline_rows.reopen_incidents(conn, now, deadlines) if deadlines != [] else []
         queued = outbox.retry_failed(conn, now, ids=notifications) if notifications != [] else 0
-        asked = len(deadlines or []) + len(notifications or [])
         if not retry_all and len(reopened) + queued < asked:
             raise NotFound(
                 f"{asked - len(reopened) - queued} of the incidents given are not (or no longer) "
-                "incidents; `caseflow incidents list` shows those there are"
+                "incidents you may see; `caseflow incidents list` shows those there are"
             )
     console.print(
         f"{len(reopened)} deadline(s) re-opened, {queued} notification(s) queued again; "
@@ -131,13 +148,18 @@ def incidents_retry(
     )
 
 
-def check_may_retry(actor: Actor) -> None:
-    roles = {grant.role for grant in actor.grants}
-    if not roles & set(RETRY_ROLES):
-        raise NotAllowed(
-            f"{actor.username} may not retry incidents: that needs the role "
-            f"{' or '.join(RETRY_ROLES)}"
-        )
+def _within_sight(
+    conn: Connection,
+    actor: Actor,
+    deadlines: list[int] | None,
+    notifications: list[int] | None,
+) -> tuple[list[int], list[int]]:
+    """Of the incidents asked for (None: all), the ids of those ``actor`` may see."""
+    seen = parse_ids([incident.id for incident in find(conn, actor)])
+    return (
+        [i for i in seen[0] if deadlines is None or i in deadlines],
+        [i for i in seen[1] if notifications is None or i in notifications],
+    )
 
 
 def parse_ids(texts: list[str]) -> tuple[list[int], list[int]]:

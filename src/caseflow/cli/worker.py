@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy import Connection
 
 from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
@@ -19,7 +20,8 @@ from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
-from caseflow.engine import Engine, require_may_read
+from caseflow.domain import Actor
+from caseflow.engine import Engine, readable_case_ids, require_may_read, require_operator
 from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
@@ -211,11 +213,16 @@ def _mail_to(label: Label) -> str:
 @notifications_app.command("list")
 def notifications_list(
     failed: Annotated[bool, typer.Option("--failed", help="Only those that failed.")] = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Notifications in the outbox, newest first."""
-    engine = state().engine()
+    """Notifications in the outbox, newest first (an administrator's or a secretariat's
+    view: of the cases you may see)."""
+    cli = state()
+    engine = cli.engine()
+    reader = cli.actor(engine, as_user)
+    require_operator(reader, "look into the outbox")
     with read_transaction(engine.db) as conn:
-        records = outbox.search(conn, statuses=[OUTBOX_FAILED] if failed else [])
+        records = visible_notifications(conn, reader, [OUTBOX_FAILED] if failed else [])
     table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
     for record in records:
         to = ", ".join(str(r["address"]) for r in record.recipients)
@@ -229,6 +236,25 @@ def notifications_list(
         )
     console.print(table)
     console.print(f"{len(records)} notification(s)")
+
+
+def visible_notifications(
+    conn: Connection, reader: Actor, statuses: list[str], limit: int = 200
+) -> list[outbox.OutboxRecord]:
+    """The newest ``limit`` outbox rows of ``statuses`` that ``reader`` may see: those of
+    the cases it may see; rows of no case (digests) only with a role without scope."""
+    if reader.sees_every_case:
+        return outbox.search(conn, statuses=statuses, limit=limit)
+    shown: list[outbox.OutboxRecord] = []
+    offset = 0
+    while len(shown) < limit:
+        page = outbox.search(conn, statuses=statuses, limit=limit, offset=offset)
+        readable = readable_case_ids(conn, reader, (record.case_id for record in page))
+        shown += [record for record in page if record.case_id in readable]
+        if len(page) < limit:
+            break
+        offset += limit
+    return shown[:limit]
 
 
 @notifications_app.command("digest")
@@ -255,9 +281,18 @@ def notifications_retry(
     keys: Annotated[
         list[str] | None, typer.Argument(help="Keys to retry; default: all failed.")
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Put failed notifications back in the queue for the worker."""
-    engine = state().engine()
+    """Put failed notifications back in the queue for the worker (administrator or
+    secretariat: those of the cases you may see)."""
+    cli = state()
+    engine = cli.engine()
+    actor = cli.actor(engine, as_user)
+    require_operator(actor, "retry notifications")
     with engine.transaction() as conn:
-        count = outbox.retry_failed(conn, engine.clock.now(), keys)
+        ids = None
+        if not actor.sees_every_case:
+            failed = visible_notifications(conn, actor, [OUTBOX_FAILED], limit=1_000_000)
+            ids = [record.id for record in failed]
+        count = outbox.retry_failed(conn, engine.clock.now(), keys, ids=ids)
     console.print(f"{count} notification(s) queued again")

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
 from caseflow.domain import Actor, Case
-from caseflow.engine import ADMINISTRATOR, Engine
+from caseflow.engine import ADMINISTRATOR, Engine, readable_case_ids, require_may_read
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.meetings.access import calendars_of
 from caseflow.notifications import recipients
@@ -144,19 +144,30 @@ def finish_followup(
 
 def list_followups(
     engine: Engine,
+    reader: Actor,
     *,
     overdue: bool = False,
     include_finished: bool = False,
     journal_no: str | None = None,
 ) -> list[rows.FollowupRecord]:
+    """Follow-up actions of the cases ``reader`` may see (of ``journal_no``'s only: it
+    must be one of those)."""
     with read_transaction(engine.db) as conn:
-        case_id = case_rows.get(conn, journal_no).id if journal_no else None
-        return rows.search(
+        case_id = None
+        if journal_no:
+            case = case_rows.get(conn, journal_no)
+            require_may_read(case, reader)
+            case_id = case.id
+        found = rows.search(
             conn,
             statuses=() if include_finished else (FOLLOWUP_OPEN,),
             case_id=case_id,
             overdue_at=engine.clock.now() if overdue else None,
         )
+        if reader.sees_every_case:
+            return found
+        readable = readable_case_ids(conn, reader, {record.case_id for record in found})
+        return [record for record in found if record.case_id in readable]
 
 
 def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> dict[str, Any]:

@@ -241,9 +241,15 @@ def retry_failed(
 
 
 def search(
-    conn: Connection, *, statuses: Sequence[str] = (), limit: int = 200
+    conn: Connection, *, statuses: Sequence[str] = (), limit: int = 200, offset: int = 0
 ) -> list[OutboxRecord]:
-    query = select(outbox).order_by(outbox.c.created_at.desc(), outbox.c.id.desc()).limit(limit)
+    """Outbox rows, newest first: ``limit`` of them from the ``offset``-th on."""
+    query = (
+        select(outbox)
+        .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     if statuses:
         query = query.where(outbox.c.status.in_(list(statuses)))
     return [_record(row) for row in conn.execute(query)]
