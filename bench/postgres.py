@@ -14,8 +14,8 @@ afterwards. Each measurement gets a fresh database.
    medians are compared.
 2. Deadlines claimed and applied per second by 1, 2 and 4 worker processes
    (``Dispatcher.run_once``: SKIP LOCKED claims of 1,000, each batch applied
-   set-wise in one transaction: one audit row and two outbox rows per
-   deadline, one executemany per table), each on the same burst of due
+   set-wise in the transaction that claims the next: one audit row and two
+   outbox rows per deadline, one executemany per table), each on the same burst of due
    deadlines (20,000), in interleaved rounds; the ratio of the medians to one
    worker, and per round.
    Each run also reports how busy the machine's CPUs were (from /proc/stat) and

@@ -29,7 +29,7 @@ from caseflow.settings import Settings
 from caseflow.store import audit, journal, migrate, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
-from caseflow.store.db import HeldWriteConnection, make_engine, read_transaction
+from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, read_transaction
 
 ADMINISTRATOR = "administrator"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -119,6 +119,11 @@ class Engine:
     def transaction(self) -> AbstractContextManager[Connection]:
         """A write transaction on this engine's held connection (for the dispatcher)."""
         return self._writes.transaction()
+
+    def commits_behind(self) -> CommitBehind:
+        """Write transactions on the held connection, each committed while the caller goes
+        on (see :class:`CommitBehind`); for the dispatcher's batches."""
+        return CommitBehind(self._writes)
 
     # -- reading -------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
@@ -18,12 +20,14 @@ from sqlalchemy import func, insert, select, text, update
 from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import FakeClock
 from caseflow.deadlines import effects
-from caseflow.deadlines.dispatcher import Dispatcher
+from caseflow.deadlines.dispatcher import CLAIM_AHEAD_LEASE, Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine, NewCase
 from caseflow.store import deadlines as rows
 from caseflow.store.tables import audit_events, cases, deadlines, outbox, workflow_versions
-from caseflow.testing import copenhagen_time
+from caseflow.testing import copenhagen_time, make_test_engine
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
 CASES = 5
 
@@ -237,13 +241,15 @@ def test_a_write_that_fails_rolls_back_one_deadline_not_the_batch(
     assert_chains_valid(engine)
 
 
-def test_a_batch_that_does_not_commit_leaves_no_lease_behind(
-    engine: Engine, requests: list[str], monkeypatch: pytest.MonkeyPatch
+def test_a_batch_that_does_not_commit_is_free_again_after_the_claim_ahead_lease(
+    engine: Engine, clock: FakeClock, requests: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The batch is claimed in the transaction that applies it: if that transaction is
-    lost (here the worker fails after the writes, before the commit), so is the claim,
-    and another worker applies the deadlines at once instead of after the lease."""
+    """A batch is claimed in the transaction before the one that applies it. If the
+    applying transaction is lost (here the worker fails after the writes, before the
+    commit), nothing of it is written, and the rows stay claimed only for the short
+    claim-ahead lease, not the worker's full lease: another worker applies them then."""
     crashing = dispatcher(engine)
+    crashing.lease = timedelta(minutes=5)
 
     def crash(*_: object) -> None:
         raise RuntimeError("the worker died before its commit")
@@ -254,14 +260,60 @@ def test_a_batch_that_does_not_commit_leaves_no_lease_behind(
     assert gc.isenabled()  # paused for the batch only
 
     with engine.transaction() as conn:
-        leased = conn.execute(
-            select(func.count()).where(deadlines.c.lease_owner.is_not(None))
-        ).scalar_one()
-    assert leased == 0
+        leases = set(conn.execute(select(deadlines.c.lease_expires_at)).scalars())
+    assert leases == {clock.now() + CLAIM_AHEAD_LEASE}
     assert set(statuses(engine).values()) == {"open"}
     assert passed_rows(engine, requests[0]) == 0
 
     other = Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="other-worker")
-    report = other.run_once()  # the same moment: no lease to wait for
+    assert other.run_once().applied == 0  # still claimed
+    clock.advance(CLAIM_AHEAD_LEASE + timedelta(seconds=1))
+    report = other.run_once()
     assert (report.expired, report.failed) == (CASES, 0)
     assert_chains_valid(engine)
+    with engine.transaction() as conn:
+        leased = conn.execute(
+            select(func.count()).where(deadlines.c.lease_owner.is_not(None))
+        ).scalar_one()
+    assert leased == 0
+
+
+def test_what_changes_between_a_batch_claim_and_its_write_is_respected(
+    engine: Engine, requests: list[str], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is claimed in one transaction and planned while that commits; another
+    process may act on its cases before the batch is written. Here, as the batch is
+    planned, one case is withdrawn (its deadline ends) and another is edited (its
+    version moves on). The set-wise write notices, and the batch is applied deadline
+    by deadline on what is there now: the ended deadline is neither applied nor
+    failed, the edited case is marked on top of its edit, every chain stays valid."""
+    withdrawn, edited = requests[2], requests[3]
+    other = make_test_engine(
+        database_url, clock=engine.clock, workflows_dir=WORKFLOWS, load_demo_organisation=False
+    )
+    officer = other.actor("bif.sagsbehandler")
+    worker = dispatcher(engine)
+    plan = worker._plan
+
+    def plan_while_others_act(batch: Any, now: Any) -> Any:
+        if batch.records and not other_acted:
+            other.fire(withdrawn, "withdraw", officer, comment="Anmodningen er trukket tilbage")
+            other.edit(edited, {"title": "Aktindsigt, rettet titel"}, officer)
+            other_acted.append(True)
+        return plan(batch, now)
+
+    other_acted: list[bool] = []
+    monkeypatch.setattr(worker, "_plan", plan_while_others_act)
+    report = worker.run_once()
+    other.close()
+
+    assert other_acted
+    assert (report.expired, report.failed) == (CASES - 1, 0)
+    found = statuses(engine)
+    assert found[withdrawn] != "expired"
+    assert {found[n] for n in requests if n != withdrawn} == {"expired"}
+    assert passed_rows(engine, withdrawn) == 0
+    case = engine.get_case(edited)
+    assert (case.title, case.fields["overdue"]) == ("Aktindsigt, rettet titel", True)
+    assert_chains_valid(engine)
+    assert dispatcher(engine).run_once().applied == 0

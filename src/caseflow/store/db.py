@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -109,18 +110,28 @@ class HeldWriteConnection:
         self.engine = engine
         self._local = threading.local()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def connection(self) -> Connection:
+        """This thread's connection, opened afresh if there is none or it broke."""
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self.engine.connect().execution_options(**{_WRITE: True})
             self._local.conn = conn
+        return conn
+
+    def discard(self, conn: Connection) -> None:
+        """After an error: close ``conn``; this thread's next transaction opens another."""
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        conn = self.connection()
         try:
             with conn.begin():
                 yield conn
         except BaseException:
-            self._local.conn = None
-            conn.close()
+            self.discard(conn)
             raise
 
     def close(self) -> None:
@@ -128,6 +139,59 @@ class HeldWriteConnection:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class CommitBehind:
+    """Write transactions on a held connection whose commit runs on a thread of its own.
+
+    A commit mostly waits for the disk (SQLite's fsync, PostgreSQL's WAL flush)
+    and holds no GIL meanwhile: the deadline dispatcher plans its next batch in
+    that time. Whatever comes next on the connection waits for the commit first
+    (:meth:`wait`, and every :meth:`transaction`), and a failed commit raises
+    there, so nothing after it runs as if it had succeeded.
+    """
+
+    def __init__(self, held: HeldWriteConnection) -> None:
+        self.held = held
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="caseflow-commit")
+        self._pending: tuple[Connection, Future[None]] | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction, rolled back on any error, else committed in the background."""
+        self.wait()
+        conn = self.held.connection()
+        root = conn.begin()
+        try:
+            yield conn
+        except BaseException:
+            try:
+                root.rollback()
+            finally:
+                self.held.discard(conn)
+            raise
+        self._pending = (conn, self._thread.submit(root.commit))
+
+    def wait(self) -> None:
+        """Wait for the last transaction's commit; raise its error, if it failed."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        conn, commit = pending
+        try:
+            commit.result()
+        except BaseException:
+            self.held.discard(conn)
+            raise
+
+    def __enter__(self) -> CommitBehind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown()
 
 
 @contextmanager
