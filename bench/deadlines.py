@@ -72,6 +72,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    RootTransaction,
     Table,
     bindparam,
     create_engine,
@@ -92,7 +93,7 @@ from caseflow.registry import WorkflowRegistry
 from caseflow.runtime import with_deadlines
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
-from caseflow.store.db import make_engine, write_transaction
+from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, write_transaction
 from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadlines
 from caseflow.testing import demo_organisation_file
@@ -298,9 +299,9 @@ def caseflow_drain(folder: Path, count: int) -> Drain:
             " (SELECT count(*) FROM cases WHERE json_extract(fields, '$.overdue'))"
         ).one()
     lateness = []
+    begun = [began for began, _ in commits]
     for due_text, applied_text in rows:
-        applied = _utc(applied_text)
-        committed = commits[bisect.bisect_left(commits, applied)]
+        _, committed = commits[bisect.bisect_left(begun, _utc(applied_text))]
         lateness.append((committed - _utc(due_text)).total_seconds())
     journal_nos = [f"1999-{i:07d}" for i in range(0, count, max(1, count // 200))]
     broken = [r.journal_no for r in engine.verify_audit(journal_nos) if not r.ok]
@@ -354,18 +355,34 @@ def query_plan(engine: Engine, call: Callable[[Connection], object]) -> str:
     return text
 
 
-def timed_transactions(engine: Engine) -> list[datetime]:
-    """Note the time after each of the engine's write transactions has committed."""
-    moments: list[datetime] = []
-    inner = engine.transaction
+class TimedCommits(CommitBehind):
+    """The dispatcher's transactions, noting when each began and when its commit returned."""
+
+    def __init__(self, held: HeldWriteConnection, moments: list[tuple[datetime, datetime]]):
+        super().__init__(held)
+        self.moments = moments
+        self._begun: list[datetime] = []
 
     @contextmanager
-    def transaction() -> Iterator[Connection]:
-        with inner() as conn:
+    def transaction(self) -> Iterator[Connection]:
+        with super().transaction() as conn:
+            self._begun.append(datetime.now(UTC))
             yield conn
-        moments.append(datetime.now(UTC))
 
-    engine.transaction = transaction  # type: ignore[method-assign]
+    def _commit(self, root: RootTransaction) -> None:
+        super()._commit(root)
+        self.moments.append((self._begun[len(self.moments)], datetime.now(UTC)))
+
+
+def timed_transactions(engine: Engine) -> list[tuple[datetime, datetime]]:
+    """Note when each of the dispatcher's write transactions began and had committed.
+
+    A batch is planned (its audit rows stamped) before the transaction that writes
+    it begins, so the first transaction begun after a row's stamp is the one that
+    committed it.
+    """
+    moments: list[tuple[datetime, datetime]] = []
+    engine.commits_behind = lambda: TimedCommits(engine._writes, moments)  # type: ignore[method-assign]
     return moments
 
 

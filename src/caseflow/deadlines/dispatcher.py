@@ -291,6 +291,7 @@ class Dispatcher:
         planned = _Planned(effects.Ledger(batch.cases, now))
         result, ledger = planned.result, planned.ledger
         setting = effects.Setting(self.calendars, batch.directory, self.language, now)
+        idle: dict[tuple[int, str | None, bool], bool] = {}  # the hooks' answers, per kind of row
         for record in batch.records:
             error = batch.unloadable.get(record.id)
             if error is not None:
@@ -298,9 +299,12 @@ class Dispatcher:
                 continue
             workflow, rule = batch.found[record.id]
             try:
-                if effects.needs_engine(record, rule, now) or not self._hooks_idle(
-                    record, rule, workflow, now
-                ):
+                expired = now >= record.due_at
+                key = (id(workflow), rule.id if rule else None, expired)
+                hooks_idle = idle.get(key)
+                if hooks_idle is None:
+                    hooks_idle = idle[key] = self._hooks_idle(rule, workflow, expired)
+                if not hooks_idle or effects.needs_engine(record, rule, now):
                     result.by_engine.append(record.id)
                     continue
                 case = ledger.case(record.case_id)
@@ -322,14 +326,10 @@ class Dispatcher:
         return planned.result
 
     def _hooks_idle(
-        self,
-        record: rows.Due,
-        rule: DeadlineRule | None,
-        workflow: CompiledWorkflow,
-        now: datetime,
+        self, rule: DeadlineRule | None, workflow: CompiledWorkflow, expired: bool
     ) -> bool:
-        """Whether the engine's hooks would do nothing with this deadline's audit events."""
-        changed = effects.marked_fields(rule) if rule and now >= record.due_at else frozenset()
+        """Whether the engine's hooks would do nothing with a deadline's audit events."""
+        changed = effects.marked_fields(rule) if rule and expired else frozenset()
         return self.engine.hooks_idle(effects.DEADLINE_EVENT, changed, workflow)
 
     # -- the engine's full path: a deadline that fires a trigger ------------------------------

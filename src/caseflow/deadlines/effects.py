@@ -413,7 +413,7 @@ class Ledger:
         self._cases = dict(cases)
         self._read: dict[int, int] = {}  # case id -> the version read: what the UPDATE expects
         self._columns: dict[int, set[str]] = {}
-        self.entries: list[tuple[int, AuditEntry]] = []
+        self.entries: list[tuple[int, AuditEntry, str]] = []  # case id, entry, its changes
 
     def case(self, case_id: int) -> Case:
         """The case as the events so far left it."""
@@ -431,6 +431,7 @@ class Ledger:
                 applied = apply_changes(after, event.changes)
                 after, changes = applied.case, applied.audit
                 columns |= applied.columns
+            encoded = audit.encode_changes(changes)
             entry = audit.seal(
                 case.journal_no,
                 AuditEntry(
@@ -445,9 +446,10 @@ class Ledger:
                     comment=event.comment,
                     prev_hash=head,
                 ),
+                encoded,
             )
             version, head = version + 1, entry.hash
-            entries.append((case_id, entry))
+            entries.append((case_id, entry, encoded))
         if not entries:
             return
         self._read.setdefault(case_id, case.version)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,19 +25,29 @@ GENESIS = "0" * 64
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(journal_no: str, entry: AuditEntry) -> str:
-    """The hash of one audit row, given the hash of the row before it."""
-    return hashlib.sha256(canonical_text(journal_no, entry).encode("utf-8")).hexdigest()
+def entry_hash(journal_no: str, entry: AuditEntry, changes: str | None = None) -> str:
+    """The hash of one audit row, given the hash of the row before it (and ``changes``,
+    :func:`encode_changes` of the entry's, if the caller has it)."""
+    text = canonical_text(journal_no, entry, changes)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def canonical_text(journal_no: str, entry: AuditEntry) -> str:
+def encode_changes(changes: Mapping[str, Any]) -> str:
+    """The canonical JSON of an entry's changes: part of what its hash covers, and (given
+    to :func:`append_many`) what its row stores, so it is encoded once."""
+    return _CANONICAL.encode(changes) if changes else "{}"
+
+
+def canonical_text(journal_no: str, entry: AuditEntry, changes: str | None = None) -> str:
     """What the hash covers: the row as JSON with sorted keys and no spaces.
 
     Exactly ``_CANONICAL.encode`` of the payload below (a test holds the two
     together), assembled from its parts because the deadline dispatcher hashes
     thousands of rows a second and the generic encoder is most of that time.
+    ``changes`` is :func:`encode_changes` of the entry's, if the caller has it.
     """
-    changes = _CANONICAL.encode(entry.changes) if entry.changes else "{}"
+    if changes is None:
+        changes = encode_changes(entry.changes)
     seq = int.__repr__(entry.seq) if type(entry.seq) is int else _CANONICAL.encode(entry.seq)
     text = _text
     comment, trigger, source = entry.comment, entry.trigger, entry.from_state
@@ -71,29 +81,42 @@ def canonical_payload(journal_no: str, entry: AuditEntry) -> dict[str, Any]:
 _text = json.encoder.encode_basestring  # what the encoder uses for str when not ensure_ascii
 
 
-def seal(journal_no: str, entry: AuditEntry) -> AuditEntry:
+def seal(journal_no: str, entry: AuditEntry, changes: str | None = None) -> AuditEntry:
     """The entry with its hash filled in (the entry is new and not yet shared)."""
-    object.__setattr__(entry, "hash", entry_hash(journal_no, entry))
+    object.__setattr__(entry, "hash", entry_hash(journal_no, entry, changes))
     return entry
 
 
-_INSERT = insert(audit_events).values(
-    {column.name: bindparam(column.name) for column in audit_events.columns if column.name != "id"}
-)
+# The columns of a row as :func:`append_many` lists them: the table's, but its id.
+_ROW_NAMES = tuple(column.name for column in audit_events.columns if column.name != "id")
+_INSERT = insert(audit_events).values({name: bindparam(name) for name in _ROW_NAMES})
 
 
 def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
     prepared(conn, _INSERT).execute(conn, _values(case_id, entry)).close()
 
 
-def append_many(conn: Connection, rows: Sequence[tuple[int, AuditEntry]]) -> None:
-    """Insert audit rows of several cases (each chain's rows in order) in one executemany."""
-    values = []
-    for case_id, entry in rows:
-        one = _values(case_id, entry)
-        one["changes"] = json.dumps(entry.changes) if entry.changes else "{}"
-        values.append(one)
-    prepared(conn, _INSERT).execute_many(conn, values, raw=("changes",))
+def append_many(conn: Connection, rows: Sequence[tuple[int, AuditEntry, str]]) -> None:
+    """Insert audit rows of several cases (each chain's rows in order) in one executemany:
+    (case id, entry, :func:`encode_changes` of its changes) each."""
+    values = [
+        (
+            case_id,
+            entry.seq,
+            entry.at,
+            entry.actor,
+            entry.kind,
+            entry.trigger,
+            entry.from_state,
+            entry.to_state,
+            changes,
+            entry.comment,
+            entry.prev_hash,
+            entry.hash,
+        )
+        for case_id, entry, changes in rows
+    ]
+    prepared(conn, _INSERT).execute_many(conn, _ROW_NAMES, values, raw=("changes",))
 
 
 def _values(case_id: int, entry: AuditEntry) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Update, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, Select, Update, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain import Attachment, Case, Origin, OriginKind
@@ -118,7 +118,11 @@ def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
     """
     if not case_ids:
         return {}
-    query = select(*_HEAD_COLUMNS).where(cases.c.id.in_(sorted(case_ids)))
+    ids = sorted(case_ids)
+    size = 1 << max(3, (len(ids) - 1).bit_length())  # a few statement sizes, each prepared once
+    query = prepared(conn, _heads_query(size), _HEAD_COLUMNS)
+    last = len(ids) - 1
+    rows = query.all(conn, {f"id{i}": ids[min(i, last)] for i in range(size)})
     found = {}
     for (
         case_id,
@@ -135,7 +139,7 @@ def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
         case_officer,
         state_generation,
         audit_head,
-    ) in conn.execute(query):
+    ) in rows:
         found[case_id] = Case(
             id=case_id,
             journal_no=journal_no,
@@ -161,6 +165,13 @@ def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
             audit_head=audit_head,
         )
     return found
+
+
+@functools.cache
+def _heads_query(size: int) -> Select[Any]:
+    """The query of :func:`heads` for up to ``size`` ids (the last one repeated to fill it)."""
+    ids = [bindparam(f"id{i}", type_=cases.c.id.type) for i in range(size)]
+    return select(*_HEAD_COLUMNS).where(cases.c.id.in_(ids))
 
 
 _NOT_LOADED = Origin(OriginKind.OWN_INITIATIVE)
@@ -220,24 +231,37 @@ def save_many(conn: Connection, writes: Sequence[tuple[Case, int, Mapping[str, A
     else meanwhile, raises Conflict and the caller rolls back (and retries each case
     on its own to find which).
     """
-    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
-    expected: dict[frozenset[str], list[tuple[Case, int]]] = {}
+    groups: dict[frozenset[str], tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {}
+    expected: dict[frozenset[str], tuple[Case, int]] = {}
     for case, expected_version, changed in writes:
-        values = dict(changed)
-        values["version"] = case.version
-        values["updated_at"] = case.updated_at
-        values["audit_head"] = case.audit_head
-        params = {f"new_{name}": value for name, value in values.items()}
-        params["case_id"] = case.id
-        params["expected_version"] = expected_version
-        shape = frozenset(values)
-        groups.setdefault(shape, []).append(params)
-        expected.setdefault(shape, []).append((case, expected_version))
-    for shape, params_list in groups.items():
-        updated = prepared(conn, _update_statement(shape)).execute_many(conn, params_list)
-        if updated != len(params_list):
-            case, version = expected[shape][0]
-            raise stale_version(case, version)
+        shape = frozenset(changed)
+        group = groups.get(shape)
+        if group is None:
+            group = groups[shape] = (tuple(sorted(shape)), [])
+            expected[shape] = (case, expected_version)
+        names, rows = group
+        rows.append(
+            (
+                case.id,
+                expected_version,
+                case.version,
+                case.updated_at,
+                case.audit_head,
+                *[changed[name] for name in names],
+            )
+        )
+    for shape, (names, rows) in groups.items():
+        statement = prepared(conn, _update_statement(shape | _BOOKKEEPING))
+        parameters = ("case_id", "expected_version", *(f"new_{n}" for n in _BOOKKEEPING_ORDER))
+        updated = statement.execute_many(
+            conn, (*parameters, *(f"new_{name}" for name in names)), rows
+        )
+        if updated != len(rows):
+            raise stale_version(*expected[shape])
+
+
+_BOOKKEEPING_ORDER = ("version", "updated_at", "audit_head")
+_BOOKKEEPING = frozenset(_BOOKKEEPING_ORDER)
 
 
 @functools.cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -284,7 +285,7 @@ def _dues(rows: Iterable[Sequence[Any]]) -> Iterator[Due]:
             generation=generation,
             status=status,
             due_at=due_at,
-            reminders_at=tuple(datetime.fromisoformat(t) for t in reminders_at),
+            reminders_at=tuple(map(datetime.fromisoformat, reminders_at)) if reminders_at else (),
             reminders_sent=reminders_sent,
             attempts=attempts,
             last_error=last_error,
@@ -332,6 +333,18 @@ _APPLY = (
 )
 
 
+_APPLY_NAMES = (
+    "deadline_id",
+    "owner",
+    "status",
+    "reminders_sent",
+    "next_action_at",
+    "closed_at",
+    "attempts",
+    "last_error",
+)
+
+
 def apply_many(conn: Connection, applied: Sequence[Applied], owner: str) -> None:
     """Write applied deadlines in one executemany, if each is still open and ours.
 
@@ -340,17 +353,18 @@ def apply_many(conn: Connection, applied: Sequence[Applied], owner: str) -> None
     """
     count = prepared(conn, _APPLY).execute_many(
         conn,
+        _APPLY_NAMES,
         [
-            {
-                "deadline_id": a.id,
-                "owner": owner,
-                "status": a.status,
-                "reminders_sent": a.reminders_sent,
-                "next_action_at": a.next_action_at,
-                "closed_at": a.closed_at,
-                "attempts": a.attempts,
-                "last_error": a.last_error,
-            }
+            (
+                a.id,
+                owner,
+                a.status,
+                a.reminders_sent,
+                a.next_action_at,
+                a.closed_at,
+                a.attempts,
+                a.last_error,
+            )
             for a in applied
         ],
     )
@@ -432,15 +446,17 @@ def extend_leases(
 def claim_due(
     conn: Connection, *, now: datetime, owner: str, lease_until: datetime, limit: int
 ) -> list[Due]:
-    """Lease up to ``limit`` open deadlines whose next action is due, and return them.
+    """Lease up to ``limit`` open deadlines whose next action is due (the soonest), and
+    return them in the order they were created.
 
-    On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent workers
+    One statement: an UPDATE of the rows a subquery picks, returning them. On
+    PostgreSQL the subquery locks them with SKIP LOCKED, so concurrent workers
     take different rows; SQLite serialises writers anyway (BEGIN IMMEDIATE).
     """
-    query = (
-        select(*_DUE_COLUMNS)
+    due = (
+        select(deadlines.c.id)
         .where(
-            deadlines.c.status == DEADLINE_OPEN,
+            deadlines.c.status == literal_column(f"'{DEADLINE_OPEN}'"),
             deadlines.c.next_action_at <= now,
             or_(deadlines.c.lease_expires_at.is_(None), deadlines.c.lease_expires_at < now),
         )
@@ -448,15 +464,14 @@ def claim_due(
         .limit(limit)
     )
     if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    found = list(_dues(conn.execute(query)))
-    if found:
-        conn.execute(
-            update(deadlines)
-            .where(deadlines.c.id.in_([due.id for due in found]))
-            .values(lease_owner=owner, lease_expires_at=lease_until)
-        )
-    return found
+        due = due.with_for_update(skip_locked=True)
+    claimed = conn.execute(
+        update(deadlines)
+        .where(deadlines.c.id.in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_expires_at=lease_until)
+        .returning(*_DUE_COLUMNS)
+    )
+    return sorted(_dues(claimed), key=operator.attrgetter("id"))  # RETURNING keeps no order
 
 
 def next_due(conn: Connection) -> datetime | None:

@@ -130,16 +130,9 @@ def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetim
     statement = prepared(conn, _insert_new(conn.dialect.name))
     statement.execute_many(
         conn,
+        ("key", "case_id", "template", "language", "recipients", "context", "now"),
         [
-            {
-                "key": row.key,
-                "case_id": row.case_id,
-                "template": row.template,
-                "language": row.language,
-                "recipients": row.recipients,
-                "context": row.context,
-                "now": now,
-            }
+            (row.key, row.case_id, row.template, row.language, row.recipients, row.context, now)
             for row in rows
         ],
         raw=("recipients", "context"),

@@ -83,11 +83,13 @@ class Prepared:
     def execute_many(
         self,
         conn: Connection,
-        params: Sequence[Mapping[str, Any]],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
         *,
         raw: Collection[str] = (),
     ) -> int:
-        """Run the statement once per parameter set (the driver's executemany).
+        """Run the statement once per row (the driver's executemany); each row holds the
+        values of the parameters ``names``, in that order.
 
         ``raw`` names parameters given in the driver's form already (JSON as text,
         say), which skip their type's processing. A datetime shared by many rows (a
@@ -95,12 +97,12 @@ class Prepared:
         affected over all sets (sqlite3 and psycopg both sum it); errors are raised
         as :meth:`execute` raises them.
         """
-        if not params:
+        if not rows:
             return 0
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
-        arguments = self._many_arguments(params, frozenset(raw))
+        arguments = self._many_arguments(names, rows, frozenset(raw))
         try:
             cursor.executemany(self.sql, arguments)
         except conn.dialect.loaded_dbapi.Error as exc:
@@ -109,14 +111,16 @@ class Prepared:
         cursor.close()
         return count
 
-    def _many_arguments(self, params: Sequence[Mapping[str, Any]], raw: frozenset[str]) -> Any:
+    def _many_arguments(
+        self, names: Sequence[str], rows: Sequence[Sequence[Any]], raw: frozenset[str]
+    ) -> Any:
         converters = _converters(self.bind_processors, self.moments, raw)
         if not self.positional:
+            convert = [(i, n, converters.get(n)) for i, n in enumerate(names)]
             return [
-                {n: converters[n](v) if n in converters else v for n, v in one.items()}
-                for one in params
+                {n: (row[i] if f is None else f(row[i])) for i, n, f in convert} for row in rows
             ]
-        return _in_order(params, self.order, converters)
+        return _in_order(rows, [names.index(name) for name in self.order], self.order, converters)
 
     def _wrap(
         self, conn: Connection, dbapi: Any, cursor: Any, arguments: Any, exc: Exception
@@ -136,6 +140,19 @@ class Prepared:
             connection_invalidated=lost,
             dialect=dialect,
         )
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """Run a query and return its rows, with result types processed."""
+        cursor = self.execute(conn, params)
+        rows: list[Sequence[Any]] = cursor.fetchall()
+        cursor.close()
+        if self._processed_columns:
+            processed = self._processed_columns
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for index, processor in processed:
+                    row[index] = processor(row[index])  # type: ignore[index]
+        return rows
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Run a query and return its first row, with result types processed."""
@@ -188,15 +205,19 @@ def _converters(
 
 
 def _in_order(
-    params: Sequence[Mapping[str, Any]], order: Sequence[str], converters: Mapping[str, Processor]
+    rows: Sequence[Sequence[Any]],
+    indexes: Sequence[int],
+    order: Sequence[str],
+    converters: Mapping[str, Processor],
 ) -> list[list[Any]]:
-    """Each row's values in statement order, with one C-level itemgetter per row; only
-    the columns with a processor (times, JSON) are touched again."""
-    pick = operator.itemgetter(*order) if len(order) > 1 else lambda one: (one[order[0]],)
+    """Each row's values in statement order (``indexes`` into the row), with one C-level
+    itemgetter per row; only the values with a processor (times, JSON) are touched
+    again."""
+    pick = operator.itemgetter(*indexes) if len(indexes) > 1 else lambda row: (row[indexes[0]],)
     processed = [(i, converters[n]) for i, n in enumerate(order) if n in converters]
     arguments = []
-    for one in params:
-        values = list(pick(one))
+    for row in rows:
+        values = list(pick(row))
         for index, processor in processed:
             values[index] = processor(values[index])
         arguments.append(values)
