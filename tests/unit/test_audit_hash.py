@@ -38,3 +38,22 @@ def test_canonical_text_is_the_canonical_json_of_the_payload() -> None:
         journal_no = text()
         payload = audit.canonical_payload(journal_no, entry)
         assert audit.canonical_text(journal_no, entry) == audit._CANONICAL.encode(payload)
+
+
+def test_a_sealed_entry_is_the_entry_sealed() -> None:
+    fields = {
+        "seq": 1,
+        "at": datetime(2009, 12, 31, 23, tzinfo=UTC),
+        "actor": "caseflow",
+        "kind": "deadline",
+        "trigger": None,
+        "from_state": "assessing",
+        "to_state": "assessing",
+        "changes": {"fields.overdue": [None, True]},
+        "comment": "deadline 'answer_in_time' passed",
+        "prev_hash": audit.GENESIS,
+    }
+    built = audit.sealed("2009-68440", audit.encode_changes(fields["changes"]), **fields)
+    assert built == audit.seal("2009-68440", AuditEntry(**fields))  # type: ignore[arg-type]
+    assert built.hash == audit.entry_hash("2009-68440", built)
+    assert audit.check_chain("2009-68440", built.hash, [built]).ok

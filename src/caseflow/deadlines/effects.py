@@ -11,6 +11,7 @@ does: :func:`needs_engine` says which deadlines that is.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,17 @@ class Event:
 
     comment: str
     changes: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def marks(self) -> dict[str, Any] | None:
+        """The changes as case fields set to a JSON scalar (``mark: overdue``), by field
+        name, if that is all they are; else None."""
+        if not self.changes or not all(
+            key.startswith("fields.") and type(value) in (bool, int, float, str)
+            for key, value in self.changes.items()
+        ):
+            return None
+        return {key.removeprefix("fields."): value for key, value in self.changes.items()}
 
 
 @dataclass(slots=True)
@@ -414,6 +426,7 @@ class Ledger:
         self._read: dict[int, int] = {}  # case id -> the version read: what the UPDATE expects
         self._columns: dict[int, set[str]] = {}
         self.entries: list[tuple[int, AuditEntry, str]] = []  # case id, entry, its changes
+        self._encoded: dict[tuple[Any, ...], str] = {}  # (event, old values, types) -> JSON
 
     def case(self, case_id: int) -> Case:
         """The case as the events so far left it."""
@@ -427,26 +440,30 @@ class Ledger:
         entries = []
         for event in events:
             changes: dict[str, Any] = {}
-            if event.changes:
-                applied = apply_changes(after, event.changes)
-                after, changes = applied.case, applied.audit
-                columns |= applied.columns
-            encoded = audit.encode_changes(changes)
-            entry = audit.seal(
+            marks = event.marks
+            if marks is not None:
+                after, changes, encoded = self._mark(after, event, marks)
+                if changes:
+                    columns.add("fields")
+            else:
+                if event.changes:
+                    applied = apply_changes(after, event.changes)
+                    after, changes = applied.case, applied.audit
+                    columns |= applied.columns
+                encoded = audit.encode_changes(changes)
+            entry = audit.sealed(
                 case.journal_no,
-                AuditEntry(
-                    seq=version + 1,
-                    at=self.now,
-                    actor=SYSTEM_USER,
-                    kind=DEADLINE_EVENT,
-                    trigger=None,
-                    from_state=case.state,
-                    to_state=case.state,
-                    changes=changes,
-                    comment=event.comment,
-                    prev_hash=head,
-                ),
                 encoded,
+                seq=version + 1,
+                at=self.now,
+                actor=SYSTEM_USER,
+                kind=DEADLINE_EVENT,
+                trigger=None,
+                from_state=case.state,
+                to_state=case.state,
+                changes=changes,
+                comment=event.comment,
+                prev_hash=head,
             )
             version, head = version + 1, entry.hash
             entries.append((case_id, entry, encoded))
@@ -457,6 +474,35 @@ class Ledger:
         after.version, after.audit_head, after.updated_at = version, head, self.now
         self._cases[case_id] = after
         self.entries += entries
+
+    def _mark(
+        self, case: Case, event: Event, marks: Mapping[str, Any]
+    ) -> tuple[Case, dict[str, Any], str]:
+        """What :func:`apply_changes` does with field marks (the case after them, the audit
+        changes and their JSON), without its generality: a backlog marks thousands of
+        cases alike, and the audit JSON of each kind of mark is encoded once."""
+        fields = case.fields
+        olds = tuple(fields.get(name) for name in marks)
+        if all(old == value for old, value in zip(olds, marks.values(), strict=True)):
+            return case, {}, "{}"
+        changes = {
+            f"fields.{name}": [old, value]
+            for (name, value), old in zip(marks.items(), olds, strict=True)
+            if old != value
+        }
+        try:  # by type too: 0 and False are equal, and hash alike, but encode apart
+            key = (id(event), olds, tuple(map(type, olds)))
+            encoded = self._encoded.get(key)
+        except TypeError:  # an old value that is a list or a mapping
+            key, encoded = None, None
+        if encoded is None:
+            encoded = audit.encode_changes(changes)
+            if key is not None:
+                self._encoded[key] = encoded
+        marked = object.__new__(Case)
+        marked.__dict__.update(case.__dict__)
+        marked.fields = {**fields, **marks}
+        return marked, changes, encoded
 
     def writes(
         self, values: Callable[[Case, set[str]], Mapping[str, Any]]

@@ -1,0 +1,67 @@
+"""The dispatcher's in-memory ledger: audit events chained onto cases, as the engine would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from caseflow.changes import apply_changes
+from caseflow.deadlines.effects import Event, Ledger
+from caseflow.domain import Case, Origin, OriginKind
+from caseflow.store import audit
+
+NOW = datetime(2009, 4, 24, 8, tzinfo=UTC)
+
+
+def case(case_id: int, fields: dict[str, Any]) -> Case:
+    return Case(
+        id=case_id,
+        journal_no=f"2009-{case_id:05d}",
+        title="Aktindsigt",
+        workflow_id="access-request",
+        workflow_version="v1",
+        state="assessing",
+        version=3,
+        origin=Origin(OriginKind.OWN_INITIATIVE),
+        lead_administration="BIF",
+        participating_administrations=[],
+        committee=None,
+        summary="",
+        recommendations=[],
+        sections={},
+        attachments=[],
+        fields=fields,
+        case_officer=None,
+        created_at=NOW,
+        updated_at=NOW,
+        audit_head=audit.GENESIS,
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"overdue": False}, {"overdue": 0}, {"overdue": True}, {"overdue": [1], "x": {"y": 2}}],
+    ids=["unset", "false", "zero", "already", "containers"],
+)
+def test_a_mark_is_recorded_as_apply_changes_records_it(fields: dict[str, Any]) -> None:
+    original = case(1, fields)
+    mark = Event("deadline 'answer_in_time' passed; marked overdue", {"fields.overdue": True})
+    ledger = Ledger({1: original, 2: case(2, dict(fields))}, NOW)
+    ledger.record(1, [mark])
+    ledger.record(2, [mark])  # a second case marked alike: the same JSON, from the memo
+
+    expected = apply_changes(original, mark.changes)
+    for case_id, entry, encoded in ledger.entries:
+        assert entry.changes == expected.audit
+        assert encoded == audit.encode_changes(expected.audit)
+        assert entry.hash == audit.entry_hash(f"2009-{case_id:05d}", entry)
+        assert (entry.seq, entry.prev_hash) == (4, audit.GENESIS)
+        after = ledger.case(case_id)
+        assert after.fields == expected.case.fields
+        assert (after.version, after.audit_head) == (4, entry.hash)
+    assert original.fields == fields  # the case read is left as it was
+    (write, *_) = ledger.writes(lambda c, columns: {name: name for name in columns})
+    assert write[1] == 3
+    assert write[2] == ({"fields": "fields"} if expected.audit else {})
