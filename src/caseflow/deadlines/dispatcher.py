@@ -273,8 +273,8 @@ class Dispatcher:
 
     def _load(self, conn: Connection, records: Sequence[rows.Due]) -> _Batch:
         """Everything planning ``records`` reads: their cases, workflows and rules."""
-        batch = _Batch(records, case_rows.heads(conn, {r.case_id for r in records}))
-        batch.directory = self._organisation(conn)
+        cases = case_rows.heads(conn, {r.case_id for r in records})
+        batch = _Batch(records, cases, self._organisation(conn))
         for record in records:
             try:
                 workflow = self._workflow(conn, batch.cases[record.case_id])
@@ -287,7 +287,6 @@ class Dispatcher:
 
     def _plan(self, batch: _Batch, now: datetime) -> _Planned:
         """What writing ``batch`` writes, worked out in memory (no I/O)."""
-        assert batch.directory is not None
         planned = _Planned(effects.Ledger(batch.cases, now))
         result, ledger = planned.result, planned.ledger
         setting = effects.Setting(self.calendars, batch.directory, self.language, now)
@@ -422,7 +421,7 @@ class _Batch:
 
     records: Sequence[rows.Due]
     cases: dict[int, Case]
-    directory: organisation.Directory | None = None
+    directory: organisation.Directory
     found: dict[int, tuple[CompiledWorkflow, DeadlineRule | None]] = field(default_factory=dict)
     unloadable: dict[int, str] = field(default_factory=dict)  # deadline id -> why
 

@@ -252,16 +252,21 @@ def save_many(conn: Connection, writes: Sequence[tuple[Case, int, Mapping[str, A
         )
     for shape, (names, rows) in groups.items():
         statement = prepared(conn, _update_statement(shape | _BOOKKEEPING))
-        parameters = ("case_id", "expected_version", *(f"new_{n}" for n in _BOOKKEEPING_ORDER))
-        updated = statement.execute_many(
-            conn, (*parameters, *(f"new_{name}" for name in names)), rows
-        )
+        parameters = (*_LEADING_PARAMETERS, *(f"new_{name}" for name in names))
+        updated = statement.execute_many(conn, parameters, rows)
         if updated != len(rows):
             raise stale_version(*expected[shape])
 
 
-_BOOKKEEPING_ORDER = ("version", "updated_at", "audit_head")
-_BOOKKEEPING = frozenset(_BOOKKEEPING_ORDER)
+# What every row of save_many starts with: which case, the version read, the bookkeeping.
+_BOOKKEEPING = frozenset(("version", "updated_at", "audit_head"))
+_LEADING_PARAMETERS = (
+    "case_id",
+    "expected_version",
+    "new_version",
+    "new_updated_at",
+    "new_audit_head",
+)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ this: its row locks and the version check in UPDATE do the work.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -173,8 +174,15 @@ class CommitBehind:
         self._pending = (conn, self._thread.submit(self._commit, root))
 
     def _commit(self, root: RootTransaction) -> None:
-        """On the commit thread (the benchmark notes when each returns)."""
-        root.commit()
+        """On the commit thread (the benchmark notes when each returns). A commit that
+        fails is rolled back, as SQLAlchemy's ``with conn.begin()`` does: SQLite leaves
+        the transaction open when its COMMIT is refused (a deferred constraint)."""
+        try:
+            root.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                root.rollback()
+            raise
 
     def wait(self) -> None:
         """Wait for the last transaction's commit; raise its error, if it failed."""
