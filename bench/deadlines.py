@@ -387,7 +387,8 @@ def timed_transactions(engine: Engine) -> list[tuple[datetime, datetime]]:
     committed it.
     """
     moments: list[tuple[datetime, datetime]] = []
-    engine.commits_behind = lambda: TimedCommits(engine._writes, moments)  # type: ignore[method-assign]
+    held = engine.commits_behind().held  # the engine's write connection (no thread yet)
+    engine.commits_behind = lambda: TimedCommits(held, moments)  # type: ignore[method-assign]
     return moments
 
 

@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.worker import visible_notifications
 from caseflow.domain import Actor
 from caseflow.engine import readable_case_ids, require_operator
 from caseflow.errors import InvalidInput, NotFound
@@ -49,12 +50,10 @@ def find(conn: Connection, reader: Actor) -> list[Incident]:
     """The incidents of the cases ``reader`` may see (those of no case: only with a role
     without scope)."""
     deadlines = deadline_rows.incidents(conn)
-    failed = list(reversed(outbox.search(conn, statuses=[OUTBOX_FAILED], limit=10_000)))
     if not reader.sees_every_case:
-        case_ids = [r.case_id for r, _ in deadlines] + [r.case_id for r in failed]
-        readable = readable_case_ids(conn, reader, case_ids)
+        readable = readable_case_ids(conn, reader, (r.case_id for r, _ in deadlines))
         deadlines = [(r, journal_no) for r, journal_no in deadlines if r.case_id in readable]
-        failed = [r for r in failed if r.case_id in readable]
+    failed = reversed(visible_notifications(conn, reader, [OUTBOX_FAILED], limit=10_000))
     found = [
         Incident(
             f"D-{record.id}",
