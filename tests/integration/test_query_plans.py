@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 
 from caseflow.engine import Engine
 from caseflow.store import deadlines as rows
@@ -22,18 +21,22 @@ NOW = datetime(2009, 5, 14, 8, tzinfo=UTC)
 
 
 def plan_of(engine: Engine, call: Callable[[Connection], object]) -> str:
-    """SQLite's query plan for the last statement ``call`` executes."""
-    seen: list[tuple[str, Any]] = []
+    """SQLite's query plan for the first query ``call`` executes (not its BEGIN).
 
-    def note(*args: Any) -> None:
-        seen.append((args[2], args[3]))
-
+    The statement is taken from SQLite's own trace, with its parameters filled in:
+    prepared statements run on the driver's cursor, past SQLAlchemy's events.
+    """
+    seen: list[str] = []
     with engine.db.connect() as conn:
-        event.listen(conn, "before_cursor_execute", note)
-        call(conn)
-        event.remove(conn, "before_cursor_execute", note)
-        statement, parameters = seen[0]
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.set_trace_callback(seen.append)
+        try:
+            call(conn)
+        finally:
+            driver.set_trace_callback(None)
+        statement = next(s for s in seen if s.split()[0] in ("SELECT", "UPDATE", "INSERT"))
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement)
         return "; ".join(row[-1] for row in plan)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
     Row,
     bindparam,
     func,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.dml import Update
 
 from caseflow.errors import Conflict
 from caseflow.store import leases
@@ -453,6 +455,15 @@ def claim_due(
     PostgreSQL the subquery locks them with SKIP LOCKED, so concurrent workers
     take different rows; SQLite serialises writers anyway (BEGIN IMMEDIATE).
     """
+    statement = _CLAIM_SKIP_LOCKED if conn.dialect.name == "postgresql" else _CLAIM
+    claimed = prepared(conn, statement, _DUE_COLUMNS).all(
+        conn, {"now": now, "owner": owner, "lease_until": lease_until, "limit": limit}
+    )
+    return sorted(_dues(claimed), key=operator.attrgetter("id"))  # RETURNING keeps no order
+
+
+def _claim_statement(*, skip_locked: bool) -> Update:
+    now = bindparam("now", type_=deadlines.c.next_action_at.type)
     due = (
         select(deadlines.c.id)
         .where(
@@ -461,17 +472,24 @@ def claim_due(
             or_(deadlines.c.lease_expires_at.is_(None), deadlines.c.lease_expires_at < now),
         )
         .order_by(deadlines.c.next_action_at)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if conn.dialect.name == "postgresql":
+    if skip_locked:
         due = due.with_for_update(skip_locked=True)
-    claimed = conn.execute(
+    return (
         update(deadlines)
         .where(deadlines.c.id.in_(due.scalar_subquery()))
-        .values(lease_owner=owner, lease_expires_at=lease_until)
+        .values(
+            lease_owner=bindparam("owner"),
+            lease_expires_at=bindparam("lease_until", type_=deadlines.c.lease_expires_at.type),
+        )
         .returning(*_DUE_COLUMNS)
     )
-    return sorted(_dues(claimed), key=operator.attrgetter("id"))  # RETURNING keeps no order
+
+
+# Prepared once (the dispatcher claims a batch per transaction, as it writes one).
+_CLAIM = _claim_statement(skip_locked=False)
+_CLAIM_SKIP_LOCKED = _claim_statement(skip_locked=True)
 
 
 def next_due(conn: Connection) -> datetime | None:

@@ -11,12 +11,13 @@ bound parameters, the same conversions, a fraction of the overhead.
 from __future__ import annotations
 
 import contextlib
+import json
 import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Dialect
+from sqlalchemy import JSON, Column, Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -37,6 +38,12 @@ class Prepared:
         self.positional = bool(compiled.positional)
         self.order: Sequence[str] = tuple(compiled.positiontup or ())
         self.bind_processors: dict[str, Processor] = {}
+        # Values the statement carries itself (SQLite's "OFFSET ?" after a LIMIT, say).
+        self.defaults = {
+            name: bind.effective_value
+            for bind, name in compiled.bind_names.items()
+            if not bind.required and bind.effective_value is not None
+        }
         # Parameters of a time type: a batch's rows often share one (its "now").
         self.moments = frozenset(
             name for name, bind in compiled.binds.items() if _holds_times(bind.type)
@@ -47,12 +54,14 @@ class Prepared:
                 self.bind_processors[name] = processor
         self._processed_columns: list[tuple[int, Processor]] = []
         for index, column in enumerate(columns):
-            processor = column.type._cached_result_processor(dialect, None)
-            if processor is not None:
-                self._processed_columns.append((index, processor))
+            result_processor = _result_processor(column, dialect)
+            if result_processor is not None:
+                self._processed_columns.append((index, result_processor))
 
     def _arguments(self, params: Mapping[str, Any]) -> Any:
         processors = self.bind_processors
+        if self.defaults:
+            params = {**self.defaults, **params}
         if self.positional:
             return [
                 processors[name](params[name]) if name in processors else params[name]
@@ -168,6 +177,24 @@ class Prepared:
 
 
 _cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
+
+
+def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None:
+    """The column type's result processor; for JSON on SQLite, the deserializer itself.
+
+    SQLAlchemy's JSON processor on SQLite is three Python calls deep around the
+    dialect's deserializer (for text that is always a str or NULL here), and the
+    deadline dispatcher reads thousands of JSON values a second.
+    """
+    processor = column.type._cached_result_processor(dialect, None)
+    if processor is None or dialect.name != "sqlite" or not isinstance(column.type, JSON):
+        return processor
+    loads: Processor = getattr(dialect, "_json_deserializer", None) or json.loads
+
+    def json_value(value: Any) -> Any:
+        return None if value is None else loads(value)
+
+    return json_value
 
 
 def _holds_times(kind: TypeEngine[Any]) -> bool:
