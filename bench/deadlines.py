@@ -101,7 +101,7 @@ from caseflow.store import deadlines as deadline_rows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, write_transaction
 from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadlines
-from caseflow.testing import demo_organisation_file
+from caseflow.testing import demo_organisation_file, query_plan
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / "workflows"
@@ -338,26 +338,6 @@ def move_due_time(engine: Engine, placeholder: datetime, due: datetime) -> None:
             .values(due_at=due, next_action_at=due)
         )
     settle(engine)
-
-
-def query_plan(engine: Engine, call: Callable[[Connection], object]) -> str:
-    """SQLite's plan for the first statement ``call`` executes (in a transaction rolled
-    back afterwards)."""
-    seen: list[tuple[str, Any]] = []
-
-    def note(*args: Any) -> None:
-        seen.append((args[2], args[3]))
-
-    with engine.db.connect() as conn:
-        event.listen(conn, "before_cursor_execute", note)
-        with conn.begin() as transaction:
-            call(conn)
-            event.remove(conn, "before_cursor_execute", note)
-            statement, parameters = seen[0]
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            text = "; ".join(row[-1] for row in plan)
-            transaction.rollback()
-    return text
 
 
 class TimedCommits(CommitBehind):

@@ -16,28 +16,9 @@ from sqlalchemy import Connection
 from caseflow.engine import Engine
 from caseflow.store import deadlines as rows
 from caseflow.store import outbox
+from caseflow.testing import query_plan
 
 NOW = datetime(2009, 5, 14, 8, tzinfo=UTC)
-
-
-def plan_of(engine: Engine, call: Callable[[Connection], object]) -> str:
-    """SQLite's query plan for the first query ``call`` executes (not its BEGIN).
-
-    The statement is taken from SQLite's own trace, with its parameters filled in:
-    prepared statements run on the driver's cursor, past SQLAlchemy's events.
-    """
-    seen: list[str] = []
-    with engine.db.connect() as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        driver.set_trace_callback(seen.append)
-        try:
-            call(conn)
-        finally:
-            driver.set_trace_callback(None)
-        statement = next(s for s in seen if s.split()[0] in ("SELECT", "UPDATE", "INSERT"))
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement)
-        return "; ".join(row[-1] for row in plan)
 
 
 @pytest.fixture
@@ -63,7 +44,7 @@ def sqlite_engine(engine: Engine) -> Engine:
 def test_query_uses_its_partial_index(
     sqlite_engine: Engine, query: Callable[[Connection], object], index: str
 ) -> None:
-    plan = plan_of(sqlite_engine, query)
+    plan = query_plan(sqlite_engine, query)
     assert index in plan, plan
     assert "SCAN deadlines" not in plan
     assert "SCAN outbox" not in plan

@@ -275,14 +275,21 @@ class Dispatcher:
         """Everything planning ``records`` reads: their cases, workflows and rules."""
         cases = case_rows.heads(conn, {r.case_id for r in records})
         batch = _Batch(records, cases, self._organisation(conn))
+        # A backlog is mostly deadlines of a few rules: each is looked up once per batch.
+        known: dict[tuple[str, str, str], tuple[CompiledWorkflow, DeadlineRule | None]] = {}
         for record in records:
             try:
-                workflow = self._workflow(conn, batch.cases[record.case_id])
-                rule = followups.deadline_rule(conn, workflow.definition, record.rule_id)
+                case = batch.cases[record.case_id]
+                key = (case.workflow_id, case.workflow_version, record.rule_id)
+                found = known.get(key)
+                if found is None:
+                    workflow = self._workflow(conn, case)
+                    rule = followups.deadline_rule(conn, workflow.definition, record.rule_id)
+                    found = known[key] = (workflow, rule)
             except Exception as exc:  # this deadline alone fails, and is retried
                 batch.unloadable[record.id] = _describe(exc)
                 continue
-            batch.found[record.id] = (workflow, rule)
+            batch.found[record.id] = found
         return batch
 
     def _plan(self, batch: _Batch, now: datetime) -> _Planned:
@@ -290,7 +297,8 @@ class Dispatcher:
         planned = _Planned(effects.Ledger(batch.cases, now))
         result, ledger = planned.result, planned.ledger
         setting = effects.Setting(self.calendars, batch.directory, self.language, now)
-        idle: dict[tuple[int, str | None, bool], bool] = {}  # the hooks' answers, per kind of row
+        # Whether a kind of row (workflow, rule, due or not) goes through the engine.
+        engine_path: dict[tuple[int, str | None, bool], bool] = {}
         for record in batch.records:
             error = batch.unloadable.get(record.id)
             if error is not None:
@@ -300,10 +308,12 @@ class Dispatcher:
             try:
                 expired = now >= record.due_at
                 key = (id(workflow), rule.id if rule else None, expired)
-                hooks_idle = idle.get(key)
-                if hooks_idle is None:
-                    hooks_idle = idle[key] = self._hooks_idle(rule, workflow, expired)
-                if not hooks_idle or effects.needs_engine(record, rule, now):
+                by_engine = engine_path.get(key)
+                if by_engine is None:
+                    by_engine = engine_path[key] = not self._hooks_idle(
+                        rule, workflow, expired
+                    ) or effects.needs_engine(record, rule, now)
+                if by_engine:
                     result.by_engine.append(record.id)
                     continue
                 case = ledger.case(record.case_id)
