@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -129,7 +128,8 @@ class Prepared:
             return [
                 {n: (row[i] if f is None else f(row[i])) for i, n, f in convert} for row in rows
             ]
-        return _in_order(rows, [names.index(name) for name in self.order], self.order, converters)
+        indexes = [names.index(name) for name in self.order]
+        return _in_order(rows, indexes, self.order, converters, self.moments)
 
     def _wrap(
         self, conn: Connection, dbapi: Any, cursor: Any, arguments: Any, exc: Exception
@@ -183,8 +183,8 @@ def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None
     """The column type's result processor; for JSON on SQLite, the deserializer itself.
 
     SQLAlchemy's JSON processor on SQLite is three Python calls deep around the
-    dialect's deserializer (for text that is always a str or NULL here), and the
-    deadline dispatcher reads thousands of JSON values a second.
+    dialect's deserializer, and the deadline dispatcher reads thousands of JSON
+    values a second.
     """
     processor = column.type._cached_result_processor(dialect, None)
     if processor is None or dialect.name != "sqlite" or not isinstance(column.type, JSON):
@@ -192,7 +192,8 @@ def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None
     loads: Processor = getattr(dialect, "_json_deserializer", None) or json.loads
 
     def json_value(value: Any) -> Any:
-        return None if value is None else loads(value)
+        # SQLite gives a number stored as JSON back as a number (NUMERIC affinity).
+        return loads(value) if type(value) is str else value
 
     return json_value
 
@@ -236,19 +237,27 @@ def _in_order(
     indexes: Sequence[int],
     order: Sequence[str],
     converters: Mapping[str, Processor],
-) -> list[list[Any]]:
-    """Each row's values in statement order (``indexes`` into the row), with one C-level
-    itemgetter per row; only the values with a processor (times, JSON) are touched
-    again."""
-    pick = operator.itemgetter(*indexes) if len(indexes) > 1 else lambda row: (row[indexes[0]],)
-    processed = [(i, converters[n]) for i, n in enumerate(order) if n in converters]
-    arguments = []
-    for row in rows:
-        values = list(pick(row))
-        for index, processor in processed:
-            values[index] = processor(values[index])
-        arguments.append(values)
-    return arguments
+    moments: frozenset[str],
+) -> list[tuple[Any, ...]]:
+    """Each row's values in statement order (``indexes`` into the row), converted.
+
+    Column by column: transposing and zipping back are C loops, so only the values
+    with a processor (times, JSON) cost a Python call each, and a time column that
+    holds one moment in every row (a batch's "now") is converted once.
+    """
+    columns = list(zip(*rows, strict=True))
+    ordered: list[Sequence[Any]] = []
+    for index, name in zip(indexes, order, strict=True):
+        column = columns[index]
+        convert = converters.get(name)
+        if convert is not None:
+            first = column[0]
+            if name in moments and column.count(first) == len(column):
+                column = (convert(first),) * len(column)
+            else:
+                column = tuple(map(convert, column))
+        ordered.append(column)
+    return list(zip(*ordered, strict=True))
 
 
 def prepared(
