@@ -65,3 +65,21 @@ def test_a_mark_is_recorded_as_apply_changes_records_it(fields: dict[str, Any]) 
     (write, *_) = ledger.writes(lambda c, columns: {name: name for name in columns})
     assert write[1] == 3
     assert write[2] == ({"fields": "fields"} if expected.audit else {})
+
+
+def test_cases_marked_alike_in_one_batch_keep_their_own_old_values() -> None:
+    """0 and False are equal (and hash alike) but are different old values in the audit."""
+    olds: list[dict[str, Any]] = [{"overdue": 0}, {"overdue": False}, {}, {"overdue": True}]
+    mark = Event("marked overdue", {"fields.overdue": True})
+    ledger = Ledger({i: case(i, fields) for i, fields in enumerate(olds, 1)}, NOW)
+    for case_id in range(1, len(olds) + 1):
+        ledger.record(case_id, [mark])
+    for (case_id, entry, encoded), fields in zip(ledger.entries, olds, strict=True):
+        expected = apply_changes(case(case_id, fields), mark.changes).audit
+        assert (entry.changes, encoded) == (expected, audit.encode_changes(expected))
+    assert [encoded for _, _, encoded in ledger.entries] == [
+        '{"fields.overdue":[0,true]}',
+        '{"fields.overdue":[false,true]}',
+        '{"fields.overdue":[null,true]}',
+        "{}",
+    ]

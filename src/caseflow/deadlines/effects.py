@@ -236,22 +236,39 @@ def _expire(
     )
     scope = scope_of(case)
     shared = _shared_json(setting, case, scope, rule, definition, moment.deadline_part)
-    notes: list[NewNotification] = []
-    for index, action in enumerate(rule.on_expiry):
-        if action.kind in ("notify", "escalate"):
-            notes += notifications(
-                setting,
-                f"deadline:{record.id}:expiry:{index}",
-                "expired" if action.kind == "notify" else "escalation",
-                case,
-                scope,
-                action.roles,
-                shared,
-            )
-    line = f"{case.journal_no}: '{rule.id}' passed ({moment.late})"
-    return Plan(
-        EXPIRED, _closed(record, "expired", setting.now), (moment.event,), tuple(notes), line
+    mail = setting.memo(
+        ("expiry mail", id(definition), rule.id, scope),
+        lambda: _expiry_mail(setting, rule, case, scope),
     )
+    key, language = f"deadline:{record.id}:expiry:", setting.language
+    notes = tuple(
+        NewNotification(
+            key + suffix,
+            case.id,
+            template,
+            language,
+            recipient_list,
+            f'{{{shared}, "recipient": {recipient}}}',
+        )
+        for suffix, template, recipient_list, recipient in mail
+    )
+    line = f"{case.journal_no}: '{rule.id}' passed ({moment.late})"
+    return Plan(EXPIRED, _closed(record, "expired", setting.now), (moment.event,), notes, line)
+
+
+def _expiry_mail(
+    setting: Setting, rule: DeadlineRule, case: Case, scope: Scope
+) -> list[tuple[str, str, str, str]]:
+    """What an expiry of ``rule`` mails on cases of ``scope``, one row per recipient: its
+    key after ``deadline:ID:expiry:``, its template, and the JSON of its recipient list
+    and of the context's ``recipient`` (as :func:`notifications` makes them)."""
+    return [
+        (f"{index}:{address}", template, recipient_list, recipient)
+        for index, action in enumerate(rule.on_expiry)
+        if action.kind in ("notify", "escalate")
+        for template in ("expired" if action.kind == "notify" else "escalation",)
+        for address, recipient_list, recipient in setting.addresses(case, scope, action.roles)
+    ]
 
 
 @dataclass(frozen=True)
@@ -426,7 +443,8 @@ class Ledger:
         self._read: dict[int, int] = {}  # case id -> the version read: what the UPDATE expects
         self._columns: dict[int, set[str]] = {}
         self.entries: list[tuple[int, AuditEntry, str]] = []  # case id, entry, its changes
-        self._encoded: dict[tuple[Any, ...], str] = {}  # (event, old values, types) -> JSON
+        # (event, old values, their types) -> the audit changes of its marks, and their JSON
+        self._marked: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
 
     def case(self, case_id: int) -> Case:
         """The case as the events so far left it."""
@@ -482,23 +500,24 @@ class Ledger:
         changes and their JSON), without its generality: a backlog marks thousands of
         cases alike, and the audit JSON of each kind of mark is encoded once."""
         fields = case.fields
-        olds = tuple(fields.get(name) for name in marks)
-        if all(old == value for old, value in zip(olds, marks.values(), strict=True)):
-            return case, {}, "{}"
-        changes = {
-            f"fields.{name}": [old, value]
-            for (name, value), old in zip(marks.items(), olds, strict=True)
-            if old != value
-        }
+        olds = tuple([fields.get(name) for name in marks])
+        key = (id(event), olds, tuple(map(type, olds)))
         try:  # by type too: 0 and False are equal, and hash alike, but encode apart
-            key = (id(event), olds, tuple(map(type, olds)))
-            encoded = self._encoded.get(key)
+            known, hashable = self._marked.get(key), True
         except TypeError:  # an old value that is a list or a mapping
-            key, encoded = None, None
-        if encoded is None:
-            encoded = audit.encode_changes(changes)
-            if key is not None:
-                self._encoded[key] = encoded
+            known, hashable = None, False
+        if known is None:
+            changes = {
+                f"fields.{name}": [old, value]
+                for (name, value), old in zip(marks.items(), olds, strict=True)
+                if old != value
+            }
+            known = (changes, audit.encode_changes(changes))
+            if hashable:
+                self._marked[key] = known
+        changes, encoded = known
+        if not changes:
+            return case, changes, encoded
         marked = object.__new__(Case)
         marked.__dict__.update(case.__dict__)
         marked.fields = {**fields, **marks}
