@@ -100,7 +100,7 @@ from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, write_transaction
 from caseflow.store.org_history import Stamp
-from caseflow.store.tables import audit_events, cases, deadlines
+from caseflow.store.tables import audit_events, cases, deadline_explanations, deadlines
 from caseflow.testing import demo_organisation_file, query_plan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,8 +164,8 @@ def store_cases_with_deadlines(
     engine: Engine, template_no: str, count: int, due: Callable[[int], datetime]
 ) -> None:
     """Copy the template case ``count`` times, each with its one-row audit chain (re-hashed
-    for its journal number: the chain verifies) and its open ``answer_in_time`` deadline,
-    due at ``due(i)`` with no reminders left.
+    for its journal number: the chain verifies) and its open ``answer_in_time`` deadline
+    (with its explanation), due at ``due(i)`` with no reminders left.
 
     The copies are the template's own column values (as stored) with new ids, journal
     numbers, hashes and due times, written with the driver's executemany: a million
@@ -177,6 +177,12 @@ def store_cases_with_deadlines(
         case_cols, case_row = _stored(conn, cases, cases.c.id, template.id)
         audit_cols, audit_row = _stored(conn, audit_events, audit_events.c.case_id, template.id)
         deadline_cols, deadline_row = _stored(conn, deadlines, deadlines.c.case_id, template.id)
+        explanation_cols, explanation_row = _stored(
+            conn,
+            deadline_explanations,
+            deadline_explanations.c.deadline_id,
+            deadline_row[deadline_cols.index("id")],
+        )
         case_id, audit_id, deadline_id = conn.execute(
             select(
                 select(func.max(cases.c.id)).scalar_subquery(),
@@ -194,7 +200,7 @@ def store_cases_with_deadlines(
         return tuple(new)
 
     for offset in range(0, count, BATCH):
-        case_values, audit_values, deadline_values = [], [], []
+        case_values, audit_values, deadline_values, explanation_values = [], [], [], []
         for i in range(offset, min(offset + BATCH, count)):
             journal_no = f"1999-{i:07d}"
             digest = audit.entry_hash(journal_no, first)
@@ -216,6 +222,9 @@ def store_cases_with_deadlines(
                     next_action_at=moment,
                 )
             )
+            explanation_values.append(
+                copy(explanation_cols, explanation_row, deadline_id=deadline_id)
+            )
         with write_transaction(engine.db) as conn:
             driver = conn.connection.driver_connection
             assert driver is not None
@@ -223,6 +232,7 @@ def store_cases_with_deadlines(
                 (cases, case_values),
                 (audit_events, audit_values),
                 (deadlines, deadline_values),
+                (deadline_explanations, explanation_values),
             ):
                 driver.executemany(str(insert(table).compile(dialect=SQLITE)), values)
 

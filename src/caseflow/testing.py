@@ -31,9 +31,10 @@ from caseflow.registry import WorkflowRegistry
 from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
 from caseflow.store import audit, migrate
+from caseflow.store import deadlines as deadline_rows
 from caseflow.store.db import make_engine, write_transaction
 from caseflow.store.org_history import Stamp
-from caseflow.store.tables import audit_events, cases, deadlines
+from caseflow.store.tables import audit_events, cases, deadline_explanations, deadlines
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 TESTS = "tests"  # who the organisation's history says loaded the test organisation
@@ -152,6 +153,7 @@ def copy_with_due_deadline(
         deadline_row = dict(
             conn.execute(select(deadlines).where(deadlines.c.case_id == template.id)).one()._mapping
         )
+        explanation = deadline_rows.explanations(conn, [deadline_row["id"]])[deadline_row["id"]]
     for row in (case_row, audit_row, deadline_row):
         del row["id"]
     deadline_row |= {
@@ -183,7 +185,18 @@ def copy_with_due_deadline(
                     for case_id, digest in zip(ids, hashes, strict=True)
                 ],
             )
-            conn.execute(insert(deadlines), [deadline_row | {"case_id": i} for i in ids])
+            deadline_ids = (
+                conn.execute(
+                    insert(deadlines).returning(deadlines.c.id, sort_by_parameter_order=True),
+                    [deadline_row | {"case_id": i} for i in ids],
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(
+                insert(deadline_explanations),
+                [{"deadline_id": i, "explanation": list(explanation)} for i in deadline_ids],
+            )
     return numbers
 
 

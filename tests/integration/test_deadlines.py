@@ -66,7 +66,9 @@ def test_opening_creates_the_seven_working_day_deadline(engine: Engine, request_
     # Easter 2009: 9, 10 and 13 April are holidays; 7 working days after 8 April end on 22 April.
     assert deadline.due_at.astimezone(COPENHAGEN).date().isoformat() == "2009-04-22"
     assert deadline.generation == 1
-    assert any("Offentlighedsloven" in line for line in deadline.explanation)
+    with engine.db.connect() as conn:
+        (explanation,) = rows.explanations(conn, [deadline.id]).values()
+    assert any("Offentlighedsloven" in line for line in explanation)
 
 
 def test_answering_satisfies_and_withdrawing_cancels(engine: Engine, request_case: str) -> None:
@@ -109,6 +111,9 @@ def test_suspension_pauses_and_resuming_keeps_the_remaining_days(
     assert resumed.status == "open"
     # 4 working days after Monday 27 April: 28, 29, 30 April and 1 May.
     assert resumed.due_at.astimezone(COPENHAGEN).date().isoformat() == "2009-05-01"
+    with engine.db.connect() as conn:
+        (explanation,) = rows.explanations(conn, [resumed.id]).values()
+    assert "with 4 working days left" in "\n".join(explanation)  # the resumed story
 
 
 def test_reminders_and_expiry_are_applied_once(

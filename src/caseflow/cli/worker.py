@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -165,10 +166,16 @@ def deadlines_explain(
         case = case_rows.get(conn, journal_no)
         require_may_read(case, reader)
         records = deadline_rows.for_case(conn, case.id)
+        explained = deadline_rows.explanations(conn, [record.id for record in records])
         labels = Labels(conn, engine.registry, cli.settings.language)
         labelled = [(record, labels.of(record.rule_id, case)) for record in records]
     if as_json:
-        console.print_json(data=[_explained(record, label) for record, label in labelled])
+        console.print_json(
+            data=[
+                _explained(record, label, explained.get(record.id, ()))
+                for record, label in labelled
+            ]
+        )
         return
     if not records:
         console.print(f"{journal_no} has no deadlines")
@@ -180,19 +187,21 @@ def deadlines_explain(
         if label.owner is not None:
             console.print(f"  owner: {owner_text(label.owner)}", highlight=False)
             console.print(f"  mail to: {_mail_to(label)}", highlight=False)
-        for line in record.explanation:
+        for line in explained.get(record.id, ()):
             console.print(f"  {line}", highlight=False)
         for number, moment in enumerate(record.reminders_at, start=1):
             sent = "sent" if number <= record.reminders_sent else "to come"
             console.print(f"  reminder {number}: {local(moment)} ({sent})")
 
 
-def _explained(record: deadline_rows.DeadlineRecord, label: Label) -> dict[str, Any]:
+def _explained(
+    record: deadline_rows.DeadlineRecord, label: Label, explanation: Sequence[str]
+) -> dict[str, Any]:
     return {
         **label.json(),
         "status": record.status,
         "due_at": record.due_at.isoformat(),
-        "explanation": list(record.explanation),
+        "explanation": list(explanation),
         "reminders": [
             {"at": moment.isoformat(), "sent": number <= record.reminders_sent}
             for number, moment in enumerate(record.reminders_at, start=1)

@@ -30,6 +30,7 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 # default, 2 MB, makes a worker's batch of a thousand deadlines read the same
 # case, audit and outbox index pages from the OS again and again.
 SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_NEEDED = (3, 35)  # RETURNING, ALTER TABLE ... DROP COLUMN
 
 
 def make_engine(url: str) -> Engine:
@@ -43,6 +44,7 @@ def make_engine(url: str) -> Engine:
         ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
+            _require_sqlite(SQLITE_NEEDED)
             engine = create_engine(
                 parsed,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
@@ -57,6 +59,17 @@ def make_engine(url: str) -> Engine:
             f"no database driver for {parsed.drivername!r}: {exc}; for PostgreSQL install "
             "psycopg (pip install 'psycopg[binary]') and use postgresql+psycopg://"
         ) from exc
+
+
+def _require_sqlite(needed: tuple[int, int]) -> None:
+    """Refuse an SQLite older than ``needed``: the dispatcher's claim is an UPDATE ...
+    RETURNING, and migration 0006 drops a column in place (both SQLite 3.35)."""
+    if sqlite3.sqlite_version_info[:2] < needed:
+        raise InvalidInput(
+            f"caseflow needs SQLite {needed[0]}.{needed[1]} or newer, and this Python's "
+            f"sqlite3 module has {sqlite3.sqlite_version}; use a Python built with a newer "
+            "SQLite (python.org's builds and Debian 12 have one), or PostgreSQL"
+        )
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -31,6 +31,7 @@ from caseflow.store.tables import (
     DEADLINE_OPEN,
     DEADLINE_PAUSED,
     cases,
+    deadline_explanations,
     deadlines,
 )
 from caseflow.store.wakeups import announce
@@ -59,7 +60,6 @@ class DeadlineRecord:
     reminders_sent: int
     next_action_at: datetime | None
     remaining_working_days: int | None
-    explanation: tuple[str, ...]
     attempts: int
     last_error: str | None
     closed_at: datetime | None
@@ -79,7 +79,6 @@ def _record(row: Row[Any]) -> DeadlineRecord:
         reminders_sent=row.reminders_sent,
         next_action_at=row.next_action_at,
         remaining_working_days=row.remaining_working_days,
-        explanation=tuple(row.explanation),
         attempts=row.attempts,
         last_error=row.last_error,
         closed_at=row.closed_at,
@@ -110,7 +109,7 @@ def create(
     now: datetime,
 ) -> None:
     schedule = _schedule(due_at, reminders_at, now)
-    conn.execute(
+    key = conn.execute(
         insert(deadlines).values(
             case_id=case_id,
             rule_id=rule_id,
@@ -118,11 +117,14 @@ def create(
             status=DEADLINE_OPEN,
             started_at=started_at,
             not_before=not_before,
-            explanation=list(explanation),
             attempts=0,
             created_at=now,
             **schedule,
         )
+    ).inserted_primary_key
+    assert key is not None
+    conn.execute(
+        insert(deadline_explanations).values(deadline_id=key[0], explanation=list(explanation))
     )
     announce(conn, schedule["next_action_at"])
 
@@ -153,6 +155,14 @@ def for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
         select(deadlines).where(deadlines.c.case_id == case_id).order_by(deadlines.c.id)
     )
     return [_record(row) for row in rows]
+
+
+def explanations(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """How each deadline of ``ids`` had its due date computed, by deadline id."""
+    if not ids:
+        return {}
+    query = select(deadline_explanations).where(deadline_explanations.c.deadline_id.in_(ids))
+    return {row.deadline_id: tuple(row.explanation) for row in conn.execute(query)}
 
 
 def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
@@ -198,12 +208,12 @@ def resume(
     conn.execute(
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
-        .values(
-            status=DEADLINE_OPEN,
-            remaining_working_days=None,
-            explanation=list(explanation),
-            **schedule,
-        )
+        .values(status=DEADLINE_OPEN, remaining_working_days=None, **schedule)
+    )
+    conn.execute(
+        update(deadline_explanations)
+        .where(deadline_explanations.c.deadline_id == deadline_id)
+        .values(explanation=list(explanation))
     )
     announce(conn, schedule["next_action_at"])
 

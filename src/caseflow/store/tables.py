@@ -184,7 +184,6 @@ deadlines = Table(
     Column("reminders_sent", Integer, nullable=False),
     Column("next_action_at", UTCDateTime, nullable=True),  # null when nothing is left to do
     Column("remaining_working_days", Integer, nullable=True),  # while paused
-    Column("explanation", JSON, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("lease_owner", String(100), nullable=True),
@@ -203,6 +202,22 @@ deadlines = Table(
         sqlite_where=text("status IN ('open', 'paused')"),
         postgresql_where=text("status IN ('open', 'paused')"),
     ),
+)
+
+# How each deadline's due date was computed (``caseflow deadlines explain``), kept apart
+# from its row: the dispatcher rewrites that row twice per deadline (its claim, then its
+# outcome), and this text was three quarters of it (migration 0006).
+deadline_explanations = Table(
+    "deadline_explanations",
+    metadata,
+    Column(
+        "deadline_id",
+        Integer,
+        ForeignKey("deadlines.id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("explanation", JSON, nullable=False),
 )
 
 OUTBOX_PENDING = "pending"
