@@ -4,7 +4,7 @@ Run: ``python bench/deadlines.py [--deadlines N] [--aps-deadlines N] [--open N] 
 [--quick]``
 
 The ratio's two drains (1, and 2's like-for-like job with grace None) alternate
-for ``--rounds`` rounds (3) on fresh files, and the median of the rounds' ratios
+for ``--rounds`` rounds (5) on fresh files, and the median of the rounds' ratios
 is reported: this machine's speed drifts by a third from minute to minute.
 
 1. caseflow: N access-request cases, each with its open ``answer_in_time``
@@ -731,7 +731,7 @@ def main() -> None:
     )
     parser.add_argument("--open", type=int, default=1_000_000, help="open deadlines stored")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="alternating rounds of the ratio's two drains"
+        "--rounds", type=int, default=5, help="alternating rounds of the ratio's two drains"
     )
     parser.add_argument("--quick", action="store_true", help="10,000 / 2,000 / 100,000")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
