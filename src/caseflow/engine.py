@@ -21,7 +21,12 @@ from sqlalchemy import Engine as SAEngine
 
 from caseflow.changes import AppliedChanges, apply_changes
 from caseflow.clock import Clock, SystemClock
-from caseflow.definitions import CompiledWorkflow, TransitionDef, check_guards
+from caseflow.definitions import (
+    COMMENT_REQUIRED,
+    CompiledWorkflow,
+    TransitionDef,
+    check_guards,
+)
 from caseflow.domain import OPERATOR_ROLES, Actor, AuditEntry, Case, Origin, OriginKind
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.registry import WorkflowRegistry
@@ -322,8 +327,8 @@ class Engine:
         self._check_references(conn, case, applied.columns)
         comment = (comment or "").strip() or None
         reasons = check_guards(transition.guards, case, actor, comment)
-        if transition.requires_comment and not comment:
-            reasons.insert(0, "a comment is required (give --comment)")
+        if transition.requires_comment and not comment and COMMENT_REQUIRED not in reasons:
+            reasons.insert(0, COMMENT_REQUIRED)
         if reasons:
             raise NotAllowed(f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons))
         case.state = workflow.apply(before.state, trigger)

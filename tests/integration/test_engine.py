@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.definitions import COMMENT_REQUIRED
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import InvalidInput, NotAllowed, NotFound
 from caseflow.testing import open_test_case as open_case
@@ -120,8 +121,10 @@ def test_send_back_requires_a_comment(engine: Engine) -> None:
     engine.edit(journal_no, FULL_SECTIONS, officer)
     engine.fire(journal_no, "submit_for_approval", officer)
     chef = engine.actor("bif.chef")
-    with pytest.raises(NotAllowed, match="comment"):
+    with pytest.raises(NotAllowed, match="comment") as refused:
         engine.fire(journal_no, "send_back", chef)
+    # requires_comment and the guard comment_given: the one reason is given once
+    assert str(refused.value).count(COMMENT_REQUIRED) == 1
     case = engine.fire(journal_no, "send_back", chef, comment="Uddyb økonomien")
     assert case.state == "drafting"
     assert engine.history(journal_no)[-1].comment == "Uddyb økonomien"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from caseflow.definitions import GUARDS, GuardSpec, check_guards
+from caseflow.definitions import COMMENT_REQUIRED, GUARDS, GuardSpec, check_guards
 from caseflow.domain import Actor, Attachment, Case, Origin, OriginKind, RoleGrant
 
 NOW = datetime(2009, 5, 14, 10, 0, tzinfo=UTC)
@@ -136,7 +136,7 @@ def test_actor_in_lead_administration() -> None:
 def test_comment_given() -> None:
     assert reasons("comment_given", comment="Mangler økonomi") == []
     for comment in (None, "", "   "):
-        assert reasons("comment_given", comment=comment) == ["a comment is required; say why"]
+        assert reasons("comment_given", comment=comment) == [COMMENT_REQUIRED]
 
 
 def test_check_guards_reports_every_failure() -> None:

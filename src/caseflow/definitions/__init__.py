@@ -7,7 +7,13 @@ notification rules that follow from them. Load files with
 once, with file and line), then :func:`compile_workflow` to get the runnable form.
 """
 
-from caseflow.definitions.guards import GUARDS, Guard, GuardCheck, check_guards
+from caseflow.definitions.guards import (
+    COMMENT_REQUIRED,
+    GUARDS,
+    Guard,
+    GuardCheck,
+    check_guards,
+)
 from caseflow.definitions.loader import (
     LoadedWorkflow,
     load_directory,
@@ -32,6 +38,7 @@ from caseflow.definitions.schema import (
 )
 
 __all__ = [
+    "COMMENT_REQUIRED",
     "GUARDS",
     "CompiledWorkflow",
     "DeadlineAnchor",

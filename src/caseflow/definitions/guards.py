@@ -175,10 +175,14 @@ def _actor_in_lead_administration(
     return f"{actor.username} holds no role in the lead administration '{lead}'"
 
 
+# What both a transition's ``requires_comment`` and the guard ``comment_given`` say.
+COMMENT_REQUIRED = "a comment is required: say why (give --comment)"
+
+
 def _comment_given(case: Case, actor: Actor, comment: str | None, params: Any) -> str | None:
     if comment is not None and comment.strip():
         return None
-    return "a comment is required; say why"
+    return COMMENT_REQUIRED
 
 
 def _guard(
