@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     insert,
+    literal,
     select,
 )
 
@@ -134,3 +135,14 @@ def test_json_values_that_compare_equal_stay_apart(db: Engine) -> None:
     write_both(db, rows)
     assert read(db, ours) == read(db, theirs)
     assert [type(row[3]) for row in read(db, ours)] == [type(r[3]) for r in read(db, theirs)]
+
+
+def test_values_the_statement_carries_itself_are_bound_in_every_row(db: Engine) -> None:
+    """A literal in the statement is a parameter with a value (as SQLite's OFFSET 0)."""
+    statement = insert(ours).values(
+        {name: bindparam(name) for name in NAMES if name != "note"} | {"note": literal("kept")}
+    )
+    rows = [(i, NOW, None, [], "[]") for i in range(2)]
+    with write_transaction(db) as conn:
+        prepared(conn, statement).execute_many(conn, NAMES[:-1], rows, raw=("text_data",))
+    assert [row[-1] for row in read(db, ours)] == ["kept", "kept"]

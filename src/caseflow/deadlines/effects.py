@@ -262,13 +262,14 @@ def _expiry_mail(
     """What an expiry of ``rule`` mails on cases of ``scope``, one row per recipient: its
     key after ``deadline:ID:expiry:``, its template, and the JSON of its recipient list
     and of the context's ``recipient`` (as :func:`notifications` makes them)."""
-    return [
-        (f"{index}:{address}", template, recipient_list, recipient)
-        for index, action in enumerate(rule.on_expiry)
-        if action.kind in ("notify", "escalate")
-        for template in ("expired" if action.kind == "notify" else "escalation",)
-        for address, recipient_list, recipient in setting.addresses(case, scope, action.roles)
-    ]
+    mail = []
+    for index, action in enumerate(rule.on_expiry):
+        if action.kind not in ("notify", "escalate"):
+            continue
+        template = "expired" if action.kind == "notify" else "escalation"
+        for address, recipient_list, recipient in setting.addresses(case, scope, action.roles):
+            mail.append((f"{index}:{address}", template, recipient_list, recipient))
+    return mail
 
 
 @dataclass(frozen=True)
@@ -498,7 +499,8 @@ class Ledger:
     ) -> tuple[Case, dict[str, Any], str]:
         """What :func:`apply_changes` does with field marks (the case after them, the audit
         changes and their JSON), without its generality: a backlog marks thousands of
-        cases alike, and the audit JSON of each kind of mark is encoded once."""
+        cases alike, and the changes of each kind of mark are worked out once (the
+        entries share them: treat them as values)."""
         fields = case.fields
         olds = tuple([fields.get(name) for name in marks])
         key = (id(event), olds, tuple(map(type, olds)))

@@ -40,7 +40,7 @@ _scan: Any = cast(Any, json.JSONDecoder()).scan_once
 
 def dumps(value: Any) -> str:
     """``json.dumps(value)``: the same text, for the same values and errors."""
-    if _encode is None or isinstance(value, str):  # a bare str is not what the encoder takes
+    if _encode is None:
         return json.dumps(value)
     return "".join(_encode(value, 0))
 

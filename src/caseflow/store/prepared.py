@@ -123,6 +123,9 @@ class Prepared:
         self, names: Sequence[str], rows: Sequence[Sequence[Any]], raw: frozenset[str]
     ) -> Any:
         converters = _converters(self.bind_processors, self.moments, raw)
+        if self.defaults:  # the statement's own values, as if every row gave them
+            names = (*names, *self.defaults)
+            rows = [(*row, *self.defaults.values()) for row in rows]
         if not self.positional:
             convert = [(i, n, converters.get(n)) for i, n in enumerate(names)]
             return [
