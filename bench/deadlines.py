@@ -91,11 +91,11 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from caseflow import organisation
 from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.clock import SystemClock
+from caseflow.context import wired_engine
 from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine, NewCase
 from caseflow.registry import WorkflowRegistry
-from caseflow.runtime import with_deadlines
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, write_transaction
@@ -142,8 +142,7 @@ def system_clock_engine(path: Path) -> Engine:
     stamp = Stamp("bench", clock.now(), "bench/deadlines.py")
     with write_transaction(db) as conn:
         organisation.store(conn, organisation.load_file(demo_organisation_file()), stamp)
-    engine = Engine(db, WorkflowRegistry(WORKFLOWS), clock)
-    return with_deadlines(engine, COPENHAGEN_RULES)
+    return wired_engine(db, WorkflowRegistry(WORKFLOWS), clock, COPENHAGEN_RULES)
 
 
 def open_template(engine: Engine) -> str:
@@ -609,14 +608,14 @@ WORKER_START = textwrap.dedent(
     from datetime import timedelta
     from pathlib import Path
     from caseflow.deadlines.worker import Worker
-    from caseflow.runtime import build_dispatcher, build_engine, build_sender
+    from caseflow.context import Context
     from caseflow.settings import Settings
     imported = time.perf_counter()
     settings = Settings(database_url=sys.argv[1], workflows_dir=Path(sys.argv[2]),
                         mail_dir=Path(sys.argv[3]))
-    engine = build_engine(settings)
-    worker = Worker(build_dispatcher(engine, settings), build_sender(engine, settings),
-                    poll=timedelta(seconds=30))
+    ctx = Context.from_settings(settings)
+    engine = ctx.engine
+    worker = Worker(ctx.dispatcher(), ctx.sender(), poll=timedelta(seconds=30))
     built = time.perf_counter()
     try:
         wake = worker.next_wake()

@@ -514,3 +514,30 @@ def end_of_day_utc(d: date) -> datetime:
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a moment must be an aware datetime (with a time zone), e.g. UTC")
+
+
+# --------------------------------------------------------------------------- both kinds
+
+
+@dataclass(frozen=True)
+class Calendars:
+    """The two calendars deadlines count in, under one municipality's rules."""
+
+    working: BusinessCalendar  # Monday–Friday
+    weekdays: BusinessCalendar  # Monday–Saturday ("hverdage")
+
+    @classmethod
+    def for_rules(cls, rules: CalendarRules) -> Calendars:
+        """Shared per rules, so each year's open days are worked out once per process."""
+        return _calendars_for(rules)
+
+    def counting(self, unit: str | None) -> BusinessCalendar | None:
+        """The calendar a unit counts in; None for calendar days."""
+        if unit == "weekdays":
+            return self.weekdays
+        return None if unit == "days" else self.working
+
+
+@lru_cache(maxsize=32)
+def _calendars_for(rules: CalendarRules) -> Calendars:
+    return Calendars(BusinessCalendar(rules, "working"), BusinessCalendar(rules, "weekdays"))

@@ -12,13 +12,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine as SAEngine
 
+from caseflow.calendar import COPENHAGEN, Calendars
 from caseflow.changes import AppliedChanges, apply_changes
 from caseflow.clock import Clock, SystemClock
 from caseflow.definitions import (
@@ -30,14 +29,12 @@ from caseflow.definitions import (
 from caseflow.domain import OPERATOR_ROLES, Actor, AuditEntry, Case, Origin, OriginKind
 from caseflow.errors import InvalidInput, NotAllowed
 from caseflow.registry import WorkflowRegistry
-from caseflow.settings import Settings
-from caseflow.store import audit, journal, migrate, organisation
+from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
-from caseflow.store.db import CommitBehind, HeldWriteConnection, make_engine, read_transaction
+from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
 
 ADMINISTRATOR = "administrator"
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _COMMENT_TO_COME = "(the comment given when firing)"
 
 
@@ -101,21 +98,16 @@ class Engine:
         registry: WorkflowRegistry,
         clock: Clock | None = None,
         hooks: Iterable[TransactionHook] = (),
+        *,
+        calendars: Calendars,
     ) -> None:
         self.db = db
         self._writes = HeldWriteConnection(db)
         self.registry = registry
         self.clock: Clock = clock or SystemClock()
         self.hooks: list[TransactionHook] = list(hooks)
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
-    ) -> Engine:
-        db = make_engine(settings.database_url)
-        if check_schema:
-            migrate.ensure_ready(db)
-        return cls(db, WorkflowRegistry(Path(settings.workflows_dir)), clock)
+        # The municipality's working days: what the hooks and the meeting use cases count in.
+        self.calendars = calendars
 
     def close(self) -> None:
         self._writes.close()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from caseflow.calendar import COPENHAGEN
 from caseflow.errors import InvalidInput
 
 DEFAULT_DATABASE_FILE = "caseflow.db"
@@ -33,6 +33,17 @@ class Settings:
     now: datetime | None = None
     # Tries before a failing deadline or notification becomes an incident (a person's turn).
     max_attempts: int = 8
+
+    def with_overrides(
+        self, *, database: str | None = None, workflows_dir: Path | None = None
+    ) -> Settings:
+        """These settings with a global flag's value in place; every other setting kept."""
+        settings = self
+        if database:
+            settings = replace(settings, database_url=database_url_from(database))
+        if workflows_dir:
+            settings = replace(settings, workflows_dir=workflows_dir)
+        return settings
 
     @classmethod
     def load(cls, cwd: Path | None = None) -> Settings:
@@ -85,7 +96,7 @@ def _moment(text: str | None) -> datetime | None:
         raise InvalidInput(
             f"CASEFLOW_NOW={text!r} is not a time; write e.g. 2009-04-20T09:00 (Copenhagen time)"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=COPENHAGEN)
 
 
 def database_url_from(value: str) -> str:

@@ -16,19 +16,18 @@ from importlib import resources
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
 from caseflow import organisation
-from caseflow.calendar import COPENHAGEN_RULES
+from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES
 from caseflow.clock import Clock, FakeClock
+from caseflow.context import wired_engine
 from caseflow.definitions import validate_files
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Problem
 from caseflow.registry import WorkflowRegistry
-from caseflow.runtime import with_deadlines
 from caseflow.settings import default_workflows_dir
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
@@ -36,7 +35,6 @@ from caseflow.store.db import make_engine, write_transaction
 from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadline_explanations, deadlines
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 TESTS = "tests"  # who the organisation's history says loaded the test organisation
 
 
@@ -66,8 +64,7 @@ def make_test_engine(
         with write_transaction(db) as conn:
             organisation.store(conn, spec, Stamp(TESTS, clock.now(), "caseflow.testing"))
     registry = WorkflowRegistry(workflows_dir or default_workflows_dir(Path.cwd()))
-    engine = Engine(db, registry, clock)
-    return with_deadlines(engine, COPENHAGEN_RULES)
+    return wired_engine(db, registry, clock, COPENHAGEN_RULES)
 
 
 def open_test_case(engine: Engine, *, actor: str = "bif.sagsbehandler", **overrides: Any) -> str:

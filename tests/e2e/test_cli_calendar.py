@@ -149,3 +149,16 @@ def test_installed_command_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "2009-04-14\n"
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--db", "elsewhere.db"], ["--workflows", "."], ["--db", "x.db", "--workflows", "."]],
+)
+def test_the_configured_calendar_survives_every_global_flag(flags: list[str]) -> None:
+    """``--db`` or ``--workflows`` once rebuilt the settings from three fields, so a
+    configured calendar fell back to Copenhagen's: a wrong legal deadline, without a word."""
+    env = {"COLUMNS": "200", "CASEFLOW_CALENDAR": "danish"}
+    added = runner.invoke(app, [*flags, "calendar", "add", "2026-12-07", "15"], env=env)
+    # The national calendar works 24 and 31 December; Copenhagen's (2026-12-29) does not.
+    assert added.output == "2026-12-30\n", added.output

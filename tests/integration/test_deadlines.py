@@ -10,10 +10,10 @@ from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES
 from caseflow.clock import FakeClock
+from caseflow.context import Context
 from caseflow.deadlines.dispatcher import Dispatcher
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import CaseEvent, Engine, NewCase
-from caseflow.runtime import build_engine
 from caseflow.settings import Settings
 from caseflow.store import deadlines as rows
 from caseflow.store import outbox
@@ -197,7 +197,7 @@ def test_the_engine_counts_in_the_configured_calendar(
     calendar = tmp_path / "calendar.yaml"
     calendar.write_text("name: aarhus\nbase: danish\nextra_days_off: [2009-12-28, 2009-12-29]\n")
     settings = Settings(database_url, WORKFLOWS, calendar=str(calendar))
-    configured = build_engine(settings, clock)
+    configured = Context.from_settings(settings, clock).engine
     clock.set(copenhagen_time("2009-12-21 10:00"))
     copenhagen_no, aarhus_no = open_request(engine), open_request(configured)
     due = {

@@ -1,7 +1,7 @@
 """Notification rules at work: outbox rows written in the fire's transaction, and delivered.
 
 The hook is appended to the test engine here; in a deployment the composition
-root (caseflow.runtime) attaches it.
+root (caseflow.context) attaches it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Boom(Exception):
 
 
 def notify(engine: Engine, language: str = "da") -> Engine:
-    """The engine with one notifier in ``language`` (replacing one the runtime attached)."""
+    """The engine with one notifier in ``language`` (replacing the one the context attached)."""
     engine.hooks[:] = [h for h in engine.hooks if not isinstance(h, TransitionNotifier)]
     engine.hooks.append(TransitionNotifier(language))
     return engine

@@ -11,11 +11,11 @@ import typer
 from rich.console import Console
 
 from caseflow.clock import Clock
+from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
-from caseflow.runtime import build_engine
-from caseflow.settings import Settings, database_url_from
+from caseflow.settings import Settings
 
 console = Console()
 console_err = Console(stderr=True)
@@ -34,12 +34,16 @@ class CliState:
     """What the global options decided; commands ask it for an engine."""
 
     settings: Settings
-    _engines: list[Engine] = field(default_factory=list)
+    _contexts: list[Context] = field(default_factory=list)
+
+    def context(self, clock: Clock | None = None, *, check_schema: bool = True) -> Context:
+        """The composition root for this command, built from every setting."""
+        context = Context.from_settings(self.settings, clock, check_schema=check_schema)
+        self._contexts.append(context)
+        return context
 
     def engine(self, clock: Clock | None = None, *, check_schema: bool = True) -> Engine:
-        engine = build_engine(self.settings, clock, check_schema=check_schema)
-        self._engines.append(engine)
-        return engine
+        return self.context(clock, check_schema=check_schema).engine
 
     def actor(self, engine: Engine, username: str | None) -> Actor:
         name = username or self.settings.user
@@ -88,12 +92,7 @@ def root(
     ] = None,
 ) -> None:
     global _state
-    settings = Settings.load()
-    if db:
-        settings = Settings(database_url_from(db), settings.workflows_dir, settings.user)
-    if workflows:
-        settings = Settings(settings.database_url, workflows, settings.user)
-    _state = CliState(settings)
+    _state = CliState(Settings.load().with_overrides(database=db, workflows_dir=workflows))
 
 
 AsOption = Annotated[

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from caseflow.calendar import RULE_PRESETS, BusinessCalendar, CalendarRules
 from caseflow.cli.app import app, console, state
+from caseflow.context import calendar_rules
 from caseflow.errors import InvalidInput
-from caseflow.runtime import calendar_rules
 
 calendar_app = typer.Typer(
     help="Working days and days off: add, count, list.", no_args_is_help=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -17,8 +18,7 @@ from caseflow.cli.agenda import print_course
 from caseflow.cli.app import app, console, state
 from caseflow.cli.render import describe_entry, local, print_case, print_history
 from caseflow.clock import FakeClock
-from caseflow.deadlines.dispatcher import Dispatcher
-from caseflow.deadlines.rules import Calendars
+from caseflow.context import Context, wired_engine
 from caseflow.deadlines.worker import CycleReport, Worker
 from caseflow.demo import scenario
 from caseflow.documents.config import load_config
@@ -29,7 +29,6 @@ from caseflow.meetings import plan, report
 from caseflow.notifications.channels import Channel, FileChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.registry import WorkflowRegistry
-from caseflow.runtime import build_sender, channel_from_settings, with_deadlines
 from caseflow.store import migrate
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import make_engine, read_transaction, write_transaction
@@ -62,8 +61,11 @@ def demo(
     clock = FakeClock(scenario.STEPS[0].at)
     with write_transaction(sa_engine) as conn:
         organisation.store(conn, spec, Stamp("admin", clock.now(), f"caseflow demo ({DATA_FILE})"))
-    engine = Engine(sa_engine, WorkflowRegistry(state().settings.workflows_dir), clock)
-    with_deadlines(engine, COPENHAGEN_RULES)
+    settings = state().settings
+    registry = WorkflowRegistry(settings.workflows_dir)
+    # The replay is Copenhagen's, in Danish, whatever calendar or language is configured.
+    engine = wired_engine(sa_engine, registry, clock, COPENHAGEN_RULES, "da")
+    ctx = Context(replace(settings, language="da"), engine)
     with resources.as_file(resources.files("caseflow.demo").joinpath(PLAN_FILE)) as plan_path:
         planned = plan.import_plan(engine, engine.actor("admin"), plan_path)
     console.rule("caseflow demo: case 2009-68440, City of Copenhagen")
@@ -74,7 +76,7 @@ def demo(
         f"{len(planned.created)} meetings of BIU, TMU, ØU and BR from {PLAN_FILE}\n"
     )
     mail_dir = folder / "mail"
-    worker = _demo_worker(engine, mail_dir)
+    worker = _demo_worker(ctx, mail_dir)
     timeline = Table("When (Copenhagen)", "Who", "What happened", "Recorded by the engine")
     prior = None
     for step, case in scenario.run(
@@ -149,16 +151,14 @@ def _print_documents(engine: Engine, folder: Path) -> None:
     console.print(f"agendas and minutes of both meetings as HTML in {folder}")
 
 
-def _demo_worker(engine: Engine, mail_dir: Path) -> Worker:
+def _demo_worker(ctx: Context, mail_dir: Path) -> Worker:
     """The worker the demo runs after each step: mail to files unless SMTP is configured."""
-    settings = state().settings
     if SmtpSettings.from_env(os.environ) is None:
         channel: Channel = FileChannel(mail_dir)
         sender = Recipient("caseflow@kk.example", "caseflow")
     else:
-        channel, sender = channel_from_settings(settings)
-    dispatcher = Dispatcher(engine, Calendars.for_rules(COPENHAGEN_RULES), owner="demo")
-    return Worker(dispatcher, build_sender(engine, settings, channel, sender))
+        channel, sender = ctx.channel()
+    return Worker(ctx.dispatcher(owner="demo"), ctx.sender(channel=channel, sender=sender))
 
 
 def _add_worker_rows(timeline: Table, report: CycleReport, clock: FakeClock) -> None:

@@ -15,13 +15,13 @@ from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.context import calendar_rules
 from caseflow.deadlines.rules import Calendars
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
 from caseflow.meetings import plan as service
 from caseflow.meetings.plan_file import parse_clock
 from caseflow.meetings.planning import Plan, PlannedMeeting, Planner, Step
-from caseflow.runtime import calendar_rules
 from caseflow.store import meetings as rows
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction

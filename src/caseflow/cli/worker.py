@@ -16,16 +16,15 @@ from sqlalchemy import Connection
 from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.cli.render import local
+from caseflow.context import DEFAULT_LEASE
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import owner_text
-from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
 from caseflow.domain import Actor
 from caseflow.engine import Engine, readable_case_ids, require_may_read, require_operator
 from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
-from caseflow.runtime import DEFAULT_LEASE, build_dispatcher, build_sender, calendar_rules
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
@@ -47,14 +46,13 @@ def worker(
     ] = DEFAULT_LEASE.total_seconds(),
 ) -> None:
     """Apply due deadlines and deliver notifications (for ever, or --once)."""
-    cli = state()
-    engine = cli.engine()
-    calendars = Calendars.for_rules(calendar_rules(cli.settings))
+    ctx = state().context()
+    engine = ctx.engine
     runner = Worker(
-        build_dispatcher(engine, cli.settings, timedelta(seconds=lease)),
-        build_sender(engine, cli.settings, lease=timedelta(seconds=lease)),
+        ctx.dispatcher(timedelta(seconds=lease)),
+        ctx.sender(timedelta(seconds=lease)),
         poll=timedelta(seconds=poll),
-        daily=lambda: enqueue_digests(engine, calendars, language=cli.settings.language),
+        daily=lambda: enqueue_digests(engine, ctx.calendars, language=ctx.language),
     )
     with sole_dispatcher(engine.db.url, lambda text: console_err.print(text, highlight=False)):
         _run(runner, engine, once=once)
@@ -101,8 +99,7 @@ def deadlines_list(
     now = engine.clock.now()
     due_before = None
     if due_within is not None:
-        calendars = Calendars.for_rules(calendar_rules(cli.settings))
-        last_day = calendars.working.add(local_date(now), _within(due_within))
+        last_day = engine.calendars.working.add(local_date(now), _within(due_within))
         due_before = end_of_day_utc(last_day)
     reader = cli.actor(engine, as_user)
     with read_transaction(engine.db) as conn:
@@ -276,9 +273,8 @@ def notifications_digest(
     """Queue today's deadline digest for each committee secretariat (the worker sends it)."""
     cli = state()
     engine = cli.engine()
-    calendars = Calendars.for_rules(calendar_rules(cli.settings))
     keys = enqueue_digests(
-        engine, calendars, days=days, committees=committee, language=cli.settings.language
+        engine, engine.calendars, days=days, committees=committee, language=cli.settings.language
     )
     for key in keys:
         console.print(f"queued {key}")

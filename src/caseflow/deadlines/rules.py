@@ -46,7 +46,7 @@ from typing import Any, Literal
 from caseflow.calendar import (
     COPENHAGEN,
     BusinessCalendar,
-    CalendarRules,
+    Calendars,
     at_local,
     end_of_day_utc,
     local_date,
@@ -81,30 +81,6 @@ class DueDate:
     not_before: datetime | None  # aware UTC, for a period ("during 2010")
     reminders: tuple[datetime, ...]  # aware UTC, one per rule.reminders entry, same order
     explanation: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Calendars:
-    """The two calendars deadlines count in, under one municipality's rules."""
-
-    working: BusinessCalendar  # Monday–Friday
-    weekdays: BusinessCalendar  # Monday–Saturday ("hverdage")
-
-    @classmethod
-    def for_rules(cls, rules: CalendarRules) -> Calendars:
-        """Shared per rules, so each year's open days are worked out once per process."""
-        return _calendars_for(rules)
-
-    def counting(self, unit: str | None) -> BusinessCalendar | None:
-        """The calendar a unit counts in; None for calendar days."""
-        if unit == "weekdays":
-            return self.weekdays
-        return None if unit == "days" else self.working
-
-
-@lru_cache(maxsize=32)
-def _calendars_for(rules: CalendarRules) -> Calendars:
-    return Calendars(BusinessCalendar(rules, "working"), BusinessCalendar(rules, "weekdays"))
 
 
 @lru_cache(maxsize=1024)

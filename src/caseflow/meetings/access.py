@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from caseflow.calendar import COPENHAGEN_RULES
-from caseflow.deadlines.rules import Calendars
-from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.domain import Actor
-from caseflow.engine import ADMINISTRATOR, Engine
+from caseflow.engine import ADMINISTRATOR
 from caseflow.errors import NotAllowed
 
 
@@ -72,10 +69,3 @@ def require_insider(actor: Actor | None, committee: str, *, draft: bool = False)
     seeing = "see an unpublished agenda" if draft else "see closed items"
     require_committee_role(actor, committee, INSIDERS, seeing)
 
-
-def calendars_of(engine: Engine) -> Calendars:
-    """The calendars the engine's deadline hook counts in (Copenhagen's without one)."""
-    for hook in engine.hooks:
-        if isinstance(hook, DeadlineScheduler):
-            return hook.calendars
-    return Calendars.for_rules(COPENHAGEN_RULES)

@@ -33,7 +33,7 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput, NotAllowed, NotFound
-from caseflow.meetings.access import calendars_of, require_committee_role, require_insider
+from caseflow.meetings.access import require_committee_role, require_insider
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
@@ -205,7 +205,7 @@ def timing_for(
 ) -> AgendaTiming:
     committee = organisation.committee(conn, meeting.committee)
     rules = rules_from_details(committee["details"] if committee else None)
-    return agenda_timing(meeting.starts_at, rules, calendars_of(engine))
+    return agenda_timing(meeting.starts_at, rules, engine.calendars)
 
 
 def _meeting_data(meeting: meeting_rows.MeetingRecord) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from caseflow.deadlines.rules import compute_due
 from caseflow.domain import Actor, Case
 from caseflow.engine import ADMINISTRATOR, Engine, readable_case_ids, require_may_read
 from caseflow.errors import InvalidInput, NotAllowed
-from caseflow.meetings.access import calendars_of
 from caseflow.notifications import recipients
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
@@ -77,7 +76,7 @@ def add_followup(
             agenda_item_id = _latest_decision(conn, case.id)
         now = engine.clock.now()
         probe = followup_rules.make_rule(0, text, owner, due, definition)
-        timing = compute_due(probe, start=now, fields=due_fields, calendars=calendars_of(engine))
+        timing = compute_due(probe, start=now, fields=due_fields, calendars=engine.calendars)
         assert timing is not None, due_text  # a follow-up's due never reads a missing field
         followup_id = rows.insert_followup(
             conn,
@@ -92,7 +91,7 @@ def add_followup(
             now=now,
         )
         rule = followup_rules.make_rule(followup_id, text, owner, due, definition)
-        timing = compute_due(rule, start=now, fields=due_fields, calendars=calendars_of(engine))
+        timing = compute_due(rule, start=now, fields=due_fields, calendars=engine.calendars)
         assert timing is not None
         deadline_rows.create(
             conn,

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, require_may_read
-from caseflow.meetings.access import INSIDERS, calendars_of, may_act_for
+from caseflow.meetings.access import INSIDERS, may_act_for
 from caseflow.meetings.timing import agenda_timing, rules_from_details
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
@@ -139,7 +139,7 @@ def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -
     committee = organisation.committee(conn, case.committee) if case.committee else None
     rules = rules_from_details(committee["details"] if committee else None)
     # The deadline is counted from the meeting's date; its time of day does not matter.
-    timing = agenda_timing(at_local(day, time(12)), rules, calendars_of(engine))
+    timing = agenda_timing(at_local(day, time(12)), rules, engine.calendars)
     return {
         "journal_no": case.journal_no,
         "title": case.title,

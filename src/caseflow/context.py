@@ -1,0 +1,133 @@
+"""The composition root: one :class:`Context`, built once from the settings.
+
+Every interface (the CLI, the worker, the demo, the coming web app) and every
+test gets its parts here, so they are wired one way: the engine always carries
+its hooks (deadline rows and transition notifications) and the municipality's
+calendars, the worker's dispatcher and sender count in the same calendars and
+speak the same language, and no setting is lost on the way (a global flag
+changes one setting, never the others: see :meth:`Settings.with_overrides`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine as SAEngine
+
+from caseflow.calendar import CalendarRules, Calendars
+from caseflow.calendar_file import rules_from_setting
+from caseflow.clock import Clock, ShiftedClock
+from caseflow.deadlines.dispatcher import Dispatcher, worker_name
+from caseflow.deadlines.scheduling import DeadlineScheduler
+from caseflow.engine import Engine, TransactionHook
+from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
+from caseflow.notifications.message import Recipient
+from caseflow.notifications.on_transition import TransitionNotifier
+from caseflow.notifications.render import Renderer
+from caseflow.notifications.sender import Sender
+from caseflow.registry import WorkflowRegistry
+from caseflow.settings import Settings, default_templates_dir
+from caseflow.store import migrate
+from caseflow.store.db import make_engine
+
+DEFAULT_LEASE = timedelta(minutes=5)
+"""How long a worker holds what it claimed; a dead worker's claims are free after it."""
+
+DEFAULT_SENDER = Recipient("caseflow@localhost", "caseflow")
+
+
+def calendar_rules(settings: Settings) -> CalendarRules:
+    """The municipality's days off: a preset, or its own calendar file."""
+    return rules_from_setting(settings.calendar, Path.cwd())
+
+
+def wired_engine(
+    db: SAEngine,
+    registry: WorkflowRegistry,
+    clock: Clock | None,
+    rules: CalendarRules,
+    language: str = "da",
+) -> Engine:
+    """An engine with its in-transaction hooks, counting in ``rules``' calendars.
+
+    The one place an :class:`Engine` is put together; :class:`Context` and the test
+    helpers call it, so no engine runs without its hooks.
+    """
+    calendars = Calendars.for_rules(rules)
+    hooks: list[TransactionHook] = [DeadlineScheduler(calendars), TransitionNotifier(language)]
+    return Engine(db, registry, clock, hooks, calendars=calendars)
+
+
+@dataclass
+class Context:
+    """What a configured caseflow consists of; services take it as their first argument."""
+
+    settings: Settings
+    engine: Engine
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
+    ) -> Context:
+        """Build every part from ``settings``; ``check_schema`` refuses a database that
+        ``caseflow init`` has not brought up to date (``init`` itself skips it)."""
+        if clock is None and settings.now is not None:
+            clock = ShiftedClock(settings.now)
+        db = make_engine(settings.database_url)
+        if check_schema:
+            migrate.ensure_ready(db)
+        registry = WorkflowRegistry(Path(settings.workflows_dir))
+        engine = wired_engine(db, registry, clock, calendar_rules(settings), settings.language)
+        return cls(settings, engine)
+
+    @property
+    def calendars(self) -> Calendars:
+        return self.engine.calendars
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    def channel(self) -> tuple[Channel, Recipient]:
+        """SMTP when CASEFLOW_SMTP_HOST is set, else .eml files in the mail folder."""
+        smtp = SmtpSettings.from_env(os.environ)
+        if smtp is not None:
+            return SmtpChannel(smtp), Recipient(smtp.sender, smtp.sender_name)
+        return FileChannel(Path(self.settings.mail_dir)), DEFAULT_SENDER
+
+    def dispatcher(
+        self, lease: timedelta = DEFAULT_LEASE, *, owner: str | None = None
+    ) -> Dispatcher:
+        return Dispatcher(
+            self.engine,
+            self.calendars,
+            owner=owner,
+            language=self.language,
+            lease=lease,
+            max_attempts=self.settings.max_attempts,
+        )
+
+    def sender(
+        self,
+        lease: timedelta = DEFAULT_LEASE,
+        *,
+        channel: Channel | None = None,
+        sender: Recipient | None = None,
+    ) -> Sender:
+        if channel is None:
+            channel, sender = self.channel()
+        return Sender(
+            self.engine,
+            Renderer(default_templates_dir()),
+            channel,
+            sender or DEFAULT_SENDER,
+            owner=worker_name(),
+            lease=lease,
+            max_attempts=self.settings.max_attempts,
+        )
+
+    def close(self) -> None:
+        self.engine.close()
