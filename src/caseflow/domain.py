@@ -96,6 +96,9 @@ class RoleGrant:
         return True
 
 
+ADMINISTRATOR = "administrator"
+"""The role that runs the organisation; without scope it acts for every case and committee."""
+
 # Who watches over the outbox and the incidents, and retries what failed.
 OPERATOR_ROLES: tuple[str, ...] = ("administrator", "secretariat")
 

@@ -26,15 +26,15 @@ from caseflow.definitions import (
     TransitionDef,
     check_guards,
 )
-from caseflow.domain import OPERATOR_ROLES, Actor, AuditEntry, Case, Origin, OriginKind
-from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, Case, Origin, OriginKind
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
+from caseflow.policy import require_may_read, visible_case
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
 
-ADMINISTRATOR = "administrator"
 _COMMENT_TO_COME = "(the comment given when firing)"
 
 
@@ -284,6 +284,7 @@ class Engine:
         changes: Mapping[str, Any] | None = None,
         comment: str | None = None,
         expected_version: int | None = None,
+        service: str | None = None,
     ) -> Case:
         """Fire ``trigger`` on a case as ``actor``, with optional field changes."""
         with self._writes.transaction() as conn:
@@ -295,6 +296,7 @@ class Engine:
                 changes=changes,
                 comment=comment,
                 expected_version=expected_version,
+                service=service,
             )
 
     def fire_in(
@@ -307,13 +309,27 @@ class Engine:
         changes: Mapping[str, Any] | None = None,
         comment: str | None = None,
         expected_version: int | None = None,
+        service: str | None = None,
     ) -> Case:
-        """:meth:`fire` inside the caller's transaction (the deadline dispatcher's)."""
+        """:meth:`fire` inside the caller's transaction (a service's, the dispatcher's).
+
+        A transition the workflow reserves for a service (``service: agenda``) fires only
+        when that ``service`` fires it, so its row writes and checks are never skipped.
+        """
         now = self.clock.now()
-        before = case_rows.get(conn, journal_no)
+        before = visible_case(conn, journal_no, actor)
         _check_version(before, expected_version)
         workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
         transition = self._allowed_transition(workflow, before, trigger, actor)
+        if transition.service is not None and transition.service != service:
+            raise NotAllowed(
+                f"'{trigger}' is done through the {transition.service} of a meeting, "
+                "not as a step of its own",
+                code=ErrorCode.TRIGGER_OWNED_BY_SERVICE,
+                trigger=trigger,
+                service=transition.service,
+                journal_no=journal_no,
+            )
         applied = apply_changes(before, changes or {})
         case = applied.case
         self._check_references(conn, case, applied.columns)
@@ -322,7 +338,13 @@ class Engine:
         if transition.requires_comment and not comment and COMMENT_REQUIRED not in reasons:
             reasons.insert(0, COMMENT_REQUIRED)
         if reasons:
-            raise NotAllowed(f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons))
+            raise NotAllowed(
+                f"cannot '{trigger}' case {journal_no}: " + "; ".join(reasons),
+                code=ErrorCode.GUARDS_FAILED,
+                trigger=trigger,
+                reasons=reasons,
+                comment_required=COMMENT_REQUIRED in reasons,
+            )
         case.state = workflow.apply(before.state, trigger)
         case.state_entered_at = now
         case.state_generation = before.version + 1
@@ -341,9 +363,11 @@ class Engine:
     ) -> Case:
         """Change fields of a case without moving it; audited like a fire."""
         if not changes:
-            raise InvalidInput("nothing to change; give at least one field")
+            raise InvalidInput(
+                "nothing to change; give at least one field", code=ErrorCode.NOTHING_TO_CHANGE
+            )
         with self._writes.transaction() as conn:
-            before = case_rows.get(conn, journal_no)
+            before = visible_case(conn, journal_no, actor)
             _check_version(before, expected_version)
             workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
             self._check_may_edit(workflow, before, actor)
@@ -482,15 +506,25 @@ class Engine:
                 t.trigger for t in workflow.transitions_from(case.state) if roles & set(t.roles)
             ]
             allowed = ", ".join(open_now) if open_now else f"none for {actor.username}"
+            known = any(t.trigger == trigger for t in workflow.definition.transitions)
+            what = "in state" if known else "(no such step in its workflow) in state"
             raise NotAllowed(
-                f"cannot '{trigger}' case {case.journal_no} in state '{case.state}'; "
-                f"allowed now: {allowed}"
+                f"cannot '{trigger}' case {case.journal_no} {what} '{case.state}'; "
+                f"allowed now: {allowed}",
+                code=ErrorCode.TRIGGER_NOT_AVAILABLE,
+                trigger=trigger,
+                state=case.state,
+                allowed=open_now,
+                known=known,
             )
         if not roles & set(transition.roles):
             held = ", ".join(sorted(roles)) or "no role"
             raise NotAllowed(
                 f"{actor.username} may not '{trigger}' case {case.journal_no}: it needs the role "
-                f"{' or '.join(transition.roles)}, and {actor.username} holds {held} on this case"
+                f"{' or '.join(transition.roles)}, and {actor.username} holds {held} on this case",
+                code=ErrorCode.ROLE_REQUIRED,
+                roles=list(transition.roles),
+                scope=case.journal_no,
             )
         return transition
 
@@ -551,39 +585,6 @@ class Engine:
         return owner is not None and owner in actor.roles_for(case)
 
 
-def require_may_read(case: Case, actor: Actor) -> None:
-    """Refuse ``actor`` the view of ``case`` unless :meth:`Actor.may_read` allows it."""
-    if actor.may_read(case):
-        return
-    scopes = sorted(case.administrations) + (
-        [f"committee {case.committee}"] if case.committee else []
-    )
-    where = f"a role in {' or '.join(scopes)}" if scopes else "a role without scope"
-    held = ", ".join(g.text for g in actor.grants) or "no role"
-    raise NotAllowed(
-        f"{actor.username} may not see case {case.journal_no}: it is open to its case officer "
-        f"and to holders of {where} (or {ADMINISTRATOR}); {actor.username} holds {held}"
-    )
-
-
-def require_operator(actor: Actor, doing: str) -> None:
-    """Refuse ``actor`` ``doing`` (an outbox or incident command) unless it is an operator."""
-    if actor.operates:
-        return
-    held = ", ".join(g.text for g in actor.grants) or "no role"
-    raise NotAllowed(
-        f"{actor.username} may not {doing}: that needs the role "
-        f"{' or '.join(OPERATOR_ROLES)}; {actor.username} holds {held}"
-    )
-
-
-def readable_case_ids(conn: Connection, reader: Actor, case_ids: Iterable[int | None]) -> set[int]:
-    """Those of ``case_ids`` whose case ``reader`` may see (:meth:`Actor.may_read`)."""
-    wanted = {case_id for case_id in case_ids if case_id is not None}
-    found = case_rows.heads(conn, wanted)
-    return {case_id for case_id, case in found.items() if reader.may_read(case)}
-
-
 def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:
     officer = new.case_officer
     if officer is None and any(g.role == "case_officer" for g in actor.grants):
@@ -604,7 +605,7 @@ def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:
 
 def _known(codes: set[str]) -> str:
     if not codes:
-        return "none are loaded yet (load them with `caseflow org load FILE`)"
+        return "none are loaded yet (the organisation is empty)"
     return "known: " + ", ".join(sorted(codes))
 
 

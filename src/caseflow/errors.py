@@ -1,20 +1,83 @@
-"""One family of errors.
+"""One family of errors, each with a stable code and its parameters.
 
-Every error a user can provoke is a :class:`CaseflowError`; its message says what
-went wrong and how to put it right. The CLI prints the message and exits non-zero,
-so no traceback ever reaches a user for bad input.
+Every error a user can provoke is a :class:`CaseflowError`. Its ``code`` (an
+:class:`ErrorCode`) is stable and its ``params`` name what it is about, so each
+interface phrases it its own way: the CLI adds the flag or command to use
+(:mod:`caseflow.cli.phrasing`), the web app the field to point at. The message
+itself says what went wrong in plain words and names no flag, form or command.
+Each class keeps its exit code, which the CLI uses (2 bad input, 3 not found,
+4 not allowed now, 5 conflict, 6 database not initialised, 7 database error).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """What went wrong, for an interface to phrase; never renamed once published."""
+
+    # The general kinds, one per class: the code when nothing more specific applies.
+    ERROR = "error"
+    INVALID_INPUT = "invalid_input"
+    INVALID_DEFINITION = "invalid_definition"
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+    CONFLICT = "conflict"
+    DATABASE_NOT_READY = "database_not_ready"
+    # Who is asking.
+    ACTOR_REQUIRED = "actor_required"  # params: none; the command needs to know who acts
+    CASE_NOT_VISIBLE = "case_not_visible"  # params: journal_no (not found or not allowed)
+    ROLE_REQUIRED = "role_required"  # params: roles, scope
+    OPERATOR_REQUIRED = "operator_required"  # params: doing
+    ADMINISTRATOR_REQUIRED = "administrator_required"  # params: doing
+    LAST_ADMINISTRATOR = "last_administrator"  # params: username
+    # Moving a case.
+    TRIGGER_NOT_AVAILABLE = "trigger_not_available"  # params: trigger, state, allowed
+    TRIGGER_OWNED_BY_SERVICE = "trigger_owned_by_service"  # params: trigger, service
+    GUARDS_FAILED = "guards_failed"  # params: trigger, reasons, comment_required
+    STALE_VERSION = "stale_version"  # params: journal_no, expected, current
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    # What a step needs to be told.
+    COMMENT_REQUIRED = "comment_required"
+    NOTE_REQUIRED = "note_required"  # a change to a published agenda
+    REASON_REQUIRED = "reason_required"  # taking an item off, making closed content public
+    LATE_REASON_REQUIRED = "late_reason_required"  # params: passed
+    TEXT_REQUIRED = "text_required"  # a decision, a follow-up action
+    REFERRAL_TARGET_REQUIRED = "referral_target_required"
+    NAME_REQUIRED = "name_required"
+    LEAD_REQUIRED = "lead_required"
+    VERSION_OR_DRAFT = "version_or_draft"
+    CHAIN_REQUIRED = "chain_required"  # backward planning's committees, in order
+    # Meetings, agendas and minutes.
+    AGENDA_NOT_PUBLISHED = "agenda_not_published"  # params: meeting_id
+    POSTPONE_AT_MEETING = "postpone_at_meeting"  # params: meeting_id, item_no
+    UNTREATED_ITEMS = "untreated_items"  # params: meeting_id, items
+    NO_RECEIVER_FOR_POSTPONEMENT = "no_receiver_for_postponement"
+    # Names that must exist, or must not.
+    UNKNOWN_CASE = "unknown_case"  # params: journal_no
+    UNKNOWN_ACTOR = "unknown_actor"  # params: username
+    UNKNOWN_COMMITTEE = "unknown_committee"  # params: code_
+    UNKNOWN_MEETING = "unknown_meeting"  # params: meeting_id
+    UNKNOWN_FOLLOWUP = "unknown_followup"  # params: followup_id
+    COMMITTEE_EXISTS = "committee_exists"  # params: code_
+    MEETING_EXISTS = "meeting_exists"  # params: meeting_id
+    FORMAT_UNAVAILABLE = "format_unavailable"  # params: format
 
 
 class CaseflowError(Exception):
     """Base of every error caseflow raises on purpose."""
 
     exit_code = 1
+    default_code = ErrorCode.ERROR
+
+    def __init__(self, message: str = "", *, code: ErrorCode | None = None, **params: object):
+        super().__init__(message)
+        self.message = message
+        self.code: ErrorCode = code or self.default_code
+        self.params: dict[str, object] = params
 
 
 @dataclass(frozen=True, order=True)
@@ -36,39 +99,48 @@ class DefinitionError(CaseflowError):
     """A workflow (or organisation) file has one or more problems."""
 
     exit_code = 2
+    default_code = ErrorCode.INVALID_DEFINITION
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: Sequence[Problem] = sorted(problems, key=lambda p: (p.file, p.line or 0))
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} found:\n{lines}")
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} found:\n{lines}",
+            problems=[str(p) for p in self.problems],
+        )
 
 
 class NotFound(CaseflowError):
     """A case, workflow, actor or other named thing does not exist."""
 
     exit_code = 3
+    default_code = ErrorCode.NOT_FOUND
 
 
 class InvalidInput(CaseflowError):
     """Input that cannot be accepted as given (bad date, unknown field, ...)."""
 
     exit_code = 2
+    default_code = ErrorCode.INVALID_INPUT
 
 
 class NotAllowed(CaseflowError):
     """The action is not possible now: wrong state, missing role or a failing guard."""
 
     exit_code = 4
+    default_code = ErrorCode.NOT_ALLOWED
 
 
 class Conflict(CaseflowError):
     """Somebody else changed the case first (optimistic locking)."""
 
     exit_code = 5
+    default_code = ErrorCode.CONFLICT
 
 
 class DatabaseNotReady(CaseflowError):
     """The database is missing tables or is behind the code's migrations."""
 
     exit_code = 6
+    default_code = ErrorCode.DATABASE_NOT_READY

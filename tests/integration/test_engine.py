@@ -6,7 +6,7 @@ import pytest
 
 from caseflow.definitions import COMMENT_REQUIRED
 from caseflow.engine import Engine, NewCase
-from caseflow.errors import InvalidInput, NotAllowed, NotFound
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.testing import open_test_case as open_case
 
 FULL_SECTIONS = {
@@ -81,11 +81,21 @@ def test_role_is_checked(engine: Engine) -> None:
     assert engine.get_case(journal_no).state == "registered"
 
 
-def test_role_scope_is_checked(engine: Engine) -> None:
-    """A case officer of another administration has no role on the case."""
+def test_role_scope_is_checked_and_a_hidden_case_tells_nothing(engine: Engine) -> None:
+    """A case officer of another administration has no role on the case, and may not
+    learn of it: the refusal is the one for no such case, without its state, its
+    administrations or who could act."""
     journal_no = open_case(engine, lead_administration="BIF", participating_administrations=[])
-    with pytest.raises(NotAllowed, match=r"tmf\.sagsbehandler holds no role"):
+    with pytest.raises(NotFound) as hidden:
         engine.fire(journal_no, "start_drafting", engine.actor("tmf.sagsbehandler"))
+    with pytest.raises(NotFound) as unknown:
+        engine.fire("2009-99999", "start_drafting", engine.actor("tmf.sagsbehandler"))
+    assert str(hidden.value) == f"case {journal_no}: not found or not allowed"
+    assert str(unknown.value) == "case 2009-99999: not found or not allowed"
+    assert hidden.value.code is unknown.value.code is ErrorCode.CASE_NOT_VISIBLE
+    for leak in ("registered", "BIF", "BIU", "bif.chef"):
+        assert leak not in str(hidden.value)
+    assert engine.get_case(journal_no).state == "registered"
 
 
 def test_guard_failure_names_every_reason_and_writes_nothing(engine: Engine) -> None:

@@ -18,7 +18,7 @@ import pytest
 from caseflow.definitions import TransitionDef, WorkflowDefinition, load_directory
 from caseflow.domain import RoleGrant
 from caseflow.engine import Engine, NewCase
-from caseflow.errors import NotAllowed
+from caseflow.errors import ErrorCode, NotAllowed
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 
@@ -108,7 +108,9 @@ def prepared_case(engine: Engine, definition: WorkflowDefinition, source: str) -
     )
     engine.edit(case.journal_no, full_content(definition), everyone)
     for step in path_to(definition, source):
-        engine.fire(case.journal_no, step.trigger, everyone, comment="Begrundelse")
+        engine.fire(
+            case.journal_no, step.trigger, everyone, comment="Begrundelse", service=step.service
+        )
     assert engine.get_case(case.journal_no).state == source
     return case.journal_no
 
@@ -127,7 +129,13 @@ def test_transition_allowed_and_refused(
     if others:
         add_actor(engine, "outsider", others)
         with pytest.raises(NotAllowed, match="needs the role"):
-            engine.fire(journal_no, trigger, engine.actor("outsider"), comment="Begrundelse")
+            engine.fire(
+                journal_no,
+                trigger,
+                engine.actor("outsider"),
+                comment="Begrundelse",
+                service=transition.service,
+            )
 
     if transition.guards:
         add_actor(engine, "blocked", {transition.roles[0]}, scope=OTHER)
@@ -140,10 +148,26 @@ def test_transition_allowed_and_refused(
             "committee": None,
         }
         with pytest.raises(NotAllowed, match=f"cannot '{trigger}'"):
-            engine.fire(journal_no, trigger, blocked, changes=emptied, comment=None)
+            engine.fire(
+                journal_no,
+                trigger,
+                blocked,
+                changes=emptied,
+                comment=None,
+                service=transition.service,
+            )
 
     add_actor(engine, "allowed", {transition.roles[0]})
-    case = engine.fire(journal_no, trigger, engine.actor("allowed"), comment="Begrundelse")
+    allowed = engine.actor("allowed")
+    if transition.service is not None:
+        # A service's transition is refused as a plain step, whoever fires it.
+        with pytest.raises(NotAllowed) as refused:
+            engine.fire(journal_no, trigger, allowed, comment="Begrundelse")
+        assert refused.value.code is ErrorCode.TRIGGER_OWNED_BY_SERVICE
+        assert refused.value.params["service"] == transition.service
+    case = engine.fire(
+        journal_no, trigger, allowed, comment="Begrundelse", service=transition.service
+    )
     assert case.state == transition.dest
     assert engine.history(journal_no)[-1].trigger == trigger
     assert engine.get_case(journal_no).state == transition.dest

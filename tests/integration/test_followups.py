@@ -11,7 +11,7 @@ from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
 from caseflow.domain import Actor, RoleGrant
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.errors import InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import committees, followup
 from caseflow.notifications.render import Language, Renderer
 from caseflow.notifications.sender import revive
@@ -120,7 +120,7 @@ def test_the_dispatcher_reminds_then_escalates_an_overdue_action(
     # Only for those who may see the case: an officer of another administration sees nothing.
     outsider = Actor("kff.sagsbehandler", "K", grants=(RoleGrant("case_officer", "KFF"),))
     assert followup.list_followups(engine, outsider, overdue=True) == []
-    with pytest.raises(NotAllowed, match="may not see case"):
+    with pytest.raises(NotFound, match="not found or not allowed"):
         followup.list_followups(engine, outsider, journal_no=case)
     keys = outbox_keys(engine)
     (deadline,) = followup_deadlines(engine, case)

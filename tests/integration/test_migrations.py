@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from caseflow.cli.phrasing import phrase
 from caseflow.engine import Engine
 from caseflow.errors import DatabaseNotReady, InvalidInput
 from caseflow.store import deadlines as deadline_rows
@@ -65,8 +66,11 @@ def test_downgrade_to_nothing_and_upgrade_again(database_url: str) -> None:
 
 def test_an_uninitialised_database_is_refused_clearly(database_url: str) -> None:
     db = make_engine(database_url)
-    with pytest.raises(DatabaseNotReady, match="caseflow init"):
+    with pytest.raises(DatabaseNotReady, match="has no caseflow tables yet") as refused:
         migrate.ensure_ready(db)
+    # The service says what is wrong; the command line adds what to type.
+    assert "caseflow init" not in str(refused.value)
+    assert "run `caseflow init`" in phrase(refused.value)
     db.dispose()
 
 

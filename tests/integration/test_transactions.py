@@ -59,7 +59,9 @@ def test_failure_while_opening_leaves_no_case_and_no_number(engine: Engine) -> N
 def test_conflict_between_two_connections(engine: Engine, database_url: str) -> None:
     """Two engines, two connections: the one that read an old version loses."""
     journal_no = open_case(engine)
-    other = Engine(make_engine(database_url), engine.registry, engine.clock)
+    other = Engine(
+        make_engine(database_url), engine.registry, engine.clock, calendars=engine.calendars
+    )
     seen = other.get_case(journal_no)  # a user opens the case in another window
     engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
     with pytest.raises(Conflict, match="changed by someone else"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.markup import escape
+from rich.text import Text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 # One module per command group; importing it registers its commands.
@@ -24,6 +25,7 @@ from caseflow.cli import (  # noqa: F401
     workflow,
 )
 from caseflow.cli.app import app, console_err
+from caseflow.cli.phrasing import phrase
 from caseflow.errors import CaseflowError
 
 __all__ = ["app", "main"]
@@ -37,8 +39,9 @@ def main() -> None:
     try:
         app()
     except CaseflowError as exc:
+        # The message may hold user text (a title, a name): printed literally, never as markup.
         console_err.print(
-            f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True
+            Text.assemble(("error:", "bold red"), " ", phrase(exc)), highlight=False, soft_wrap=True
         )
         sys.exit(exc.exit_code)
     except OperationalError as exc:

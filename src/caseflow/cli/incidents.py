@@ -20,8 +20,8 @@ from sqlalchemy import Connection
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.worker import visible_notifications
 from caseflow.domain import Actor
-from caseflow.engine import readable_case_ids, require_operator
 from caseflow.errors import InvalidInput, NotFound
+from caseflow.policy import readable_case_ids, require_operator
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox

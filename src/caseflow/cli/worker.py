@@ -22,9 +22,10 @@ from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
 from caseflow.domain import Actor
-from caseflow.engine import Engine, readable_case_ids, require_may_read, require_operator
+from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
+from caseflow.policy import readable_case_ids, require_may_read, require_operator
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox

@@ -176,7 +176,7 @@ def _actor_in_lead_administration(
 
 
 # What both a transition's ``requires_comment`` and the guard ``comment_given`` say.
-COMMENT_REQUIRED = "a comment is required: say why (give --comment)"
+COMMENT_REQUIRED = "a comment is required: say why"
 
 
 def _comment_given(case: Case, actor: Actor, comment: str | None, params: Any) -> str | None:

@@ -33,6 +33,7 @@ from caseflow.definitions.notification_schema import resolve_notification
 from caseflow.definitions.schema import (
     FILE_KEYS,
     GuardSpec,
+    ServiceName,
     StateDef,
     TransitionDef,
     WorkflowDefinition,
@@ -371,6 +372,7 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
                 guards=tuple(_guard_spec(g) for g in t.guards),
                 title=t.title,
                 requires_comment=t.requires_comment,
+                service=ServiceName(t.service) if t.service else None,
                 line=lines.get(("transitions", i)),
             )
             for i, t in enumerate(spec.transitions)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
@@ -51,6 +52,14 @@ from caseflow.definitions.primitives import (
     WorkflowId,
 )
 from caseflow.errors import NotFound
+
+
+class ServiceName(StrEnum):
+    """The services that own some of a workflow's transitions (see ``TransitionDef.service``)."""
+
+    AGENDA = "agenda"  # putting a case on a meeting's agenda, taking it off
+    MINUTES = "minutes"  # the committee's decision and outcome at a meeting
+
 
 __all__ = [
     "ALL_STATES",
@@ -123,6 +132,7 @@ class TransitionDef(BaseModel):
     guards: tuple[GuardSpec, ...] = ()
     title: LocalizedText | None = None
     requires_comment: bool = False
+    service: ServiceName | None = None
     # Where the transition is in the file, for messages. Excluded from dumps so that
     # moving it (adding a comment above) does not change the workflow's version hash.
     line: int | None = Field(default=None, exclude=True)
@@ -255,6 +265,12 @@ class TransitionFile(BaseModel):
     guards: list[GuardEntry] = Field(default_factory=list)
     title: LocalizedText | None = None
     requires_comment: bool = False
+    service: Literal["agenda", "minutes"] | None = Field(
+        default=None,
+        description="Only this service fires the transition, with its own checks and rows: "
+        "'agenda' (putting a case on a meeting's agenda, taking it off) or 'minutes' (the "
+        "committee's decision at a meeting). A plain step (`case advance`) is refused.",
+    )
 
 
 class WorkflowFile(BaseModel):

@@ -24,7 +24,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.model import AgendaDocument, ItemDocument, MinutesDocument, Section
-from caseflow.errors import InvalidInput
+from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications.render import LANGUAGES, Language, Renderer
 from caseflow.settings import default_templates_dir
 
@@ -183,7 +183,9 @@ def html_to_pdf(html: str, base: Path) -> bytes:
         raise InvalidInput(
             f"PDF output needs WeasyPrint and Pango ({exc}); install them "
             "(pip install weasyprint; apt-get install libpango-1.0-0 libpangoft2-1.0-0) "
-            "or choose --format html or md"
+            "or choose HTML or Markdown",
+            code=ErrorCode.FORMAT_UNAVAILABLE,
+            format="pdf",
         ) from exc
     pdf = HTML(string=html, base_url=str(base)).write_pdf()
     assert isinstance(pdf, bytes)

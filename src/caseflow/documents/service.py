@@ -23,10 +23,10 @@ from caseflow.documents.model import (
 )
 from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
-from caseflow.engine import Engine, NewCase, require_may_read
-from caseflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from caseflow.engine import Engine, NewCase
+from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import agenda
-from caseflow.meetings.access import require_insider
+from caseflow.policy import require_insider, require_may_read
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import journal
@@ -123,7 +123,8 @@ def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
     if new.lead_administration is None and not new.participating_administrations:
         raise InvalidInput(
             "the item names no administration caseflow knows, so the case would belong to "
-            "no one; give --lead CODE"
+            "no one; name the lead administration",
+            code=ErrorCode.LEAD_REQUIRED,
         )
 
 
@@ -185,7 +186,7 @@ def meeting_documents(
     members were sent them: edits to the cases since do not show. With ``draft``, or for
     an agenda never published, they are the agenda as it stands, labelled a draft: for
     the committee's insiders only, like the full version with closed items' content (see
-    :func:`caseflow.meetings.access.require_insider`). The public version is for anyone,
+    :func:`caseflow.policy.require_insider`). The public version is for anyone,
     and the renderer leaves closed items' content out. Decisions come from the minutes
     whatever version is shown.
     """
@@ -231,8 +232,9 @@ def _check_may_see(
     if version == 0 and public and not draft:
         raise NotAllowed(
             f"the agenda of meeting {meeting_id} is not published yet, so it has no public "
-            f"version; publish it with `caseflow agenda publish {meeting_id}` (the committee's "
-            "insiders see its draft without --public)"
+            "version; the committee's insiders see its draft",
+            code=ErrorCode.AGENDA_NOT_PUBLISHED,
+            meeting_id=meeting_id,
         )
     if version == 0 or not public:
         require_insider(viewer, committee, draft=version == 0)

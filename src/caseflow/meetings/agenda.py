@@ -30,11 +30,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN
+from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput, NotAllowed, NotFound
-from caseflow.meetings.access import require_committee_role, require_insider
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
+from caseflow.policy import require_committee_role, require_insider
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -131,7 +132,9 @@ def content(
     """
     if draft:
         if version is not None:
-            raise InvalidInput("give --version N or --draft, not both")
+            raise InvalidInput(
+                "give a published version or the draft, not both", code=ErrorCode.VERSION_OR_DRAFT
+            )
         return AgendaContent(0, on_agenda(agenda_data(conn, meeting_id)["items"]))
     published = rows.versions(conn, meeting_id)
     if not published and version is None:
@@ -165,8 +168,9 @@ def get_agenda(
     if latest is None:
         raise NotAllowed(
             f"the agenda of meeting {meeting_id} is not published yet, so it has no public "
-            f"version; publish it with `caseflow agenda publish {meeting_id}` (the committee's "
-            "insiders see it as it stands without --public)"
+            "version; the committee's insiders see it as it stands",
+            code=ErrorCode.AGENDA_NOT_PUBLISHED,
+            meeting_id=meeting_id,
         )
     published = latest.snapshot
     return public_view(
@@ -324,6 +328,7 @@ def add_item(
                 "fields.meeting_date": timing.meeting_day.isoformat(),
             },
             comment=_late_comment(timing, late_reason) if late else None,
+            service=ServiceName.AGENDA,
         )
         version = _republish(conn, engine, meeting_id, actor, note)
         item = rows.item_on_meeting(conn, meeting_id, case.id)
@@ -372,7 +377,9 @@ def withdraw_item(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("say why the item is taken off the agenda (give --reason TEXT)")
+        raise InvalidInput(
+            "say why the item is taken off the agenda", code=ErrorCode.REASON_REQUIRED
+        )
     with engine.transaction() as conn:
         meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
@@ -380,7 +387,13 @@ def withdraw_item(
         item = _item_to_take_off(conn, meeting, case)
         _check_workflow_takes_off(conn, engine, case, item)
         moved = engine.fire_in(
-            conn, journal_no, TAKE_OFF, actor, changes=off_agenda(), comment=reason
+            conn,
+            journal_no,
+            TAKE_OFF,
+            actor,
+            changes=off_agenda(),
+            comment=reason,
+            service=ServiceName.AGENDA,
         )
         rows.mark_removed(conn, item.id, reason, engine.clock.now())
         rows.renumber(
@@ -471,7 +484,10 @@ def _item_to_take_off(
     if meeting.status not in _MAY_TAKE_OFF_FROM:
         raise NotAllowed(
             f"meeting {meeting.id} is {meeting.status}: an item not treated is settled in its "
-            f"minutes (caseflow minutes decide {meeting.id} {item.item_no} --outcome postponed)"
+            "minutes (as postponed)",
+            code=ErrorCode.POSTPONE_AT_MEETING,
+            meeting_id=meeting.id,
+            item_no=item.item_no,
         )
     if not still_on(case, meeting.id):
         raise NotAllowed(
@@ -491,8 +507,10 @@ def _check_workflow_takes_off(
     raise NotAllowed(
         f"case {case.journal_no} runs on version {case.workflow_version[:12]} of workflow "
         f"{case.workflow_id}, which has no '{TAKE_OFF}' from '{case.state}' (a case stays on "
-        "the version it started on); the committee can postpone the item at the meeting: "
-        f"caseflow minutes decide {item.meeting_id} {item.item_no} --outcome postponed"
+        "the version it started on); the committee can postpone the item at the meeting",
+        code=ErrorCode.POSTPONE_AT_MEETING,
+        meeting_id=item.meeting_id,
+        item_no=item.item_no,
     )
 
 
@@ -515,7 +533,9 @@ def _check_late_item(
         raise NotAllowed(f"{passed}, and {meeting.committee} does not accept late items")
     if late_reason is None:
         raise NotAllowed(
-            f"{passed}; a late item needs an approval with a reason (give --late-reason TEXT)"
+            f"{passed}; a late item needs an approval with a reason",
+            code=ErrorCode.LATE_REASON_REQUIRED,
+            meeting_id=meeting.id,
         )
 
 
@@ -530,7 +550,9 @@ def _change_note(conn: Connection, meeting_id: int, note: str | None) -> str | N
     if latest is not None and note is None:
         raise InvalidInput(
             f"the agenda of meeting {meeting_id} is published (version {latest.version}); "
-            "a change makes a new version: say what changed with --note TEXT"
+            "a change makes a new version: say what changed",
+            code=ErrorCode.NOTE_REQUIRED,
+            meeting_id=meeting_id,
         )
     return note
 

@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from caseflow.domain import Actor
-from caseflow.engine import ADMINISTRATOR, Engine
-from caseflow.errors import InvalidInput, NotAllowed, NotFound
+from caseflow.domain import ADMINISTRATOR, Actor
+from caseflow.engine import Engine
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.organisation import (
     AdministrationSpec,
     CommitteeSpec,
@@ -132,7 +132,9 @@ def get_committee(conn: Connection, code: str) -> CommitteeSpec:
     row = org_rows.committee(conn, code)
     if row is None:
         known = ", ".join(org_rows.committee_codes(conn)) or "none"
-        raise NotFound(f"no committee {code!r}; known: {known} (`caseflow org committee add`)")
+        raise NotFound(
+            f"no committee {code!r}; known: {known}", code=ErrorCode.UNKNOWN_COMMITTEE, code_=code
+        )
     return committee_spec(row)
 
 
@@ -152,7 +154,7 @@ def add_committee(
     """A new committee, e.g. a temporary one under Styrelsesloven § 17 stk. 4."""
     require_administrator(actor, f"add committee {code}")
     if change.name is None:
-        raise InvalidInput("a new committee needs a name: give --name")
+        raise InvalidInput("a new committee needs a name", code=ErrorCode.NAME_REQUIRED)
     try:
         blank = CommitteeSpec(code=code, name=change.name)
     except ValidationError as exc:
@@ -160,7 +162,9 @@ def add_committee(
     spec = changed(blank, change)
     with engine.transaction() as conn:
         if org_rows.committee(conn, code) is not None:
-            raise InvalidInput(f"committee {code} exists; change it with `org committee set`")
+            raise InvalidInput(
+                f"committee {code} exists already", code=ErrorCode.COMMITTEE_EXISTS, code_=code
+            )
         put_committee(conn, spec, _stamp(engine, actor, "org committee add"))
     return spec
 
@@ -178,7 +182,9 @@ def set_administration(
     with engine.transaction() as conn:
         row = org_rows.administration(conn, code)
         if row is None and name is None:
-            raise InvalidInput(f"administration {code} is new: give its --name")
+            raise InvalidInput(
+                f"administration {code} is new: it needs a name", code=ErrorCode.NAME_REQUIRED
+            )
         data: dict[str, Any] = {"code": code}
         if row is not None:
             data |= {key: row[key] for key in ("name", "name_en", "email")}

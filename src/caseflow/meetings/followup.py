@@ -17,10 +17,11 @@ from sqlalchemy import Connection
 
 from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
-from caseflow.domain import Actor, Case
-from caseflow.engine import ADMINISTRATOR, Engine, readable_case_ids, require_may_read
-from caseflow.errors import InvalidInput, NotAllowed
+from caseflow.domain import ADMINISTRATOR, Actor, Case
+from caseflow.engine import Engine
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.notifications import recipients
+from caseflow.policy import readable_case_ids, require_may_read
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
@@ -60,7 +61,7 @@ def add_followup(
     owner_kind, owner_code = parse_owner(owner)
     text = " ".join(text.split())
     if not text:
-        raise InvalidInput("say what is to be done (give --text)")
+        raise InvalidInput("say what is to be done", code=ErrorCode.TEXT_REQUIRED)
     try:
         due_text, due_fields = followup_rules.due_rule_text(due)
     except ValueError as exc:

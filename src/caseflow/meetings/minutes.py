@@ -24,11 +24,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import local_date
+from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput, NotAllowed
-from caseflow.meetings.access import require_committee_role
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.meetings.agenda import off_agenda, still_on
+from caseflow.policy import require_committee_role
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -69,7 +70,15 @@ def decide_item(
             )
         _check_absent(conn, meeting.committee, absent)
         trigger, changes, text, referred_to = _effect(conn, meeting, item, outcome, text, to)
-        case = engine.fire_in(conn, item.journal_no, trigger, actor, changes=changes, comment=text)
+        case = engine.fire_in(
+            conn,
+            item.journal_no,
+            trigger,
+            actor,
+            changes=changes,
+            comment=text,
+            service=ServiceName.MINUTES,
+        )
         if outcome == "decided" and referred_to is not None:
             case = engine.fire_in(
                 conn,
@@ -78,6 +87,7 @@ def decide_item(
                 actor,
                 changes=off_agenda() | {"committee": referred_to},
                 comment=f"sendt videre til {referred_to}",
+                service=ServiceName.MINUTES,
             )
         rows.record_outcome(
             conn,
@@ -112,7 +122,10 @@ def approve_minutes(
         if open_items:
             raise NotAllowed(
                 f"meeting {meeting_id} has items without a decision: {', '.join(open_items)}; "
-                "record them with `caseflow minutes decide` first"
+                "record them first",
+                code=ErrorCode.UNTREATED_ITEMS,
+                meeting_id=meeting_id,
+                items=open_items,
             )
         rows.insert_minutes_approval(conn, meeting_id, actor.username, note, now)
         if meeting.status == MEETING_PLANNED:  # every item left the agenda: nothing was held
@@ -168,12 +181,15 @@ def _effect(
     """The trigger, case changes, decision text and receiving committee of an outcome."""
     off = off_agenda()
     if outcome == "postponed" and to is not None:
-        raise InvalidInput("--to names the committee the case goes to: not for a postponement")
+        raise InvalidInput(
+            "a postponed item stays with its committee: it goes to no other",
+            code=ErrorCode.NO_RECEIVER_FOR_POSTPONEMENT,
+        )
     if to is not None:
         _check_receiver(conn, meeting, to)
     if outcome == "decided":
         if text is None:
-            raise InvalidInput("a decision needs its text (give --text)")
+            raise InvalidInput("a decision needs its text", code=ErrorCode.TEXT_REQUIRED)
         return "decide", {"fields.decision": text}, text, to
     if outcome == "postponed":
         following = meeting_rows.next_after(
@@ -184,7 +200,10 @@ def _effect(
             off["fields.meeting_date"] = _local_day(following)
         return "postpone", off, text or "Udsat.", None
     if to is None:
-        raise InvalidInput("say which committee the case is referred to (give --to COMMITTEE)")
+        raise InvalidInput(
+            "say which committee the case is referred to",
+            code=ErrorCode.REFERRAL_TARGET_REQUIRED,
+        )
     return "refer", off | {"committee": to}, text or f"Henvist til {to}.", to
 
 
@@ -194,7 +213,10 @@ def _local_day(meeting: meeting_rows.MeetingRecord) -> str:
 
 def _check_receiver(conn: Connection, meeting: meeting_rows.MeetingRecord, to: str) -> None:
     if to == meeting.committee:
-        raise InvalidInput(f"the case is already {to}'s; name another committee with --to")
+        raise InvalidInput(
+            f"the case is already {to}'s; name another committee",
+            code=ErrorCode.REFERRAL_TARGET_REQUIRED,
+        )
     if organisation.committee(conn, to) is None:
         known = ", ".join(organisation.committee_codes(conn))
         raise InvalidInput(f"no committee {to!r}; known: {known}")

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.deadlines.rules import Calendars
-from caseflow.domain import Actor
-from caseflow.engine import ADMINISTRATOR, Engine
-from caseflow.errors import DefinitionError, InvalidInput, NotAllowed, NotFound, Problem
+from caseflow.domain import ADMINISTRATOR, Actor
+from caseflow.engine import Engine
+from caseflow.errors import DefinitionError, ErrorCode, InvalidInput, NotAllowed, NotFound, Problem
 from caseflow.meetings.plan_file import PlanEntry, read_plan
 from caseflow.meetings.planning import Plan, Planner, Step
 from caseflow.organisation import AgendaRules
@@ -60,8 +60,10 @@ def require_planner(actor: Actor, committees: Sequence[str]) -> None:
 def require_committee(conn: Connection, code: str) -> dict[str, Any]:
     found = org_rows.committee(conn, code)
     if found is None:
-        known = ", ".join(org_rows.committee_codes(conn)) or "none (`caseflow org load FILE`)"
-        raise NotFound(f"no committee {code!r}; known: {known}")
+        known = ", ".join(org_rows.committee_codes(conn)) or "none (the organisation is empty)"
+        raise NotFound(
+            f"no committee {code!r}; known: {known}", code=ErrorCode.UNKNOWN_COMMITTEE, code_=code
+        )
     return found
 
 
@@ -193,10 +195,15 @@ def plan_backwards(
 ) -> Plan:
     """Read the chain's committees and meetings and ask :mod:`planning` for the plan."""
     if not via:
-        raise InvalidInput("give the committees in order, e.g. --via BIU,ØU,BR")
+        raise InvalidInput(
+            "give the committees in order, e.g. BIU,ØU,BR", code=ErrorCode.CHAIN_REQUIRED
+        )
     duplicates = sorted({c for c in via if list(via).count(c) > 1})
     if duplicates:
-        raise InvalidInput(f"--via names {', '.join(duplicates)} twice; each committee once")
+        raise InvalidInput(
+            f"the chain names {', '.join(duplicates)} twice; each committee once",
+            code=ErrorCode.CHAIN_REQUIRED,
+        )
     steps = []
     with read_transaction(engine.db) as conn:
         for code in via:

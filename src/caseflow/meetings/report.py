@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.domain import Actor, Case
-from caseflow.engine import Engine, require_may_read
-from caseflow.meetings.access import INSIDERS, may_act_for
+from caseflow.engine import Engine
 from caseflow.meetings.timing import agenda_timing, rules_from_details
+from caseflow.policy import INSIDERS, may_act_for, require_may_read
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -84,7 +84,7 @@ def course(engine: Engine, journal_no: str, reader: Actor) -> dict[str, Any]:
     for a ``reader`` who may see the case.
 
     A closed item's decision and absences are the committee's: only its insiders
-    (:func:`caseflow.meetings.access.require_insider`) see them; others see that the
+    (:func:`caseflow.policy.require_insider`) see them; others see that the
     item was closed, when, and its outcome, with ``withheld`` set.
     """
     with read_transaction(engine.db) as conn:

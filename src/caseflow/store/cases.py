@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, Select, Update, bindparam, insert, or_, 
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain import Attachment, Case, Origin, OriginKind
-from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases
 
@@ -78,7 +78,9 @@ def get(conn: Connection, journal_no: str) -> Case:
     values = query.first(conn, {"journal_no": journal_no})
     if values is None:
         raise NotFound(
-            f"no case with journal number {journal_no!r}; `caseflow case list` shows the cases"
+            f"no case with journal number {journal_no!r}",
+            code=ErrorCode.UNKNOWN_CASE,
+            journal_no=journal_no,
         )
     return row_to_case(CaseRow._make(values))
 
@@ -283,8 +285,12 @@ def stale_version(case: Case, expected_version: int) -> Conflict:
     """The error for a write based on a version that is no longer the newest."""
     return Conflict(
         f"case {case.journal_no} was changed by someone else while you worked on it "
-        f"(you had version {expected_version}); reload it with `caseflow case show "
-        f"{case.journal_no}` and try again"
+        f"(you had version {expected_version}, it is now at {case.version}); reload it and "
+        "try again",
+        code=ErrorCode.STALE_VERSION,
+        journal_no=case.journal_no,
+        expected=expected_version,
+        current=case.version,
     )
 
 

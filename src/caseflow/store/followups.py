@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from caseflow.errors import NotFound
+from caseflow.errors import ErrorCode, NotFound
 from caseflow.store.tables import FOLLOWUP_OPEN, cases, followups
 
 
@@ -99,7 +99,11 @@ def insert_followup(
 def get(conn: Connection, followup_id: int) -> FollowupRecord:
     row = conn.execute(_query().where(followups.c.id == followup_id)).first()
     if row is None:
-        raise NotFound(f"no follow-up action {followup_id}; `caseflow followup list` shows them")
+        raise NotFound(
+            f"no follow-up action {followup_id}",
+            code=ErrorCode.UNKNOWN_FOLLOWUP,
+            followup_id=followup_id,
+        )
     return _record(row)
 
 

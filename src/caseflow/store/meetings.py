@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Row, insert, select
 
 from caseflow.calendar import COPENHAGEN
-from caseflow.errors import Conflict, InvalidInput, NotFound
+from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from caseflow.store.tables import MEETING_PLANNED, MEETING_STATUSES, meetings
 
 CANCELLED = "cancelled"
@@ -127,8 +127,9 @@ def create(
     existing = find(conn, committee, starts_at)
     if existing is not None:
         raise Conflict(
-            f"{committee} already has meeting {existing.id} at that time "
-            f"({existing.status}); `caseflow meeting show {existing.id}`"
+            f"{committee} already has meeting {existing.id} at that time ({existing.status})",
+            code=ErrorCode.MEETING_EXISTS,
+            meeting_id=existing.id,
         )
     attempt = 0
     uid = new_uid(committee, starts_at)
@@ -162,7 +163,7 @@ def get(conn: Connection, meeting_id: int, *, for_update: bool = False) -> Meeti
     row = conn.execute(query).first()
     if row is None:
         raise NotFound(
-            f"no meeting {meeting_id}; `caseflow meeting list --committee CODE` shows the plan"
+            f"no meeting {meeting_id}", code=ErrorCode.UNKNOWN_MEETING, meeting_id=meeting_id
         )
     return _record(row)
 

@@ -46,10 +46,10 @@ def ensure_ready(engine: Engine) -> None:
     if current is None:
         raise DatabaseNotReady(
             f"the database at {engine.url.render_as_string(hide_password=True)} has no "
-            "caseflow tables yet; run `caseflow init` to create them"
+            "caseflow tables yet"
         )
     if current != head_revision():
         raise DatabaseNotReady(
             f"the database is at schema revision {current} but this caseflow needs "
-            f"{head_revision()}; run `caseflow init` to upgrade it (back it up first)"
+            f"{head_revision()}: it must be upgraded"
         )

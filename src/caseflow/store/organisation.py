@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from caseflow.domain import Actor, RoleGrant
-from caseflow.errors import InvalidInput, NotFound
+from caseflow.errors import ErrorCode, InvalidInput, NotFound
 from caseflow.store.tables import (
     actor_roles,
     actors,
@@ -127,10 +127,7 @@ def upsert_actor(
 def get_actor(conn: Connection, username: str) -> Actor:
     row = conn.execute(select(actors).where(actors.c.username == username)).first()
     if row is None or not row.active:
-        raise NotFound(
-            f"no actor {username!r}; `caseflow actor list` shows who exists and "
-            "`caseflow actor add` creates one"
-        )
+        raise NotFound(f"no actor {username!r}", code=ErrorCode.UNKNOWN_ACTOR, username=username)
     grants = conn.execute(
         select(actor_roles).where(actor_roles.c.actor_id == row.id).order_by(actor_roles.c.id)
     )

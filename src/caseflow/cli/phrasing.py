@@ -1,0 +1,88 @@
+"""How the command line words a service error: the message, then what to type.
+
+The services say what went wrong and name no flag (:mod:`caseflow.errors`); this
+module adds, per error code, the option or command that puts it right here. The
+web app phrases the same codes its own way, next to the field concerned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from caseflow.errors import CaseflowError, ErrorCode
+
+Hint = Callable[[Mapping[str, object]], str | None]
+
+
+def _service_hint(params: Mapping[str, object]) -> str:
+    journal_no = params.get("journal_no", "JOURNAL_NO")
+    if params.get("service") == "agenda":
+        return (
+            f"use `caseflow agenda add MEETING {journal_no}` to put it on an agenda, or "
+            f"`caseflow agenda withdraw MEETING {journal_no} --reason TEXT` to take it off"
+        )
+    return "record it in the minutes: `caseflow minutes decide MEETING ITEM --outcome ...`"
+
+
+def _actor_hint(params: Mapping[str, object]) -> str:
+    hint = "give --as USER or set CASEFLOW_USER"
+    if params.get("public_possible"):
+        hint += ", or ask for the public version with --public"
+    return hint
+
+
+def _guards_hint(params: Mapping[str, object]) -> str | None:
+    return "give --comment TEXT" if params.get("comment_required") else None
+
+
+def _postpone_hint(params: Mapping[str, object]) -> str:
+    meeting, item = params.get("meeting_id"), params.get("item_no")
+    return f"caseflow minutes decide {meeting} {item} --outcome postponed"
+
+
+HINTS: dict[ErrorCode, Hint] = {
+    ErrorCode.ACTOR_REQUIRED: _actor_hint,
+    ErrorCode.ADMINISTRATOR_REQUIRED: lambda p: "give --as one who holds it",
+    ErrorCode.TRIGGER_OWNED_BY_SERVICE: _service_hint,
+    ErrorCode.GUARDS_FAILED: _guards_hint,
+    ErrorCode.COMMENT_REQUIRED: lambda p: "give --comment TEXT",
+    ErrorCode.STALE_VERSION: lambda p: f"see it with `caseflow case show {p.get('journal_no')}`",
+    ErrorCode.NOTHING_TO_CHANGE: lambda p: "give --set KEY=VALUE",
+    ErrorCode.NOTE_REQUIRED: lambda p: "give --note TEXT",
+    ErrorCode.REASON_REQUIRED: lambda p: "give --reason TEXT",
+    ErrorCode.LATE_REASON_REQUIRED: lambda p: "give --late-reason TEXT",
+    ErrorCode.TEXT_REQUIRED: lambda p: "give --text TEXT",
+    ErrorCode.REFERRAL_TARGET_REQUIRED: lambda p: "give --to COMMITTEE",
+    ErrorCode.NO_RECEIVER_FOR_POSTPONEMENT: lambda p: "leave out --to",
+    ErrorCode.NAME_REQUIRED: lambda p: "give --name",
+    ErrorCode.LEAD_REQUIRED: lambda p: "give --lead CODE",
+    ErrorCode.VERSION_OR_DRAFT: lambda p: "give --version N or --draft",
+    ErrorCode.CHAIN_REQUIRED: lambda p: "give --via with each committee once, e.g. BIU,ØU,BR",
+    ErrorCode.AGENDA_NOT_PUBLISHED: lambda p: (
+        f"publish it with `caseflow agenda publish {p.get('meeting_id')}`, or leave out --public"
+    ),
+    ErrorCode.POSTPONE_AT_MEETING: _postpone_hint,
+    ErrorCode.UNTREATED_ITEMS: lambda p: "record them with `caseflow minutes decide`",
+    ErrorCode.UNKNOWN_CASE: lambda p: "`caseflow case list` shows the cases",
+    ErrorCode.UNKNOWN_ACTOR: lambda p: (
+        "`caseflow actor list` shows who exists and `caseflow actor add` creates one"
+    ),
+    ErrorCode.UNKNOWN_COMMITTEE: lambda p: "`caseflow org show` lists the committees",
+    ErrorCode.UNKNOWN_MEETING: lambda p: "`caseflow meeting list --committee CODE` shows the plan",
+    ErrorCode.UNKNOWN_FOLLOWUP: lambda p: "`caseflow followup list` shows them",
+    ErrorCode.COMMITTEE_EXISTS: lambda p: "change it with `caseflow org committee set`",
+    ErrorCode.MEETING_EXISTS: lambda p: f"`caseflow meeting show {p.get('meeting_id')}`",
+    ErrorCode.FORMAT_UNAVAILABLE: lambda p: "--format html or md",
+    ErrorCode.DATABASE_NOT_READY: lambda p: (
+        "run `caseflow init` to create or upgrade it (back it up first)"
+    ),
+    ErrorCode.LAST_ADMINISTRATOR: lambda p: "give another actor the role administrator first",
+}
+
+
+def phrase(error: CaseflowError) -> str:
+    """The error's message, with what to type at the command line where there is something."""
+    message = str(error)
+    hint_for = HINTS.get(error.code)
+    hint = hint_for(error.params) if hint_for is not None else None
+    return f"{message} ({hint})" if hint else message
