@@ -13,7 +13,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from caseflow.clock import FakeClock
+from caseflow.context import Context
 from caseflow.engine import Engine
+from caseflow.settings import Settings
 from caseflow.testing import copenhagen_time, make_test_engine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,3 +61,9 @@ def engine(database_url: str, clock: FakeClock) -> Iterator[Engine]:
     engine = make_test_engine(database_url, clock=clock, workflows_dir=WORKFLOWS)
     yield engine
     engine.close()
+
+
+@pytest.fixture
+def ctx(engine: Engine, database_url: str) -> Context:
+    """The composition root around the test's engine, for the services."""
+    return Context(Settings(database_url, WORKFLOWS), engine)

@@ -28,7 +28,7 @@ from caseflow.definitions import (
 )
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
-from caseflow.policy import require_may_read, visible_case
+from caseflow.policy import visible_case
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
@@ -64,6 +64,7 @@ class TriggerOption:
     title: str | None
     blocked_by: tuple[str, ...] = ()
     needs_comment: bool = False
+    service: str | None = None  # a step only that service takes (see TransitionDef.service)
 
     @property
     def ready(self) -> bool:
@@ -133,19 +134,6 @@ class Engine:
         with read_transaction(self.db) as conn:
             return case_rows.get(conn, journal_no)
 
-    def read_case(self, journal_no: str, actor: Actor) -> Case:
-        """The case, for an ``actor`` who may see it (:meth:`Actor.may_read`)."""
-        case = self.get_case(journal_no)
-        require_may_read(case, actor)
-        return case
-
-    def read_history(self, journal_no: str, actor: Actor) -> list[AuditEntry]:
-        """The case's audit trail, for an ``actor`` who may see the case."""
-        with read_transaction(self.db) as conn:
-            case = case_rows.get(conn, journal_no)
-            require_may_read(case, actor)
-            return audit.entries(conn, case.id)
-
     def workflow_of(self, case: Case) -> CompiledWorkflow:
         with read_transaction(self.db) as conn:
             return self.registry.for_case(conn, case.workflow_id, case.workflow_version)
@@ -155,38 +143,10 @@ class Engine:
             case = case_rows.get(conn, journal_no)
             return audit.entries(conn, case.id)
 
-    def list_cases(
-        self,
-        *,
-        states: Sequence[str] = (),
-        committee: str | None = None,
-        workflow_id: str | None = None,
-        mine: Actor | None = None,
-        reader: Actor | None = None,
-    ) -> list[Case]:
-        """Cases by filter; ``mine`` keeps those assigned to, or waiting for, the actor, and
-        ``reader`` those the actor may see (:meth:`Actor.may_read`)."""
-        with read_transaction(self.db) as conn:
-            if mine is None:
-                found = case_rows.search(
-                    conn, states=states, committee=committee, workflow_id=workflow_id
-                )
-            else:
-                waiting = self._states_owned_by_any(conn, mine)
-                found = case_rows.search(
-                    conn,
-                    states=states,
-                    committee=committee,
-                    workflow_id=workflow_id,
-                    officer_or_states=(mine.username, sorted(waiting)),
-                )
-                found = [case for case in found if self._is_mine(conn, case, mine)]
-        return found if reader is None else [case for case in found if reader.may_read(case)]
-
-    def available_triggers(self, journal_no: str, actor: Actor) -> list[TriggerOption]:
-        with read_transaction(self.db) as conn:
-            case = case_rows.get(conn, journal_no)
-            workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)
+    def options_for(
+        self, case: Case, workflow: CompiledWorkflow, actor: Actor
+    ) -> list[TriggerOption]:
+        """The steps ``actor`` holds a role for in the case's state, and what blocks each."""
         roles = actor.roles_for(case)
         return [
             TriggerOption(
@@ -197,25 +157,20 @@ class Engine:
                 blocked_by=tuple(check_guards(t.guards, case, actor, _COMMENT_TO_COME)),
                 needs_comment=t.requires_comment
                 or any(g.name == "comment_given" for g in t.guards),
+                service=t.service,
             )
             for t in workflow.transitions_from(case.state)
             if roles & set(t.roles)
         ]
 
-    def verify_audit(
-        self, journal_nos: Iterable[str] | None = None, *, reader: Actor | None = None
-    ) -> list[audit.ChainReport]:
-        """Recompute the hash chains of ``journal_nos`` (default: every case, or with a
-        ``reader``, every case the reader may see)."""
+    def verify_audit(self, journal_nos: Iterable[str] | None = None) -> list[audit.ChainReport]:
+        """Recompute the hash chains of ``journal_nos`` (default: every case), unchecked:
+        for caseflow's own checks; a person's is :func:`caseflow.services.cases.verify_audit`."""
         with read_transaction(self.db) as conn:
             if journal_nos is not None:
                 journal_nos = list(journal_nos)
                 for journal_no in journal_nos:
-                    case = case_rows.get(conn, journal_no)  # a clear error for an unknown number
-                    if reader is not None:
-                        require_may_read(case, reader)
-            elif reader is not None and not reader.sees_every_case:
-                journal_nos = [c.journal_no for c in case_rows.search(conn) if reader.may_read(c)]
+                    case_rows.get(conn, journal_no)  # a clear error for an unknown number
             return audit.verify(conn, journal_nos)
 
     # -- writing -------------------------------------------------------------
@@ -570,14 +525,16 @@ class Engine:
             if case.committee not in known:
                 raise InvalidInput(f"no committee {case.committee!r}; {_known(known)}")
 
-    def _states_owned_by_any(self, conn: Connection, actor: Actor) -> set[str]:
+    def states_owned_by_any(self, actor: Actor) -> set[str]:
+        """The states, in any current workflow, whose owner is a role ``actor`` holds."""
         roles = {g.role for g in actor.grants}
         states: set[str] = set()
         for loaded in self.registry.current.values():
             states |= {name for name, s in loaded.definition.states.items() if s.owner in roles}
         return states
 
-    def _is_mine(self, conn: Connection, case: Case, actor: Actor) -> bool:
+    def is_mine(self, conn: Connection, case: Case, actor: Actor) -> bool:
+        """Whether ``case`` is assigned to ``actor`` or waits for a role it holds on it."""
         if case.case_officer == actor.username:
             return True
         workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)

@@ -71,6 +71,18 @@ def visible_case(conn: Connection, journal_no: str, actor: Actor) -> Case:
     return case
 
 
+def visibility(actor: Actor) -> case_rows.Visibility:
+    """:meth:`Actor.may_read` as a filter the store can put in SQL."""
+    return case_rows.Visibility(
+        everything=actor.sees_every_case,
+        officer=actor.username,
+        administrations=frozenset(g.administration for g in actor.grants if g.administration),
+        committees=frozenset(
+            g.committee for g in actor.grants if g.committee and not g.administration
+        ),
+    )
+
+
 def readable_case_ids(conn: Connection, reader: Actor, case_ids: Iterable[int | None]) -> set[int]:
     """Those of ``case_ids`` whose case ``reader`` may see (:meth:`Actor.may_read`)."""
     wanted = {case_id for case_id in case_ids if case_id is not None}

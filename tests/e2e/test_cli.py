@@ -132,7 +132,8 @@ def test_a_case_is_seen_only_by_its_officer_and_those_with_a_role_on_it(ready: C
 
 
 def test_bad_input_gets_a_clear_error(ready: Cli) -> None:
-    assert "no case" in ready("case", "show", "1999-00001", "--as", "admin", expect=3).stderr
+    unknown = ready("case", "show", "1999-00001", "--as", "admin", expect=3).stderr
+    assert "case 1999-00001: not found or not allowed" in unknown
     assert "--as USER" in ready("case", "advance", "1999-00001", "x", expect=2).stderr
     assert "no actor 'nobody'" in ready("case", "list", "--mine", "--as", "nobody", expect=3).stderr
     assert (

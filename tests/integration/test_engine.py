@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.context import Context
 from caseflow.definitions import COMMENT_REQUIRED
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.services import cases
 from caseflow.testing import open_test_case as open_case
 
 FULL_SECTIONS = {
@@ -34,10 +36,17 @@ def test_bad_journal_number_is_refused(engine: Engine) -> None:
         open_case(engine, journal_no="68440")
 
 
-def test_unknown_administration_is_refused_and_nothing_written(engine: Engine) -> None:
+def everything(ctx: Context) -> list[str]:
+    page = cases.list_cases(ctx, ctx.engine.actor("admin"), cases.CaseQuery())
+    return [c.journal_no for c in page.items]
+
+
+def test_unknown_administration_is_refused_and_nothing_written(
+    engine: Engine, ctx: Context
+) -> None:
     with pytest.raises(InvalidInput, match="no administration 'XYZ'"):
         open_case(engine, lead_administration="XYZ")
-    assert engine.list_cases() == []
+    assert everything(ctx) == []
 
 
 def test_open_needs_the_initial_states_role(engine: Engine) -> None:
@@ -140,15 +149,15 @@ def test_send_back_requires_a_comment(engine: Engine) -> None:
     assert engine.history(journal_no)[-1].comment == "Uddyb økonomien"
 
 
-def test_available_triggers_show_blocking_guards(engine: Engine) -> None:
+def test_available_triggers_show_blocking_guards(engine: Engine, ctx: Context) -> None:
     journal_no = open_case(engine)
     officer = engine.actor("bif.sagsbehandler")
     engine.fire(journal_no, "start_drafting", officer)
-    options = {o.trigger: o for o in engine.available_triggers(journal_no, officer)}
+    options = {o.trigger: o for o in cases.show_case(ctx, officer, journal_no).options}
     assert "submit_for_approval" in options
     assert not options["submit_for_approval"].ready
     engine.edit(journal_no, FULL_SECTIONS, officer)
-    options = {o.trigger: o for o in engine.available_triggers(journal_no, officer)}
+    options = {o.trigger: o for o in cases.show_case(ctx, officer, journal_no).options}
     assert options["submit_for_approval"].ready
 
 
@@ -177,9 +186,12 @@ def test_withdraw_only_by_the_lead_administration(engine: Engine) -> None:
     assert case.state == "withdrawn"
 
 
-def test_mine_lists_assigned_and_waiting_cases(engine: Engine) -> None:
+def test_mine_lists_assigned_and_waiting_cases(engine: Engine, ctx: Context) -> None:
     journal_no = open_case(engine)
-    assert [c.journal_no for c in engine.list_cases(mine=engine.actor("bif.sagsbehandler"))] == [
-        journal_no
-    ]
-    assert engine.list_cases(mine=engine.actor("biu.sekretariat")) == []
+
+    def mine(username: str) -> list[str]:
+        page = cases.list_cases(ctx, engine.actor(username), cases.CaseQuery(mine=True))
+        return [c.journal_no for c in page.items]
+
+    assert mine("bif.sagsbehandler") == [journal_no]
+    assert mine("biu.sekretariat") == []

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from caseflow.engine import CaseEvent, Engine, NewCase
-from caseflow.errors import Conflict
+from caseflow.errors import Conflict, NotFound
 from caseflow.store import audit
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
@@ -52,7 +52,9 @@ def test_failure_while_opening_leaves_no_case_and_no_number(engine: Engine) -> N
     with pytest.raises(Boom):
         open_case(engine)
     engine.hooks.clear()
-    assert engine.list_cases() == []
+    # Nothing of the failed open stayed:
+    with pytest.raises(NotFound):
+        engine.get_case("2009-00001")
     assert open_case(engine) == "2009-00001"  # the counter bump was rolled back too
 
 

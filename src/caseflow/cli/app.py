@@ -14,7 +14,7 @@ from caseflow.clock import Clock
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput
+from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.settings import Settings
 
 console = Console()
@@ -48,8 +48,13 @@ class CliState:
     def actor(self, engine: Engine, username: str | None) -> Actor:
         name = username or self.settings.user
         if not name:
-            raise InvalidInput("say who you are: give --as USER or set CASEFLOW_USER")
+            raise InvalidInput("say who you are", code=ErrorCode.ACTOR_REQUIRED)
         return engine.actor(name)
+
+    def acting(self, username: str | None) -> tuple[Context, Actor]:
+        """The context for this command, and who runs it (``--as`` or ``CASEFLOW_USER``)."""
+        context = self.context()
+        return context, self.actor(context.engine, username)
 
     def who(self, username: str | None) -> str:
         """Who runs a command that must work before anyone exists in the database

@@ -9,12 +9,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
-from caseflow.cli.render import case_json, print_case, print_history
+from caseflow.cli.render import print_case, print_history
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import InvalidInput
+from caseflow.services import cases
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 case_app = typer.Typer(help="Open, move and inspect cases.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -113,64 +116,66 @@ def new(
     as_json: JsonOption = False,
 ) -> None:
     """Open a case in its workflow's first state."""
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
     try:
         when = date.fromisoformat(origin_date) if origin_date else None
     except ValueError:
         raise InvalidInput(f"--origin-date {origin_date!r} is not a date; use YYYY-MM-DD") from None
-    case = engine.open_case(
-        NewCase(
-            workflow_id=workflow,
-            title=title,
-            journal_no=journal_no,
-            origin=Origin(origin, member, when, origin_committee),
-            lead_administration=lead,
-            participating_administrations=participant or [],
-            committee=committee,
-            summary=summary,
-            recommendations=recommendation or [],
-            sections=_sections(section or []),
-            attachments=_attachments(attachment or []),
-            case_officer=officer,
-        ),
-        actor,
+    request = NewCase(
+        workflow_id=workflow,
+        title=title,
+        journal_no=journal_no,
+        origin=Origin(origin, member, when, origin_committee),
+        lead_administration=lead,
+        participating_administrations=participant or [],
+        committee=committee,
+        summary=summary,
+        recommendations=recommendation or [],
+        sections=_sections(section or []),
+        attachments=_attachments(attachment or []),
+        case_officer=officer,
     )
+    ctx, actor = state().acting(as_user)
+    case = cases.open_case(ctx, actor, request)
     if as_json:
-        console.print_json(data=case_json(case))
+        console.print_json(data=cases.case_json(case))
     else:
-        console.print(f"opened case [bold]{case.journal_no}[/] in state [cyan]{case.state}[/]")
+        console.print(
+            Text.assemble(
+                "opened case ", (case.journal_no, "bold"), " in state ", (case.state, "cyan")
+            )
+        )
 
 
 @case_app.command("show")
 def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """Show a case, and what you may do with it now (--as: its officer, or a role on it)."""
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    case = engine.read_case(journal_no, actor)
-    options = engine.available_triggers(journal_no, actor)
+    ctx, actor = state().acting(as_user)
+    view = cases.show_case(ctx, actor, journal_no)
     if as_json:
-        data = case_json(case)
-        data["available"] = [
-            {"trigger": o.trigger, "to": o.to_state, "blocked_by": list(o.blocked_by)}
-            for o in options
-        ]
-        console.print_json(data=data)
+        console.print_json(data=view.to_json())
         return
-    print_case(console, case, engine.workflow_of(case).definition)
-    if not options:
-        console.print(f"\n{actor.username} has nothing to do on this case now.")
-    for option in options:
+    case = view.case
+    print_case(console, case, view.workflow.definition)
+    if not view.options:
+        console.print(f"\n{actor.username} has nothing to do on this case now.", markup=False)
+    for option in view.options:
+        if option.service is not None:
+            command = _service_command(option.service, case.journal_no)
+        else:
+            comment = " (needs --comment)" if option.needs_comment else ""
+            command = f"caseflow case advance {case.journal_no} {option.trigger}{comment}"
         mark = (
-            "[green]ready[/]"
+            Text("ready", "green")
             if option.ready
-            else "[yellow]blocked[/]: " + "; ".join(option.blocked_by)
+            else Text.assemble(("blocked", "yellow"), ": " + "; ".join(option.blocked_by))
         )
-        comment = " (needs --comment)" if option.needs_comment else ""
-        command = f"caseflow case advance {case.journal_no} {option.trigger}{comment}"
-        console.print(f"  {command}  → {option.to_state}  {mark}")
+        console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark), highlight=False)
+
+
+def _service_command(service: str, journal_no: str) -> str:
+    if service == "agenda":
+        return f"caseflow agenda add|withdraw MEETING {journal_no}"
+    return "caseflow minutes decide MEETING ITEM"
 
 
 @case_app.command("list")
@@ -183,36 +188,42 @@ def list_cases(
     mine: Annotated[
         bool, typer.Option("--mine", help="Assigned to me or waiting for my role.")
     ] = False,
+    limit: Annotated[int, typer.Option(help="Cases per page.")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, typer.Option(help="Where the page starts: the cursor the last page gave.")
+    ] = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the cases you may see (--as), newest first."""
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    found = engine.list_cases(
+    """List the cases you may see (--as), newest first, a page at a time."""
+    query = cases.CaseQuery(
         states=state_ or [],
         committee=committee,
         workflow_id=workflow,
-        mine=actor if mine else None,
-        reader=actor,
+        mine=mine,
+        page=PageRequest(limit, cursor),
     )
+    ctx, actor = state().acting(as_user)
+    page = cases.list_cases(ctx, actor, query)
     if as_json:
-        console.print_json(data=[case_json(c) for c in found])
+        console.print_json(data=[cases.case_json(c) for c in page.items])
         return
     table = Table("Journal no", "Title", "State", "Committee", "Lead", "Officer", "Updated")
-    for case in found:
+    for case in page.items:
         table.add_row(
-            case.journal_no,
-            case.title,
-            case.state,
-            case.committee or "",
-            case.lead_administration or "",
-            case.case_officer or "",
+            Text(case.journal_no),
+            Text(case.title),
+            Text(case.state),
+            Text(case.committee or ""),
+            Text(case.lead_administration or ""),
+            Text(case.case_officer or ""),
             case.updated_at.date().isoformat(),
         )
     console.print(table)
-    console.print(f"{len(found)} case{'s' if len(found) != 1 else ''}")
+    count = len(page.items)
+    console.print(f"{count} case{'s' if count != 1 else ''}", highlight=False)
+    if page.next_cursor is not None:
+        console.print(f"more: add --cursor {page.next_cursor} for the next page", highlight=False)
 
 
 @case_app.command("advance")
@@ -229,20 +240,20 @@ def advance(
     as_user: AsOption = None,
 ) -> None:
     """Fire TRIGGER on a case (e.g. submit_for_approval)."""
-    changes = parse_assignments(set_ or [])
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    before = engine.get_case(journal_no).state
-    case = engine.fire(
-        journal_no,
-        trigger,
-        actor,
-        changes=changes,
-        comment=comment,
-        expected_version=expect_version,
+    request = cases.AdvanceRequest(
+        journal_no, trigger, parse_assignments(set_ or []), comment, expect_version
     )
-    console.print(f"{case.journal_no}: {before} → [cyan]{case.state}[/] (version {case.version})")
+    ctx, actor = state().acting(as_user)
+    done = cases.advance(ctx, actor, request)
+    case = done.case
+    console.print(
+        Text.assemble(
+            f"{case.journal_no}: {done.from_state} → ",
+            (case.state, "cyan"),
+            f" (version {case.version})",
+        ),
+        highlight=False,
+    )
 
 
 @case_app.command("edit")
@@ -253,47 +264,31 @@ def edit(
     ],
     comment: Annotated[str | None, typer.Option(help="Why the change was made.")] = None,
     expect_version: Annotated[
-        int | None, typer.Option(help="Refuse if the case is no longer at this version.")
+        int | None,
+        typer.Option(
+            help="Refuse if the case is no longer at this version (default: the version it "
+            "has when the command starts)."
+        ),
     ] = None,
     as_user: AsOption = None,
 ) -> None:
     """Change fields of a case (summary, sections.losning, recommendations, ...)."""
-    changes = parse_assignments(set_)
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    before = engine.get_case(journal_no)
-    case = engine.edit(journal_no, changes, actor, comment=comment, expected_version=expect_version)
-    if case.version == before.version:
-        console.print(f"{journal_no}: nothing changed")
+    request = cases.EditRequest(journal_no, parse_assignments(set_), comment, expect_version)
+    ctx, actor = state().acting(as_user)
+    done = cases.edit(ctx, actor, request)
+    if done.changed:
+        console.print(f"{journal_no}: saved (version {done.case.version})", markup=False)
     else:
-        console.print(f"{journal_no}: saved (version {case.version})")
+        console.print(f"{journal_no}: nothing changed", markup=False)
 
 
 @case_app.command("history")
 def history(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """The case's audit trail, oldest first (--as: one who may see the case)."""
-    cli = state()
-    engine = cli.engine()
-    entries = engine.read_history(journal_no, cli.actor(engine, as_user))
+    ctx, actor = state().acting(as_user)
+    entries = cases.history(ctx, actor, journal_no)
     if as_json:
-        console.print_json(
-            data=[
-                {
-                    "seq": e.seq,
-                    "at": e.at.isoformat(),
-                    "actor": e.actor,
-                    "kind": e.kind,
-                    "trigger": e.trigger,
-                    "from": e.from_state,
-                    "to": e.to_state,
-                    "changes": e.changes,
-                    "comment": e.comment,
-                    "hash": e.hash,
-                }
-                for e in entries
-            ]
-        )
+        console.print_json(data=[cases.entry_json(e) for e in entries])
         return
     print_history(console, journal_no, entries)
 
@@ -306,17 +301,20 @@ def verify_audit(
     as_user: AsOption = None,
 ) -> None:
     """Recompute the audit hash chains; exits 1 if any was tampered with."""
-    cli = state()
-    engine = cli.engine()
-    reports = engine.verify_audit(
-        [journal_no] if journal_no else None, reader=cli.actor(engine, as_user)
-    )
+    ctx, actor = state().acting(as_user)
+    reports = cases.verify_audit(ctx, actor, journal_no)
     bad = [r for r in reports if not r.ok]
     for report in reports:
         if report.ok:
-            console.print(f"[green]ok[/]   {report.journal_no} ({report.rows} rows)")
+            console.print(
+                Text.assemble(("ok", "green"), f"   {report.journal_no} ({report.rows} rows)")
+            )
         else:
-            console.print(f"[red]FAIL[/] {report.journal_no}: " + "; ".join(report.problems))
-    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems")
+            console.print(
+                Text.assemble(
+                    ("FAIL", "red"), f" {report.journal_no}: " + "; ".join(report.problems)
+                )
+            )
+    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems", highlight=False)
     if bad:
         raise typer.Exit(1)

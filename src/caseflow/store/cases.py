@@ -7,12 +7,27 @@ if another transaction got there first, no row matches and the caller is told.
 from __future__ import annotations
 
 import functools
+import json
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, Update, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Text,
+    Update,
+    bindparam,
+    cast,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain import Attachment, Case, Origin, OriginKind
@@ -319,3 +334,67 @@ def search(
     if limit:
         query = query.limit(limit)
     return [row_to_case(row) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which cases a reader may see, as SQL can ask it (see :meth:`Actor.may_read`):
+    every case, or those it is officer of, of its administrations, of its committees."""
+
+    everything: bool
+    officer: str
+    administrations: frozenset[str] = frozenset()
+    committees: frozenset[str] = frozenset()
+
+
+def _like_json_member(code: str) -> str:
+    """A LIKE pattern for a JSON array's text holding the string ``code``, however the
+    database spells JSON (the same encoder writes it), with ``!`` as the escape."""
+    member = json.dumps(code)
+    for special in ("!", "%", "_"):
+        member = member.replace(special, "!" + special)
+    return f"%{member}%"
+
+
+def _visible(query: Select[Any], visibility: Visibility) -> Select[Any]:
+    if visibility.everything:
+        return query
+    conditions: list[ColumnElement[bool]] = [cases.c.case_officer == visibility.officer]
+    if visibility.administrations:
+        codes = sorted(visibility.administrations)
+        conditions.append(cases.c.lead_administration.in_(codes))
+        participants = cast(cases.c.participating_administrations, Text)
+        conditions += [participants.like(_like_json_member(c), escape="!") for c in codes]
+    if visibility.committees:
+        conditions.append(cases.c.committee.in_(sorted(visibility.committees)))
+    return query.where(or_(*conditions))
+
+
+def search_visible(
+    conn: Connection,
+    visibility: Visibility,
+    *,
+    states: Sequence[str] = (),
+    committee: str | None = None,
+    workflow_id: str | None = None,
+    officer_or_states: tuple[str, Sequence[str]] | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[Case]:
+    """Up to ``limit`` cases a reader may see, matching every filter, newest first (by id),
+    those with an id below ``before_id`` when given: one page of a list."""
+    query = _visible(select(cases).order_by(cases.c.id.desc()), visibility)
+    if states:
+        query = query.where(cases.c.state.in_(list(states)))
+    if committee:
+        query = query.where(cases.c.committee == committee)
+    if workflow_id:
+        query = query.where(cases.c.workflow_id == workflow_id)
+    if officer_or_states is not None:
+        officer, waiting_states = officer_or_states
+        query = query.where(
+            or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
+        )
+    if before_id is not None:
+        query = query.where(cases.c.id < before_id)
+    return [row_to_case(row) for row in conn.execute(query.limit(limit))]
