@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
+from caseflow.definitions.schema import ServiceName, TransitionDef
 from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor, AuditEntry, Case
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
 from caseflow.store import agenda as agenda_rows
@@ -255,6 +256,16 @@ def redacted_history(
         comment = WITHHELD if entry.comment else None
         shown.append(dataclasses.replace(entry, changes=changes, comment=comment))
     return shown
+
+
+def mail_comment(
+    conn: Connection, case: Case, transition: TransitionDef | None, entry: AuditEntry
+) -> str | None:
+    """The comment a mail about ``entry`` may carry: a step of the minutes on a case closed
+    somewhere carries the decision, which a mail (read outside the committee too) withholds."""
+    if transition is None or transition.service is not ServiceName.MINUTES or not entry.comment:
+        return entry.comment
+    return WITHHELD if closed_committees(conn, case) else entry.comment
 
 
 def _withheld_change(change: object) -> object:

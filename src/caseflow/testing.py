@@ -31,6 +31,7 @@ from caseflow.registry import WorkflowRegistry
 from caseflow.settings import default_workflows_dir
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import meetings as meeting_rows
 from caseflow.store.db import make_engine, write_transaction
 from caseflow.store.org_history import Stamp
 from caseflow.store.tables import audit_events, cases, deadline_explanations, deadlines
@@ -79,6 +80,40 @@ def open_test_case(engine: Engine, *, actor: str = "bif.sagsbehandler", **overri
     }
     values.update(overrides)
     return engine.open_case(NewCase(**values), engine.actor(actor)).journal_no
+
+
+def add_test_meeting(engine: Engine, committee: str, starts: str) -> int:
+    """A planned meeting of ``committee`` at ``starts`` (Copenhagen time), straight in its
+    table (the meeting plan has its own use case)."""
+    with write_transaction(engine.db) as conn:
+        return meeting_rows.create(
+            conn,
+            committee=committee,
+            starts_at=copenhagen_time(starts),
+            place="Rådhuset",
+            now=engine.clock.now(),
+        ).id
+
+
+def ready_test_case(engine: Engine, title: str = "Styring af de politiske processer") -> str:
+    """A committee case drafted by BIF and approved: ready for BIU's agenda."""
+    officer = engine.actor("bif.sagsbehandler")
+    journal_no = open_test_case(engine, title=title)
+    engine.edit(
+        journal_no,
+        {
+            "summary": f"Resumé af {title}.",
+            "sections.problemstilling": "Problem.",
+            "sections.losning": "Løsning.",
+            "sections.okonomi": "Ingen.",
+            "recommendations": ["at udvalget drøfter sagen."],
+        },
+        officer,
+    )
+    engine.fire(journal_no, "start_drafting", officer)
+    engine.fire(journal_no, "submit_for_approval", officer)
+    engine.fire(journal_no, "approve", engine.actor("bif.chef"))
+    return journal_no
 
 
 def marked_line(text: str) -> int:

@@ -26,9 +26,14 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import agenda
-from caseflow.policy import require_insider, require_may_read
+from caseflow.policy import (
+    closed_committees,
+    redacted_case,
+    require_insider,
+    visible_case,
+    withholds,
+)
 from caseflow.store import agenda as agenda_rows
-from caseflow.store import cases as case_rows
 from caseflow.store import journal
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation as org_rows
@@ -160,9 +165,10 @@ def case_document(
     was ever a closed item on an agenda: what was closed once stays out of public output.
     """
     with read_transaction(engine.db) as conn:
-        case = case_rows.get(conn, journal_no)
-        require_may_read(case, reader)
+        case = visible_case(conn, journal_no, reader)
         treatments = agenda_rows.items_for_case(conn, case.id)
+        if withholds(reader, closed_committees(conn, case)):
+            case = redacted_case(case)
     item = item_for_case(case, Names.load(engine), config)
     if any(not treated.is_public for treated, _ in treatments):
         return replace(item, closed=True)

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from caseflow import policy
 from caseflow.calendar import local_date
 from caseflow.definitions import (
     CompiledWorkflow,
@@ -202,7 +203,7 @@ def event_context(
             "to_state_title": state_title(case.state),
             "actor_name": event.actor.name,
             "at": event.at.isoformat(),
-            "comment": event.entry.comment,
+            "comment": policy.mail_comment(conn, event.case, event.transition, event.entry),
         },
         "requester": {"name": _text(case.fields.get(REQUESTER_NAME))},
         "request": {
