@@ -203,16 +203,21 @@ def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_organisation_and_actor_commands(ready: Cli) -> None:
-    shown = ready("org", "show").stdout
+    shown = ready("org", "show", "--as", "bif.sagsbehandler").stdout
     assert "Beskæftigelses- og Integrationsforvaltningen" in shown
     assert "Styregruppen for de områdebaserede indsatser" in shown
+    assert "say who you are" in ready("org", "show", expect=2).stderr
     jens = ("actor", "add", "jens", "--name", "Jens Hansen", "--role", "case_officer@BIF")
     # The organisation file made administrators: from now on only they add people.
     refused = ready(*jens, "--as", "bif.sagsbehandler", expect=4)
-    assert "needs the role administrator; give --as one who holds it (admin)" in refused.stderr
-    assert "jens" not in ready("actor", "list").stdout
+    assert "needs the role administrator" in refused.stderr
+    assert "give --as one who holds it" in refused.stderr
+    assert "jens" not in ready("actor", "list", "--as", "admin").stdout
+    # Every user's e-mail and roles are an administrator's to list.
+    refused = ready("actor", "list", "--as", "bif.sagsbehandler", expect=4)
+    assert "may not list the actors" in refused.stderr
     ready(*jens, "--role", "secretariat@BIU", "--as", "admin")
-    listed = ready("actor", "list").stdout
+    listed = ready("actor", "list", "--as", "admin").stdout
     assert "case_officer@BIF" in listed
     assert "secretariat@BIU" in listed
     unknown = ("actor", "add", "eva", "--name", "Eva", "--role", "case_officer@XYZ")
@@ -224,6 +229,27 @@ def test_organisation_and_actor_commands(ready: Cli) -> None:
     mine = ready("case", "list", "--mine", "--as", "jens").stdout
     assert journal_no in mine  # waiting for a case officer of BIF
     assert journal_no not in ready("case", "list", "--mine", "--as", "biu.sekretariat").stdout
+
+
+def test_the_bootstrap_never_reopens(ready: Cli) -> None:
+    """Demoting the only administrator without scope once put the database back in "first
+    load" mode, where anyone could make themselves administrator without saying who."""
+    demote = ("actor", "add", "admin", "--name", "Admin", "--role", "administrator@BIF")
+    refused = ready(*demote, "--as", "admin", expect=4)
+    assert "without an administrator" in refused.stderr
+    assert "administrator@BIF" not in ready("actor", "list", "--as", "admin").stdout
+    mallory = ("actor", "add", "mallory", "--name", "M", "--role", "administrator")
+    refused = ready(*mallory, expect=4)  # no --as: the operating-system login
+    assert "may not add or change actor mallory" in refused.stderr
+    assert "mallory" not in ready("actor", "list", "--as", "admin").stdout
+
+
+def test_the_first_actor_needs_no_name_on_an_empty_database(cli: Cli) -> None:
+    cli("init")
+    cli("actor", "add", "first.admin", "--name", "First", "--role", "administrator")
+    assert "first.admin" in cli("actor", "list", "--as", "first.admin").stdout
+    refused = cli("actor", "add", "second", "--name", "S", "--role", "administrator", expect=4)
+    assert "may not add or change actor second" in refused.stderr
 
 
 def test_init_twice_says_up_to_date(ready: Cli) -> None:

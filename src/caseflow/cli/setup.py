@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from caseflow import organisation
 from caseflow.cli.app import AsOption, app, console, state
-from caseflow.meetings.committees import require_administrator_once_set_up
-from caseflow.store import migrate
-from caseflow.store import organisation as org_rows
-from caseflow.store.db import read_transaction, write_transaction
-from caseflow.store.org_history import Stamp
+from caseflow.services import database
+from caseflow.services import organisation as services
 
 org_app = typer.Typer(help="Administrations, committees and steering groups.", no_args_is_help=True)
 actor_app = typer.Typer(help="People who act on cases, and their roles.", no_args_is_help=True)
@@ -25,15 +22,14 @@ app.add_typer(actor_app, name="actor")
 @app.command("init")
 def init() -> None:
     """Create the database, or upgrade it to this version's schema."""
-    engine = state().engine(check_schema=False)
-    before, after = migrate.upgrade(engine.db)
-    registered = engine.register_workflows()
-    where = engine.db.url.render_as_string(hide_password=True)
-    if before == after:
-        console.print(f"database {where} is up to date (schema {after})")
+    done = database.initialise(state().context(check_schema=False))
+    if done.before == done.after:
+        console.print(f"database {done.where} is up to date (schema {done.after})", markup=False)
     else:
-        console.print(f"database {where}: schema {before or 'empty'} → {after}")
-    for workflow_id, version, new in registered:
+        console.print(
+            f"database {done.where}: schema {done.before or 'empty'} → {done.after}", markup=False
+        )
+    for workflow_id, version, new in done.workflows:
         console.print(f"  workflow {workflow_id} @ {version[:12]}{' (new)' if new else ''}")
 
 
@@ -41,46 +37,37 @@ def init() -> None:
 def org_load(path: Path, as_user: AsOption = None) -> None:
     """Load administrations, committees, steering groups and actors from a YAML file.
 
-    Administrators only (--as, default $CASEFLOW_USER), once the database has one:
-    the first load is what creates them. What changes is recorded in the
-    organisation's history (``org history``) as done by --as, else by the
+    Administrators only (--as, default $CASEFLOW_USER), once the database has any actor:
+    on an empty one, the first load is what creates them. What changes is recorded in
+    the organisation's history (``org history``) as done by --as, else by the
     operating-system login.
     """
-    spec = organisation.load_file(path)
     cli = state()
-    engine = cli.engine()
-    who = cli.who(as_user)
-    stamp = Stamp(who, engine.clock.now(), f"org load {path}")
-    with write_transaction(engine.db) as conn:
-        require_administrator_once_set_up(conn, who, "load the organisation file")
-        counts = organisation.store(conn, spec, stamp)
+    counts = services.load_organisation(cli.context(), cli.who(as_user), path)
     console.print("loaded " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 @org_app.command("show")
-def org_show() -> None:
+def org_show(as_user: AsOption = None) -> None:
     """Show the organisation in the database."""
-    engine = state().engine()
-    with read_transaction(engine.db) as conn:
-        admins = org_rows.list_administrations(conn)
-        committees = org_rows.list_committees(conn)
-        groups = org_rows.list_steering_groups(conn)
+    ctx, actor = state().acting(as_user)
+    view = services.show_organisation(ctx, actor)
     table = Table("Code", "Administration", "E-mail")
-    for admin in admins:
-        table.add_row(admin["code"], admin["name"], admin["email"] or "")
+    for admin in view.administrations:
+        table.add_row(Text(admin["code"]), Text(admin["name"]), Text(admin["email"] or ""))
     console.print(table)
     table = Table("Code", "Committee", "Kind", "Secretariat")
-    for committee in committees:
+    for committee in view.committees:
         table.add_row(
-            committee["code"],
-            committee["name"],
-            committee["kind"],
-            committee["secretariat_email"] or "",
+            Text(committee["code"]),
+            Text(committee["name"]),
+            Text(committee["kind"]),
+            Text(committee["secretariat_email"] or ""),
         )
     console.print(table)
-    for group in groups:
+    for group in view.steering_groups:
         members = ", ".join(m["administration"] for m in group["members"])
-        console.print(f"steering group {group['code']}: {group['name']} ({members})")
+        console.print(f"steering group {group['code']}: {group['name']} ({members})", markup=False)
 
 
 @actor_app.command("add")
@@ -96,27 +83,21 @@ def actor_add(
 ) -> None:
     """Create an actor, or replace an existing one's name, e-mail and roles.
 
-    Administrators only (--as), once the database has one.
+    Administrators only (--as), once the database has any actor; the last administrator
+    cannot be demoted.
     """
     cli = state()
-    engine = cli.engine()
-    who = cli.who(as_user)
-    stamp = Stamp(who, engine.clock.now(), "actor add")
-    with write_transaction(engine.db) as conn:
-        require_administrator_once_set_up(conn, who, f"add or change actor {username}")
-        grants = organisation.grants_from_cli(conn, role or [])
-        organisation.put_actor(conn, username, name, email, grants, stamp)
-    console.print(f"saved {username} with {len(grants)} role(s)")
+    request = services.ActorRequest(username, name, email, role or [])
+    saved = services.put_actor(cli.context(), cli.who(as_user), request)
+    console.print(f"saved {saved.username} with {len(saved.grants)} role(s)", markup=False)
 
 
 @actor_app.command("list")
-def actor_list() -> None:
-    """List actors and their roles."""
-    engine = state().engine()
-    with read_transaction(engine.db) as conn:
-        actors = org_rows.list_actors(conn)
+def actor_list(as_user: AsOption = None) -> None:
+    """List actors and their roles (an administrator's view)."""
+    ctx, actor = state().acting(as_user)
     table = Table("User", "Name", "E-mail", "Roles")
-    for actor in actors:
-        roles = ", ".join(g.text for g in actor.grants)
-        table.add_row(actor.username, actor.name, actor.email or "", roles)
+    for found in services.list_actors(ctx, actor):
+        roles = ", ".join(g.text for g in found.grants)
+        table.add_row(Text(found.username), Text(found.name), Text(found.email or ""), roles)
     console.print(table)

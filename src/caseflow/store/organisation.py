@@ -236,3 +236,8 @@ def directory(conn: Connection) -> Directory:
         {row["code"]: row for row in list_administrations(conn)},
         {row["code"]: row for row in list_steering_groups(conn)},
     )
+
+
+def has_actors(conn: Connection) -> bool:
+    """Whether any actor was ever created (active or not): the bootstrap's end."""
+    return conn.execute(select(actors.c.id).limit(1)).first() is not None

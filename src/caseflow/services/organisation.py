@@ -1,0 +1,125 @@
+"""The organisation: loading its file, showing it, and the actors with their roles.
+
+Who may change it is an administrator without scope, with one exception, the
+bootstrap: on a database with no actor at all, the first load (or the first
+``actor add``) is what creates the administrators, so nobody need be named.
+The bootstrap never reopens: once any actor exists it is over, and no change may
+leave the organisation without an administrator (demoting or replacing the last
+one is refused, and nothing of that change is written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from caseflow import organisation, policy
+from caseflow.context import Context
+from caseflow.domain import Actor
+from caseflow.errors import ErrorCode, NotAllowed, NotFound
+from caseflow.store import organisation as org_rows
+from caseflow.store.db import read_transaction
+from caseflow.store.org_history import Stamp
+
+
+@dataclass(frozen=True)
+class ActorRequest:
+    """``actor add``: create an actor, or replace one's name, e-mail and roles."""
+
+    username: str
+    name: str
+    email: str | None = None
+    roles: Sequence[str] = ()  # ROLE, ROLE@ADMINISTRATION or ROLE@COMMITTEE
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    administrations: list[dict[str, Any]]
+    committees: list[dict[str, Any]]
+    steering_groups: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "administrations": self.administrations,
+            "committees": self.committees,
+            "steering_groups": self.steering_groups,
+        }
+
+
+def actor_json(actor: Actor) -> dict[str, Any]:
+    return {
+        "username": actor.username,
+        "name": actor.name,
+        "email": actor.email,
+        "roles": [g.text for g in actor.grants],
+    }
+
+
+def _require_may_change(conn: Connection, who: str, doing: str) -> None:
+    """An administrator's, except on a database with no actor at all (the bootstrap)."""
+    if not org_rows.has_actors(conn):
+        return
+    try:
+        actor = org_rows.get_actor(conn, who)
+    except NotFound:
+        actor = Actor(who, who)
+    policy.require_administrator(actor, doing)
+
+
+def _require_an_administrator_left(conn: Connection, who: str) -> None:
+    """Refuse a change that leaves no administrator without scope (the transaction then
+    rolls back, so nothing of it is written)."""
+    if not policy.last_administrators(conn):
+        raise NotAllowed(
+            "that change would leave the organisation without an administrator (the role "
+            "administrator without scope); nobody could then change it",
+            code=ErrorCode.LAST_ADMINISTRATOR,
+            username=who,
+        )
+
+
+def load_organisation(ctx: Context, who: str, path: Path) -> dict[str, int]:
+    """Load administrations, committees, steering groups and actors from a YAML file;
+    ``who`` is the acting username (or ``os:LOGIN`` when nobody was named)."""
+    spec = organisation.load_file(path)
+    engine = ctx.engine
+    stamp = Stamp(who, engine.clock.now(), f"org load {path}")
+    with engine.transaction() as conn:
+        _require_may_change(conn, who, "load the organisation file")
+        counts = organisation.store(conn, spec, stamp)
+        _require_an_administrator_left(conn, who)
+    return counts
+
+
+def put_actor(ctx: Context, who: str, request: ActorRequest) -> Actor:
+    """Create an actor or replace one's name, e-mail and roles (an administrator's)."""
+    engine = ctx.engine
+    stamp = Stamp(who, engine.clock.now(), "actor add")
+    with engine.transaction() as conn:
+        _require_may_change(conn, who, f"add or change actor {request.username}")
+        grants = organisation.grants_from_cli(conn, list(request.roles))
+        organisation.put_actor(conn, request.username, request.name, request.email, grants, stamp)
+        _require_an_administrator_left(conn, who)
+        return org_rows.get_actor(conn, request.username)
+
+
+def show_organisation(ctx: Context, actor: Actor) -> OrganisationView:
+    """The organisation in the database: for anyone who has a place in it."""
+    del actor  # any actor (get_actor has checked that it exists) may see its organisation
+    with read_transaction(ctx.engine.db) as conn:
+        return OrganisationView(
+            org_rows.list_administrations(conn),
+            org_rows.list_committees(conn),
+            org_rows.list_steering_groups(conn),
+        )
+
+
+def list_actors(ctx: Context, actor: Actor) -> list[Actor]:
+    """Every actor with e-mail and roles: an administrator's view."""
+    policy.require_administrator(actor, "list the actors and their roles")
+    with read_transaction(ctx.engine.db) as conn:
+        return org_rows.list_actors(conn)
