@@ -76,6 +76,8 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.DATABASE_NOT_READY: lambda p: (
         "run `caseflow init` to create or upgrade it (back it up first)"
     ),
+    ErrorCode.FIELD_NOT_AN_ADDRESS: lambda p: f"--set fields.{p.get('field')}=name@example.dk",
+    ErrorCode.FIELDS_MISSING: lambda p: "--set fields.NAME=... with the same step",
     ErrorCode.LAST_ADMINISTRATOR: lambda p: "give another actor the role administrator first",
 }
 

@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from caseflow.domain import ADMINISTRATOR, Actor
+from caseflow.domain import Actor
 from caseflow.engine import Engine
-from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.errors import ErrorCode, InvalidInput, NotFound
 from caseflow.organisation import (
     AdministrationSpec,
     CommitteeSpec,
@@ -30,40 +30,9 @@ from caseflow.organisation import (
     put_committee,
     put_steering_group,
 )
+from caseflow.policy import require_administrator
 from caseflow.store import organisation as org_rows
 from caseflow.store.org_history import Stamp
-
-
-def require_administrator(actor: Actor, what: str) -> None:
-    if _is_administrator(actor):
-        return
-    raise NotAllowed(f"{actor.username} may not {what}: that needs the role {ADMINISTRATOR}")
-
-
-def require_administrator_once_set_up(conn: Connection, username: str, what: str) -> None:
-    """``org load`` and ``actor add`` are an administrator's, except in a database where
-    nobody holds that role yet: the first load is what creates the administrators."""
-    administrators = [
-        a.username for a in org_rows.actors_with_role(conn, ADMINISTRATOR) if _is_administrator(a)
-    ]
-    if not administrators:
-        return
-    try:
-        actor = org_rows.get_actor(conn, username)
-    except NotFound:
-        actor = None
-    if actor is None or not _is_administrator(actor):
-        raise NotAllowed(
-            f"{username} may not {what}: that needs the role {ADMINISTRATOR}; give --as one "
-            f"who holds it ({', '.join(administrators)})"
-        )
-
-
-def _is_administrator(actor: Actor) -> bool:
-    return any(
-        g.role == ADMINISTRATOR and g.administration is None and g.committee is None
-        for g in actor.grants
-    )
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from caseflow.definitions import (
 from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Actor, Case
 from caseflow.engine import CaseEvent
-from caseflow.errors import InvalidInput, NotFound
+from caseflow.errors import ErrorCode, InvalidInput, NotFound
 from caseflow.notifications import recipients
 from caseflow.notifications.message import Recipient
 from caseflow.store import organisation, outbox
@@ -151,8 +151,10 @@ def field_recipient(case: Case, name: str) -> Address | None:
     person = _text(case.fields.get(name.removesuffix("_email") + "_name"))
     problem = InvalidInput(
         f"case {case.journal_no}: field '{name}' holds {value!r}, which is not an e-mail "
-        f"address, so the notification could not reach it; correct it (e.g. "
-        f"--set fields.{name}=name@example.dk with the same step) and try again"
+        "address, so the notification could not reach it; correct it (e.g. to "
+        "name@example.dk, with the same step) and try again",
+        code=ErrorCode.FIELD_NOT_AN_ADDRESS,
+        field=name,
     )
     if not isinstance(value, str):
         raise problem
@@ -231,7 +233,9 @@ def check_complete(rule: NotificationRule, case: Case, context: Mapping[str, Any
     if missing:
         raise InvalidInput(
             f"case {case.journal_no}: the {rule.template} (notification '{rule.id}') needs "
-            f"{' and '.join(missing)}; give them with the same step (--set fields.NAME=...)"
+            f"{' and '.join(missing)}; give them with the same step",
+            code=ErrorCode.FIELDS_MISSING,
+            fields=missing,
         )
 
 
