@@ -4,38 +4,26 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from caseflow import organisation
-from caseflow.calendar import COPENHAGEN_RULES
 from caseflow.cli.agenda import print_course
 from caseflow.cli.app import app, console, state
 from caseflow.cli.render import describe_entry, local, print_case, print_history
 from caseflow.clock import FakeClock
-from caseflow.context import Context, wired_engine
+from caseflow.context import Context
 from caseflow.deadlines.worker import CycleReport, Worker
-from caseflow.demo import scenario
+from caseflow.demo import scenario, setup
 from caseflow.documents.config import load_config
 from caseflow.documents.render import DocumentRenderer
 from caseflow.documents.service import meeting_documents
 from caseflow.engine import Engine
-from caseflow.meetings import plan, report
+from caseflow.meetings import report
 from caseflow.notifications.channels import Channel, FileChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
-from caseflow.registry import WorkflowRegistry
-from caseflow.store import migrate
-from caseflow.store import organisation as org_rows
-from caseflow.store.db import make_engine, read_transaction, write_transaction
-from caseflow.store.org_history import Stamp
-
-DATA_FILE = "copenhagen.yaml"
-PLAN_FILE = "meetings-2009.yaml"
 
 
 @app.command("demo")
@@ -53,27 +41,16 @@ def demo(
             f"{path} exists; the demo needs a fresh database file", param_hint="--db"
         )
     folder.mkdir(parents=True, exist_ok=True)
-    sa_engine = make_engine(f"sqlite:///{path.resolve()}")
-    migrate.upgrade(sa_engine)
-    data = resources.files("caseflow.demo").joinpath(DATA_FILE)
-    with resources.as_file(data) as data_path:
-        spec = organisation.load_file(data_path)
     clock = FakeClock(scenario.STEPS[0].at)
-    with write_transaction(sa_engine) as conn:
-        organisation.store(conn, spec, Stamp("admin", clock.now(), f"caseflow demo ({DATA_FILE})"))
-    settings = state().settings
-    registry = WorkflowRegistry(settings.workflows_dir)
-    # The replay is Copenhagen's, in Danish, whatever calendar or language is configured.
-    engine = wired_engine(sa_engine, registry, clock, COPENHAGEN_RULES, "da")
-    ctx = Context(replace(settings, language="da"), engine)
-    with resources.as_file(resources.files("caseflow.demo").joinpath(PLAN_FILE)) as plan_path:
-        planned = plan.import_plan(engine, engine.actor("admin"), plan_path)
+    prepared = setup.prepare(state().settings, f"sqlite:///{path.resolve()}", clock)
+    ctx, spec = prepared.ctx, prepared.organisation
+    engine = ctx.engine
     console.rule("caseflow demo: case 2009-68440, City of Copenhagen")
     console.print(
         f"database {path}\nloaded {len(spec.administrations)} administrations, "
         f"{len(spec.committees)} committees, {len(spec.steering_groups)} steering group, "
-        f"{len(spec.actors)} people from {DATA_FILE}; "
-        f"{len(planned.created)} meetings of BIU, TMU, ØU and BR from {PLAN_FILE}\n"
+        f"{len(spec.actors)} people from {setup.DATA_FILE}; "
+        f"{prepared.meetings} meetings of BIU, TMU, ØU and BR from {setup.PLAN_FILE}\n"
     )
     mail_dir = folder / "mail"
     worker = _demo_worker(ctx, mail_dir)
@@ -104,12 +81,12 @@ def demo(
     mails = sorted(mail_dir.glob("*.eml")) if mail_dir.is_dir() else []
     console.print(f"{len(mails)} e-mail(s) delivered to {mail_dir} (or to SMTP if configured)")
     final = engine.get_case(scenario.JOURNAL_NO)
-    with read_transaction(sa_engine) as conn:
-        groups = {g["code"]: g for g in org_rows.list_steering_groups(conn)}
-    group = groups.get(str(final.fields.get("steering_group")))
+    group = setup.steering_group(ctx, str(final.fields.get("steering_group")))
     if group is not None:
-        members = ", ".join(m["administration"] for m in group["members"])
-        console.print(f"\nFollow-up by {group['name']} ({len(group['members'])}: {members})")
+        seats = [str(m["administration"]) for m in group["members"]]
+        console.print(
+            f"\nFollow-up by {group['name']} ({len(seats)}: {', '.join(seats)})", markup=False
+        )
     console.print()
     print_case(console, final, engine.workflow_of(final).definition)
     console.print()
