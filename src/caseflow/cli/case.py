@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
@@ -208,7 +208,16 @@ def list_cases(
     if as_json:
         console.print_json(data=[cases.case_json(c) for c in page.items])
         return
-    table = Table("Journal no", "Title", "State", "Committee", "Lead", "Officer", "Updated")
+    # Identifiers are never cut: other commands need them whole; the title wraps.
+    table = Table(
+        Column("Journal no", no_wrap=True, min_width=10),
+        "Title",
+        Column("State", no_wrap=True),
+        "Committee",
+        "Lead",
+        Column("Officer", no_wrap=True),
+        Column("Updated", no_wrap=True, min_width=10),
+    )
     for case in page.items:
         table.add_row(
             Text(case.journal_no),
