@@ -211,10 +211,10 @@ def list_cases(
     # Identifiers are never cut: other commands need them whole; the title wraps.
     table = Table(
         Column("Journal no", no_wrap=True, min_width=10),
-        "Title",
+        Column("Title", min_width=20, overflow="fold"),
         Column("State", no_wrap=True),
-        "Committee",
-        "Lead",
+        Column("Committee", no_wrap=True),
+        Column("Lead", no_wrap=True),
         Column("Officer", no_wrap=True),
         Column("Updated", no_wrap=True, min_width=10),
     )
