@@ -208,15 +208,13 @@ def list_cases(
     if as_json:
         console.print_json(data=[cases.case_json(c) for c in page.items])
         return
-    # Identifiers are never cut: other commands need them whole; the title wraps.
+    # Nothing is cut short with an ellipsis: other commands need the identifiers whole.
     table = Table(
-        Column("Journal no", no_wrap=True, min_width=10),
-        Column("Title", min_width=20, overflow="fold"),
-        Column("State", no_wrap=True),
-        Column("Committee", no_wrap=True),
-        Column("Lead", no_wrap=True),
-        Column("Officer", no_wrap=True),
-        Column("Updated", no_wrap=True, min_width=10),
+        *(
+            Column(header, overflow="fold")
+            for header in ("Journal no", "Title", "State", "Committee", "Lead", "Officer")
+        ),
+        Column("Updated", no_wrap=True),
     )
     for case in page.items:
         table.add_row(
