@@ -63,10 +63,33 @@ class Settings:
             user=user,
             calendar=_calendar(value("calendar", "copenhagen"), base),
             mail_dir=base / value("mail_dir", "mail"),
-            language=value("language", "da"),
+            language=_language(value("language", "da")),
             now=_moment(os.environ.get("CASEFLOW_NOW")),
             max_attempts=_count("max_attempts", value("max_attempts", "8")),
         )
+
+
+LANGUAGES = ("da", "en")
+"""The languages caseflow speaks: its workflow files, templates and documents have both."""
+
+# The keys of ``[caseflow]`` in caseflow.toml (each also a CASEFLOW_* variable).
+FILE_KEYS = (
+    "database_url",
+    "workflows_dir",
+    "user",
+    "calendar",
+    "mail_dir",
+    "language",
+    "max_attempts",
+)
+
+
+def _language(text: str) -> str:
+    if text not in LANGUAGES:
+        raise InvalidInput(
+            f"language {text!r} is not one caseflow speaks; use {' or '.join(LANGUAGES)}"
+        )
+    return text
 
 
 def _calendar(setting: str, cwd: Path) -> str:
@@ -129,9 +152,24 @@ def _read_config(path: Path) -> dict[str, str]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from exc
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot be read ({exc.strerror})") from exc
     section = data.get("caseflow", {})
     if not isinstance(section, dict):
         raise InvalidInput(f"{path}: [caseflow] must be a table of settings")
-    return {str(k): str(v) for k, v in section.items()}
+    unknown = sorted(set(section) - set(FILE_KEYS))
+    if unknown:
+        raise InvalidInput(
+            f"{path}: unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"under [caseflow]; the settings are {', '.join(FILE_KEYS)}"
+        )
+    found: dict[str, str] = {}
+    for key, value in section.items():
+        if key == "max_attempts" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise InvalidInput(f"{path}: {key} = {value!r}: write it as text in quotes")
+        found[key] = value
+    return found

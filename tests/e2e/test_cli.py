@@ -308,3 +308,7 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
     refused = ready("deadlines", "explain", journal_no, "--as", "tmf.sagsbehandler", expect=3)
     assert f"case {journal_no}: not found or not allowed" in refused.stderr
     assert "--due-within" in ready("deadlines", "list", "--due-within", "x", expect=2).stderr
+
+
+def test_version(cli: Cli) -> None:
+    assert cli("--version").stdout.startswith("caseflow 0.")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from caseflow.errors import InvalidInput
 from caseflow.settings import Settings
 
 
@@ -39,3 +40,28 @@ def test_overriding_the_database_and_workflows_keeps_every_other_setting(
 
 def test_no_flag_changes_nothing(configured: Settings) -> None:
     assert configured.with_overrides() == configured
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[caseflow]\ndatabase_url = 5\n", "database_url = 5: write it as text"),
+        ("[caseflow]\ndatabse_url = 'x.db'\n", "unknown setting databse_url"),
+        ("\x00\x01\x02binary", "not valid TOML"),
+    ],
+)
+def test_a_bad_settings_file_is_refused_with_what_is_wrong(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    (tmp_path / "caseflow.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(InvalidInput, match=message):
+        Settings.load(tmp_path)
+    assert not (tmp_path / "5").exists()
+
+
+def test_a_language_caseflow_does_not_speak_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CASEFLOW_LANGUAGE", "fr")
+    with pytest.raises(InvalidInput, match="'fr' is not one caseflow speaks; use da or en"):
+        Settings.load(tmp_path)

@@ -77,6 +77,14 @@ def state() -> CliState:
     return _state
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"caseflow {version('caseflow')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     db: Annotated[
@@ -95,6 +103,12 @@ def root(
             "else ./workflows, else the ones shipped with caseflow).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     global _state
     _state = CliState(Settings.load().with_overrides(database=db, workflows_dir=workflows))
