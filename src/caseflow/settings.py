@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from caseflow.calendar import COPENHAGEN
 from caseflow.errors import InvalidInput
 
 DEFAULT_DATABASE_FILE = "caseflow.db"
@@ -119,6 +118,8 @@ def _moment(text: str | None) -> datetime | None:
         raise InvalidInput(
             f"CASEFLOW_NOW={text!r} is not a time; write e.g. 2009-04-20T09:00 (Copenhagen time)"
         ) from None
+    from caseflow.calendar import COPENHAGEN  # the holidays it loads are not needed before
+
     return moment if moment.tzinfo else moment.replace(tzinfo=COPENHAGEN)
 
 

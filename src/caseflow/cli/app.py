@@ -5,17 +5,19 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from caseflow.clock import Clock
-from caseflow.context import Context
-from caseflow.domain import Actor
-from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.settings import Settings
+
+if TYPE_CHECKING:  # the heavy parts are imported by the commands that use them
+    from caseflow.clock import Clock
+    from caseflow.context import Context
+    from caseflow.domain import Actor
+    from caseflow.engine import Engine
 
 console = Console()
 console_err = Console(stderr=True)
@@ -38,6 +40,8 @@ class CliState:
 
     def context(self, clock: Clock | None = None, *, check_schema: bool = True) -> Context:
         """The composition root for this command, built from every setting."""
+        from caseflow.context import Context
+
         context = Context.from_settings(self.settings, clock, check_schema=check_schema)
         self._contexts.append(context)
         return context
