@@ -65,6 +65,14 @@ class ErrorCode(StrEnum):
     COMMITTEE_EXISTS = "committee_exists"  # params: code_
     MEETING_EXISTS = "meeting_exists"  # params: meeting_id
     FORMAT_UNAVAILABLE = "format_unavailable"  # params: format
+    # Operations: deadlines, the outbox, incidents, workflows.
+    UNKNOWN_NOTIFICATION = "unknown_notification"  # params: keys (unknown or not visible)
+    UNKNOWN_INCIDENT = "unknown_incident"  # params: count (not, or no longer, incidents)
+    INVALID_INCIDENT_ID = "invalid_incident_id"  # params: text
+    INCIDENTS_REQUIRED = "incidents_required"  # params: none; which ones, or all
+    UNKNOWN_WORKFLOW = "unknown_workflow"  # params: workflow_id, known
+    INVALID_PERIOD = "invalid_period"  # params: text (working days, e.g. 10d)
+    ONE_UNIT_ONLY = "one_unit_only"  # params: none; one committee, administration or group
 
 
 class CaseflowError(Exception):

@@ -77,6 +77,16 @@ HINTS: dict[ErrorCode, Hint] = {
         "run `caseflow init` to create or upgrade it (back it up first)"
     ),
     ErrorCode.LAST_ADMINISTRATOR: lambda p: "give another actor the role administrator first",
+    # Operations.
+    ErrorCode.UNKNOWN_NOTIFICATION: lambda p: "`caseflow notifications list` shows the keys",
+    ErrorCode.UNKNOWN_INCIDENT: lambda p: "`caseflow incidents list` shows those there are",
+    ErrorCode.INCIDENTS_REQUIRED: lambda p: "e.g. D-42 N-17, or give --all",
+    ErrorCode.INVALID_INCIDENT_ID: lambda p: "as `caseflow incidents list` shows them",
+    ErrorCode.UNKNOWN_WORKFLOW: lambda p: "`caseflow workflow list` shows them",
+    ErrorCode.INVALID_PERIOD: lambda p: "give --due-within as working days, e.g. 10d",
+    ErrorCode.ONE_UNIT_ONLY: lambda p: (
+        "give one of --committee, --administration and --steering-group"
+    ),
 }
 
 
