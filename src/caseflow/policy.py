@@ -121,13 +121,6 @@ def require_administrator(actor: Actor, doing: str) -> None:
         )
 
 
-def require_actor(actor: Actor | None, doing: str) -> Actor:
-    """Refuse ``doing`` to someone who has not said who they are."""
-    if actor is None:
-        raise NotAllowed(f"say who you are to {doing}", code=ErrorCode.ACTOR_REQUIRED, doing=doing)
-    return actor
-
-
 def require_operator(actor: Actor, doing: str) -> None:
     """Refuse ``actor`` ``doing`` (an outbox or incident command) unless it is an operator."""
     if actor.operates:
@@ -138,6 +131,10 @@ def require_operator(actor: Actor, doing: str) -> None:
         code=ErrorCode.OPERATOR_REQUIRED,
         doing=doing,
     )
+
+
+ORG_KINDS_FOR_SECRETARIATS = ("committee", "administration", "steering_group")
+"""The organisation's history a secretariat reads: all but the actors' changes."""
 
 
 def org_history_kinds(actor: Actor) -> frozenset[str] | None:
@@ -163,9 +160,6 @@ def org_history_kinds(actor: Actor) -> frozenset[str] | None:
         roles=[ADMINISTRATOR, SECRETARIAT],
         scope=None,
     )
-
-
-ORG_KINDS_FOR_SECRETARIATS = ("committee", "administration", "steering_group")
 
 
 def digest_committees(actor: Actor, asked: Sequence[str] | None) -> list[str] | None:

@@ -166,6 +166,9 @@ def test_workflow_commands(cli: Cli, tmp_path: Path) -> None:
     assert f"broken.yaml:{line}" in result.stderr
     assert "aproval" in result.stderr
     assert "committee-case" in cli("workflow", "list").stdout  # no database: the folder
+    named = cli("workflow", "list", "--as", "admin").stdout  # named, still no database
+    assert "committee-case" in named
+    assert "no database yet" in named
     cli("init")
     anonymous = cli("workflow", "list").stdout
     assert "committee-case" in anonymous

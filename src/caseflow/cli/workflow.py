@@ -14,6 +14,7 @@ from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, st
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.domain import Actor
+from caseflow.errors import DatabaseNotReady
 from caseflow.services import workflows as workflow_service
 
 workflow_app = typer.Typer(help="Workflow definitions.", no_args_is_help=True)
@@ -36,7 +37,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Workflow files.")
 def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """Workflows in the folder; with --as (or CASEFLOW_USER), also the versions stored in
     the database and how many cases run on each."""
-    ctx, actor = _reader(as_user)
+    ctx, actor, why = _reader(as_user)
     listed = workflow_service.list_workflows(ctx, actor)
     if as_json:
         console.print_json(data=listed.to_json())
@@ -53,10 +54,7 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
         )
     console.print(table)
     if listed.stored is None:
-        console.print(
-            "say who you are (--as USER) to see the stored versions and their cases",
-            markup=False,
-        )
+        console.print(why, markup=False)
         return
     if not listed.stored:
         return
@@ -72,14 +70,20 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
     console.print(stored)
 
 
-def _reader(as_user: str | None) -> tuple[Context, Actor | None]:
-    """The context, and the actor when one is named (which needs the database); without
-    one, the folder alone is read and no database is needed."""
+def _reader(as_user: str | None) -> tuple[Context, Actor | None, str]:
+    """The context, the actor when one is named (which needs the database), and why the
+    stored versions cannot be shown when there is none: without an actor or a database
+    the folder alone is read, as it always could be."""
     cli = state()
     if not (as_user or cli.settings.user):
-        return cli.context(check_schema=False), None
-    ctx = cli.context()
-    return ctx, cli.actor(ctx.engine, as_user)
+        why = "say who you are (--as USER) to see the stored versions and their cases"
+        return cli.context(check_schema=False), None, why
+    try:
+        ctx = cli.context()
+    except DatabaseNotReady:
+        why = "no database yet (`caseflow init` creates it): only the folder is shown"
+        return cli.context(check_schema=False), None, why
+    return ctx, cli.actor(ctx.engine, as_user), ""
 
 
 @workflow_app.command("show")
