@@ -72,7 +72,7 @@ class ErrorCode(StrEnum):
     INCIDENTS_REQUIRED = "incidents_required"  # params: none; which ones, or all
     UNKNOWN_WORKFLOW = "unknown_workflow"  # params: workflow_id, known
     INVALID_PERIOD = "invalid_period"  # params: text (working days, e.g. 10d)
-    ONE_UNIT_ONLY = "one_unit_only"  # params: none; one committee, administration or group
+    ONE_UNIT_ONLY = "one_unit_only"  # params: given (the kinds of unit given at once)
 
 
 class CaseflowError(Exception):
