@@ -68,6 +68,14 @@ class ErrorCode(StrEnum):
     # Notifications a step would send.
     FIELD_NOT_AN_ADDRESS = "field_not_an_address"  # params: field
     FIELDS_MISSING = "fields_missing"  # params: fields
+    # Operations: deadlines, the outbox, incidents, workflows.
+    UNKNOWN_NOTIFICATION = "unknown_notification"  # params: keys (unknown or not visible)
+    UNKNOWN_INCIDENT = "unknown_incident"  # params: count (not, or no longer, incidents)
+    INVALID_INCIDENT_ID = "invalid_incident_id"  # params: text
+    INCIDENTS_REQUIRED = "incidents_required"  # params: none; which ones, or all
+    UNKNOWN_WORKFLOW = "unknown_workflow"  # params: workflow_id, known
+    INVALID_PERIOD = "invalid_period"  # params: text (working days, e.g. 10d)
+    ONE_UNIT_ONLY = "one_unit_only"  # params: given (the kinds of unit given at once)
 
 
 class CaseflowError(Exception):

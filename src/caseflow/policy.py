@@ -33,10 +33,12 @@ from caseflow.errors import ErrorCode, NotAllowed, NotFound
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import organisation as org_rows
+from caseflow.store.visibility import ReadScope
 
 # Who may see a committee's closed items (agenda, minutes, their documents): the
 # secretariat that prepares them and the committee that treats them.
-INSIDERS = ("secretariat", "committee")
+SECRETARIAT = "secretariat"
+INSIDERS = (SECRETARIAT, "committee")
 
 WITHHELD = "(lukket punkt: kun for udvalgets medlemmer og sekretariat)"
 """What stands in place of closed content for a reader outside the committee."""
@@ -72,14 +74,16 @@ def visible_case(conn: Connection, journal_no: str, actor: Actor) -> Case:
     return case
 
 
-def visibility(actor: Actor) -> case_rows.Visibility:
-    """:meth:`Actor.may_read` as a filter the store can put in SQL."""
-    return case_rows.Visibility(
-        everything=actor.sees_every_case,
-        officer=actor.username,
-        administrations=frozenset(g.administration for g in actor.grants if g.administration),
+def read_scope(reader: Actor) -> ReadScope:
+    """What :meth:`Actor.may_read` allows ``reader``, for lists filtered in the database
+    (:func:`caseflow.store.visibility.readable`): every case, or those it is officer of
+    or holds a role on (in one of their administrations, or their committee)."""
+    return ReadScope(
+        every=reader.sees_every_case,
+        username=reader.username,
+        administrations=frozenset(g.administration for g in reader.grants if g.administration),
         committees=frozenset(
-            g.committee for g in actor.grants if g.committee and not g.administration
+            g.committee for g in reader.grants if g.committee and g.administration is None
         ),
     )
 
@@ -128,6 +132,61 @@ def require_operator(actor: Actor, doing: str) -> None:
         code=ErrorCode.OPERATOR_REQUIRED,
         doing=doing,
     )
+
+
+ORG_KINDS_FOR_SECRETARIATS = ("committee", "administration", "steering_group")
+"""The organisation's history a secretariat reads: all but the actors' changes."""
+
+
+def org_history_kinds(actor: Actor) -> frozenset[str] | None:
+    """Which kinds of organisation change ``actor`` may read (None: every kind), or a
+    refusal.
+
+    The history (who changed which chair, address, agenda deadline or role, and when)
+    is for those who run the organisation and those who prepare its meetings: an
+    administrator without scope sees all of it; a secretariat (of any committee: the
+    committees, administrations and steering groups are shared by all, and a
+    secretariat must be able to see who moved its agenda deadline or changed its
+    members) sees every change but those of actors, whose e-mail addresses and roles
+    are the administrator's business. A case officer or a committee member is refused.
+    """
+    if is_administrator(actor):
+        return None
+    if any(g.role == SECRETARIAT for g in actor.grants):
+        return frozenset(ORG_KINDS_FOR_SECRETARIATS)
+    raise NotAllowed(
+        f"{actor.username} may not read the organisation's history: that needs the role "
+        f"{ADMINISTRATOR} or {SECRETARIAT}; {actor.username} holds {held(actor)}",
+        code=ErrorCode.ROLE_REQUIRED,
+        roles=[ADMINISTRATOR, SECRETARIAT],
+        scope=None,
+    )
+
+
+def digest_committees(actor: Actor, asked: Sequence[str] | None) -> list[str] | None:
+    """The committees whose deadline digest ``actor`` may queue (None: every one).
+
+    An operator (:func:`require_operator`) without scope queues any; a committee's
+    secretariat its own committees' only, and is refused one it does not prepare.
+    """
+    require_operator(actor, "queue the deadline digest")
+    unscoped = any(
+        g.role in OPERATOR_ROLES and g.administration is None and g.committee is None
+        for g in actor.grants
+    )
+    if unscoped:
+        return list(asked) if asked else None
+    if not asked:
+        return sorted(
+            {
+                g.committee
+                for g in actor.grants
+                if g.role == SECRETARIAT and g.committee and g.administration is None
+            }
+        )
+    for committee in asked:
+        require_committee_role(actor, committee, [SECRETARIAT], "queue its deadline digest")
+    return list(asked)
 
 
 def may_act_for(actor: Actor, committee: str, roles: Iterable[str]) -> bool:

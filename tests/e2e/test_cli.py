@@ -166,10 +166,25 @@ def test_workflow_commands(cli: Cli, tmp_path: Path) -> None:
     result = cli("workflow", "validate", str(broken), expect=2)
     assert f"broken.yaml:{line}" in result.stderr
     assert "aproval" in result.stderr
-    assert "committee-case" in cli("workflow", "list").stdout
+    assert "committee-case" in cli("workflow", "list").stdout  # no database: the folder
+    named = cli("workflow", "list", "--as", "admin").stdout  # named, still no database
+    assert "committee-case" in named
+    assert "no database yet" in named
     cli("init")
-    stored = cli("workflow", "list").stdout
+    anonymous = cli("workflow", "list").stdout
+    assert "committee-case" in anonymous
+    assert "Stored versions" not in anonymous  # the database's part is for one who says who
+    assert "--as USER" in anonymous
+    cli("org", "load", str(demo_organisation_file()))
+    stored = cli("workflow", "list", "--as", "bif.sagsbehandler").stdout
     assert "Stored versions" in stored
+    listed = cli.json("workflow", "list", "--as", "bif.sagsbehandler")
+    assert [w["workflow"] for w in listed["workflows"]] == sorted(
+        w["workflow"] for w in listed["workflows"]
+    )
+    assert all(v["cases"] == 0 for v in listed["stored_versions"])
+    cli("workflow", "list", "--as", "nobody", expect=3)
+    cli("workflow", "show", "no-such-flow", expect=3)
     assert "submit_for_approval" in cli("workflow", "show", "committee-case").stdout
     assert "stateDiagram" in cli("workflow", "diagram", "committee-case").stdout
 
@@ -308,6 +323,22 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
     refused = ready("deadlines", "explain", journal_no, "--as", "tmf.sagsbehandler", expect=3)
     assert f"case {journal_no}: not found or not allowed" in refused.stderr
     assert "--due-within" in ready("deadlines", "list", "--due-within", "x", expect=2).stderr
+    unknown = ready("notifications", "retry", "nosuchkey", "--as", "admin", expect=3)
+    assert "no notification nosuchkey" in unknown.stderr
+    assert "caseflow notifications list" in unknown.stderr
+    # A second deadline: a page of one says how to get the next, and the next is the last.
+    ready(
+        "case", "new", "--workflow", "access-request", "--title", "Aktindsigt [b]to[/b]",
+        "--lead", "BIF", "--as", "bif.sagsbehandler",
+    )  # fmt: skip
+    first = ready("deadlines", "list", "--limit", "1", "--as", "admin")
+    assert "1 deadline(s)" in first.stdout
+    assert journal_no in first.stdout
+    cursor = first.stderr.split("--cursor ")[1].split("`")[0]
+    last = ready("deadlines", "list", "--limit", "1", "--cursor", cursor, "--json", "--as", "admin")
+    (second,) = json.loads(last.stdout)
+    assert second["title"] == "Aktindsigt [b]to[/b]"
+    assert "--cursor" not in last.stderr
 
 
 def test_version(cli: Cli) -> None:

@@ -110,7 +110,10 @@ def test_the_digest_and_the_reminders_name_the_action_and_its_owner(
     assert "Ansvarlig:    Socialforvaltningen (Forvaltning, SOF)" in reminder
 
     cli.at("2009-12-21T09:00")
-    assert "digest:BIU:2009-12-21" in cli("notifications", "digest").stdout
+    cli("notifications", "digest", expect=2)  # an operator's act: say who you are
+    refused = cli("notifications", "digest", "--as", "bif.sagsbehandler", expect=4)
+    assert "administrator or secretariat" in refused.stderr
+    assert "digest:BIU:2009-12-21" in cli("notifications", "digest", "--as", "admin").stdout
     # CASEFLOW_NOW starts each process's clock at that moment and lets it run: a worker
     # started at the same moment may look before the digest was queued in its clock.
     cli.at("2009-12-21T09:05")

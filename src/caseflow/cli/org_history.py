@@ -1,4 +1,5 @@
-"""``caseflow org history``: who changed the organisation, when, and from what to what."""
+"""``caseflow org history``: who changed the organisation, when, and from what to what
+(who may read it: :func:`caseflow.policy.org_history_kinds`)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from caseflow.cli.app import JsonOption, console, state
+from caseflow.cli.app import AsOption, JsonOption, console, state
 from caseflow.cli.render import local
 from caseflow.cli.setup import org_app
-from caseflow.errors import InvalidInput
-from caseflow.store import org_history
-from caseflow.store.db import read_transaction
+from caseflow.services import org_history as history_service
+from caseflow.services.org_history import OrgChange
 
 
 @org_app.command("history")
@@ -26,59 +26,38 @@ def history(
     steering_group: Annotated[
         str | None, typer.Option(help="Only this steering group's changes.")
     ] = None,
+    as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Changes to the organisation, oldest first: who, when, through what, old → new."""
-    wanted = [
-        (kind, code)
-        for kind, code in (
-            ("committee", committee),
-            ("administration", administration),
-            ("steering_group", steering_group),
-        )
-        if code
-    ]
-    if len(wanted) > 1:
-        raise InvalidInput("give one of --committee, --administration and --steering-group")
-    kind, code = wanted[0] if wanted else (None, None)
-    engine = state().engine()
-    with read_transaction(engine.db) as conn:
-        changes = org_history.search(conn, kind=kind, code=code)
+    """Changes to the organisation, oldest first: who, when, through what, old → new
+    (--as an administrator, or a secretariat: all but the actors' changes)."""
+    query = history_service.HistoryQuery.of_one(
+        committee=committee, administration=administration, steering_group=steering_group
+    )
+    cli = state()
+    ctx = cli.context()
+    changes = history_service.org_history_of(ctx, cli.actor(ctx.engine, as_user), query).changes
     if as_json:
-        console.print_json(data=[change_json(change) for change in changes])
+        console.print_json(data=[change.to_json() for change in changes])
         return
     table = Table("When (Copenhagen)", "Who", "What", "Change", "Via")
     for change in changes:
         table.add_row(
             local(change.at),
-            escape(change.actor),
-            f"{change.kind.replace('_', ' ')} {escape(change.code)}",
-            escape(describe(change)),
-            escape(change.via),
+            Text(change.actor),
+            Text(f"{change.kind.replace('_', ' ')} {change.code}"),
+            Text(describe(change)),
+            Text(change.via),
         )
     console.print(table)
     console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}")
 
 
-def change_json(change: org_history.OrgChange) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "at": change.at.isoformat(),
-        "actor": change.actor,
-        "via": change.via,
-        "kind": change.kind,
-        "code": change.code,
-        "old": change.old,
-        "new": change.new,
-        "changes": [{"field": d.field, "old": d.old, "new": d.new} for d in change.differences()],
-    }
-
-
-def describe(change: org_history.OrgChange) -> str:
+def describe(change: OrgChange) -> str:
     """``chair: Formand for BIU → Ny formand``, one line per value that changed."""
     if change.old is None:
         return "added"
-    return "\n".join(f"{d.field}: {_moved(d.old, d.new)}" for d in change.differences())
+    return "\n".join(f"{c.field}: {_moved(c.old, c.new)}" for c in change.changes)
 
 
 def _moved(old: Any, new: Any) -> str:

@@ -79,6 +79,16 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.FIELD_NOT_AN_ADDRESS: lambda p: f"--set fields.{p.get('field')}=name@example.dk",
     ErrorCode.FIELDS_MISSING: lambda p: "--set fields.NAME=... with the same step",
     ErrorCode.LAST_ADMINISTRATOR: lambda p: "give another actor the role administrator first",
+    # Operations.
+    ErrorCode.UNKNOWN_NOTIFICATION: lambda p: "`caseflow notifications list` shows the keys",
+    ErrorCode.UNKNOWN_INCIDENT: lambda p: "`caseflow incidents list` shows those there are",
+    ErrorCode.INCIDENTS_REQUIRED: lambda p: "e.g. D-42 N-17, or give --all",
+    ErrorCode.INVALID_INCIDENT_ID: lambda p: "as `caseflow incidents list` shows them",
+    ErrorCode.UNKNOWN_WORKFLOW: lambda p: "`caseflow workflow list` shows them",
+    ErrorCode.INVALID_PERIOD: lambda p: "give --due-within as working days, e.g. 10d",
+    ErrorCode.ONE_UNIT_ONLY: lambda p: (
+        "give one of --committee, --administration and --steering-group"
+    ),
 }
 
 

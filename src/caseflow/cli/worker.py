@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Connection
+from rich.text import Text
 
-from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.cli.render import local
 from caseflow.context import DEFAULT_LEASE
-from caseflow.deadlines.labels import Label, Labels
+from caseflow.deadlines.labels import Label
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.sole import sole_dispatcher
 from caseflow.deadlines.worker import Worker
-from caseflow.domain import Actor
 from caseflow.engine import Engine
-from caseflow.errors import InvalidInput
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
-from caseflow.policy import readable_case_ids, require_may_read, require_operator
-from caseflow.store import cases as case_rows
-from caseflow.store import deadlines as deadline_rows
-from caseflow.store import outbox
-from caseflow.store.db import read_transaction
-from caseflow.store.tables import OUTBOX_FAILED
+from caseflow.services import deadlines as deadline_service
+from caseflow.services import notifications as notification_service
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
 notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
@@ -76,11 +68,20 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
     runner.run_forever()
 
 
-def _within(text: str) -> int:
-    match = re.fullmatch(r"(\d+)\s*d?", text.strip())
-    if match is None:
-        raise InvalidInput(f"--due-within {text!r}: give working days, e.g. 10d")
-    return int(match[1])
+CursorOption = Annotated[
+    str | None, typer.Option("--cursor", help="Start after this point (a page gives it).")
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows per page.")]
+
+
+def _more(next_cursor: str | None, command: str) -> None:
+    """Say how to get the next page, if there is one (on stderr, so --json stays JSON)."""
+    if next_cursor is not None:
+        console_err.print(
+            f"more: `caseflow {command} --cursor {next_cursor}` (with the same options)",
+            markup=False,
+            highlight=False,
+        )
 
 
 @deadlines_app.command("list")
@@ -90,65 +91,43 @@ def deadlines_list(
     due_within: Annotated[
         str | None, typer.Option(help="Only due within N working days, e.g. 10d.")
     ] = None,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Open and paused deadlines of the cases you may see (--as), soonest first, by title
     and owner."""
     cli = state()
-    engine = cli.engine()
-    now = engine.clock.now()
-    due_before = None
-    if due_within is not None:
-        last_day = engine.calendars.working.add(local_date(now), _within(due_within))
-        due_before = end_of_day_utc(last_day)
-    reader = cli.actor(engine, as_user)
-    with read_transaction(engine.db) as conn:
-        found = deadline_rows.search(
-            conn,
-            committee=committee,
-            due_before=due_before,
-            overdue_at=now if overdue else None,
-        )
-        cases = case_rows.heads(conn, {record.case_id for record, *_ in found})
-        found = [row for row in found if reader.may_read(cases[row[0].case_id])]
-        labels = Labels(conn, engine.registry, cli.settings.language)
-        labelled = [(row, labels.of(row[0].rule_id, cases[row[0].case_id])) for row in found]
+    ctx = cli.context()
+    query = deadline_service.DeadlineQuery(
+        overdue=overdue,
+        committee=committee,
+        due_within_days=None if due_within is None else deadline_service.working_days(due_within),
+        page=PageRequest(limit, cursor),
+    )
+    page = deadline_service.list_deadlines(ctx, cli.actor(ctx.engine, as_user), query)
     if as_json:
-        console.print_json(
-            data=[
-                {
-                    "journal_no": j,
-                    "title": t,
-                    "committee": c,
-                    "rule": r.rule_id,
-                    "deadline": label.title,
-                    "owner": label.owner,
-                    "status": r.status,
-                    "due_at": r.due_at.isoformat(),
-                    "overdue": r.due_at < now,
-                }
-                for (r, j, t, c), label in labelled
-            ]
-        )
+        console.print_json(data=[deadline.to_json() for deadline in page.items])
+        _more(page.next_cursor, "deadlines list")
         return
     table = Table(
         "Journal no", "Title", "Deadline", "Owner", "Due (Copenhagen)", "Status", "Committee"
     )
-    for (record, journal_no, title, committee_code), label in labelled:
-        late = record.due_at < now
-        due = local(record.due_at)
+    for deadline in page.items:
+        due = local(deadline.due_at)
         table.add_row(
-            journal_no,
-            title,
-            label.title,
-            owner_text(label.owner) if label.owner else "-",
-            f"[red]{due}[/]" if late else due,
-            record.status + (" (overdue)" if late else ""),
-            committee_code or "",
+            Text(deadline.journal_no),
+            Text(deadline.title),
+            Text(deadline.deadline),
+            Text(owner_text(deadline.owner) if deadline.owner else "-"),
+            Text(due, style="red") if deadline.overdue else due,
+            deadline.status + (" (overdue)" if deadline.overdue else ""),
+            Text(deadline.committee or ""),
         )
     console.print(table)
-    console.print(f"{len(found)} deadline(s)")
+    console.print(f"{len(page.items)} deadline(s)")
+    _more(page.next_cursor, "deadlines list")
 
 
 @deadlines_app.command("explain")
@@ -158,53 +137,27 @@ def deadlines_explain(
     """How each deadline of a case was computed: rule, owner, calendar, legal source (--as:
     one who may see the case)."""
     cli = state()
-    engine = cli.engine()
-    reader = cli.actor(engine, as_user)
-    with read_transaction(engine.db) as conn:
-        case = case_rows.get(conn, journal_no)
-        require_may_read(case, reader)
-        records = deadline_rows.for_case(conn, case.id)
-        explained = deadline_rows.explanations(conn, [record.id for record in records])
-        labels = Labels(conn, engine.registry, cli.settings.language)
-        labelled = [(record, labels.of(record.rule_id, case)) for record in records]
+    ctx = cli.context()
+    explained = deadline_service.explain_deadlines(ctx, cli.actor(ctx.engine, as_user), journal_no)
     if as_json:
-        console.print_json(
-            data=[
-                _explained(record, label, explained.get(record.id, ()))
-                for record, label in labelled
-            ]
-        )
+        console.print_json(data=explained.to_json())
         return
-    if not records:
-        console.print(f"{journal_no} has no deadlines")
-    for record, label in labelled:
+    if not explained.deadlines:
+        console.print(f"{explained.journal_no} has no deadlines", markup=False)
+    for deadline in explained.deadlines:
+        label = deadline.label
         console.print(
-            f"[bold]{escape(label.title)}[/] — {record.status}, "
-            f"due {local(record.due_at)} Copenhagen time"
+            f"[bold]{escape(label.title)}[/] — {deadline.status}, "
+            f"due {local(deadline.due_at)} Copenhagen time"
         )
         if label.owner is not None:
-            console.print(f"  owner: {owner_text(label.owner)}", highlight=False)
-            console.print(f"  mail to: {_mail_to(label)}", highlight=False)
-        for line in explained.get(record.id, ()):
-            console.print(f"  {line}", highlight=False)
-        for number, moment in enumerate(record.reminders_at, start=1):
-            sent = "sent" if number <= record.reminders_sent else "to come"
-            console.print(f"  reminder {number}: {local(moment)} ({sent})")
-
-
-def _explained(
-    record: deadline_rows.DeadlineRecord, label: Label, explanation: Sequence[str]
-) -> dict[str, Any]:
-    return {
-        **label.json(),
-        "status": record.status,
-        "due_at": record.due_at.isoformat(),
-        "explanation": list(explanation),
-        "reminders": [
-            {"at": moment.isoformat(), "sent": number <= record.reminders_sent}
-            for number, moment in enumerate(record.reminders_at, start=1)
-        ],
-    }
+            console.print(f"  owner: {owner_text(label.owner)}", markup=False, highlight=False)
+            console.print(f"  mail to: {_mail_to(label)}", markup=False, highlight=False)
+        for line in deadline.explanation:
+            console.print(f"  {line}", markup=False, highlight=False)
+        for number, reminder in enumerate(deadline.reminders, start=1):
+            sent = "sent" if reminder.sent else "to come"
+            console.print(f"  reminder {number}: {local(reminder.at)} ({sent})")
 
 
 def _mail_to(label: Label) -> str:
@@ -220,48 +173,37 @@ def _mail_to(label: Label) -> str:
 @notifications_app.command("list")
 def notifications_list(
     failed: Annotated[bool, typer.Option("--failed", help="Only those that failed.")] = False,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
     as_user: AsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Notifications in the outbox, newest first (an administrator's or a secretariat's
     view: of the cases you may see)."""
     cli = state()
-    engine = cli.engine()
-    reader = cli.actor(engine, as_user)
-    require_operator(reader, "look into the outbox")
-    with read_transaction(engine.db) as conn:
-        records = visible_notifications(conn, reader, [OUTBOX_FAILED] if failed else [])
+    ctx = cli.context()
+    page = notification_service.list_notifications(
+        ctx,
+        cli.actor(ctx.engine, as_user),
+        notification_service.NotificationQuery(failed, PageRequest(limit, cursor)),
+    )
+    if as_json:
+        console.print_json(data=[notification.to_json() for notification in page.items])
+        _more(page.next_cursor, "notifications list")
+        return
     table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
-    for record in records:
-        to = ", ".join(str(r["address"]) for r in record.recipients)
+    for notification in page.items:
         table.add_row(
-            record.key,
-            record.template,
-            to,
-            record.status,
-            str(record.attempts),
-            record.last_error or "",
+            Text(notification.key),
+            Text(notification.template),
+            Text(", ".join(notification.to)),
+            notification.status,
+            str(notification.attempts),
+            Text(notification.last_error or ""),
         )
     console.print(table)
-    console.print(f"{len(records)} notification(s)")
-
-
-def visible_notifications(
-    conn: Connection, reader: Actor, statuses: list[str], limit: int = 200
-) -> list[outbox.OutboxRecord]:
-    """The newest ``limit`` outbox rows of ``statuses`` that ``reader`` may see: those of
-    the cases it may see; rows of no case (digests) only with a role without scope."""
-    if reader.sees_every_case:
-        return outbox.search(conn, statuses=statuses, limit=limit)
-    shown: list[outbox.OutboxRecord] = []
-    offset = 0
-    while len(shown) < limit:
-        page = outbox.search(conn, statuses=statuses, limit=limit, offset=offset)
-        readable = readable_case_ids(conn, reader, (record.case_id for record in page))
-        shown += [record for record in page if record.case_id in readable]
-        if len(page) < limit:
-            break
-        offset += limit
-    return shown[:limit]
+    console.print(f"{len(page.items)} notification(s)")
+    _more(page.next_cursor, "notifications list")
 
 
 @notifications_app.command("digest")
@@ -270,16 +212,20 @@ def notifications_digest(
     committee: Annotated[
         list[str] | None, typer.Option(help="Only this committee (repeatable).")
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Queue today's deadline digest for each committee secretariat (the worker sends it)."""
+    """Queue today's deadline digest for each committee secretariat (the worker sends it;
+    --as an administrator, or a secretariat for its own committees)."""
     cli = state()
-    engine = cli.engine()
-    keys = enqueue_digests(
-        engine, engine.calendars, days=days, committees=committee, language=cli.settings.language
+    ctx = cli.context()
+    queued = notification_service.queue_digests(
+        ctx,
+        cli.actor(ctx.engine, as_user),
+        notification_service.DigestRequest(days, tuple(committee or ())),
     )
-    for key in keys:
-        console.print(f"queued {key}")
-    console.print(f"{len(keys)} digest(s) queued")
+    for key in queued.keys:
+        console.print(f"queued {key}", markup=False, highlight=False)
+    console.print(f"{len(queued.keys)} digest(s) queued")
 
 
 @notifications_app.command("retry")
@@ -292,13 +238,14 @@ def notifications_retry(
     """Put failed notifications back in the queue for the worker (administrator or
     secretariat: those of the cases you may see)."""
     cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    require_operator(actor, "retry notifications")
-    with engine.transaction() as conn:
-        ids = None
-        if not actor.sees_every_case:
-            failed = visible_notifications(conn, actor, [OUTBOX_FAILED], limit=1_000_000)
-            ids = [record.id for record in failed]
-        count = outbox.retry_failed(conn, engine.clock.now(), keys, ids=ids)
-    console.print(f"{count} notification(s) queued again")
+    ctx = cli.context()
+    retried = notification_service.retry_notifications(
+        ctx, cli.actor(ctx.engine, as_user), notification_service.RetryRequest(tuple(keys or ()))
+    )
+    console.print(f"{retried.queued} notification(s) queued again")
+    if retried.not_failed:
+        console.print(
+            f"not failed, so left as they are: {', '.join(retried.not_failed)}",
+            markup=False,
+            highlight=False,
+        )

@@ -8,15 +8,14 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
+from rich.text import Text
 
-from caseflow.cli.app import app, console, console_err, state
-from caseflow.definitions import json_schema, load_directory, mermaid_diagram, validate_files
-from caseflow.errors import CaseflowError, NotFound
-from caseflow.store import migrate
-from caseflow.store import workflows as stored
-from caseflow.store.db import make_engine, read_transaction
-from caseflow.store.tables import cases
+from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.context import Context
+from caseflow.definitions import json_schema, validate_files
+from caseflow.domain import Actor
+from caseflow.errors import DatabaseNotReady
+from caseflow.services import workflows as workflow_service
 
 workflow_app = typer.Typer(help="Workflow definitions.", no_args_is_help=True)
 app.add_typer(workflow_app, name="workflow")
@@ -35,89 +34,95 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Workflow files.")
 
 
 @workflow_app.command("list")
-def list_workflows() -> None:
-    """Workflows in the folder, and the versions cases are running on."""
-    settings = state().settings
-    current = load_directory(settings.workflows_dir)
+def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """Workflows in the folder; with --as (or CASEFLOW_USER), also the versions stored in
+    the database and how many cases run on each."""
+    ctx, actor, why = _reader(as_user)
+    listed = workflow_service.list_workflows(ctx, actor)
+    if as_json:
+        console.print_json(data=listed.to_json())
+        return
     table = Table("Workflow", "Title", "Version", "States", "Transitions", "Source")
-    for workflow_id, loaded in sorted(current.items()):
-        definition = loaded.definition
+    for workflow in listed.current:
         table.add_row(
-            workflow_id,
-            definition.title.en,
-            loaded.version[:12],
-            str(len(definition.states)),
-            str(len(definition.transitions)),
-            loaded.path,
+            Text(workflow.workflow_id),
+            Text(workflow.title),
+            workflow.version[:12],
+            str(workflow.states),
+            str(workflow.transitions),
+            Text(workflow.path),
         )
     console.print(table)
-    _print_stored_versions(settings.database_url, {w: lo.version for w, lo in current.items()})
-
-
-def _print_stored_versions(url: str, current: dict[str, str]) -> None:
-    db = make_engine(url)
-    try:
-        migrate.ensure_ready(db)
-    except CaseflowError:
-        return  # no database yet: only the folder is of interest
-    with read_transaction(db) as conn:
-        versions = stored.all_versions(conn)
-        counts: dict[str, int] = dict(
-            conn.execute(
-                select(cases.c.workflow_version, func.count()).group_by(cases.c.workflow_version)
-            )
-            .tuples()
-            .all()
-        )
-    db.dispose()
-    if not versions:
+    if listed.stored is None:
+        console.print(why, markup=False)
         return
-    table = Table("Workflow", "Version", "Registered", "Cases", "Current", title="Stored versions")
-    for version in versions:
-        table.add_row(
-            version.workflow_id,
+    if not listed.stored:
+        return
+    stored = Table("Workflow", "Version", "Registered", "Cases", "Current", title="Stored versions")
+    for version in listed.stored:
+        stored.add_row(
+            Text(version.workflow_id),
             version.version[:12],
             version.registered_at.date().isoformat(),
-            str(counts.get(version.version, 0)),
-            "yes" if current.get(version.workflow_id) == version.version else "",
+            str(version.cases),
+            "yes" if version.current else "",
         )
-    console.print(table)
+    console.print(stored)
 
 
-def _definition(workflow_id: str):  # type: ignore[no-untyped-def]
-    current = load_directory(state().settings.workflows_dir)
-    if workflow_id not in current:
-        raise NotFound(f"no workflow {workflow_id!r}; known: {', '.join(sorted(current))}")
-    return current[workflow_id]
+def _reader(as_user: str | None) -> tuple[Context, Actor | None, str]:
+    """The context, the actor when one is named (which needs the database), and why the
+    stored versions cannot be shown when there is none: without an actor or a database
+    the folder alone is read, as it always could be."""
+    cli = state()
+    if not (as_user or cli.settings.user):
+        why = "say who you are (--as USER) to see the stored versions and their cases"
+        return cli.context(check_schema=False), None, why
+    try:
+        ctx = cli.context()
+    except DatabaseNotReady:
+        why = "no database yet (`caseflow init` creates it): only the folder is shown"
+        return cli.context(check_schema=False), None, why
+    return ctx, cli.actor(ctx.engine, as_user), ""
 
 
 @workflow_app.command("show")
-def show(workflow_id: str) -> None:
+def show(workflow_id: str, as_json: JsonOption = False) -> None:
     """States and transitions of a workflow."""
-    loaded = _definition(workflow_id)
-    definition = loaded.definition
-    console.print(f"[bold]{definition.id}[/] — {definition.title.da} / {definition.title.en}")
-    console.print(f"version {loaded.version[:12]} from {loaded.path}")
+    shown = workflow_service.show_workflow(state().context(check_schema=False), None, workflow_id)
+    if as_json:
+        console.print_json(data=shown.to_json())
+        return
+    definition = shown.loaded.definition
+    console.print(
+        Text.assemble((definition.id, "bold"), f" — {definition.title.da} / {definition.title.en}")
+    )
+    console.print(f"version {shown.loaded.version[:12]} from {shown.loaded.path}", markup=False)
     if definition.description:
-        console.print(definition.description)
+        console.print(definition.description, markup=False)
     states = Table("State", "Title", "Owner", "Kind", title="States")
     for name, s in definition.states.items():
         kind = "initial" if s.initial else "final" if s.final else ""
-        states.add_row(name, s.title.en if s.title else "", s.owner or "", kind)
+        states.add_row(Text(name), Text(s.title.en if s.title else ""), Text(s.owner or ""), kind)
     console.print(states)
     transitions = Table("Trigger", "From", "To", "Roles", "Guards", title="Transitions")
     for t in definition.transitions:
         guards = ", ".join(g.name + (f" {g.params}" if g.params else "") for g in t.guards)
-        transitions.add_row(t.trigger, ", ".join(t.sources), t.dest, ", ".join(t.roles), guards)
+        transitions.add_row(
+            Text(t.trigger),
+            Text(", ".join(t.sources)),
+            Text(t.dest),
+            Text(", ".join(t.roles)),
+            Text(guards),
+        )
     console.print(transitions)
 
 
 @workflow_app.command("diagram")
 def diagram(workflow_id: str) -> None:
     """Mermaid state diagram (paste into any Mermaid viewer)."""
-    console.print(
-        mermaid_diagram(_definition(workflow_id).definition), markup=False, highlight=False
-    )
+    text = workflow_service.workflow_diagram(state().context(check_schema=False), None, workflow_id)
+    console.print(text, markup=False, highlight=False)
 
 
 @workflow_app.command("schema")

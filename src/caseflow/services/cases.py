@@ -185,7 +185,7 @@ def history(ctx: Context, actor: Actor, journal_no: str) -> list[AuditEntry]:
 def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> Page[Case]:
     """One page of the cases ``actor`` may see, newest first."""
     engine = ctx.engine
-    visibility = policy.visibility(actor)
+    scope = policy.read_scope(actor)
     officer_or_states = None
     if query.mine:
         officer_or_states = (actor.username, sorted(engine.states_owned_by_any(actor)))
@@ -196,7 +196,7 @@ def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> Page[Case]:
         while len(found) < wanted:
             rows = case_rows.search_visible(
                 conn,
-                visibility,
+                scope,
                 states=query.states,
                 committee=query.committee,
                 workflow_id=query.workflow_id,
@@ -226,7 +226,7 @@ def verify_audit(
             return audit.verify(conn, [journal_no])
         if actor.sees_every_case:
             return audit.verify(conn, None)
-        visible = case_rows.search_visible(conn, policy.visibility(actor), limit=10**9)
+        visible = case_rows.search_visible(conn, policy.read_scope(actor), limit=10**9)
         return audit.verify(conn, [c.journal_no for c in visible])
 
 

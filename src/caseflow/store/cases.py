@@ -7,22 +7,17 @@ if another transaction got there first, no row matches and the caller is told.
 from __future__ import annotations
 
 import functools
-import json
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Row,
     Select,
-    Text,
     Update,
     bindparam,
-    cast,
     insert,
     or_,
     select,
@@ -34,6 +29,7 @@ from caseflow.domain import Attachment, Case, Origin, OriginKind
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases
+from caseflow.store.visibility import ReadScope, readable
 
 _BY_JOURNAL_NO = select(cases).where(cases.c.journal_no == bindparam("journal_no"))
 CaseRow = namedtuple("CaseRow", [column.name for column in cases.columns])  # type: ignore[misc]
@@ -336,43 +332,9 @@ def search(
     return [row_to_case(row) for row in conn.execute(query)]
 
 
-@dataclass(frozen=True)
-class Visibility:
-    """Which cases a reader may see, as SQL can ask it (see :meth:`Actor.may_read`):
-    every case, or those it is officer of, of its administrations, of its committees."""
-
-    everything: bool
-    officer: str
-    administrations: frozenset[str] = frozenset()
-    committees: frozenset[str] = frozenset()
-
-
-def _like_json_member(code: str) -> str:
-    """A LIKE pattern for a JSON array's text holding the string ``code``, however the
-    database spells JSON (the same encoder writes it), with ``!`` as the escape."""
-    member = json.dumps(code)
-    for special in ("!", "%", "_"):
-        member = member.replace(special, "!" + special)
-    return f"%{member}%"
-
-
-def _visible(query: Select[Any], visibility: Visibility) -> Select[Any]:
-    if visibility.everything:
-        return query
-    conditions: list[ColumnElement[bool]] = [cases.c.case_officer == visibility.officer]
-    if visibility.administrations:
-        codes = sorted(visibility.administrations)
-        conditions.append(cases.c.lead_administration.in_(codes))
-        participants = cast(cases.c.participating_administrations, Text)
-        conditions += [participants.like(_like_json_member(c), escape="!") for c in codes]
-    if visibility.committees:
-        conditions.append(cases.c.committee.in_(sorted(visibility.committees)))
-    return query.where(or_(*conditions))
-
-
 def search_visible(
     conn: Connection,
-    visibility: Visibility,
+    scope: ReadScope,
     *,
     states: Sequence[str] = (),
     committee: str | None = None,
@@ -383,7 +345,10 @@ def search_visible(
 ) -> list[Case]:
     """Up to ``limit`` cases a reader may see, matching every filter, newest first (by id),
     those with an id below ``before_id`` when given: one page of a list."""
-    query = _visible(select(cases).order_by(cases.c.id.desc()), visibility)
+    query = select(cases).order_by(cases.c.id.desc())
+    condition = readable(conn.dialect.name, scope)
+    if condition is not None:
+        query = query.where(condition)
     if states:
         query = query.where(cases.c.state.in_(list(states)))
     if committee:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     Row,
+    and_,
     bindparam,
     func,
     insert,
@@ -34,6 +35,7 @@ from caseflow.store.tables import (
     deadline_explanations,
     deadlines,
 )
+from caseflow.store.visibility import ReadScope, readable
 from caseflow.store.wakeups import announce
 
 LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
@@ -532,3 +534,61 @@ def search(
     if overdue_at is not None:
         query = query.where(deadlines.c.due_at < overdue_at)
     return [(_record(row), row.journal_no, row.title, row.committee) for row in conn.execute(query)]
+
+
+Listed = tuple[DeadlineRecord, str, str, str | None]
+"""A deadline with its case's journal number, title and committee."""
+
+
+def search_page(
+    conn: Connection,
+    scope: ReadScope,
+    *,
+    limit: int,
+    after: int | None = None,
+    statuses: Sequence[str] = LIVE,
+    committee: str | None = None,
+    due_before: datetime | None = None,
+    overdue_at: datetime | None = None,
+) -> list[Listed]:
+    """:func:`search` of the cases ``scope`` may see, ``limit`` rows after the deadline
+    ``after`` (soonest first, then by id), filtered in the database."""
+    query = (
+        select(deadlines, cases.c.journal_no, cases.c.title, cases.c.committee)
+        .join(cases, cases.c.id == deadlines.c.case_id)
+        .where(deadlines.c.status.in_(list(statuses)))
+        .order_by(deadlines.c.due_at, deadlines.c.id)
+        .limit(limit)
+    )
+    condition = readable(conn.dialect.name, scope)
+    if condition is not None:
+        query = query.where(condition)
+    if committee:
+        query = query.where(cases.c.committee == committee)
+    if due_before is not None:
+        query = query.where(deadlines.c.due_at <= due_before)
+    if overdue_at is not None:
+        query = query.where(deadlines.c.due_at < overdue_at)
+    if after is not None:
+        last = select(deadlines.c.due_at).where(deadlines.c.id == after).scalar_subquery()
+        query = query.where(
+            or_(
+                deadlines.c.due_at > last,
+                and_(deadlines.c.due_at == last, deadlines.c.id > after),
+            )
+        )
+    return [(_record(row), row.journal_no, row.title, row.committee) for row in conn.execute(query)]
+
+
+def incidents_of(conn: Connection, scope: ReadScope) -> list[tuple[DeadlineRecord, str]]:
+    """:func:`incidents` of the cases ``scope`` may see."""
+    query = (
+        select(deadlines, cases.c.journal_no)
+        .join(cases, cases.c.id == deadlines.c.case_id)
+        .where(deadlines.c.status == DEADLINE_INCIDENT)
+        .order_by(deadlines.c.id)
+    )
+    condition = readable(conn.dialect.name, scope)
+    if condition is not None:
+        query = query.where(condition)
+    return [(_record(row), row.journal_no) for row in conn.execute(query)]

@@ -12,12 +12,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Row,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.store import leases
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, outbox
+from caseflow.store.visibility import ReadScope, readable_ids
 
 
 @dataclass(frozen=True)
@@ -253,3 +266,67 @@ def next_attempt(conn: Connection) -> datetime | None:
         select(func.min(outbox.c.next_attempt_at)).where(outbox.c.status == OUTBOX_PENDING)
     ).scalar()
     return value
+
+
+def search_page(
+    conn: Connection,
+    scope: ReadScope,
+    *,
+    limit: int,
+    after: int | None = None,
+    statuses: Sequence[str] = (),
+) -> list[OutboxRecord]:
+    """Outbox rows of the cases ``scope`` may see (rows of no case, such as digests, only
+    for a scope of every case), newest first, ``limit`` of them after the row ``after``."""
+    query = select(outbox).order_by(outbox.c.created_at.desc(), outbox.c.id.desc()).limit(limit)
+    query = query.where(*_visible(conn, scope, statuses))
+    if after is not None:
+        last = select(outbox.c.created_at).where(outbox.c.id == after).scalar_subquery()
+        query = query.where(
+            or_(
+                outbox.c.created_at < last,
+                and_(outbox.c.created_at == last, outbox.c.id < after),
+            )
+        )
+    return [_record(row) for row in conn.execute(query)]
+
+
+def _visible(
+    conn: Connection, scope: ReadScope, statuses: Sequence[str] = ()
+) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    ids = readable_ids(conn.dialect.name, scope)
+    if ids is not None:
+        found.append(outbox.c.case_id.in_(ids))
+    if statuses:
+        found.append(outbox.c.status.in_(list(statuses)))
+    return found
+
+
+def statuses_of(conn: Connection, scope: ReadScope, keys: Sequence[str]) -> dict[str, str]:
+    """The status of each of ``keys`` that exists and ``scope`` may see, by key."""
+    if not keys:
+        return {}
+    query = select(outbox.c.key, outbox.c.status).where(
+        outbox.c.key.in_(list(keys)), *_visible(conn, scope)
+    )
+    return dict(conn.execute(query).all())
+
+
+def retry_visible(
+    conn: Connection,
+    now: datetime,
+    scope: ReadScope,
+    *,
+    keys: Sequence[str] | None = None,
+    ids: Sequence[int] | None = None,
+) -> int:
+    """:func:`retry_failed` of the rows ``scope`` may see (all failed, or of ``keys`` /
+    ``ids``); returns how many were queued again."""
+    statement = update(outbox).where(*_visible(conn, scope, [OUTBOX_FAILED]))
+    if keys is not None:
+        statement = statement.where(outbox.c.key.in_(list(keys)))
+    if ids is not None:
+        statement = statement.where(outbox.c.id.in_(list(ids)))
+    result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
+    return int(result.rowcount)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, func, insert, select
 from sqlalchemy.dialects import postgresql
 
 from caseflow.errors import NotFound
-from caseflow.store.tables import workflow_versions
+from caseflow.store.tables import cases, workflow_versions
 
 
 @dataclass(frozen=True)
@@ -97,3 +97,9 @@ def _stored(row: Row[Any]) -> StoredVersion:
         source_text=row.source_text,
         registered_at=row.registered_at,
     )
+
+
+def cases_per_version(conn: Connection) -> dict[str, int]:
+    """How many cases run on each stored version, by version hash."""
+    query = select(cases.c.workflow_version, func.count()).group_by(cases.c.workflow_version)
+    return dict(conn.execute(query).all())

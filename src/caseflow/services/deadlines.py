@@ -1,0 +1,185 @@
+"""Deadlines as their readers see them: a paged list of those of the cases one may see,
+and how each deadline of one case was computed.
+
+Both name a deadline by its rule's title and owner (:mod:`caseflow.deadlines.labels`,
+as the reminders and the digest do); the rule id stays in the JSON, for scripts.
+The list is filtered in the database (:func:`caseflow.policy.read_scope`): a reader
+sees the deadlines of the cases :meth:`~caseflow.domain.Actor.may_read` allows, and
+learns nothing of the others, not even how many there are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from caseflow.calendar import end_of_day_utc, local_date
+from caseflow.context import Context
+from caseflow.deadlines.labels import Label, Labels
+from caseflow.deadlines.owners import Owner
+from caseflow.domain import Actor
+from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.policy import read_scope, visible_case
+from caseflow.services.paging import Page, PageRequest
+from caseflow.store import cases as case_rows
+from caseflow.store import deadlines as deadline_rows
+from caseflow.store.db import read_transaction
+
+
+def working_days(text: str) -> int:
+    """``10d`` or ``10``: a number of working days, as a reader types a period."""
+    match = re.fullmatch(r"(\d{1,4})\s*d?", text.strip())
+    if match is None:
+        raise InvalidInput(
+            f"{text!r} is not a number of working days (e.g. 10d)",
+            code=ErrorCode.INVALID_PERIOD,
+            text=text,
+        )
+    return int(match[1])
+
+
+@dataclass(frozen=True)
+class DeadlineQuery:
+    """Which deadlines: only overdue ones, of one committee, due within N working days."""
+
+    overdue: bool = False
+    committee: str | None = None
+    due_within_days: int | None = None
+    page: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class ListedDeadline:
+    """One open or paused deadline in the list."""
+
+    id: int
+    journal_no: str
+    title: str
+    committee: str | None
+    rule: str
+    deadline: str  # the rule's title
+    owner: Owner | None
+    status: str
+    due_at: datetime
+    overdue: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "journal_no": self.journal_no,
+            "title": self.title,
+            "committee": self.committee,
+            "rule": self.rule,
+            "deadline": self.deadline,
+            "owner": self.owner,
+            "status": self.status,
+            "due_at": self.due_at.isoformat(),
+            "overdue": self.overdue,
+        }
+
+
+def list_deadlines(ctx: Context, actor: Actor, query: DeadlineQuery) -> Page[ListedDeadline]:
+    """Open and paused deadlines of the cases ``actor`` may see, soonest first, a page."""
+    engine = ctx.engine
+    now = engine.clock.now()
+    due_before = None
+    if query.due_within_days is not None:
+        last_day = ctx.calendars.working.add(local_date(now), query.due_within_days)
+        due_before = end_of_day_utc(last_day)
+    with read_transaction(engine.db) as conn:
+        found = deadline_rows.search_page(
+            conn,
+            read_scope(actor),
+            limit=query.page.limit + 1,
+            after=query.page.after(),
+            committee=query.committee,
+            due_before=due_before,
+            overdue_at=now if query.overdue else None,
+        )
+        cases = case_rows.heads(conn, {record.case_id for record, *_ in found})
+        labels = Labels(conn, engine.registry, ctx.language)
+        listed = [
+            _listed(row, labels.of(row[0].rule_id, cases[row[0].case_id]), now) for row in found
+        ]
+    return Page.of(listed, query.page, key=lambda d: d.id)
+
+
+def _listed(row: deadline_rows.Listed, label: Label, now: datetime) -> ListedDeadline:
+    record, journal_no, title, committee = row
+    return ListedDeadline(
+        id=record.id,
+        journal_no=journal_no,
+        title=title,
+        committee=committee,
+        rule=record.rule_id,
+        deadline=label.title,
+        owner=label.owner,
+        status=record.status,
+        due_at=record.due_at,
+        overdue=record.due_at < now,
+    )
+
+
+@dataclass(frozen=True)
+class Reminder:
+    at: datetime
+    sent: bool
+
+
+@dataclass(frozen=True)
+class ExplainedDeadline:
+    """One deadline of a case: its label, status, due date, how that was computed, and
+    its reminders."""
+
+    label: Label
+    status: str
+    due_at: datetime
+    explanation: tuple[str, ...]
+    reminders: tuple[Reminder, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.label.json(),
+            "status": self.status,
+            "due_at": self.due_at.isoformat(),
+            "explanation": list(self.explanation),
+            "reminders": [{"at": r.at.isoformat(), "sent": r.sent} for r in self.reminders],
+        }
+
+
+@dataclass(frozen=True)
+class Explained:
+    """Every deadline of one case, open or closed, in the order they were created."""
+
+    journal_no: str
+    deadlines: Sequence[ExplainedDeadline]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [deadline.to_json() for deadline in self.deadlines]
+
+
+def explain_deadlines(ctx: Context, actor: Actor, journal_no: str) -> Explained:
+    """How each deadline of ``journal_no`` was computed; "not found or not allowed" to
+    one who may not see the case."""
+    engine = ctx.engine
+    with read_transaction(engine.db) as conn:
+        case = visible_case(conn, journal_no, actor)
+        records = deadline_rows.for_case(conn, case.id)
+        explained = deadline_rows.explanations(conn, [record.id for record in records])
+        labels = Labels(conn, engine.registry, ctx.language)
+        found = [
+            ExplainedDeadline(
+                labels.of(record.rule_id, case),
+                record.status,
+                record.due_at,
+                explained.get(record.id, ()),
+                tuple(
+                    Reminder(moment, number <= record.reminders_sent)
+                    for number, moment in enumerate(record.reminders_at, start=1)
+                ),
+            )
+            for record in records
+        ]
+    return Explained(case.journal_no, found)

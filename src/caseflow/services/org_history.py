@@ -1,0 +1,118 @@
+"""The organisation's history: who changed which committee, administration, steering
+group or actor, when, through what, and from what to what.
+
+Who may read it is :func:`caseflow.policy.org_history_kinds`: an administrator all of
+it, a secretariat every change but those of actors (their e-mail addresses and
+roles), anyone else nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from caseflow.context import Context
+from caseflow.domain import Actor
+from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.policy import org_history_kinds
+from caseflow.store import org_history
+from caseflow.store.db import read_transaction
+
+KINDS = ("committee", "administration", "steering_group", "actor")
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Only the changes of one unit (``kind`` and ``code``), or (both None) all."""
+
+    kind: str | None = None
+    code: str | None = None
+
+    @classmethod
+    def of_one(cls, **codes: str | None) -> HistoryQuery:
+        """The query for at most one of ``committee=``, ``administration=``,
+        ``steering_group=`` given; more than one is refused."""
+        wanted = [(kind, code) for kind, code in codes.items() if code]
+        if len(wanted) > 1:
+            raise InvalidInput(
+                "give one committee, administration or steering group, not several",
+                code=ErrorCode.ONE_UNIT_ONLY,
+                given=[kind for kind, _ in wanted],
+            )
+        if not wanted:
+            return cls()
+        kind, code = wanted[0]
+        if kind not in KINDS:
+            raise InvalidInput(f"no kind of unit {kind!r}; one of {', '.join(KINDS)}")
+        return cls(kind, code)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value that changed: ``agenda.deadline_working_days`` from 8 to 10."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class OrgChange:
+    id: int
+    at: datetime
+    actor: str
+    via: str
+    kind: str
+    code: str
+    old: Mapping[str, Any] | None  # None: it was added
+    new: Mapping[str, Any]
+    changes: tuple[FieldChange, ...]
+
+    @classmethod
+    def of(cls, change: org_history.OrgChange) -> OrgChange:
+        return cls(
+            change.id,
+            change.at,
+            change.actor,
+            change.via,
+            change.kind,
+            change.code,
+            change.old,
+            change.new,
+            tuple(FieldChange(d.field, d.old, d.new) for d in change.differences()),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "via": self.via,
+            "kind": self.kind,
+            "code": self.code,
+            "old": self.old,
+            "new": self.new,
+            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class History:
+    changes: Sequence[OrgChange]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [change.to_json() for change in self.changes]
+
+
+def org_history_of(ctx: Context, actor: Actor, query: HistoryQuery) -> History:
+    """Changes to the organisation, oldest first, of the kinds ``actor`` may read."""
+    kinds = org_history_kinds(actor)
+    if kinds is not None and query.kind is not None and query.kind not in kinds:
+        return History(())
+    with read_transaction(ctx.engine.db) as conn:
+        found = org_history.search(conn, kind=query.kind, code=query.code)
+    # The history is short (one row per edit of the organisation): the kinds a reader
+    # may not see are left out here rather than in a query of their own.
+    return History(tuple(OrgChange.of(c) for c in found if kinds is None or c.kind in kinds))

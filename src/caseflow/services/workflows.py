@@ -1,0 +1,166 @@
+"""Workflow definitions: those in the folder, the versions stored in the database with
+how many cases run on each, and one workflow's states, transitions and diagram.
+
+A definition is the municipality's published procedure, not case content: the folder
+list, ``show`` and ``diagram`` need no actor and no database. The stored versions
+(and their case counts) are read from the database, for anyone who says who they
+are (``actor`` not None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from caseflow.context import Context
+from caseflow.definitions import mermaid_diagram
+from caseflow.definitions.loader import LoadedWorkflow
+from caseflow.domain import Actor
+from caseflow.errors import ErrorCode, NotFound
+from caseflow.store import workflows as stored
+from caseflow.store.db import read_transaction
+
+
+@dataclass(frozen=True)
+class WorkflowSummary:
+    workflow_id: str
+    title: str  # in English, as the table always showed it
+    version: str
+    states: int
+    transitions: int
+    path: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow_id,
+            "title": self.title,
+            "version": self.version,
+            "states": self.states,
+            "transitions": self.transitions,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    workflow_id: str
+    version: str
+    registered_at: datetime
+    cases: int
+    current: bool  # the version the folder holds now
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow_id,
+            "version": self.version,
+            "registered_at": self.registered_at.isoformat(),
+            "cases": self.cases,
+            "current": self.current,
+        }
+
+
+@dataclass(frozen=True)
+class WorkflowList:
+    """The folder's workflows, and (None: not asked for) the stored versions."""
+
+    current: Sequence[WorkflowSummary]
+    stored: Sequence[StoredVersion] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflows": [w.to_json() for w in self.current],
+            "stored_versions": None if self.stored is None else [v.to_json() for v in self.stored],
+        }
+
+
+def list_workflows(ctx: Context, actor: Actor | None) -> WorkflowList:
+    """The folder's workflows by id; with an ``actor``, also the stored versions."""
+    current = ctx.engine.registry.current
+    summaries = [
+        WorkflowSummary(
+            workflow_id,
+            loaded.definition.title.en,
+            loaded.version,
+            len(loaded.definition.states),
+            len(loaded.definition.transitions),
+            loaded.path,
+        )
+        for workflow_id, loaded in sorted(current.items())
+    ]
+    if actor is None:
+        return WorkflowList(summaries, None)
+    with read_transaction(ctx.engine.db) as conn:
+        versions = stored.all_versions(conn)
+        counts = stored.cases_per_version(conn)
+    return WorkflowList(
+        summaries,
+        [
+            StoredVersion(
+                v.workflow_id,
+                v.version,
+                v.registered_at,
+                counts.get(v.version, 0),
+                current.get(v.workflow_id) is not None
+                and current[v.workflow_id].version == v.version,
+            )
+            for v in versions
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class WorkflowShown:
+    """One workflow as the folder holds it now."""
+
+    loaded: LoadedWorkflow
+
+    def to_json(self) -> dict[str, Any]:
+        definition = self.loaded.definition
+        return {
+            "workflow": definition.id,
+            "title": definition.title.model_dump(),
+            "version": self.loaded.version,
+            "path": self.loaded.path,
+            "description": definition.description,
+            "states": [
+                {
+                    "name": name,
+                    "title": s.title.en if s.title else None,
+                    "owner": s.owner,
+                    "initial": s.initial,
+                    "final": s.final,
+                }
+                for name, s in definition.states.items()
+            ],
+            "transitions": [
+                {
+                    "trigger": t.trigger,
+                    "from": list(t.sources),
+                    "to": t.dest,
+                    "roles": list(t.roles),
+                    "guards": [{"name": g.name, "params": g.params} for g in t.guards],
+                }
+                for t in definition.transitions
+            ],
+        }
+
+
+def show_workflow(ctx: Context, actor: Actor | None, workflow_id: str) -> WorkflowShown:
+    """The states and transitions of ``workflow_id`` as the folder holds it."""
+    current = ctx.engine.registry.current
+    if workflow_id not in current:
+        known = sorted(current)
+        raise NotFound(
+            f"no workflow {workflow_id!r}; known: {', '.join(known)}",
+            code=ErrorCode.UNKNOWN_WORKFLOW,
+            workflow_id=workflow_id,
+            known=known,
+        )
+    return WorkflowShown(current[workflow_id])
+
+
+def workflow_diagram(ctx: Context, actor: Actor | None, workflow_id: str) -> str:
+    """The Mermaid state diagram of ``workflow_id``."""
+    return mermaid_diagram(show_workflow(ctx, actor, workflow_id).loaded.definition)
