@@ -62,7 +62,7 @@ def test_a_dry_run_check_writes_nothing_and_unknown_codes_are_refused(engine: En
         engine.get_case("330-2016-89665")
     with pytest.raises(InvalidInput, match="no administration 'XYZ'"):
         check_import(engine, plan_import(item, names, lead="XYZ"), names)
-    with pytest.raises(InvalidInput, match="give --lead"):
+    with pytest.raises(InvalidInput, match="name the lead administration"):
         check_import(engine, plan_import(item, names), names)  # "By- og Kulturforvaltningen"
 
 
