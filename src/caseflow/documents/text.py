@@ -48,6 +48,11 @@ def clean_line(line: str) -> tuple[str, bool]:
     return " ".join(line.split()), heading
 
 
+def has_bullet(line: str) -> bool:
+    """The line starts with a bullet (•, ▪, a dash and a space ...), as list items do."""
+    return bool(_BULLET.match(_PRIVATE_USE.sub("•", line)))
+
+
 _LONE_BULLETS = frozenset("•▪◦●■□·∙‣⁃*-–—")
 
 

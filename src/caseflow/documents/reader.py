@@ -1,0 +1,604 @@
+"""Read a plain-text agenda item into an :class:`ImportedItem` (pure: no I/O).
+
+The text is cut into blocks at its headings (the layout model of
+:mod:`caseflow.documents.layout`): the *head* (meeting header, item heading,
+label lines, summary), then one block per heading — a configured section, a
+recommendation, a decision, an absence list, attachments, or a heading nobody
+configured, which becomes a section of its own. Headings are matched
+tolerantly (OCR damage), and whatever was read with less than full confidence,
+every OCR repair included, is listed in :attr:`ImportedItem.uncertain`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from caseflow.documents import fields as F
+from caseflow.documents import ocr
+from caseflow.documents.config import DocumentsConfig
+from caseflow.documents.imported import ImportedItem, Uncertainty
+from caseflow.documents.journal import read_journal
+from caseflow.documents.layout import (
+    Meeting,
+    item_heading,
+    label_line,
+    looks_like_heading,
+    read_meeting_line,
+)
+from caseflow.documents.model import AttachmentRef, Decision, Section
+from caseflow.documents.text import (
+    at_least,
+    clean_line,
+    has_bullet,
+    is_lone_bullet,
+    joins_next,
+    skeleton,
+    suspect_words,
+)
+from caseflow.errors import InvalidInput
+
+THRESHOLD = 0.8
+"""How close a line's skeleton must be to a known heading's to be read as that heading."""
+
+_MAX_HEADING = 60  # longer lines are text, whatever they resemble
+
+RECOMMENDATION, ATTACHMENTS, DECISION, ABSENT, SECTION, LABELS = (
+    "recommendation",
+    "attachments",
+    "decision",
+    "absent",
+    "section",
+    "labels",
+)
+_FIXED: tuple[tuple[str, str], ...] = (
+    (RECOMMENDATION, "Indstilling og beslutning"),
+    (RECOMMENDATION, "Indstilling"),
+    (RECOMMENDATION, "Administrativ indstilling"),
+    (RECOMMENDATION, "Hovedindstilling"),
+    (RECOMMENDATION, "Forslag til beslutning"),
+    (RECOMMENDATION, "Forvaltningen foreslår"),
+    (RECOMMENDATION, "Administrationen foreslår"),
+    (RECOMMENDATION, "Forvaltningens indstilling"),
+    (ATTACHMENTS, "Bilag"),
+    (ATTACHMENTS, "Bilagsliste"),
+    (ATTACHMENTS, "Bilagsfortegnelse"),
+    (ABSENT, "Fraværende"),
+    (ABSENT, "Afbud"),
+    (ABSENT, "Ikke til stede"),
+)
+_FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen afgøres i"))
+_CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
+_JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s./-]{5,})\)")
+_JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{3,9}\b")
+_GRID = re.compile(r"^(?:[A-ZÆØ]{2,4}|[xX])$")
+_STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    marked: bool = False  # a Markdown heading
+    bulleted: bool = False  # started with a bullet
+
+
+@dataclass
+class _Block:
+    kind: str
+    key: str = ""
+    heading: str | None = None  # as written, for sections the config does not know
+    inline: str = ""
+    colon: bool = False
+    lines: list[Line] = field(default_factory=list)
+    decision: F.DecisionHeading | None = None
+
+    def texts(self) -> list[str]:
+        head = [self.inline] if self.inline else []
+        return head + [line.text for line in self.lines]
+
+
+@dataclass(frozen=True)
+class _Known:
+    kind: str
+    key: str
+    text: str
+    skeleton: str
+
+
+class AgendaItemReader:
+    """Reads agenda items with the headings of ``config`` (build once, read many)."""
+
+    def __init__(self, config: DocumentsConfig) -> None:
+        known = [_Known(kind, "", text, skeleton(text)) for kind, text in _FIXED]
+        known += [_Known(SECTION, key, text, skeleton(text)) for key, text in _FIXED_SECTIONS]
+        for spec in config.sections:
+            for text in (spec.heading.da, *spec.aliases):
+                known.append(_Known(SECTION, spec.key, text, skeleton(text)))
+        self.known = tuple(known)
+        self.exact = frozenset(k.text.rstrip(".").casefold() for k in known)
+        self.by_skeleton: dict[str, _Known] = {}
+        for k in reversed(known):  # the first heading with a skeleton wins
+            self.by_skeleton[k.skeleton] = k
+        self.config = config
+
+    def read(self, text: str, source: str = "the text") -> ImportedItem:
+        """Parse ``text``; raise :class:`InvalidInput` if it is not an agenda item."""
+        if "\x00" in text:
+            raise InvalidInput(f"{source} is a binary file, not the text of an agenda item")
+        notes: list[Uncertainty] = []
+        lines = _lines(text, notes)
+        evidence = ocr.Evidence.of(text)
+        blocks = self._blocks(lines, notes)
+        return _Assembler(notes, source, evidence).build(blocks, self.config)
+
+    # -- splitting the text at its headings
+
+    def _blocks(self, lines: list[Line], notes: list[Uncertainty]) -> list[_Block]:
+        blocks = [_Block("head")]
+        fresh = False  # the line before was a heading: this one is its text
+        for index, line in enumerate(lines):
+            text = line.text
+            previous = lines[index - 1].text if index else ""
+            following = lines[index + 1].text if index + 1 < len(lines) else ""
+            block = None
+            if text:
+                in_head = blocks[-1].kind == "head"
+                block = self._heading(line, previous, following, notes, in_head, fresh)
+            if block is None:
+                blocks[-1].lines.append(line)
+                fresh = fresh and not text
+            elif block.kind == LABELS and blocks[-1].kind == "head":
+                blocks[-1].lines.append(line)
+            else:
+                blocks.append(block)
+                fresh = not block.inline
+        return blocks
+
+    def _heading(
+        self,
+        line: Line,
+        previous: str,
+        following: str,
+        notes: list[Uncertainty],
+        in_head: bool,
+        fresh: bool,
+    ) -> _Block | None:
+        fixed, _ = ocr.repair(line.text, ocr.Evidence(False, True))
+        if label_line(fixed) is not None:
+            return _Block(LABELS)
+        if F.ABSENCE_LABEL.match(fixed) and not in_head:
+            return None  # "Fraværende: ..." inside a block: read there, never a block of its own
+        decision = F.decision_heading(fixed)
+        if decision is not None:
+            return _Block(DECISION, inline=decision.inline, decision=decision)
+        label, colon, inline = fixed.partition(":")
+        label, inline = label.strip(), inline.strip()
+        if (colon and inline and len(label) > 30) or line.text[:1].islower():
+            return None
+        best, score = self._closest(label) if len(label) <= _MAX_HEADING else (None, 0.0)
+        if best is None:
+            if in_head or fresh or inline:
+                return None
+            if line.marked or (
+                not line.bulleted and looks_like_heading(fixed, previous, following)
+            ):
+                return _Block(SECTION, _key(label), label)
+            return None
+        if fixed != line.text:
+            score = min(score, 0.99)  # repaired before it matched: say so
+        if best.kind == SECTION:
+            if score < 1.0:
+                notes.append(
+                    Uncertainty(
+                        f"sections.{best.key}", f"heading {line.text!r} read as {best.text!r}"
+                    )
+                )
+            return _Block(SECTION, best.key, None, inline, bool(colon))
+        if score < 1.0:
+            notes.append(Uncertainty(best.kind, f"heading {line.text!r} read as {best.text!r}"))
+        return _Block(best.kind, best.text, None, inline, bool(colon))
+
+    def _closest(self, label: str) -> tuple[_Known | None, float]:
+        wanted = skeleton(label)
+        if not wanted:
+            return None, 0.0
+        best = self.by_skeleton.get(wanted)
+        best_score = 1.0 if best is not None else 0.0
+        for known in self.known if best is None else ():
+            if abs(len(known.skeleton) - len(wanted)) > max(3, len(known.skeleton) // 3):
+                continue
+            score = at_least(known.skeleton, wanted, max(THRESHOLD, best_score))
+            if score > best_score:
+                best, best_score = known, score
+        if best is None:
+            return None, 0.0
+        exact = label.rstrip(".").casefold() in self.exact
+        return best, 1.0 if exact else min(best_score, 0.99)
+
+
+def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
+    """Clean lines, with words and numbers split across lines joined again (words reported)."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = _without_grid(raw_lines)
+    result: list[Line] = []
+    for raw in raw_lines:
+        if is_lone_bullet(raw):
+            continue
+        stray = _STRAY_BULLET.match(raw.strip())
+        if stray is not None:
+            stripped = raw.strip()
+            notes.append(
+                Uncertainty("text", "stray bullet letter removed", stripped[:30], stripped[2:30])
+            )
+            raw = stripped[2:]
+        cleaned, marked = clean_line(raw)
+        bulleted = bool(cleaned) and has_bullet(raw)
+        if result and result[-1].text:
+            joined = joins_next(result[-1].text, cleaned)
+            if joined is not None:
+                before = result[-1].text
+                if before[-2:-1].isalpha():
+                    word = before.rsplit(" ", 1)[-1] + cleaned.split(" ", 1)[0]
+                    notes.append(
+                        Uncertainty(
+                            "text", "word split across lines joined", word, word.replace("-", "", 1)
+                        )
+                    )
+                result[-1] = Line(joined, result[-1].marked, result[-1].bulleted)
+                continue
+        result.append(Line(cleaned, marked, bulleted or stray is not None))
+    return result
+
+
+def _without_grid(lines: list[str]) -> list[str]:
+    """Lines without a routing grid (``DIR FOU BFU … x x``, one cell a line): layout, not text."""
+    keep = [True] * len(lines)
+    run: list[int] = []
+    for index, line in enumerate([*lines, "end of text"]):
+        cell = line.strip()
+        if not cell or _GRID.match(cell):
+            run.append(index)
+            continue
+        if sum(1 for i in run if lines[i].strip()) >= 4:
+            for i in run:
+                keep[i] = False
+        run = []
+    return [line for line, kept in zip(lines, keep, strict=True) if kept]
+
+
+def _key(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", skeleton(heading)).strip("_") or "afsnit"
+
+
+def _paragraphs(lines: Sequence[str]) -> list[str]:
+    """Lines joined into paragraphs; blank lines separate them."""
+    result: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            current.append(line)
+        elif current:
+            result.append(" ".join(current))
+            current = []
+    return result
+
+
+# -------------------------------------------------------------------- assembling
+
+
+class _Assembler:
+    """Turns the blocks into an item, noting what it is unsure of."""
+
+    def __init__(self, notes: list[Uncertainty], source: str, evidence: ocr.Evidence) -> None:
+        self.notes = notes
+        self.source = source
+        self.evidence = evidence
+        self.meeting = Meeting()
+        self.journal_form: str | None = None
+        self.routing: list[str] = []
+        self.decisions: list[tuple[_Block, Decision]] = []
+        self.values: dict[str, Any] = {
+            "number": None,
+            "title": "",
+            "journal_no": "",
+            "closed": False,
+            "administration": "",
+            "summary": "",
+            "recommendations": [],
+            "absent": [],
+            "sections": [],
+            "attachments": [],
+        }
+
+    def note(self, name: str, reason: str) -> None:
+        self.notes.append(Uncertainty(name, reason))
+
+    def build(self, blocks: list[_Block], config: DocumentsConfig) -> ImportedItem:
+        self._head(blocks[0].lines)
+        handlers = {
+            SECTION: self._section,
+            RECOMMENDATION: self._recommendation,
+            DECISION: self._decision,
+            ABSENT: self._absent_block,
+            ATTACHMENTS: self._attachments,
+        }
+        recognised = 0
+        for block in blocks[1:]:
+            recognised += block.kind in _CORE
+            handlers[block.kind](block)
+        v = self.values
+        decision = self._final_decision()
+        if not v["title"] or recognised < 2:
+            found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
+            raise InvalidInput(
+                f"{self.source} does not look like an agenda item: it needs a title line "
+                "(e.g. '18. Title (2009-68440)') and at least 2 headings such as 'Indstilling "
+                f"og beslutning', 'Problemstilling', 'Løsning', 'Bilag'; found {found}"
+                f"{'' if v['title'] else ' and no title'}. Nothing was imported."
+            )
+        self._check(config)
+        return ImportedItem(
+            title=v["title"],
+            journal_no=v["journal_no"],
+            number=v["number"],
+            closed=v["closed"],
+            administration=v["administration"],
+            summary=v["summary"],
+            recommendations=tuple(v["recommendations"]),
+            decision=decision,
+            absent=tuple(dict.fromkeys(v["absent"])),
+            sections=tuple(v["sections"]),
+            attachments=tuple(v["attachments"]),
+            uncertain=tuple(_unique(self.notes)),
+            journal_form=self.journal_form,
+            routing=tuple(self.routing),
+            meeting=None if self.meeting.is_empty() else self.meeting,
+        )
+
+    # -- the head: meeting header, number and title, labels, summary
+
+    def _head(self, lines: list[Line]) -> None:
+        rest: list[str] = []
+        title_found = False
+        for line in lines:
+            text = line.text
+            labels = label_line(text) if text else None
+            if labels is not None:
+                self._labels(labels)
+                continue
+            if not title_found and text and read_meeting_line(text, self.meeting):
+                continue
+            files = F.file_names(text) if text else []
+            if files:
+                self._files(files)
+                continue
+            if not title_found and text:
+                heading = item_heading(text)
+                if heading is not None:
+                    self.values["number"] = heading.number
+                    if heading.title:
+                        rest.append(heading.title)
+                        title_found = True
+                    continue
+                title_found = True
+            if text and rest and skeleton(text) == skeleton(rest[0]) and len(rest) == 1:
+                continue  # the title printed twice ("1. Titel" above "Titel")
+            number_only = item_heading(text) if text else None
+            if number_only is not None and not number_only.title and self.values["number"] is None:
+                self.values["number"] = number_only.number  # "Titel" above "Sag nr. 130"
+                continue
+            rest.append(text)
+        paragraphs = _paragraphs(rest)
+        if not paragraphs:
+            return
+        title, *summary = paragraphs
+        if self.values["number"] is None:
+            self.note("number", "no item number before the title")
+        in_parens = _JOURNAL_IN_PARENS.search(title)
+        if in_parens is not None and read_journal(in_parens["no"].replace(" ", "")) is not None:
+            self._journal(in_parens["no"].replace(" ", ""))
+            after = title[in_parens.end() :].strip()
+            title = title[: in_parens.start()]
+            if after:
+                summary.insert(0, after)  # the title ran on into the summary
+        self.values["title"] = self._text("title", title.strip())
+        self.values["summary"] = self._text("summary", "\n\n".join(summary))
+
+    def _labels(self, labels: list[Any]) -> None:
+        for label in labels:
+            if label.name == "status":
+                self.values["closed"] = label.value.startswith("lukket")
+            elif (
+                label.name in ("sagsnr", "sagsid", "jnr", "value")
+                and label.value
+                and not self.values["journal_no"]
+            ):
+                self._journal(label.value, quiet=label.name == "value")
+
+    def _journal(self, raw: str, quiet: bool = False) -> None:
+        found = read_journal(raw)
+        if found is None:
+            if not quiet:
+                self.note("journal_no", f"{raw!r} is not a journal number of a known form")
+            return
+        if found.repaired_from is not None:
+            self.notes.append(
+                Uncertainty("journal_no", "OCR digits restored", found.repaired_from, found.number)
+            )
+        if not self.values["journal_no"]:
+            self.values["journal_no"] = found.number
+            self.journal_form = found.form
+
+    def _files(self, files: list[str]) -> None:
+        for name in files:
+            self.values["attachments"].append(AttachmentRef(name, ""))
+
+    # -- blocks after the head
+
+    def _take_absence(self, lines: list[str]) -> list[str]:
+        """``lines`` without their ``Fraværende:``/``Afbud:`` lines, whose names are read."""
+        kept: list[str] = []
+        names_follow = False
+        for line in lines:
+            found = F.ABSENCE_LABEL.match(line)
+            if found is not None:
+                names, rest = F.names_and_rest(found["names"])
+                self.values["absent"].extend(names)
+                names_follow = not found["names"].strip()
+                if rest:
+                    kept.append(rest)
+                continue
+            numbered_name = re.match(r"^\d+\.\s+([A-ZÆØÅ][\w .-]+(?:,\s*[A-ZÆØÅ]{1,2})?)$", line)
+            if names_follow and numbered_name is not None:
+                self.values["absent"].append(numbered_name[1].strip())
+                continue
+            names_follow = names_follow and not line
+            kept.append(line)
+        return kept
+
+    def _section(self, block: _Block) -> None:
+        texts = self._take_absence(block.texts())
+        text = "\n\n".join(_paragraphs(texts))
+        name = f"sections.{block.key}"
+        self.values["sections"].append(Section(block.key, self._text(name, text), block.heading))
+
+    def _recommendation(self, block: _Block) -> None:
+        texts = self._take_absence(block.texts())
+        bullets = {line.text for line in block.lines if line.bulleted}
+        pairs = [(self._text("recommendations", t), t in bullets) for t in texts]
+        read = F.read_recommendations(pairs)
+        if read.administration and not self.values["administration"]:
+            self.values["administration"] = read.administration
+        if read.sentence:
+            self.note("recommendations", "a recommendation not in the 'at …' form")
+        elif read.unnumbered:
+            self.note("recommendations", "recommendations were not numbered")
+        self.values["recommendations"].extend(read.entries)
+        self.routing.extend(read.routing)
+
+    def _decision(self, block: _Block) -> None:
+        heading = block.decision
+        assert heading is not None
+        if heading.raw_date and heading.date is None:
+            self.note("decision.date", f"cannot read the date {heading.raw_date!r}")
+        texts = self._take_absence(block.texts())
+        text = self._text("decision.text", "\n\n".join(_paragraphs(texts)))
+        self.values["absent"].extend(F.absence_in_text(text))
+        committee = self._text("decision.committee", heading.committee or "") or None
+        self.decisions.append((block, Decision(text, heading.date, committee)))
+
+    def _final_decision(self) -> Decision | None:
+        """The last decision block is the item's decision; earlier ones (a committee's
+        recommendation on the way) are kept as sections of their own."""
+        if not self.decisions:
+            return None
+        for _block, earlier in self.decisions[:-1]:
+            heading = " ".join(
+                p for p in (earlier.committee, earlier.date and earlier.date.isoformat()) if p
+            )
+            title = f"Beslutning {heading}".strip()
+            self.values["sections"].append(Section(_key(title), earlier.text, title))
+        return self.decisions[-1][1]
+
+    def _absent_block(self, block: _Block) -> None:
+        if block.inline:
+            names, rest = F.names_and_rest(block.inline)
+            self.values["absent"].extend(names)
+            leftover = [rest] if rest else []
+            lines = block.texts()[1:]
+        else:
+            paragraphs = _paragraphs(block.texts())
+            names = [n for p in paragraphs[:1] for n in F.split_names(p)] if paragraphs else []
+            # one name a line ("Britt Jensen (A), sag 129-138"): every line of the first paragraph
+            first_lines: list[str] = []
+            for line in block.texts():
+                if not line:
+                    if first_lines:
+                        break
+                    continue
+                first_lines.append(line)
+            if len(first_lines) > 1:
+                names = [line.split(", sag")[0].strip(" .") for line in first_lines]
+            self.values["absent"].extend(n for n in names if n)
+            leftover, lines = [], block.texts()[len(first_lines) + 1 :]
+        rest_text = "\n\n".join(_paragraphs(leftover + lines))
+        if rest_text and self.decisions:  # what followed "Fraværende" belongs to the decision
+            block0, decision = self.decisions[-1]
+            text = f"{decision.text}\n\n{rest_text}".strip()
+            self.decisions[-1] = (block0, Decision(text, decision.date, decision.committee))
+
+    def _attachments(self, block: _Block) -> None:
+        entries: list[str] = []
+        for raw in block.texts():
+            files = F.file_names(raw)
+            if files:
+                self._files(files)
+                continue
+            for line in re.split(r"(?<=\S)\s*(?=Bilag\s*\d+\s*:)", raw) if raw else [""]:
+                if not line:
+                    if entries and entries[-1]:
+                        entries.append("")
+                    continue
+                numbered = re.match(r"^(?:bilag\s*)?(\d{1,2})\s*[:.)-]\s*(.*)$", line, re.I)
+                if numbered or not entries or not entries[-1]:
+                    entries.append(numbered[2] if numbered else line)
+                else:
+                    entries[-1] += " " + line
+        for position, entry in enumerate((e for e in entries if e), start=1):
+            number = _JOURNAL_IN_PARENS.search(entry)
+            title = entry[: number.start()] if number else entry
+            if number is None:
+                self.note(f"attachments.{position}", f"no number after {entry!r}")
+            value = read_journal(number["no"]) if number else None
+            self.values["attachments"].append(
+                AttachmentRef(
+                    self._text(f"attachments.{position}", title.strip()),
+                    value.number if value else (number["no"].strip() if number else str(position)),
+                )
+            )
+
+    # -- text checks
+
+    def _text(self, name: str, text: str) -> str:
+        fixed, repairs = ocr.repair(text, self.evidence)
+        for original, repaired in repairs:
+            self.notes.append(Uncertainty(name, "OCR repair", original, repaired))
+        damaged = suspect_words(fixed)
+        if damaged:
+            shown = ", ".join(repr(w) for w in damaged[:5])
+            self.note(name, f"letters may be lost (æ, ø, å?) in {shown}")
+        return fixed
+
+    def _check(self, config: DocumentsConfig) -> None:
+        v = self.values
+        if not v["journal_no"]:
+            found = _JOURNAL_ANYWHERE.search(v["title"] + " " + v["summary"])
+            if found:
+                self._journal(found[0])
+                self.note("journal_no", f"no journal number label; {found[0]} taken from the text")
+            else:
+                self.note("journal_no", "no journal number found")
+        if not v["recommendations"]:
+            self.note("recommendations", "no recommendations found")
+        if v["recommendations"] and not v["administration"]:
+            self.note("administration", "no '<forvaltning> indstiller,' line found")
+        keys = [s.key for s in v["sections"]]
+        for key in dict.fromkeys(keys):
+            if keys.count(key) > 1:
+                self.note(f"sections.{key}", "the heading occurs more than once; merged")
+        merged: dict[str, Section] = {}
+        for section in v["sections"]:
+            before = merged.get(section.key)
+            text = f"{before.text}\n\n{section.text}" if before else section.text
+            merged[section.key] = Section(section.key, text.strip(), section.heading)
+        v["sections"] = list(merged.values())
+
+
+def _unique(notes: Sequence[Uncertainty]) -> Iterator[Uncertainty]:
+    seen: set[Uncertainty] = set()
+    for note in notes:
+        if note not in seen:
+            seen.add(note)
+            yield note
