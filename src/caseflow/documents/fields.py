@@ -170,11 +170,16 @@ def decision_heading(line: str) -> DecisionHeading | None:
     case-type line such as ``Beslutningssag`` is not a decision.
     """
     label, colon, inline = line.partition(":")
+    if "pkt" not in label and "eslutning" not in label and label[:1] not in "Bb8":
+        return None  # no form of a decision heading can match: the common case
     for pattern in (_COMMITTEE_DATE_ITEM, _COMMITTEE_MEETING):
         found = pattern.match(label.strip())
         if found is not None:
             return _heading(found["committee"], found["date"], inline)
     if len(label) > 90:
+        return None
+    first = label.split(" ", 1)[0]
+    if label[:1] not in "Bb8" or not 9 <= len(first) <= 12:
         return None
     found = _DECISION_FORMS[0].match(label.strip())
     if found is None or not _is_word_beslutning(found["word"]):

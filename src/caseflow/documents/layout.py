@@ -226,9 +226,9 @@ class Label:
 
 def label_line(line: str) -> list[Label] | None:
     """The labels of a line that starts with one (``Sagsnr.: A  Dok.nr.: B  Åbent``), else None."""
-    found = list(_LABEL.finditer(line))
-    if not found or found[0].start() != 0:
+    if _LABEL.match(line) is None:
         return None
+    found = list(_LABEL.finditer(line))
     first = _norm_label(found[0]["label"])
     if first == "status" and len(found) == 1 and line.strip(" .-–") != found[0][0].strip(" .:"):
         rest = line[found[0].end() :].strip(" -–")

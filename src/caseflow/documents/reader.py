@@ -165,6 +165,8 @@ class AgendaItemReader:
         in_head: bool,
         fresh: bool,
     ) -> _Block | None:
+        if len(line.text) > 160:
+            return None  # a paragraph, whatever it starts with
         fixed, _ = ocr.repair(line.text, ocr.Evidence(False, True))
         if label_line(fixed) is not None:
             return _Block(LABELS)
