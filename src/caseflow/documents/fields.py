@@ -55,6 +55,7 @@ def read_recommendations(lines: list[tuple[str, bool]]) -> Recommendations:
     loose: list[str] = []
     current: list[str] | None = None
     numbered = 0
+    said_at = False  # the lead-in ended "..., at": entries continue it
     for raw, bulleted in _logical(lines):
         line = raw.strip()
         if not line:
@@ -89,6 +90,8 @@ def read_recommendations(lines: list[tuple[str, bool]]) -> Recommendations:
         else:
             loose.append(line)
     texts = [" ".join(parts) for parts in entries]
+    if said_at:
+        texts = [t if _AT.match(t) else f"at {t}" for t in texts]
     if not texts and loose:
         texts = [" ".join(loose)]
         result.sentence = True

@@ -33,7 +33,7 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 _MEETING_FIELD = re.compile(
     r"^(?P<label>mødedato|dato|mødested|sted|lokale|tidspunkt|mødetid|møde|udvalg|medlemmer|"
     r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
-    r"mødestart|mødeslut|afbud fra)\s*:\s*(?P<value>.*)$",
+    r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MEETING_KIND = re.compile(
@@ -82,6 +82,7 @@ class Meeting:
     kind: str | None = None  # "referat", "dagsorden", "beslutningsprotokol"
     place: str | None = None
     absent: list[str] = field(default_factory=list)
+    pending: str | None = None  # a label on its own line ("UDVALG"), its value on the next
 
     def is_empty(self) -> bool:
         return not (self.committee or self.date or self.kind or self.place)
@@ -98,18 +99,23 @@ class Meeting:
 def read_meeting_line(line: str, meeting: Meeting) -> bool:
     """True if ``line`` is part of a meeting header (and what it says is put in ``meeting``)."""
     folded = line.casefold().strip()
+    if meeting.pending is not None:
+        label, meeting.pending = meeting.pending, None
+        if not (_ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line)):
+            _meeting_value(label, line.strip(), meeting)
+            return True
+    if folded.rstrip(":") in _PENDING_LABELS:
+        meeting.pending = folded.rstrip(":")
+        return True
     if folded in _SITE_CHROME:
         return True
     field_match = _MEETING_FIELD.match(line)
     if field_match is not None:
         label, value = field_match["label"].casefold(), field_match["value"].strip()
-        if label in ("udvalg",) and value:
-            meeting.committee = meeting.committee or value
-        elif label in ("mødested", "sted", "lokale", "mødelokale") and value:
-            meeting.place = meeting.place or value
-        elif label.startswith("afbud") and value:
-            meeting.absent.append(value)
-        _note_date(line, meeting)
+        if not value:
+            meeting.pending = label
+            return True
+        _meeting_value(label, value, meeting)
         return True
     kind = _MEETING_KIND.match(line)
     if kind is not None and _short_header(kind["rest"]):
@@ -136,6 +142,23 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
     return False
 
 
+_PENDING_LABELS = frozenset(
+    ("udvalg", "møde", "sted", "starttidspunkt", "sluttidspunkt", "mødedato", "mødested")
+)
+
+
+def _meeting_value(label: str, value: str, meeting: Meeting) -> None:
+    if label == "udvalg" or (label == "møde" and _COMMITTEE_WORD.search(value)):
+        meeting.committee = meeting.committee or value
+    elif label in ("mødested", "sted", "lokale", "mødelokale"):
+        meeting.place = meeting.place or value
+    elif label.startswith(("afbud", "fravær")):
+        meeting.absent.append(value)
+    elif label == "møde" and _MEETING_KIND.match(value):
+        meeting.kind = meeting.kind or _MEETING_KIND.match(value)["kind"].casefold()  # type: ignore[index]
+    _note_date(value, meeting)
+
+
 def _short_header(rest: str) -> bool:
     """``Referat`` alone, or ``Referat til/fra mødet i <udvalg> …`` — not a sentence."""
     rest = rest.strip(" .:•-–")
@@ -143,7 +166,9 @@ def _short_header(rest: str) -> bool:
 
 
 def _note_committee(rest: str, meeting: Meeting) -> None:
-    found = re.search(r"\bi\s+(?P<c>.+?(?:udvalg(?:et)?|byråd(?:et)?|kommunalbestyrelsen))", rest)
+    found = re.search(
+        r"\bi\s+(?P<c>.+?(?:udvalg(?:et)?|byråd(?:et)?|kommunalbestyrelsen))", rest, re.I
+    )
     if found and not meeting.committee:
         meeting.committee = found["c"]
 
@@ -230,6 +255,8 @@ def label_line(line: str) -> list[Label] | None:
         return None
     found = list(_LABEL.finditer(line))
     first = _norm_label(found[0]["label"])
+    if first == "sagsnr" and re.fullmatch(r"\d{1,4}", line[found[0].end() :].strip()):
+        return None  # "Sag nr. 130": the item's number (see item_heading)
     if first == "status" and len(found) == 1 and line.strip(" .-–") != found[0][0].strip(" .:"):
         rest = line[found[0].end() :].strip(" -–")
         if not re.match(r"^[\dA-Z]", rest) or re.match(r"^[A-ZÆØÅ][a-zæøå]+\s+[a-zæøå]", rest):
@@ -297,6 +324,9 @@ _FUNCTION_WORDS = frozenset(
     )
 )
 _PARTY = re.compile(r"\([A-ZÆØÅ]{1,3}\)")
+_CASE_TYPES = frozenset(
+    ("beslutningssag", "orienteringssag", "drøftelsessag", "temasag", "godkendelsessag")
+)
 
 
 def looks_like_heading(line: str, previous: str, following: str) -> bool:
@@ -307,6 +337,8 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
     so each starts its own section instead of vanishing into the one before.
     """
     text = line.strip()
+    if text.casefold().rstrip(".") in _CASE_TYPES:
+        return False  # the value under "Sagsgang og sagstype"
     if text.endswith(":"):
         if following:  # "Budgetnotat august:" introduces the text under it
             return False
@@ -323,7 +355,14 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or (text.isupper() and len(words) == 1 and len(letters) < 5):
         return False
-    return not previous or previous.endswith((".", ":", "!", "?"))
+    last_word = previous.rsplit(" ", 1)[-1].casefold() if previous else ""
+    if last_word in _FUNCTION_WORDS or previous.endswith(("-", ",")):
+        return False  # the sentence before goes on: "Beskæftigelses- og" / "Integrations..."
+    return (
+        not previous
+        or previous.endswith((".", ":", "!", "?"))
+        or len(previous.split()) <= 8  # a list entry or a short line, not a wrapped sentence
+    )
 
 
 def danish_date(text: str) -> date | None:

@@ -43,7 +43,8 @@ from caseflow.errors import InvalidInput
 THRESHOLD = 0.8
 """How close a line's skeleton must be to a known heading's to be read as that heading."""
 
-_MAX_HEADING = 60  # longer lines are text, whatever they resemble
+_MAX_HEADING = 60
+_ONE_WORD = 0.88  # longer lines are text, whatever they resemble
 
 RECOMMENDATION, ATTACHMENTS, DECISION, ABSENT, SECTION, LABELS = (
     "recommendation",
@@ -73,6 +74,7 @@ _FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen af
 _CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s./-]{5,})\)")
 _JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{3,9}\b")
+_IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 _GRID = re.compile(r"^(?:[A-ZÆØ]{2,4}|[xX])$")
 _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
 
@@ -138,14 +140,18 @@ class AgendaItemReader:
     def _blocks(self, lines: list[Line], notes: list[Uncertainty]) -> list[_Block]:
         blocks = [_Block("head")]
         fresh = False  # the line before was a heading: this one is its text
+        head = _HeadState()
         for index, line in enumerate(lines):
             text = line.text
             previous = lines[index - 1].text if index else ""
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
-            if text:
-                in_head = blocks[-1].kind == "head"
-                block = self._heading(line, previous, following, notes, in_head, fresh)
+            in_head = blocks[-1].kind == "head"
+            if in_head and text and head.holds(text):
+                blocks[-1].lines.append(line)
+                continue
+            if text:  # past the title: a heading may start a block, even in the head
+                block = self._heading(line, previous, following, notes, False, fresh)
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -179,7 +185,8 @@ class AgendaItemReader:
         label, inline = label.strip(), inline.strip()
         if (colon and inline and len(label) > 30) or line.text[:1].islower():
             return None
-        best, score = self._closest(label) if len(label) <= _MAX_HEADING else (None, 0.0)
+        plain = len(label) <= _MAX_HEADING and not re.search(r"\d", label)
+        best, score = self._closest(label) if plain else (None, 0.0)
         if best is None:
             if in_head or fresh or inline:
                 return None
@@ -211,13 +218,40 @@ class AgendaItemReader:
         for known in self.known if best is None else ():
             if abs(len(known.skeleton) - len(wanted)) > max(3, len(known.skeleton) // 3):
                 continue
-            score = at_least(known.skeleton, wanted, max(THRESHOLD, best_score))
+            floor = THRESHOLD if " " in wanted else _ONE_WORD  # "Beslutningssag" is no heading
+            score = at_least(known.skeleton, wanted, max(floor, best_score))
             if score > best_score:
                 best, best_score = known, score
         if best is None:
             return None, 0.0
         exact = label.rstrip(".").casefold() in self.exact
         return best, 1.0 if exact else min(best_score, 0.99)
+
+
+class _HeadState:
+    """Which head lines are the meeting header, labels and title: never headings."""
+
+    def __init__(self) -> None:
+        self.meeting = Meeting()
+        self.title: str | None = None
+        self.number: int | None = None
+
+    def holds(self, text: str) -> bool:
+        if self.title is None and read_meeting_line(text, self.meeting):
+            return True
+        if label_line(text) is not None:
+            return True
+        heading = item_heading(text)
+        if self.title is None:
+            if heading is not None:
+                self.number = heading.number
+                self.title = skeleton(heading.title) if heading.title else None
+            else:
+                self.title = skeleton(text)
+            return True
+        if heading is not None and heading.number == self.number:
+            return not heading.title or skeleton(heading.title) == self.title
+        return skeleton(text) == self.title or bool(F.file_names(text))
 
 
 def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
@@ -300,7 +334,7 @@ class _Assembler:
         self.meeting = Meeting()
         self.journal_form: str | None = None
         self.routing: list[str] = []
-        self.decisions: list[tuple[_Block, Decision]] = []
+        self.decisions: list[tuple[int, Decision]] = []  # where it stood among the sections
         self.values: dict[str, Any] = {
             "number": None,
             "title": "",
@@ -325,10 +359,11 @@ class _Assembler:
             DECISION: self._decision,
             ABSENT: self._absent_block,
             ATTACHMENTS: self._attachments,
+            LABELS: self._labels_block,
         }
         recognised = 0
         for block in blocks[1:]:
-            recognised += block.kind in _CORE
+            recognised += block.heading is None and block.kind in _CORE
             handlers[block.kind](block)
         v = self.values
         decision = self._final_decision()
@@ -363,34 +398,32 @@ class _Assembler:
 
     def _head(self, lines: list[Line]) -> None:
         rest: list[str] = []
-        title_found = False
+        title: str | None = None  # the skeleton of the title's first line
         for line in lines:
             text = line.text
             labels = label_line(text) if text else None
             if labels is not None:
                 self._labels(labels)
                 continue
-            if not title_found and text and read_meeting_line(text, self.meeting):
+            if title is None and text and read_meeting_line(text, self.meeting):
                 continue
             files = F.file_names(text) if text else []
             if files:
                 self._files(files)
                 continue
-            if not title_found and text:
-                heading = item_heading(text)
-                if heading is not None:
-                    self.values["number"] = heading.number
-                    if heading.title:
-                        rest.append(heading.title)
-                        title_found = True
-                    continue
-                title_found = True
-            if text and rest and skeleton(text) == skeleton(rest[0]) and len(rest) == 1:
+            heading = item_heading(text) if text else None
+            if heading is not None and (self.values["number"] is None or title is None):
+                self.values["number"] = heading.number
+                if not heading.title:
+                    continue  # "Pkt. 44" alone, or "Sag nr. 130" under the title
+                text = heading.title
+            elif heading is not None and heading.number == self.values["number"]:
+                if not heading.title or skeleton(heading.title) == title:
+                    continue  # the heading printed twice
+            if title is None and text:
+                title = skeleton(text)
+            elif text and skeleton(text) == title:
                 continue  # the title printed twice ("1. Titel" above "Titel")
-            number_only = item_heading(text) if text else None
-            if number_only is not None and not number_only.title and self.values["number"] is None:
-                self.values["number"] = number_only.number  # "Titel" above "Sag nr. 130"
-                continue
             rest.append(text)
         paragraphs = _paragraphs(rest)
         if not paragraphs:
@@ -418,6 +451,20 @@ class _Assembler:
                 and not self.values["journal_no"]
             ):
                 self._journal(label.value, quiet=label.name == "value")
+
+    def _labels_block(self, block: _Block) -> None:
+        """A label line after the head (``Sagsnr.`` printed below a heading)."""
+        for text in block.texts()[:1]:
+            labels = label_line(text)
+            if labels is not None:
+                self._labels(labels)
+        if self.values["sections"]:
+            last = self.values["sections"][-1]
+            rest = "\n\n".join(_paragraphs(block.texts()[1:]))
+            if rest:
+                self.values["sections"][-1] = Section(
+                    last.key, f"{last.text}\n\n{rest}".strip(), last.heading
+                )
 
     def _journal(self, raw: str, quiet: bool = False) -> None:
         found = read_journal(raw)
@@ -462,7 +509,12 @@ class _Assembler:
 
     def _section(self, block: _Block) -> None:
         texts = self._take_absence(block.texts())
-        text = "\n\n".join(_paragraphs(texts))
+        paragraphs = _paragraphs(texts)
+        said = [p for p in paragraphs if _IMPERSONAL.match(p)]
+        if said and not self.values["recommendations"]:
+            self._recommendation(_Block(RECOMMENDATION, lines=[Line(p) for p in said]))
+            paragraphs = [p for p in paragraphs if p not in said]
+        text = "\n\n".join(paragraphs)
         name = f"sections.{block.key}"
         self.values["sections"].append(Section(block.key, self._text(name, text), block.heading))
 
@@ -489,20 +541,29 @@ class _Assembler:
         text = self._text("decision.text", "\n\n".join(_paragraphs(texts)))
         self.values["absent"].extend(F.absence_in_text(text))
         committee = self._text("decision.committee", heading.committee or "") or None
-        self.decisions.append((block, Decision(text, heading.date, committee)))
+        self.decisions.append(
+            (len(self.values["sections"]), Decision(text, heading.date, committee))
+        )
 
     def _final_decision(self) -> Decision | None:
         """The last decision block is the item's decision; earlier ones (a committee's
         recommendation on the way) are kept as sections of their own."""
         if not self.decisions:
             return None
-        for _block, earlier in self.decisions[:-1]:
-            heading = " ".join(
-                p for p in (earlier.committee, earlier.date and earlier.date.isoformat()) if p
-            )
-            title = f"Beslutning {heading}".strip()
-            self.values["sections"].append(Section(_key(title), earlier.text, title))
-        return self.decisions[-1][1]
+        for position, earlier in reversed(self.decisions[:-1]):
+            when = earlier.date.isoformat() if earlier.date else ""
+            title = " ".join(p for p in ("Beslutning", earlier.committee, when) if p)
+            key = "beslutning_" + _key(earlier.committee) if earlier.committee else "beslutning"
+            self.values["sections"].insert(position, Section(key, earlier.text, title))
+        final = self.decisions[-1][1]
+        meeting = self.meeting
+        if final.date is None and meeting.date is not None:
+            self.note("decision.date", "no date at the decision; the meeting's date taken")
+        if final.committee is None and meeting.committee is not None:
+            self.note("decision.committee", "no committee at the decision; the meeting's taken")
+        return Decision(
+            final.text, final.date or meeting.date, final.committee or meeting.committee
+        )
 
     def _absent_block(self, block: _Block) -> None:
         if block.inline:
@@ -527,9 +588,9 @@ class _Assembler:
             leftover, lines = [], block.texts()[len(first_lines) + 1 :]
         rest_text = "\n\n".join(_paragraphs(leftover + lines))
         if rest_text and self.decisions:  # what followed "Fraværende" belongs to the decision
-            block0, decision = self.decisions[-1]
+            position, decision = self.decisions[-1]
             text = f"{decision.text}\n\n{rest_text}".strip()
-            self.decisions[-1] = (block0, Decision(text, decision.date, decision.committee))
+            self.decisions[-1] = (position, Decision(text, decision.date, decision.committee))
 
     def _attachments(self, block: _Block) -> None:
         entries: list[str] = []
