@@ -215,9 +215,11 @@ ABSENCE_LABEL = re.compile(
     r"^(?P<label>fraværende|afbud|ikke til stede|fravær)(?:\s+fra)?\s*:\s*(?P<names>.*)$",
     re.IGNORECASE,
 )
+_NAME = r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,4}[A-ZÆØÅ][\w.'-]*(?:\s*\([^()]{1,12}\))?"
 _WAS_ABSENT = re.compile(
-    r"(?P<names>[A-ZÆØÅ][^.:;]*?)\s+(?:var|er|har været)\s+"
-    r"(?:fraværende|forhindret i at deltage|ikke til stede|ikke mødt)",
+    rf"(?P<names>{_NAME}(?:(?:,\s*|\s+og\s+){_NAME})*)\s+(?:var|er|har været)\s+"
+    r"(?:fraværende|forhindret i at deltage|ikke til stede|ikke mødt)"
+    r"|(?P<names2>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*){0,4})\s+deltog\s+ikke\s+i\s+mødet",
 )
 _SENT_APOLOGIES = re.compile(
     r"\b(?:der\s+(?:var|er)\s+)?afbud\s+fra\s+(?P<names>[A-ZÆØÅ][^.:;]*?)(?=\.|$|\s+pga\b|"
@@ -260,8 +262,15 @@ def absence_in_text(text: str) -> list[str]:
     names: list[str] = []
     for pattern in (_WAS_ABSENT, _SENT_APOLOGIES):
         for found in pattern.finditer(text):
-            names.extend(split_names(found["names"]))
+            group = found.groupdict()
+            names.extend(split_names(group.get("names") or group.get("names2") or ""))
     return names
+
+
+def normal_name(name: str) -> str:
+    """``Robert Sørensen, Ø`` and ``Robert Sørensen (Ø)`` are one person: the latter form."""
+    found = re.match(r"^(?P<name>.+?),\s*(?P<party>[A-ZÆØÅ]{1,2})$", name.strip())
+    return f"{found['name']} ({found['party']})" if found else name.strip()
 
 
 # --------------------------------------------------------------------- attachments

@@ -33,12 +33,12 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 _MEETING_FIELD = re.compile(
     r"^(?P<label>mødedato|dato|mødested|sted|lokale|tidspunkt|mødetid|møde|udvalg|medlemmer|"
     r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
-    r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
+    r"mødestart|mødeslut|afbud fra)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MEETING_KIND = re.compile(
     r"^(?:åbent\s+|lukket\s+)?(?P<kind>referat|dagsorden|beslutningsprotokol|tillægsdagsorden|"
-    r"tillægsreferat)\b(?P<rest>.*)$",
+    r"tillægsreferat)(?:er|et)?\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _COMMITTEE_WORD = re.compile(
@@ -47,6 +47,9 @@ _COMMITTEE_WORD = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_LINE = re.compile(rf"^(?:{_WEEKDAYS})(?:\s+den)?\s+\S", re.IGNORECASE)
+_MEETING_AT = re.compile(rf"^(?P<committee>.+?)\s+(?:{_WEEKDAYS})\s+den\s+(?={DATE.pattern})", re.I)
+_PLACE_LINE = re.compile(r"^(?:mødelokale|mødested|lokale)\b(?!\s*:)\s*(?P<place>.+)$", re.I)
+_CHROME_LINE = re.compile(r"^se (?:dagsordener|alle|referater)\b", re.I)
 _SITE_CHROME = frozenset(
     {
         "dagsordener og referater",
@@ -99,6 +102,15 @@ class Meeting:
 def read_meeting_line(line: str, meeting: Meeting) -> bool:
     """True if ``line`` is part of a meeting header (and what it says is put in ``meeting``)."""
     folded = line.casefold().strip()
+    if meeting.pending in _LIST_LABELS:
+        if _NAME_LINE.match(line.strip()) and not line.isupper():
+            if meeting.pending.startswith(("afbud", "fravær")):
+                meeting.absent.append(line.strip())
+            return True  # one more name under "Deltagere:" / "Afbud:"
+        meeting.pending = None
+    if folded.rstrip(":") in _LIST_LABELS:
+        meeting.pending = folded.rstrip(":")
+        return True
     if meeting.pending is not None:
         label, meeting.pending = meeting.pending, None
         if not (_ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line)):
@@ -107,7 +119,16 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
     if folded.rstrip(":") in _PENDING_LABELS:
         meeting.pending = folded.rstrip(":")
         return True
-    if folded in _SITE_CHROME:
+    if folded in _SITE_CHROME or _PAGE_CHROME.match(line.strip()) or _CHROME_LINE.match(line):
+        return True
+    at = _MEETING_AT.match(line) if len(line) < 120 else None
+    if at is not None:  # "Teknik- og Bygningsudvalget tirsdag den 16. april 2024 kl. 16.30"
+        meeting.committee = meeting.committee or at["committee"].strip()
+        _note_date(line, meeting)
+        return True
+    place = _PLACE_LINE.match(line)
+    if place is not None and meeting.date is not None:
+        meeting.place = meeting.place or place["place"].strip()
         return True
     field_match = _MEETING_FIELD.match(line)
     if field_match is not None:
@@ -142,6 +163,16 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
     return False
 
 
+_LIST_LABELS = frozenset(
+    ("deltagere", "medlemmer", "tilstede", "til stede", "fraværende", "afbud", "mødedeltagere")
+)
+_NAME_LINE = re.compile(
+    r"^(?:\d+\.\s+)?[A-ZÆØÅ][\w.'-]*(?:\s+[A-ZÆØÅ][\w.'-]*){0,4}"
+    r"(?:,\s*[A-ZÆØÅ]{1,2}|\s*\([A-ZÆØÅ][\wæøå]{0,11}\))?$"
+)
+_PAGE_CHROME = re.compile(
+    r"^(?:side\s+\d+\.?|[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+)?\s+kommune)$", re.I
+)
 _PENDING_LABELS = frozenset(
     ("udvalg", "møde", "sted", "starttidspunkt", "sluttidspunkt", "mødedato", "mødested")
 )
@@ -204,6 +235,7 @@ _ITEM_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _ITEM_NUMBERED = re.compile(r"^(?P<num>[0-9lIO]{1,4})\s*[.)]\s*(?P<title>\S.*)$")
+_ITEM_ALONE = re.compile(r"^(?P<num>\d{1,4})\.(?P<title>)$")
 _ITEM_GLUED = re.compile(r"^(?P<num>\d{1,3})(?P<title>[A-ZÆØÅ][a-zæøå].*)$")
 _REPEATED_NUMBER = re.compile(r"^(?P<num>\d{1,4})\s*\.\s*(?P=num)\s*\.\s*")
 _MONTH_START = re.compile(rf"^(?:{_MONTHS})[a-zæøå]*\.?(?:\s+\d{{4}}|\s*$)", re.IGNORECASE)
@@ -218,7 +250,7 @@ class ItemHeading:
 def item_heading(line: str) -> ItemHeading | None:
     """An item's number and title in the common forms; None for a date ("9. maj 2009")."""
     line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line)
-    for pattern in (_ITEM_PREFIX, _ITEM_NUMBERED, _ITEM_GLUED):
+    for pattern in (_ITEM_PREFIX, _ITEM_NUMBERED, _ITEM_GLUED, _ITEM_ALONE):
         found = pattern.match(line)
         if found is None:
             continue
@@ -339,6 +371,8 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
     text = line.strip()
     if text.casefold().rstrip(".") in _CASE_TYPES:
         return False  # the value under "Sagsgang og sagstype"
+    if re.search(r"\b(?:indstiller|foreslår|anbefaler)\s*[,:]?$", text):
+        return False  # a recommendation's lead-in printed again
     if text.endswith(":"):
         if following:  # "Budgetnotat august:" introduces the text under it
             return False

@@ -60,9 +60,12 @@ def repair(
     text: str, evidence: Evidence = CLEAN, vocabulary: frozenset[str] | None = None
 ) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with its damaged words repaired, and each repair as (original, repaired)."""
-    if not evidence.lost_letters and _MAYBE.search(text) is None:
-        if not evidence.one_for_i or _LONE_ONE.search(text) is None:
-            return text, []  # the common case: nothing a repair could apply to
+    if (
+        not evidence.lost_letters
+        and _MAYBE.search(text) is None
+        and (not evidence.one_for_i or _LONE_ONE.search(text) is None)
+    ):
+        return text, []  # the common case: nothing a repair could apply to
     known = words() if vocabulary is None else vocabulary
     repairs: list[tuple[str, str]] = []
 

@@ -73,7 +73,7 @@ _FIXED: tuple[tuple[str, str], ...] = (
 _FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen afgøres i"))
 _CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s./-]{5,})\)")
-_JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{3,9}\b")
+_JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{5,9}\b")  # not "2026-2029"
 _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 _GRID = re.compile(r"^(?:[A-ZÆØ]{2,4}|[xX])$")
 _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
@@ -147,6 +147,8 @@ class AgendaItemReader:
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
             in_head = blocks[-1].kind == "head"
+            if in_head and text and head.title is None and self._opens_body(text):
+                head.title = ""  # a heading where the title would be: the item has none
             if in_head and text and head.holds(text):
                 blocks[-1].lines.append(line)
                 continue
@@ -209,6 +211,14 @@ class AgendaItemReader:
             notes.append(Uncertainty(best.kind, f"heading {line.text!r} read as {best.text!r}"))
         return _Block(best.kind, best.text, None, inline, bool(colon))
 
+    def _opens_body(self, text: str) -> bool:
+        """A known heading (exactly) or a decision heading: the body begins here."""
+        if F.decision_heading(text) is not None:
+            return True
+        label = text.partition(":")[0].strip()
+        known = self.by_skeleton.get(skeleton(label))
+        return known is not None and label.rstrip(".").casefold() in self.exact
+
     def _closest(self, label: str) -> tuple[_Known | None, float]:
         wanted = skeleton(label)
         if not wanted:
@@ -257,7 +267,7 @@ class _HeadState:
 def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
     """Clean lines, with words and numbers split across lines joined again (words reported)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw_lines = _without_grid(raw_lines)
+    raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
     result: list[Line] = []
     for raw in raw_lines:
         if is_lone_bullet(raw):
@@ -286,6 +296,20 @@ def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
                 continue
         result.append(Line(cleaned, marked, bulleted or stray is not None))
     return result
+
+
+_GLUED_HEADING = re.compile(
+    r"(?<=[a-zæøå0-9)][.!?])(?=(?:Sagsfremstilling|Økonomi|Indstilling|Beslutning|Resumé|Resume|"
+    r"Baggrund|Bilag|Sagsbeskrivelse|Vurdering|Høring)\b)"
+)
+
+
+def _unglued(raw: str) -> list[str]:
+    """``… kl. 16.30.Sagsfremstilling``: a heading glued to the text before it by a page's
+    text extraction, set on a line of its own again."""
+    if "." not in raw or _GLUED_HEADING.search(raw) is None:
+        return [raw]
+    return _GLUED_HEADING.sub("\n\n", raw).split("\n")
 
 
 def _without_grid(lines: list[str]) -> list[str]:
@@ -367,7 +391,11 @@ class _Assembler:
             handlers[block.kind](block)
         v = self.values
         decision = self._final_decision()
-        if not v["title"] or recognised < 2:
+        titled = v["title"] or recognised >= 3 or (v["journal_no"] and recognised >= 2)
+        if not v["title"] and titled:
+            self.note("title", "no title line; the item is known by its journal number")
+        enough = recognised >= 2 or (recognised and v["journal_no"] and v["number"] is not None)
+        if not titled or not enough:
             found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
             raise InvalidInput(
                 f"{self.source} does not look like an agenda item: it needs a title line "
@@ -385,7 +413,7 @@ class _Assembler:
             summary=v["summary"],
             recommendations=tuple(v["recommendations"]),
             decision=decision,
-            absent=tuple(dict.fromkeys(v["absent"])),
+            absent=tuple(dict.fromkeys(F.normal_name(n) for n in v["absent"])),
             sections=tuple(v["sections"]),
             attachments=tuple(v["attachments"]),
             uncertain=tuple(_unique(self.notes)),
@@ -411,15 +439,22 @@ class _Assembler:
             if files:
                 self._files(files)
                 continue
+            bare = read_journal(text) if text and len(text) < 30 else None
+            if bare is not None and bare.number == text and bare.form in ("kle", "kmd"):
+                self._journal(text)  # a journal number on a line of its own
+                continue
             heading = item_heading(text) if text else None
             if heading is not None and (self.values["number"] is None or title is None):
                 self.values["number"] = heading.number
                 if not heading.title:
                     continue  # "Pkt. 44" alone, or "Sag nr. 130" under the title
                 text = heading.title
-            elif heading is not None and heading.number == self.values["number"]:
-                if not heading.title or skeleton(heading.title) == title:
-                    continue  # the heading printed twice
+            elif (
+                heading is not None
+                and heading.number == self.values["number"]
+                and (not heading.title or skeleton(heading.title) == title)
+            ):
+                continue  # the heading printed twice
             if title is None and text:
                 title = skeleton(text)
             elif text and skeleton(text) == title:
@@ -539,7 +574,8 @@ class _Assembler:
             self.note("decision.date", f"cannot read the date {heading.raw_date!r}")
         texts = self._take_absence(block.texts())
         text = self._text("decision.text", "\n\n".join(_paragraphs(texts)))
-        self.values["absent"].extend(F.absence_in_text(text))
+        for line in texts:  # line by line: a name never runs on from the line before
+            self.values["absent"].extend(F.absence_in_text(line))
         committee = self._text("decision.committee", heading.committee or "") or None
         self.decisions.append(
             (len(self.values["sections"]), Decision(text, heading.date, committee))
