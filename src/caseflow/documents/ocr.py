@@ -26,6 +26,7 @@ _LOOKALIKE = {"¢": "ø", "ö": "ø", "Ö": "Ø", "ä": "æ", "Ä": "Æ"}
 _ONE_IN_WORD = re.compile(r"[a-zæøå]1[a-zæøå]|(?<![\w.])1[a-zæøå]{2,}")
 _LONE_ONE = re.compile(r"(?<=[a-zæøå,] )1(?= [a-zæøå]{2,})")
 _MAX_CANDIDATES = 64
+_MAYBE_CHAR = re.compile("[?�¢öäÖÄ10]")
 _MAYBE = re.compile(r"[?�¢öäÖÄ]|[A-Za-zæøå][10]|[10][a-zæøå]")
 
 
@@ -62,7 +63,7 @@ def repair(
     """``text`` with its damaged words repaired, and each repair as (original, repaired)."""
     if (
         not evidence.lost_letters
-        and _MAYBE.search(text) is None
+        and (_MAYBE_CHAR.search(text) is None or _MAYBE.search(text) is None)
         and (not evidence.one_for_i or _LONE_ONE.search(text) is None)
     ):
         return text, []  # the common case: nothing a repair could apply to

@@ -132,12 +132,14 @@ class AgendaItemReader:
         notes: list[Uncertainty] = []
         lines = _lines(text, notes)
         evidence = ocr.Evidence.of(text)
-        blocks = self._blocks(lines, notes)
+        blocks = self._blocks(lines, notes, evidence)
         return _Assembler(notes, source, evidence).build(blocks, self.config)
 
     # -- splitting the text at its headings
 
-    def _blocks(self, lines: list[Line], notes: list[Uncertainty]) -> list[_Block]:
+    def _blocks(
+        self, lines: list[Line], notes: list[Uncertainty], evidence: ocr.Evidence = ocr.CLEAN
+    ) -> list[_Block]:
         blocks = [_Block("head")]
         fresh = False  # the line before was a heading: this one is its text
         head = _HeadState()
@@ -153,7 +155,7 @@ class AgendaItemReader:
                 blocks[-1].lines.append(line)
                 continue
             if text:  # past the title: a heading may start a block, even in the head
-                block = self._heading(line, previous, following, notes, False, fresh)
+                block = self._heading(line, previous, following, notes, fresh, evidence)
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -170,15 +172,16 @@ class AgendaItemReader:
         previous: str,
         following: str,
         notes: list[Uncertainty],
-        in_head: bool,
         fresh: bool,
+        evidence: ocr.Evidence,
     ) -> _Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
-        fixed, _ = ocr.repair(line.text, ocr.Evidence(False, True))
+        # headings are short: a lost letter in one is repaired whatever the rest of the text
+        fixed, _ = ocr.repair(line.text, ocr.Evidence(evidence.lost_letters, True))
         if label_line(fixed) is not None:
             return _Block(LABELS)
-        if F.ABSENCE_LABEL.match(fixed) and not in_head:
+        if F.ABSENCE_LABEL.match(fixed):
             return None  # "Fraværende: ..." inside a block: read there, never a block of its own
         decision = F.decision_heading(fixed)
         if decision is not None:
@@ -190,7 +193,7 @@ class AgendaItemReader:
         plain = len(label) <= _MAX_HEADING and not re.search(r"\d", label)
         best, score = self._closest(label) if plain else (None, 0.0)
         if best is None:
-            if in_head or fresh or inline:
+            if fresh or inline:
                 return None
             if line.marked or (
                 not line.bulleted and looks_like_heading(fixed, previous, following)
@@ -304,10 +307,13 @@ _GLUED_HEADING = re.compile(
 )
 
 
+_GLUE = re.compile(r"[.!?][SØIBRVH]")
+
+
 def _unglued(raw: str) -> list[str]:
     """``… kl. 16.30.Sagsfremstilling``: a heading glued to the text before it by a page's
     text extraction, set on a line of its own again."""
-    if "." not in raw or _GLUED_HEADING.search(raw) is None:
+    if _GLUE.search(raw) is None or _GLUED_HEADING.search(raw) is None:
         return [raw]
     return _GLUED_HEADING.sub("\n\n", raw).split("\n")
 

@@ -16,6 +16,7 @@ _BULLET = re.compile(r"^\s*(?:[•▪◦●■□·∙‣⁃*]|[-–—](?=\s))\
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 # Symbol-font bullets that PDF extraction leaves in the private use area (U+F0B7 ...).
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_UNUSUAL = re.compile("[\ue000-\uf8ffﬁﬂ\u00ad\t\u00a0]")  # what the cleaning replaces
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
 _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "\u00ad": None, "\t": " ", "\u00a0": " "})
 # Words after "Beskæftigelses-" that show the hyphen belongs to a Danish compound
@@ -40,10 +41,13 @@ def fix_number(text: str) -> str:
 
 def clean_line(line: str) -> tuple[str, bool]:
     """A line without bullets or Markdown marks; True if it was a Markdown heading."""
-    line = _PRIVATE_USE.sub(" ", unicodedata.normalize("NFC", line).translate(_LIGATURES)).rstrip()
-    heading = bool(_MARKDOWN_HEADING.match(line))
-    line = _MARKDOWN_HEADING.sub("", line)
-    line = _EMPHASIS.sub(r"\1", line)
+    if _UNUSUAL.search(line) is not None or not unicodedata.is_normalized("NFC", line):
+        line = _PRIVATE_USE.sub(" ", unicodedata.normalize("NFC", line).translate(_LIGATURES))
+    heading = line.lstrip()[:1] == "#" and bool(_MARKDOWN_HEADING.match(line))
+    if heading:
+        line = _MARKDOWN_HEADING.sub("", line)
+    if "**" in line:
+        line = _EMPHASIS.sub(r"\1", line)
     line = _BULLET.sub("", line)
     return " ".join(line.split()), heading
 
