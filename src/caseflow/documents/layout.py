@@ -197,9 +197,7 @@ def _short_header(rest: str) -> bool:
 
 
 def _note_committee(rest: str, meeting: Meeting) -> None:
-    found = re.search(
-        r"\bi\s+(?P<c>.+?(?:udvalg(?:et)?|byråd(?:et)?|kommunalbestyrelsen))", rest, re.I
-    )
+    found = re.search(r"\bi\s+(?P<c>.*?(?:udvalg|byråd|kommunalbestyrelse)\w*)", rest, re.I)
     if found and not meeting.committee:
         meeting.committee = found["c"]
 

@@ -12,7 +12,7 @@ every OCR repair included, is listed in :attr:`ImportedItem.uncertain`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,15 +142,13 @@ class AgendaItemReader:
     ) -> list[_Block]:
         blocks = [_Block("head")]
         fresh = False  # the line before was a heading: this one is its text
-        head = _HeadState()
+        head = _HeadState(self._opens_body)
         for index, line in enumerate(lines):
             text = line.text
             previous = lines[index - 1].text if index else ""
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
             in_head = blocks[-1].kind == "head"
-            if in_head and text and head.title is None and self._opens_body(text):
-                head.title = ""  # a heading where the title would be: the item has none
             if in_head and text and head.holds(text):
                 blocks[-1].lines.append(line)
                 continue
@@ -244,7 +242,8 @@ class AgendaItemReader:
 class _HeadState:
     """Which head lines are the meeting header, labels and title: never headings."""
 
-    def __init__(self) -> None:
+    def __init__(self, opens_body: Callable[[str], bool]) -> None:
+        self.opens_body = opens_body
         self.meeting = Meeting()
         self.title: str | None = None
         self.number: int | None = None
@@ -254,6 +253,9 @@ class _HeadState:
             return True
         if label_line(text) is not None:
             return True
+        if self.title is None and self.opens_body(text):
+            self.title = ""  # a heading where the title would be: the item has none
+            return False
         heading = item_heading(text)
         if self.title is None:
             if heading is not None:
