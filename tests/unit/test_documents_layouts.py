@@ -33,7 +33,8 @@ def read(text: str) -> ImportedItem:
 
 def scorer() -> ModuleType:
     spec = importlib.util.spec_from_file_location("import_score", ROOT / "bench/import_score.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -51,7 +52,10 @@ def test_every_layout_file_reads_as_its_answer_key_says(entry: dict[str, object]
 
 # -- 1. a meeting header above the item is meeting data, not the title
 
-BODY = "\n\nSagsfremstilling\nTeksten.\n\nIndstilling\nForvaltningen indstiller,\n1. at sagen godkendes.\n"
+BODY = (
+    "\n\nSagsfremstilling\nTeksten.\n\nIndstilling\nForvaltningen indstiller,\n"
+    "1. at sagen godkendes.\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -135,9 +139,11 @@ def test_a_journal_number_of_a_foreign_form_is_kept_as_the_source_reference() ->
 def test_ocr_digits_are_restored_only_where_clean_digits_are_not_there() -> None:
     assert read_journal("2OO9-6844O") is not None
     found = read_journal("2OO9-6844O")
-    assert found is not None and (found.number, found.repaired_from) == ("2009-68440", "2OO9-6844O")
+    assert found is not None
+    assert (found.number, found.repaired_from) == ("2009-68440", "2OO9-6844O")
     clean = read_journal("330-2018-3619 Dok.nr.: 330-2018-500301")
-    assert clean is not None and (clean.number, clean.repaired_from) == ("330-2018-3619", None)
+    assert clean is not None
+    assert (clean.number, clean.repaired_from) == ("330-2018-3619", None)
 
 
 # -- 4. recommendations in every form; none from numbered body text
@@ -348,7 +354,7 @@ def test_an_html_agenda_gives_every_item_with_the_meeting() -> None:
 
 def test_a_table_of_contents_is_not_split_into_items() -> None:
     text = "PUNKTER\n1. Godkendelse\n2. Ny skolevej\n\n1. Godkendelse\n" + BODY
-    meeting, chunks = split_items(text)
+    _meeting, chunks = split_items(text)
     assert len(chunks) == 1
 
 
