@@ -208,8 +208,14 @@ def _note_date(text: str, meeting: Meeting) -> None:
         meeting.date = danish_date(found[0])
 
 
+_MONTH_YEAR = re.compile(rf"^(?:{_MONTHS})[a-zæøå]*\.?\s+\d{{4}}\b", re.IGNORECASE)
+
+
 def _is_date_line(line: str) -> bool:
-    """A line that is a date (and a time), nothing more: ``24-06-2014 10:00:00``."""
+    """A line that is a date (and a time), nothing more: ``24-06-2014 10:00:00``; or the end
+    of one wrapped onto the next line (``oktober 2014``)."""
+    if _MONTH_YEAR.match(line) and len(line) < 40:
+        return True
     rest = DATE.sub("", line, count=1)
     return rest != line and not re.search(r"[A-Za-zÆØÅæøå]{3,}", rest.replace("kl", ""))
 

@@ -26,6 +26,7 @@ _LOOKALIKE = {"¢": "ø", "ö": "ø", "Ö": "Ø", "ä": "æ", "Ä": "Æ"}
 _ONE_IN_WORD = re.compile(r"[a-zæøå]1[a-zæøå]|(?<![\w.])1[a-zæøå]{2,}")
 _LONE_ONE = re.compile(r"(?<=[a-zæøå,] )1(?= [a-zæøå]{2,})")
 _MAX_CANDIDATES = 64
+_SENTENCE_END = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 _MAYBE_CHAR = re.compile("[?�¢öäÖÄ10]")
 _MAYBE = re.compile(r"[?�¢öäÖÄ]|[A-Za-zæøå][10]|[10][a-zæøå]")
 
@@ -52,9 +53,16 @@ CLEAN = Evidence(lost_letters=False, one_for_i=False)
 @cache
 def words() -> frozenset[str]:
     """The shipped Danish word list, casefolded."""
+    return frozenset(_proper())
+
+
+@cache
+def _proper() -> dict[str, bool]:
+    """Each word of the list, and whether it is written with a capital (a name: Åvej)."""
     data = resources.files("caseflow.documents").joinpath("data/da_words.txt")
     text = data.read_text(encoding="utf-8")
-    return frozenset(w.strip().casefold() for w in text.splitlines() if w.strip()[:1] != "#")
+    entries = (w.strip() for w in text.splitlines())
+    return {w.casefold(): w[:1].isupper() for w in entries if w and w[:1] != "#"}
 
 
 def repair(
@@ -76,7 +84,8 @@ def repair(
             return token
         for candidate in islice(_candidates(token, evidence), _MAX_CANDIDATES):
             if candidate.casefold() in known:
-                repaired = _same_case(token, candidate)
+                starts = match.start() == 0 or bool(_SENTENCE_END.search(text, 0, match.start()))
+                repaired = _same_case(token, candidate, starts)
                 repairs.append((token, repaired))
                 return repaired
         return token
@@ -149,15 +158,37 @@ def _restored(word: str) -> Iterator[str]:
         yield "".join(chars)
 
 
-def _same_case(original: str, candidate: str) -> str:
+def _same_case(original: str, candidate: str, starts_sentence: bool = False) -> str:
+    """``candidate`` in the case of ``original``; when the first letter itself was lost
+    (``?konomi``, ``1ngen``), a name or a sentence's first word gets its capital."""
     if original.isupper() and len(original) > 1:
         return candidate.upper()
-    if original[:1].isupper():
-        return candidate[:1].upper() + candidate[1:]
-    return candidate
+    first = original[:1]
+    capital = (
+        first.isupper()
+        if first.isalpha()
+        else (_proper().get(candidate.casefold(), False) or starts_sentence)
+    )
+    return candidate[:1].upper() + candidate[1:] if capital else candidate
 
 
 def vocabulary_of(texts: Iterable[str]) -> list[str]:
-    """The distinct words of ``texts`` (for building the list), casefolded and sorted."""
-    found = {t.casefold() for text in texts for t in re.findall(r"[A-Za-zÆØÅæøåÉé]{2,}", text)}
-    return sorted(found)
+    """The distinct words of ``texts`` (for building the list), sorted: lower case, or
+    with a capital when the texts write them so wherever a sentence does not begin
+    (names: Åvej, Økonomiudvalget), so a repair that lost the first letter restores it."""
+    proper: dict[str, bool] = {}
+    for text in texts:
+        for found in re.finditer(r"[A-Za-zÆØÅæøåÉé]{2,}", text):
+            word, before = found[0], text[: found.start()].rstrip(" \t\"'(•-–")
+            if word.isupper():
+                proper.setdefault(word.casefold(), False)
+                continue
+            starts = (
+                not before or before.endswith(("\n", ".", "!", "?", ":")) or before[-1].isdigit()
+            )
+            key = word.casefold()
+            if starts:
+                proper.setdefault(key, word[:1].isupper())
+            else:
+                proper[key] = word[:1].isupper() and proper.get(key, True)
+    return sorted(w.capitalize() if cap else w for w, cap in proper.items())

@@ -142,7 +142,7 @@ class AgendaItemReader:
     ) -> list[_Block]:
         blocks = [_Block("head")]
         fresh = False  # the line before was a heading: this one is its text
-        head = _HeadState(self._opens_body)
+        head = _HeadState(self._opens_body, evidence)
         for index, line in enumerate(lines):
             text = line.text
             previous = lines[index - 1].text if index else ""
@@ -153,7 +153,9 @@ class AgendaItemReader:
                 blocks[-1].lines.append(line)
                 continue
             if text:  # past the title: a heading may start a block, even in the head
-                block = self._heading(line, previous, following, notes, fresh, evidence)
+                neighbours = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+                in_list = any(n.bulleted for n in neighbours)
+                block = self._heading(line, previous, following, notes, fresh, evidence, in_list)
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -172,11 +174,11 @@ class AgendaItemReader:
         notes: list[Uncertainty],
         fresh: bool,
         evidence: ocr.Evidence,
+        in_list: bool = False,
     ) -> _Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
-        # headings are short: a lost letter in one is repaired whatever the rest of the text
-        fixed, _ = ocr.repair(line.text, ocr.Evidence(evidence.lost_letters, True))
+        fixed = label_text(line.text, evidence)
         if label_line(fixed) is not None:
             return _Block(LABELS)
         if F.ABSENCE_LABEL.match(fixed):
@@ -194,7 +196,10 @@ class AgendaItemReader:
             if fresh or inline:
                 return None
             if line.marked or (
-                not line.bulleted and looks_like_heading(fixed, previous, following)
+                (
+                    not line.bulleted or not in_list
+                )  # a stray bullet; a list's entries are no headings
+                and looks_like_heading(fixed, previous, following)
             ):
                 return _Block(SECTION, _key(label), label)
             return None
@@ -242,13 +247,15 @@ class AgendaItemReader:
 class _HeadState:
     """Which head lines are the meeting header, labels and title: never headings."""
 
-    def __init__(self, opens_body: Callable[[str], bool]) -> None:
+    def __init__(self, opens_body: Callable[[str], bool], evidence: ocr.Evidence) -> None:
         self.opens_body = opens_body
+        self.evidence = evidence
         self.meeting = Meeting()
         self.title: str | None = None
         self.number: int | None = None
 
     def holds(self, text: str) -> bool:
+        text = label_text(text, self.evidence)
         if self.title is None and read_meeting_line(text, self.meeting):
             return True
         if label_line(text) is not None:
@@ -267,6 +274,14 @@ class _HeadState:
         if heading is not None and heading.number == self.number:
             return not heading.title or skeleton(heading.title) == self.title
         return skeleton(text) == self.title or bool(F.file_names(text))
+
+
+def label_text(text: str, evidence: ocr.Evidence) -> str:
+    """A short line as repaired for recognising what it is (``M?dedato:`` is ``Mødedato:``);
+    a line's text itself is repaired, and reported, where its field is read."""
+    if len(text) > 160:
+        return text
+    return ocr.repair(text, ocr.Evidence(evidence.lost_letters, True))[0]
 
 
 def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
@@ -437,11 +452,12 @@ class _Assembler:
         title: str | None = None  # the skeleton of the title's first line
         for line in lines:
             text = line.text
-            labels = label_line(text) if text else None
+            fixed = label_text(text, self.evidence) if text else ""
+            labels = label_line(fixed) if text else None
             if labels is not None:
                 self._labels(labels)
                 continue
-            if title is None and text and read_meeting_line(text, self.meeting):
+            if title is None and text and read_meeting_line(fixed, self.meeting):
                 continue
             files = F.file_names(text) if text else []
             if files:
@@ -534,7 +550,7 @@ class _Assembler:
         kept: list[str] = []
         names_follow = False
         for line in lines:
-            found = F.ABSENCE_LABEL.match(line)
+            found = F.ABSENCE_LABEL.match(label_text(line, self.evidence)) if line else None
             if found is not None:
                 names, rest = F.names_and_rest(found["names"])
                 self.values["absent"].extend(names)
@@ -553,7 +569,7 @@ class _Assembler:
     def _section(self, block: _Block) -> None:
         texts = self._take_absence(block.texts())
         paragraphs = _paragraphs(texts)
-        said = [p for p in paragraphs if _IMPERSONAL.match(p)]
+        said = [p for p in paragraphs if _IMPERSONAL.match(label_text(p[:40], self.evidence))]
         if said and not self.values["recommendations"]:
             self._recommendation(_Block(RECOMMENDATION, lines=[Line(p) for p in said]))
             paragraphs = [p for p in paragraphs if p not in said]
