@@ -75,7 +75,7 @@ _CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s./-]{5,})\)")
 _JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{5,9}\b")  # not "2026-2029"
 _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
-_GRID = re.compile(r"^(?:[A-ZÆØ]{2,4}|[xX])$")
+_GRID = re.compile(r"^(?:(?:[A-ZÆØÅ?]|Oe|Ae|Aa){2,5}|[xX])$")
 _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
 
 
