@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_words_split_across_lines_are_joined_and_reported(path: Path) -> None:
     lines = damaged.split("\n")
     splits = sum(
         1
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in pairwise(lines)
         if re.search(r"[a-zæøå]-$", a) and re.match(r"[a-zæøå]", b) and b.split()[0] != "og"
     )
     joined = [u for u in item.uncertain if u.reason == "word split across lines joined"]
