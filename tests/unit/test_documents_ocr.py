@@ -158,3 +158,25 @@ def test_clean_text_is_never_changed_by_repair(parts: list[tuple[str, str]], wor
 def test_our_clean_items_import_without_a_single_repair(path: Path) -> None:
     item = READER.read(path.read_text(encoding="utf-8"))
     assert [u for u in item.uncertain if u.original is not None] == []
+
+
+@pytest.mark.parametrize("style", ["lost", "digraphs", "plain"])
+def test_a_scan_whose_title_runs_on_into_the_number_and_summary_reads_apart(style: str) -> None:
+    text = FILES[0].read_text(encoding="utf-8").replace("68440)\n\nBesk", "68440)\nBesk", 1)
+    item = READER.read(damage.all_damage(damage.strip_danish_letters(text, style), 4))
+    assert (
+        item.title
+        == "Styring af de politiske processer i forbindelse med boligsociale helhedsplaner"
+    )
+    assert item.journal_no == "2009-68440"
+    assert item.summary.startswith("Beskæftigelses- og Integrationsudvalget skal drøfte")
+    assert item.administration == "Beskæftigelses- og Integrationsforvaltningen"
+
+
+def test_look_alike_letters_are_repaired_and_reported() -> None:
+    text = FILES[0].read_text(encoding="utf-8")
+    damaged = text.replace("Løsning\n", "L¢sning\n").replace("drøfter sagen", "dröfter sagen")
+    item = READER.read(damaged)
+    assert "losning" in [s.key for s in item.sections]
+    assert item.recommendations == ("at Beskæftigelses- og Integrationsudvalget drøfter sagen.",)
+    assert ("dröfter", "drøfter") in {(u.original, u.repaired) for u in item.uncertain}
