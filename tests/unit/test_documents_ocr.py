@@ -18,7 +18,11 @@ from caseflow.documents.importer import AgendaItemReader, ImportedItem
 from caseflow.documents.text import similarity, skeleton
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = [DATA / "agenda-item-2009-68440-biu-item18.txt", *sorted((DATA / "layouts").glob("*.txt"))]
+# A PDF's text run together on one line (pdf-flad) is a layout of its own, not scan damage.
+FILES = [
+    DATA / "agenda-item-2009-68440-biu-item18.txt",
+    *sorted(p for p in (DATA / "layouts").glob("*.txt") if p.stem != "pdf-flad"),
+]
 READER = AgendaItemReader(load_config())
 
 

@@ -251,6 +251,14 @@ class ItemHeading:
     title: str
 
 
+_PAGE_MARK = re.compile(r"^\d{1,3}\s+Side\s+(?:\d+\s+)?(?:[A-ZÆØÅ]{1,3}\s+)?(?=[A-ZÆØÅ])")
+
+
+def without_page_mark(line: str) -> str:
+    """``2 Side Ø Budget …`` -> ``Budget …``: a PDF page's number and header before a line."""
+    return _PAGE_MARK.sub("", line) if "Side" in line[:12] else line
+
+
 def item_heading(line: str) -> ItemHeading | None:
     """An item's number and title in the common forms; None for a date ("9. maj 2009")."""
     line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line)

@@ -27,6 +27,7 @@ from caseflow.documents.layout import (
     label_line,
     looks_like_heading,
     read_meeting_line,
+    without_page_mark,
 )
 from caseflow.documents.model import AttachmentRef, Decision, Section
 from caseflow.documents.text import (
@@ -74,6 +75,9 @@ _FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen af
 _CORE = frozenset({SECTION, RECOMMENDATION, ATTACHMENTS, DECISION})
 _JOURNAL_IN_PARENS = re.compile(r"\s*\((?P<no>[0-9OolI|\s./-]{5,})\)")
 _JOURNAL_ANYWHERE = re.compile(r"\b(?:\d{1,6}-)?(?:19|20)\d\d-\d{5,9}\b")  # not "2026-2029"
+_SAYS_AT = re.compile(
+    r"(?:^|(?<=[.!?] ))(?P<who>[A-ZÆØÅ][^.\n]{0,80}?) indstiller,? at (?P<rest>[^.\n]+\.?)"
+)
 _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 _GRID = re.compile(r"^(?:(?:[A-ZÆØÅ?]|Oe|Ae|Aa){2,5}|[xX])$")
 _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
@@ -124,13 +128,17 @@ class AgendaItemReader:
         for k in reversed(known):  # the first heading with a skeleton wins
             self.by_skeleton[k.skeleton] = k
         self.config = config
+        names = sorted({k.text for k in known if " " not in k.text} | {"Beslutning"}, key=len)
+        self.flat = re.compile(
+            r"(?<=\S) (" + "|".join(re.escape(n) for n in reversed(names)) + r")(?= [A-ZÆØÅ])"
+        )
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
         """Parse ``text``; raise :class:`InvalidInput` if it is not an agenda item."""
         if "\x00" in text:
             raise InvalidInput(f"{source} is a binary file, not the text of an agenda item")
         notes: list[Uncertainty] = []
-        lines = _lines(text, notes)
+        lines = _lines(self._unflattened(text, notes), notes)
         evidence = ocr.Evidence.of(text)
         blocks = self._blocks(lines, notes, evidence)
         return _Assembler(notes, source, evidence).build(blocks, self.config)
@@ -217,6 +225,22 @@ class AgendaItemReader:
             notes.append(Uncertainty(best.kind, f"heading {line.text!r} read as {best.text!r}"))
         return _Block(best.kind, best.text, None, inline, bool(colon))
 
+    def _unflattened(self, text: str, notes: list[Uncertainty]) -> str:
+        """A PDF's text run together on one line (``… 2012 Sagsfremstilling Direktionen …``):
+        the headings set on lines of their own again, where a long line holds two or more."""
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if len(line) > 200 and len(set(self.flat.findall(line))) >= 2:
+                lines[index] = self.flat.sub(r"\n\n\1\n", line)
+                notes.append(
+                    Uncertainty(
+                        "text",
+                        "headings found inside one long line (a PDF's "
+                        "text run together); the line was split at them",
+                    )
+                )
+        return "\n".join(lines)
+
     def _opens_body(self, text: str) -> bool:
         """A known heading (exactly) or a decision heading: the body begins here."""
         if F.decision_heading(text) is not None:
@@ -292,6 +316,7 @@ def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
     for raw in raw_lines:
         if is_lone_bullet(raw):
             continue
+        raw = without_page_mark(raw)
         stray = _STRAY_BULLET.match(raw.strip())
         if stray is not None:
             stripped = raw.strip()
@@ -694,6 +719,16 @@ class _Assembler:
             self.note(name, f"letters may be lost (æ, ø, å?) in {shown}")
         return fixed
 
+    def _recommendation_in_text(self) -> None:
+        """``… Direktionen indstiller, at …`` inside a section, where no block holds one."""
+        for section in self.values["sections"]:
+            found = _SAYS_AT.search(section.text)
+            if found is not None:
+                self.values["administration"] = self.values["administration"] or found["who"]
+                self.values["recommendations"].append("at " + found["rest"].strip())
+                self.note("recommendations", f"read from the text of section {section.key!r}")
+                return
+
     def _check(self, config: DocumentsConfig) -> None:
         v = self.values
         if not v["journal_no"]:
@@ -703,6 +738,8 @@ class _Assembler:
                 self.note("journal_no", f"no journal number label; {found[0]} taken from the text")
             else:
                 self.note("journal_no", "no journal number found")
+        if not v["recommendations"]:
+            self._recommendation_in_text()
         if not v["recommendations"]:
             self.note("recommendations", "no recommendations found")
         if v["recommendations"] and not v["administration"]:
