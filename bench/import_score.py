@@ -95,6 +95,7 @@ def main() -> int:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     layouts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     municipalities: set[str] = set()
+    heldout = [0, 0]
     misses: list[str] = []
     for entry in entries:
         path = (base / entry["file"]).resolve()
@@ -110,6 +111,9 @@ def main() -> int:
             totals[name][1] += 1
             layouts[entry["layout"]][0] += ok
             layouts[entry["layout"]][1] += 1
+            if entry.get("heldout"):
+                heldout[0] += ok
+                heldout[1] += 1
             if not ok:
                 misses.append(f"{entry['file']} [{entry['layout']}]: {name}{_shown(item, name)}")
     right = sum(r for r, _ in totals.values())
