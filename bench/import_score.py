@@ -124,6 +124,9 @@ def main() -> int:
             r, t = totals[name]
             print(f"  {name:16} {r:3}/{t:<3} {100 * r / t:5.1f}%")
     print(f"  {'all fields':16} {right:3}/{total:<3} {100 * right / total:5.1f}%")
+    if heldout[1]:
+        r, t = heldout
+        print(f"  {'held out':16} {r:3}/{t:<3} {100 * r / t:5.1f}%  (items added after tuning)")
     print(
         "  by layout: "
         + ", ".join(f"{name} {100 * r / t:.0f}%" for name, (r, t) in sorted(layouts.items()))
