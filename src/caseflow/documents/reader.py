@@ -130,7 +130,8 @@ class AgendaItemReader:
         self.config = config
         names = sorted({k.text for k in known if " " not in k.text} | {"Beslutning"}, key=len)
         self.flat = re.compile(
-            r"(?<=\S) (" + "|".join(re.escape(n) for n in reversed(names)) + r")(?= [A-ZÆØÅ])"
+            r"(?<=\S) (" + "|".join(re.escape(n) for n in reversed(names)) + r"|Beslutning i"
+            r"(?= [A-ZÆØÅ])[^.:]{3,60}?\bden\b(?: \d[\d.-]*\d)?:?)(?= [A-ZÆØÅ])"
         )
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
@@ -314,7 +315,7 @@ def _lines(text: str, notes: list[Uncertainty]) -> list[Line]:
     raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
     result: list[Line] = []
     for raw in raw_lines:
-        if is_lone_bullet(raw):
+        if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION:
             continue
         raw = without_page_mark(raw)
         stray = _STRAY_BULLET.match(raw.strip())
@@ -349,6 +350,9 @@ _GLUED_HEADING = re.compile(
 )
 
 
+_NAVIGATION = frozenset(  # a web page's buttons and links between an item's parts
+    {"udskriv", "til toppen", "fold alle ud", "fold ud", "se alle bilag", "hent som fil:"}
+)
 _GLUE = re.compile(r"[.!?][SØIBRVH]")
 
 
@@ -442,7 +446,9 @@ class _Assembler:
         titled = v["title"] or recognised >= 3 or (v["journal_no"] and recognised >= 2)
         if not v["title"] and titled:
             self.note("title", "no title line; the item is known by its journal number")
-        enough = recognised >= 2 or (recognised and v["journal_no"] and v["number"] is not None)
+        enough = recognised >= 2 or (
+            recognised and (v["journal_no"] or v["title"]) and v["number"] is not None
+        )
         if not titled or not enough:
             found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
             raise InvalidInput(
