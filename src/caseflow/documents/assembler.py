@@ -124,7 +124,7 @@ class Assembler:
         title: str | None = None  # the skeleton of the title's first line
         for line in lines:
             text = line.text
-            fixed = label_text(text, self.evidence) if text else ""
+            fixed = line.known_as
             labels = label_line(fixed) if text else None
             if labels is not None:
                 self._labels(labels)
@@ -222,7 +222,8 @@ class Assembler:
         kept: list[str] = []
         names_follow = False
         for line in lines:
-            found = F.ABSENCE_LABEL.match(label_text(line, self.evidence)) if line else None
+            maybe = ":" in line[:40]  # "Fraværende:", "Afbud:", "Ikke til stede:"
+            found = F.ABSENCE_LABEL.match(label_text(line, self.evidence)) if maybe else None
             if found is not None:
                 names, rest = F.names_and_rest(found["names"])
                 self.values["absent"].extend(names)

@@ -28,6 +28,11 @@ class Line:
     text: str
     marked: bool = False  # a Markdown heading
     bulleted: bool = False  # started with a bullet
+    label: str = ""  # the line as repaired for recognising what it is (see lines.label_text)
+
+    @property
+    def known_as(self) -> str:
+        return self.label or self.text
 
 
 @dataclass

@@ -28,7 +28,9 @@ def label_text(text: str, evidence: ocr.Evidence) -> str:
     return ocr.repair(text, ocr.Evidence(evidence.lost_letters, True))[0]
 
 
-def clean_lines(text: str, notes: list[Uncertainty]) -> list[Line]:
+def clean_lines(
+    text: str, notes: list[Uncertainty], evidence: ocr.Evidence = ocr.CLEAN
+) -> list[Line]:
     """Clean lines, with words and numbers split across lines joined again (words reported)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
@@ -60,7 +62,12 @@ def clean_lines(text: str, notes: list[Uncertainty]) -> list[Line]:
                 result[-1] = Line(joined, result[-1].marked, result[-1].bulleted)
                 continue
         result.append(Line(cleaned, marked, bulleted or stray is not None))
-    return result
+    return [
+        Line(line.text, line.marked, line.bulleted, label_text(line.text, evidence))
+        if line.text
+        else line
+        for line in result
+    ]
 
 
 _GLUED_HEADING = re.compile(

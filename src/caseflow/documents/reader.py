@@ -37,7 +37,7 @@ from caseflow.documents.layout import (
     looks_like_heading,
     read_meeting_line,
 )
-from caseflow.documents.lines import clean_lines, label_text, section_key
+from caseflow.documents.lines import clean_lines, section_key
 from caseflow.documents.text import at_least, skeleton
 from caseflow.errors import InvalidInput
 
@@ -100,8 +100,8 @@ class AgendaItemReader:
         if "\x00" in text:
             raise InvalidInput(f"{source} is a binary file, not the text of an agenda item")
         notes: list[Uncertainty] = []
-        lines = clean_lines(self._unflattened(text, notes), notes)
         evidence = ocr.Evidence.of(text)
+        lines = clean_lines(self._unflattened(text, notes), notes, evidence)
         blocks = self._blocks(lines, notes, evidence)
         return Assembler(notes, source, evidence).build(blocks, self.config)
 
@@ -119,7 +119,7 @@ class AgendaItemReader:
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
             in_head = blocks[-1].kind == "head"
-            if in_head and text and head.holds(text):
+            if in_head and text and head.holds(line.known_as):
                 blocks[-1].lines.append(line)
                 continue
             if text:  # past the title: a heading may start a block, even in the head
@@ -148,7 +148,7 @@ class AgendaItemReader:
     ) -> Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
-        fixed = label_text(line.text, evidence)
+        fixed = line.known_as
         if label_line(fixed) is not None:
             return Block(LABELS)
         if F.ABSENCE_LABEL.match(fixed):
@@ -241,7 +241,6 @@ class _HeadState:
         self.number: int | None = None
 
     def holds(self, text: str) -> bool:
-        text = label_text(text, self.evidence)
         if self.title is None and read_meeting_line(text, self.meeting):
             return True
         if label_line(text) is not None:
