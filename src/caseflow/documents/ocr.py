@@ -19,6 +19,8 @@ from functools import cache
 from importlib import resources
 from itertools import islice, product
 
+from caseflow.documents.text import shape
+
 _DANISH = re.compile(r"[æøåÆØÅ]")
 _TOKEN = re.compile(r"[0-9A-Za-zÆØÅæøåÉéÄäÖö¢?�]+")
 _LOST = "?�"
@@ -27,8 +29,18 @@ _ONE_IN_WORD = re.compile(r"[a-zæøå]1[a-zæøå]|(?<![\w.])1[a-zæøå]{2,}")
 _LONE_ONE = re.compile(r"(?<=[a-zæøå,] )1(?= [a-zæøå]{2,})")
 _MAX_CANDIDATES = 64
 _SENTENCE_END = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
-_MAYBE_CHAR = re.compile("[?�¢öäÖÄ10]")
-_MAYBE = re.compile(r"[?�¢öäÖÄ]|[A-Za-zæøå][10]|[10][a-zæøå]")
+
+
+_LOOKALIKES = "?�¢öäÖÄ"
+
+
+def _maybe_damaged(text: str) -> bool:
+    """Anything a repair could apply to without the document's evidence: a lost or
+    look-alike letter, or a 1 or 0 next to a letter."""
+    if any(c in text for c in _LOOKALIKES):
+        return True
+    shaped = shape(text)
+    return any(p in shaped for p in (b"a1", b"1a", b"a0", b"0a", b"A1", b"A0"))
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,19 @@ class Evidence:
         words = len(text.split())
         return cls(
             lost_letters=words >= 20 and _DANISH.search(text) is None,
-            one_for_i=_ONE_IN_WORD.search(text) is not None,
+            one_for_i=_one_for_i(text),
         )
 
 
 CLEAN = Evidence(lost_letters=False, one_for_i=False)
+
+
+def _one_for_i(text: str) -> bool:
+    """``1`` inside a word (``beslutn1ng``) or starting one (``1ndstilling``) somewhere."""
+    shaped = shape(text)
+    if b"a1a" not in shaped and b"A1a" not in shaped and b"1aa" not in shaped:
+        return False
+    return _ONE_IN_WORD.search(text) is not None
 
 
 @cache
@@ -71,7 +91,7 @@ def repair(
     """``text`` with its damaged words repaired, and each repair as (original, repaired)."""
     if (
         not evidence.lost_letters
-        and (_MAYBE_CHAR.search(text) is None or _MAYBE.search(text) is None)
+        and not _maybe_damaged(text)
         and (not evidence.one_for_i or _LONE_ONE.search(text) is None)
     ):
         return text, []  # the common case: nothing a repair could apply to
