@@ -358,6 +358,19 @@ def test_a_table_of_contents_is_not_split_into_items() -> None:
     assert len(chunks) == 1
 
 
+def test_a_pdf_of_an_item_imports_back_to_the_same_item() -> None:
+    item = read((ROOT / "tests/data/agenda-item-2009-68440-biu-item18.txt").read_text("utf-8"))
+    pdf = DocumentRenderer(config=CONFIG).item(item.to_document(), "pdf", "da")
+    assert isinstance(pdf, bytes)
+    (again,) = read_items(pdf_text(pdf), READER)
+    assert (again.number, again.title, again.journal_no) == (item.number, item.title, "2009-68440")
+    assert again.recommendations == item.recommendations
+    assert [s.key for s in again.sections] == [s.key for s in item.sections]
+    assert [(a.number, a.title) for a in again.attachments] == [
+        (a.number, a.title) for a in item.attachments
+    ]
+
+
 def test_a_pdf_without_a_text_layer_is_refused_clearly() -> None:
     from pypdf import PdfWriter
 

@@ -36,7 +36,7 @@ def clean_lines(
     raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
     result: list[Line] = []
     for raw in raw_lines:
-        if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION:
+        if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION or _PAGE.match(raw):
             continue
         raw = without_page_mark(raw)
         stray = _STRAY_BULLET.match(raw.strip())
@@ -79,6 +79,7 @@ _GLUED_HEADING = re.compile(
 _NAVIGATION = frozenset(  # a web page's buttons and links between an item's parts
     {"udskriv", "til toppen", "fold alle ud", "fold ud", "se alle bilag", "hent som fil:"}
 )
+_PAGE = re.compile(r"^\s*(?:Side|Page)\s+\d+(?:\s+(?:af|of)\s+\d+)?\s*$", re.IGNORECASE)
 _GLUE = re.compile(r"[.!?][SØIBRVH]")
 
 
