@@ -14,6 +14,7 @@ from rich.markup import escape
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
 from caseflow.cli.case import case_app
+from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.importer import AgendaItemReader, ImportedItem
 from caseflow.documents.inputs import read_items, text_of
@@ -22,7 +23,6 @@ from caseflow.documents.service import (
     Names,
     case_document,
     check_import,
-    import_agenda,
     import_case,
     meeting_documents,
     plan_import,

@@ -24,7 +24,7 @@ from caseflow.documents.model import (
 from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase, require_may_read
-from caseflow.errors import CaseflowError, Conflict, InvalidInput, NotAllowed, NotFound
+from caseflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import agenda
 from caseflow.meetings.access import require_insider
 from caseflow.store import agenda as agenda_rows
@@ -258,49 +258,3 @@ def _with_minutes(
         else None
     )
     return replace(item, decision=decision, absent=tuple(row.absent))
-
-
-@dataclass(frozen=True)
-class AgendaImport:
-    """One item of an imported agenda: the case it became, and whether it is on the agenda."""
-
-    item: ImportedItem
-    case: Case | None
-    on_agenda: bool
-    problem: str | None = None
-
-
-def import_agenda(
-    engine: Engine,
-    items: list[ImportedItem],
-    meeting_id: int,
-    names: Names,
-    actor: Actor,
-    *,
-    workflow_id: str = "committee-case",
-    lead: str | None = None,
-) -> list[AgendaImport]:
-    """Each item of an agenda opened as a case for the meeting's committee, and put on the
-    meeting's agenda where the workflow allows it (a case put on an agenda must be ready
-    for it: a freshly opened case of the default workflow must be drafted and approved
-    first, so it is opened and reported, never pushed past the approval).
-
-    Each item is its own transaction: one item that cannot be imported (its number is
-    taken, its administration unknown) is reported and the others go on."""
-    with read_transaction(engine.db) as conn:
-        committee = meeting_rows.get(conn, meeting_id).committee
-    results: list[AgendaImport] = []
-    for item in items:
-        try:
-            plan = plan_import(item, names, workflow_id=workflow_id, lead=lead, committee=committee)
-            case = import_case(engine, plan, names, actor)
-        except CaseflowError as exc:
-            results.append(AgendaImport(item, None, False, str(exc)))
-            continue
-        try:
-            agenda.add_item(engine, meeting_id, case.journal_no, actor, closed=item.closed)
-        except CaseflowError as exc:
-            results.append(AgendaImport(item, case, False, str(exc)))
-        else:
-            results.append(AgendaImport(item, case, True))
-    return results
