@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import load_config
 from caseflow.documents.importer import AgendaItemReader
 from caseflow.documents.inputs import html_text, read_items
-from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.service import Names
 from caseflow.engine import Engine
 from caseflow.store import meetings as meeting_rows
