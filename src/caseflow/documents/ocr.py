@@ -39,7 +39,14 @@ def _maybe_damaged(text: str) -> bool:
     if "Ö" in text or "Ä" in text:
         return True
     shaped = shape(text)
-    return any(p in shaped for p in (b"a1", b"1a", b"a0", b"0a", b"A1", b"A0"))
+    return (
+        b"a1" in shaped
+        or b"1a" in shaped
+        or b"a0" in shaped
+        or b"0a" in shaped
+        or b"A1" in shaped
+        or b"A0" in shaped
+    )
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def _shape_table() -> bytes:
 
 
 _SHAPE = _shape_table()
-_DIGIT_AMONG_LETTERS = tuple(f"{a}{d}{b}".encode() for a in "aA" for d in "01" for b in "aA")
+_DIGIT_IN_SHAPE = re.compile(rb"[aA][01][aA]")
 
 
 def shape(text: str) -> bytes:
@@ -146,7 +146,7 @@ def shape(text: str) -> bytes:
 
 def digit_among_letters(text: str) -> bool:
     shaped = shape(text)
-    return any(pattern in shaped for pattern in _DIGIT_AMONG_LETTERS)
+    return _DIGIT_IN_SHAPE.search(shaped) is not None
 
 
 def suspect_words(text: str) -> list[str]:
