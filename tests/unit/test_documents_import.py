@@ -217,7 +217,11 @@ def test_json_has_every_field_and_the_uncertainties(example: ImportedItem) -> No
     assert set(data) == {
         *("number", "title", "journal_no", "closed", "administration", "summary"),
         *("recommendations", "decision", "absent", "sections", "attachments", "uncertain"),
+        *("journal_form", "routing", "meeting"),
     }
     assert data["uncertain"]
-    assert all(set(u) == {"field", "reason"} for u in data["uncertain"])
+    assert all(
+        set(u) in ({"field", "reason"}, {"field", "reason", "original", "repaired"})
+        for u in data["uncertain"]
+    )
     assert example.to_json()["sections"][0]["key"] == "problemstilling"

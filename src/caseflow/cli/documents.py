@@ -14,8 +14,10 @@ from rich.markup import escape
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
 from caseflow.cli.case import case_app
+from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import DocumentsConfig, load_config
-from caseflow.documents.importer import ImportedItem, read_agenda_item
+from caseflow.documents.importer import AgendaItemReader, ImportedItem
+from caseflow.documents.inputs import read_items, text_of
 from caseflow.documents.render import DocumentRenderer
 from caseflow.documents.service import (
     Names,
@@ -58,21 +60,29 @@ ConfigOption = Annotated[
 
 
 def read_text(path: Path) -> str:
-    """A text file (``-``: standard input) as UTF-8, or as Windows-1252 (old archives)."""
+    """A file (``-``: standard input) as text: plain text (UTF-8, or Windows-1252 as old
+    archives have it), an HTML page, or a PDF's text layer."""
     try:
         data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return text_of(data, str(path))
+
+
+def read_file_items(path: Path, config: Path | None) -> list[ImportedItem]:
+    """Every agenda item in the file (one, or a whole agenda)."""
+    reader = AgendaItemReader(load_config(config))
+    return read_items(read_text(path), reader, source=str(path))
 
 
 @import_app.command("agenda-item")
 def import_agenda_item(
     file: Annotated[
-        Path, typer.Argument(help="A plain-text agenda item (scanned text is fine); - reads stdin.")
+        Path,
+        typer.Argument(
+            help="An agenda item as text (scanned text is fine), an HTML page or a PDF; "
+            "- reads stdin."
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and report; open no case.")
@@ -87,14 +97,36 @@ def import_agenda_item(
         str | None, typer.Option(help="Committee (default: the one the item names).")
     ] = None,
     workflow: Annotated[str, typer.Option(help="Workflow of the new case.")] = "committee-case",
+    all_items: Annotated[
+        bool, typer.Option("--all", help="Every item of a page or agenda holding several.")
+    ] = False,
     config: ConfigOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Open a case from a plain-text agenda item: title, numbers, recommendations, sections."""
-    item = read_agenda_item(read_text(file), load_config(config), source=str(file))
+    """Open a case from an agenda item: title, numbers, recommendations, sections (--json:
+    print what was read, as docs/schema/imported-item.schema.json describes)."""
+    items = read_file_items(file, config)
+    if len(items) > 1 and not all_items:
+        raise InvalidInput(
+            f"{file} holds {len(items)} agenda items; give --all to import every one "
+            "(or `caseflow import agenda FILE --meeting ID`)"
+        )
     if as_json:
-        sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False, indent=2) + "\n")
+        data = [i.to_json() for i in items] if all_items else items[0].to_json()
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
+    for item in items:
+        _import_one(item, dry_run, lead, committee, workflow, as_user)
+
+
+def _import_one(
+    item: ImportedItem,
+    dry_run: bool,
+    lead: str | None,
+    committee: str | None,
+    workflow: str,
+    as_user: str | None,
+) -> None:
     cli = state()
     engine = cli.engine()
     actor = cli.actor(engine, as_user)
@@ -114,6 +146,51 @@ def import_agenda_item(
             f"[bold]{case.journal_no}[/] in state [cyan]{case.state}[/]"
         )
     _report(item, plan.new.lead_administration, plan.new.committee)
+
+
+@import_app.command("agenda")
+def import_whole_agenda(
+    file: Annotated[Path, typer.Argument(help="A published agenda: HTML page, PDF or text.")],
+    meeting: Annotated[int, typer.Option("--meeting", help="The meeting whose items these are.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print what was read as JSON; import nothing.")
+    ] = False,
+    lead: Annotated[
+        str | None, typer.Option(help="Lead administration (default: the recommending one).")
+    ] = None,
+    workflow: Annotated[str, typer.Option(help="Workflow of the new cases.")] = "committee-case",
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Import a whole agenda: each item becomes a case of the meeting's committee, and goes
+    on the meeting's agenda where its workflow state allows."""
+    items = read_file_items(file, config)
+    if as_json:
+        data = [i.to_json() for i in items]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    cli = state()
+    engine = cli.engine()
+    actor = cli.actor(engine, as_user)
+    results = import_agenda(
+        engine, items, meeting, Names.load(engine), actor, workflow_id=workflow, lead=lead
+    )
+    for result in results:
+        number = result.item.number if result.item.number is not None else "?"
+        if result.case is None:
+            console.print(f"item {number}: [red]not imported[/]: {escape(result.problem or '')}")
+        elif result.on_agenda:
+            console.print(f"item {number}: case [bold]{result.case.journal_no}[/], on the agenda")
+        else:
+            console.print(
+                f"item {number}: case [bold]{result.case.journal_no}[/] in state "
+                f"[cyan]{result.case.state}[/], not on the agenda: {escape(result.problem or '')}",
+                soft_wrap=True,
+            )
+    imported = sum(r.case is not None for r in results)
+    console.print(f"{imported} of {len(results)} item(s) imported for meeting {meeting}")
+    if imported < len(results):
+        raise typer.Exit(1)
 
 
 def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None:

@@ -6,10 +6,20 @@ Build an :class:`ItemDocument` (by hand, with :func:`item_from_case`, or from
 :func:`render_minutes` with ``fmt`` ``"html"``, ``"pdf"`` or ``"md"``,
 ``language`` ``"da"`` or ``"en"`` and ``public=True`` for the version without
 closed items' content.
+
+:func:`read_agenda_item` (one item's text) and :func:`read_items` (a page or an
+agenda of several; :func:`text_of` turns a file's bytes, text, HTML or PDF, into
+text) read published items back into :class:`ImportedItem`.
 """
 
 from caseflow.documents.config import DocumentsConfig, SectionSpec, load_config
-from caseflow.documents.importer import ImportedItem, Uncertainty, read_agenda_item
+from caseflow.documents.importer import (
+    AgendaItemReader,
+    ImportedItem,
+    Uncertainty,
+    read_agenda_item,
+)
+from caseflow.documents.inputs import read_items, text_of
 from caseflow.documents.model import (
     AgendaDocument,
     AttachmentRef,
@@ -28,6 +38,7 @@ from caseflow.documents.render import (
 
 __all__ = [
     "AgendaDocument",
+    "AgendaItemReader",
     "AttachmentRef",
     "Decision",
     "DocumentRenderer",
@@ -41,7 +52,9 @@ __all__ = [
     "item_from_case",
     "load_config",
     "read_agenda_item",
+    "read_items",
     "render_agenda",
     "render_item",
     "render_minutes",
+    "text_of",
 ]
