@@ -12,7 +12,7 @@ from caseflow.cli.app import AsOption, JsonOption, console, state
 from caseflow.cli.setup import org_app
 from caseflow.meetings import committees as edit
 from caseflow.organisation import CommitteeSpec
-from caseflow.store.db import read_transaction
+from caseflow.services import organisation
 
 committee_app = typer.Typer(help="Show, add and change committees.", no_args_is_help=True)
 administration_app = typer.Typer(
@@ -119,12 +119,10 @@ def _print(spec: CommitteeSpec, as_json: bool) -> None:
 
 
 @committee_app.command("show")
-def committee_show(code: str, as_json: JsonOption = False) -> None:
-    """A committee with its members and agenda rules."""
-    engine = state().engine()
-    with read_transaction(engine.db) as conn:
-        spec = edit.get_committee(conn, code)
-    _print(spec, as_json)
+def committee_show(code: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """A committee with its members and agenda rules (--as: anyone in the organisation)."""
+    ctx, actor = state().acting(as_user)
+    _print(organisation.show_committee(ctx, actor, code), as_json)
 
 
 @committee_app.command("set")

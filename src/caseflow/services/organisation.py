@@ -21,6 +21,8 @@ from caseflow import organisation, policy
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
+from caseflow.meetings import committees
+from caseflow.organisation import CommitteeSpec
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
 from caseflow.store.org_history import Stamp
@@ -123,3 +125,10 @@ def list_actors(ctx: Context, actor: Actor) -> list[Actor]:
     policy.require_administrator(actor, "list the actors and their roles")
     with read_transaction(ctx.engine.db) as conn:
         return org_rows.list_actors(conn)
+
+
+def show_committee(ctx: Context, actor: Actor, code: str) -> CommitteeSpec:
+    """A committee with its members and agenda rules: for anyone in the organisation."""
+    del actor  # any actor (get_actor has checked that it exists) may see its committees
+    with read_transaction(ctx.engine.db) as conn:
+        return committees.get_committee(conn, code)
