@@ -222,6 +222,8 @@ def test_organisation_and_actor_commands(ready: Cli) -> None:
     assert "Beskæftigelses- og Integrationsforvaltningen" in shown
     assert "Styregruppen for de områdebaserede indsatser" in shown
     assert "say who you are" in ready("org", "show", expect=2).stderr
+    committee = ready("org", "committee", "show", "BIU", "--json", "--as", "biu.sekretariat")
+    assert json.loads(committee.stdout)["name"] == "Beskæftigelses- og Integrationsudvalget"
     jens = ("actor", "add", "jens", "--name", "Jens Hansen", "--role", "case_officer@BIF")
     # The organisation file made administrators: from now on only they add people.
     refused = ready(*jens, "--as", "bif.sagsbehandler", expect=4)
