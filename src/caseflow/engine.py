@@ -27,7 +27,7 @@ from caseflow.definitions import (
     check_guards,
 )
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, Case, Origin, OriginKind
-from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.policy import visible_case
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import audit, journal, organisation
@@ -524,6 +524,17 @@ class Engine:
             known = set(organisation.committee_codes(conn))
             if case.committee not in known:
                 raise InvalidInput(f"no committee {case.committee!r}; {_known(known)}")
+        if "case_officer" in columns and case.case_officer is not None:
+            try:
+                organisation.get_actor(conn, case.case_officer)
+            except NotFound:
+                # Saved, the creator could lose sight of the case and a later actor of that
+                # name gain it.
+                raise InvalidInput(
+                    f"no actor {case.case_officer!r} to be the case officer",
+                    code=ErrorCode.UNKNOWN_ACTOR,
+                    username=case.case_officer,
+                ) from None
 
     def states_owned_by_any(self, actor: Actor) -> set[str]:
         """The states, in any current workflow, whose owner is a role ``actor`` holds."""

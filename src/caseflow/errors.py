@@ -65,6 +65,8 @@ class ErrorCode(StrEnum):
     COMMITTEE_EXISTS = "committee_exists"  # params: code_
     MEETING_EXISTS = "meeting_exists"  # params: meeting_id
     FORMAT_UNAVAILABLE = "format_unavailable"  # params: format
+    UNKNOWN_ROLE = "unknown_role"  # params: roles
+    INVALID_ACTOR = "invalid_actor"  # an actor's username, name or e-mail
     # Notifications a step would send.
     FIELD_NOT_AN_ADDRESS = "field_not_an_address"  # params: field
     FIELDS_MISSING = "fields_missing"  # params: fields

@@ -29,6 +29,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _checked_email(email: str | None) -> str | None:
+    """An address a mail can be sent to (the sender's own check), or None."""
+    if email is not None:
+        try:
+            Recipient(email)
+        except InvalidInput as exc:
+            raise ValueError(str(exc)) from None
+    return email
+
+
+def _checked_name(name: str) -> str:
+    """A person's or unit's name as it will be printed: text on one line."""
+    if not name.strip():
+        raise ValueError("a name cannot be blank")
+    if any(not c.isprintable() for c in name):
+        raise ValueError(f"{name!r}: a name is one line of text, without control characters")
+    if len(name) > 200:
+        raise ValueError(f"a name of {len(name)} characters: at most 200")
+    return name
+
+
 class AdministrationSpec(_Model):
     code: str = Field(pattern=r"^[A-ZÆØÅ]{2,8}$")
     name: str
@@ -38,15 +59,7 @@ class AdministrationSpec(_Model):
     # line when the file is loaded, not found in the outbox months later.
     email: str | None = None
 
-    @field_validator("email")
-    @classmethod
-    def _email_is_an_address(cls, email: str | None) -> str | None:
-        if email is not None:
-            try:
-                Recipient(email)
-            except InvalidInput as exc:
-                raise ValueError(str(exc)) from None
-        return email
+    _email_is_an_address = field_validator("email")(_checked_email)
 
 
 class AgendaRules(_Model):
@@ -81,10 +94,13 @@ class SteeringGroupSpec(_Model):
 
 
 class ActorSpec(_Model):
-    username: str = Field(pattern=r"^[a-z][a-z0-9._-]*$")
+    username: str = Field(pattern=r"^[a-z][a-z0-9._-]*$", max_length=100)
     name: str
     email: str | None = None
     roles: list[str] = []
+
+    _name_is_one_line = field_validator("name")(_checked_name)
+    _email_is_an_address = field_validator("email")(_checked_email)
 
     @field_validator("roles")
     @classmethod

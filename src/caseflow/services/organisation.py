@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from caseflow import organisation, policy
 from caseflow.context import Context
-from caseflow.domain import Actor
-from caseflow.errors import ErrorCode, NotAllowed, NotFound
+from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import committees
 from caseflow.organisation import CommitteeSpec
 from caseflow.store import organisation as org_rows
@@ -61,6 +62,46 @@ def actor_json(actor: Actor) -> dict[str, Any]:
     }
 
 
+def _actor_spec(request: ActorRequest) -> organisation.ActorSpec:
+    """The actor as the organisation file would have it, checked the same way."""
+    try:
+        return organisation.ActorSpec(
+            username=request.username,
+            name=request.name,
+            email=request.email,
+            roles=list(request.roles),
+        )
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        raise InvalidInput(
+            f"actor {request.username!r}: {problems}", code=ErrorCode.INVALID_ACTOR
+        ) from None
+
+
+def known_roles(ctx: Context) -> frozenset[str]:
+    """The roles the workflows name, and the administrator's."""
+    roles = {ADMINISTRATOR, *OPERATOR_ROLES}
+    for loaded in ctx.engine.registry.current.values():
+        roles |= set(loaded.definition.roles)
+    return frozenset(roles)
+
+
+def _require_known_roles(ctx: Context, grants: Sequence[str]) -> None:
+    known = known_roles(ctx)
+    unknown = sorted({g.partition("@")[0] for g in grants} - known)
+    if unknown:
+        raise InvalidInput(
+            f"no role {', '.join(unknown)} in any workflow; the roles are "
+            f"{', '.join(sorted(known))}",
+            code=ErrorCode.UNKNOWN_ROLE,
+            roles=unknown,
+        )
+
+
 def _require_may_change(conn: Connection, who: str, doing: str) -> None:
     """An administrator's, except on a database with no actor at all (the bootstrap)."""
     if not org_rows.has_actors(conn):
@@ -88,6 +129,7 @@ def load_organisation(ctx: Context, who: str, path: Path) -> dict[str, int]:
     """Load administrations, committees, steering groups and actors from a YAML file;
     ``who`` is the acting username (or ``os:LOGIN`` when nobody was named)."""
     spec = organisation.load_file(path)
+    _require_known_roles(ctx, [role for actor in spec.actors for role in actor.roles])
     engine = ctx.engine
     stamp = Stamp(who, engine.clock.now(), f"org load {path}")
     with engine.transaction() as conn:
@@ -99,6 +141,8 @@ def load_organisation(ctx: Context, who: str, path: Path) -> dict[str, int]:
 
 def put_actor(ctx: Context, who: str, request: ActorRequest) -> Actor:
     """Create an actor or replace one's name, e-mail and roles (an administrator's)."""
+    spec = _actor_spec(request)
+    _require_known_roles(ctx, spec.roles)
     engine = ctx.engine
     stamp = Stamp(who, engine.clock.now(), "actor add")
     with engine.transaction() as conn:
