@@ -65,6 +65,9 @@ class ErrorCode(StrEnum):
     COMMITTEE_EXISTS = "committee_exists"  # params: code_
     MEETING_EXISTS = "meeting_exists"  # params: meeting_id
     FORMAT_UNAVAILABLE = "format_unavailable"  # params: format
+    # Meetings concern: closed items, follow-ups (svc-meetings).
+    ITEM_NOT_ON_AGENDA = "item_not_on_agenda"  # params: meeting_id, journal_no
+    ITEM_PUBLIC_ALREADY = "item_public_already"  # params: meeting_id, item_no
 
 
 class CaseflowError(Exception):

@@ -574,3 +574,85 @@ def test_a_cancelled_meetings_items_can_be_taken_off(engine: Engine, meeting: in
         agenda.move_item(engine, meeting, 1, 1, secretariat)
     done = agenda.withdraw_item(engine, meeting, journal_no, secretariat, reason="Mødet er aflyst")
     assert (done.case.state, done.remaining) == ("ready_for_agenda", [])
+
+
+# --- closed stays closed (issue 15, finding 2) ------------------------------------------
+
+
+def _public_text(engine: Engine, meeting: int) -> str:
+    return json.dumps(
+        [
+            agenda.get_agenda(engine, meeting, public=True),
+            agenda.versions(engine, meeting, public=True),
+        ],
+        ensure_ascii=False,
+    )
+
+
+def test_a_case_marked_closed_goes_on_the_agenda_as_a_closed_item(
+    engine: Engine, meeting: int
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Fortrolig personsag Jensen")
+    engine.edit(secret, {"fields.closed": True}, engine.actor("admin"))
+    added = agenda.add_item(engine, meeting, secret, secretariat)  # no closed=True
+    assert (added.item.is_public, added.inherited_closed) == (False, True)
+    agenda.publish(engine, meeting, secretariat)
+    text = _public_text(engine, meeting)
+    assert "Lukket punkt" in text
+    for leak in (secret, "Fortrolig", "Jensen"):
+        assert leak not in text
+
+
+def test_a_closed_item_taken_off_and_put_back_stays_closed(engine: Engine, meeting: int) -> None:
+    from caseflow.documents.config import load_config
+    from caseflow.documents.service import case_document
+
+    secretariat = engine.actor(SECRETARIAT)
+    other, secret = ready_case(engine, "Åben sag"), ready_case(engine, "Fortrolig sag Jensen")
+    agenda.add_item(engine, meeting, other, secretariat)
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Fejl")
+    back = agenda.add_item(engine, meeting, secret, secretariat)  # as public, by routine
+    assert (back.item.is_public, back.inherited_closed) == (False, True)
+    agenda.publish(engine, meeting, secretariat)
+    text = _public_text(engine, meeting)
+    for leak in (secret, "Fortrolig", "Jensen"):
+        assert leak not in text
+    document = case_document(engine, secret, load_config(), engine.actor("admin"))
+    assert document.closed  # case render --public leaves it out too
+
+    # On another meeting of the same committee it is closed as well.
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Udsat")
+    assert not agenda.add_item(engine, later, secret, secretariat).item.is_public
+
+
+def test_making_a_closed_item_public_is_an_explicit_audited_act(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Sag om grunden Jensen")
+    engine.edit(secret, {"fields.closed": True}, engine.actor("admin"))
+    agenda.add_item(engine, meeting, secret, secretariat)
+    agenda.publish(engine, meeting, secretariat)
+
+    with pytest.raises(InvalidInput) as refused:
+        agenda.open_item(engine, meeting, secret, secretariat, reason=" ")
+    assert refused.value.code == "reason_required"
+    with pytest.raises(NotAllowed, match="secretariat@BIU"):
+        agenda.open_item(engine, meeting, secret, engine.actor("bif.sagsbehandler"), reason="x")
+    assert "Jensen" not in _public_text(engine, meeting)
+
+    opened = agenda.open_item(engine, meeting, secret, secretariat, reason="Handlen er offentlig")
+    assert opened.item.is_public
+    assert opened.published_version == 2
+    assert "closed" not in opened.case.fields
+    last = engine.history(secret)[-1]
+    assert (last.kind, last.actor) == ("made_public", SECRETARIAT)
+    assert "Handlen er offentlig" in (last.comment or "")
+    found = agenda.versions(engine, meeting, public=True)
+    assert "gjort offentligt: Handlen er offentlig" in (found[-1]["change_note"] or "")
+    assert found[-1]["agenda"]["items"][0]["title"] == "Sag om grunden Jensen"
+    with pytest.raises(NotAllowed, match="public already"):
+        agenda.open_item(engine, meeting, secret, secretariat, reason="igen")

@@ -56,7 +56,9 @@ def add(
         late_reason=late_reason,
         note=note,
     )
-    kind = "closed" if closed else "public"
+    kind = "public" if added.item.is_public else "closed"
+    if added.inherited_closed:
+        kind += ": the case is closed; `caseflow agenda open-item` makes it public"
     late = f", late (approved: {added.item.late_reason})" if added.item.is_late else ""
     console.print(
         f"{journal_no} is item {added.item.item_no} ({kind}{late}) of meeting {meeting_id}; "
@@ -111,6 +113,35 @@ def withdraw(
     _print_order(done.remaining)
     if done.published_version is not None:
         console.print(f"published as version {done.published_version}")
+
+
+@agenda_app.command("open-item")
+def open_item(
+    meeting_id: int,
+    journal_no: str,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why the closed item may be public (required; in the case's history, and "
+            "in the change note of the next published version).",
+        ),
+    ] = None,
+    note: NoteOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Make a closed item public: an explicit, audited act of the committee's secretariat."""
+    cli = state()
+    engine = cli.engine()
+    opened = agenda.open_item(
+        engine, meeting_id, journal_no, cli.actor(engine, as_user), reason=reason, note=note
+    )
+    console.print(
+        f"{journal_no} (item {opened.item.item_no}) of meeting {meeting_id} is public now",
+        highlight=False,
+    )
+    if opened.published_version is not None:
+        console.print(f"published as version {opened.published_version}")
 
 
 def _print_order(items: list[ItemRecord]) -> None:

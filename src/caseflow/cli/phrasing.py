@@ -77,6 +77,9 @@ HINTS: dict[ErrorCode, Hint] = {
         "run `caseflow init` to create or upgrade it (back it up first)"
     ),
     ErrorCode.LAST_ADMINISTRATOR: lambda p: "give another actor the role administrator first",
+    # Meetings concern (svc-meetings).
+    ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
+    ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
 }
 
 
