@@ -263,8 +263,10 @@ def test_a_postponed_item_goes_to_the_next_meetings_queue(
     assert case.state == "ready_for_agenda"
     assert case.fields["meeting_id"] == later
     assert "meeting" not in case.fields
-    assert [c["journal_no"] for c in report.queue(engine, later)] == [journal_no]
-    assert report.queue(engine, meeting) == []
+    assert [c["journal_no"] for c in report.queue(engine, engine.actor(SECRETARIAT), later)] == [
+        journal_no
+    ]
+    assert report.queue(engine, engine.actor(SECRETARIAT), meeting) == []
     agenda.add_item(engine, later, journal_no, secretariat)
     course = report.course(engine, journal_no, engine.actor("admin"))
     assert [(t["meeting_id"], t["status"]) for t in course["treatments"]] == [
@@ -289,7 +291,9 @@ def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
     )
     assert (case.state, case.committee) == ("ready_for_agenda", "TMU")
 
-    waiting = report.secretariat_report(engine, "TMU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor("tmu.sekretariat"), "TMU")[
+        "without_meeting"
+    ]
     assert [(w["journal_no"], w["reason"], w["from_committee"]) for w in waiting] == [
         (journal_no, "referred", "BIU")
     ]
@@ -297,7 +301,10 @@ def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
         agenda.add_item(engine, tmu_meeting, journal_no, biu)
     clock.set(copenhagen_time("2009-06-12 09:00"))
     agenda.add_item(engine, tmu_meeting, journal_no, tmu, late_reason="Henvist fra BIU")
-    assert report.secretariat_report(engine, "TMU")["without_meeting"] == []
+    assert (
+        report.secretariat_report(engine, engine.actor("tmu.sekretariat"), "TMU")["without_meeting"]
+        == []
+    )
     clock.set(copenhagen_time("2009-06-24 17:00"))
     minutes.decide_item(engine, tmu_meeting, 1, tmu, outcome="decided", text="TMU tiltræder.")
 
@@ -316,11 +323,11 @@ def test_the_report_lists_cases_meant_for_a_meeting_that_are_not_ready(
     drafting = open_test_case(engine, title="Under udarbejdelse")
     engine.edit(drafting, {"fields.meeting_date": "2009-06-11"}, engine.actor("bif.sagsbehandler"))
     open_test_case(engine, title="Uden møde")
-    found = report.secretariat_report(engine, "BIU")
+    found = report.secretariat_report(engine, engine.actor(SECRETARIAT), "BIU")
     assert [
         (c["journal_no"], c["meeting_date"], c["agenda_deadline"]) for c in found["not_ready"]
     ] == [(drafting, "2009-06-11", "2009-05-28")]
-    assert report.secretariat_report(engine, "TMU")["not_ready"] == []
+    assert report.secretariat_report(engine, engine.actor("admin"), "TMU")["not_ready"] == []
 
 
 def test_a_closed_item_never_appears_in_public_output(
@@ -390,7 +397,7 @@ def test_a_decision_sends_the_case_on_to_the_finance_committee(
     )
     assert (case.state, case.committee) == ("ready_for_agenda", "ØU")
     assert [e.trigger for e in engine.history(journal_no)[-2:]] == ["decide", "send_on"]
-    waiting = report.secretariat_report(engine, "ØU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor("admin"), "ØU")["without_meeting"]
     assert [(w["journal_no"], w["reason"]) for w in waiting] == [(journal_no, "sent on")]
     agenda.add_item(engine, oeu_meeting, journal_no, engine.actor("oeu.sekretariat"))
     course = report.course(engine, journal_no, engine.actor("admin"))
@@ -460,7 +467,7 @@ def test_an_item_taken_off_the_agenda_waits_for_another_meeting(
         (leaving, "removed", "Afventer Landsbyggefondens svar"),
         (third, "scheduled", None),
     ]
-    waiting = report.secretariat_report(engine, "BIU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor(SECRETARIAT), "BIU")["without_meeting"]
     assert [(w["journal_no"], w["reason"]) for w in waiting] == [(leaving, "taken off")]
 
     # A new item follows the two left; the case taken off goes on the later meeting.
@@ -656,3 +663,45 @@ def test_making_a_closed_item_public_is_an_explicit_audited_act(
     assert found[-1]["agenda"]["items"][0]["title"] == "Sag om grunden Jensen"
     with pytest.raises(NotAllowed, match="public already"):
         agenda.open_item(engine, meeting, secret, secretariat, reason="igen")
+
+
+# --- reads check the actor (issue 15, finding 3) ----------------------------------------
+
+
+def test_report_and_queue_show_only_what_the_reader_may_see(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    secretariat = engine.actor(SECRETARIAT)
+    add_actor(engine, "kff.sagsbehandler", RoleGrant("case_officer", administration="KFF"))
+    outsider, officer = engine.actor("kff.sagsbehandler"), engine.actor("bif.sagsbehandler")
+    secret = ready_case(engine, "Fortrolig personsag Jensen")
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    drafting = open_test_case(engine, title="Udkast om Hansen")
+    engine.edit(drafting, {"fields.meeting_date": "2009-08-20"}, officer)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 1, secretariat, outcome="postponed")
+
+    def queued(reader: str) -> list[tuple[str, str]]:
+        found = report.queue(engine, engine.actor(reader), later)
+        return sorted((c["journal_no"], c["title"]) for c in found)
+
+    def not_ready(reader: str) -> list[str]:
+        found = report.secretariat_report(engine, engine.actor(reader), "BIU")["not_ready"]
+        return [c["journal_no"] for c in found]
+
+    assert queued(SECRETARIAT) == [
+        (secret, "Fortrolig personsag Jensen"),
+        (drafting, "Udkast om Hansen"),
+    ]
+    # The case's own officer sees the case, but a closed item's title only as the public does.
+    assert queued("bif.sagsbehandler") == [(secret, "Lukket punkt"), (drafting, "Udkast om Hansen")]
+    assert queued("kff.sagsbehandler") == []
+    assert not_ready(SECRETARIAT) == [drafting]
+    assert not_ready("kff.sagsbehandler") == []
+    text = json.dumps(
+        [report.secretariat_report(engine, outsider), report.queue(engine, outsider, later)],
+        ensure_ascii=False,
+    )
+    for leak in (secret, drafting, "Jensen", "Hansen", "bif.sagsbehandler"):
+        assert leak not in text

@@ -220,9 +220,13 @@ def versions(
 def secretariat_report(
     committee: Annotated[str | None, typer.Option(help="Only this committee's cases.")] = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Cases meant for a meeting that are not ready; referred or postponed cases without one."""
-    data = report.secretariat_report(state().engine(), committee)
+    """Cases meant for a meeting that are not ready; referred or postponed cases without one
+    (those you may see: --as)."""
+    cli = state()
+    engine = cli.engine()
+    data = report.secretariat_report(engine, cli.actor(engine, as_user), committee)
     if as_json:
         console.print_json(data=data)
         return
@@ -265,9 +269,11 @@ def secretariat_report(
 
 
 @agenda_app.command("queue")
-def queue(meeting_id: int, as_json: JsonOption = False) -> None:
-    """Cases meant for this meeting that are not on its agenda yet."""
-    found = report.queue(state().engine(), meeting_id)
+def queue(meeting_id: int, as_json: JsonOption = False, as_user: AsOption = None) -> None:
+    """Cases meant for this meeting that are not on its agenda yet (those you may see: --as)."""
+    cli = state()
+    engine = cli.engine()
+    found = report.queue(engine, cli.actor(engine, as_user), meeting_id)
     if as_json:
         console.print_json(data=found)
         return

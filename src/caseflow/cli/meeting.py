@@ -154,9 +154,12 @@ def list_meetings(
     committee: Annotated[str | None, typer.Option(help="Only this committee.")] = None,
     year: Annotated[int | None, typer.Option(help="Only meetings in this year.")] = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """List meetings by date, cancelled ones included (marked)."""
-    engine = state().engine()
+    cli = state()
+    engine = cli.engine()
+    cli.actor(engine, as_user)
     since, until = year_range(year)
     with read_transaction(engine.db) as conn:
         if committee is not None:
@@ -183,10 +186,14 @@ def list_meetings(
 
 @meeting_app.command("show")
 def show(
-    meeting_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
+    meeting_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """A meeting, with the agenda deadline and dispatch date its committee's rules give."""
-    engine = state().engine()
+    cli = state()
+    engine = cli.engine()
+    cli.actor(engine, as_user)
     with read_transaction(engine.db) as conn:
         meeting = rows.get(conn, meeting_id)
         committee = service.require_committee(conn, meeting.committee)
