@@ -68,6 +68,7 @@ class ErrorCode(StrEnum):
     # Meetings concern: closed items, follow-ups (svc-meetings).
     ITEM_NOT_ON_AGENDA = "item_not_on_agenda"  # params: meeting_id, journal_no
     ITEM_PUBLIC_ALREADY = "item_public_already"  # params: meeting_id, item_no
+    MEETING_UNCHANGED = "meeting_unchanged"  # a change to a meeting that changes nothing
 
 
 class CaseflowError(Exception):

@@ -80,6 +80,7 @@ HINTS: dict[ErrorCode, Hint] = {
     # Meetings concern (svc-meetings).
     ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
+    ErrorCode.MEETING_UNCHANGED: lambda p: "give --at, --until, --place or --note",
 }
 
 
