@@ -107,5 +107,15 @@ def test_meeting_list_pages_and_followups_hide_what_one_may_not_see(ctx: Context
     assert followup.list_followups(ctx, outsider, followup.ListFollowups()).to_json() == []
     with pytest.raises(NotFound, match="not found or not allowed"):
         followup.finish(ctx, outsider, followup.FinishFollowup(added.record.id))
+    later = followup.add(
+        ctx, admin, followup.AddFollowup(journal_no, "administration:TMF", "in 2011", "Plan")
+    )
+    first = followup.list_followups(ctx, admin, followup.ListFollowups(page=PageRequest(1)))
+    assert [v.record.id for v in first.items] == [added.record.id]  # soonest due first
+    assert first.page_json()["next_cursor"] == "1"
+    rest = followup.ListFollowups(page=PageRequest(1, first.page.next_cursor))
+    assert [v.record.id for v in followup.list_followups(ctx, admin, rest).items] == [
+        later.record.id
+    ]
     done = followup.finish(ctx, admin, followup.FinishFollowup(added.record.id, note="Ok"))
     assert done.to_json()["status"] == "done"

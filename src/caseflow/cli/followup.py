@@ -10,6 +10,7 @@ from rich.table import Table
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.services import followup as service
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 followup_app = typer.Typer(
     help="Follow-up actions for steering groups and administrations.", no_args_is_help=True
@@ -48,11 +49,16 @@ def list_followups(
     case: Annotated[str | None, typer.Option(help="Only this case's.")] = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:').")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows per page.")] = DEFAULT_LIMIT,
 ) -> None:
-    """Open follow-up actions of the cases you may see (--as), soonest due first."""
+    """Open follow-up actions of the cases you may see (--as), soonest due first; a page
+    at a time."""
     cli = state()
     ctx = cli.context()
-    request = service.ListFollowups(overdue, all_, case)
+    request = service.ListFollowups(overdue, all_, case, PageRequest(limit, cursor))
     found = service.list_followups(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
         console.print_json(data=found.to_json())
@@ -72,6 +78,12 @@ def list_followups(
     console.print(table)
     count = len(found.items)
     console.print(f"{count} follow-up action{'s' if count != 1 else ''}")
+    if found.page.next_cursor is not None:
+        console.print(
+            f"more: give --cursor {found.page.next_cursor} (and the same options)",
+            markup=False,
+            highlight=False,
+        )
 
 
 @followup_app.command("done")

@@ -112,6 +112,7 @@ def new(
         f"meeting {meeting.id}: {meeting.committee} {show_local(meeting.starts_at)}"
         f"{', ' + meeting.place if meeting.place else ''}",
         highlight=False,
+        markup=False,
     )
 
 
@@ -146,7 +147,10 @@ def list_meetings(
             style=style,
         )
     console.print(table)
-    _more(found.page.next_cursor, "caseflow meeting list")
+    filters = (f" --committee {committee}" if committee else "") + (
+        f" --year {year}" if year else ""
+    )
+    _more(found.page.next_cursor, f"caseflow meeting list{filters} --limit {limit}")
 
 
 @meeting_app.command("show")
@@ -169,13 +173,13 @@ def show(
     )
     ends = f" – {meeting.ends_at.astimezone(COPENHAGEN):%H:%M}" if meeting.ends_at else ""
     console.print(f"  starts          {show_local(meeting.starts_at)}{ends}", highlight=False)
-    console.print(f"  place           {meeting.place or '-'}", highlight=False)
+    console.print(f"  place           {meeting.place or '-'}", highlight=False, markup=False)
     console.print(f"  status          {meeting.status}", highlight=False)
     console.print(f"  agenda deadline {show_day(dates.agenda_deadline)}", highlight=False)
     console.print(f"  agenda sent     {show_day(dates.agenda_sent)}", highlight=False)
     console.print(f"  uid             {meeting.uid} (sequence {meeting.sequence})", highlight=False)
     if meeting.note:
-        console.print(f"  note            {meeting.note}", highlight=False)
+        console.print(f"  note            {meeting.note}", highlight=False, markup=False)
 
 
 @meeting_app.command("set")
@@ -213,6 +217,7 @@ def set_meeting(
         f"meeting {meeting.id}: {meeting.committee} {show_local(meeting.starts_at)}"
         f"{', ' + meeting.place if meeting.place else ''} (sequence {meeting.sequence})",
         highlight=False,
+        markup=False,
     )
 
 

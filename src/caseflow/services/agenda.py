@@ -18,6 +18,8 @@ from typing import Any
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import agenda, minutes, report
+from caseflow.services.meetings import page_of
+from caseflow.services.paging import Page, PageRequest
 from caseflow.store.agenda import ItemRecord
 
 # --- building ------------------------------------------------------------------------
@@ -265,19 +267,29 @@ def secretariat_report(ctx: Context, actor: Actor, request: Report) -> Secretari
 @dataclass(frozen=True)
 class Queue:
     meeting_id: int
+    page: PageRequest = field(default_factory=PageRequest)
 
 
 @dataclass(frozen=True)
 class QueueLines:
-    lines: list[dict[str, Any]]
+    page: Page[dict[str, Any]]
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return list(self.page.items)
 
     def to_json(self) -> list[dict[str, Any]]:
+        """The page's lines (the CLI's ``--json``; ``page_json`` adds the cursor)."""
         return self.lines
+
+    def page_json(self) -> dict[str, Any]:
+        return self.page.to_json(dict)
 
 
 def queue(ctx: Context, actor: Actor, request: Queue) -> QueueLines:
     """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list."""
-    return QueueLines(report.queue(ctx.engine, actor, request.meeting_id))
+    found = report.queue(ctx.engine, actor, request.meeting_id)
+    return QueueLines(page_of(found, request.page))
 
 
 @dataclass(frozen=True)

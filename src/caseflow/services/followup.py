@@ -8,7 +8,7 @@ An action on a case the actor may not see is answered as one that does not exist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,8 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import followup
+from caseflow.services.meetings import page_of
+from caseflow.services.paging import Page, PageRequest
 from caseflow.store.followups import FollowupRecord
 from caseflow.store.tables import FOLLOWUP_OPEN
 
@@ -64,14 +66,23 @@ class ListFollowups:
     overdue: bool = False
     include_finished: bool = False
     journal_no: str | None = None
+    page: PageRequest = field(default_factory=PageRequest)
 
 
 @dataclass(frozen=True)
 class FollowupList:
-    items: list[FollowupView]
+    page: Page[FollowupView]
+
+    @property
+    def items(self) -> list[FollowupView]:
+        return list(self.page.items)
 
     def to_json(self) -> list[dict[str, Any]]:
-        return [i.to_json() for i in self.items]
+        """The page's actions (the CLI's ``--json``; ``page_json`` adds the cursor)."""
+        return [i.to_json() for i in self.page.items]
+
+    def page_json(self) -> dict[str, Any]:
+        return self.page.to_json(FollowupView.to_json)
 
 
 def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> FollowupList:
@@ -84,7 +95,7 @@ def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> Follow
         journal_no=request.journal_no,
     )
     now = ctx.engine.clock.now()
-    return FollowupList([FollowupView(r, now) for r in found])
+    return FollowupList(page_of([FollowupView(r, now) for r in found], request.page))
 
 
 @dataclass(frozen=True)
