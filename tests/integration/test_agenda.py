@@ -707,3 +707,30 @@ def test_report_and_queue_show_only_what_the_reader_may_see(
     )
     for leak in (secret, drafting, "Jensen", "Hansen", "bif.sagsbehandler"):
         assert leak not in text
+
+
+def test_the_store_never_reopens_a_closed_row_when_an_item_is_put_back(
+    engine: Engine, meeting: int
+) -> None:
+    """``insert_item`` reuses a taken-off row: its ``is_public`` stays closed whatever is
+    passed; only ``make_public`` (the audited open-item) opens it."""
+    from caseflow.store import agenda as agenda_rows
+
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Fortrolig")
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Fejl")
+    case_id = engine.get_case(secret).id
+    with engine.transaction() as conn:
+        item_id = agenda_rows.insert_item(
+            conn, meeting_id=meeting, case_id=case_id, committee="BIU", is_public=True,
+            late_reason=None, late_approved_by=None, is_late=False, actor="x",
+            now=engine.clock.now(),
+        )  # fmt: skip
+        item = agenda_rows.item_on_meeting(conn, meeting, case_id)
+        assert item is not None
+        assert (item.id, item.is_public) == (item_id, False)
+        agenda_rows.make_public(conn, item_id)
+        reopened = agenda_rows.item_on_meeting(conn, meeting, case_id)
+        assert reopened is not None
+        assert reopened.is_public
