@@ -21,7 +21,12 @@ from caseflow.domain import ADMINISTRATOR, Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.notifications import recipients
-from caseflow.policy import followup_not_visible, readable_case_ids, require_may_read
+from caseflow.policy import (
+    followup_not_visible,
+    readable_case_ids,
+    require_may_read,
+    visible_case,
+)
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
@@ -67,7 +72,7 @@ def add_followup(
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     with engine.transaction() as conn:
-        case = case_rows.get(conn, journal_no)
+        case = visible_case(conn, journal_no, actor)  # unknown and hidden: one answer
         _require(actor, case, MAY_ADD, "add follow-up actions to")
         _check_owner(conn, owner_kind, owner_code)
         definition = engine.registry.for_case(
