@@ -78,6 +78,10 @@ class ErrorCode(StrEnum):
     UNKNOWN_WORKFLOW = "unknown_workflow"  # params: workflow_id, known
     INVALID_PERIOD = "invalid_period"  # params: text (working days, e.g. 10d)
     ONE_UNIT_ONLY = "one_unit_only"  # params: given (the kinds of unit given at once)
+    # Meetings concern: closed items, follow-ups (svc-meetings).
+    ITEM_NOT_ON_AGENDA = "item_not_on_agenda"  # params: meeting_id, journal_no
+    ITEM_PUBLIC_ALREADY = "item_public_already"  # params: meeting_id, item_no
+    MEETING_UNCHANGED = "meeting_unchanged"  # a change to a meeting that changes nothing
 
 
 class CaseflowError(Exception):

@@ -58,6 +58,16 @@ def not_visible(journal_no: str) -> NotFound:
     )
 
 
+def followup_not_visible(followup_id: int) -> NotFound:
+    """The one answer to a follow-up action that does not exist and to one on a case the
+    asker may not see (ids are sequential: the answer must not tell them apart)."""
+    return NotFound(
+        f"follow-up action {followup_id}: not found or not allowed",
+        code=ErrorCode.UNKNOWN_FOLLOWUP,
+        followup_id=followup_id,
+    )
+
+
 def require_may_read(case: Case, actor: Actor) -> None:
     """Refuse ``actor`` any view of ``case`` unless :meth:`Actor.may_read` allows it."""
     if not actor.may_read(case):

@@ -156,7 +156,7 @@ def test_an_agenda_from_first_item_to_approved_minutes(cli: Cli) -> None:
     assert decided["journal_no"] == public_case
     assert decided["decision"]["absent"] == ["Medlem A", "Medlem B"]
 
-    report = cli.json("agenda", "report", "--committee", "TMU")
+    report = cli.json("agenda", "report", "--committee", "TMU", "--as", "admin")
     assert isinstance(report, dict)
     assert [w["journal_no"] for w in report["without_meeting"]] == [late_case]
     course = cli.json("case", "course", public_case, *SECRETARIAT)
@@ -281,3 +281,31 @@ def test_an_item_taken_off_the_agenda_before_the_meeting(cli: Cli) -> None:
     cli("minutes", "approve", meeting, *SECRETARIAT)
     refused = cli("agenda", "withdraw", later, leaving, "--reason", " ", *SECRETARIAT, expect=2)
     assert "--reason" in refused.stderr
+
+
+def test_a_closed_item_put_back_stays_closed_until_opened_on_purpose(cli: Cli) -> None:
+    """Issue 15, finding 2: re-adding a closed item never makes it public by routine."""
+    meeting = str(add_meeting(cli, "BIU", "2009-06-11 15:00"))
+    secret = ready_case(cli, "Fortrolig personsag Jensen")
+    cli("agenda", "add", meeting, secret, "--closed", *SECRETARIAT)
+    cli("agenda", "withdraw", meeting, secret, "--reason", "Fejl", *SECRETARIAT)
+    out = cli("agenda", "add", meeting, secret, *SECRETARIAT).stdout  # no --closed
+    assert "item 1 (closed: the case is closed" in out
+    cli("agenda", "publish", meeting, *SECRETARIAT)
+    html = cli("agenda", "render", meeting, "--public").stdout
+    item = cli("case", "render", secret, "--public", "--format", "md", *SECRETARIAT).stdout
+    for document in (html, item):
+        assert "Lukket punkt" in document
+        for leak in ("Fortrolig", "Jensen", secret):
+            assert leak not in document
+
+    assert "--reason" in cli("agenda", "open-item", meeting, secret, *SECRETARIAT, expect=2).stderr
+    out = cli(
+        "agenda", "open-item", meeting, secret, "--reason", "Sagen er offentlig nu", *SECRETARIAT
+    ).stdout
+    assert f"{secret} (item 1) of meeting {meeting} is public now" in out
+    assert "published as version 2" in out
+    history = cli.json("case", "history", secret, *SECRETARIAT)
+    assert history[-1]["kind"] == "made_public"
+    assert "Sagen er offentlig nu" in history[-1]["comment"]
+    assert "Fortrolig personsag Jensen" in cli("agenda", "render", meeting, "--public").stdout

@@ -44,9 +44,11 @@ def test_plan_a_meeting_list_show_and_cancel_it(cli: Cli) -> None:
     meeting = json.loads(out)
     assert meeting["starts_at"] == "2009-06-11T16:30:00+02:00"
     assert meeting["ends_at"] == "2009-06-11T18:30:00+02:00"
-    listed = json.loads(cli("meeting", "list", "--committee", "BIU", "--json").stdout)
+    listed = json.loads(
+        cli("meeting", "list", "--committee", "BIU", "--json", "--as", "bif.sagsbehandler").stdout
+    )
     assert [m["id"] for m in listed] == [meeting["id"]]
-    shown = cli("meeting", "show", str(meeting["id"])).stdout
+    shown = cli("meeting", "show", str(meeting["id"]), "--as", "bif.sagsbehandler").stdout
     assert "Thu 2009-06-11 16:30 – 18:30" in shown
     # 8 working days before Thu 11 June 2009 (1 June and 5 June are off): Thu 28 May.
     assert "agenda deadline Thu 2009-05-28" in shown
@@ -66,7 +68,7 @@ def test_plan_a_meeting_list_show_and_cancel_it(cli: Cli) -> None:
     assert moved["ends_at"] == "2009-06-18T17:00:00+02:00"  # keeps its two hours
     assert moved["sequence"] == 1
     cli("meeting", "cancel", str(meeting["id"]), "--as", "biu.sekretariat")
-    after = json.loads(cli("meeting", "show", str(meeting["id"]), "--json").stdout)
+    after = json.loads(cli("meeting", "show", str(meeting["id"]), "--json", "--as", "admin").stdout)
     assert after["status"] == "cancelled"
     assert after["uid"] == meeting["uid"]
     assert after["sequence"] == 2
@@ -89,8 +91,13 @@ def test_refusals_and_bad_input_have_clear_messages(cli: Cli, tmp_path: Path) ->
         "meeting", "new", "--committee", "BIU", "--at", "next thursday", "--as", "admin", expect=2
     )
     assert '"2009-06-11 16:30"' in bad.stderr
-    assert "no meeting 999" in cli("meeting", "show", "999", expect=3).stderr
-    assert "no committee 'XYZ'" in cli("meeting", "list", "--committee", "XYZ", expect=3).stderr
+    for command in (("meeting", "list"), ("meeting", "show", "999")):
+        assert "--as USER" in cli(*command, expect=2).stderr  # every read says who asks
+    assert "no meeting 999" in cli("meeting", "show", "999", "--as", "admin", expect=3).stderr
+    assert (
+        "no committee 'XYZ'"
+        in cli("meeting", "list", "--committee", "XYZ", "--as", "admin", expect=3).stderr
+    )
     plan = tmp_path / "plan.yaml"
     plan.write_text(
         "meetings:\n  - {committee: BIU, date: 2009-06-11, time: '16:30'}\n"
@@ -107,16 +114,34 @@ def test_import_the_demo_plan_and_export_ics(cli: Cli, tmp_path: Path) -> None:
     again = cli("meeting", "import", str(DEMO_PLAN), "--as", "admin").stdout
     assert again.startswith("0 created, 0 updated")
     biu = json.loads(
-        cli("meeting", "list", "--committee", "BIU", "--year", "2009", "--json").stdout
+        cli(
+            "meeting", "list", "--committee", "BIU", "--year", "2009", "--json", "--as", "admin"
+        ).stdout
     )
     assert "2009-06-11T16:30:00+02:00" in [m["starts_at"] for m in biu]
+    # A page at a time: the first page says how to get the next, which goes on from it.
+    first_page = cli(
+        "meeting", "list", "--committee", "BIU", "--year", "2009", "--limit", "2", "--as", "admin"
+    ).stdout
+    assert "more: caseflow meeting list --committee BIU --year 2009 --limit 2 --cursor 2" in (
+        first_page
+    )
+    rest = cli(
+        "meeting", "list", "--committee", "BIU", "--year", "2009", "--cursor", "2", "--json",
+        "--as", "admin",
+    )  # fmt: skip
+    assert [m["id"] for m in json.loads(rest.stdout)] == [m["id"] for m in biu[2:]]
 
     out = tmp_path / "biu.ics"
     cli("meeting", "ics", "--committee", "BIU", "-o", str(out))
     data = out.read_bytes()
     events = Calendar.from_ical(data).walk("VEVENT")
     assert len(events) == len(
-        json.loads(cli("meeting", "list", "--committee", "BIU", "--json").stdout)
+        json.loads(
+            cli(
+                "meeting", "list", "--committee", "BIU", "--json", "--as", "bif.sagsbehandler"
+            ).stdout
+        )
     )
     by_start = {e.decoded("DTSTART").astimezone(UTC): e for e in events}
     june = by_start[datetime(2009, 6, 11, 14, 30, tzinfo=UTC)]  # 16:30 summer time
@@ -241,7 +266,7 @@ def test_committee_rules_edited_from_the_cli_change_the_dates(cli: Cli) -> None:
     assert edited["chair"] == "Ny formand"
     assert "Medlem J" in edited["members"]
     assert "Medlem A" not in edited["members"]
-    shown = json.loads(cli("meeting", "show", meeting_id, "--json").stdout)
+    shown = json.loads(cli("meeting", "show", meeting_id, "--json", "--as", "admin").stdout)
     assert shown["agenda_deadline"] == "2009-05-26"  # 10 working days before 11 June
     added = cli(
         "org",

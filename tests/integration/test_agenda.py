@@ -263,8 +263,10 @@ def test_a_postponed_item_goes_to_the_next_meetings_queue(
     assert case.state == "ready_for_agenda"
     assert case.fields["meeting_id"] == later
     assert "meeting" not in case.fields
-    assert [c["journal_no"] for c in report.queue(engine, later)] == [journal_no]
-    assert report.queue(engine, meeting) == []
+    assert [c["journal_no"] for c in report.queue(engine, engine.actor(SECRETARIAT), later)] == [
+        journal_no
+    ]
+    assert report.queue(engine, engine.actor(SECRETARIAT), meeting) == []
     agenda.add_item(engine, later, journal_no, secretariat)
     course = report.course(engine, journal_no, engine.actor("admin"))
     assert [(t["meeting_id"], t["status"]) for t in course["treatments"]] == [
@@ -289,7 +291,9 @@ def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
     )
     assert (case.state, case.committee) == ("ready_for_agenda", "TMU")
 
-    waiting = report.secretariat_report(engine, "TMU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor("tmu.sekretariat"), "TMU")[
+        "without_meeting"
+    ]
     assert [(w["journal_no"], w["reason"], w["from_committee"]) for w in waiting] == [
         (journal_no, "referred", "BIU")
     ]
@@ -297,7 +301,10 @@ def test_two_committees_treat_one_case_each_with_its_own_item_and_decision(
         agenda.add_item(engine, tmu_meeting, journal_no, biu)
     clock.set(copenhagen_time("2009-06-12 09:00"))
     agenda.add_item(engine, tmu_meeting, journal_no, tmu, late_reason="Henvist fra BIU")
-    assert report.secretariat_report(engine, "TMU")["without_meeting"] == []
+    assert (
+        report.secretariat_report(engine, engine.actor("tmu.sekretariat"), "TMU")["without_meeting"]
+        == []
+    )
     clock.set(copenhagen_time("2009-06-24 17:00"))
     minutes.decide_item(engine, tmu_meeting, 1, tmu, outcome="decided", text="TMU tiltræder.")
 
@@ -316,11 +323,11 @@ def test_the_report_lists_cases_meant_for_a_meeting_that_are_not_ready(
     drafting = open_test_case(engine, title="Under udarbejdelse")
     engine.edit(drafting, {"fields.meeting_date": "2009-06-11"}, engine.actor("bif.sagsbehandler"))
     open_test_case(engine, title="Uden møde")
-    found = report.secretariat_report(engine, "BIU")
+    found = report.secretariat_report(engine, engine.actor(SECRETARIAT), "BIU")
     assert [
         (c["journal_no"], c["meeting_date"], c["agenda_deadline"]) for c in found["not_ready"]
     ] == [(drafting, "2009-06-11", "2009-05-28")]
-    assert report.secretariat_report(engine, "TMU")["not_ready"] == []
+    assert report.secretariat_report(engine, engine.actor("admin"), "TMU")["not_ready"] == []
 
 
 def test_a_closed_item_never_appears_in_public_output(
@@ -390,7 +397,7 @@ def test_a_decision_sends_the_case_on_to_the_finance_committee(
     )
     assert (case.state, case.committee) == ("ready_for_agenda", "ØU")
     assert [e.trigger for e in engine.history(journal_no)[-2:]] == ["decide", "send_on"]
-    waiting = report.secretariat_report(engine, "ØU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor("admin"), "ØU")["without_meeting"]
     assert [(w["journal_no"], w["reason"]) for w in waiting] == [(journal_no, "sent on")]
     agenda.add_item(engine, oeu_meeting, journal_no, engine.actor("oeu.sekretariat"))
     course = report.course(engine, journal_no, engine.actor("admin"))
@@ -460,7 +467,7 @@ def test_an_item_taken_off_the_agenda_waits_for_another_meeting(
         (leaving, "removed", "Afventer Landsbyggefondens svar"),
         (third, "scheduled", None),
     ]
-    waiting = report.secretariat_report(engine, "BIU")["without_meeting"]
+    waiting = report.secretariat_report(engine, engine.actor(SECRETARIAT), "BIU")["without_meeting"]
     assert [(w["journal_no"], w["reason"]) for w in waiting] == [(leaving, "taken off")]
 
     # A new item follows the two left; the case taken off goes on the later meeting.
@@ -575,3 +582,154 @@ def test_a_cancelled_meetings_items_can_be_taken_off(engine: Engine, meeting: in
         agenda.move_item(engine, meeting, 1, 1, secretariat)
     done = agenda.withdraw_item(engine, meeting, journal_no, secretariat, reason="Mødet er aflyst")
     assert (done.case.state, done.remaining) == ("ready_for_agenda", [])
+
+
+# --- closed stays closed (issue 15, finding 2) ------------------------------------------
+
+
+def _public_text(engine: Engine, meeting: int) -> str:
+    return json.dumps(
+        [
+            agenda.get_agenda(engine, meeting, public=True),
+            agenda.versions(engine, meeting, public=True),
+        ],
+        ensure_ascii=False,
+    )
+
+
+def test_a_case_marked_closed_goes_on_the_agenda_as_a_closed_item(
+    engine: Engine, meeting: int
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Fortrolig personsag Jensen")
+    engine.edit(secret, {"fields.closed": True}, engine.actor("admin"))
+    added = agenda.add_item(engine, meeting, secret, secretariat)  # no closed=True
+    assert (added.item.is_public, added.inherited_closed) == (False, True)
+    agenda.publish(engine, meeting, secretariat)
+    text = _public_text(engine, meeting)
+    assert "Lukket punkt" in text
+    for leak in (secret, "Fortrolig", "Jensen"):
+        assert leak not in text
+
+
+def test_a_closed_item_taken_off_and_put_back_stays_closed(engine: Engine, meeting: int) -> None:
+    from caseflow.documents.config import load_config
+    from caseflow.documents.service import case_document
+
+    secretariat = engine.actor(SECRETARIAT)
+    other, secret = ready_case(engine, "Åben sag"), ready_case(engine, "Fortrolig sag Jensen")
+    agenda.add_item(engine, meeting, other, secretariat)
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Fejl")
+    back = agenda.add_item(engine, meeting, secret, secretariat)  # as public, by routine
+    assert (back.item.is_public, back.inherited_closed) == (False, True)
+    agenda.publish(engine, meeting, secretariat)
+    text = _public_text(engine, meeting)
+    for leak in (secret, "Fortrolig", "Jensen"):
+        assert leak not in text
+    document = case_document(engine, secret, load_config(), engine.actor("admin"))
+    assert document.closed  # case render --public leaves it out too
+
+    # On another meeting of the same committee it is closed as well.
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Udsat")
+    assert not agenda.add_item(engine, later, secret, secretariat).item.is_public
+
+
+def test_making_a_closed_item_public_is_an_explicit_audited_act(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Sag om grunden Jensen")
+    engine.edit(secret, {"fields.closed": True}, engine.actor("admin"))
+    agenda.add_item(engine, meeting, secret, secretariat)
+    agenda.publish(engine, meeting, secretariat)
+
+    with pytest.raises(InvalidInput) as refused:
+        agenda.open_item(engine, meeting, secret, secretariat, reason=" ")
+    assert refused.value.code == "reason_required"
+    with pytest.raises(NotAllowed, match="secretariat@BIU"):
+        agenda.open_item(engine, meeting, secret, engine.actor("bif.sagsbehandler"), reason="x")
+    assert "Jensen" not in _public_text(engine, meeting)
+
+    opened = agenda.open_item(engine, meeting, secret, secretariat, reason="Handlen er offentlig")
+    assert opened.item.is_public
+    assert opened.published_version == 2
+    assert "closed" not in opened.case.fields
+    last = engine.history(secret)[-1]
+    assert (last.kind, last.actor) == ("made_public", SECRETARIAT)
+    assert "Handlen er offentlig" in (last.comment or "")
+    found = agenda.versions(engine, meeting, public=True)
+    assert "gjort offentligt: Handlen er offentlig" in (found[-1]["change_note"] or "")
+    assert found[-1]["agenda"]["items"][0]["title"] == "Sag om grunden Jensen"
+    with pytest.raises(NotAllowed, match="public already"):
+        agenda.open_item(engine, meeting, secret, secretariat, reason="igen")
+
+
+# --- reads check the actor (issue 15, finding 3) ----------------------------------------
+
+
+def test_report_and_queue_show_only_what_the_reader_may_see(
+    engine: Engine, meeting: int, clock: FakeClock
+) -> None:
+    later = add_meeting(engine, "BIU", "2009-08-20 15:00")
+    secretariat = engine.actor(SECRETARIAT)
+    add_actor(engine, "kff.sagsbehandler", RoleGrant("case_officer", administration="KFF"))
+    outsider, officer = engine.actor("kff.sagsbehandler"), engine.actor("bif.sagsbehandler")
+    secret = ready_case(engine, "Fortrolig personsag Jensen")
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    drafting = open_test_case(engine, title="Udkast om Hansen")
+    engine.edit(drafting, {"fields.meeting_date": "2009-08-20"}, officer)
+    clock.set(copenhagen_time("2009-06-11 17:00"))
+    minutes.decide_item(engine, meeting, 1, secretariat, outcome="postponed")
+
+    def queued(reader: str) -> list[tuple[str, str]]:
+        found = report.queue(engine, engine.actor(reader), later)
+        return sorted((c["journal_no"], c["title"]) for c in found)
+
+    def not_ready(reader: str) -> list[str]:
+        found = report.secretariat_report(engine, engine.actor(reader), "BIU")["not_ready"]
+        return [c["journal_no"] for c in found]
+
+    assert queued(SECRETARIAT) == [
+        (secret, "Fortrolig personsag Jensen"),
+        (drafting, "Udkast om Hansen"),
+    ]
+    # The case's own officer sees the case, but a closed item's title only as the public does.
+    assert queued("bif.sagsbehandler") == [(secret, "Lukket punkt"), (drafting, "Udkast om Hansen")]
+    assert queued("kff.sagsbehandler") == []
+    assert not_ready(SECRETARIAT) == [drafting]
+    assert not_ready("kff.sagsbehandler") == []
+    text = json.dumps(
+        [report.secretariat_report(engine, outsider), report.queue(engine, outsider, later)],
+        ensure_ascii=False,
+    )
+    for leak in (secret, drafting, "Jensen", "Hansen", "bif.sagsbehandler"):
+        assert leak not in text
+
+
+def test_the_store_never_reopens_a_closed_row_when_an_item_is_put_back(
+    engine: Engine, meeting: int
+) -> None:
+    """``insert_item`` reuses a taken-off row: its ``is_public`` stays closed whatever is
+    passed; only ``make_public`` (the audited open-item) opens it."""
+    from caseflow.store import agenda as agenda_rows
+
+    secretariat = engine.actor(SECRETARIAT)
+    secret = ready_case(engine, "Fortrolig")
+    agenda.add_item(engine, meeting, secret, secretariat, closed=True)
+    agenda.withdraw_item(engine, meeting, secret, secretariat, reason="Fejl")
+    case_id = engine.get_case(secret).id
+    with engine.transaction() as conn:
+        item_id = agenda_rows.insert_item(
+            conn, meeting_id=meeting, case_id=case_id, committee="BIU", is_public=True,
+            late_reason=None, late_approved_by=None, is_late=False, actor="x",
+            now=engine.clock.now(),
+        )  # fmt: skip
+        item = agenda_rows.item_on_meeting(conn, meeting, case_id)
+        assert item is not None
+        assert (item.id, item.is_public) == (item_id, False)
+        agenda_rows.make_public(conn, item_id)
+        reopened = agenda_rows.item_on_meeting(conn, meeting, case_id)
+        assert reopened is not None
+        assert reopened.is_public

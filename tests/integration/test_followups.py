@@ -84,7 +84,8 @@ def test_bad_owner_due_and_role_are_refused(engine: Engine, case: str) -> None:
         organisation.upsert_actor(
             conn, "sof.sagsbehandler", "S", None, [RoleGrant("case_officer", "SOF")]
         )
-    with pytest.raises(NotAllowed, match="may not add follow-up"):
+    # SOF is no party to the case: it may not see it, so it is not found or not allowed.
+    with pytest.raises(NotFound, match="not found or not allowed"):
         followup.add_followup(
             engine,
             case,
@@ -311,3 +312,41 @@ def test_a_steering_group_is_told_through_the_people_seated_in_it(
     assert told == {lars, sara}  # by the steering_group role, and the case officer
     assert fallback is not None
     assert "no one seated in OMR" in fallback
+
+
+def test_an_action_on_a_case_one_may_not_see_is_not_found_or_not_allowed(
+    engine: Engine, case: str
+) -> None:
+    """Issue 15, finding 6: the same answer as for an id that does not exist."""
+    with write_transaction(engine.db) as conn:
+        organisation.upsert_actor(
+            conn,
+            "kff.officer",
+            "K",
+            "ko@kk.example",
+            [RoleGrant("case_officer", administration="KFF")],
+        )
+    action = followup.add_followup(
+        engine,
+        case,
+        engine.actor("bif.sagsbehandler"),
+        owner="administration:KFF",
+        due="in 2010",
+        text="Notat om Jensen",
+    )
+    # KFF owns the action but is no party to the case: it may not see it.
+    with pytest.raises(NotFound) as refused:
+        followup.finish_followup(engine, action.id, engine.actor("kff.officer"))
+    assert str(refused.value) == f"follow-up action {action.id}: not found or not allowed"
+    with pytest.raises(NotFound) as unknown:
+        followup.finish_followup(engine, 999, engine.actor("kff.officer"))
+    assert str(unknown.value) == "follow-up action 999: not found or not allowed"
+    assert followup.list_followups(engine, engine.actor("admin"))[0].status == "open"
+    # Adding one to a hidden case is answered as for a case that does not exist.
+    for journal_no in (case, "2009-99999"):
+        with pytest.raises(NotFound) as hidden:
+            followup.add_followup(
+                engine, journal_no, engine.actor("kff.officer"),
+                owner="administration:KFF", due="in 2010", text="x",
+            )  # fmt: skip
+        assert str(hidden.value) == f"case {journal_no}: not found or not allowed"

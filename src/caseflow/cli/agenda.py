@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN
@@ -16,8 +17,8 @@ from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.case import case_app
 from caseflow.domain import Actor
 from caseflow.engine import Engine
-from caseflow.meetings import agenda, minutes, report
-from caseflow.store.agenda import ItemRecord
+from caseflow.services import agenda as service
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 agenda_app = typer.Typer(help="Build and publish a meeting's agenda.", no_args_is_help=True)
 minutes_app = typer.Typer(help="Record decisions and approve the minutes.", no_args_is_help=True)
@@ -44,23 +45,20 @@ def add(
     note: NoteOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Put a ready case on a meeting's agenda as its next item."""
+    """Put a ready case on a meeting's agenda as its next item (a closed case's item is
+    closed whatever is asked: closed stays closed until `agenda open-item`)."""
     cli = state()
-    engine = cli.engine()
-    added = agenda.add_item(
-        engine,
-        meeting_id,
-        journal_no,
-        cli.actor(engine, as_user),
-        closed=closed,
-        late_reason=late_reason,
-        note=note,
-    )
-    kind = "closed" if closed else "public"
-    late = f", late (approved: {added.item.late_reason})" if added.item.is_late else ""
+    ctx = cli.context()
+    request = service.AddItem(meeting_id, journal_no, closed, late_reason, note)
+    added = service.add_item(ctx, cli.actor(ctx.engine, as_user), request)
+    kind = "public" if added.is_public else "closed"
+    if added.inherited_closed:
+        kind += ": the case is closed; `caseflow agenda open-item` makes it public"
+    late = f", late (approved: {added.late_reason})" if added.is_late else ""
     console.print(
-        f"{journal_no} is item {added.item.item_no} ({kind}{late}) of meeting {meeting_id}; "
-        f"{added.timing.explain()}"
+        f"{journal_no} is item {added.item_no} ({kind}{late}) of meeting {meeting_id}; "
+        f"{added.timing}",
+        markup=False,
     )
     if added.published_version is not None:
         console.print(f"published as version {added.published_version}")
@@ -76,11 +74,9 @@ def move(
 ) -> None:
     """Move item ITEM_NO to POSITION; the items are renumbered."""
     cli = state()
-    engine = cli.engine()
-    items = agenda.move_item(
-        engine, meeting_id, item_no, position, cli.actor(engine, as_user), note=note
-    )
-    _print_order(items)
+    ctx = cli.context()
+    request = service.MoveItem(meeting_id, item_no, position, note)
+    _print_order(service.move_item(ctx, cli.actor(ctx.engine, as_user), request))
 
 
 @agenda_app.command("withdraw")
@@ -99,23 +95,55 @@ def withdraw(
 ) -> None:
     """Take a case's item off the agenda before the meeting; the case waits for another."""
     cli = state()
-    engine = cli.engine()
-    done = agenda.withdraw_item(
-        engine, meeting_id, journal_no, cli.actor(engine, as_user), reason=reason
-    )
+    ctx = cli.context()
+    request = service.WithdrawItem(meeting_id, journal_no, reason)
+    done = service.withdraw_item(ctx, cli.actor(ctx.engine, as_user), request)
     console.print(
-        f"{journal_no} (item {done.item.item_no}) taken off the agenda of meeting {meeting_id}; "
-        f"the case is {done.case.state}",
+        f"{journal_no} (item {done.item_no}) taken off the agenda of meeting {meeting_id}; "
+        f"the case is {done.case_state}",
         highlight=False,
+        markup=False,
     )
     _print_order(done.remaining)
     if done.published_version is not None:
         console.print(f"published as version {done.published_version}")
 
 
-def _print_order(items: list[ItemRecord]) -> None:
+@agenda_app.command("open-item")
+def open_item(
+    meeting_id: int,
+    journal_no: str,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why the closed item may be public (required; in the case's history, and "
+            "in the change note of the next published version).",
+        ),
+    ] = None,
+    note: NoteOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Make a closed item public: an explicit, audited act of the committee's secretariat."""
+    cli = state()
+    ctx = cli.context()
+    request = service.OpenItem(meeting_id, journal_no, reason, note)
+    opened = service.open_item(ctx, cli.actor(ctx.engine, as_user), request)
+    console.print(
+        f"{journal_no} (item {opened.item_no}) of meeting {meeting_id} is public now",
+        highlight=False,
+        markup=False,
+    )
+    if opened.published_version is not None:
+        console.print(f"published as version {opened.published_version}")
+
+
+def _print_order(order: service.AgendaOrder) -> None:
     """The items on the agenda, as NUMBER: JOURNAL_NO in order."""
-    console.print(", ".join(f"{i.item_no}: {i.journal_no}" for i in items) or "no items left")
+    console.print(
+        ", ".join(f"{i.item_no}: {i.journal_no}" for i in order.items) or "no items left",
+        markup=False,
+    )
 
 
 @agenda_app.command("show")
@@ -128,14 +156,13 @@ def show(
     as_user: AsOption = None,
 ) -> None:
     """The agenda of a meeting, items in order (the full one for the committee's insiders)."""
-    engine = state().engine()
-    data = agenda.get_agenda(
-        engine, meeting_id, public=public, viewer=viewer(engine, as_user, public)
-    )
+    ctx = state().context()
+    request = service.ShowAgenda(meeting_id, public)
+    view = service.show(ctx, viewer(ctx.engine, as_user, public), request)
     if as_json:
-        console.print_json(data=data)
+        console.print_json(data=view.to_json())
         return
-    _print_agenda(data)
+    _print_agenda(view.to_json())
 
 
 agenda_app.command("list", help="The agenda of a meeting, items in order (as show).")(show)
@@ -153,9 +180,9 @@ def viewer(engine: Engine, as_user: str | None, public: bool) -> Actor | None:
 def publish(meeting_id: int, note: NoteOption = None, as_user: AsOption = None) -> None:
     """Freeze the agenda as its next version."""
     cli = state()
-    engine = cli.engine()
-    version = agenda.publish(engine, meeting_id, cli.actor(engine, as_user), note=note)
-    console.print(f"meeting {meeting_id}: agenda version {version.version} published")
+    ctx = cli.context()
+    done = service.publish(ctx, cli.actor(ctx.engine, as_user), service.Publish(meeting_id, note))
+    console.print(f"meeting {meeting_id}: agenda version {done.version} published")
 
 
 @agenda_app.command("versions")
@@ -166,21 +193,20 @@ def versions(
     as_user: AsOption = None,
 ) -> None:
     """The published versions of a meeting's agenda, with their change notes."""
-    engine = state().engine()
-    found = agenda.versions(
-        engine, meeting_id, public=public, viewer=viewer(engine, as_user, public)
-    )
+    ctx = state().context()
+    request = service.ShowAgenda(meeting_id, public)
+    found = service.versions(ctx, viewer(ctx.engine, as_user, public), request)
     if as_json:
-        console.print_json(data=found)
+        console.print_json(data=found.to_json())
         return
     table = Table("Version", "Published", "By", "Items", "Change note")
-    for version in found:
+    for version in found.versions:
         table.add_row(
             str(version["version"]),
             _local(version["published_at"]),
-            version["published_by"],
+            escape(version["published_by"]),
             str(len(version["agenda"]["items"])),
-            version["change_note"] or "",
+            escape(version["change_note"] or ""),
         )
     console.print(table)
 
@@ -189,9 +215,16 @@ def versions(
 def secretariat_report(
     committee: Annotated[str | None, typer.Option(help="Only this committee's cases.")] = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Cases meant for a meeting that are not ready; referred or postponed cases without one."""
-    data = report.secretariat_report(state().engine(), committee)
+    """Cases meant for a meeting that are not ready; referred or postponed cases without one
+    (those you may see: --as)."""
+    cli = state()
+    ctx = cli.context()
+    found = service.secretariat_report(
+        ctx, cli.actor(ctx.engine, as_user), service.Report(committee)
+    )
+    data = found.to_json()
     if as_json:
         console.print_json(data=data)
         return
@@ -208,7 +241,7 @@ def secretariat_report(
         passed = " [red](passed)[/]" if line["deadline_passed"] else ""
         table.add_row(
             line["journal_no"],
-            line["title"],
+            escape(line["title"]),
             line["committee"] or "",
             line["state"],
             line["meeting_date"],
@@ -222,7 +255,7 @@ def secretariat_report(
     for line in data["without_meeting"]:
         table.add_row(
             line["journal_no"],
-            line["title"],
+            escape(line["title"]),
             line["committee"] or "",
             line["reason"],
             f"{line['from_committee']} {line['from_meeting']} item {line['item_no']}",
@@ -234,16 +267,35 @@ def secretariat_report(
 
 
 @agenda_app.command("queue")
-def queue(meeting_id: int, as_json: JsonOption = False) -> None:
-    """Cases meant for this meeting that are not on its agenda yet."""
-    found = report.queue(state().engine(), meeting_id)
+def queue(
+    meeting_id: int,
+    as_json: JsonOption = False,
+    as_user: AsOption = None,
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:').")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows per page.")] = DEFAULT_LIMIT,
+) -> None:
+    """Cases meant for this meeting that are not on its agenda yet (those you may see: --as),
+    a page at a time."""
+    cli = state()
+    ctx = cli.context()
+    request = service.Queue(meeting_id, PageRequest(limit, cursor))
+    found = service.queue(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
-        console.print_json(data=found)
+        console.print_json(data=found.to_json())
         return
-    for line in found:
+    for line in found.lines:
         mark = "ready" if line["ready"] else f"not ready ({line['state']})"
-        console.print(f"{line['journal_no']}  {line['title']}  {mark}")
-    console.print(f"{len(found)} case(s) waiting")
+        console.print(f"{line['journal_no']}  {line['title']}  {mark}", markup=False)
+    console.print(f"{len(found.lines)} case(s) waiting")
+    if found.page.next_cursor is not None:
+        console.print(
+            f"more: caseflow agenda queue {meeting_id} --limit {limit} "
+            f"--cursor {found.page.next_cursor}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @minutes_app.command("decide")
@@ -265,18 +317,15 @@ def decide(
 ) -> None:
     """Record an item's decision, absent members and outcome; the case moves on."""
     cli = state()
-    engine = cli.engine()
-    case = minutes.decide_item(
-        engine,
-        meeting_id,
-        item_no,
-        cli.actor(engine, as_user),
-        outcome=outcome,
-        text=text,
-        absent=(absent or "").split(","),
-        to=to,
+    ctx = cli.context()
+    request = service.Decide(
+        meeting_id, item_no, outcome, text, tuple((absent or "").split(",")), to
     )
-    console.print(f"item {item_no}: {outcome}; case {case.journal_no} is now {case.state}")
+    done = service.decide(ctx, cli.actor(ctx.engine, as_user), request)
+    console.print(
+        f"item {item_no}: {done.outcome}; case {done.journal_no} is now {done.case_state}",
+        markup=False,
+    )
 
 
 @minutes_app.command("approve")
@@ -287,8 +336,10 @@ def approve(
 ) -> None:
     """Approve the minutes; this closes the meeting."""
     cli = state()
-    engine = cli.engine()
-    minutes.approve_minutes(engine, meeting_id, cli.actor(engine, as_user), note=note)
+    ctx = cli.context()
+    service.approve_minutes(
+        ctx, cli.actor(ctx.engine, as_user), service.ApproveMinutes(meeting_id, note)
+    )
     console.print(f"meeting {meeting_id}: minutes approved, meeting closed")
 
 
@@ -297,8 +348,8 @@ def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = Fals
     """The case's course (sagens gang): every treatment by a committee, in order (--as: one
     who may see the case; a closed item's decision only for its committee's insiders)."""
     cli = state()
-    engine = cli.engine()
-    data = report.course(engine, journal_no, cli.actor(engine, as_user))
+    ctx = cli.context()
+    data = service.course(ctx, cli.actor(ctx.engine, as_user), service.Course(journal_no)).to_json()
     if as_json:
         console.print_json(data=data)
         return
@@ -307,7 +358,7 @@ def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = Fals
 
 def print_course(data: dict[str, Any]) -> None:
     """The course as a table: date, committee, item, outcome, decision, who was absent."""
-    console.print(f"[bold]{data['journal_no']}[/]  {data['title']}  ({data['state']})")
+    console.print(f"[bold]{data['journal_no']}[/]  {escape(data['title'])}  ({data['state']})")
     table = Table("Date", "Committee", "Item", "Outcome", "Decision", "Absent")
     for t in data["treatments"]:
         access = "" if t["is_public"] else " (lukket)"
@@ -319,9 +370,9 @@ def print_course(data: dict[str, Any]) -> None:
             t["meeting_date"],
             t["committee"],
             f"{t['item_no']}{access}",
-            outcome,
-            decision,
-            ", ".join(t["absent"]),
+            escape(outcome),
+            escape(decision),
+            escape(", ".join(t["absent"])),
         )
     console.print(table)
 
@@ -330,13 +381,14 @@ def _print_agenda(data: dict[str, Any]) -> None:
     meeting, committee = data["meeting"], data["committee"]
     version = data.get("published_version")
     console.print(
-        f"[bold]{committee['name'] or committee['code']}[/] — meeting {meeting['id']}, "
-        f"{meeting['date']} {meeting['time']}, {meeting['place'] or ''} ({meeting['status']})"
+        f"[bold]{escape(committee['name'] or committee['code'])}[/] — meeting {meeting['id']}, "
+        f"{meeting['date']} {meeting['time']}, {escape(meeting['place'] or '')} "
+        f"({meeting['status']})"
         + (f", published version {version}" if version else ", not published")
     )
     for item in data["items"]:
         if not item.get("journal_no"):
-            console.print(f"  {item['item_no']}. {item['title']}", highlight=False)
+            console.print(f"  {item['item_no']}. {item['title']}", highlight=False, markup=False)
             continue
         flags = [] if item["is_public"] else ["lukket"]
         if item.get("is_late"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
-from caseflow.meetings import followup
+from caseflow.services import followup as service
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 followup_app = typer.Typer(
     help="Follow-up actions for steering groups and administrations.", no_args_is_help=True
@@ -32,12 +33,13 @@ def add(
 ) -> None:
     """Add a follow-up action on a case; the worker reminds and escalates it."""
     cli = state()
-    engine = cli.engine()
-    record = followup.add_followup(
-        engine, journal_no, cli.actor(engine, as_user), owner=owner, due=due, text=text
+    ctx = cli.context()
+    request = service.AddFollowup(journal_no, owner, due, text)
+    added = service.add(ctx, cli.actor(ctx.engine, as_user), request)
+    console.print(
+        f"follow-up {added.record.id} on {journal_no}: {added.record.owner}, due {added.due_day}",
+        markup=False,
     )
-    due_day = record.due_at.astimezone(COPENHAGEN).date().isoformat()
-    console.print(f"follow-up {record.id} on {journal_no}: {record.owner}, due {due_day}")
 
 
 @followup_app.command("list")
@@ -47,35 +49,41 @@ def list_followups(
     case: Annotated[str | None, typer.Option(help="Only this case's.")] = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:').")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows per page.")] = DEFAULT_LIMIT,
 ) -> None:
-    """Open follow-up actions of the cases you may see (--as), soonest due first."""
+    """Open follow-up actions of the cases you may see (--as), soonest due first; a page
+    at a time."""
     cli = state()
-    engine = cli.engine()
-    found = followup.list_followups(
-        engine,
-        cli.actor(engine, as_user),
-        overdue=overdue,
-        include_finished=all_,
-        journal_no=case,
-    )
-    now = engine.clock.now()
+    ctx = cli.context()
+    request = service.ListFollowups(overdue, all_, case, PageRequest(limit, cursor))
+    found = service.list_followups(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
-        console.print_json(data=[followup.followup_json(r, now) for r in found])
+        console.print_json(data=found.to_json())
         return
     table = Table("Id", "Case", "Action", "Owner", "Due", "Status")
-    for record in found:
-        due_day = record.due_at.astimezone(COPENHAGEN).date().isoformat()
-        late = " [red]overdue[/]" if record.status == "open" and record.due_at < now else ""
+    for view in found.items:
+        record = view.record
+        late = " [red]overdue[/]" if view.overdue else ""
         table.add_row(
             str(record.id),
             record.journal_no,
-            record.description,
-            record.owner,
-            f"{record.due} ({due_day}){late}",
+            escape(record.description),
+            escape(record.owner),
+            f"{escape(record.due)} ({view.due_day}){late}",
             record.status,
         )
     console.print(table)
-    console.print(f"{len(found)} follow-up action{'s' if len(found) != 1 else ''}")
+    count = len(found.items)
+    console.print(f"{count} follow-up action{'s' if count != 1 else ''}")
+    if found.page.next_cursor is not None:
+        console.print(
+            f"more: give --cursor {found.page.next_cursor} (and the same options)",
+            markup=False,
+            highlight=False,
+        )
 
 
 @followup_app.command("done")
@@ -87,14 +95,11 @@ def done(
     ] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Mark a follow-up action done; its deadline is met."""
+    """Mark a follow-up action done; its deadline is met (an action on a case you may not
+    see is not found or not allowed)."""
     cli = state()
-    engine = cli.engine()
-    record = followup.finish_followup(
-        engine,
-        followup_id,
-        cli.actor(engine, as_user),
-        status="cancelled" if cancel else "done",
-        note=note,
-    )
+    ctx = cli.context()
+    request = service.FinishFollowup(followup_id, cancel, note)
+    finished = service.finish(ctx, cli.actor(ctx.engine, as_user), request)
+    record = finished.record
     console.print(f"follow-up {record.id} on {record.journal_no}: {record.status}")

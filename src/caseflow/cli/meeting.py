@@ -6,25 +6,21 @@ Times are typed and shown in Copenhagen time and stored in UTC.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
-from caseflow.context import calendar_rules
-from caseflow.deadlines.rules import Calendars
-from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
-from caseflow.meetings import plan as service
 from caseflow.meetings.plan_file import parse_clock
-from caseflow.meetings.planning import Plan, PlannedMeeting, Planner, Step
-from caseflow.store import meetings as rows
-from caseflow.store import organisation as org_rows
-from caseflow.store.db import read_transaction
+from caseflow.meetings.planning import Plan
+from caseflow.services import meetings as service
+from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
 meeting_app = typer.Typer(
     help="Committee meetings: the meeting plan, imports and calendar export.",
@@ -61,24 +57,6 @@ def parse_day(text: str, label: str) -> date:
         raise InvalidInput(f"{label} {text!r} is not a date; write YYYY-MM-DD") from None
 
 
-def _end(text: str | None, start: datetime) -> datetime | None:
-    if text is None:
-        return None
-    clock = parse_clock(text)
-    if clock is not None:
-        return at_local(local_date(start), clock)
-    return parse_local(text, "--until")
-
-
-def year_range(year: int | None) -> tuple[datetime | None, datetime | None]:
-    """``--year 2009``: from 1 January 2009 00:00 up to 1 January 2010, Copenhagen time."""
-    if year is None:
-        return None, None
-    if not 1 <= year <= 9998:
-        raise InvalidInput(f"--year {year} is out of range; give e.g. --year 2009")
-    return at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
-
-
 def show_local(moment: datetime) -> str:
     local = moment.astimezone(COPENHAGEN)
     return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
@@ -88,26 +66,16 @@ def show_day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
 
 
-def meeting_json(meeting: rows.MeetingRecord) -> dict[str, Any]:
-    return {
-        "id": meeting.id,
-        "committee": meeting.committee,
-        "starts_at": meeting.starts_at.astimezone(COPENHAGEN).isoformat(),
-        "ends_at": meeting.ends_at.astimezone(COPENHAGEN).isoformat() if meeting.ends_at else None,
-        "place": meeting.place,
-        "status": meeting.status,
-        "uid": meeting.uid,
-        "sequence": meeting.sequence,
-        "note": meeting.note,
-    }
+def _more(next_cursor: str | None, command: str) -> None:
+    """After the first page: how to get the next."""
+    if next_cursor is not None:
+        console.print(f"more: {command} --cursor {next_cursor}", markup=False, highlight=False)
 
 
-def _calendars() -> Calendars:
-    return Calendars.for_rules(calendar_rules(state().settings))
-
-
-def _today(engine: Engine) -> date:
-    return local_date(engine.clock.now())
+CursorOption = Annotated[
+    str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:' line).")
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows per page.")]
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -127,25 +95,24 @@ def new(
 ) -> None:
     """Add a meeting to a committee's plan (its secretariat or an administrator)."""
     cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
+    ctx = cli.context()
+    actor = cli.actor(ctx.engine, as_user)
     starts = parse_local(at, "--at")
-    meeting = service.create_meeting(
-        engine,
-        actor,
-        committee=committee,
-        starts_at=starts,
-        ends_at=_end(until, starts),
-        place=place,
-        note=note,
-    )
+    ends = None
+    if until is not None:
+        clock = parse_clock(until)
+        ends = at_local(local_date(starts), clock) if clock else parse_local(until, "--until")
+    request = service.NewMeeting(committee, starts, ends, place, note)
+    view = service.new_meeting(ctx, actor, request)
+    meeting = view.meeting
     if as_json:
-        console.print_json(data=meeting_json(meeting))
+        console.print_json(data=view.to_json())
         return
     console.print(
         f"meeting {meeting.id}: {meeting.committee} {show_local(meeting.starts_at)}"
         f"{', ' + meeting.place if meeting.place else ''}",
         highlight=False,
+        markup=False,
     )
 
 
@@ -154,19 +121,20 @@ def list_meetings(
     committee: Annotated[str | None, typer.Option(help="Only this committee.")] = None,
     year: Annotated[int | None, typer.Option(help="Only meetings in this year.")] = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
-    """List meetings by date, cancelled ones included (marked)."""
-    engine = state().engine()
-    since, until = year_range(year)
-    with read_transaction(engine.db) as conn:
-        if committee is not None:
-            service.require_committee(conn, committee)
-        found = rows.list_for(conn, committee, since, until)
+    """List meetings by date, cancelled ones included (marked); a page at a time."""
+    cli = state()
+    ctx = cli.context()
+    request = service.ListMeetings(committee, year, PageRequest(limit, cursor))
+    found = service.list_meetings(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
-        console.print_json(data=[meeting_json(m) for m in found])
+        console.print_json(data=found.to_json())
         return
     table = Table("ID", "Committee", "Starts", "Ends", "Place", "Status")
-    for meeting in found:
+    for meeting in found.meetings:
         style = "strike dim" if meeting.cancelled else None
         ends = meeting.ends_at.astimezone(COPENHAGEN).strftime("%H:%M") if meeting.ends_at else ""
         table.add_row(
@@ -174,43 +142,44 @@ def list_meetings(
             meeting.committee,
             show_local(meeting.starts_at),
             ends,
-            meeting.place or "",
+            escape(meeting.place or ""),
             meeting.status,
             style=style,
         )
     console.print(table)
+    filters = (f" --committee {committee}" if committee else "") + (
+        f" --year {year}" if year else ""
+    )
+    _more(found.page.next_cursor, f"caseflow meeting list{filters} --limit {limit}")
 
 
 @meeting_app.command("show")
 def show(
-    meeting_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
+    meeting_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """A meeting, with the agenda deadline and dispatch date its committee's rules give."""
-    engine = state().engine()
-    with read_transaction(engine.db) as conn:
-        meeting = rows.get(conn, meeting_id)
-        committee = service.require_committee(conn, meeting.committee)
-    step = Step(meeting.committee, service.agenda_rules(committee), [meeting.starts_at])
-    dates = Planner(_calendars()).planned(step, meeting.starts_at)
+    cli = state()
+    ctx = cli.context()
+    request = service.ShowMeeting(meeting_id)
+    dates = service.show_meeting(ctx, cli.actor(ctx.engine, as_user), request)
+    meeting = dates.meeting
     if as_json:
-        console.print_json(
-            data=meeting_json(meeting)
-            | {
-                "agenda_deadline": dates.agenda_deadline.isoformat(),
-                "agenda_sent": dates.agenda_sent.isoformat(),
-            }
-        )
+        console.print_json(data=dates.to_json())
         return
-    console.print(f"[bold]meeting {meeting.id}[/]  {meeting.committee} ({committee['name']})")
+    console.print(
+        f"[bold]meeting {meeting.id}[/]  {meeting.committee} ({escape(dates.committee_name)})"
+    )
     ends = f" – {meeting.ends_at.astimezone(COPENHAGEN):%H:%M}" if meeting.ends_at else ""
     console.print(f"  starts          {show_local(meeting.starts_at)}{ends}", highlight=False)
-    console.print(f"  place           {meeting.place or '-'}", highlight=False)
+    console.print(f"  place           {meeting.place or '-'}", highlight=False, markup=False)
     console.print(f"  status          {meeting.status}", highlight=False)
     console.print(f"  agenda deadline {show_day(dates.agenda_deadline)}", highlight=False)
     console.print(f"  agenda sent     {show_day(dates.agenda_sent)}", highlight=False)
     console.print(f"  uid             {meeting.uid} (sequence {meeting.sequence})", highlight=False)
     if meeting.note:
-        console.print(f"  note            {meeting.note}", highlight=False)
+        console.print(f"  note            {meeting.note}", highlight=False, markup=False)
 
 
 @meeting_app.command("set")
@@ -227,31 +196,28 @@ def set_meeting(
 ) -> None:
     """Move a meeting or change its end, place or note; calendars see a new SEQUENCE."""
     cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    changes: dict[str, Any] = {}
-    if at is not None:
-        changes["starts_at"] = parse_local(at, "--at")
-    if until is not None:
-        if until.strip():
-            with read_transaction(engine.db) as conn:
-                start = changes.get("starts_at") or rows.get(conn, meeting_id).starts_at
-            changes["ends_at"] = _end(until, start)
-        else:
-            changes["ends_at"] = None
-    for key, value in (("place", place), ("note", note)):
-        if value is not None:
-            changes[key] = value.strip() or None
-    if not changes:
-        raise InvalidInput("nothing to change; give --at, --until, --place or --note")
-    meeting = service.change_meeting(engine, actor, meeting_id, **changes)
+    ctx = cli.context()
+    actor = cli.actor(ctx.engine, as_user)
+    clock = parse_clock(until) if until is not None and until.strip() else None
+    request = service.ChangeMeeting(
+        meeting_id,
+        starts_at=parse_local(at, "--at") if at is not None else None,
+        ends_at=parse_local(until, "--until") if until and until.strip() and not clock else None,
+        ends_clock=clock,
+        clear_end=until is not None and not until.strip(),
+        place=place,
+        note=note,
+    )
+    view = service.change_meeting(ctx, actor, request)
+    meeting = view.meeting
     if as_json:
-        console.print_json(data=meeting_json(meeting))
+        console.print_json(data=view.to_json())
         return
     console.print(
         f"meeting {meeting.id}: {meeting.committee} {show_local(meeting.starts_at)}"
         f"{', ' + meeting.place if meeting.place else ''} (sequence {meeting.sequence})",
         highlight=False,
+        markup=False,
     )
 
 
@@ -262,9 +228,9 @@ def import_file(
 ) -> None:
     """Import a meeting plan; importing the same file again changes nothing."""
     cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    result = service.import_plan(engine, actor, path)
+    ctx = cli.context()
+    actor = cli.actor(ctx.engine, as_user)
+    result = service.import_plan(ctx, actor, service.ImportPlan(path))
     console.print(
         f"{len(result.created)} created, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged",
@@ -278,9 +244,9 @@ def cancel(
 ) -> None:
     """Cancel a meeting (it stays in the plan, and in calendars as cancelled)."""
     cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    meeting = service.cancel_meeting(engine, actor, meeting_id)
+    ctx = cli.context()
+    actor = cli.actor(ctx.engine, as_user)
+    meeting = service.cancel_meeting(ctx, actor, service.CancelMeeting(meeting_id)).meeting
     console.print(
         f"meeting {meeting.id} of {meeting.committee} on {show_local(meeting.starts_at)} cancelled",
         highlight=False,
@@ -298,23 +264,11 @@ def ics(
     ] = None,
 ) -> None:
     """Export meetings as an iCalendar (.ics) file for calendar programs."""
-    engine = state().engine()
-    since, until = year_range(year)
-    with read_transaction(engine.db) as conn:
-        codes = committee or []
-        for code in codes:
-            service.require_committee(conn, code)
-        found = [
-            m
-            for m in rows.list_for(conn, since=since, until=until)
-            if not codes or m.committee in codes
-        ]
-        names = {c["code"]: c["name"] for c in org_rows.list_committees(conn)}
-    title = f"Møder: {', '.join(codes)}" if codes else "Udvalgsmøder"
-    # Imported here: icalendar is slow to import, and only this command needs it.
-    from caseflow.meetings.ics import build_calendar
-
-    data = build_calendar(found, names, title)
+    ctx = state().context()
+    exported = service.export_calendar(
+        ctx, None, service.ExportCalendar(tuple(committee or ()), year)
+    )
+    data = exported.data
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -323,7 +277,7 @@ def ics(
         output.write_bytes(data)
     except OSError as exc:
         raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
-    console.print(f"wrote {len(found)} meeting(s) to {output}", highlight=False)
+    console.print(f"wrote {exported.count} meeting(s) to {output}", highlight=False, markup=False)
 
 
 # -- caseflow plan ----------------------------------------------------------------------
@@ -348,43 +302,22 @@ def plan(
 
     Exits with 1 when it cannot be done, and says by how many working days it misses.
     """
-    engine = state().engine()
-    chain = [code.strip() for code in via.split(",") if code.strip()]
-    result = service.plan_backwards(
-        engine,
-        chain,
+    ctx = state().context()
+    request = service.PlanBackwards(
+        tuple(code.strip() for code in via.split(",") if code.strip()),
         parse_day(deadline, "--deadline"),
-        _calendars(),
-        today=parse_day(today, "--today") if today else _today(engine),
-        approval_working_days=approval_days,
-        handover_working_days=handover_days,
+        parse_day(today, "--today") if today else None,
+        approval_days,
+        handover_days,
     )
+    found = service.plan_backwards(ctx, None, request)
+    result = found.plan
     if as_json:
-        console.print_json(data=plan_json(result))
+        console.print_json(data=found.to_json())
     else:
         print_plan(result)
     if not result.feasible:
         raise typer.Exit(1)
-
-
-def _planned_json(m: PlannedMeeting) -> dict[str, Any]:
-    return {
-        "committee": m.committee,
-        "meeting": m.meeting.astimezone(COPENHAGEN).isoformat(),
-        "agenda_deadline": m.agenda_deadline.isoformat(),
-        "agenda_sent": m.agenda_sent.isoformat(),
-        "draft_deadline": m.draft_deadline.isoformat(),
-    }
-
-
-def plan_json(result: Plan) -> dict[str, Any]:
-    return {
-        "deadline": result.deadline.isoformat(),
-        "feasible": result.feasible,
-        "missed_by_working_days": result.missed_by_working_days,
-        "reason": result.reason,
-        "meetings": [_planned_json(m) for m in result.meetings],
-    }
 
 
 def print_plan(result: Plan) -> None:

@@ -89,6 +89,10 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.ONE_UNIT_ONLY: lambda p: (
         "give one of --committee, --administration and --steering-group"
     ),
+    # Meetings concern (svc-meetings).
+    ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
+    ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
+    ErrorCode.MEETING_UNCHANGED: lambda p: "give --at, --until, --place or --note",
 }
 
 

@@ -35,7 +35,13 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
-from caseflow.policy import require_committee_role, require_insider
+from caseflow.policy import (
+    closed_committees,
+    is_marked_closed,
+    require_committee_role,
+    require_insider,
+    visible_case,
+)
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -47,6 +53,7 @@ CLOSED_TITLE = "Lukket punkt"
 SECRETARIAT = ("secretariat",)
 ON_AGENDA = "on_agenda"
 TAKE_OFF = "take_off_agenda"
+MADE_PUBLIC = "made_public"  # the audit kind of opening a closed item
 # A cancelled meeting's items are stuck on it until taken off; a held one's are minutes.
 _MAY_TAKE_OFF_FROM = (MEETING_PLANNED, "cancelled")
 
@@ -56,6 +63,14 @@ class AddedItem:
     item: rows.ItemRecord
     case: Case
     timing: AgendaTiming
+    published_version: int | None  # the new version, when the agenda was already published
+    inherited_closed: bool = False  # closed without being asked: the case was closed already
+
+
+@dataclass(frozen=True)
+class OpenedItem:
+    item: rows.ItemRecord  # public now
+    case: Case
     published_version: int | None  # the new version, when the agenda was already published
 
 
@@ -305,12 +320,13 @@ def add_item(
         if late:
             _check_late_item(meeting, timing, late_reason)
         note = _change_note(conn, meeting_id, note)
+        inherited = not closed and _stays_closed(conn, case, meeting.committee)
         item_id = rows.insert_item(
             conn,
             meeting_id=meeting_id,
             case_id=case.id,
             committee=meeting.committee,
-            is_public=not closed,
+            is_public=not (closed or inherited),
             is_late=late,
             late_reason=late_reason if late else None,
             late_approved_by=actor.username if late else None,
@@ -334,7 +350,72 @@ def add_item(
         item = rows.item_on_meeting(conn, meeting_id, case.id)
         assert item is not None
         assert item.id == item_id
-        return AddedItem(item, moved, timing, version)
+        return AddedItem(item, moved, timing, version, inherited_closed=inherited)
+
+
+def _stays_closed(conn: Connection, case: Case, committee: str) -> bool:
+    """Closed stays closed: a case marked closed, or one that has been a closed item of
+    ``committee`` before, goes on its agenda as a closed item unless someone opens it
+    (:func:`open_item`)."""
+    return is_marked_closed(case) or committee in closed_committees(conn, case)
+
+
+def open_item(
+    engine: Engine,
+    meeting_id: int,
+    journal_no: str,
+    actor: Actor,
+    *,
+    reason: str | None,
+    note: str | None = None,
+) -> OpenedItem:
+    """Make case ``journal_no``'s closed item on a meeting's agenda public: an explicit act
+    of the committee's secretariat, with its reason in the case's audit trail (who, when,
+    why) and, on a published agenda, in the change note of the version published at once.
+
+    A case marked closed (``fields.closed``) loses the marking in the same step: its
+    content is public from now on. Nothing else ever makes a closed item public.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("say why the closed item is made public", code=ErrorCode.REASON_REQUIRED)
+    with engine.transaction() as conn:
+        meeting = _open_meeting(conn, meeting_id)
+        require_committee_role(actor, meeting.committee, SECRETARIAT, "make a closed item public")
+        case = visible_case(conn, journal_no, actor)
+        item = rows.item_on_meeting(conn, meeting_id, case.id)
+        if item is None or item.status == ITEM_REMOVED:
+            raise NotAllowed(
+                f"case {journal_no} is not on the agenda of meeting {meeting_id}",
+                code=ErrorCode.ITEM_NOT_ON_AGENDA,
+                meeting_id=meeting_id,
+                journal_no=journal_no,
+            )
+        if item.is_public:
+            raise NotAllowed(
+                f"item {item.item_no} of meeting {meeting_id} ({journal_no}) is public already",
+                code=ErrorCode.ITEM_PUBLIC_ALREADY,
+                meeting_id=meeting_id,
+                item_no=item.item_no,
+            )
+        latest = rows.latest_version(conn, meeting_id)
+        change_note = (note or "").strip() or (
+            f"Punkt {item.item_no} ({journal_no} {case.title}) er gjort offentligt: {reason}"
+        )
+        rows.make_public(conn, item.id)
+        changes: dict[str, Any] = {"fields.closed": None} if is_marked_closed(case) else {}
+        recorded = engine.record_in(
+            conn,
+            case,
+            changes,
+            actor,
+            kind=MADE_PUBLIC,
+            comment=f"punkt {item.item_no} på møde {meeting_id} gjort offentligt: {reason}",
+        )
+        version = _republish(conn, engine, meeting_id, actor, change_note) if latest else None
+        opened = rows.item_on_meeting(conn, meeting_id, case.id)
+        assert opened is not None
+        return OpenedItem(opened, recorded, version)
 
 
 def move_item(

@@ -19,9 +19,14 @@ from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
 from caseflow.domain import ADMINISTRATOR, Actor, Case
 from caseflow.engine import Engine
-from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.notifications import recipients
-from caseflow.policy import readable_case_ids, require_may_read
+from caseflow.policy import (
+    followup_not_visible,
+    readable_case_ids,
+    require_may_read,
+    visible_case,
+)
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
@@ -67,7 +72,7 @@ def add_followup(
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     with engine.transaction() as conn:
-        case = case_rows.get(conn, journal_no)
+        case = visible_case(conn, journal_no, actor)  # unknown and hidden: one answer
         _require(actor, case, MAY_ADD, "add follow-up actions to")
         _check_owner(conn, owner_kind, owner_code)
         definition = engine.registry.for_case(
@@ -123,8 +128,7 @@ def finish_followup(
     if status not in ("done", "cancelled"):
         raise InvalidInput(f"status {status!r}: use done or cancelled")
     with engine.transaction() as conn:
-        record = rows.get(conn, followup_id)
-        case = case_rows.get_by_id(conn, record.case_id)
+        record, case = visible_followup(conn, followup_id, actor)
         if not _owner_may_finish(actor, record):
             _require(actor, case, MAY_FINISH, "finish follow-up actions on")
         if record.status != FOLLOWUP_OPEN:
@@ -140,6 +144,21 @@ def finish_followup(
         record = rows.get(conn, followup_id)
         _note_on_case(conn, engine, case, actor, record, f"follow-up {followup_id} {status}")
         return record
+
+
+def visible_followup(
+    conn: Connection, followup_id: int, actor: Actor
+) -> tuple[rows.FollowupRecord, Case]:
+    """The action and its case, if ``actor`` may see the case; else the same refusal as for
+    no such action (:func:`caseflow.policy.followup_not_visible`)."""
+    try:
+        record = rows.get(conn, followup_id)
+    except NotFound:
+        raise followup_not_visible(followup_id) from None
+    case = case_rows.get_by_id(conn, record.case_id)
+    if not actor.may_read(case):
+        raise followup_not_visible(followup_id)
+    return record, case
 
 
 def list_followups(

@@ -21,8 +21,16 @@ from sqlalchemy import Connection
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
+from caseflow.meetings.agenda import CLOSED_TITLE
 from caseflow.meetings.timing import agenda_timing, rules_from_details
-from caseflow.policy import INSIDERS, may_act_for, require_may_read
+from caseflow.policy import (
+    INSIDERS,
+    closed_committees,
+    is_insider,
+    may_act_for,
+    require_may_read,
+    withholds,
+)
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
@@ -36,19 +44,36 @@ READY = "ready_for_agenda"
 _WAITING = {"referred": "referred", "postponed": "postponed", ITEM_REMOVED: "taken off"}
 
 
-def secretariat_report(engine: Engine, committee: str | None = None) -> dict[str, Any]:
-    """Cases meant for a coming meeting that are not ready; referred/postponed without a meeting."""
+def may_list(reader: Actor, case: Case) -> bool:
+    """Whether a not yet published case shows in ``reader``'s report or queue: for the
+    insiders of its committee, and for whoever may read the case (:meth:`Actor.may_read`)."""
+    return (case.committee is not None and is_insider(reader, case.committee)) or (
+        reader.may_read(case)
+    )
+
+
+def shown_title(conn: Connection, reader: Actor, case: Case) -> str:
+    """The case's title, or "Lukket punkt" for a reader outside every committee where the
+    case is closed (as the public agenda shows it)."""
+    return CLOSED_TITLE if withholds(reader, closed_committees(conn, case)) else case.title
+
+
+def secretariat_report(
+    engine: Engine, reader: Actor, committee: str | None = None
+) -> dict[str, Any]:
+    """Cases meant for a coming meeting that are not ready; referred/postponed without a
+    meeting: those ``reader`` may see (:func:`may_list`)."""
     today = local_date(engine.clock.now())
     with read_transaction(engine.db) as conn:
         not_ready = [
-            _not_ready_line(conn, engine, case, today)
+            _not_ready_line(conn, engine, case, today, reader)
             for case in case_rows.search(conn, states=PREPARING, committee=committee)
-            if _meant_for(case.fields, today) is not None
+            if _meant_for(case.fields, today) is not None and may_list(reader, case)
         ]
         waiting = [
             line
             for case in case_rows.search(conn, states=[READY], committee=committee)
-            if (line := _waiting_line(conn, case)) is not None
+            if may_list(reader, case) and (line := _waiting_line(conn, case, reader)) is not None
         ]
     not_ready.sort(key=lambda line: (line["meeting_date"], line["journal_no"]))
     waiting.sort(key=lambda line: line["journal_no"])
@@ -60,8 +85,9 @@ def secretariat_report(engine: Engine, committee: str | None = None) -> dict[str
     }
 
 
-def queue(engine: Engine, meeting_id: int) -> list[dict[str, Any]]:
-    """Cases of the meeting's committee waiting to be put on it (ready or not yet)."""
+def queue(engine: Engine, reader: Actor, meeting_id: int) -> list[dict[str, Any]]:
+    """Cases of the meeting's committee waiting to be put on it (ready or not yet), those
+    ``reader`` may see (:func:`may_list`)."""
     with read_transaction(engine.db) as conn:
         meeting = meeting_rows.get(conn, meeting_id)
         day = local_date(meeting.starts_at).isoformat()
@@ -69,13 +95,18 @@ def queue(engine: Engine, meeting_id: int) -> list[dict[str, Any]]:
         return [
             {
                 "journal_no": case.journal_no,
-                "title": case.title,
+                "title": shown_title(conn, reader, case),
                 "state": case.state,
                 "ready": case.state == READY,
             }
             for case in found
-            if case.fields.get("meeting_id") == meeting_id
-            or (case.fields.get("meeting_id") is None and case.fields.get("meeting_date") == day)
+            if (
+                case.fields.get("meeting_id") == meeting_id
+                or (
+                    case.fields.get("meeting_id") is None and case.fields.get("meeting_date") == day
+                )
+            )
+            and may_list(reader, case)
         ]
 
 
@@ -133,7 +164,9 @@ def _meant_for(fields: dict[str, Any], today: date) -> date | None:
     return day if day is not None and day >= today else None
 
 
-def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -> dict[str, Any]:
+def _not_ready_line(
+    conn: Connection, engine: Engine, case: Case, today: date, reader: Actor
+) -> dict[str, Any]:
     day = _meant_for(case.fields, today)
     assert day is not None
     committee = organisation.committee(conn, case.committee) if case.committee else None
@@ -142,7 +175,7 @@ def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -
     timing = agenda_timing(at_local(day, time(12)), rules, engine.calendars)
     return {
         "journal_no": case.journal_no,
-        "title": case.title,
+        "title": shown_title(conn, reader, case),
         "committee": case.committee,
         "state": case.state,
         "meeting_date": day.isoformat(),
@@ -152,7 +185,7 @@ def _not_ready_line(conn: Connection, engine: Engine, case: Case, today: date) -
     }
 
 
-def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
+def _waiting_line(conn: Connection, case: Case, reader: Actor) -> dict[str, Any] | None:
     """A ready case whose last treatment referred or postponed it, or whose item was taken
     off the agenda, with no meeting since."""
     treatments = rows.items_for_case(conn, case.id)
@@ -165,7 +198,7 @@ def _waiting_line(conn: Connection, case: Case) -> dict[str, Any] | None:
         return None  # postponed to a known meeting: it is in that meeting's queue
     return {
         "journal_no": case.journal_no,
-        "title": case.title,
+        "title": shown_title(conn, reader, case),
         "committee": case.committee,
         "reason": "sent on" if last.status == "decided" else _WAITING[last.status],
         "from_committee": last.committee,

@@ -124,7 +124,8 @@ def insert_item(
     Its number follows the items still on the agenda (those taken off keep the number
     they had, as history), and its position comes after every row of the meeting. A
     case taken off this agenda before is put back on its old row (one row per case and
-    meeting), as a new item.
+    meeting), as a new item; a row that was closed stays closed (``is_public`` is never
+    overwritten here: only :func:`make_public`, an audited act of its own, opens an item).
     """
     last, count = conn.execute(
         select(
@@ -150,15 +151,16 @@ def insert_item(
         "created_by": actor,
     }
     taken_off = conn.execute(
-        select(agenda_items.c.id).where(
+        select(agenda_items.c.id, agenda_items.c.is_public).where(
             agenda_items.c.meeting_id == meeting_id,
             agenda_items.c.case_id == case_id,
             agenda_items.c.status == ITEM_REMOVED,
         )
-    ).scalar()
+    ).first()
     if taken_off is not None:
-        conn.execute(update(agenda_items).where(agenda_items.c.id == taken_off).values(values))
-        return int(taken_off)
+        values["is_public"] = is_public and taken_off.is_public
+        conn.execute(update(agenda_items).where(agenda_items.c.id == taken_off.id).values(values))
+        return int(taken_off.id)
     result = conn.execute(insert(agenda_items).values(values))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
@@ -207,6 +209,12 @@ def renumber(conn: Connection, ordered_ids: Sequence[int]) -> None:
             .where(agenda_items.c.id == item_id)
             .values(position=number, item_no=number)
         )
+
+
+def make_public(conn: Connection, item_id: int) -> None:
+    """Open a closed item: the one write that sets ``is_public``, for the audited act
+    (:func:`caseflow.meetings.agenda.open_item`)."""
+    conn.execute(update(agenda_items).where(agenda_items.c.id == item_id).values(is_public=True))
 
 
 def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> None:
