@@ -76,6 +76,9 @@ class TransitionNotifier:
     def __init__(self, language: str = "da", authority: Mapping[str, str] = AUTHORITY) -> None:
         self.language = language
         self.authority = authority
+        # Who a rule's roles reach, per organisation snapshot and case scope.
+        self._reached: tuple[recipients.Directory | None, dict[tuple[Any, ...], list[Address]]]
+        self._reached = (None, {})
 
     def idle_for(
         self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -111,7 +114,7 @@ class TransitionNotifier:
         rule: NotificationRule,
     ) -> list[outbox.NewNotification]:
         case = event.case
-        addresses = rule_recipients(directory, case, rule)
+        addresses = rule_recipients(directory, case, rule, self._for_roles(directory, case, rule))
         if not addresses:
             return []
         language = "en" if (rule.language or self.language) == "en" else "da"
@@ -135,17 +138,47 @@ class TransitionNotifier:
             )
         return rows
 
+    def _for_roles(
+        self, directory: recipients.Directory, case: Case, rule: NotificationRule
+    ) -> list[Address]:
+        """``recipients.resolve`` of the rule's roles, once per snapshot and scope: who
+        holds a role on a case depends only on its officer, committee and
+        administrations."""
+        snapshot, found = self._reached
+        if snapshot is not directory:
+            found = {}
+            self._reached = (directory, found)
+        key = (
+            tuple(rule.to_roles),
+            case.case_officer,
+            case.committee,
+            case.lead_administration,
+            tuple(case.participating_administrations),
+        )
+        addresses = found.get(key)
+        if addresses is None:
+            if len(found) >= 4096:
+                found.clear()
+            addresses = found[key] = recipients.resolve(directory, case, rule.to_roles)
+        return addresses
+
 
 # --- recipients -------------------------------------------------------------------------
 
 
 def rule_recipients(
-    directory: recipients.Directory, case: Case, rule: NotificationRule
+    directory: recipients.Directory,
+    case: Case,
+    rule: NotificationRule,
+    by_role: list[Address] | None = None,
 ) -> list[Address]:
-    """Everyone the rule reaches on this case, each address once (the first name wins)."""
+    """Everyone the rule reaches on this case, each address once (the first name wins);
+    ``by_role`` is who its roles reach, if the caller has it."""
     found: dict[str, Address] = {}
     named = [field_recipient(case, name) for name in rule.to_fields]
-    for address in [*recipients.resolve(directory, case, rule.to_roles), *named]:
+    if by_role is None:
+        by_role = recipients.resolve(directory, case, rule.to_roles)
+    for address in [*by_role, *named]:
         if address is not None:
             found.setdefault(address_key(address), address)
     return list(found.values())
