@@ -232,7 +232,8 @@ def main() -> None:
         shutil.copy(base / "engine.db", base / "template.db")
         # Alternate raw and engine rounds so that both meet the same disk weather;
         # compare the medians.
-        raw_rates, engine_rates, latencies = [], [], []
+        raw_rates, engine_rates = [], []
+        latencies: list[float] = []
         for round_no in range(args.rounds):
             raw_db = base / f"raw{round_no}.db"
             shutil.copy(base / "template.db", raw_db)
