@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     Row,
+    String,
     bindparam,
     cast,
     func,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.dml import Update
 
 from caseflow.errors import Conflict
-from caseflow.store import leases
+from caseflow.store import leases, wakeups
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     DEADLINE_INCIDENT,
@@ -119,15 +120,16 @@ def create(
         "created_at": now,
         **schedule,
     }
-    if conn.dialect.name == "postgresql":  # one round trip for both rows
+    if conn.dialect.name == "postgresql":  # one round trip: both rows and the wake-up
         params["explanation"] = list(explanation)
-        prepared(conn, _CREATE_EXPLAINED).execute(conn, params).close()
-    else:
-        found = prepared(conn, _CREATE, [deadlines.c.id]).first(conn, params)
-        assert found is not None
-        prepared(conn, _EXPLAIN).execute(
-            conn, {"deadline_id": found[0], "explanation": list(explanation)}
-        ).close()
+        params["moment"] = wakeups.payload(schedule["next_action_at"])
+        prepared(conn, _CREATE_ANNOUNCED).first(conn, params)
+        return
+    found = prepared(conn, _CREATE, [deadlines.c.id]).first(conn, params)
+    assert found is not None
+    prepared(conn, _EXPLAIN).execute(
+        conn, {"deadline_id": found[0], "explanation": list(explanation)}
+    ).close()
     announce(conn, schedule["next_action_at"])
 
 
@@ -167,6 +169,11 @@ _CREATE_EXPLAINED = insert(deadline_explanations).from_select(
             deadline_explanations.c.explanation.type,
         ),
     ),
+)
+_CREATE_ANNOUNCED = (
+    select(func.pg_notify(wakeups.CHANNEL, bindparam("moment", type_=String)))
+    .select_from(_CREATED)
+    .add_cte(_CREATE_EXPLAINED.cte("explained"))
 )
 
 
