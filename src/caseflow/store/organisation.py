@@ -287,7 +287,7 @@ def change_stamp(conn: Connection) -> tuple[Any, ...]:
     """What changes whenever the organisation does: its newest recorded change (id and
     moment, so that a change rolled back and another under the same id differ) and
     this process's own writes."""
-    last = prepared(conn, _LAST_CHANGE, [org_changes.c.id, org_changes.c.at]).first(conn, {})
+    last = prepared(conn, _LAST_CHANGE).first(conn, {})  # as stored: compared, not read
     return (_writes_seen, last)
 
 
