@@ -1,6 +1,8 @@
 """Durable fires per second through the engine, against raw sqlite3 in the same run.
 
-Run: ``python bench/fires.py [--fires N] [--cases N] [--stored N]``
+Run: ``python bench/fires.py [--fires N] [--cases N] [--stored N]``, or
+``python bench/fires.py --quick`` (about 10 s: fewer rounds, no storage test) as a
+guard against the next regression (``.ci/run`` prints its last line).
 
 Both sides use a SQLite file in WAL mode with ``synchronous=FULL`` in the same
 folder, so both pay the same fsync per commit. The raw baseline is the least a
@@ -93,17 +95,30 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
     return numbers
 
 
-def engine_fires(engine: Engine, numbers: list[str], fires: int) -> float:
-    """submit_for_approval and send_back in turn, each a durable transaction."""
+def engine_fires(
+    engine: Engine, numbers: list[str], fires: int, latencies: list[float] | None = None
+) -> float:
+    """submit_for_approval and send_back in turn, each a durable transaction; each
+    fire's seconds are appended to ``latencies`` when given."""
     officer = engine.actor("bif.sagsbehandler")
     chef = engine.actor("bif.chef")
     steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
-    start = time.perf_counter()
+    clock = time.perf_counter
+    start = clock()
     for n in range(fires):
         trigger, actor, comment = steps[(n // len(numbers)) % 2]
+        began = clock()
         engine.fire(numbers[n % len(numbers)], trigger, actor, comment=comment)
-    elapsed = time.perf_counter() - start
+        if latencies is not None:
+            latencies.append(clock() - began)
+    elapsed = clock() - start
     return fires / elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def compile_time() -> tuple[float, float]:
@@ -190,7 +205,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--touched", type=int, default=1000)
+    parser.add_argument(
+        "--quick", action="store_true", help="3 rounds of 1,200 fires, no storage test (~10 s)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.fires, args.stored = 3, 1200, 0
+    imported = rss_mb()
 
     with tempfile.TemporaryDirectory(prefix="caseflow-bench-") as folder:
         base = Path(folder)
@@ -200,6 +221,10 @@ def main() -> None:
         )
 
         engine = make_test_engine(f"sqlite:///{base / 'engine.db'}", workflows_dir=WORKFLOWS)
+        print(
+            f"memory before the first fire: {imported:.0f} MB after the imports, "
+            f"{rss_mb():.0f} MB with the engine built"
+        )
         numbers = open_drafting_cases(engine, args.cases)
         ids = [engine.get_case(number).id for number in numbers]
         with engine.db.connect() as conn:  # fold the WAL into the file before copying it
@@ -208,19 +233,29 @@ def main() -> None:
         # Alternate raw and engine rounds so that both meet the same disk weather;
         # compare the medians.
         raw_rates, engine_rates = [], []
+        latencies: list[float] = []
         for round_no in range(args.rounds):
             raw_db = base / f"raw{round_no}.db"
             shutil.copy(base / "template.db", raw_db)
             raw_rates.append(raw_fires(raw_db, args.fires, ids))
-            engine_rates.append(engine_fires(engine, numbers, args.fires))
+            engine_rates.append(engine_fires(engine, numbers, args.fires, latencies))
         raw_rate = statistics.median(raw_rates)
         engine_rate = statistics.median(engine_rates)
         rounds = ", ".join(f"{e / r:.2f}" for e, r in zip(engine_rates, raw_rates, strict=True))
         print(f"{args.rounds} rounds of {args.fires:,} fires; ratio per round: {rounds}")
         print(f"raw sqlite3 UPDATE+INSERT+COMMIT (median): {raw_rate:,.0f} commits/s")
         print(
-            f"engine fires (read, role, guards, machine, audit chain): {engine_rate:,.0f} fires/s"
+            "engine fires (read, role, guards, machine, audit chain, deadline and "
+            f"notification hooks): {engine_rate:,.0f} fires/s"
         )
+        print(
+            f"one fire, all rounds: p50 {percentile(latencies, 0.50) * 1e3:.2f} ms, "
+            f"p99 {percentile(latencies, 0.99) * 1e3:.2f} ms"
+        )
+        if not args.stored:
+            engine.close()
+            print(f"ratio engine/raw: {engine_rate / raw_rate:.2f}")
+            return
 
         gc.collect()
         before = rss_mb()

@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy import create_engine, func, select, text
@@ -60,7 +61,7 @@ from caseflow.testing import (
     make_test_engine,
     open_access_request,
 )
-from fires import engine_fires, open_drafting_cases
+from fires import engine_fires, open_drafting_cases, percentile
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / "workflows"
@@ -124,15 +125,64 @@ def fires_benchmark(server: str, fires: int, rounds: int, cases: int) -> None:
         raw_ids = [raw_engine.get_case(n).id for n in open_drafting_cases(raw_engine, cases)]
         raw_engine.close()
         raw_rates, engine_rates = [], []
+        latencies: list[float] = []
         for _ in range(rounds):
             raw_rates.append(raw_fires(raw_url, fires, raw_ids))
-            engine_rates.append(engine_fires(engine, numbers, fires))
+            engine_rates.append(engine_fires(engine, numbers, fires, latencies))
+        with counted_round_trips() as trips:
+            engine_fires(engine, numbers, 2 * cases)
         engine.close()
     raw, eng = statistics.median(raw_rates), statistics.median(engine_rates)
     per_round = ", ".join(f"{e / r:.2f}" for e, r in zip(engine_rates, raw_rates, strict=True))
     print(f"fires: {rounds} rounds of {fires:,}; ratio engine/raw per round: {per_round}")
     print(f"fires: raw psycopg UPDATE+INSERT+COMMIT (median): {raw:,.0f} commits/s")
+    print(
+        f"fires: one fire, all rounds: p50 {percentile(latencies, 0.50) * 1e3:.2f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1e3:.2f} ms; "
+        f"{sum(trips.values()) / (2 * cases):.1f} round trips per fire "
+        f"({', '.join(f'{k} {v / (2 * cases):.1f}' for k, v in sorted(trips.items()))})"
+    )
     print(f"fires: engine (median): {eng:,.0f} fires/s; ratio engine/raw {eng / raw:.2f}")
+
+
+@contextmanager
+def counted_round_trips() -> Iterator[dict[str, int]]:
+    """Count what psycopg sends and waits for while the block runs: each statement,
+    executemany (one trip in psycopg's pipeline), commit, and the BEGIN it sends first
+    in each transaction. An estimate by the client's calls, made outside timed rounds."""
+    counts = {"begin": 0, "execute": 0, "executemany": 0, "commit": 0}
+    cursor, connection = psycopg.Cursor, psycopg.Connection
+    originals = cursor.execute, cursor.executemany, connection.commit
+    in_transaction: set[int] = set()
+
+    def note(kind: str, conn: object) -> None:
+        if id(conn) not in in_transaction:
+            in_transaction.add(id(conn))
+            counts["begin"] += 1
+        counts[kind] += 1
+
+    def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        note("execute", self.connection)
+        return originals[0](self, *args, **kwargs)
+
+    def executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
+        note("executemany", self.connection)
+        return originals[1](self, *args, **kwargs)
+
+    def commit(self: Any) -> None:
+        in_transaction.discard(id(self))
+        counts["commit"] += 1
+        originals[2](self)
+
+    cursor.execute, cursor.executemany, connection.commit = (  # type: ignore[method-assign]
+        execute,
+        executemany,
+        commit,
+    )
+    try:
+        yield counts
+    finally:
+        cursor.execute, cursor.executemany, connection.commit = originals  # type: ignore[method-assign]
 
 
 # -- 2. and 3. workers ------------------------------------------------------------------

@@ -27,8 +27,6 @@ from functools import lru_cache
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
-import holidays as _holidays
-
 from caseflow.errors import InvalidInput
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -297,6 +295,10 @@ def _national(year: int) -> dict[date, str]:
     """
     if not 1 <= year <= 9999:
         return {}
+    # Imported here, not at the top: a process that counts no days (a command, an idle
+    # worker) does without the package's tables, some 10 MB.
+    import holidays as _holidays
+
     found = _holidays.country_holidays("DK", years=year, language="da", categories=("public",))
     return {day: str(name) for day, name in found.items() if day.year == year}
 

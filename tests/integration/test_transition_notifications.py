@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Connection
 
 from caseflow.clock import FakeClock
-from caseflow.domain import Case
+from caseflow.domain import Case, RoleGrant
 from caseflow.engine import CaseEvent, Engine, NewCase
 from caseflow.errors import InvalidInput
 from caseflow.notifications.channels import SmtpChannel, SmtpSettings
@@ -23,8 +23,12 @@ from caseflow.notifications.on_transition import TransitionNotifier
 from caseflow.notifications.render import Renderer
 from caseflow.notifications.sender import Sender, revive
 from caseflow.notifications.smtp_capture import SmtpCapture
+from caseflow.organisation import put_actor
 from caseflow.settings import default_templates_dir
+from caseflow.store import organisation as organisation_rows
 from caseflow.store import outbox
+from caseflow.store.db import write_transaction
+from caseflow.store.org_history import Stamp
 from caseflow.testing import copenhagen_time, make_test_engine, open_test_case
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -349,3 +353,54 @@ def test_the_transition_message_renders_from_the_outbox(
     assert f"Sag {journal_no}" in message.subject
     assert "Kære Peter Lund" in message.text
     assert "19. maj 2009 kl. 14.30" in message.text
+
+
+# --- a changed organisation counts from the next fire on ------------------------------------
+
+
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["this process", "another process"])
+def test_a_changed_role_takes_effect_at_the_next_fire(
+    notifying: Engine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, elsewhere: bool
+) -> None:
+    """Recipients come from the organisation cached per process; a role granted or taken
+    away (``caseflow org actor set``, a file loaded) is seen by the very next fire, also
+    when another process made the change (only the change counter tells then)."""
+    first = draft_and_submit(notifying, clock)
+    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Uddyb.")
+    if elsewhere:  # the change this process notes of its own writes is not there to see
+        monkeypatch.setattr(organisation_rows, "_written", lambda: None)
+    stamp = Stamp("tests", clock.now(), "test")
+    with write_transaction(notifying.db) as conn:
+        put_actor(
+            conn,
+            "bif.chef",
+            "Peter Lund",
+            "peter.lund@bif.kk.example",
+            [RoleGrant("case_officer", "BIF")],
+            stamp,
+        )
+        put_actor(
+            conn,
+            "bif.vicechef",
+            "Ida Vang",
+            "ida.vang@bif.kk.example",
+            [RoleGrant("approver", "BIF")],
+            stamp,
+        )
+    notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
+    row = outbox_rows(notifying)[-1]
+    assert row.recipients == ({"address": "ida.vang@bif.kk.example", "name": "Ida Vang"},)
+    with write_transaction(notifying.db) as conn:
+        put_actor(conn, "bif.vicechef", "Ida Vang", "ida@bif.kk.example", [], stamp)
+        put_actor(
+            conn,
+            "bif.chef",
+            "Peter Lund",
+            "peter.lund@bif.kk.example",
+            [RoleGrant("approver", "BIF")],
+            stamp,
+        )
+    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Igen.")
+    notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
+    row = outbox_rows(notifying)[-1]
+    assert row.recipients == ({"address": "peter.lund@bif.kk.example", "name": "Peter Lund"},)

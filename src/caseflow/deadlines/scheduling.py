@@ -8,14 +8,17 @@ resumes are written together with the new state, or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from caseflow.deadlines.rules import (
     Calendars,
+    DueDate,
     compute_due,
     ends_rule,
+    parse_due,
     remaining_working_days,
     resume_due,
     rules_starting,
@@ -50,6 +53,8 @@ class DeadlineScheduler:
 
     def __init__(self, calendars: Calendars) -> None:
         self.calendars = calendars
+        self._due: dict[tuple[Any, ...], tuple[DeadlineRule, DueDate | None, bool]] = {}
+        self._fields: dict[int, tuple[DeadlineRule, str | None]] = {}
 
     def idle_for(
         self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -125,9 +130,7 @@ class DeadlineScheduler:
         if event.case.state not in rule.active_in:
             return
         try:
-            due = compute_due(
-                rule, start=event.at, fields=event.case.fields, calendars=self.calendars
-            )
+            due = self._compute_due(rule, event.at, event.case.fields)
         except ValueError as exc:
             raise InvalidInput(
                 f"deadline '{rule.id}' of case {event.case.journal_no}: {exc}"
@@ -146,3 +149,31 @@ class DeadlineScheduler:
             explanation=due.explanation,
             now=event.at,
         )
+
+    def _compute_due(
+        self, rule: DeadlineRule, start: datetime, fields: Mapping[str, Any]
+    ) -> DueDate | None:
+        """:func:`compute_due`, worked out once per rule, minute and field value.
+
+        The due date, its reminders and its explanation depend on the start's minute
+        (the explanation shows it), the one field the rule reads, if any, and whether
+        the due moment had passed at the start: fires in the same minute share them.
+        """
+        known = self._fields.get(id(rule))
+        if known is None or known[0] is not rule:
+            known = self._fields[id(rule)] = (rule, parse_due(rule.due).field)
+        value = fields.get(known[1]) if known[1] else None
+        key = (id(rule), start.replace(second=0, microsecond=0), value)
+        try:
+            cached = self._due.get(key)
+        except TypeError:  # a field value that is not hashable: work it out each time
+            return compute_due(rule, start=start, fields=fields, calendars=self.calendars)
+        if cached is not None and cached[0] is rule:
+            due = cached[1]
+            if due is None or (due.due_at <= start) == cached[2]:
+                return due
+        due = compute_due(rule, start=start, fields=fields, calendars=self.calendars)
+        if len(self._due) >= 1024:
+            self._due.clear()
+        self._due[key] = (rule, due, due is not None and due.due_at <= start)
+        return due

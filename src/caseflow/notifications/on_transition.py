@@ -37,10 +37,10 @@ from caseflow.definitions import (
 from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Actor, Case
 from caseflow.engine import CaseEvent
-from caseflow.errors import ErrorCode, InvalidInput, NotFound
+from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications import recipients
 from caseflow.notifications.message import Recipient
-from caseflow.store import organisation, outbox
+from caseflow.store import jsontext, organisation, outbox
 
 Address = recipients.Address
 
@@ -77,6 +77,9 @@ class TransitionNotifier:
     def __init__(self, language: str = "da", authority: Mapping[str, str] = AUTHORITY) -> None:
         self.language = language
         self.authority = authority
+        # Who a rule's roles reach, per organisation snapshot and case scope.
+        self._reached: tuple[recipients.Directory | None, dict[tuple[Any, ...], list[Address]]]
+        self._reached = (None, {})
 
     def idle_for(
         self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -89,46 +92,97 @@ class TransitionNotifier:
             return
         definition = event.workflow.definition
         trigger = event.transition.trigger if event.transition else None
-        for rule in definition.notifications:
-            if rule.matches(event.kind, trigger, event.case.state):
-                self._send(conn, event, definition, rule)
+        rules = [
+            rule
+            for rule in definition.notifications
+            if rule.matches(event.kind, trigger, event.case.state)
+        ]
+        if not rules:
+            return
+        # Who holds which role, read once per change of the organisation (not per fire).
+        directory = organisation.cached_directory(conn)
+        # A step of the minutes on a closed case carries a decision that a mail withholds.
+        comment = policy.mail_comment(conn, event.case, event.transition, event.entry)
+        rows: list[outbox.NewNotification] = []
+        for rule in rules:
+            rows += self._rows(directory, event, definition, rule, comment)
+        if rows:
+            outbox.enqueue_many(conn, rows, event.at)  # the fire's rows in one statement
 
-    def _send(
+    def _rows(
         self,
-        conn: Connection,
+        directory: recipients.Directory,
         event: CaseEvent,
         definition: WorkflowDefinition,
         rule: NotificationRule,
-    ) -> None:
+        comment: str | None,
+    ) -> list[outbox.NewNotification]:
         case = event.case
-        addresses = rule_recipients(conn, case, rule)
+        addresses = rule_recipients(directory, case, rule, self._for_roles(directory, case, rule))
         if not addresses:
-            return
+            return []
         language = "en" if (rule.language or self.language) == "en" else "da"
         authority = self.authority.get(language) or AUTHORITY[language]
-        context = event_context(conn, event, definition, language, authority)
+        context = event_context(directory, event, definition, language, authority, comment)
         check_complete(rule, case, context)
+        # The context's JSON but for its last member, the recipient's name: encoded once.
+        shared = jsontext.dumps(context)[:-1]
+        rows = []
         for address in addresses:
-            outbox.enqueue(
-                conn,
-                key=f"event:{case.id}:{event.entry.seq}:{rule.id}:{address_key(address)}",
-                case_id=case.id,
-                template=rule.template,
-                language=language,
-                recipients=[address],
-                context=context | {"recipient": {"name": address.get("name")}},
-                now=event.at,
+            recipient = jsontext.dumps({"recipient": {"name": address.get("name")}})
+            rows.append(
+                outbox.NewNotification(
+                    key=f"event:{case.id}:{event.entry.seq}:{rule.id}:{address_key(address)}",
+                    case_id=case.id,
+                    template=rule.template,
+                    language=language,
+                    recipients=jsontext.dumps([address]),
+                    context=f"{shared}, {recipient[1:]}",
+                )
             )
+        return rows
+
+    def _for_roles(
+        self, directory: recipients.Directory, case: Case, rule: NotificationRule
+    ) -> list[Address]:
+        """``recipients.resolve`` of the rule's roles, once per snapshot and scope: who
+        holds a role on a case depends only on its officer, committee and
+        administrations."""
+        snapshot, found = self._reached
+        if snapshot is not directory:
+            found = {}
+            self._reached = (directory, found)
+        key = (
+            tuple(rule.to_roles),
+            case.case_officer,
+            case.committee,
+            case.lead_administration,
+            tuple(case.participating_administrations),
+        )
+        addresses = found.get(key)
+        if addresses is None:
+            if len(found) >= 4096:
+                found.clear()
+            addresses = found[key] = recipients.resolve(directory, case, rule.to_roles)
+        return addresses
 
 
 # --- recipients -------------------------------------------------------------------------
 
 
-def rule_recipients(conn: Connection, case: Case, rule: NotificationRule) -> list[Address]:
-    """Everyone the rule reaches on this case, each address once (the first name wins)."""
+def rule_recipients(
+    directory: recipients.Directory,
+    case: Case,
+    rule: NotificationRule,
+    by_role: list[Address] | None = None,
+) -> list[Address]:
+    """Everyone the rule reaches on this case, each address once (the first name wins);
+    ``by_role`` is who its roles reach, if the caller has it."""
     found: dict[str, Address] = {}
     named = [field_recipient(case, name) for name in rule.to_fields]
-    for address in [*recipients.for_roles(conn, case, rule.to_roles), *named]:
+    if by_role is None:
+        by_role = recipients.resolve(directory, case, rule.to_roles)
+    for address in [*by_role, *named]:
         if address is not None:
             found.setdefault(address_key(address), address)
     return list(found.values())
@@ -169,11 +223,12 @@ def field_recipient(case: Case, name: str) -> Address | None:
 
 
 def event_context(
-    conn: Connection,
+    directory: recipients.Directory,
     event: CaseEvent,
     definition: WorkflowDefinition,
     language: str,
     authority: str,
+    comment: str | None,
 ) -> dict[str, Any]:
     """Every value the event templates read (see the headers of their ``.txt.j2``).
 
@@ -191,7 +246,7 @@ def event_context(
         return _localized(state.title if state else None, english) or name
 
     step = event.transition.title if event.transition else None
-    officer = _officer(conn, case, event.actor)
+    officer = _officer(directory, case, event.actor)
     return {
         "case": {
             "journal_no": case.journal_no,
@@ -205,7 +260,7 @@ def event_context(
             "to_state_title": state_title(case.state),
             "actor_name": event.actor.name,
             "at": event.at.isoformat(),
-            "comment": policy.mail_comment(conn, event.case, event.transition, event.entry),
+            "comment": comment,
         },
         "requester": {"name": _text(case.fields.get(REQUESTER_NAME))},
         "request": {
@@ -216,7 +271,7 @@ def event_context(
         },
         "authority": {
             "name": authority,
-            "administration": _administration(conn, case.lead_administration, english),
+            "administration": _administration(directory, case.lead_administration, english),
             "officer_name": officer.name if officer else None,
             "contact": officer.email if officer else None,
         },
@@ -265,21 +320,21 @@ def _field_day(case: Case, name: str) -> str | None:
     return found.last.isoformat() if found is not None else None
 
 
-def _officer(conn: Connection, case: Case, actor: Actor) -> Actor | None:
+def _officer(directory: recipients.Directory, case: Case, actor: Actor) -> Actor | None:
     """Who signs for the authority: the case officer, else the person acting now."""
     if case.case_officer:
-        try:
-            return organisation.get_actor(conn, case.case_officer)
-        except NotFound:
-            pass  # left the organisation: the person acting signs instead
+        officer = directory.actor(case.case_officer)
+        if officer is not None:
+            return officer
+        # else they left the organisation: the person acting signs instead
     return actor if actor.email else None
 
 
-def _administration(conn: Connection, code: str | None, english: bool) -> str | None:
+def _administration(directory: recipients.Directory, code: str | None, english: bool) -> str | None:
     """The lead administration's name (its code if the tables do not know it)."""
     if code is None:
         return None
-    for row in organisation.list_administrations(conn):
-        if row["code"] == code:
-            return str(row["name_en"] if english and row["name_en"] else row["name"])
-    return code
+    row = directory.administration(code)
+    if row is None:
+        return code
+    return str(row["name_en"] if english and row["name_en"] else row["name"])

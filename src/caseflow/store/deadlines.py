@@ -12,8 +12,10 @@ from sqlalchemy import (
     Connection,
     Integer,
     Row,
+    String,
     and_,
     bindparam,
+    cast,
     func,
     insert,
     literal_column,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.dml import Update
 
 from caseflow.errors import Conflict
-from caseflow.store import leases
+from caseflow.store import leases, wakeups
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     DEADLINE_INCIDENT,
@@ -111,24 +113,70 @@ def create(
     now: datetime,
 ) -> None:
     schedule = _schedule(due_at, reminders_at, now)
-    key = conn.execute(
-        insert(deadlines).values(
-            case_id=case_id,
-            rule_id=rule_id,
-            generation=generation,
-            status=DEADLINE_OPEN,
-            started_at=started_at,
-            not_before=not_before,
-            attempts=0,
-            created_at=now,
-            **schedule,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    conn.execute(
-        insert(deadline_explanations).values(deadline_id=key[0], explanation=list(explanation))
-    )
+    params = {
+        "case_id": case_id,
+        "rule_id": rule_id,
+        "generation": generation,
+        "started_at": started_at,
+        "not_before": not_before,
+        "created_at": now,
+        **schedule,
+    }
+    if conn.dialect.name == "postgresql":  # one round trip: both rows and the wake-up
+        params["explanation"] = list(explanation)
+        params["moment"] = wakeups.payload(schedule["next_action_at"])
+        prepared(conn, _CREATE_ANNOUNCED).first(conn, params)
+        return
+    found = prepared(conn, _CREATE, [deadlines.c.id]).first(conn, params)
+    assert found is not None
+    prepared(conn, _EXPLAIN).execute(
+        conn, {"deadline_id": found[0], "explanation": list(explanation)}
+    ).close()
     announce(conn, schedule["next_action_at"])
+
+
+# A fire creates deadlines through these, prepared once (see store/prepared.py).
+_CREATED_COLUMNS = (
+    "case_id",
+    "rule_id",
+    "generation",
+    "started_at",
+    "not_before",
+    "created_at",
+    "due_at",
+    "reminders_at",
+    "reminders_sent",
+    "next_action_at",
+)
+_INSERT_CREATED = insert(deadlines).values(
+    {name: bindparam(name, type_=deadlines.c[name].type) for name in _CREATED_COLUMNS}
+    | {
+        "status": literal_column(f"'{DEADLINE_OPEN}'"),
+        "attempts": literal_column("0"),
+    }
+)
+_CREATE = _INSERT_CREATED.returning(deadlines.c.id)
+_EXPLAIN = insert(deadline_explanations).values(
+    deadline_id=bindparam("deadline_id", type_=Integer),
+    explanation=bindparam("explanation", type_=deadline_explanations.c.explanation.type),
+)
+# PostgreSQL: both rows in one statement (a data-modifying WITH), one round trip.
+_CREATED = _CREATE.cte("created")
+_CREATE_EXPLAINED = insert(deadline_explanations).from_select(
+    ["deadline_id", "explanation"],
+    select(
+        _CREATED.c.id,
+        cast(
+            bindparam("explanation", type_=deadline_explanations.c.explanation.type),
+            deadline_explanations.c.explanation.type,
+        ),
+    ),
+)
+_CREATE_ANNOUNCED = (
+    select(func.pg_notify(wakeups.CHANNEL, bindparam("moment", type_=String)))
+    .select_from(_CREATED)
+    .add_cte(_CREATE_EXPLAINED.cte("explained"))
+)
 
 
 def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime) -> dict[str, Any]:
@@ -146,10 +194,24 @@ def _schedule(due_at: datetime, reminders_at: Sequence[datetime], now: datetime)
 
 
 def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
-    rows = conn.execute(
-        select(deadlines).where(deadlines.c.case_id == case_id, _IS_LIVE).order_by(deadlines.c.id)
-    )
-    return [_record(row) for row in rows]
+    """The case's open and paused deadlines, oldest first (prepared: every fire asks)."""
+    rows = prepared(conn, _LIVE_FOR_CASE, _RECORD_COLUMNS).all(conn, {"case_id": case_id})
+    return [_record_of(row) for row in rows]
+
+
+_RECORD_COLUMNS = [deadlines.c[name] for name in DeadlineRecord.__dataclass_fields__]
+_LIVE_FOR_CASE = (
+    select(*_RECORD_COLUMNS)
+    .where(deadlines.c.case_id == bindparam("case_id", type_=Integer), _IS_LIVE)
+    .order_by(deadlines.c.id)
+)
+
+
+def _record_of(row: Sequence[Any]) -> DeadlineRecord:
+    """A row of ``_RECORD_COLUMNS`` as a DeadlineRecord, read by position."""
+    values = list(row)
+    values[8] = tuple(datetime.fromisoformat(t) for t in values[8])  # reminders_at
+    return DeadlineRecord(*values)
 
 
 def for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
@@ -172,17 +234,22 @@ def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
 
 
 def close(conn: Connection, deadline_id: int, status: str, now: datetime) -> None:
-    conn.execute(
-        update(deadlines)
-        .where(deadlines.c.id == deadline_id)
-        .values(
-            status=status,
-            next_action_at=None,
-            closed_at=now,
-            lease_owner=None,
-            lease_expires_at=None,
-        )
+    prepared(conn, _CLOSE).execute(
+        conn, {"deadline_id": deadline_id, "status": status, "closed_at": now}
+    ).close()
+
+
+_CLOSE = (
+    update(deadlines)
+    .where(deadlines.c.id == bindparam("deadline_id", type_=Integer))
+    .values(
+        status=bindparam("status", type_=deadlines.c.status.type),
+        next_action_at=null(),
+        closed_at=bindparam("closed_at", type_=deadlines.c.closed_at.type),
+        lease_owner=null(),
+        lease_expires_at=null(),
     )
+)
 
 
 def pause(conn: Connection, deadline_id: int, remaining_working_days: int) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from caseflow.domain import Actor, RoleGrant
 from caseflow.errors import ErrorCode, InvalidInput, NotFound
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     actor_roles,
     actors,
     administrations,
     committees,
+    org_changes,
     steering_groups,
 )
 
@@ -22,6 +27,7 @@ from caseflow.store.tables import (
 def upsert_administration(
     conn: Connection, code: str, name: str, name_en: str | None, email: str | None
 ) -> None:
+    _written()
     values = {"name": name, "name_en": name_en, "email": email}
     if (
         conn.execute(
@@ -33,6 +39,7 @@ def upsert_administration(
 
 
 def upsert_committee(conn: Connection, code: str, values: dict[str, Any]) -> None:
+    _written()
     if (
         conn.execute(update(committees).where(committees.c.code == code).values(values)).rowcount
         == 0
@@ -43,6 +50,7 @@ def upsert_committee(conn: Connection, code: str, values: dict[str, Any]) -> Non
 def upsert_steering_group(
     conn: Connection, code: str, name: str, members: list[dict[str, Any]]
 ) -> None:
+    _written()
     values = {"name": name, "members": members}
     if (
         conn.execute(
@@ -99,6 +107,7 @@ def upsert_actor(
     conn: Connection, username: str, name: str, email: str | None, grants: Sequence[RoleGrant]
 ) -> None:
     """Create or replace an actor and all their role grants."""
+    _written()
     check_grants(conn, grants)
     values = {"name": name, "email": email, "active": True}
     actor_id = conn.execute(select(actors.c.id).where(actors.c.username == username)).scalar()
@@ -236,6 +245,58 @@ def directory(conn: Connection) -> Directory:
         {row["code"]: row for row in list_administrations(conn)},
         {row["code"]: row for row in list_steering_groups(conn)},
     )
+
+
+# -- the organisation as a fire reads it, cached per process ---------------------------------
+#
+# Every fire that notifies asks who holds a role on its case. The answer changes only
+# when the organisation does, and every change of it is recorded in ``org_changes``
+# (caseflow.organisation's put_* functions) in the transaction that makes it: the
+# newest row of that table is the organisation's change counter. A fire reads the
+# counter (one indexed row) and, when it differs from the one its snapshot was read
+# at, reads the organisation again, so a changed role counts from the next operation
+# on, in every process. Writes through this module's upserts (tests, imports that
+# record no history) also count, in the process that makes them.
+
+_generation = itertools.count()
+_writes_seen = next(_generation)
+_lock = threading.Lock()
+_LAST_CHANGE = select(org_changes.c.id, org_changes.c.at).order_by(org_changes.c.id.desc()).limit(1)
+
+
+def _written() -> None:
+    """Note a write of the organisation in this process (the cache reads it afresh)."""
+    global _writes_seen
+    with _lock:
+        _writes_seen = next(_generation)
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[Any, ...]
+    directory: Directory
+
+
+_directories: weakref.WeakKeyDictionary[Engine, _Cached] = weakref.WeakKeyDictionary()
+
+
+def change_stamp(conn: Connection) -> tuple[Any, ...]:
+    """What changes whenever the organisation does: its newest recorded change (id and
+    moment, so that a change rolled back and another under the same id differ) and
+    this process's own writes."""
+    last = prepared(conn, _LAST_CHANGE).first(conn, {})  # as stored: compared, not read
+    return (_writes_seen, last)
+
+
+def cached_directory(conn: Connection) -> Directory:
+    """:func:`directory`, read again only when the organisation changed (see above)."""
+    stamp = change_stamp(conn)
+    cached = _directories.get(conn.engine)
+    if cached is not None and cached.stamp == stamp:
+        return cached.directory
+    found = directory(conn)
+    _directories[conn.engine] = _Cached(stamp, found)
+    return found
 
 
 def has_actors(conn: Connection) -> bool:

@@ -1,11 +1,14 @@
 """Statements compiled once and run on the DBAPI cursor of the current transaction.
 
-A fire is three statements; SQLAlchemy's per-execution bookkeeping (events,
-execution context, result set-up) costs several times what SQLite needs to run
-them. For those three, and only those, we let SQLAlchemy compile the SQL and give
-us its type processors once per dialect, then execute on the driver cursor that
-the SQLAlchemy transaction already holds: same connection, same transaction,
-bound parameters, the same conversions, a fraction of the overhead.
+A fire is a handful of statements (the case, its live deadlines and the
+organisation's change counter read; deadlines closed and created, the outbox rows,
+the case and its audit row written), and the deadline dispatcher runs a few per
+batch of thousands; SQLAlchemy's per-execution bookkeeping (events, execution
+context, result set-up) costs several times what SQLite needs to run them. For
+those, and only those, we let SQLAlchemy compile the SQL and give us its type
+processors once per dialect, then execute on the driver cursor that the
+SQLAlchemy transaction already holds: same connection, same transaction, bound
+parameters, the same conversions, a fraction of the overhead.
 """
 
 from __future__ import annotations

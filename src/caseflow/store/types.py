@@ -8,6 +8,11 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+# Moments bound lately, by dialect (SQLite's text or PostgreSQL's UTC datetime): aware
+# datetimes that are equal are the same instant, so they share one bound value. Naive
+# ones never get here (refused above), so an aware and a naive one never meet as keys.
+_BOUND: dict[bool, dict[datetime, Any]] = {True: {}, False: {}}
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on every database.
@@ -33,12 +38,21 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
+        sqlite = dialect.name == "sqlite"
+        found = _BOUND[sqlite].get(value)  # a fire binds its "now" up to ten times
+        if found is not None:
+            return found
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use an aware UTC datetime")
-        value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
-            return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        return value
+        utc = value.astimezone(UTC)
+        bound: Any = (
+            utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds") if sqlite else utc
+        )
+        memo = _BOUND[sqlite]
+        if len(memo) >= 512:
+            memo.clear()
+        memo[value] = bound
+        return bound
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -27,7 +27,12 @@ def announce(conn: Connection, moment: datetime | None) -> None:
     """Tell listening workers, on commit, that something is due at ``moment``."""
     if moment is None or conn.dialect.name != "postgresql":
         return
-    conn.execute(select(func.pg_notify(CHANNEL, moment.astimezone(UTC).isoformat())))
+    conn.execute(select(func.pg_notify(CHANNEL, payload(moment))))
+
+
+def payload(moment: datetime) -> str:
+    """What :func:`announce` sends for ``moment`` (and what :class:`Listener` reads)."""
+    return moment.astimezone(UTC).isoformat()
 
 
 class Listener:
