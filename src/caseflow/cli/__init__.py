@@ -22,8 +22,7 @@ __all__ = ["COMMANDS", "app", "load", "main"]
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "demo": (
         ("demo",),
-        "Replay the reference scenario (case 2009-68440, May 2009 to December 2010) and "
-        "print it.",
+        "Replay the reference scenario (case 2009-68440, May 2009 to December 2010) and print it.",
     ),
     "init": (("setup",), "Create the database, or upgrade it to this version's schema."),
     "case": (("case", "agenda", "documents"), "Open, move and inspect cases."),

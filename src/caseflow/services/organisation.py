@@ -73,8 +73,7 @@ def _actor_spec(request: ActorRequest) -> organisation.ActorSpec:
         )
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc'])}: "
-            + e["msg"].removeprefix("Value error, ")
+            f"{'.'.join(str(part) for part in e['loc'])}: " + e["msg"].removeprefix("Value error, ")
             for e in exc.errors()
         )
         raise InvalidInput(
