@@ -188,6 +188,16 @@ class Case:
         return frozenset(names)
 
 
+class AuditKind(StrEnum):
+    """What an audit row records."""
+
+    OPEN = "open"  # the case was opened
+    FIRE = "fire"  # a transition moved it
+    EDIT = "edit"  # its fields changed, its state did not
+    DEADLINE = "deadline"  # a deadline reminded, expired or was marked
+    MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     """One append-only audit row; ``hash`` chains it to the row before."""
@@ -195,7 +205,7 @@ class AuditEntry:
     seq: int
     at: datetime
     actor: str
-    kind: str  # "open", "fire" or "edit"
+    kind: AuditKind
     trigger: str | None
     from_state: str | None
     to_state: str

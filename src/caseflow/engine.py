@@ -26,7 +26,7 @@ from caseflow.definitions import (
     TransitionDef,
     check_guards,
 )
-from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, Case, Origin, OriginKind
+from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, AuditKind, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.policy import visible_case
 from caseflow.registry import WorkflowRegistry
@@ -42,7 +42,7 @@ _COMMENT_TO_COME = "(the comment given when firing)"
 class CaseEvent:
     """What happened to a case, handed to in-transaction hooks."""
 
-    kind: str  # open | fire | edit
+    kind: AuditKind
     before: Case | None
     case: Case
     actor: Actor
@@ -223,11 +223,15 @@ class Engine:
                 journal.note_explicit(conn, new.journal_no)
             else:
                 case.journal_no = journal.next_number(conn, _local_year(now))
-            entry = self._entry(case, actor, now, "open", None, None, applied.audit, None, 1)
+            entry = self._entry(
+                case, actor, now, AuditKind.OPEN, None, None, applied.audit, None, 1
+            )
             case.audit_head = entry.hash
             case.id = case_rows.insert_case(conn, case)
             audit.append(conn, case.id, entry)
-            self._run_hooks(conn, CaseEvent("open", None, case, actor, now, entry, None, workflow))
+            self._run_hooks(
+                conn, CaseEvent(AuditKind.OPEN, None, case, actor, now, entry, None, workflow)
+            )
         return case
 
     def fire(
@@ -304,7 +308,7 @@ class Engine:
         case.state_entered_at = now
         case.state_generation = before.version + 1
         return self._commit(
-            conn, before, case, applied, actor, now, "fire", transition, workflow, comment
+            conn, before, case, applied, actor, now, AuditKind.FIRE, transition, workflow, comment
         )
 
     def edit(
@@ -326,7 +330,9 @@ class Engine:
             _check_version(before, expected_version)
             workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
             self._check_may_edit(workflow, before, actor)
-            return self.record_in(conn, before, changes, actor, kind="edit", comment=comment)
+            return self.record_in(
+                conn, before, changes, actor, kind=AuditKind.EDIT, comment=comment
+            )
 
     def record_in(
         self,
@@ -335,7 +341,7 @@ class Engine:
         changes: Mapping[str, Any],
         actor: Actor,
         *,
-        kind: str,
+        kind: AuditKind,
         comment: str | None = None,
     ) -> Case:
         """Audit an event that leaves the state alone (an edit, a deadline event).
@@ -365,7 +371,7 @@ class Engine:
         applied: AppliedChanges,
         actor: Actor,
         now: datetime,
-        kind: str,
+        kind: AuditKind,
         transition: TransitionDef | None,
         workflow: CompiledWorkflow,
         comment: str | None,
@@ -417,7 +423,7 @@ class Engine:
         case: Case,
         actor: Actor,
         now: datetime,
-        kind: str,
+        kind: AuditKind,
         trigger: str | None,
         from_state: str | None,
         changes: dict[str, Any],

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from caseflow.calendar import COPENHAGEN
 from caseflow.definitions import WorkflowDefinition
-from caseflow.domain import AuditEntry, Case
+from caseflow.domain import AuditEntry, AuditKind, Case
 
 
 def local(entry_time: Any) -> str:
@@ -52,12 +52,14 @@ def print_case(console: Console, case: Case, definition: WorkflowDefinition) -> 
 
 
 def describe_entry(entry: AuditEntry) -> str:
-    if entry.kind == "open":
+    if entry.kind == AuditKind.OPEN:
         return f"opened in {entry.to_state}"
-    if entry.kind == "deadline":
+    if entry.kind == AuditKind.DEADLINE:
         return f"deadline: {entry.comment}" if entry.comment else "deadline event"
-    if entry.kind == "edit":
+    if entry.kind == AuditKind.EDIT:
         return "edited " + ", ".join(entry.changes)
+    if entry.kind == AuditKind.MADE_PUBLIC:
+        return "closed item made public"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 

@@ -23,14 +23,14 @@ from caseflow.changes import apply_changes
 from caseflow.deadlines.owners import owner_of
 from caseflow.deadlines.rules import Calendars
 from caseflow.definitions import DeadlineRule, WorkflowDefinition
-from caseflow.domain import AuditEntry, Case
+from caseflow.domain import AuditEntry, AuditKind, Case
 from caseflow.notifications import recipients
 from caseflow.store import audit
 from caseflow.store import deadlines as rows
 from caseflow.store.outbox import NewNotification
 
 SYSTEM_USER = "caseflow"
-DEADLINE_EVENT = "deadline"  # the audit kind of everything the dispatcher records
+DEADLINE_EVENT = AuditKind.DEADLINE  # the audit kind of everything the dispatcher records
 
 REMINDER, EXPIRED, STALE = "reminder", "expired", "stale"
 T = TypeVar("T")

@@ -31,7 +31,7 @@ from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN
 from caseflow.definitions.schema import ServiceName
-from caseflow.domain import Actor, Case
+from caseflow.domain import Actor, AuditKind, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
@@ -53,7 +53,7 @@ CLOSED_TITLE = "Lukket punkt"
 SECRETARIAT = ("secretariat",)
 ON_AGENDA = "on_agenda"
 TAKE_OFF = "take_off_agenda"
-MADE_PUBLIC = "made_public"  # the audit kind of opening a closed item
+MADE_PUBLIC = AuditKind.MADE_PUBLIC  # the audit kind of opening a closed item
 # A cancelled meeting's items are stuck on it until taken off; a held one's are minutes.
 _MAY_TAKE_OFF_FROM = (MEETING_PLANNED, "cancelled")
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
-from caseflow.domain import ADMINISTRATOR, Actor, Case
+from caseflow.domain import ADMINISTRATOR, Actor, AuditKind, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.notifications import recipients
@@ -262,5 +262,10 @@ def _note_on_case(
     )
     actions.sort(key=lambda a: int(a["id"]))
     engine.record_in(
-        conn, current, {"fields.followup_actions": actions}, actor, kind="edit", comment=comment
+        conn,
+        current,
+        {"fields.followup_actions": actions},
+        actor,
+        kind=AuditKind.EDIT,
+        comment=comment,
     )

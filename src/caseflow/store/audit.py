@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, bindparam, insert, select
 
-from caseflow.domain import AuditEntry
+from caseflow.domain import AuditEntry, AuditKind
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import audit_events, cases
 
@@ -189,7 +189,7 @@ def _entry(row: Row[Any]) -> AuditEntry:
         seq=row.seq,
         at=row.at,
         actor=row.actor,
-        kind=row.kind,
+        kind=AuditKind(row.kind),
         trigger=row.trigger,
         from_state=row.from_state,
         to_state=row.to_state,
