@@ -95,10 +95,12 @@ def add_test_meeting(engine: Engine, committee: str, starts: str) -> int:
         ).id
 
 
-def ready_test_case(engine: Engine, title: str = "Styring af de politiske processer") -> str:
+def ready_test_case(
+    engine: Engine, title: str = "Styring af de politiske processer", **overrides: Any
+) -> str:
     """A committee case drafted by BIF and approved: ready for BIU's agenda."""
     officer = engine.actor("bif.sagsbehandler")
-    journal_no = open_test_case(engine, title=title)
+    journal_no = open_test_case(engine, title=title, **overrides)
     engine.edit(
         journal_no,
         {

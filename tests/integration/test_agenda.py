@@ -22,7 +22,13 @@ from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 from caseflow.store.tables import agenda_items, committees
-from caseflow.testing import copenhagen_time, make_test_engine, open_test_case
+from caseflow.testing import (
+    add_test_meeting,
+    copenhagen_time,
+    make_test_engine,
+    open_test_case,
+    ready_test_case,
+)
 
 SECRETARIAT = "biu.sekretariat"
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -33,15 +39,7 @@ BEFORE_DEADLINE = "2009-05-28 16:00"
 AFTER_DEADLINE = "2009-05-29 09:00"
 
 
-def add_meeting(engine: Engine, committee: str, starts: str) -> int:
-    with write_transaction(engine.db) as conn:
-        return meeting_rows.create(
-            conn,
-            committee=committee,
-            starts_at=copenhagen_time(starts),
-            place="Rådhuset",
-            now=engine.clock.now(),
-        ).id
+add_meeting = add_test_meeting
 
 
 def add_actor(engine: Engine, username: str, *grants: RoleGrant) -> None:
@@ -62,26 +60,7 @@ def set_late_policy(engine: Engine, committee: str, policy: str) -> None:
         )
 
 
-def ready_case(
-    engine: Engine, title: str = "Styring af de politiske processer", **kw: object
-) -> str:
-    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
-    journal_no = open_test_case(engine, title=title, **kw)
-    engine.edit(
-        journal_no,
-        {
-            "summary": f"Resumé af {title}.",
-            "sections.problemstilling": "Problem.",
-            "sections.losning": "Løsning.",
-            "sections.okonomi": "Ingen.",
-            "recommendations": ["at udvalget drøfter sagen."],
-        },
-        officer,
-    )
-    engine.fire(journal_no, "start_drafting", officer)
-    engine.fire(journal_no, "submit_for_approval", officer)
-    engine.fire(journal_no, "approve", chief)
-    return journal_no
+ready_case = ready_test_case
 
 
 @pytest.fixture

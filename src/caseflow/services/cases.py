@@ -189,21 +189,15 @@ def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> Page[Case]:
     officer_or_states = None
     if query.mine:
         officer_or_states = (actor.username, sorted(engine.states_owned_by_any(actor)))
+    where = case_rows.CaseFilter(
+        query.states, query.committee, query.workflow_id, officer_or_states
+    )
     wanted = query.page.limit + 1
     before = query.page.after()
     found: list[Case] = []
     with read_transaction(engine.db) as conn:
         while len(found) < wanted:
-            rows = case_rows.search_visible(
-                conn,
-                scope,
-                states=query.states,
-                committee=query.committee,
-                workflow_id=query.workflow_id,
-                officer_or_states=officer_or_states,
-                before_id=before,
-                limit=wanted,
-            )
+            rows = case_rows.search_visible(conn, scope, where, before_id=before, limit=wanted)
             # "Mine" by role needs the workflow: a state owned by a role held on this case.
             mine = [c for c in rows if not query.mine or engine.is_mine(conn, c, actor)]
             found += mine

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -305,28 +306,42 @@ def stale_version(case: Case, expected_version: int) -> Conflict:
     )
 
 
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a list of cases is narrowed to; every filter is a condition in SQL."""
+
+    states: Sequence[str] = ()
+    committee: str | None = None
+    workflow_id: str | None = None
+    # (username, states): assigned to that officer, or in one of those states.
+    officer_or_states: tuple[str, Sequence[str]] | None = None
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        if self.states:
+            query = query.where(cases.c.state.in_(list(self.states)))
+        if self.committee:
+            query = query.where(cases.c.committee == self.committee)
+        if self.workflow_id:
+            query = query.where(cases.c.workflow_id == self.workflow_id)
+        if self.officer_or_states is not None:
+            officer, waiting_states = self.officer_or_states
+            query = query.where(
+                or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
+            )
+        return query
+
+
 def search(
     conn: Connection,
     *,
     states: Sequence[str] = (),
     committee: str | None = None,
-    workflow_id: str | None = None,
-    officer_or_states: tuple[str, Sequence[str]] | None = None,
     limit: int | None = None,
 ) -> list[Case]:
-    """Cases matching every filter given, newest journal number first."""
+    """Cases matching every filter given, newest first: for caseflow's own reports, which
+    ask the policy themselves; a reader's list is :func:`search_visible`."""
     query = select(cases).order_by(cases.c.created_at.desc(), cases.c.id.desc())
-    if states:
-        query = query.where(cases.c.state.in_(list(states)))
-    if committee:
-        query = query.where(cases.c.committee == committee)
-    if workflow_id:
-        query = query.where(cases.c.workflow_id == workflow_id)
-    if officer_or_states is not None:
-        officer, waiting_states = officer_or_states
-        query = query.where(
-            or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
-        )
+    query = CaseFilter(states, committee).apply(query)
     if limit:
         query = query.limit(limit)
     return [row_to_case(row) for row in conn.execute(query)]
@@ -335,31 +350,17 @@ def search(
 def search_visible(
     conn: Connection,
     scope: ReadScope,
+    where: CaseFilter | None = None,
     *,
-    states: Sequence[str] = (),
-    committee: str | None = None,
-    workflow_id: str | None = None,
-    officer_or_states: tuple[str, Sequence[str]] | None = None,
     before_id: int | None = None,
     limit: int = 50,
 ) -> list[Case]:
-    """Up to ``limit`` cases a reader may see, matching every filter, newest first (by id),
+    """Up to ``limit`` cases a reader may see, matching ``where``, newest first (by id),
     those with an id below ``before_id`` when given: one page of a list."""
-    query = select(cases).order_by(cases.c.id.desc())
+    query = (where or CaseFilter()).apply(select(cases).order_by(cases.c.id.desc()))
     condition = readable(conn.dialect.name, scope)
     if condition is not None:
         query = query.where(condition)
-    if states:
-        query = query.where(cases.c.state.in_(list(states)))
-    if committee:
-        query = query.where(cases.c.committee == committee)
-    if workflow_id:
-        query = query.where(cases.c.workflow_id == workflow_id)
-    if officer_or_states is not None:
-        officer, waiting_states = officer_or_states
-        query = query.where(
-            or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
-        )
     if before_id is not None:
         query = query.where(cases.c.id < before_id)
     return [row_to_case(row) for row in conn.execute(query.limit(limit))]
