@@ -38,7 +38,7 @@ def history(
     ctx = cli.context()
     changes = history_service.org_history_of(ctx, cli.actor(ctx.engine, as_user), query).changes
     if as_json:
-        console.print_json(data=[change.to_json() for change in changes])
+        console.print_json(data=[history_service.change_json(change) for change in changes])
         return
     table = Table("When (Copenhagen)", "Who", "What", "Change", "Via")
     for change in changes:
@@ -57,7 +57,7 @@ def describe(change: OrgChange) -> str:
     """``chair: Formand for BIU → Ny formand``, one line per value that changed."""
     if change.old is None:
         return "added"
-    return "\n".join(f"{c.field}: {_moved(c.old, c.new)}" for c in change.changes)
+    return "\n".join(f"{c.field}: {_moved(c.old, c.new)}" for c in change.differences())
 
 
 def _moved(old: Any, new: Any) -> str:

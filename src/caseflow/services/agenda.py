@@ -18,7 +18,6 @@ from typing import Any
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import agenda, minutes, report
-from caseflow.services.meetings import page_of
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store.agenda import ItemRecord
 
@@ -289,7 +288,7 @@ class QueueLines:
 def queue(ctx: Context, actor: Actor, request: Queue) -> QueueLines:
     """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list."""
     found = report.queue(ctx.engine, actor, request.meeting_id)
-    return QueueLines(page_of(found, request.page))
+    return QueueLines(Page.window(found, request.page))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import followup
-from caseflow.services.meetings import page_of
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store.followups import FollowupRecord
 from caseflow.store.tables import FOLLOWUP_OPEN
@@ -95,7 +94,7 @@ def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> Follow
         journal_no=request.journal_no,
     )
     now = ctx.engine.clock.now()
-    return FollowupList(page_of([FollowupView(r, now) for r in found], request.page))
+    return FollowupList(Page.window([FollowupView(r, now) for r in found], request.page))
 
 
 @dataclass(frozen=True)

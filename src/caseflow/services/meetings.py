@@ -9,11 +9,10 @@ who asks). Times are aware datetimes; the interface parses what the user typed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.context import Context
@@ -26,8 +25,6 @@ from caseflow.store import meetings as rows
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
 from caseflow.store.meetings import MeetingRecord
-
-T = TypeVar("T")
 
 
 def meeting_json(meeting: MeetingRecord) -> dict[str, Any]:
@@ -159,18 +156,6 @@ def year_range(year: int | None) -> tuple[datetime | None, datetime | None]:
     return at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
 
 
-def page_of(rows: Sequence[T], request: PageRequest) -> Page[T]:
-    """A page of a list already read and filtered (by what the reader may see): the cursor
-    is the position after the last row shown. Unlike an id cursor (:mod:`paging`), rows
-    added before it since shift the next page; a list read by a keyset in SQL is the
-    better shape once its store query can page (see the report to the lead)."""
-    start = request.after() or 0
-    window = rows[start : start + request.limit + 1]
-    items = window[: request.limit]
-    more = len(window) > request.limit
-    return Page(items, str(start + len(items)) if more else None)
-
-
 @dataclass(frozen=True)
 class ListMeetings:
     committee: str | None = None
@@ -202,7 +187,7 @@ def list_meetings(ctx: Context, actor: Actor, request: ListMeetings) -> MeetingL
         if request.committee is not None:
             plan.require_committee(conn, request.committee)
         found = rows.list_for(conn, request.committee, since, until)
-    return MeetingList(page_of(found, request.page))
+    return MeetingList(Page.window(found, request.page))
 
 
 @dataclass(frozen=True)

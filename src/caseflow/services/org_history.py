@@ -8,9 +8,8 @@ roles), anyone else nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from caseflow.context import Context
@@ -49,53 +48,22 @@ class HistoryQuery:
         return cls(kind, code)
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One value that changed: ``agenda.deadline_working_days`` from 8 to 10."""
-
-    field: str
-    old: Any
-    new: Any
+OrgChange = org_history.OrgChange
+"""One change, as the store reads it; its ``differences()`` are the values that changed."""
 
 
-@dataclass(frozen=True)
-class OrgChange:
-    id: int
-    at: datetime
-    actor: str
-    via: str
-    kind: str
-    code: str
-    old: Mapping[str, Any] | None  # None: it was added
-    new: Mapping[str, Any]
-    changes: tuple[FieldChange, ...]
-
-    @classmethod
-    def of(cls, change: org_history.OrgChange) -> OrgChange:
-        return cls(
-            change.id,
-            change.at,
-            change.actor,
-            change.via,
-            change.kind,
-            change.code,
-            change.old,
-            change.new,
-            tuple(FieldChange(d.field, d.old, d.new) for d in change.differences()),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "via": self.via,
-            "kind": self.kind,
-            "code": self.code,
-            "old": self.old,
-            "new": self.new,
-            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in self.changes],
-        }
+def change_json(change: OrgChange) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "at": change.at.isoformat(),
+        "actor": change.actor,
+        "via": change.via,
+        "kind": change.kind,
+        "code": change.code,
+        "old": change.old,
+        "new": change.new,
+        "changes": [{"field": d.field, "old": d.old, "new": d.new} for d in change.differences()],
+    }
 
 
 @dataclass(frozen=True)
@@ -103,7 +71,7 @@ class History:
     changes: Sequence[OrgChange]
 
     def to_json(self) -> list[dict[str, Any]]:
-        return [change.to_json() for change in self.changes]
+        return [change_json(change) for change in self.changes]
 
 
 def org_history_of(ctx: Context, actor: Actor, query: HistoryQuery) -> History:
@@ -115,4 +83,4 @@ def org_history_of(ctx: Context, actor: Actor, query: HistoryQuery) -> History:
         found = org_history.search(conn, kind=query.kind, code=query.code)
     # The history is short (one row per edit of the organisation): the kinds a reader
     # may not see are left out here rather than in a query of their own.
-    return History(tuple(OrgChange.of(c) for c in found if kinds is None or c.kind in kinds))
+    return History(tuple(c for c in found if kinds is None or c.kind in kinds))

@@ -53,5 +53,16 @@ class Page(Generic[T]):
         more = len(rows) > request.limit
         return cls(items, str(key(items[-1])) if more and items else None)
 
+    @classmethod
+    def window(cls, rows: Sequence[T], request: PageRequest) -> Page[T]:
+        """A page of a list already read and filtered (by what the reader may see): the
+        cursor is the position after the last row shown. Unlike an id cursor (:meth:`of`),
+        rows added before it since shift the next page; a list whose store query pages
+        by a key in SQL should use :meth:`of`."""
+        start = request.after() or 0
+        rows = rows[start : start + request.limit + 1]
+        items = rows[: request.limit]
+        return cls(items, str(start + len(items)) if len(rows) > request.limit else None)
+
     def to_json(self, item: Callable[[T], Any]) -> dict[str, Any]:
         return {"items": [item(i) for i in self.items], "next_cursor": self.next_cursor}
