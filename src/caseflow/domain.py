@@ -198,6 +198,28 @@ class AuditKind(StrEnum):
     MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
 
 
+class SignInVia(StrEnum):
+    """How a web session was signed in."""
+
+    PASSWORD = "password"  # caseflow checked the password
+    OIDC = "oidc"  # the municipality's identity provider vouched (OpenID Connect)
+
+
+class AccountEventKind(StrEnum):
+    """What an account event (``account_events``, append-only) records."""
+
+    PASSWORD_SET = "password_set"
+    DISABLED = "disabled"
+    ENABLED = "enabled"
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED = "locked"  # too many failed sign-ins in a row: closed for a while
+    SIGNED_OUT = "signed_out"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    TOKEN_ISSUED = "token_issued"
+    TOKEN_REVOKED = "token_revoked"
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     """One append-only audit row; ``hash`` chains it to the row before."""

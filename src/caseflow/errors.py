@@ -82,6 +82,18 @@ class ErrorCode(StrEnum):
     ITEM_NOT_ON_AGENDA = "item_not_on_agenda"  # params: meeting_id, journal_no
     ITEM_PUBLIC_ALREADY = "item_public_already"  # params: meeting_id, item_no
     MEETING_UNCHANGED = "meeting_unchanged"  # a change to a meeting that changes nothing
+    # Accounts: sign-in for the web app, its sessions, API tokens (svc-accounts).
+    SIGN_IN_FAILED = "sign_in_failed"  # params: none (never says whether the user exists)
+    ACCOUNT_LOCKED = "account_locked"  # params: until (ISO time, UTC)
+    SIGN_IN_THROTTLED = "sign_in_throttled"  # params: until (ISO time, UTC)
+    PASSWORD_TOO_SHORT = "password_too_short"  # params: min_length, length
+    PASSWORD_TOO_LONG = "password_too_long"  # params: max_length
+    PASSWORD_IS_USERNAME = "password_is_username"
+    PASSWORD_ONE_CHARACTER = "password_one_character"  # one character, repeated
+    USER_DISABLED = "user_disabled"  # params: username
+    UNKNOWN_TOKEN = "unknown_token"  # params: token_id (not found or not allowed)
+    INVALID_TOKEN_DAYS = "invalid_token_days"  # params: days, min_days, max_days
+    INVALID_TOKEN_NAME = "invalid_token_name"  # params: max_length
 
 
 class CaseflowError(Exception):

@@ -30,6 +30,7 @@ from sqlalchemy import Connection
 from caseflow.definitions.schema import ServiceName, TransitionDef
 from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor, AuditEntry, Case
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
+from caseflow.store import accounts as account_rows
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import organisation as org_rows
@@ -259,9 +260,12 @@ def require_insider(actor: Actor | None, committee: str, *, draft: bool = False)
 
 
 def last_administrators(conn: Connection) -> list[str]:
-    """The usernames of the administrators without scope (the bootstrap's end)."""
+    """The usernames of the administrators without scope who are not disabled (the
+    bootstrap's end): no change may leave none, nor may disabling one."""
     found = org_rows.actors_with_role(conn, ADMINISTRATOR)
-    return [actor.username for actor in found if is_administrator(actor)]
+    administrators = [actor.username for actor in found if is_administrator(actor)]
+    disabled = account_rows.disabled_among(conn, administrators)
+    return [username for username in administrators if username not in disabled]
 
 
 # --- closed content -------------------------------------------------------------------

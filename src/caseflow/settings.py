@@ -32,6 +32,16 @@ class Settings:
     now: datetime | None = None
     # Tries before a failing deadline or notification becomes an incident (a person's turn).
     max_attempts: int = 8
+    # The web app's sessions: signed out after this long without a request, and after
+    # this long in any case (services.accounts).
+    session_idle_minutes: int = 30
+    session_hours: int = 12
+    # Sign-in through the municipality's identity provider (OpenID Connect), for the web
+    # app; unset: passwords only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_username_claim: str = "preferred_username"  # the claim that names the actor
 
     def with_overrides(
         self, *, database: str | None = None, workflows_dir: Path | None = None
@@ -65,6 +75,14 @@ class Settings:
             language=_language(value("language", "da")),
             now=_moment(os.environ.get("CASEFLOW_NOW")),
             max_attempts=_count("max_attempts", value("max_attempts", "8")),
+            session_idle_minutes=_count(
+                "session_idle_minutes", value("session_idle_minutes", "30"), MAX_IDLE_MINUTES
+            ),
+            session_hours=_count("session_hours", value("session_hours", "12"), MAX_SESSION_HOURS),
+            oidc_issuer=_issuer(value("oidc_issuer", "")),
+            oidc_client_id=value("oidc_client_id", "") or None,
+            oidc_client_secret=value("oidc_client_secret", "") or None,
+            oidc_username_claim=value("oidc_username_claim", "preferred_username"),
         )
 
 
@@ -80,7 +98,17 @@ FILE_KEYS = (
     "mail_dir",
     "language",
     "max_attempts",
+    "session_idle_minutes",
+    "session_hours",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_username_claim",
 )
+# The keys a caseflow.toml may also give as a number.
+NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours")
+MAX_IDLE_MINUTES = 24 * 60  # a day
+MAX_SESSION_HOURS = 30 * 24  # a month
 
 
 def _language(text: str) -> str:
@@ -98,14 +126,30 @@ def _calendar(setting: str, cwd: Path) -> str:
     return setting
 
 
-def _count(name: str, text: str) -> int:
+def _count(name: str, text: str, most: int | None = None) -> int:
     try:
         number = int(text)
     except ValueError:
         number = 0
     if number < 1:
         raise InvalidInput(f"CASEFLOW_{name.upper()}={text!r}: give a whole number of 1 or more")
+    if most is not None and number > most:
+        raise InvalidInput(
+            f"CASEFLOW_{name.upper()}={text!r}: give a whole number from 1 to {most}"
+        )
     return number
+
+
+def _issuer(text: str) -> str | None:
+    """The identity provider's issuer URL (its discovery document is under it)."""
+    if not text:
+        return None
+    if not text.startswith(("https://", "http://")) or " " in text:
+        raise InvalidInput(
+            f"CASEFLOW_OIDC_ISSUER={text!r}: give the identity provider's issuer URL, "
+            "e.g. https://login.kk.example/realms/caseflow"
+        )
+    return text
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -168,7 +212,7 @@ def _read_config(path: Path) -> dict[str, str]:
         )
     found: dict[str, str] = {}
     for key, value in section.items():
-        if key == "max_attempts" and isinstance(value, int) and not isinstance(value, bool):
+        if key in NUMBER_KEYS and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise InvalidInput(f"{path}: {key} = {value!r}: write it as text in quotes")

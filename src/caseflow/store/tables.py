@@ -374,3 +374,71 @@ org_changes = Table(
     Column("new", JSON, nullable=False),
     Index(None, "kind", "code"),
 )
+
+# -- accounts: sign-in for the web app (migration 0007) -----------------------------------------
+#
+# A user is an actor with credentials. No secret is stored: a password as its argon2id
+# hash, a session's cookie value and an API token's secret as their sha256 (hex), looked
+# up by that hash. Times are UTC, like every other table's.
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("username", String(100), ForeignKey("actors.username"), primary_key=True),
+    # Null: no password (a user who signs in through OpenID Connect only, or one disabled
+    # before a password was ever set).
+    Column("password_hash", String(200), nullable=True),
+    Column("changed_at", UTCDateTime, nullable=False),  # the password's, or the row's creation
+    Column("disabled_at", UTCDateTime, nullable=True),
+    Column(
+        "failed_sign_ins", Integer, nullable=False, server_default="0"
+    ),  # since the last success
+    Column("locked_until", UTCDateTime, nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the cookie value
+    Column("username", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),  # touched at most once a minute
+    Column("expires_at", UTCDateTime, nullable=False),  # absolute: the idle limit comes first
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("client", String(300), nullable=False),  # ip / user agent, truncated
+    Column("via", String(20), nullable=False),  # password | oidc (services.accounts.SignInVia)
+    Index(None, "username"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the secret
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),  # touched at most once a minute
+    Index(None, "username"),
+)
+
+# Every account action, append-only like the case audit trail (triggers): who did it,
+# when, what (store.accounts.AccountEventKind), for which user and from which client.
+# The sign-in throttle and lockout read it too.
+account_events = Table(
+    "account_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),  # who: the user signing in, or an administrator
+    Column("kind", String(30), nullable=False),
+    Column("username", String(100), nullable=False),  # for whom (as typed, for a failed sign-in)
+    Column("client", String(300), nullable=False),
+    Column("detail", String(300), nullable=True),  # e.g. which token, how many sessions ended
+    Index(None, "username", "id"),
+    Index(None, "client", "at"),
+)

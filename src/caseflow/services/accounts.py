@@ -1,0 +1,768 @@
+"""Accounts: signing in to the web app, its sessions, API tokens, and users' passwords.
+
+A user is an actor (:mod:`caseflow.store.organisation`) with credentials: an argon2id
+hash of a password, a disabled mark, and the failed sign-ins since the last success.
+No secret is stored: a session's cookie value and an API token's secret are kept as
+their sha256 and looked up by it, and each is shown once, to whoever it was made for.
+
+**Signing in.** A failed sign-in never tells whether the user exists: an unknown
+user, a wrong password and a disabled user get the one answer (``sign_in_failed``)
+after the same work (the password is checked against a dummy hash when there is no
+real one). After :data:`LOCK_AFTER` failures in a row an account is locked for
+:data:`LOCK_FOR` (``account_locked``, with when it opens; the right password is
+refused too meanwhile). A username nobody has is locked the same way, counted from
+the account events, so the lock does not tell either. More than
+:data:`CLIENT_FAILURES` failures from one client (its ip address and user agent, as
+the web app gives it) within :data:`CLIENT_WINDOW` refuse its further tries until
+the window has passed (``sign_in_throttled``). Each sign-in opens a new session
+(its id is never reused), and ends the one it ``replaces``.
+
+**Time.** ``now=None`` is the wall clock (UTC), not the engine's clock: that one may
+stand still or be moved by a rehearsal (``CASEFLOW_NOW``), and a session must not
+end because the case clock moved. Tests pass ``now``.
+
+Every function owns its transaction, and every account action appends an account
+event (:class:`AccountEventKind`): who, when, what, for whom, from which client.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
+
+from caseflow import policy
+from caseflow.context import Context
+from caseflow.domain import AccountEventKind as AccountEventKind
+from caseflow.domain import Actor
+from caseflow.domain import SignInVia as SignInVia
+from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.store import accounts as account_rows
+from caseflow.store import organisation as org_rows
+from caseflow.store.accounts import Credentials, secret_hash
+from caseflow.store.db import read_transaction
+
+TokenView = account_rows.TokenView
+"""An API token as :func:`list_tokens` shows it: never its secret."""
+SessionView = account_rows.SessionView
+"""A web session as :func:`list_sessions` shows it: never its secret."""
+AccountEvent = account_rows.AccountEvent
+"""One account event, as :func:`account_events` lists it."""
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024  # argon2 takes any length; a form post should not take more
+LOCK_AFTER = 5  # failed sign-ins in a row
+LOCK_FOR = timedelta(minutes=15)
+CLIENT_FAILURES = 20  # failed sign-ins from one client ...
+CLIENT_WINDOW = timedelta(minutes=10)  # ... within this long: its further tries wait
+TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at / last_used_at, at most this often
+TOKEN_DAYS = (1, 365)
+TOKEN_PREFIX = "cft_"  # an API token's secret starts so: a scanner of leaked secrets sees it
+TOKEN_NAME_LENGTH = 100
+CLIENT_LENGTH = 300
+USERNAME_LENGTH = 100
+
+HASHER = PasswordHasher()  # argon2id with argon2-cffi's recommended parameters
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, for a sign-in with no real hash to check: the answer
+    takes as long as for a user who exists."""
+    return HASHER.hash(secrets.token_urlsafe(32))
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new web session. ``session_token`` is the cookie value: shown only here."""
+
+    session_token: str
+    csrf_token: str
+    actor: Actor
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """The session a request's cookie names, while it lasts."""
+
+    id: int
+    actor: Actor
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    via: SignInVia
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token. ``secret`` is shown only here; it cannot be shown again."""
+
+    id: int
+    name: str
+    secret: str
+    expires_at: datetime
+
+
+# -- passwords --------------------------------------------------------------------------------
+
+
+def check_password(username: str, password: str) -> None:
+    """Refuse a password that breaks a rule, with the rule: at least
+    :data:`PASSWORD_MIN_LENGTH` characters, not the username, not one character repeated."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise InvalidInput(
+            f"a password needs at least {PASSWORD_MIN_LENGTH} characters; this one has "
+            f"{len(password)}",
+            code=ErrorCode.PASSWORD_TOO_SHORT,
+            min_length=PASSWORD_MIN_LENGTH,
+            length=len(password),
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise InvalidInput(
+            f"a password may have at most {PASSWORD_MAX_LENGTH} characters",
+            code=ErrorCode.PASSWORD_TOO_LONG,
+            max_length=PASSWORD_MAX_LENGTH,
+        )
+    if password.strip().casefold() == username.strip().casefold():
+        raise InvalidInput(
+            "a password must not be the username", code=ErrorCode.PASSWORD_IS_USERNAME
+        )
+    if len(set(password)) == 1:
+        raise InvalidInput(
+            "a password must not be one character repeated",
+            code=ErrorCode.PASSWORD_ONE_CHARACTER,
+        )
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("a password must be text (it holds a broken character)") from None
+
+
+def set_password(
+    ctx: Context,
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    keep_session: str | None = None,
+    client: str = "",
+) -> None:
+    """Set ``username``'s password: the user themself, or an administrator.
+
+    A new password lifts a lock and ends the user's sessions, but the one whose cookie
+    value is ``keep_session`` (the session the user changed it in); API tokens stay.
+    """
+    moment = _utc(now)
+    _require_self_or_administrator(actor, username, f"set the password of {username}")
+    check_password(username, password)
+    password_hash = HASHER.hash(password)  # outside the transaction: it takes a while
+    with ctx.engine.transaction() as conn:
+        _existing(conn, username)
+        account_rows.put_password(conn, username, password_hash, moment)
+        keep = secret_hash(keep_session) if keep_session else None
+        ended = account_rows.revoke_sessions(conn, username, moment, keep_hash=keep)
+        _record(
+            conn,
+            moment,
+            actor.username,
+            AccountEventKind.PASSWORD_SET,
+            username,
+            client,
+            f"{ended} session(s) ended" if ended else None,
+        )
+
+
+# -- signing in and out -----------------------------------------------------------------------
+
+
+def sign_in(
+    ctx: Context,
+    username: str,
+    password: str,
+    *,
+    client: str = "",
+    replaces: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Check ``username``'s password and open a web session; ``replaces`` (the cookie
+    value of the session the browser had) ends. ``client`` says where the try came from
+    (the ip address, then the user agent): the throttle counts per client text.
+
+    Refused with ``sign_in_failed`` for an unknown or disabled user and a wrong password
+    alike, ``account_locked`` while locked, ``sign_in_throttled`` while the client waits.
+    """
+    moment = _utc(now)
+    where = _text(client, CLIENT_LENGTH)
+    typed = _text(username, USERNAME_LENGTH)  # what the account events record
+    usable_name = typed == username  # a name with control characters names nobody
+    engine = ctx.engine
+    with read_transaction(engine.db) as conn:
+        _refuse_throttled(conn, where, moment)
+        actor = _actor(conn, username) if usable_name else None
+        row = account_rows.credentials_of(conn, username) if usable_name else None
+        _failures, locked_until = _lock_state(conn, typed, row, moment)
+    if locked_until is not None:
+        raise _locked(locked_until)
+    stored = row.password_hash if row is not None else None
+    matches = _verify(stored, password)  # always hashes, so every answer takes as long
+    allowed = matches and actor is not None and row is not None and row.disabled_at is None
+    rehashed = HASHER.hash(password) if allowed and _needs_rehash(stored) else None
+    with engine.transaction() as conn:
+        current = account_rows.credentials_of(conn, username, lock=True) if row else None
+        still = (
+            allowed
+            and current is not None
+            and current.password_hash == stored
+            and current.disabled_at is None
+            and not _is_locked(current, moment)
+        )
+        if not still or actor is None or stored is None:
+            locked_until = _count_failure(conn, typed, current, where, moment)
+            signed_in = None
+        else:
+            account_rows.set_failures(conn, username, 0, None)
+            if rehashed is not None:
+                account_rows.replace_hash(conn, username, stored, rehashed)
+            signed_in = _open_session(ctx, conn, actor, where, replaces, moment, SignInVia.PASSWORD)
+    if signed_in is not None:
+        return signed_in
+    if locked_until is not None:
+        raise _locked(locked_until)
+    raise _sign_in_failed()
+
+
+def sign_in_external(
+    ctx: Context,
+    username: str,
+    *,
+    client: str = "",
+    replaces: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Open a web session for ``username`` after the identity provider vouched for them
+    (OpenID Connect): they must be an actor of the organisation and not disabled; no
+    actor is ever created here. A password lock does not apply (no password was tried).
+    """
+    moment = _utc(now)
+    where = _text(client, CLIENT_LENGTH)
+    typed = _text(username, USERNAME_LENGTH)
+    with ctx.engine.transaction() as conn:
+        actor = _actor(conn, username) if typed == username else None
+        row = account_rows.credentials_of(conn, username) if actor is not None else None
+        if actor is not None and (row is None or row.disabled_at is None):
+            return _open_session(ctx, conn, actor, where, replaces, moment, SignInVia.OIDC)
+        _record(
+            conn,
+            moment,
+            typed,
+            AccountEventKind.SIGN_IN_FAILED,
+            typed,
+            where,
+            "through the identity provider",
+        )
+    raise _sign_in_failed()
+
+
+def session(ctx: Context, token: str, *, now: datetime | None = None) -> WebSession | None:
+    """The session whose cookie value is ``token``; None when there is none, or it was
+    ended, has been idle too long, is past its absolute expiry, or its user is disabled
+    or gone. Its ``last_seen_at`` is written at most once a minute, so the idle limit
+    holds to within a minute."""
+    moment = _utc(now)
+    if not token:
+        return None
+    engine = ctx.engine
+    with read_transaction(engine.db) as conn:
+        found = account_rows.session_by_hash(conn, secret_hash(token))
+        if found is None or found.user_disabled or not _is_open(ctx, found.view, moment):
+            return None
+        actor = _actor(conn, found.view.username)
+    if actor is None:
+        return None
+    view = found.view
+    if moment - view.last_seen_at >= TOUCH_EVERY:
+        with engine.transaction() as conn:
+            account_rows.touch_session(conn, view.id, moment, moment - TOUCH_EVERY)
+    return WebSession(view.id, actor, found.csrf_token, view.created_at, view.expires_at, view.via)
+
+
+def sign_out(ctx: Context, token: str, *, now: datetime | None = None, client: str = "") -> None:
+    """End the session whose cookie value is ``token`` (nothing, if there is none)."""
+    moment = _utc(now)
+    if not token:
+        return
+    with ctx.engine.transaction() as conn:
+        ended = account_rows.revoke_session(conn, secret_hash(token), moment)
+        if ended is not None:
+            _record(
+                conn,
+                moment,
+                ended.username,
+                AccountEventKind.SIGNED_OUT,
+                ended.username,
+                client or ended.client,
+                f"session {ended.id}",
+            )
+
+
+def sign_out_everywhere(
+    ctx: Context,
+    actor: Actor,
+    username: str | None = None,
+    *,
+    now: datetime | None = None,
+    client: str = "",
+) -> int:
+    """End every session of ``actor`` or (an administrator's) of ``username``; returns
+    how many were open. API tokens are not sessions: :func:`revoke_token` ends those."""
+    moment = _utc(now)
+    whose = username or actor.username
+    _require_self_or_administrator(actor, whose, f"sign {whose} out")
+    with ctx.engine.transaction() as conn:
+        ended = account_rows.revoke_sessions(conn, whose, moment)
+        _record(
+            conn,
+            moment,
+            actor.username,
+            AccountEventKind.SIGNED_OUT_EVERYWHERE,
+            whose,
+            client,
+            f"{ended} session(s) ended",
+        )
+    return ended
+
+
+# -- disabling and enabling -------------------------------------------------------------------
+
+
+def disable_user(
+    ctx: Context, actor: Actor, username: str, *, now: datetime | None = None, client: str = ""
+) -> None:
+    """Disable ``username`` (an administrator's): every session ends and every API token
+    is revoked at once, and no sign-in succeeds until :func:`enable_user`. The last
+    enabled administrator without scope cannot be disabled."""
+    moment = _utc(now)
+    policy.require_administrator(actor, f"disable {username}")
+    with ctx.engine.transaction() as conn:
+        _existing(conn, username)
+        current = account_rows.credentials_of(conn, username, lock=True)
+        if current is not None and current.disabled_at is not None:
+            return  # disabled already: its sessions and tokens ended then
+        if policy.last_administrators(conn) == [username]:
+            raise NotAllowed(
+                f"{username} is the last enabled administrator (the role administrator "
+                "without scope); disabled, nobody could change the organisation",
+                code=ErrorCode.LAST_ADMINISTRATOR,
+                username=username,
+            )
+        account_rows.set_disabled(conn, username, moment, disabled=True)
+        sessions = account_rows.revoke_sessions(conn, username, moment)
+        tokens = account_rows.revoke_tokens(conn, username, moment)
+        _record(
+            conn,
+            moment,
+            actor.username,
+            AccountEventKind.DISABLED,
+            username,
+            client,
+            f"{sessions} session(s) ended, {tokens} token(s) revoked",
+        )
+
+
+def enable_user(
+    ctx: Context, actor: Actor, username: str, *, now: datetime | None = None, client: str = ""
+) -> None:
+    """Let a disabled user sign in again (an administrator's). Their revoked tokens stay
+    revoked: they are issued anew."""
+    moment = _utc(now)
+    policy.require_administrator(actor, f"enable {username}")
+    with ctx.engine.transaction() as conn:
+        _existing(conn, username)
+        current = account_rows.credentials_of(conn, username, lock=True)
+        if current is None or current.disabled_at is None:
+            return  # not disabled: nothing to do
+        account_rows.set_disabled(conn, username, moment, disabled=False)
+        _record(conn, moment, actor.username, AccountEventKind.ENABLED, username, client)
+
+
+# -- API tokens -------------------------------------------------------------------------------
+
+
+def issue_token(
+    ctx: Context,
+    actor: Actor,
+    name: str,
+    *,
+    days: int = 90,
+    username: str | None = None,
+    now: datetime | None = None,
+    client: str = "",
+) -> IssuedToken:
+    """A new API token for ``actor``, or (an administrator's) for ``username``, valid for
+    ``days`` (1 to 365). Its secret is in the answer and nowhere else."""
+    moment = _utc(now)
+    whose = username or actor.username
+    _require_self_or_administrator(actor, whose, f"issue an API token for {whose}")
+    label = name.strip()
+    if not label or len(label) > TOKEN_NAME_LENGTH or _text(label, TOKEN_NAME_LENGTH) != label:
+        raise InvalidInput(
+            f"a token needs a name of one line, at most {TOKEN_NAME_LENGTH} characters",
+            code=ErrorCode.INVALID_TOKEN_NAME,
+            max_length=TOKEN_NAME_LENGTH,
+        )
+    low, high = TOKEN_DAYS
+    if not low <= days <= high:
+        raise InvalidInput(
+            f"a token is valid for {low} to {high} days, not {days}",
+            code=ErrorCode.INVALID_TOKEN_DAYS,
+            days=days,
+            min_days=low,
+            max_days=high,
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = moment + timedelta(days=days)
+    with ctx.engine.transaction() as conn:
+        _existing(conn, whose)
+        if account_rows.disabled_among(conn, [whose]):
+            raise NotAllowed(
+                f"{whose} is disabled and cannot have API tokens",
+                code=ErrorCode.USER_DISABLED,
+                username=whose,
+            )
+        token_id = account_rows.create_token(
+            conn,
+            username=whose,
+            name=label,
+            token_hash=secret_hash(secret),
+            now=moment,
+            expires_at=expires_at,
+        )
+        _record(
+            conn,
+            moment,
+            actor.username,
+            AccountEventKind.TOKEN_ISSUED,
+            whose,
+            client,
+            f"token {token_id} {label!r}, valid until {expires_at.date().isoformat()}",
+        )
+    return IssuedToken(token_id, label, secret, expires_at)
+
+
+def token_actor(ctx: Context, secret: str, *, now: datetime | None = None) -> Actor | None:
+    """Who an API request with ``secret`` acts as; None when the token is unknown,
+    expired or revoked, or its user is disabled or gone. Its ``last_used_at`` is written
+    at most once a minute."""
+    moment = _utc(now)
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    engine = ctx.engine
+    with read_transaction(engine.db) as conn:
+        found = account_rows.token_by_hash(conn, secret_hash(secret))
+        if found is None or found.user_disabled or found.view.status(moment) != "active":
+            return None
+        actor = _actor(conn, found.view.username)
+    if actor is None:
+        return None
+    used = found.view.last_used_at
+    if used is None or moment - used >= TOUCH_EVERY:
+        with engine.transaction() as conn:
+            account_rows.touch_token(conn, found.view.id, moment, moment - TOUCH_EVERY)
+    return actor
+
+
+def revoke_token(
+    ctx: Context, actor: Actor, token_id: int, *, now: datetime | None = None, client: str = ""
+) -> None:
+    """Revoke an API token: one's own, or (an administrator) anyone's. Another's token is
+    answered as one that does not exist."""
+    moment = _utc(now)
+    with ctx.engine.transaction() as conn:
+        token = account_rows.token_by_id(conn, token_id)
+        if token is None or (
+            token.username != actor.username and not policy.is_administrator(actor)
+        ):
+            raise NotFound(
+                f"API token {token_id}: not found or not allowed",
+                code=ErrorCode.UNKNOWN_TOKEN,
+                token_id=token_id,
+            )
+        if account_rows.revoke_token(conn, token_id, moment):
+            _record(
+                conn,
+                moment,
+                actor.username,
+                AccountEventKind.TOKEN_REVOKED,
+                token.username,
+                client,
+                f"token {token_id} {token.name!r}",
+            )
+
+
+def list_tokens(
+    ctx: Context, actor: Actor, username: str | None = None, *, every_user: bool = False
+) -> list[TokenView]:
+    """API tokens (never their secrets), newest first: one's own, or (an administrator)
+    ``username``'s or, with ``every_user``, everyone's."""
+    whose = _whose(actor, username, every_user, "list the API tokens")
+    with read_transaction(ctx.engine.db) as conn:
+        return account_rows.tokens(conn, whose)
+
+
+def list_sessions(
+    ctx: Context,
+    actor: Actor,
+    username: str | None = None,
+    *,
+    every_user: bool = False,
+    now: datetime | None = None,
+) -> list[SessionView]:
+    """The web sessions that are open (not ended, idle or expired), newest first: one's
+    own, or (an administrator) ``username``'s or, with ``every_user``, everyone's."""
+    moment = _utc(now)
+    whose = _whose(actor, username, every_user, "list the sessions")
+    seen_since = moment - timedelta(minutes=ctx.settings.session_idle_minutes)
+    with read_transaction(ctx.engine.db) as conn:
+        return account_rows.open_sessions(conn, whose, moment, seen_since)
+
+
+def account_events(
+    ctx: Context,
+    actor: Actor,
+    username: str | None = None,
+    limit: int = 100,
+    *,
+    every_user: bool = False,
+) -> list[AccountEvent]:
+    """The newest ``limit`` account events, newest first: those for oneself, or (an
+    administrator) for ``username`` (who need not exist: failed sign-ins name whoever
+    was typed) or, with ``every_user``, for everyone."""
+    whose = _whose(actor, username, every_user, "read the account events")
+    if not 1 <= limit <= 1000:
+        raise InvalidInput(f"a list holds 1 to 1000 events, not {limit}")
+    with read_transaction(ctx.engine.db) as conn:
+        return account_rows.events(conn, whose, limit)
+
+
+# -- the parts --------------------------------------------------------------------------------
+
+
+def _utc(now: datetime | None) -> datetime:
+    """``now`` in UTC; None is the wall clock (never the engine's, see the module)."""
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("a naive datetime; give an aware one (UTC)")
+    return now.astimezone(UTC)
+
+
+def _text(text: str, limit: int) -> str:
+    """``text`` on one line of printable characters, at most ``limit`` long (a client's
+    user agent, a typed username: what the tables keep of them)."""
+    return "".join(c if c.isprintable() else " " for c in text)[:limit]
+
+
+def _require_self_or_administrator(actor: Actor, username: str, doing: str) -> None:
+    if username != actor.username:
+        policy.require_administrator(actor, doing)
+
+
+def _whose(actor: Actor, username: str | None, every_user: bool, doing: str) -> str | None:
+    """Whose rows a list shows (None: everyone's), if ``actor`` may see them."""
+    if every_user:
+        policy.require_administrator(actor, f"{doing} of every user")
+        return None
+    whose = username or actor.username
+    _require_self_or_administrator(actor, whose, f"{doing} of {whose}")
+    return whose
+
+
+def _actor(conn: Connection, username: str) -> Actor | None:
+    """The active actor, or None."""
+    try:
+        return org_rows.get_actor(conn, username)
+    except NotFound:
+        return None
+
+
+def _existing(conn: Connection, username: str) -> None:
+    """Refuse a user who is not an (active) actor: an account is an actor's."""
+    org_rows.get_actor(conn, username)
+
+
+def _record(
+    conn: Connection,
+    at: datetime,
+    actor: str,
+    kind: AccountEventKind,
+    username: str,
+    client: str = "",
+    detail: str | None = None,
+) -> None:
+    account_rows.record(
+        conn,
+        at=at,
+        actor=_text(actor, USERNAME_LENGTH),
+        kind=kind,
+        username=_text(username, USERNAME_LENGTH),
+        client=_text(client, CLIENT_LENGTH),
+        detail=_text(detail, 300) if detail is not None else None,
+    )
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(stored or _dummy_hash(), password) and stored is not None
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
+        return False
+
+
+def _needs_rehash(stored: str | None) -> bool:
+    try:
+        return stored is not None and HASHER.check_needs_rehash(stored)
+    except InvalidHashError:
+        return False
+
+
+def _is_locked(row: Credentials, moment: datetime) -> bool:
+    return row.locked_until is not None and row.locked_until > moment
+
+
+def _lock_state(
+    conn: Connection, typed: str, row: Credentials | None, moment: datetime
+) -> tuple[int, datetime | None]:
+    """The failed sign-ins in a row so far, and until when the account is locked (None:
+    it is not).
+
+    A user with credentials keeps them in their row. A username without (nobody's, or
+    an actor who never had a password) is counted from its account events the same
+    way, so that an unknown name is locked after as many tries as a real one.
+    """
+    if row is not None:
+        if _is_locked(row, moment):
+            return row.failed_sign_ins, row.locked_until
+        return row.failed_sign_ins, None
+    recent = account_rows.latest_events(
+        conn,
+        typed,
+        (AccountEventKind.SIGN_IN_FAILED, AccountEventKind.LOCKED),
+        LOCK_AFTER,
+    )
+    failures = 0
+    for event in recent:
+        if event.kind is AccountEventKind.LOCKED:
+            opens = event.at + LOCK_FOR
+            if failures == 0 and opens > moment:
+                return 0, opens
+            break
+        failures += 1
+    return failures, None
+
+
+def _count_failure(
+    conn: Connection, typed: str, row: Credentials | None, client: str, moment: datetime
+) -> datetime | None:
+    """Record a failed sign-in; returns until when the account is now locked, if it is."""
+    failures, locked_until = _lock_state(conn, typed, row, moment)
+    if locked_until is not None:
+        return locked_until  # locked by another try since this one began
+    _record(conn, moment, typed, AccountEventKind.SIGN_IN_FAILED, typed, client)
+    failures += 1
+    if failures < LOCK_AFTER:
+        if row is not None:
+            account_rows.set_failures(conn, row.username, failures, None)
+        return None
+    opens = moment + LOCK_FOR
+    if row is not None:
+        account_rows.set_failures(conn, row.username, 0, opens)
+    _record(
+        conn,
+        moment,
+        typed,
+        AccountEventKind.LOCKED,
+        typed,
+        client,
+        f"after {LOCK_AFTER} failed sign-ins, until {opens.isoformat(timespec='seconds')}",
+    )
+    return opens
+
+
+def _refuse_throttled(conn: Connection, client: str, moment: datetime) -> None:
+    """Refuse a try from a client that failed more than :data:`CLIENT_FAILURES` times
+    within :data:`CLIENT_WINDOW`, until enough of those failures are older than that.
+    The refused tries are not recorded (no write for each): the failures are."""
+    failures = account_rows.failures_from(conn, client, moment - CLIENT_WINDOW)
+    if len(failures) <= CLIENT_FAILURES:
+        return
+    opens = failures[len(failures) - CLIENT_FAILURES - 1] + CLIENT_WINDOW
+    raise NotAllowed(
+        f"too many failed sign-ins from here; try again after "
+        f"{opens.isoformat(timespec='seconds')}",
+        code=ErrorCode.SIGN_IN_THROTTLED,
+        until=opens.isoformat(),
+    )
+
+
+def _locked(until: datetime) -> NotAllowed:
+    return NotAllowed(
+        f"the account is locked after {LOCK_AFTER} failed sign-ins in a row; it opens "
+        f"again at {until.isoformat(timespec='seconds')}",
+        code=ErrorCode.ACCOUNT_LOCKED,
+        until=until.isoformat(),
+    )
+
+
+def _sign_in_failed() -> NotAllowed:
+    return NotAllowed(
+        "sign-in failed: the username or the password is not right",
+        code=ErrorCode.SIGN_IN_FAILED,
+    )
+
+
+def _is_open(ctx: Context, view: SessionView, moment: datetime) -> bool:
+    idle = timedelta(minutes=ctx.settings.session_idle_minutes)
+    return (
+        view.revoked_at is None and view.expires_at > moment and view.last_seen_at + idle > moment
+    )
+
+
+def _open_session(
+    ctx: Context,
+    conn: Connection,
+    actor: Actor,
+    client: str,
+    replaces: str | None,
+    moment: datetime,
+    via: SignInVia,
+) -> SignedIn:
+    """A new session for ``actor`` (a new id and secret: never the one it replaces)."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires_at = moment + timedelta(hours=ctx.settings.session_hours)
+    replaced = (
+        account_rows.revoke_session(conn, secret_hash(replaces), moment) if replaces else None
+    )
+    session_id = account_rows.create_session(
+        conn,
+        token_hash=secret_hash(token),
+        username=actor.username,
+        csrf_token=csrf,
+        now=moment,
+        expires_at=expires_at,
+        client=client,
+        via=via,
+    )
+    detail = f"session {session_id} ({via})"
+    if replaced is not None:
+        detail += f", replacing session {replaced.id}"
+    _record(
+        conn, moment, actor.username, AccountEventKind.SIGNED_IN, actor.username, client, detail
+    )
+    return SignedIn(token, csrf, actor, expires_at)
