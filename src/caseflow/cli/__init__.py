@@ -49,6 +49,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "actor": (("setup",), "People who act on cases, and their roles."),
     "workflow": (("workflow",), "Workflow definitions."),
+    "serve": (
+        ("serve",),
+        "Serve the web pages and the JSON API (/api/v1) until stopped (Ctrl-C).",
+    ),
 }
 _GLOBAL_OPTIONS_WITH_VALUES = ("--db", "--workflows")
 

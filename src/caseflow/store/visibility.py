@@ -10,6 +10,7 @@ without scope. The tests check that both agree on every kind of grant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, func, literal, or_, select
@@ -37,11 +38,11 @@ def readable(dialect: str, scope: ReadScope) -> ColumnElement[bool] | None:
     if scope.administrations:
         codes = sorted(scope.administrations)
         found.append(cases.c.lead_administration.in_(codes))
-        found.append(_participates(dialect, codes))
+        found.append(participates(dialect, codes))
     return or_(false(), *found)
 
 
-def _participates(dialect: str, codes: list[str]) -> ColumnElement[bool]:
+def participates(dialect: str, codes: Sequence[str]) -> ColumnElement[bool]:
     """One of ``codes`` among the case's participating administrations (a JSON list)."""
     elements = (
         "json_array_elements_text" if dialect == "postgresql" else "json_each"

@@ -1,0 +1,197 @@
+"""The inbox's queries: one page of a reader's cases, with each case's next deadline.
+
+Every tab is a condition on ``cases`` (and on the earliest live deadline of each
+case), combined with what the reader may see (:func:`caseflow.store.visibility.readable`),
+ordered by a key with the id as tie-break and paged by keyset: the database
+never hands over more than a page, however many cases there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from caseflow.store.tables import cases, deadlines
+from caseflow.store.types import UTCDateTime
+from caseflow.store.visibility import ReadScope, participates, readable
+
+# The earliest due date of each case's open deadlines (a paused one has no due date
+# that runs).
+_next_due = (
+    select(deadlines.c.case_id, func.min(deadlines.c.due_at).label("due_at"))
+    .where(deadlines.c.status == "open")
+    .group_by(deadlines.c.case_id)
+    .subquery("next_due")
+)
+
+
+class Order(StrEnum):
+    NEWEST = "newest"  # opened most recently first
+    UPDATED = "updated"  # changed most recently first
+    DUE = "due"  # earliest deadline first; cases with none last
+
+
+@dataclass(frozen=True)
+class Where:
+    """A tab and its filters; every field narrows the list, None or empty leaves it."""
+
+    officer: str | None = None  # assigned to this case officer
+    administrations: frozenset[str] = frozenset()  # led by or involving one of these
+    # Waiting for a role: (workflow id, states owned by the role, the grant's scope).
+    waiting: Sequence[tuple[str, Sequence[str], ReadScope]] = ()
+    not_officer: str | None = None  # not assigned to this case officer
+    due_before: datetime | None = None  # a live deadline due before this moment
+    due_from: datetime | None = None  # ... and not before this one
+    state: str | None = None
+    committee: str | None = None
+    workflow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    id: int
+    journal_no: str
+    title: str
+    workflow_id: str
+    workflow_version: str
+    state: str
+    committee: str | None
+    case_officer: str | None
+    lead_administration: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_due: datetime | None
+
+
+def _conditions(dialect: str, scope: ReadScope, where: Where) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    visible = readable(dialect, scope)
+    if visible is not None:
+        found.append(visible)
+    if where.officer is not None:
+        found.append(cases.c.case_officer == where.officer)
+    if where.not_officer is not None:
+        found.append(or_(cases.c.case_officer.is_(None), cases.c.case_officer != where.not_officer))
+    if where.administrations:
+        codes = sorted(where.administrations)
+        found.append(or_(cases.c.lead_administration.in_(codes), participates(dialect, codes)))
+    if where.waiting:
+        options: list[ColumnElement[bool]] = []
+        for workflow_id, states, grant_scope in where.waiting:
+            option = and_(cases.c.workflow_id == workflow_id, cases.c.state.in_(list(states)))
+            in_scope = readable(dialect, grant_scope)
+            options.append(option if in_scope is None else and_(option, in_scope))
+        found.append(or_(false(), *options))
+    if where.due_before is not None:
+        found.append(_next_due.c.due_at < where.due_before)
+    if where.due_from is not None:
+        found.append(_next_due.c.due_at >= where.due_from)
+    if where.state:
+        found.append(cases.c.state == where.state)
+    if where.committee:
+        found.append(cases.c.committee == where.committee)
+    if where.workflow_id:
+        found.append(cases.c.workflow_id == where.workflow_id)
+    return found
+
+
+def _base(columns: Sequence[Any], where: Where, dialect: str, scope: ReadScope) -> Select[Any]:
+    join = cases.outerjoin(_next_due, _next_due.c.case_id == cases.c.id)
+    if where.due_before is not None or where.due_from is not None:
+        join = cases.join(_next_due, _next_due.c.case_id == cases.c.id)
+    return select(*columns).select_from(join).where(*_conditions(dialect, scope, where))
+
+
+def count(conn: Connection, scope: ReadScope, where: Where) -> int:
+    query = _base([func.count()], where, conn.dialect.name, scope)
+    return int(conn.execute(query).scalar_one())
+
+
+_TIME = UTCDateTime()
+
+# A cursor is the sort key of the last row shown and its id: (key, id).
+Cursor = tuple[datetime | None, int]
+
+
+def page(
+    conn: Connection,
+    scope: ReadScope,
+    where: Where,
+    order: Order,
+    after: Cursor | None,
+    limit: int,
+) -> list[InboxRecord]:
+    """Up to ``limit`` rows after ``after`` in ``order``."""
+    columns = [
+        cases.c.id,
+        cases.c.journal_no,
+        cases.c.title,
+        cases.c.workflow_id,
+        cases.c.workflow_version,
+        cases.c.state,
+        cases.c.committee,
+        cases.c.case_officer,
+        cases.c.lead_administration,
+        cases.c.created_at,
+        cases.c.updated_at,
+        _next_due.c.due_at,
+    ]
+    query = _base(columns, where, conn.dialect.name, scope)
+    if order is Order.NEWEST:
+        query = query.order_by(cases.c.id.desc())
+        if after is not None:
+            query = query.where(cases.c.id < after[1])
+    elif order is Order.UPDATED:
+        query = query.order_by(cases.c.updated_at.desc(), cases.c.id.desc())
+        if after is not None and after[0] is not None:
+            query = query.where(
+                tuple_(cases.c.updated_at, cases.c.id) < tuple_(literal(after[0], _TIME), after[1])
+            )
+    else:
+        # Cases with no deadline come last: order by "has none", then the due date.
+        none_last = _next_due.c.due_at.is_(None)
+        query = query.order_by(none_last, _next_due.c.due_at, cases.c.id)
+        if after is not None:
+            if after[0] is None:
+                query = query.where(_next_due.c.due_at.is_(None), cases.c.id > after[1])
+            else:
+                query = query.where(
+                    or_(
+                        _next_due.c.due_at.is_(None),
+                        tuple_(_next_due.c.due_at, cases.c.id)
+                        > tuple_(literal(after[0], _TIME), after[1]),
+                    )
+                )
+    return [
+        InboxRecord(
+            id=row.id,
+            journal_no=row.journal_no,
+            title=row.title,
+            workflow_id=row.workflow_id,
+            workflow_version=row.workflow_version,
+            state=row.state,
+            committee=row.committee,
+            case_officer=row.case_officer,
+            lead_administration=row.lead_administration,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            next_due=row.due_at,
+        )
+        for row in conn.execute(query.limit(limit))
+    ]

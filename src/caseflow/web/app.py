@@ -1,0 +1,139 @@
+"""The ASGI application: pages, the JSON API, static files, and their error handling.
+
+:func:`create_app` takes a :class:`~caseflow.context.Context` (the composition
+root), so the tests, the benchmark and ``caseflow serve`` build the same app.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from caseflow.context import Context
+from caseflow.errors import CaseflowError
+from caseflow.settings import Settings
+from caseflow.web import deps
+from caseflow.web.api import cases as api_cases
+from caseflow.web.deps import CsrfRefused, SignInRequired, TokenRequired
+from caseflow.web.middleware import RememberLanguage, SecurityHeaders
+from caseflow.web.pages import account, cases, inbox, signin
+from caseflow.web.problems import error_problem, problem, status_of
+from caseflow.web.templating import is_htmx, render
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, heading: str, message: str) -> Response:
+    words = deps.words(request)
+    return render(
+        request,
+        "error.html",
+        words,
+        None,
+        status=status,
+        heading=heading,
+        message=message,
+        reload=None,
+    )
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CaseflowError)
+    async def caseflow_error(request: Request, error: CaseflowError) -> Response:
+        words = deps.words(request)
+        if _is_api(request):
+            return error_problem(error, error.message or words.error(error))
+        return _error_page(request, status_of(error), words("error_title"), words.error(error))
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, error: SignInRequired) -> Response:
+        target = f"/signin?next={quote(error.next_url, safe='')}"
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, error: CsrfRefused) -> Response:
+        words = deps.words(request)
+        return _error_page(request, 403, words("forbidden_page"), words("csrf_failed"))
+
+    @app.exception_handler(TokenRequired)
+    async def token_required(request: Request, error: TokenRequired) -> Response:
+        return problem(
+            401,
+            "TokenRequired",
+            "this request needs a valid API token: send 'Authorization: Bearer <token>'",
+            "token_required",
+            headers={"WWW-Authenticate": 'Bearer realm="caseflow"'},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in error.errors()
+        ]
+        detail = "; ".join(f"{p['where']}: {p['message']}" for p in problems)
+        if _is_api(request):
+            return problem(422, "InvalidInput", detail, "invalid_input", {"errors": problems})
+        words = deps.words(request)
+        return _error_page(request, 422, words("error_title"), detail)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        words = deps.words(request)
+        if _is_api(request):
+            return problem(
+                error.status_code, "HTTPError", str(error.detail), f"http_{error.status_code}"
+            )
+        message = words("not_found_page") if error.status_code == 404 else str(error.detail)
+        return _error_page(request, error.status_code, words("error_title"), message)
+
+
+def create_app(context: Context) -> FastAPI:
+    """The web app over ``context``: every route calls the services with it."""
+    app = FastAPI(
+        title="caseflow",
+        version=version("caseflow"),
+        description="Political case handling: cases, committees, deadlines. "
+        "Authenticate with an API token: `Authorization: Bearer cft_…`.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
+        redoc_url=None,
+    )
+    app.state.context = context
+    app.state.oidc = None
+    _install_handlers(app)
+
+    @app.get("/api/v1/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Whether the app answers (no database round trip): for probes and as the
+        baseline of ``bench/web.py``."""
+        return {"status": "ok"}
+
+    app.include_router(api_cases.router)
+    app.include_router(signin.router)
+    app.include_router(inbox.router)
+    app.include_router(cases.router)
+    app.include_router(account.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(RememberLanguage)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app from ``CASEFLOW_*`` settings: what each uvicorn worker process builds
+    (``caseflow serve`` passes its flags on in the environment)."""
+    return create_app(Context.from_settings(Settings.load()))

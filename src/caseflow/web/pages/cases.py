@@ -1,0 +1,192 @@
+"""The case pages: a new case, one case with its steps, edits, deadlines and history.
+
+Every route parses the form, calls one service, and renders; a service error is
+shown on the page it came from, in the reader's language, with the status its
+kind has (a stale version offers reloading).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from caseflow.context import Context
+from caseflow.engine import NewCase
+from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
+from caseflow.services import cases as case_service
+from caseflow.services import deadlines as deadline_service
+from caseflow.services import organisation
+from caseflow.services.accounts import WebSession
+from caseflow.web.deps import Ctx, Post, Say, Session
+from caseflow.web.i18n import Words
+from caseflow.web.labels import WorkflowLabels
+from caseflow.web.problems import status_of
+from caseflow.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Messages a redirect may ask a page to show (by key: never text from the request).
+FLASHES = ("saved", "nothing_changed", "case_advanced_plain")
+
+
+def _case_page(
+    request: Request,
+    ctx: Context,
+    words: Words,
+    session: WebSession,
+    journal_no: str,
+    *,
+    error: CaseflowError | None = None,
+    edit_error: bool = False,
+    flash: str | None = None,
+) -> Response:
+    view = case_service.show_case(ctx, session.actor, journal_no)
+    entries = case_service.history(ctx, session.actor, journal_no)
+    explained = deadline_service.explain_deadlines(ctx, session.actor, journal_no)
+    labels = WorkflowLabels(ctx.engine.registry, words.language)
+    return render(
+        request,
+        "case.html",
+        words,
+        session,
+        status=status_of(error) if error else 200,
+        view=view,
+        case=view.case,
+        history=list(reversed(entries)),
+        deadlines=explained.deadlines,
+        workflow_title=labels.workflow(view.case.workflow_id),
+        state_label=labels.state,
+        trigger_label=labels.trigger,
+        error=words.error(error) if error else None,
+        conflict=error is not None and error.code is ErrorCode.STALE_VERSION,
+        edit_error=edit_error,
+        flash=flash,
+    )
+
+
+def _version(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@router.get("/cases/new")
+def new_case_page(request: Request, ctx: Ctx, words: Say, session: Session) -> Response:
+    return _new_case_form(request, ctx, words, session, {})
+
+
+def _new_case_form(
+    request: Request,
+    ctx: Context,
+    words: Words,
+    session: WebSession,
+    form: dict[str, str],
+    error: CaseflowError | None = None,
+) -> Response:
+    org = organisation.show_organisation(ctx, session.actor)
+    labels = WorkflowLabels(ctx.engine.registry, words.language)
+    workflows = [(w, labels.workflow(w)) for w in sorted(ctx.engine.registry.current)]
+    administrations = sorted(session.actor.administrations)
+    field = None
+    if error is not None:
+        field = {ErrorCode.LEAD_REQUIRED: "lead_administration"}.get(error.code, "title")
+    return render(
+        request,
+        "new_case.html",
+        words,
+        session,
+        status=status_of(error) if error else 200,
+        form=form,
+        error=words.error(error) if error else None,
+        error_field=field,
+        workflows=workflows,
+        administrations=[(a["code"], a["name"]) for a in org.administrations],
+        committees=[(c["code"], c["name"]) for c in org.committees],
+        default_lead=administrations[0] if len(administrations) == 1 else "",
+    )
+
+
+@router.post("/cases/new")
+def open_case(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
+    form = post.form
+    try:
+        if not post.text("title").strip():
+            raise InvalidInput("a case needs a title", code=ErrorCode.TEXT_REQUIRED)
+        case = case_service.open_case(
+            ctx,
+            post.actor,
+            NewCase(
+                workflow_id=post.text("workflow"),
+                title=post.text("title"),
+                summary=post.text("summary"),
+                lead_administration=post.optional("lead_administration"),
+                committee=post.optional("committee"),
+            ),
+        )
+    except CaseflowError as error:
+        return _new_case_form(request, ctx, words, post.session, form, error)
+    return RedirectResponse(f"/cases/{case.journal_no}?flash=saved", status_code=303)
+
+
+@router.get("/cases/{journal_no}")
+def case_page(
+    request: Request,
+    ctx: Ctx,
+    words: Say,
+    session: Session,
+    journal_no: str,
+    flash: str | None = None,
+) -> Response:
+    shown = words(flash) if flash in FLASHES else None
+    return _case_page(request, ctx, words, session, journal_no, flash=shown)
+
+
+@router.post("/cases/{journal_no}/advance")
+def advance(request: Request, ctx: Ctx, words: Say, post: Post, journal_no: str) -> Response:
+    try:
+        case_service.advance(
+            ctx,
+            post.actor,
+            case_service.AdvanceRequest(
+                journal_no=journal_no,
+                trigger=post.text("trigger"),
+                comment=post.optional("comment"),
+                expected_version=_version(post.text("version")),
+            ),
+        )
+    except CaseflowError as error:
+        return _case_page(request, ctx, words, post.session, journal_no, error=error)
+    return RedirectResponse(f"/cases/{journal_no}?flash=saved", status_code=303)
+
+
+def _edits(post: Post) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if "title" in post.form:
+        changes["title"] = post.text("title")
+    if "summary" in post.form:
+        changes["summary"] = post.text("summary")
+    if "recommendations" in post.form:
+        lines = post.text("recommendations").splitlines()
+        changes["recommendations"] = [line for line in lines if line.strip()]
+    return changes
+
+
+@router.post("/cases/{journal_no}/edit")
+def edit(request: Request, ctx: Ctx, words: Say, post: Post, journal_no: str) -> Response:
+    try:
+        result = case_service.edit(
+            ctx,
+            post.actor,
+            case_service.EditRequest(
+                journal_no=journal_no,
+                changes=_edits(post),
+                comment=post.optional("comment"),
+                expected_version=_version(post.text("version")),
+            ),
+        )
+    except CaseflowError as error:
+        return _case_page(
+            request, ctx, words, post.session, journal_no, error=error, edit_error=True
+        )
+    flash = "saved" if result.changed else "nothing_changed"
+    return RedirectResponse(f"/cases/{journal_no}?flash={flash}", status_code=303)

@@ -1,0 +1,140 @@
+"""The JSON API: tokens only, the same services and refusals as the pages, problems
+as RFC 9457 documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from caseflow.context import Context
+from caseflow.testing import open_test_case, ready_test_case
+
+
+def test_no_token_no_answer(app_client: TestClient) -> None:
+    response = app_client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "token_required"
+    assert (
+        app_client.get("/api/v1/me", headers={"Authorization": "Bearer cft_x"}).status_code == 401
+    )
+
+
+def test_me_and_my_cases(
+    with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    journal_no = open_test_case(with_passwords.engine)
+    headers = token_for("bif.sagsbehandler")
+    me = app_client.get("/api/v1/me", headers=headers).json()
+    assert me["username"] == "bif.sagsbehandler"
+    assert me["grants"] == [{"role": "case_officer", "administration": "BIF", "committee": None}]
+    listed = app_client.get("/api/v1/cases", headers=headers).json()
+    assert [c["journal_no"] for c in listed["items"]] == [journal_no]
+    inbox = app_client.get("/api/v1/inbox", headers=headers).json()
+    assert inbox["counts"]["mine"] == 1
+    case = app_client.get(f"/api/v1/cases/{journal_no}", headers=headers).json()
+    assert case["state"] == "registered"
+    assert any(o["trigger"] == "start_drafting" for o in case["available"])
+
+
+def test_the_case_officer_gets_403_for_the_approvers_step(
+    with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    ctx = with_passwords
+    journal_no = open_test_case(ctx.engine)
+    officer = ctx.engine.actor("bif.sagsbehandler")
+    ctx.engine.edit(
+        journal_no,
+        {
+            "sections.problemstilling": "P.",
+            "sections.losning": "L.",
+            "sections.okonomi": "Ø.",
+            "recommendations": ["at udvalget drøfter sagen."],
+        },
+        officer,
+    )
+    ctx.engine.fire(journal_no, "start_drafting", officer)
+    ctx.engine.fire(journal_no, "submit_for_approval", officer)
+    refused = app_client.post(
+        f"/api/v1/cases/{journal_no}/advance",
+        json={"trigger": "approve"},
+        headers=token_for("bif.sagsbehandler"),
+    )
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    approved = app_client.post(
+        f"/api/v1/cases/{journal_no}/advance",
+        json={"trigger": "approve"},
+        headers=token_for("bif.chef"),
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["case"]["state"] == "ready_for_agenda"
+    history = app_client.get(
+        f"/api/v1/cases/{journal_no}/history", headers=token_for("bif.chef")
+    ).json()
+    assert history[-1]["actor"] == "bif.chef"
+    assert history[-1]["from"] == "approval"
+
+
+def test_problems_carry_the_service_code(
+    with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    headers = token_for("bif.sagsbehandler")
+    hidden = open_test_case(
+        with_passwords.engine, actor="tmf.sagsbehandler", participating_administrations=[]
+    )
+    for journal_no in (hidden, "2000-00001"):
+        missing = app_client.get(f"/api/v1/cases/{journal_no}", headers=headers)
+        assert missing.status_code == 404
+        assert missing.json()["code"] == "case_not_visible"
+        assert missing.json()["detail"] == f"case {journal_no}: not found or not allowed"
+    bad = app_client.post("/api/v1/cases", json={"title": ""}, headers=headers)
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid_input"
+    owned = ready_test_case(with_passwords.engine)
+    by_service = app_client.post(
+        f"/api/v1/cases/{owned}/advance",
+        json={"trigger": "put_on_agenda"},
+        headers=token_for("biu.sekretariat"),
+    )
+    assert by_service.status_code == 403
+    assert by_service.json()["code"] == "trigger_owned_by_service"
+
+
+def test_open_and_edit_with_versions(
+    with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    headers = token_for("bif.sagsbehandler")
+    created = app_client.post(
+        "/api/v1/cases",
+        json={
+            "workflow": "committee-case",
+            "title": "Fra API",
+            "lead_administration": "BIF",
+            "committee": "BIU",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    journal_no = created.json()["journal_no"]
+    edited = app_client.patch(
+        f"/api/v1/cases/{journal_no}",
+        json={"changes": {"summary": "Nyt"}, "expected_version": 1},
+        headers=headers,
+    )
+    assert edited.json()["changed"] is True
+    stale = app_client.patch(
+        f"/api/v1/cases/{journal_no}",
+        json={"changes": {"summary": "Igen"}, "expected_version": 1},
+        headers=headers,
+    )
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert stale.json()["params"] == {"journal_no": journal_no, "expected": 1, "current": 2}
+
+
+def test_the_openapi_document_describes_the_api(app_client: TestClient) -> None:
+    document = app_client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/cases/{journal_no}/advance" in document["paths"]
+    assert not any(not path.startswith("/api/") for path in document["paths"])
