@@ -105,6 +105,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "blocked_by": ("Blokeret: {reasons}", "Blocked: {reasons}"),
     "comment": ("Kommentar", "Comment"),
     "comment_required": ("Kommentar (skal udfyldes)", "Comment (required)"),
+    "comment_for": (
+        "Kommentar til »{step}« (skal udfyldes)",
+        "Comment on “{step}” (required)",
+    ),
     "via_service": (
         "Tages fra mødet og dagsordenen ({service}).",
         "Taken from the meeting and its agenda ({service}).",
@@ -177,6 +181,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_case_title": ("Opret en ny sag", "Open a new case"),
     "from_to": ("{from_state} → {to_state}", "{from_state} → {to_state}"),
     "count_cases": ("{count} sager", "{count} cases"),
+    "origin": ("Sagens oprindelse", "Where the case came from"),
+    "origin_kind": ("Oprindelse", "Origin"),
+    "origin_enquiry": ("Forespørgsel fra et medlem", "Enquiry by a member"),
+    "origin_committee_request": ("Udvalgets ønske", "The committee's request"),
+    "origin_own_initiative": ("Forvaltningens eget initiativ", "The administration's initiative"),
+    "origin_member": ("Medlem (ved forespørgsel)", "Member (for an enquiry)"),
+    "origin_date": ("Dato", "Date"),
+    "section_problemstilling": ("Problemstilling", "The problem"),
+    "section_losning": ("Løsning", "Solution"),
+    "section_okonomi": ("Økonomi", "Finances"),
 }
 
 # What each service error says, by code. Placeholders name the error's parameters; an
@@ -398,6 +412,11 @@ class Words:
     @property
     def index(self) -> int:
         return 0 if self.language is Language.DA else 1
+
+    def section(self, name: str) -> str:
+        """A section's heading: its known title, else its name as the file gives it."""
+        key = f"section_{name}"
+        return self(key) if key in TEXTS else name
 
     def __call__(self, key: str, **params: object) -> str:
         pair = TEXTS.get(key)

@@ -42,6 +42,17 @@ class WorkflowLabels:
         loaded = self.registry.current.get(workflow_id)
         return _text(loaded.definition.title if loaded else None, self.language, workflow_id)
 
+    def sections(self, workflow_id: str, present: list[str]) -> list[str]:
+        """The sections a case of ``workflow_id`` has or must fill (its ``sections_filled``
+        guards name them), in that order: the fields of the edit form."""
+        names = list(present)
+        loaded = self.registry.current.get(workflow_id)
+        for t in loaded.definition.transitions if loaded else ():
+            for guard in t.guards:
+                if guard.name == "sections_filled" and isinstance(guard.params, list):
+                    names += [str(n) for n in guard.params if str(n) not in names]
+        return names
+
     def states(self, workflow_ids: list[str] | None = None) -> list[tuple[str, str]]:
         """(state, title) of every current workflow's states, for a filter's choices."""
         seen: dict[str, str] = {}

@@ -7,12 +7,14 @@ kind has (a stale version offers reloading).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from caseflow.context import Context
+from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
 from caseflow.services import cases as case_service
@@ -59,6 +61,7 @@ def _case_page(
         workflow_title=labels.workflow(view.case.workflow_id),
         state_label=labels.state,
         trigger_label=labels.trigger,
+        section_names=labels.sections(view.case.workflow_id, list(view.case.sections)),
         error=words.error(error) if error else None,
         conflict=error is not None and error.code is ErrorCode.STALE_VERSION,
         edit_error=edit_error,
@@ -89,7 +92,8 @@ def _new_case_form(
     administrations = sorted(session.actor.administrations)
     field = None
     if error is not None:
-        field = {ErrorCode.LEAD_REQUIRED: "lead_administration"}.get(error.code, "title")
+        field = str(error.params.get("field") or "")
+        field = field or {ErrorCode.LEAD_REQUIRED: "lead_administration"}.get(error.code, "title")
     return render(
         request,
         "new_case.html",
@@ -106,12 +110,31 @@ def _new_case_form(
     )
 
 
+def _origin(post: Post) -> Origin:
+    """The origin the form gives: its kind, and for an enquiry who asked and when."""
+    try:
+        kind = OriginKind(post.text("origin") or OriginKind.OWN_INITIATIVE)
+    except ValueError:
+        raise InvalidInput(
+            f"{post.text('origin')!r} is not an origin", code=ErrorCode.INVALID_INPUT
+        ) from None
+    when = post.optional("date")
+    try:
+        day = date.fromisoformat(when) if when else None
+    except ValueError:
+        raise InvalidInput(
+            f"{when!r} is not a date (YYYY-MM-DD)", code=ErrorCode.INVALID_INPUT, field="date"
+        ) from None
+    return Origin(kind, post.optional("member"), day, post.optional("committee"))
+
+
 @router.post("/cases/new")
 def open_case(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
     form = post.form
     try:
         if not post.text("title").strip():
             raise InvalidInput("a case needs a title", code=ErrorCode.TEXT_REQUIRED)
+        origin = _origin(post)
         case = case_service.open_case(
             ctx,
             post.actor,
@@ -121,6 +144,7 @@ def open_case(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
                 summary=post.text("summary"),
                 lead_administration=post.optional("lead_administration"),
                 committee=post.optional("committee"),
+                origin=origin,
             ),
         )
     except CaseflowError as error:
@@ -165,6 +189,9 @@ def _edits(post: Post) -> dict[str, Any]:
         changes["title"] = post.text("title")
     if "summary" in post.form:
         changes["summary"] = post.text("summary")
+    for name, value in post.form.items():
+        if name.startswith("section.") and len(name) > len("section."):
+            changes[f"sections.{name.removeprefix('section.')}"] = value
     if "recommendations" in post.form:
         lines = post.text("recommendations").splitlines()
         changes["recommendations"] = [line for line in lines if line.strip()]
