@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+
+REPO = Path(__file__).resolve().parents[2]
+OUTPUT = Path(os.environ.get("CASEFLOW_TEST_OUTPUT") or REPO / "test-output") / "browser"
+PASSWORD = "correct horse battery"
 
 _AXE = Axe()
 SERIOUS = ("serious", "critical")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browsing import PASSWORD
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from caseflow.context import Context
@@ -24,9 +25,6 @@ from caseflow.services import accounts
 from caseflow.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-OUTPUT = Path(os.environ.get("CASEFLOW_TEST_OUTPUT") or REPO / "test-output") / "browser"
-PASSWORD = "correct horse battery"
 USERS = (
     "admin",
     "bif.sagsbehandler",

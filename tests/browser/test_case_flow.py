@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from browsing import accessible, sign_in, sign_out, snapshot
-from conftest import OUTPUT, PASSWORD
+from browsing import OUTPUT, PASSWORD, accessible, sign_in, sign_out, snapshot
 from playwright.sync_api import Page, expect
 
 from caseflow.context import Context
