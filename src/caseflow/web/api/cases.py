@@ -34,7 +34,12 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=PROBLEMS)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=80)]
+# The cursor a page gave: an id, and for the inbox's orders by time, the time after "@".
+Cursor = Annotated[str | None, Query(max_length=80, pattern=r"^\d{1,18}$")]
+InboxCursor = Annotated[
+    str | None,
+    Query(max_length=80, pattern=r"^\d{1,18}(@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00)?$"),
+]
 
 
 @router.get("/me", response_model=MeOut, tags=["me"])
@@ -59,7 +64,7 @@ def inbox(
     committee: Annotated[str | None, Query(max_length=16)] = None,
     sort: inbox_service.Order = inbox_service.Order.NEWEST,
     limit: Limit = 50,
-    cursor: Cursor = None,
+    cursor: InboxCursor = None,
 ) -> dict[str, Any]:
     query = inbox_service.InboxQuery(tab, state, committee, sort, PageRequest(limit, cursor))
     return inbox_service.inbox(ctx, actor, query).to_json()
