@@ -138,3 +138,26 @@ def test_the_openapi_document_describes_the_api(app_client: TestClient) -> None:
     document = app_client.get("/api/v1/openapi.json").json()
     assert "/api/v1/cases/{journal_no}/advance" in document["paths"]
     assert not any(not path.startswith("/api/") for path in document["paths"])
+
+
+def test_a_database_that_does_not_answer_is_a_503_not_a_500(
+    with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    headers = token_for("bif.sagsbehandler")
+    with_passwords.engine.db.dispose()
+    url = with_passwords.engine.db.url
+    from sqlalchemy import create_engine
+
+    if url.get_backend_name() == "sqlite":
+        broken = create_engine("sqlite:////nonexistent-folder/caseflow.db")
+    else:
+        broken = create_engine(url.set(port=1))
+    real = with_passwords.engine.db
+    with_passwords.engine.db = broken
+    try:
+        response = app_client.get("/api/v1/cases", headers=headers)
+    finally:
+        with_passwords.engine.db = real
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert response.headers["retry-after"] == "5"

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from caseflow.context import Context
@@ -55,6 +56,24 @@ def _install_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return error_problem(error, error.message or words.error(error))
         return _error_page(request, status_of(error), words("error_title"), words.error(error))
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, error: OperationalError) -> Response:
+        # The database is down, restarting, or (SQLite) locked past the busy timeout:
+        # nothing was written (every service is one transaction); try again shortly.
+        words = deps.words(request)
+        headers = {"Retry-After": "5"}
+        if _is_api(request):
+            return problem(
+                503,
+                "DatabaseUnavailable",
+                "the database did not answer; nothing was changed, try again shortly",
+                "database_unavailable",
+                headers=headers,
+            )
+        response = _error_page(request, 503, words("error_title"), words("database_down"))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired) -> Response:

@@ -132,6 +132,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error": ("Fejl", "Error"),
     "error_title": ("Noget gik galt", "Something went wrong"),
+    "database_down": (
+        "Databasen svarer ikke lige nu. Intet er ændret; prøv igen om lidt.",
+        "The database does not answer just now. Nothing was changed; try again shortly.",
+    ),
     "not_found_page": ("Siden findes ikke.", "There is no such page."),
     "forbidden_page": ("Du har ikke adgang til dette.", "You may not do this."),
     "csrf_failed": (
