@@ -553,6 +553,8 @@ def test_every_account_action_is_an_event_with_who_when_and_from_where(ctx: Cont
     assert accounts.account_events(ctx, admin, every_user=True)[0] == root
     with pytest.raises(InvalidInput, match="1 to 1000"):
         accounts.account_events(ctx, sara, limit=0)
+    with pytest.raises(InvalidInput, match="not both"):
+        accounts.account_events(ctx, admin, OFFICER, every_user=True)
 
 
 def test_the_account_events_are_append_only(ctx: Context) -> None:

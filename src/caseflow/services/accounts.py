@@ -576,6 +576,8 @@ def _require_self_or_administrator(actor: Actor, username: str, doing: str) -> N
 
 def _whose(actor: Actor, username: str | None, every_user: bool, doing: str) -> str | None:
     """Whose rows a list shows (None: everyone's), if ``actor`` may see them."""
+    if every_user and username:
+        raise InvalidInput(f"name one user or ask for every user's, not both ({username})")
     if every_user:
         policy.require_administrator(actor, f"{doing} of every user")
         return None
