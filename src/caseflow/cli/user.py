@@ -40,9 +40,11 @@ def set_password(
     ] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Set a password for the web app (yourself, or an administrator for anyone): at least
-    12 characters, not the username, not one character repeated. It ends the user's
-    sessions and lifts a lock."""
+    """Set a password for the web app: your own, or (an administrator) anyone's.
+
+    At least 12 characters, not the username, not one character repeated. It ends the
+    user's sessions and lifts a lock. Without --password-stdin it asks twice, hidden.
+    """
     ctx, actor = state().acting(as_user)
     if password_stdin:
         password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
@@ -54,8 +56,11 @@ def set_password(
 
 @user_app.command("disable")
 def disable(username: str, as_user: AsOption = None) -> None:
-    """Disable a user (an administrator's): their sessions end and their API tokens are
-    revoked at once; they cannot sign in until enabled again."""
+    """Disable a user (an administrator's): sessions end, API tokens are revoked.
+
+    Both at once; the user cannot sign in until enabled again. The last enabled
+    administrator cannot be disabled.
+    """
     ctx, actor = state().acting(as_user)
     accounts.disable_user(ctx, actor, username, client="caseflow user disable")
     console.print(f"{username} is disabled: sessions ended, API tokens revoked", markup=False)
@@ -122,8 +127,11 @@ def events(
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Account events, newest first: passwords set, sign-ins and failed ones, locks,
-    tokens issued and revoked (yours, or an administrator's choice)."""
+    """Account events, newest first (yours, or an administrator's choice).
+
+    Passwords set, sign-ins and failed ones, locks, sign-outs, tokens issued and
+    revoked, users disabled and enabled: who, when, from where.
+    """
     ctx, actor = state().acting(as_user)
     found = accounts.account_events(ctx, actor, username, limit, every_user=every_user)
     if as_json:
@@ -183,8 +191,7 @@ def token_list(
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """API tokens, newest first, without their secrets (yours, or an administrator's
-    choice)."""
+    """API tokens without their secrets, newest first (yours, or an administrator's)."""
     ctx, actor = state().acting(as_user)
     found = accounts.list_tokens(ctx, actor, for_user, every_user=every_user)
     now = datetime.now(UTC)
