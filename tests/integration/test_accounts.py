@@ -15,7 +15,7 @@ from sqlalchemy import select
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import CaseflowError, ErrorCode, InvalidInput, NotAllowed
-from caseflow.services import accounts
+from caseflow.services import accounts, passwords
 from caseflow.services import organisation as org_services
 from caseflow.services.accounts import AccountEventKind as Kind
 from caseflow.services.accounts import SignInVia
@@ -44,10 +44,10 @@ class CountingHasher(PasswordHasher):
 @pytest.fixture(autouse=True)
 def hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingHasher]:
     counting = CountingHasher()
-    monkeypatch.setattr(accounts, "HASHER", counting)
-    accounts._dummy_hash.cache_clear()
+    monkeypatch.setattr(passwords, "HASHER", counting)
+    passwords._dummy_hash.cache_clear()
     yield counting
-    accounts._dummy_hash.cache_clear()
+    passwords._dummy_hash.cache_clear()
 
 
 def at(minutes: float = 0, *, hours: float = 0, days: float = 0) -> datetime:
@@ -448,7 +448,7 @@ def test_no_secret_is_stored_only_its_hash(ctx: Context) -> None:
 def test_a_weaker_hash_is_replaced_at_the_next_sign_in(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(accounts, "HASHER", PasswordHasher())  # the real parameters
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher())  # the real parameters
     weak = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
     with write_transaction(ctx.engine.db) as conn:
         account_rows.put_password(conn, OFFICER, weak, at())
@@ -458,7 +458,7 @@ def test_a_weaker_hash_is_replaced_at_the_next_sign_in(
     assert row is not None
     assert row.password_hash is not None
     assert row.password_hash != weak
-    assert not accounts.HASHER.check_needs_rehash(row.password_hash)
+    assert not passwords.HASHER.check_needs_rehash(row.password_hash)
     assert row.changed_at == at()  # the same password: not a change
     accounts.sign_in(ctx, OFFICER, PASSWORD, now=at(2))
 
@@ -553,6 +553,8 @@ def test_every_account_action_is_an_event_with_who_when_and_from_where(ctx: Cont
     assert accounts.account_events(ctx, admin, every_user=True)[0] == root
     with pytest.raises(InvalidInput, match="1 to 1000"):
         accounts.account_events(ctx, sara, limit=0)
+    with pytest.raises(InvalidInput, match="not both"):
+        accounts.account_events(ctx, admin, OFFICER, every_user=True)
 
 
 def test_the_account_events_are_append_only(ctx: Context) -> None:

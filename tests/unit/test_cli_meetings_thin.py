@@ -1,4 +1,5 @@
-"""The meetings concern's CLI modules are thin: they call services, never the store."""
+"""The meetings and accounts concerns' CLI modules are thin: they call services, never the
+store."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 CLI = Path(__file__).resolve().parents[2] / "src" / "caseflow" / "cli"
 
 
-@pytest.mark.parametrize("module", ["agenda.py", "meeting.py", "followup.py"])
+@pytest.mark.parametrize("module", ["agenda.py", "meeting.py", "followup.py", "user.py"])
 def test_no_store_import_and_no_transaction(module: str) -> None:
     tree = ast.parse((CLI / module).read_text(encoding="utf-8"))
     imported = [

@@ -228,3 +228,23 @@ def test_a_case_outside_the_readers_view_is_not_found(
     response = officer.get(f"/cases/{hidden}")
     assert response.status_code == 404
     assert "Styring" not in response.text
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(
+    with_passwords: Context, client_for: Callable[[str], TestClient]
+) -> None:
+    here = client_for("bif.sagsbehandler")
+    elsewhere = client_for("bif.sagsbehandler")
+    page = here.get("/account")
+    short = here.post(
+        "/account/password", data={"password": "kort", "csrf_token": csrf_of(page.text)}
+    )
+    assert short.status_code == 422
+    changed = here.post(
+        "/account/password",
+        data={"password": "et nyt og langt kodeord", "csrf_token": csrf_of(page.text)},
+    )
+    assert changed.status_code == 200
+    assert "Adgangskoden er skiftet." in changed.text
+    assert here.get("/inbox").status_code == 200
+    assert elsewhere.get("/inbox", follow_redirects=False).status_code == 303

@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Administrations, committees and steering groups.",
     ),
     "actor": (("setup",), "People who act on cases, and their roles."),
+    "user": (("user",), "Sign-in for the web app: passwords, API tokens, sessions."),
     "workflow": (("workflow",), "Workflow definitions."),
     "serve": (
         ("serve",),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from caseflow.cli.agenda import print_course
 from caseflow.cli.app import app, console, state
@@ -101,7 +103,21 @@ def demo(
         f"\nThe case is now in [bold cyan]{final.state}[/]. Explore it further with:\n"
         f"  caseflow --db {path} case show {final.journal_no} --as tmf.styregruppe"
     )
+    _print_sign_in(path, prepared.users)
     engine.close()
+
+
+def _print_sign_in(path: Path, users: Sequence[setup.DemoUser]) -> None:
+    """How to open the web app on the demo database, and whom to sign in as."""
+    console.print("\nOr in the web app, signed in as one of the demo users below:")
+    console.print(f"caseflow serve --db {path}", markup=False, highlight=False, soft_wrap=True)
+    table = Table(title="Demo users (public passwords)")
+    table.add_column("User", no_wrap=True)
+    table.add_column("Role", overflow="fold")
+    table.add_column("Password", no_wrap=True)  # never cut short: it is to be typed
+    for user in users:
+        table.add_row(Text(user.username), Text(", ".join(user.roles)), Text(user.password))
+    console.print(table)
 
 
 def _print_documents(engine: Engine, folder: Path) -> None:

@@ -93,6 +93,17 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.MEETING_UNCHANGED: lambda p: "give --at, --until, --place or --note",
+    # Accounts (caseflow user).
+    ErrorCode.UNKNOWN_TOKEN: lambda p: "`caseflow user token list` shows yours",
+    ErrorCode.INVALID_TOKEN_DAYS: lambda p: (
+        f"give --days from {p.get('min_days')} to {p.get('max_days')}"
+    ),
+    ErrorCode.USER_DISABLED: lambda p: (
+        f"enable them first: `caseflow user enable {p.get('username')}`"
+    ),
+    ErrorCode.ACCOUNT_LOCKED: lambda p: (
+        "a new password lifts the lock: `caseflow user set-password USER --as ADMIN`"
+    ),
 }
 
 

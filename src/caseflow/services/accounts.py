@@ -8,14 +8,14 @@ their sha256 and looked up by it, and each is shown once, to whoever it was made
 **Signing in.** A failed sign-in never tells whether the user exists: an unknown
 user, a wrong password and a disabled user get the one answer (``sign_in_failed``)
 after the same work (the password is checked against a dummy hash when there is no
-real one). After :data:`LOCK_AFTER` failures in a row an account is locked for
-:data:`LOCK_FOR` (``account_locked``, with when it opens; the right password is
-refused too meanwhile). A username nobody has is locked the same way, counted from
-the account events, so the lock does not tell either. More than
-:data:`CLIENT_FAILURES` failures from one client (its ip address and user agent, as
-the web app gives it) within :data:`CLIENT_WINDOW` refuse its further tries until
-the window has passed (``sign_in_throttled``). Each sign-in opens a new session
-(its id is never reused), and ends the one it ``replaces``.
+real one). After 5 failures in a row an account is locked for 15 minutes
+(``account_locked``, with when it opens; the right password is refused too
+meanwhile). A username nobody has is locked the same way, counted from the account
+events, so the lock does not tell either. More than 20 failures from one client (its
+ip address and user agent, as the web app gives it) within 10 minutes refuse its
+further tries until the window has passed (``sign_in_throttled``). The rules and
+those figures are in :mod:`caseflow.services.passwords`. Each sign-in opens a new
+session (its id is never reused), and ends the one it ``replaces``.
 
 **Time.** ``now=None`` is the wall clock (UTC), not the engine's clock: that one may
 stand still or be moved by a rehearsal (``CASEFLOW_NOW``), and a session must not
@@ -27,13 +27,10 @@ event (:class:`AccountEventKind`): who, when, what, for whom, from which client.
 
 from __future__ import annotations
 
-import functools
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
 
 from caseflow import policy
@@ -42,9 +39,10 @@ from caseflow.domain import AccountEventKind as AccountEventKind
 from caseflow.domain import Actor
 from caseflow.domain import SignInVia as SignInVia
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.services import passwords
 from caseflow.store import accounts as account_rows
 from caseflow.store import organisation as org_rows
-from caseflow.store.accounts import Credentials, secret_hash
+from caseflow.store.accounts import secret_hash
 from caseflow.store.db import read_transaction
 
 TokenView = account_rows.TokenView
@@ -53,28 +51,14 @@ SessionView = account_rows.SessionView
 """A web session as :func:`list_sessions` shows it: never its secret."""
 AccountEvent = account_rows.AccountEvent
 """One account event, as :func:`account_events` lists it."""
+check_password = passwords.check_password
+"""Refuse a password that breaks a rule (for a form to check before it posts)."""
+PASSWORD_MIN_LENGTH = passwords.PASSWORD_MIN_LENGTH
 
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 1024  # argon2 takes any length; a form post should not take more
-LOCK_AFTER = 5  # failed sign-ins in a row
-LOCK_FOR = timedelta(minutes=15)
-CLIENT_FAILURES = 20  # failed sign-ins from one client ...
-CLIENT_WINDOW = timedelta(minutes=10)  # ... within this long: its further tries wait
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at / last_used_at, at most this often
 TOKEN_DAYS = (1, 365)
 TOKEN_PREFIX = "cft_"  # an API token's secret starts so: a scanner of leaked secrets sees it
 TOKEN_NAME_LENGTH = 100
-CLIENT_LENGTH = 300
-USERNAME_LENGTH = 100
-
-HASHER = PasswordHasher()  # argon2id with argon2-cffi's recommended parameters
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash no password matches, for a sign-in with no real hash to check: the answer
-    takes as long as for a user who exists."""
-    return HASHER.hash(secrets.token_urlsafe(32))
 
 
 @dataclass(frozen=True)
@@ -112,38 +96,6 @@ class IssuedToken:
 # -- passwords --------------------------------------------------------------------------------
 
 
-def check_password(username: str, password: str) -> None:
-    """Refuse a password that breaks a rule, with the rule: at least
-    :data:`PASSWORD_MIN_LENGTH` characters, not the username, not one character repeated."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise InvalidInput(
-            f"a password needs at least {PASSWORD_MIN_LENGTH} characters; this one has "
-            f"{len(password)}",
-            code=ErrorCode.PASSWORD_TOO_SHORT,
-            min_length=PASSWORD_MIN_LENGTH,
-            length=len(password),
-        )
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise InvalidInput(
-            f"a password may have at most {PASSWORD_MAX_LENGTH} characters",
-            code=ErrorCode.PASSWORD_TOO_LONG,
-            max_length=PASSWORD_MAX_LENGTH,
-        )
-    if password.strip().casefold() == username.strip().casefold():
-        raise InvalidInput(
-            "a password must not be the username", code=ErrorCode.PASSWORD_IS_USERNAME
-        )
-    if len(set(password)) == 1:
-        raise InvalidInput(
-            "a password must not be one character repeated",
-            code=ErrorCode.PASSWORD_ONE_CHARACTER,
-        )
-    try:
-        password.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput("a password must be text (it holds a broken character)") from None
-
-
 def set_password(
     ctx: Context,
     actor: Actor,
@@ -162,7 +114,7 @@ def set_password(
     moment = _utc(now)
     _require_self_or_administrator(actor, username, f"set the password of {username}")
     check_password(username, password)
-    password_hash = HASHER.hash(password)  # outside the transaction: it takes a while
+    password_hash = passwords.hashed(password)  # outside the transaction: it takes a while
     with ctx.engine.transaction() as conn:
         _existing(conn, username)
         account_rows.put_password(conn, username, password_hash, moment)
@@ -199,21 +151,21 @@ def sign_in(
     alike, ``account_locked`` while locked, ``sign_in_throttled`` while the client waits.
     """
     moment = _utc(now)
-    where = _text(client, CLIENT_LENGTH)
-    typed = _text(username, USERNAME_LENGTH)  # what the account events record
+    where = account_rows.fit(client, account_rows.CLIENT_LENGTH)
+    typed = account_rows.fit(username, account_rows.NAME_LENGTH)  # as the events record it
     usable_name = typed == username  # a name with control characters names nobody
     engine = ctx.engine
     with read_transaction(engine.db) as conn:
-        _refuse_throttled(conn, where, moment)
+        passwords.refuse_throttled(conn, where, moment)
         actor = _actor(conn, username) if usable_name else None
         row = account_rows.credentials_of(conn, username) if usable_name else None
-        _failures, locked_until = _lock_state(conn, typed, row, moment)
+        _failures, locked_until = passwords.lock_state(conn, typed, row, moment)
     if locked_until is not None:
-        raise _locked(locked_until)
+        raise passwords.locked(locked_until)
     stored = row.password_hash if row is not None else None
-    matches = _verify(stored, password)  # always hashes, so every answer takes as long
+    matches = passwords.verify(stored, password)  # always hashes, so every answer takes as long
     allowed = matches and actor is not None and row is not None and row.disabled_at is None
-    rehashed = HASHER.hash(password) if allowed and _needs_rehash(stored) else None
+    rehashed = passwords.hashed(password) if allowed and passwords.needs_rehash(stored) else None
     with engine.transaction() as conn:
         current = account_rows.credentials_of(conn, username, lock=True) if row else None
         still = (
@@ -221,10 +173,10 @@ def sign_in(
             and current is not None
             and current.password_hash == stored
             and current.disabled_at is None
-            and not _is_locked(current, moment)
+            and not passwords.is_locked(current, moment)
         )
         if not still or actor is None or stored is None:
-            locked_until = _count_failure(conn, typed, current, where, moment)
+            locked_until = passwords.count_failure(conn, typed, current, where, moment)
             signed_in = None
         else:
             account_rows.set_failures(conn, username, 0, None)
@@ -234,8 +186,8 @@ def sign_in(
     if signed_in is not None:
         return signed_in
     if locked_until is not None:
-        raise _locked(locked_until)
-    raise _sign_in_failed()
+        raise passwords.locked(locked_until)
+    raise passwords.sign_in_failed()
 
 
 def sign_in_external(
@@ -251,8 +203,8 @@ def sign_in_external(
     actor is ever created here. A password lock does not apply (no password was tried).
     """
     moment = _utc(now)
-    where = _text(client, CLIENT_LENGTH)
-    typed = _text(username, USERNAME_LENGTH)
+    where = account_rows.fit(client, account_rows.CLIENT_LENGTH)
+    typed = account_rows.fit(username, account_rows.NAME_LENGTH)
     with ctx.engine.transaction() as conn:
         actor = _actor(conn, username) if typed == username else None
         row = account_rows.credentials_of(conn, username) if actor is not None else None
@@ -267,7 +219,7 @@ def sign_in_external(
             where,
             "through the identity provider",
         )
-    raise _sign_in_failed()
+    raise passwords.sign_in_failed()
 
 
 def session(ctx: Context, token: str, *, now: datetime | None = None) -> WebSession | None:
@@ -411,7 +363,11 @@ def issue_token(
     whose = username or actor.username
     _require_self_or_administrator(actor, whose, f"issue an API token for {whose}")
     label = name.strip()
-    if not label or len(label) > TOKEN_NAME_LENGTH or _text(label, TOKEN_NAME_LENGTH) != label:
+    if (
+        not label
+        or len(label) > TOKEN_NAME_LENGTH
+        or account_rows.fit(label, TOKEN_NAME_LENGTH) != label
+    ):
         raise InvalidInput(
             f"a token needs a name of one line, at most {TOKEN_NAME_LENGTH} characters",
             code=ErrorCode.INVALID_TOKEN_NAME,
@@ -563,12 +519,6 @@ def _utc(now: datetime | None) -> datetime:
     return now.astimezone(UTC)
 
 
-def _text(text: str, limit: int) -> str:
-    """``text`` on one line of printable characters, at most ``limit`` long (a client's
-    user agent, a typed username: what the tables keep of them)."""
-    return "".join(c if c.isprintable() else " " for c in text)[:limit]
-
-
 def _require_self_or_administrator(actor: Actor, username: str, doing: str) -> None:
     if username != actor.username:
         policy.require_administrator(actor, doing)
@@ -576,6 +526,8 @@ def _require_self_or_administrator(actor: Actor, username: str, doing: str) -> N
 
 def _whose(actor: Actor, username: str | None, every_user: bool, doing: str) -> str | None:
     """Whose rows a list shows (None: everyone's), if ``actor`` may see them."""
+    if every_user and username:
+        raise InvalidInput(f"name one user or ask for every user's, not both ({username})")
     if every_user:
         policy.require_administrator(actor, f"{doing} of every user")
         return None
@@ -607,122 +559,7 @@ def _record(
     detail: str | None = None,
 ) -> None:
     account_rows.record(
-        conn,
-        at=at,
-        actor=_text(actor, USERNAME_LENGTH),
-        kind=kind,
-        username=_text(username, USERNAME_LENGTH),
-        client=_text(client, CLIENT_LENGTH),
-        detail=_text(detail, 300) if detail is not None else None,
-    )
-
-
-def _verify(stored: str | None, password: str) -> bool:
-    try:
-        return HASHER.verify(stored or _dummy_hash(), password) and stored is not None
-    except (VerificationError, InvalidHashError, UnicodeEncodeError):
-        return False
-
-
-def _needs_rehash(stored: str | None) -> bool:
-    try:
-        return stored is not None and HASHER.check_needs_rehash(stored)
-    except InvalidHashError:
-        return False
-
-
-def _is_locked(row: Credentials, moment: datetime) -> bool:
-    return row.locked_until is not None and row.locked_until > moment
-
-
-def _lock_state(
-    conn: Connection, typed: str, row: Credentials | None, moment: datetime
-) -> tuple[int, datetime | None]:
-    """The failed sign-ins in a row so far, and until when the account is locked (None:
-    it is not).
-
-    A user with credentials keeps them in their row. A username without (nobody's, or
-    an actor who never had a password) is counted from its account events the same
-    way, so that an unknown name is locked after as many tries as a real one.
-    """
-    if row is not None:
-        if _is_locked(row, moment):
-            return row.failed_sign_ins, row.locked_until
-        return row.failed_sign_ins, None
-    recent = account_rows.latest_events(
-        conn,
-        typed,
-        (AccountEventKind.SIGN_IN_FAILED, AccountEventKind.LOCKED),
-        LOCK_AFTER,
-    )
-    failures = 0
-    for event in recent:
-        if event.kind is AccountEventKind.LOCKED:
-            opens = event.at + LOCK_FOR
-            if failures == 0 and opens > moment:
-                return 0, opens
-            break
-        failures += 1
-    return failures, None
-
-
-def _count_failure(
-    conn: Connection, typed: str, row: Credentials | None, client: str, moment: datetime
-) -> datetime | None:
-    """Record a failed sign-in; returns until when the account is now locked, if it is."""
-    failures, locked_until = _lock_state(conn, typed, row, moment)
-    if locked_until is not None:
-        return locked_until  # locked by another try since this one began
-    _record(conn, moment, typed, AccountEventKind.SIGN_IN_FAILED, typed, client)
-    failures += 1
-    if failures < LOCK_AFTER:
-        if row is not None:
-            account_rows.set_failures(conn, row.username, failures, None)
-        return None
-    opens = moment + LOCK_FOR
-    if row is not None:
-        account_rows.set_failures(conn, row.username, 0, opens)
-    _record(
-        conn,
-        moment,
-        typed,
-        AccountEventKind.LOCKED,
-        typed,
-        client,
-        f"after {LOCK_AFTER} failed sign-ins, until {opens.isoformat(timespec='seconds')}",
-    )
-    return opens
-
-
-def _refuse_throttled(conn: Connection, client: str, moment: datetime) -> None:
-    """Refuse a try from a client that failed more than :data:`CLIENT_FAILURES` times
-    within :data:`CLIENT_WINDOW`, until enough of those failures are older than that.
-    The refused tries are not recorded (no write for each): the failures are."""
-    failures = account_rows.failures_from(conn, client, moment - CLIENT_WINDOW)
-    if len(failures) <= CLIENT_FAILURES:
-        return
-    opens = failures[len(failures) - CLIENT_FAILURES - 1] + CLIENT_WINDOW
-    raise NotAllowed(
-        f"too many failed sign-ins from here; try again after "
-        f"{opens.isoformat(timespec='seconds')}",
-        code=ErrorCode.SIGN_IN_THROTTLED,
-        until=opens.isoformat(),
-    )
-
-
-def _locked(until: datetime) -> NotAllowed:
-    return NotAllowed(
-        f"the account is locked after {LOCK_AFTER} failed sign-ins in a row; it opens "
-        f"again at {until.isoformat(timespec='seconds')}",
-        code=ErrorCode.ACCOUNT_LOCKED,
-        until=until.isoformat(),
-    )
-
-
-def _sign_in_failed() -> NotAllowed:
-    return NotAllowed(
-        "sign-in failed: the username or the password is not right",
-        code=ErrorCode.SIGN_IN_FAILED,
+        conn, at=at, actor=actor, kind=kind, username=username, client=client, detail=detail
     )
 
 

@@ -18,6 +18,16 @@ from sqlalchemy import Connection, Row, insert, select, update
 from caseflow.domain import AccountEventKind, SignInVia
 from caseflow.store.tables import account_events, api_tokens, credentials, web_sessions
 
+NAME_LENGTH = 100  # a username, as the tables keep it
+CLIENT_LENGTH = 300  # a client's ip address and user agent, and an event's detail
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` on one line of printable characters, at most ``limit`` long: what the
+    tables keep of a client's user agent or a typed username (PostgreSQL refuses a NUL,
+    and a name with a line break in it would forge a line of a log)."""
+    return "".join(c if c.isprintable() else " " for c in text)[:limit]
+
 
 def secret_hash(secret: str) -> str:
     """What is stored of a session's cookie value or an API token's secret: its sha256
@@ -438,14 +448,15 @@ def record(
     client: str = "",
     detail: str | None = None,
 ) -> None:
+    """Append an event; its texts are cut to fit their columns (:func:`fit`)."""
     conn.execute(
         insert(account_events).values(
             at=at,
-            actor=actor,
+            actor=fit(actor, NAME_LENGTH),
             kind=str(kind),
-            username=username,
-            client=client,
-            detail=detail,
+            username=fit(username, NAME_LENGTH),
+            client=fit(client, CLIENT_LENGTH),
+            detail=fit(detail, CLIENT_LENGTH) if detail is not None else None,
         )
     )
 

@@ -10,7 +10,9 @@ from caseflow.errors import CaseflowError
 from caseflow.services import accounts
 from caseflow.web.deps import Ctx, Post, Say, Session
 from caseflow.web.i18n import Words
+from caseflow.web.pages.signin import client_of
 from caseflow.web.problems import status_of
+from caseflow.web.security import SESSION_COOKIE
 from caseflow.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +71,14 @@ def revoke_token(request: Request, ctx: Ctx, words: Say, post: Post, token_id: i
 @router.post("/account/password")
 def change_password(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
     try:
-        accounts.set_password(ctx, post.actor, post.actor.username, post.text("password"))
+        accounts.set_password(
+            ctx,
+            post.actor,
+            post.actor.username,
+            post.text("password"),
+            keep_session=request.cookies.get(SESSION_COOKIE),  # the others end
+            client=client_of(request),
+        )
     except CaseflowError as error:
         return _page(request, ctx, words, post.session, error=error)
     return _page(request, ctx, words, post.session, flash=words("password_changed"))
