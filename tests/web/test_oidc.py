@@ -321,3 +321,15 @@ def test_keys_the_provider_rotated_are_fetched_again(
     monkeypatch.setattr("caseflow.web.oidc.REFETCH_KEYS_AFTER", 0.0)
     assert _sign_in(client).status_code == 303
     assert provider.count("/jwks") == 2
+
+
+def test_a_token_endpoint_that_refuses_the_client_is_a_message(
+    ctx: Context, provider: IdentityProvider
+) -> None:
+    provider.client_secret = "rotated at the provider"
+    with TestClient(create_app(_with_issuer(ctx, provider.issuer))) as app_client:
+        refused = _sign_in(app_client)
+        assert refused.status_code == 401
+        assert "Identitetsudbyderens svar kunne ikke godkendes" in refused.text
+        assert SESSION_COOKIE not in app_client.cookies
+    assert provider.tokens_issued == 0
