@@ -29,8 +29,12 @@ def serve(
     import uvicorn
 
     settings = state().settings
-    # Fail here, with caseflow's message, if the database is missing or too old.
+    # Fail here, with caseflow's message, if the database is missing or too old, or the
+    # identity provider's settings are half given.
     state().context()
+    from caseflow.web.oidc import client_for
+
+    client_for(settings)
     # Each worker process builds its app from the environment: pass the flags on.
     os.environ["CASEFLOW_DATABASE_URL"] = settings.database_url
     os.environ["CASEFLOW_WORKFLOWS_DIR"] = str(settings.workflows_dir)

@@ -20,11 +20,12 @@ from starlette.exceptions import HTTPException
 from caseflow.context import Context
 from caseflow.errors import CaseflowError
 from caseflow.settings import Settings
-from caseflow.web import deps
+from caseflow.web import deps, oidc
 from caseflow.web.api import cases as api_cases
 from caseflow.web.deps import CsrfRefused, SignInRequired, TokenRequired
 from caseflow.web.middleware import RememberLanguage, SecurityHeaders
 from caseflow.web.pages import account, cases, inbox, signin
+from caseflow.web.pages import oidc as oidc_pages
 from caseflow.web.problems import error_problem, problem, status_of
 from caseflow.web.templating import is_htmx, render
 
@@ -132,7 +133,7 @@ def create_app(context: Context) -> FastAPI:
         redoc_url=None,
     )
     app.state.context = context
-    app.state.oidc = None
+    app.state.oidc = oidc.client_for(context.settings)  # None: passwords only
     _install_handlers(app)
 
     @app.get("/api/v1/health", tags=["meta"])
@@ -143,6 +144,7 @@ def create_app(context: Context) -> FastAPI:
 
     app.include_router(api_cases.router)
     app.include_router(signin.router)
+    app.include_router(oidc_pages.router)
     app.include_router(inbox.router)
     app.include_router(cases.router)
     app.include_router(account.router)

@@ -449,3 +449,8 @@ class Words:
         if value is None:
             return ""
         return da_datetime(value) if self.language is Language.DA else en_datetime(value)
+
+
+from caseflow.web import texts_oidc  # noqa: E402
+
+TEXTS.update(texts_oidc.TEXTS)
