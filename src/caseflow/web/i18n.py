@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
+from caseflow.web import texts_meetings
 
 
 class Language(StrEnum):
@@ -426,3 +427,6 @@ class Words:
         if value is None:
             return ""
         return da_datetime(value) if self.language is Language.DA else en_datetime(value)
+
+
+TEXTS.update(texts_meetings.TEXTS)
