@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from webtools import csrf_of
+from webtools import PASSWORD, csrf_of
 
 from caseflow.clock import FakeClock
 from caseflow.context import Context
-from caseflow.services import agenda
+from caseflow.domain import RoleGrant
+from caseflow.services import accounts, agenda
+from caseflow.store import organisation
+from caseflow.store.db import write_transaction
 from caseflow.testing import add_test_meeting, copenhagen_time, open_test_case, ready_test_case
 from caseflow.web import texts_meetings
 
@@ -287,6 +290,38 @@ def test_a_case_officer_outside_the_committee_never_sees_the_closed_item(
         assert "Lukket punkt" in reader.get("/committees/BIU/deadlines").text
         assert "/publish" not in shown
         assert reader.get("/digest").status_code == 403
+
+
+def test_a_case_closed_in_one_committee_stays_closed_in_the_next_ones_pages(
+    with_passwords: Context, client_for: Clients, clock: FakeClock
+) -> None:
+    """Referred on to TMU, a case closed at BIU shows TMU's secretariat no more than the
+    public agenda did: in the digest, the report and the deadline calendar."""
+    ctx = with_passwords
+    with write_transaction(ctx.engine.db) as conn:
+        organisation.upsert_actor(
+            conn, "tmu.sekretariat", "T", None, [RoleGrant("secretariat", committee="TMU")]
+        )
+    accounts.set_password(ctx, ctx.engine.actor("admin"), "tmu.sekretariat", PASSWORD)
+    biu = ctx.engine.actor("biu.sekretariat")
+    meeting = add_test_meeting(ctx.engine, "BIU", "2009-06-11 15:00")
+    secret = ready_test_case(
+        ctx.engine, SECRET, fields={"meeting_date": "2009-06-11", "obligation_due": "2009-06-19"}
+    )
+    agenda.add_item(ctx, biu, agenda.AddItem(meeting, secret, closed=True))
+    clock.set(copenhagen_time("2009-06-11 16:00"))
+    agenda.decide(ctx, biu, agenda.Decide(meeting, 1, "referred", text=SECRET_DECISION, to="TMU"))
+    assert ctx.engine.get_case(secret).committee == "TMU"
+
+    tmu = client_for("tmu.sekretariat")
+    pages = ("/digest", "/meetings/report?committee=TMU", "/committees/TMU/deadlines")
+    for path in pages:
+        response = tmu.get(path)
+        assert response.status_code == 200, path
+        assert f'href="/cases/{secret}"' in response.text, path  # the case is listed
+        assert "Lukket punkt" in response.text, path  # by the title the public knows
+        for leak in ("Jensen", SECRET_DECISION):
+            assert leak not in response.text, (path, leak)
 
 
 def test_a_case_officer_is_refused_every_secretariat_action(
