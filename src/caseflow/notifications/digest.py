@@ -9,18 +9,26 @@ owns it, not by ``followup:7`` and the case officer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import Connection
 
 from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
+from caseflow.domain import Case
 from caseflow.engine import Engine
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import organisation, outbox
+from caseflow.store.db import read_transaction
 
 DEFAULT_DAYS = 10
+
+TitleOf = Callable[[Connection, Case], str]
+"""The title of a case as one reader may see it."""
 
 
 def enqueue_digests(
@@ -53,16 +61,7 @@ def enqueue_digests(
                 template="digest",
                 language=language,
                 recipients=[{"address": committee["secretariat_email"], "name": committee["name"]}],
-                context={
-                    "recipient": {"name": f"{code}-sekretariatet" if language == "da" else None},
-                    "committee": {"code": code, "name": committee["name"]},
-                    "period": {
-                        "working_days": days,
-                        "first_day": today.isoformat(),
-                        "last_day": last_day.isoformat(),
-                    },
-                    "items": items,
-                },
+                context=_context(committee, days, today, last_day, items, language),
                 now=now,
             )
             if added:
@@ -70,16 +69,74 @@ def enqueue_digests(
     return queued
 
 
-def _items(labels: Labels, committee: str, until: datetime, now: datetime) -> list[dict[str, Any]]:
+def preview_digests(
+    engine: Engine,
+    calendars: Calendars,
+    *,
+    days: int = DEFAULT_DAYS,
+    committees: list[str] | None = None,
+    language: str = "da",
+    title: TitleOf | None = None,
+) -> list[dict[str, Any]]:
+    """Today's digest of each committee as :func:`enqueue_digests` would queue it (its
+    rendering context, with ``secretariat_email``), without queueing anything; also for a
+    committee with nothing due or no address. ``title`` gives the title a reader may see
+    of each case (default: the case's own)."""
+    now = engine.clock.now()
+    today = local_date(now)
+    last_day = calendars.working.add(today, days)
+    previews = []
+    with read_transaction(engine.db) as conn:
+        labels = Labels(conn, engine.registry, language)
+        for committee in organisation.list_committees(conn):
+            code = committee["code"]
+            if committees is not None and code not in committees:
+                continue
+            items = _items(labels, code, end_of_day_utc(last_day), now, title)
+            context = _context(committee, days, today, last_day, items, language)
+            previews.append(context | {"secretariat_email": committee["secretariat_email"]})
+    return previews
+
+
+def _context(
+    committee: dict[str, Any],
+    days: int,
+    today: date,
+    last_day: date,
+    items: list[dict[str, Any]],
+    language: str,
+) -> dict[str, Any]:
+    """The digest template's context for one committee."""
+    code = committee["code"]
+    return {
+        "recipient": {"name": f"{code}-sekretariatet" if language == "da" else None},
+        "committee": {"code": code, "name": committee["name"]},
+        "period": {
+            "working_days": days,
+            "first_day": today.isoformat(),
+            "last_day": last_day.isoformat(),
+        },
+        "items": items,
+    }
+
+
+def _items(
+    labels: Labels,
+    committee: str,
+    until: datetime,
+    now: datetime,
+    title_of: TitleOf | None = None,
+) -> list[dict[str, Any]]:
     found = deadline_rows.search(labels.conn, committee=committee, due_before=until)
     cases = case_rows.heads(labels.conn, {record.case_id for record, *_ in found})
     items = []
     for record, journal_no, title, _ in found:
-        label = labels.of(record.rule_id, cases[record.case_id])
+        case = cases[record.case_id]
+        label = labels.of(record.rule_id, case)
         items.append(
             {
                 "journal_no": journal_no,
-                "title": title,
+                "title": title if title_of is None else title_of(labels.conn, case),
                 "rule": label.title,
                 "due_at": record.due_at.isoformat(),
                 "owner": label.owner_name,

@@ -15,11 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from caseflow import policy
 from caseflow.context import Context
 from caseflow.domain import Actor
+from caseflow.errors import ErrorCode, NotAllowed
 from caseflow.meetings import agenda, minutes, report
+from caseflow.meetings.committees import get_committee
+from caseflow.meetings.timing import AgendaTiming
+from caseflow.organisation import CommitteeSpec
+from caseflow.services.meetings import meeting_json
 from caseflow.services.paging import Page, PageRequest
-from caseflow.store.agenda import ItemRecord
+from caseflow.store import agenda as agenda_rows
+from caseflow.store import meetings as meeting_rows
+from caseflow.store import organisation as org_rows
+from caseflow.store.agenda import ItemRecord, MinutesApproval
+from caseflow.store.db import read_transaction
+from caseflow.store.meetings import MeetingRecord
 
 # --- building ------------------------------------------------------------------------
 
@@ -366,3 +377,102 @@ class MinutesApproved:
 def approve_minutes(ctx: Context, actor: Actor, request: ApproveMinutes) -> MinutesApproved:
     minutes.approve_minutes(ctx.engine, request.meeting_id, actor, note=request.note)
     return MinutesApproved(request.meeting_id)
+
+
+# --- the meeting page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Board:
+    """What one reader sees of a meeting: its agenda, versions, queue and minutes."""
+
+    meeting_id: int
+    queue: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class MeetingBoard:
+    """A meeting as ``reader`` may see it and what ``reader`` may do with it.
+
+    ``agenda`` is the full agenda as it stands (closed items included) for the
+    committee's insiders; for anyone else the latest published version as the public
+    sees it, or None while nothing is published. ``versions`` likewise. ``queue`` holds
+    the cases meant for the meeting that the reader may list (closed titles withheld).
+    """
+
+    meeting: MeetingRecord
+    committee: CommitteeSpec
+    timing: AgendaTiming
+    deadline_passed: bool  # an item added now is late (needs a reason, or is refused)
+    insider: bool  # sees closed items
+    may_build: bool  # may add, move, withdraw, open and publish (the secretariat)
+    may_record: bool  # may record decisions and approve the minutes
+    agenda: dict[str, Any] | None
+    versions: list[dict[str, Any]]
+    queue: Page[dict[str, Any]]
+    minutes: MinutesApproval | None
+    committees: list[tuple[str, str]]  # every committee (code, name): where to refer to
+
+    def to_json(self) -> dict[str, Any]:
+        approval = self.minutes
+        return {
+            "meeting": meeting_json(self.meeting),
+            "committee": {"code": self.committee.code, "name": self.committee.name},
+            "members": list(self.committee.members),
+            "agenda_deadline": self.timing.deadline_day.isoformat(),
+            "agenda_sent": self.timing.send_day.isoformat(),
+            "deadline_passed": self.deadline_passed,
+            "late_items": self.timing.rules.late_items,
+            "insider": self.insider,
+            "may_build": self.may_build,
+            "may_record": self.may_record,
+            "agenda": self.agenda,
+            "versions": self.versions,
+            "queue": self.queue.to_json(dict),
+            "minutes": None
+            if approval is None
+            else {
+                "approved_at": approval.approved_at.isoformat(),
+                "approved_by": approval.approved_by,
+                "note": approval.note,
+            },
+        }
+
+
+def board(ctx: Context, reader: Actor, request: Board) -> MeetingBoard:
+    """The meeting page's content for ``reader``: the full agenda for the committee's
+    insiders (:func:`caseflow.policy.is_insider`), the published public one for others."""
+    engine = ctx.engine
+    with read_transaction(engine.db) as conn:
+        meeting = meeting_rows.get(conn, request.meeting_id)
+        committee = get_committee(conn, meeting.committee)
+        timing = agenda.timing_for(conn, engine, meeting)
+        approval = agenda_rows.minutes_approval(conn, meeting.id)
+        committees = [(str(c["code"]), str(c["name"])) for c in org_rows.list_committees(conn)]
+    insider = policy.is_insider(reader, meeting.committee)
+    shown: dict[str, Any] | None
+    if insider:
+        shown = agenda.get_agenda(engine, meeting.id, viewer=reader)
+    else:
+        try:
+            shown = agenda.get_agenda(engine, meeting.id, public=True)
+        except NotAllowed as refused:
+            if refused.code is not ErrorCode.AGENDA_NOT_PUBLISHED:
+                raise
+            shown = None
+    found = agenda.versions(engine, meeting.id, public=not insider, viewer=reader)
+    waiting = report.queue(engine, reader, meeting.id)
+    return MeetingBoard(
+        meeting=meeting,
+        committee=committee,
+        timing=timing,
+        deadline_passed=timing.is_late(engine.clock.now()),
+        insider=insider,
+        may_build=policy.may_act_for(reader, meeting.committee, agenda.SECRETARIAT),
+        may_record=policy.may_act_for(reader, meeting.committee, minutes.RECORDERS),
+        agenda=shown,
+        versions=found,
+        queue=Page.window(waiting, request.queue),
+        minutes=approval,
+        committees=committees,
+    )

@@ -10,23 +10,29 @@ learns nothing of the others, not even how many there are.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from caseflow.calendar import end_of_day_utc, local_date
+from caseflow.calendar import COPENHAGEN, at_local, end_of_day_utc, local_date
 from caseflow.context import Context
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import Owner
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.meetings.agenda import timing_for
+from caseflow.meetings.plan import require_committee
+from caseflow.meetings.report import shown_title
 from caseflow.policy import read_scope, visible_case
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import meetings as meeting_rows
 from caseflow.store.db import read_transaction
+from caseflow.store.meetings import MeetingRecord
 
 
 def working_days(text: str) -> int:
@@ -183,3 +189,105 @@ def explain_deadlines(ctx: Context, actor: Actor, journal_no: str) -> Explained:
             for record in records
         ]
     return Explained(case.journal_no, found)
+
+
+# --- a committee's calendar ------------------------------------------------------------
+
+COMING_MEETINGS = 12
+"""How many of a committee's coming meetings its calendar shows."""
+
+
+@dataclass(frozen=True)
+class CommitteeCalendar:
+    """A committee's deadline calendar; ``language`` names the rules' titles (None: the
+    municipality's)."""
+
+    committee: str
+    language: str | None = None
+    page: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class CalendarMeeting:
+    """A coming meeting with the agenda deadline and dispatch day its committee's rules give."""
+
+    meeting: MeetingRecord
+    agenda_deadline: date
+    agenda_sent: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.meeting.id,
+            "starts_at": self.meeting.starts_at.astimezone(COPENHAGEN).isoformat(),
+            "place": self.meeting.place,
+            "status": self.meeting.status,
+            "agenda_deadline": self.agenda_deadline.isoformat(),
+            "agenda_sent": self.agenda_sent.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class CommitteeDeadlines:
+    """A committee's coming meetings and agenda deadlines, and a page of the open deadlines
+    of its cases that the reader may see, soonest first."""
+
+    committee: str
+    committee_name: str
+    meetings: list[CalendarMeeting]
+    deadlines: Page[ListedDeadline]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "committee": self.committee,
+            "committee_name": self.committee_name,
+            "meetings": [m.to_json() for m in self.meetings],
+            "deadlines": self.deadlines.to_json(ListedDeadline.to_json),
+        }
+
+
+def committee_calendar(
+    ctx: Context, actor: Actor, request: CommitteeCalendar
+) -> CommitteeDeadlines:
+    """The deadline calendar of one committee: its next meetings (the plan is no secret)
+    with their agenda deadlines, and the deadlines of its cases as :func:`list_deadlines`
+    shows them to ``actor``, a closed item's title withheld from one outside the committee
+    where it was closed (:func:`caseflow.meetings.report.shown_title`)."""
+    engine = ctx.engine
+    now = engine.clock.now()
+    page = request.page
+    with read_transaction(engine.db) as conn:
+        committee = require_committee(conn, request.committee)
+        today = at_local(local_date(now), time(0))
+        coming = [
+            m
+            for m in meeting_rows.list_for(conn, request.committee, since=today)
+            if not m.cancelled
+        ][:COMING_MEETINGS]
+        meetings = []
+        for meeting in coming:
+            timing = timing_for(conn, engine, meeting)
+            meetings.append(CalendarMeeting(meeting, timing.deadline_day, timing.send_day))
+        found = deadline_rows.search_page(
+            conn,
+            read_scope(actor),
+            limit=page.limit + 1,
+            after=page.after(),
+            committee=request.committee,
+        )
+        cases = case_rows.heads(conn, {record.case_id for record, *_ in found})
+        labels = Labels(conn, engine.registry, request.language or ctx.language)
+        listed = []
+        for row in found:
+            case = cases[row[0].case_id]
+            shown = _listed(row, labels.of(row[0].rule_id, case), now)
+            listed.append(_retitled(shown, shown_title(conn, actor, case)))
+    return CommitteeDeadlines(
+        request.committee,
+        str(committee["name"]),
+        meetings,
+        Page.of(listed, page, key=lambda d: d.id),
+    )
+
+
+def _retitled(deadline: ListedDeadline, title: str) -> ListedDeadline:
+    return deadline if title == deadline.title else dataclasses.replace(deadline, title=title)

@@ -191,6 +191,28 @@ def list_meetings(ctx: Context, actor: Actor, request: ListMeetings) -> MeetingL
 
 
 @dataclass(frozen=True)
+class MeetingPlan:
+    """The meeting plan as one reader works with it: a page of meetings, the committees to
+    choose from, and those the reader may plan meetings of (:func:`plan.may_plan`)."""
+
+    meetings: MeetingList
+    committees: list[tuple[str, str]]  # (code, name) of every committee
+    plannable: list[str]  # the codes of the committees the reader may add meetings to
+
+    def to_json(self) -> dict[str, Any]:
+        return self.meetings.page_json() | {"plannable": list(self.plannable)}
+
+
+def meeting_plan(ctx: Context, actor: Actor, request: ListMeetings) -> MeetingPlan:
+    """:func:`list_meetings`, with the committees and which of them ``actor`` may plan."""
+    found = list_meetings(ctx, actor, request)
+    with read_transaction(ctx.engine.db) as conn:
+        committees = [(str(c["code"]), str(c["name"])) for c in org_rows.list_committees(conn)]
+    plannable = [code for code, _ in committees if plan.may_plan(actor, code)]
+    return MeetingPlan(found, committees, plannable)
+
+
+@dataclass(frozen=True)
 class ShowMeeting:
     meeting_id: int
 

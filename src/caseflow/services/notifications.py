@@ -17,6 +17,8 @@ from typing import Any
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, NotFound
+from caseflow.meetings.report import shown_title
+from caseflow.notifications import digest
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.policy import digest_committees, read_scope, require_operator
 from caseflow.services.paging import Page, PageRequest
@@ -159,3 +161,41 @@ def queue_digests(ctx: Context, actor: Actor, request: DigestRequest) -> Digests
         language=ctx.language,
     )
     return DigestsQueued(tuple(keys))
+
+
+@dataclass(frozen=True)
+class DigestPreviewRequest:
+    """Today's digests for ``committees`` (empty: every one the actor may queue), in
+    ``language`` (None: the municipality's)."""
+
+    days: int = DEFAULT_DAYS
+    committees: Sequence[str] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    """Each committee's digest as the worker would mail it today (nothing is queued)."""
+
+    digests: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"digests": self.digests}
+
+
+def preview_digests(ctx: Context, actor: Actor, request: DigestPreviewRequest) -> DigestPreview:
+    """What today's deadline digest says, per committee, for the same operators who may
+    queue it (:func:`caseflow.policy.digest_committees`); a closed item's title is
+    withheld from a reader outside the committee where it was closed."""
+    committees = digest_committees(actor, list(request.committees) or None)
+    if committees == []:
+        return DigestPreview([])
+    found = digest.preview_digests(
+        ctx.engine,
+        ctx.calendars,
+        days=request.days,
+        committees=committees,
+        language=request.language or ctx.language,
+        title=lambda conn, case: shown_title(conn, actor, case),
+    )
+    return DigestPreview(found)

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
+from caseflow.web import texts_meetings, texts_oidc
 
 
 class Language(StrEnum):
@@ -451,6 +452,5 @@ class Words:
         return da_datetime(value) if self.language is Language.DA else en_datetime(value)
 
 
-from caseflow.web import texts_oidc  # noqa: E402
-
 TEXTS.update(texts_oidc.TEXTS)
+TEXTS.update(texts_meetings.TEXTS)

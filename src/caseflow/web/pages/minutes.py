@@ -1,0 +1,84 @@
+"""Meeting mode: each item's decision, absent members and outcome recorded live, then the
+minutes approved.
+
+The services record absences per item (the minutes' "Fraværende" beside each
+decision); there is no attendance of the meeting as a whole to record, so the page
+asks for the absent members with each decision.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from caseflow.errors import CaseflowError
+from caseflow.services import agenda as agenda_service
+from caseflow.web.deps import Ctx, Post, Say, Session
+from caseflow.web.pages.agenda import FLASHES, Failed, meeting_page
+
+router = APIRouter(include_in_schema=False)
+
+MODE = "meeting_mode.html"
+
+
+def _absent(post: Post) -> tuple[str, ...]:
+    """The members ticked absent (one checkbox each, named ``absent_N``)."""
+    return tuple(value for name, value in post.form.items() if name.startswith("absent_") and value)
+
+
+@router.get("/meetings/{meeting_id}/mode")
+def meeting_mode(
+    request: Request,
+    ctx: Ctx,
+    words: Say,
+    session: Session,
+    meeting_id: int,
+    flash: str | None = None,
+) -> Response:
+    shown = words(flash) if flash in FLASHES else None
+    return meeting_page(request, ctx, words, session, meeting_id, template=MODE, flash=shown)
+
+
+@router.post("/meetings/{meeting_id}/items/{item_no}/decide")
+def decide(
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int, item_no: int
+) -> Response:
+    try:
+        agenda_service.decide(
+            ctx,
+            post.actor,
+            agenda_service.Decide(
+                meeting_id,
+                item_no,
+                outcome=post.text("outcome"),
+                text=post.optional("text"),
+                absent=_absent(post),
+                to=post.optional("to"),
+            ),
+        )
+    except CaseflowError as error:
+        failed = Failed.of(f"decide-{item_no}", error, words, post.form)
+        return meeting_page(
+            request, ctx, words, post.session, meeting_id, template=MODE, error=error, failed=failed
+        )
+    return RedirectResponse(
+        f"/meetings/{meeting_id}/mode?flash=item_decided#item-{item_no}", status_code=303
+    )
+
+
+@router.post("/meetings/{meeting_id}/minutes/approve")
+def approve_minutes(
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int
+) -> Response:
+    try:
+        agenda_service.approve_minutes(
+            ctx, post.actor, agenda_service.ApproveMinutes(meeting_id, note=post.optional("note"))
+        )
+    except CaseflowError as error:
+        failed = Failed.of("minutes", error, words, post.form)
+        return meeting_page(
+            request, ctx, words, post.session, meeting_id, template=MODE, error=error, failed=failed
+        )
+    return RedirectResponse(
+        f"/meetings/{meeting_id}/mode?flash=minutes_approved#h-minutes", status_code=303
+    )
