@@ -45,7 +45,7 @@ LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
 # ix_deadlines_live_case only when it can prove the query's condition implies the
 # index's at prepare time, and ``status IN (?, ?)`` proves nothing (the deadline
 # hook's query on every fire would scan the whole table).
-_IS_LIVE = deadlines.c.status.in_([literal_column(f"'{status}'") for status in LIVE])
+IS_LIVE = deadlines.c.status.in_([literal_column(f"'{status}'") for status in LIVE])
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def live_for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
 _RECORD_COLUMNS = [deadlines.c[name] for name in DeadlineRecord.__dataclass_fields__]
 _LIVE_FOR_CASE = (
     select(*_RECORD_COLUMNS)
-    .where(deadlines.c.case_id == bindparam("case_id", type_=Integer), _IS_LIVE)
+    .where(deadlines.c.case_id == bindparam("case_id", type_=Integer), IS_LIVE)
     .order_by(deadlines.c.id)
 )
 

@@ -22,23 +22,35 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
 )
 
+from caseflow.store.deadlines import IS_LIVE
 from caseflow.store.tables import cases, deadlines
 from caseflow.store.types import UTCDateTime
 from caseflow.store.visibility import ReadScope, participates, readable
 
-# The earliest due date of each case's open deadlines (a paused one has no due date
-# that runs).
+# The earliest due date of a case's open deadlines (a paused one has no due date that
+# runs), looked up per case shown through the partial index on its live deadlines
+# (IS_LIVE is that index's condition in literals, so SQLite may use it).
+_OPEN = deadlines.c.status == literal_column("'open'")
 _next_due = (
-    select(deadlines.c.case_id, func.min(deadlines.c.due_at).label("due_at"))
-    .where(deadlines.c.status == "open")
-    .group_by(deadlines.c.case_id)
-    .subquery("next_due")
+    select(func.min(deadlines.c.due_at))
+    .where(
+        deadlines.c.case_id == cases.c.id,
+        IS_LIVE,
+        _OPEN,
+    )
+    .correlate(cases)
+    .scalar_subquery()
+    .label("due_at")
 )
+
+COUNT_CAP = 1000
+"""A tab counts its cases up to this many ("1000+"): a count never reads a whole table."""
 
 
 class Order(StrEnum):
@@ -98,10 +110,14 @@ def _conditions(dialect: str, scope: ReadScope, where: Where) -> list[ColumnElem
             in_scope = readable(dialect, grant_scope)
             options.append(option if in_scope is None else and_(option, in_scope))
         found.append(or_(false(), *options))
-    if where.due_before is not None:
-        found.append(_next_due.c.due_at < where.due_before)
-    if where.due_from is not None:
-        found.append(_next_due.c.due_at >= where.due_from)
+    if where.due_before is not None or where.due_from is not None:
+        # Cases with an open deadline in the window, found from the deadlines' side.
+        due = select(deadlines.c.case_id).where(_OPEN)
+        if where.due_before is not None:
+            due = due.where(deadlines.c.due_at < where.due_before)
+        if where.due_from is not None:
+            due = due.where(deadlines.c.due_at >= where.due_from)
+        found.append(cases.c.id.in_(due))
     if where.state:
         found.append(cases.c.state == where.state)
     if where.committee:
@@ -112,21 +128,34 @@ def _conditions(dialect: str, scope: ReadScope, where: Where) -> list[ColumnElem
 
 
 def _base(columns: Sequence[Any], where: Where, dialect: str, scope: ReadScope) -> Select[Any]:
-    join = cases.outerjoin(_next_due, _next_due.c.case_id == cases.c.id)
-    if where.due_before is not None or where.due_from is not None:
-        join = cases.join(_next_due, _next_due.c.case_id == cases.c.id)
-    return select(*columns).select_from(join).where(*_conditions(dialect, scope, where))
+    return select(*columns).select_from(cases).where(*_conditions(dialect, scope, where))
 
 
-def count(conn: Connection, scope: ReadScope, where: Where) -> int:
-    query = _base([func.count()], where, conn.dialect.name, scope)
-    return int(conn.execute(query).scalar_one())
+def count(conn: Connection, scope: ReadScope, where: Where, cap: int = COUNT_CAP) -> int:
+    """How many cases match, up to ``cap + 1`` (more than ``cap``: "cap+")."""
+    matching = _base([cases.c.id], where, conn.dialect.name, scope).limit(cap + 1).subquery()
+    return int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
 
 
 _TIME = UTCDateTime()
 
 # A cursor is the sort key of the last row shown and its id: (key, id).
 Cursor = tuple[datetime | None, int]
+
+
+_COLUMNS = (
+    cases.c.id,
+    cases.c.journal_no,
+    cases.c.title,
+    cases.c.workflow_id,
+    cases.c.workflow_version,
+    cases.c.state,
+    cases.c.committee,
+    cases.c.case_officer,
+    cases.c.lead_administration,
+    cases.c.created_at,
+    cases.c.updated_at,
+)
 
 
 def page(
@@ -138,60 +167,71 @@ def page(
     limit: int,
 ) -> list[InboxRecord]:
     """Up to ``limit`` rows after ``after`` in ``order``."""
-    columns = [
-        cases.c.id,
-        cases.c.journal_no,
-        cases.c.title,
-        cases.c.workflow_id,
-        cases.c.workflow_version,
-        cases.c.state,
-        cases.c.committee,
-        cases.c.case_officer,
-        cases.c.lead_administration,
-        cases.c.created_at,
-        cases.c.updated_at,
-        _next_due.c.due_at,
-    ]
-    query = _base(columns, where, conn.dialect.name, scope)
+    if order is Order.DUE:
+        return _by_due(conn, scope, where, after, limit)
+    query = _base([*_COLUMNS, _next_due], where, conn.dialect.name, scope)
     if order is Order.NEWEST:
         query = query.order_by(cases.c.id.desc())
         if after is not None:
             query = query.where(cases.c.id < after[1])
-    elif order is Order.UPDATED:
+    else:
         query = query.order_by(cases.c.updated_at.desc(), cases.c.id.desc())
         if after is not None and after[0] is not None:
             query = query.where(
                 tuple_(cases.c.updated_at, cases.c.id) < tuple_(literal(after[0], _TIME), after[1])
             )
-    else:
-        # Cases with no deadline come last: order by "has none", then the due date.
-        none_last = _next_due.c.due_at.is_(None)
-        query = query.order_by(none_last, _next_due.c.due_at, cases.c.id)
-        if after is not None:
-            if after[0] is None:
-                query = query.where(_next_due.c.due_at.is_(None), cases.c.id > after[1])
-            else:
-                query = query.where(
-                    or_(
-                        _next_due.c.due_at.is_(None),
-                        tuple_(_next_due.c.due_at, cases.c.id)
-                        > tuple_(literal(after[0], _TIME), after[1]),
-                    )
-                )
-    return [
-        InboxRecord(
-            id=row.id,
-            journal_no=row.journal_no,
-            title=row.title,
-            workflow_id=row.workflow_id,
-            workflow_version=row.workflow_version,
-            state=row.state,
-            committee=row.committee,
-            case_officer=row.case_officer,
-            lead_administration=row.lead_administration,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            next_due=row.due_at,
+    return [_record(row) for row in conn.execute(query.limit(limit))]
+
+
+def _by_due(
+    conn: Connection, scope: ReadScope, where: Where, after: Cursor | None, limit: int
+) -> list[InboxRecord]:
+    """Earliest deadline first, then the cases with none (by id).
+
+    In two reads rather than one ordered by a per-case subquery: the cases with an
+    open deadline are found from the deadlines' side (grouped, a few thousand rows),
+    so a tab of 100,000 cases never looks up a deadline for each of them."""
+    found: list[InboxRecord] = []
+    conditions = _conditions(conn.dialect.name, scope, where)
+    if after is None or after[0] is not None:
+        due = func.min(deadlines.c.due_at).label("due_at")
+        query = (
+            select(*_COLUMNS, due)
+            .select_from(cases.join(deadlines, deadlines.c.case_id == cases.c.id))
+            .where(_OPEN, *conditions)
+            .group_by(cases.c.id)
+            .order_by(due, cases.c.id)
         )
-        for row in conn.execute(query.limit(limit))
-    ]
+        if after is not None:
+            query = query.having(
+                tuple_(due, cases.c.id) > tuple_(literal(after[0], _TIME), after[1])
+            )
+        found = [_record(row) for row in conn.execute(query.limit(limit))]
+    if len(found) < limit and where.due_before is None and where.due_from is None:
+        has_open = select(deadlines.c.case_id).where(deadlines.c.case_id == cases.c.id, _OPEN)
+        rest = (
+            select(*_COLUMNS, literal(None, _TIME).label("due_at"))
+            .where(~has_open.exists(), *conditions)
+            .order_by(cases.c.id)
+        )
+        if after is not None and after[0] is None:
+            rest = rest.where(cases.c.id > after[1])
+        found += [_record(row) for row in conn.execute(rest.limit(limit - len(found)))]
+    return found
+
+
+def _record(row: Any) -> InboxRecord:
+    return InboxRecord(
+        id=row.id,
+        journal_no=row.journal_no,
+        title=row.title,
+        workflow_id=row.workflow_id,
+        workflow_version=row.workflow_version,
+        state=row.state,
+        committee=row.committee,
+        case_officer=row.case_officer,
+        lead_administration=row.lead_administration,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        next_due=row.due_at,
+    )
