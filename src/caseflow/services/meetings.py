@@ -147,12 +147,18 @@ def import_plan(ctx: Context, actor: Actor, request: ImportPlan) -> PlanImported
 # --- reading -------------------------------------------------------------------------
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a meeting plan may be asked for (a year's bounds stay inside what dates hold)."""
+
+
 def year_range(year: int | None) -> tuple[datetime | None, datetime | None]:
     """A calendar year, Copenhagen time: 1 January 00:00 up to the next 1 January."""
     if year is None:
         return None, None
-    if not 1 <= year <= 9998:
-        raise InvalidInput(f"year {year} is out of range; give e.g. 2009")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(
+            f"year {year} is out of range; give a year from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2009"
+        )
     return at_local(date(year, 1, 1), time(0)), at_local(date(year + 1, 1, 1), time(0))
 
 

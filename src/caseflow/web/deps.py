@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from caseflow.context import Context
@@ -67,6 +67,9 @@ def web_session(request: Request) -> accounts.WebSession:
         raise SignInRequired(_next_url(request) if request.method == "GET" else "/")
     return found
 
+
+# A row's number in a path (a meeting, an item, a token): what the database's integer holds.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 Session = Annotated[accounts.WebSession, Depends(web_session)]
 Ctx = Annotated[Context, Depends(context)]

@@ -44,7 +44,7 @@ from caseflow.web.api.meeting_models import (
     ReportOut,
     WithdrawnOut,
 )
-from caseflow.web.deps import ApiActor, Ctx
+from caseflow.web.deps import ApiActor, Ctx, RowId
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEMS)
 
@@ -67,7 +67,9 @@ def list_meetings(
     ctx: Ctx,
     actor: ApiActor,
     committee: Code = None,
-    year: Annotated[int | None, Query(ge=1, le=9998)] = None,
+    year: Annotated[
+        int | None, Query(ge=meeting_service.FIRST_YEAR, le=meeting_service.LAST_YEAR)
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
@@ -92,13 +94,13 @@ def secretariat_report(ctx: Ctx, actor: ApiActor, committee: Code = None) -> dic
 
 
 @router.get("/meetings/{meeting_id}", response_model=BoardOut, tags=MEETINGS)
-def show_meeting(ctx: Ctx, actor: ApiActor, meeting_id: int) -> dict[str, Any]:
+def show_meeting(ctx: Ctx, actor: ApiActor, meeting_id: RowId) -> dict[str, Any]:
     return agenda_service.board(ctx, actor, agenda_service.Board(meeting_id)).to_json()
 
 
 @router.get("/meetings/{meeting_id}/queue", response_model=QueueOut, tags=MEETINGS)
 def queue(
-    ctx: Ctx, actor: ApiActor, meeting_id: int, limit: Limit = 50, cursor: Cursor = None
+    ctx: Ctx, actor: ApiActor, meeting_id: RowId, limit: Limit = 50, cursor: Cursor = None
 ) -> dict[str, Any]:
     request = agenda_service.Queue(meeting_id, PageRequest(limit, cursor))
     return agenda_service.queue(ctx, actor, request).page_json()
@@ -107,7 +109,7 @@ def queue(
 @router.post(
     "/meetings/{meeting_id}/items", response_model=ItemAddedOut, status_code=201, tags=MEETINGS
 )
-def add_item(ctx: Ctx, actor: ApiActor, meeting_id: int, body: AddItemIn) -> dict[str, Any]:
+def add_item(ctx: Ctx, actor: ApiActor, meeting_id: RowId, body: AddItemIn) -> dict[str, Any]:
     request = agenda_service.AddItem(
         meeting_id, body.journal_no, body.closed, body.late_reason, body.note
     )
@@ -120,7 +122,7 @@ def add_item(ctx: Ctx, actor: ApiActor, meeting_id: int, body: AddItemIn) -> dic
     tags=MEETINGS,
 )
 def move_item(
-    ctx: Ctx, actor: ApiActor, meeting_id: int, item_no: int, body: MoveIn
+    ctx: Ctx, actor: ApiActor, meeting_id: RowId, item_no: RowId, body: MoveIn
 ) -> list[dict[str, Any]]:
     request = agenda_service.MoveItem(meeting_id, item_no, body.position, body.note)
     return agenda_service.move_item(ctx, actor, request).to_json()
@@ -132,7 +134,7 @@ def move_item(
     tags=MEETINGS,
 )
 def withdraw_item(
-    ctx: Ctx, actor: ApiActor, meeting_id: int, journal_no: str, body: ReasonIn
+    ctx: Ctx, actor: ApiActor, meeting_id: RowId, journal_no: str, body: ReasonIn
 ) -> dict[str, Any]:
     request = agenda_service.WithdrawItem(meeting_id, journal_no, body.reason)
     return agenda_service.withdraw_item(ctx, actor, request).to_json()
@@ -142,7 +144,7 @@ def withdraw_item(
     "/meetings/{meeting_id}/cases/{journal_no}/open", response_model=OpenedOut, tags=MEETINGS
 )
 def open_item(
-    ctx: Ctx, actor: ApiActor, meeting_id: int, journal_no: str, body: OpenIn
+    ctx: Ctx, actor: ApiActor, meeting_id: RowId, journal_no: str, body: OpenIn
 ) -> dict[str, Any]:
     """Make a closed item public: the explicit, audited act (a reason is required)."""
     request = agenda_service.OpenItem(meeting_id, journal_no, body.reason, body.note)
@@ -150,7 +152,7 @@ def open_item(
 
 
 @router.post("/meetings/{meeting_id}/publish", response_model=PublishedOut, tags=MEETINGS)
-def publish(ctx: Ctx, actor: ApiActor, meeting_id: int, body: NoteIn) -> dict[str, Any]:
+def publish(ctx: Ctx, actor: ApiActor, meeting_id: RowId, body: NoteIn) -> dict[str, Any]:
     request = agenda_service.Publish(meeting_id, body.note)
     return agenda_service.publish(ctx, actor, request).to_json()
 
@@ -159,7 +161,7 @@ def publish(ctx: Ctx, actor: ApiActor, meeting_id: int, body: NoteIn) -> dict[st
     "/meetings/{meeting_id}/items/{item_no}/decision", response_model=DecidedOut, tags=MINUTES
 )
 def decide(
-    ctx: Ctx, actor: ApiActor, meeting_id: int, item_no: int, body: DecideIn
+    ctx: Ctx, actor: ApiActor, meeting_id: RowId, item_no: RowId, body: DecideIn
 ) -> dict[str, Any]:
     request = agenda_service.Decide(
         meeting_id, item_no, body.outcome, body.text, tuple(body.absent), body.to
@@ -168,7 +170,7 @@ def decide(
 
 
 @router.post("/meetings/{meeting_id}/minutes/approve", response_model=ApprovedOut, tags=MINUTES)
-def approve_minutes(ctx: Ctx, actor: ApiActor, meeting_id: int, body: NoteIn) -> dict[str, Any]:
+def approve_minutes(ctx: Ctx, actor: ApiActor, meeting_id: RowId, body: NoteIn) -> dict[str, Any]:
     request = agenda_service.ApproveMinutes(meeting_id, body.note)
     return agenda_service.approve_minutes(ctx, actor, request).to_json()
 

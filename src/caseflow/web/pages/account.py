@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from caseflow.context import Context
 from caseflow.errors import CaseflowError
 from caseflow.services import accounts
-from caseflow.web.deps import Ctx, Post, Say, Session
+from caseflow.web.deps import Ctx, Post, RowId, Say, Session
 from caseflow.web.i18n import Words
 from caseflow.web.pages.signin import client_of
 from caseflow.web.problems import status_of
@@ -60,7 +60,7 @@ def create_token(request: Request, ctx: Ctx, words: Say, post: Post) -> Response
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, ctx: Ctx, words: Say, post: Post, token_id: int) -> Response:
+def revoke_token(request: Request, ctx: Ctx, words: Say, post: Post, token_id: RowId) -> Response:
     try:
         accounts.revoke_token(ctx, post.actor, token_id)
     except CaseflowError as error:

@@ -23,7 +23,7 @@ from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.services import agenda as agenda_service
 from caseflow.services.accounts import WebSession
 from caseflow.services.paging import PageRequest
-from caseflow.web.deps import Ctx, Post, Say, Session
+from caseflow.web.deps import Ctx, Post, RowId, Say, Session
 from caseflow.web.i18n import Words
 from caseflow.web.labels import WorkflowLabels
 from caseflow.web.problems import status_of
@@ -82,7 +82,7 @@ def meeting_page(
     ctx: Context,
     words: Words,
     session: WebSession,
-    meeting_id: int,
+    meeting_id: RowId,
     *,
     template: str = "meeting.html",
     after: str | None = None,
@@ -124,7 +124,7 @@ def meeting_page(
     )
 
 
-def _back(meeting_id: int, flash: str) -> Response:
+def _back(meeting_id: RowId, flash: str) -> Response:
     return RedirectResponse(f"/meetings/{meeting_id}?flash={flash}", status_code=303)
 
 
@@ -134,7 +134,7 @@ def meeting(
     ctx: Ctx,
     words: Say,
     session: Session,
-    meeting_id: int,
+    meeting_id: RowId,
     after: str | None = None,
     flash: str | None = None,
 ) -> Response:
@@ -143,7 +143,7 @@ def meeting(
 
 
 @router.post("/meetings/{meeting_id}/items")
-def add_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int) -> Response:
+def add_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId) -> Response:
     journal_no = post.text("journal_no").strip()
     form = f"add-{journal_no}" if post.text("from_queue") else "add-other"
     try:
@@ -170,7 +170,7 @@ def add_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int
 
 @router.post("/meetings/{meeting_id}/items/{item_no}/move")
 def move_item(
-    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int, item_no: int
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId, item_no: RowId
 ) -> Response:
     position = item_no - 1 if post.text("direction") == "up" else item_no + 1
     try:
@@ -188,7 +188,9 @@ def move_item(
 
 
 @router.post("/meetings/{meeting_id}/withdraw")
-def withdraw_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int) -> Response:
+def withdraw_item(
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId
+) -> Response:
     journal_no = post.text("journal_no")
     try:
         agenda_service.withdraw_item(
@@ -205,7 +207,7 @@ def withdraw_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id
 
 
 @router.post("/meetings/{meeting_id}/open")
-def open_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int) -> Response:
+def open_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId) -> Response:
     journal_no = post.text("journal_no")
     try:
         agenda_service.open_item(
@@ -224,7 +226,7 @@ def open_item(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: in
 
 
 @router.post("/meetings/{meeting_id}/publish")
-def publish(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int) -> Response:
+def publish(request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId) -> Response:
     try:
         agenda_service.publish(
             ctx, post.actor, agenda_service.Publish(meeting_id, note=post.optional("note"))

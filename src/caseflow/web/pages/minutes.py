@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from caseflow.errors import CaseflowError
 from caseflow.services import agenda as agenda_service
-from caseflow.web.deps import Ctx, Post, Say, Session
+from caseflow.web.deps import Ctx, Post, RowId, Say, Session
 from caseflow.web.pages.agenda import FLASHES, Failed, meeting_page
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,7 @@ def meeting_mode(
     ctx: Ctx,
     words: Say,
     session: Session,
-    meeting_id: int,
+    meeting_id: RowId,
     flash: str | None = None,
 ) -> Response:
     shown = words(flash) if flash in FLASHES else None
@@ -41,7 +41,7 @@ def meeting_mode(
 
 @router.post("/meetings/{meeting_id}/items/{item_no}/decide")
 def decide(
-    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int, item_no: int
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId, item_no: RowId
 ) -> Response:
     try:
         agenda_service.decide(
@@ -68,7 +68,7 @@ def decide(
 
 @router.post("/meetings/{meeting_id}/minutes/approve")
 def approve_minutes(
-    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: int
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId
 ) -> Response:
     try:
         agenda_service.approve_minutes(
