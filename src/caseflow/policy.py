@@ -289,6 +289,13 @@ def closed_committees(conn: Connection, case: Case) -> frozenset[str]:
     return frozenset(found)
 
 
+def title_for_committee(conn: Connection, case: Case, committee: str, closed_title: str) -> str:
+    """The title of ``case`` in what goes to ``committee``'s secretariat (its daily
+    digest): ``closed_title`` when the case is closed at another committee only."""
+    closed = closed_committees(conn, case)
+    return closed_title if closed and committee not in closed else case.title
+
+
 def withholds(reader: Actor | None, closed: Iterable[str]) -> bool:
     """Whether closed content is hidden from ``reader``: it is closed somewhere and the
     reader is an insider of none of those committees."""

@@ -323,6 +323,18 @@ def test_a_case_closed_in_one_committee_stays_closed_in_the_next_ones_pages(
         for leak in ("Jensen", SECRET_DECISION):
             assert leak not in response.text, (path, leak)
 
+    # ... and so does the digest mailed to TMU's secretariat (it once carried the title).
+    from caseflow.notifications.digest import enqueue_digests
+    from caseflow.store import outbox
+
+    assert enqueue_digests(ctx.engine, ctx.calendars, days=15, committees=["TMU"])
+    with ctx.engine.transaction() as conn:
+        (row,) = [r for r in outbox.search(conn) if r.key.startswith("digest:TMU")]
+    titles = [item["title"] for item in row.context["items"] if item["journal_no"] == secret]
+    assert titles
+    assert set(titles) == {"Lukket punkt"}
+    assert "Jensen" not in str(row.context)
+
 
 def test_a_case_officer_is_refused_every_secretariat_action(
     with_passwords: Context, client_for: Clients

@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from caseflow import policy
 from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
 from caseflow.domain import Case
 from caseflow.engine import Engine
+from caseflow.meetings.agenda import CLOSED_TITLE
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import organisation, outbox
@@ -50,7 +52,13 @@ def enqueue_digests(
             code = committee["code"]
             if (committees and code not in committees) or not committee["secretariat_email"]:
                 continue
-            items = _items(labels, code, end_of_day_utc(last_day), now)
+
+            # The mail goes to this committee's secretariat: a case closed at another
+            # committee (and referred here) is "Lukket punkt" in it.
+            def title(conn: Connection, case: Case, code: str = code) -> str:
+                return policy.title_for_committee(conn, case, code, CLOSED_TITLE)
+
+            items = _items(labels, code, end_of_day_utc(last_day), now, title)
             if not items:
                 continue
             key = f"digest:{code}:{today.isoformat()}"
