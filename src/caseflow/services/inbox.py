@@ -22,13 +22,13 @@ from caseflow.errors import InvalidInput
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store import inbox as inbox_rows
 from caseflow.store.db import read_transaction
-from caseflow.store.inbox import Order
+from caseflow.store.inbox import COUNT_CAP, Order
 from caseflow.store.visibility import ReadScope
 
 DUE_SOON = timedelta(days=7)
 CASE_OFFICER = "case_officer"
 
-__all__ = ["DUE_SOON", "Inbox", "InboxQuery", "InboxRow", "Order", "Tab", "inbox"]
+__all__ = ["COUNT_CAP", "DUE_SOON", "Inbox", "InboxQuery", "InboxRow", "Order", "Tab", "inbox"]
 
 
 class Tab(StrEnum):
@@ -83,13 +83,19 @@ class InboxRow:
 @dataclass(frozen=True)
 class Inbox:
     tab: Tab
-    counts: Mapping[Tab, int]
+    counts: Mapping[Tab, int]  # up to COUNT_CAP + 1: more than COUNT_CAP means "1000+"
     page: Page[InboxRow]
+
+    def shown_count(self, tab: Tab) -> str:
+        """A tab's count as a page shows it: ``1000+`` past the cap."""
+        count = self.counts[tab]
+        return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "tab": str(self.tab),
             "counts": {str(tab): n for tab, n in self.counts.items()},
+            "counts_capped_at": COUNT_CAP,
             **self.page.to_json(InboxRow.to_json),
         }
 

@@ -193,6 +193,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "origin_own_initiative": ("Forvaltningens eget initiativ", "The administration's initiative"),
     "origin_member": ("Medlem (ved forespørgsel)", "Member (for an enquiry)"),
     "origin_date": ("Dato", "Date"),
+    "deadline_open": ("løber", "running"),
+    "deadline_paused": ("sat i bero", "paused"),
+    "deadline_satisfied": ("overholdt", "met"),
+    "deadline_cancelled": ("bortfaldet", "cancelled"),
+    "deadline_expired": ("udløbet", "expired"),
+    "deadline_stale": ("forældet", "stale"),
+    "deadline_incident": ("venter på en person", "waits for a person"),
     "section_problemstilling": ("Problemstilling", "The problem"),
     "section_losning": ("Løsning", "Solution"),
     "section_okonomi": ("Økonomi", "Finances"),
@@ -388,6 +395,44 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Punkt {item_no} på møde {meeting_id} er allerede offentligt.",
         "Item {item_no} of meeting {meeting_id} is public already.",
     ),
+    ErrorCode.SIGN_IN_FAILED: (
+        "Brugernavnet eller adgangskoden er forkert.",
+        "The username or the password is wrong.",
+    ),
+    ErrorCode.ACCOUNT_LOCKED: (
+        "Kontoen er låst i 15 minutter efter for mange forkerte forsøg.",
+        "The account is locked for 15 minutes after too many failed tries.",
+    ),
+    ErrorCode.SIGN_IN_THROTTLED: (
+        "For mange forkerte forsøg herfra; vent lidt, og prøv igen.",
+        "Too many failed tries from here; wait a while and try again.",
+    ),
+    ErrorCode.PASSWORD_TOO_SHORT: (
+        "Adgangskoden skal have mindst 12 tegn.",
+        "The password needs at least 12 characters.",
+    ),
+    ErrorCode.PASSWORD_TOO_LONG: (
+        "Adgangskoden må højst have 1024 tegn.",
+        "The password may have at most 1024 characters.",
+    ),
+    ErrorCode.PASSWORD_IS_USERNAME: (
+        "Adgangskoden må ikke være brugernavnet.",
+        "The password must not be the username.",
+    ),
+    ErrorCode.PASSWORD_ONE_CHARACTER: (
+        "Adgangskoden må ikke være ét tegn gentaget.",
+        "The password must not be one character repeated.",
+    ),
+    ErrorCode.USER_DISABLED: ("Brugeren er spærret.", "The user is disabled."),
+    ErrorCode.UNKNOWN_TOKEN: ("Nøglen findes ikke.", "There is no such token."),
+    ErrorCode.INVALID_TOKEN_DAYS: (
+        "En nøgle gælder fra 1 til 365 dage.",
+        "A token is valid for 1 to 365 days.",
+    ),
+    ErrorCode.INVALID_TOKEN_NAME: (
+        "Giv nøglen et navn (højst 100 tegn).",
+        "Give the token a name (at most 100 characters).",
+    ),
     ErrorCode.MEETING_UNCHANGED: (
         "Ændringen ændrer ikke mødet.",
         "The change does not change the meeting.",
@@ -417,6 +462,10 @@ class Words:
     @property
     def index(self) -> int:
         return 0 if self.language is Language.DA else 1
+
+    def deadline_status(self, status: str) -> str:
+        key = f"deadline_{status}"
+        return self(key) if key in TEXTS else status
 
     def section(self, name: str) -> str:
         """A section's heading: its known title, else its name as the file gives it."""

@@ -84,6 +84,7 @@ class InboxRowOut(_Out):
 class InboxOut(_Out):
     tab: str
     counts: dict[str, int]
+    counts_capped_at: int  # a count above this means "more than this many"
     items: list[InboxRowOut]
     next_cursor: str | None
 

@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 @dataclass(frozen=True)
 class TabLink:
     name: str
-    count: int
+    count: str
     current: bool
     query: str
 
@@ -62,7 +62,7 @@ def inbox_page(
     labels = WorkflowLabels(ctx.engine.registry, words.language)
     kept = {"state": query.state, "committee": query.committee, "sort": str(sort)}
     tabs = [
-        TabLink(str(t), result.counts[t], t is tab, _query(tab=str(t), **kept))
+        TabLink(str(t), result.shown_count(t), t is tab, _query(tab=str(t), **kept))
         for t in inbox_service.Tab
     ]
     next_query = (
@@ -77,7 +77,7 @@ def inbox_page(
         session,
         tabs=tabs,
         query=query,
-        counts={str(k): v for k, v in result.counts.items()},
+        counts={str(k): result.shown_count(k) for k in result.counts},
         rows=result.page.items,
         next_query=next_query,
         first_query=_query(tab=str(tab), **kept),
