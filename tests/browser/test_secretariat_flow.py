@@ -116,9 +116,15 @@ def test_a_secretariat_builds_publishes_and_minutes_a_meeting_with_a_closed_item
     accessible(page)
     snapshot(page, shots, "meeting-built")
 
+    # Published by the keyboard too: Tab to the note, type it, Tab to the button, Enter.
     publishing = page.get_by_role("region", name="Offentliggør dagsordenen")
-    publishing.get_by_label("Note (valgfri)").fill("Første udgave")
-    publishing.get_by_role("button", name="Offentliggør", exact=True).click()
+    tab_to(page, "publish-note")
+    expect(publishing.get_by_label("Note (valgfri)")).to_be_focused()
+    page.keyboard.type("Første udgave")
+    page.keyboard.press("Tab")
+    expect(publishing.get_by_role("button", name="Offentliggør", exact=True)).to_be_focused()
+    assert focused(page)["outline"] != "none"
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Dagsordenen er offentliggjort.")
     expect(page.get_by_role("button", name="Offentliggør en ny version")).to_be_visible()
     expect(page.get_by_role("table", name="Versioner, nyeste først")).to_contain_text(
@@ -146,10 +152,15 @@ def test_a_secretariat_builds_publishes_and_minutes_a_meeting_with_a_closed_item
     expect(page.get_by_role("status")).to_have_text("Punktet er registreret.")
     public_item = page.get_by_role("region", name=re.compile(r"^Punkt 2: "))
     public_item.get_by_role("radio", name="besluttet").check()
-    public_item.get_by_label("Beslutning (skal udfyldes, når punktet besluttes)").fill(
-        "Udvalget godkender planen for parkerne"
-    )
     public_item.get_by_label("Medlem A").check()
+    # Decided without a decision: refused, the error beside its field, the ticks kept.
+    public_item.get_by_role("button", name="Registrér punkt 2").click()
+    text = public_item.get_by_label("Beslutning (skal udfyldes, når punktet besluttes)")
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(text).to_have_accessible_description("Skriv en tekst.")
+    expect(public_item.get_by_label("Medlem A")).to_be_checked()
+    accessible(page)
+    text.fill("Udvalget godkender planen for parkerne")
     public_item.get_by_label("Medlem C").check()
     public_item.get_by_role("button", name="Registrér punkt 2").click()
     expect(page.get_by_role("status")).to_have_text("Punktet er registreret.")
