@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from caseflow import policy
 from caseflow.context import Context
 from caseflow.definitions import mermaid_diagram
 from caseflow.definitions.loader import LoadedWorkflow
@@ -108,6 +109,13 @@ def list_workflows(ctx: Context, actor: Actor | None) -> WorkflowList:
             for v in versions
         ],
     )
+
+
+def workflow_versions(ctx: Context, actor: Actor) -> WorkflowList:
+    """The folder's workflows and every stored version with how many cases it holds: the
+    administrators' view (the plain list, :func:`list_workflows`, is anyone's)."""
+    policy.require_administrator(actor, "look after the workflows")
+    return list_workflows(ctx, actor)
 
 
 @dataclass(frozen=True)
