@@ -4,7 +4,10 @@ workflows with their versions; and that nobody else gets in."""
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +20,7 @@ from caseflow.services import incidents as incident_service
 from caseflow.store import outbox
 from caseflow.store.tables import outbox as outbox_table
 from caseflow.testing import open_test_case
+from caseflow.web import texts_admin
 
 Clients = Callable[[str], TestClient]
 Tokens = Callable[[str], dict[str, str]]
@@ -241,3 +245,26 @@ def test_admin_forms_without_the_csrf_token_are_refused(
     wrong = admin.post("/admin/incidents/retry", data={"id": incident, "csrf_token": "forged"})
     assert wrong.status_code == 403
     assert incident_ids(with_passwords) == [incident]
+
+
+WEB = Path(__file__).resolve().parents[2] / "src" / "caseflow" / "web"
+
+
+@pytest.mark.parametrize("module", ["pages/admin.py", "pages/followups.py", "api/admin.py"])
+def test_the_admin_and_followup_routes_are_thin(module: str) -> None:
+    tree = ast.parse((WEB / module).read_text(encoding="utf-8"))
+    imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in imported if name.startswith("caseflow.store")]
+    calls = {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    assert calls.isdisjoint({"transaction", "read_transaction", "write_transaction", "execute"})
+
+
+def test_every_admin_text_is_in_both_languages() -> None:
+    for key, (danish, english) in texts_admin.TEXTS.items():
+        assert danish.strip(), key
+        assert english.strip(), key
+        assert set(re.findall(r"{(\w+)}", danish)) == set(re.findall(r"{(\w+)}", english)), key
