@@ -18,6 +18,7 @@ from caseflow.context import Context
 from caseflow.services import accounts
 from caseflow.services import incidents as incident_service
 from caseflow.store import outbox
+from caseflow.store.tables import cases as cases_table
 from caseflow.store.tables import outbox as outbox_table
 from caseflow.testing import open_test_case
 from caseflow.web import texts_admin
@@ -168,7 +169,13 @@ def test_the_last_administrator_is_not_disabled_and_the_page_says_so(
 def test_the_admin_sees_the_organisation_and_the_workflows(
     with_passwords: Context, client_for: Clients
 ) -> None:
-    open_test_case(with_passwords.engine)
+    engine = with_passwords.engine
+    open_test_case(engine)
+    finished = open_test_case(engine)
+    with engine.transaction() as conn:  # a case that has reached its final state
+        conn.execute(
+            update(cases_table).where(cases_table.c.journal_no == finished).values(state="closed")
+        )
     admin = client_for("admin")
     org = admin.get("/admin/organisation?lang=da")
     assert org.status_code == 200
@@ -182,9 +189,9 @@ def test_the_admin_sees_the_organisation_and_the_workflows(
     flows = admin.get("/admin/workflows?lang=da")
     assert flows.status_code == 200
     assert "committee-case" in flows.text
-    found = with_passwords.engine.registry.current["committee-case"].version
+    found = engine.registry.current["committee-case"].version
     row = flows.text.split(f"<code>{found[:12]}</code></td><td>", 1)[1]
-    assert "</td><td>1</td><td>ja</td>" in row  # its one case, the current version
+    assert "</td><td>2</td><td>1</td><td>ja</td>" in row  # two cases, one still running
 
 
 ADMIN_PAGES = [

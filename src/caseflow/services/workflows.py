@@ -111,11 +111,38 @@ def list_workflows(ctx: Context, actor: Actor | None) -> WorkflowList:
     )
 
 
-def workflow_versions(ctx: Context, actor: Actor) -> WorkflowList:
-    """The folder's workflows and every stored version with how many cases it holds: the
-    administrators' view (the plain list, :func:`list_workflows`, is anyone's)."""
+@dataclass(frozen=True)
+class VersionInUse:
+    """A stored version with how many of its cases still run (are not in a final state)."""
+
+    version: StoredVersion
+    running: int
+
+
+@dataclass(frozen=True)
+class WorkflowVersions:
+    current: Sequence[WorkflowSummary]
+    versions: Sequence[VersionInUse]
+
+
+def workflow_versions(ctx: Context, actor: Actor) -> WorkflowVersions:
+    """The folder's workflows and every stored version with how many cases it holds and
+    how many of those still run: the administrators' view (the plain list,
+    :func:`list_workflows`, is anyone's)."""
     policy.require_administrator(actor, "look after the workflows")
-    return list_workflows(ctx, actor)
+    listed = list_workflows(ctx, actor)
+    registry = ctx.engine.registry
+    with read_transaction(ctx.engine.db) as conn:
+        counts = stored.cases_per_version_and_state(conn)
+        running: dict[tuple[str, str], int] = {}
+        for (workflow_id, version, state), count in counts.items():
+            states = registry.for_case(conn, workflow_id, version).definition.states
+            if not (state in states and states[state].final):
+                running[workflow_id, version] = running.get((workflow_id, version), 0) + count
+    return WorkflowVersions(
+        listed.current,
+        [VersionInUse(v, running.get((v.workflow_id, v.version), 0)) for v in listed.stored or ()],
+    )
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "workflow_states": ("Tilstande", "States"),
     "workflow_transitions": ("Overgange", "Transitions"),
     "workflow_versions_caption": (
-        "Gemte versioner og antal sager på hver",
-        "Stored versions and the number of cases on each",
+        "Gemte versioner med deres sager og hvor mange der stadig kører",
+        "Stored versions with their cases and how many still run",
     ),
     "version_registered": ("Registreret", "Registered"),
     "version_cases": ("Sager", "Cases"),
+    "version_running": ("Heraf igangværende", "Of which running"),
     "version_current": ("Aktuel", "Current"),
 }

@@ -203,5 +203,5 @@ def workflows(request: Request, ctx: Ctx, words: Say, session: Session) -> Respo
         words,
         session,
         workflows=found.current,
-        versions=found.stored or [],
+        versions=found.versions,
     )
