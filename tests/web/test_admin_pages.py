@@ -194,6 +194,53 @@ def test_the_admin_sees_the_organisation_and_the_workflows(
     assert "</td><td>2</td><td>1</td><td>ja</td>" in row  # two cases, one still running
 
 
+BROKEN_WORKFLOW = """\
+id: broken
+title: {da: Brudt, en: Broken}
+roles:
+  case_officer: {da: Sagsbehandler, en: Case officer}
+states:
+  start:
+    initial: true
+    owner: case_officer
+  done:
+    final: true
+transitions:
+  - trigger: finish
+    roles: [case_officer]
+    from: start
+    to: nowhere
+"""
+
+
+def test_the_admin_checks_a_pasted_workflow_and_sees_each_problem_with_its_line(
+    client_for: Clients,
+) -> None:
+    admin = client_for("admin")
+    page = admin.get("/admin/workflows?lang=da")
+    assert 'for="check-text"' in page.text
+    token = csrf_of(page.text)
+    checked = admin.post(
+        "/admin/workflows/check?lang=da",
+        data={"csrf_token": token, "name": "brudt.yaml", "text": BROKEN_WORKFLOW},
+    )
+    assert checked.status_code == 422
+    assert "Fejl efter linje" in checked.text
+    assert "<td>15</td>" in checked.text  # the line of 'to: nowhere'
+    assert "nowhere" in checked.text
+    assert "id: broken" in checked.text  # the text kept in the form
+
+    fixed = BROKEN_WORKFLOW.replace("to: nowhere", "to: done")
+    ok = admin.post("/admin/workflows/check", data={"csrf_token": token, "text": fixed})
+    assert ok.status_code == 200, ok.text
+    assert "Ingen fejl: broken" in ok.text
+
+    empty = admin.post("/admin/workflows/check", data={"csrf_token": token, "text": " "})
+    assert empty.status_code == 422
+    assert 'id="check-text-error"' in empty.text
+    assert 'aria-invalid="true"' in empty.text
+
+
 ADMIN_PAGES = [
     "/admin/incidents",
     "/admin/users",
@@ -206,6 +253,7 @@ ADMIN_POSTS = [
     ("/admin/notifications/retry", {}),
     ("/admin/users/disable", {"username": "bif.chef"}),
     ("/admin/users/enable", {"username": "bif.chef"}),
+    ("/admin/workflows/check", {"text": "id: x"}),
 ]
 
 

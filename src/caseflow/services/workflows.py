@@ -17,9 +17,9 @@ from typing import Any
 from caseflow import policy
 from caseflow.context import Context
 from caseflow.definitions import mermaid_diagram
-from caseflow.definitions.loader import LoadedWorkflow
+from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
 from caseflow.domain import Actor
-from caseflow.errors import ErrorCode, NotFound
+from caseflow.errors import DefinitionError, ErrorCode, InvalidInput, NotFound, Problem
 from caseflow.store import workflows as stored
 from caseflow.store.db import read_transaction
 
@@ -199,3 +199,52 @@ def show_workflow(ctx: Context, actor: Actor | None, workflow_id: str) -> Workfl
 def workflow_diagram(ctx: Context, actor: Actor | None, workflow_id: str) -> str:
     """The Mermaid state diagram of ``workflow_id``."""
     return mermaid_diagram(show_workflow(ctx, actor, workflow_id).loaded.definition)
+
+
+MAX_WORKFLOW_TEXT = 500_000
+"""The most characters of a pasted workflow that are checked."""
+
+
+@dataclass(frozen=True)
+class CheckWorkflow:
+    """A workflow file's text, as pasted or uploaded, and the name to report it by."""
+
+    text: str
+    name: str = "workflow.yaml"
+
+
+@dataclass(frozen=True)
+class CheckedWorkflow:
+    """Every problem of the text, by line (none: it would load as ``loaded``)."""
+
+    problems: Sequence[Problem]
+    loaded: LoadedWorkflow | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "workflow": self.loaded.definition.id if self.loaded else None,
+            "version": self.loaded.version if self.loaded else None,
+            "problems": [
+                {"file": p.file, "line": p.line, "where": p.where, "message": p.message}
+                for p in self.problems
+            ],
+        }
+
+
+def check_workflow(ctx: Context, actor: Actor, request: CheckWorkflow) -> CheckedWorkflow:
+    """Check a workflow's text without storing or running it (an administrator's): every
+    problem with its line, as ``caseflow workflow validate`` reports a file's."""
+    del ctx  # the check reads nothing: the text alone is judged
+    policy.require_administrator(actor, "check a workflow")
+    if not request.text.strip():
+        raise InvalidInput("paste the workflow's text", code=ErrorCode.TEXT_REQUIRED, field="text")
+    if len(request.text) > MAX_WORKFLOW_TEXT:
+        raise InvalidInput(
+            f"a workflow of at most {MAX_WORKFLOW_TEXT} characters is checked", field="text"
+        )
+    try:
+        loaded = load_workflow_text(request.text, request.name)
+    except DefinitionError as error:
+        return CheckedWorkflow(error.problems, None)
+    return CheckedWorkflow((), loaded)

@@ -130,4 +130,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "version_cases": ("Sager", "Cases"),
     "version_running": ("Heraf igangværende", "Of which running"),
     "version_current": ("Aktuel", "Current"),
+    # checking a workflow
+    "workflow_check": ("Tjek en arbejdsgang", "Check a workflow"),
+    "workflow_check_name": ("Filnavn", "File name"),
+    "workflow_check_text": ("Arbejdsgangens tekst (YAML)", "The workflow's text (YAML)"),
+    "workflow_check_button": ("Tjek", "Check"),
+    "workflow_problems": (
+        "Arbejdsgangen har {count} fejl; den er ikke gemt.",
+        "The workflow has {count} problems; it was not stored.",
+    ),
+    "workflow_problems_caption": ("Fejl efter linje", "Problems by line"),
+    "workflow_problem_line": ("Linje", "Line"),
+    "workflow_problem_where": ("Hvor", "Where"),
+    "workflow_problem_message": ("Fejl (engelsk)", "Problem"),
+    "workflow_ok": (
+        "Ingen fejl: {workflow}, version {version}. Den er ikke gemt.",
+        "No problems: {workflow}, version {version}. It was not stored.",
+    ),
 }

@@ -204,4 +204,35 @@ def workflows(request: Request, ctx: Ctx, words: Say, session: Session) -> Respo
         session,
         workflows=found.current,
         versions=found.versions,
+        failed=None,
+    )
+
+
+@router.post("/admin/workflows/check")
+def check_workflow(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
+    """A pasted workflow checked, every problem with its line; nothing is stored."""
+    name = post.text("name").strip() or "workflow.yaml"
+    try:
+        checked = workflow_service.check_workflow(
+            ctx, post.actor, workflow_service.CheckWorkflow(post.text("text"), name[:200])
+        )
+    except CaseflowError as error:
+        failed = Failed("check", "text", words.error(error), post.form)
+        return render(
+            request,
+            "admin_workflow_check.html",
+            words,
+            post.session,
+            status=status_of(error),
+            checked=None,
+            failed=failed,
+        )
+    return render(
+        request,
+        "admin_workflow_check.html",
+        words,
+        post.session,
+        status=200 if not checked.problems else 422,
+        checked=checked,
+        failed=Failed("check", None, "", post.form),
     )
