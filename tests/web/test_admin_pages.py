@@ -323,3 +323,18 @@ def test_every_admin_text_is_in_both_languages() -> None:
         assert danish.strip(), key
         assert english.strip(), key
         assert set(re.findall(r"{(\w+)}", danish)) == set(re.findall(r"{(\w+)}", english)), key
+
+
+def test_a_secretariat_sees_its_incidents_but_no_other_admin_page(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    incident = failed_notification(with_passwords)  # of a BIU case
+    secretariat = client_for("biu.sekretariat")
+    page = secretariat.get("/admin/incidents")
+    assert page.status_code == 200  # an operator, within the cases it may see
+    assert f'id="incident-{incident}"' in page.text
+    assert 'href="/admin/users"' not in page.text  # the tabs it may not use are not offered
+    assert 'href="/admin/incidents"' in page.text
+    for path in ADMIN_PAGES[1:]:
+        assert secretariat.get(path).status_code == 403, path
+    assert 'href="/admin/users"' in client_for("admin").get("/admin/incidents").text
