@@ -28,6 +28,7 @@ event (:class:`AccountEventKind`): who, when, what, for whom, from which client.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -342,6 +343,62 @@ def enable_user(
             return  # not disabled: nothing to do
         account_rows.set_disabled(conn, username, moment, disabled=False)
         _record(conn, moment, actor.username, AccountEventKind.ENABLED, username, client)
+
+
+# -- the administrators' view of the users ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """One user as the administrators' list shows it."""
+
+    actor: Actor
+    disabled: bool
+    open_sessions: int
+
+
+def list_users(ctx: Context, actor: Actor, *, now: datetime | None = None) -> list[UserRow]:
+    """Every actor with its roles, whether it is disabled and how many web sessions it has
+    open: an administrator's view."""
+    moment = _utc(now)
+    policy.require_administrator(actor, "list the users and their sessions")
+    seen_since = moment - timedelta(minutes=ctx.settings.session_idle_minutes)
+    with read_transaction(ctx.engine.db) as conn:
+        found = org_rows.list_actors(conn)
+        disabled = account_rows.disabled_among(conn, [a.username for a in found])
+        sessions = account_rows.open_sessions(conn, None, moment, seen_since)
+    counts = Counter(s.username for s in sessions)
+    return [UserRow(a, a.username in disabled, counts[a.username]) for a in found]
+
+
+@dataclass(frozen=True)
+class UserAccount:
+    """One user's account as an administrator sees it: roles, open sessions, API tokens
+    (never their secrets) and the newest account events."""
+
+    actor: Actor
+    disabled: bool
+    sessions: list[account_rows.SessionView]
+    tokens: list[account_rows.TokenView]
+    events: list[account_rows.AccountEvent]
+
+
+def user_account(
+    ctx: Context, actor: Actor, username: str, *, now: datetime | None = None, limit: int = 100
+) -> UserAccount:
+    """``username``'s account (an administrator's view); an unknown user is not found."""
+    moment = _utc(now)
+    policy.require_administrator(actor, f"look into the account of {username}")
+    seen_since = moment - timedelta(minutes=ctx.settings.session_idle_minutes)
+    with read_transaction(ctx.engine.db) as conn:
+        whom = org_rows.get_actor(conn, username)
+        return UserAccount(
+            whom,
+            bool(account_rows.disabled_among(conn, [username])),
+            account_rows.open_sessions(conn, username, moment, seen_since),
+            account_rows.tokens(conn, username),
+            account_rows.events(conn, username, limit),
+        )
 
 
 # -- API tokens -------------------------------------------------------------------------------

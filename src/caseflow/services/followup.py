@@ -85,7 +85,8 @@ class FollowupList:
 
 
 def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> FollowupList:
-    """The actions on the cases ``actor`` may see, soonest due first."""
+    """The actions on the cases ``actor`` may see: the overdue ones first, then the rest,
+    each part soonest due first (a finished action is never overdue)."""
     found = followup.list_followups(
         ctx.engine,
         actor,
@@ -94,7 +95,8 @@ def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> Follow
         journal_no=request.journal_no,
     )
     now = ctx.engine.clock.now()
-    return FollowupList(Page.window([FollowupView(r, now) for r in found], request.page))
+    views = sorted((FollowupView(r, now) for r in found), key=lambda v: not v.overdue)
+    return FollowupList(Page.window(views, request.page))
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import committees
 from caseflow.organisation import CommitteeSpec
+from caseflow.store import org_history
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
-from caseflow.store.org_history import Stamp
+from caseflow.store.org_history import OrgChange, Stamp
 
 
 @dataclass(frozen=True)
@@ -175,3 +176,27 @@ def show_committee(ctx: Context, actor: Actor, code: str) -> CommitteeSpec:
     del actor  # any actor (get_actor has checked that it exists) may see its committees
     with read_transaction(ctx.engine.db) as conn:
         return committees.get_committee(conn, code)
+
+
+@dataclass(frozen=True)
+class OrganisationOverview:
+    """The organisation as an administrator looks after it: the administrations, each
+    committee with its agenda rules and members, the steering groups, and every change
+    made to them (oldest first)."""
+
+    administrations: list[dict[str, Any]]
+    committees: list[CommitteeSpec]
+    steering_groups: list[dict[str, Any]]
+    history: list[OrgChange]
+
+
+def organisation_overview(ctx: Context, actor: Actor) -> OrganisationOverview:
+    """The administrators' view of the organisation and its history."""
+    policy.require_administrator(actor, "look after the organisation")
+    with read_transaction(ctx.engine.db) as conn:
+        return OrganisationOverview(
+            org_rows.list_administrations(conn),
+            [committees.get_committee(conn, c) for c in org_rows.committee_codes(conn)],
+            org_rows.list_steering_groups(conn),
+            list(org_history.search(conn, kind=None, code=None)),
+        )

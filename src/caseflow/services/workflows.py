@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from caseflow import policy
 from caseflow.context import Context
 from caseflow.definitions import mermaid_diagram
-from caseflow.definitions.loader import LoadedWorkflow
+from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
 from caseflow.domain import Actor
-from caseflow.errors import ErrorCode, NotFound
+from caseflow.errors import DefinitionError, ErrorCode, InvalidInput, NotFound, Problem
 from caseflow.store import workflows as stored
 from caseflow.store.db import read_transaction
 
@@ -111,6 +112,40 @@ def list_workflows(ctx: Context, actor: Actor | None) -> WorkflowList:
 
 
 @dataclass(frozen=True)
+class VersionInUse:
+    """A stored version with how many of its cases still run (are not in a final state)."""
+
+    version: StoredVersion
+    running: int
+
+
+@dataclass(frozen=True)
+class WorkflowVersions:
+    current: Sequence[WorkflowSummary]
+    versions: Sequence[VersionInUse]
+
+
+def workflow_versions(ctx: Context, actor: Actor) -> WorkflowVersions:
+    """The folder's workflows and every stored version with how many cases it holds and
+    how many of those still run: the administrators' view (the plain list,
+    :func:`list_workflows`, is anyone's)."""
+    policy.require_administrator(actor, "look after the workflows")
+    listed = list_workflows(ctx, actor)
+    registry = ctx.engine.registry
+    with read_transaction(ctx.engine.db) as conn:
+        counts = stored.cases_per_version_and_state(conn)
+        running: dict[tuple[str, str], int] = {}
+        for (workflow_id, version, state), count in counts.items():
+            states = registry.for_case(conn, workflow_id, version).definition.states
+            if not (state in states and states[state].final):
+                running[workflow_id, version] = running.get((workflow_id, version), 0) + count
+    return WorkflowVersions(
+        listed.current,
+        [VersionInUse(v, running.get((v.workflow_id, v.version), 0)) for v in listed.stored or ()],
+    )
+
+
+@dataclass(frozen=True)
 class WorkflowShown:
     """One workflow as the folder holds it now."""
 
@@ -164,3 +199,52 @@ def show_workflow(ctx: Context, actor: Actor | None, workflow_id: str) -> Workfl
 def workflow_diagram(ctx: Context, actor: Actor | None, workflow_id: str) -> str:
     """The Mermaid state diagram of ``workflow_id``."""
     return mermaid_diagram(show_workflow(ctx, actor, workflow_id).loaded.definition)
+
+
+MAX_WORKFLOW_TEXT = 500_000
+"""The most characters of a pasted workflow that are checked."""
+
+
+@dataclass(frozen=True)
+class CheckWorkflow:
+    """A workflow file's text, as pasted or uploaded, and the name to report it by."""
+
+    text: str
+    name: str = "workflow.yaml"
+
+
+@dataclass(frozen=True)
+class CheckedWorkflow:
+    """Every problem of the text, by line (none: it would load as ``loaded``)."""
+
+    problems: Sequence[Problem]
+    loaded: LoadedWorkflow | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "workflow": self.loaded.definition.id if self.loaded else None,
+            "version": self.loaded.version if self.loaded else None,
+            "problems": [
+                {"file": p.file, "line": p.line, "where": p.where, "message": p.message}
+                for p in self.problems
+            ],
+        }
+
+
+def check_workflow(ctx: Context, actor: Actor, request: CheckWorkflow) -> CheckedWorkflow:
+    """Check a workflow's text without storing or running it (an administrator's): every
+    problem with its line, as ``caseflow workflow validate`` reports a file's."""
+    del ctx  # the check reads nothing: the text alone is judged
+    policy.require_administrator(actor, "check a workflow")
+    if not request.text.strip():
+        raise InvalidInput("paste the workflow's text", code=ErrorCode.TEXT_REQUIRED, field="text")
+    if len(request.text) > MAX_WORKFLOW_TEXT:
+        raise InvalidInput(
+            f"a workflow of at most {MAX_WORKFLOW_TEXT} characters is checked", field="text"
+        )
+    try:
+        loaded = load_workflow_text(request.text, request.name)
+    except DefinitionError as error:
+        return CheckedWorkflow(error.problems, None)
+    return CheckedWorkflow((), loaded)

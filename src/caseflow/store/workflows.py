@@ -99,6 +99,15 @@ def _stored(row: Row[Any]) -> StoredVersion:
     )
 
 
+def cases_per_version_and_state(conn: Connection) -> dict[tuple[str, str, str], int]:
+    """How many cases are in each state of each stored version, by (workflow id,
+    version hash, state)."""
+    query = select(
+        cases.c.workflow_id, cases.c.workflow_version, cases.c.state, func.count()
+    ).group_by(cases.c.workflow_id, cases.c.workflow_version, cases.c.state)
+    return {(w, v, state): n for w, v, state, n in conn.execute(query).all()}
+
+
 def cases_per_version(conn: Connection) -> dict[str, int]:
     """How many cases run on each stored version, by version hash."""
     query = select(cases.c.workflow_version, func.count()).group_by(cases.c.workflow_version)

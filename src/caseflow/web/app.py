@@ -21,11 +21,22 @@ from caseflow.context import Context
 from caseflow.errors import CaseflowError
 from caseflow.settings import Settings
 from caseflow.web import deps, oidc
+from caseflow.web.api import admin as api_admin
 from caseflow.web.api import cases as api_cases
 from caseflow.web.api import meetings as api_meetings
 from caseflow.web.deps import CsrfRefused, SignInRequired, TokenRequired
 from caseflow.web.middleware import RememberLanguage, SecurityHeaders
-from caseflow.web.pages import account, agenda, cases, inbox, meetings, minutes, signin
+from caseflow.web.pages import (
+    account,
+    admin,
+    agenda,
+    cases,
+    followups,
+    inbox,
+    meetings,
+    minutes,
+    signin,
+)
 from caseflow.web.pages import oidc as oidc_pages
 from caseflow.web.problems import error_problem, problem, status_of
 from caseflow.web.templating import is_htmx, render
@@ -153,6 +164,9 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(meetings.router)  # before agenda's /meetings/{meeting_id}
     app.include_router(agenda.router)
     app.include_router(minutes.router)
+    app.include_router(api_admin.router)
+    app.include_router(followups.router)
+    app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

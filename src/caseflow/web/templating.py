@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from caseflow.policy import is_administrator
 from caseflow.services.accounts import WebSession
 from caseflow.web.i18n import Words
 
@@ -30,6 +31,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["htmx"] = HTMX
+    # Which links a page offers (never who may act: the services decide that).
+    env.globals["is_administrator"] = is_administrator
     return env
 
 
