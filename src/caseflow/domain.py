@@ -99,6 +99,16 @@ class RoleGrant:
 ADMINISTRATOR = "administrator"
 """The role that runs the organisation; without scope it acts for every case and committee."""
 
+
+class OrgKind(StrEnum):
+    """The kinds of entry in the organisation (and in its history, ``org_changes.kind``)."""
+
+    ADMINISTRATION = "administration"
+    COMMITTEE = "committee"
+    STEERING_GROUP = "steering_group"
+    ACTOR = "actor"
+
+
 # Who watches over the outbox and the incidents, and retries what failed.
 OPERATOR_ROLES: tuple[str, ...] = ("administrator", "secretariat")
 

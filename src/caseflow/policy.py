@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection
 
 from caseflow.definitions.schema import ServiceName, TransitionDef
-from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor, AuditEntry, Case
+from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor, AuditEntry, Case, OrgKind
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
@@ -144,11 +144,11 @@ def require_operator(actor: Actor, doing: str) -> None:
     )
 
 
-ORG_KINDS_FOR_SECRETARIATS = ("committee", "administration", "steering_group")
+ORG_KINDS_FOR_SECRETARIATS = (OrgKind.COMMITTEE, OrgKind.ADMINISTRATION, OrgKind.STEERING_GROUP)
 """The organisation's history a secretariat reads: all but the actors' changes."""
 
 
-def org_history_kinds(actor: Actor) -> frozenset[str] | None:
+def org_history_kinds(actor: Actor) -> frozenset[OrgKind] | None:
     """Which kinds of organisation change ``actor`` may read (None: every kind), or a
     refusal.
 

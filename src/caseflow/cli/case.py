@@ -13,6 +13,7 @@ from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.render import print_case, print_history
+from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import InvalidInput
@@ -172,8 +173,8 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
         console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark), highlight=False)
 
 
-def _service_command(service: str, journal_no: str) -> str:
-    if service == "agenda":
+def _service_command(service: ServiceName, journal_no: str) -> str:
+    if service is ServiceName.AGENDA:
         return f"caseflow agenda add|withdraw MEETING {journal_no}"
     return "caseflow minutes decide MEETING ITEM"
 

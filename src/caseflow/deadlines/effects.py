@@ -22,6 +22,7 @@ from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.changes import apply_changes
 from caseflow.deadlines.owners import owner_of
 from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.vocabulary import DeadlineOutcome, DeadlineStatus
 from caseflow.definitions import DeadlineRule, WorkflowDefinition
 from caseflow.domain import AuditEntry, AuditKind, Case
 from caseflow.notifications import recipients
@@ -32,7 +33,6 @@ from caseflow.store.outbox import NewNotification
 SYSTEM_USER = "caseflow"
 DEADLINE_EVENT = AuditKind.DEADLINE  # the audit kind of everything the dispatcher records
 
-REMINDER, EXPIRED, STALE = "reminder", "expired", "stale"
 T = TypeVar("T")
 
 
@@ -63,7 +63,7 @@ class Plan:
     frozen dataclass takes three times as long to build. Treat it as a value.
     """
 
-    outcome: str  # reminder | expired | stale
+    outcome: DeadlineOutcome
     deadline: rows.Applied
     events: tuple[Event, ...]
     notifications: tuple[NewNotification, ...]
@@ -170,8 +170,8 @@ def plan(
     now = setting.now
     if rule is None or is_stale(record, rule, case):
         return Plan(
-            STALE,
-            _closed(record, "stale", now),
+            DeadlineOutcome.STALE,
+            _closed(record, DeadlineStatus.STALE, now),
             (),
             (),
             f"{case.journal_no}: stale deadline {record.rule_id} closed",
@@ -219,7 +219,7 @@ def _remind(
         last_error=None,
     )
     line = f"{case.journal_no}: reminder {number} for '{rule.id}'"
-    return Plan(REMINDER, applied, (Event(comment),), tuple(notes), line)
+    return Plan(DeadlineOutcome.REMINDER, applied, (Event(comment),), tuple(notes), line)
 
 
 def _expire(
@@ -253,7 +253,13 @@ def _expire(
         for suffix, template, recipient_list, recipient in mail
     )
     line = f"{case.journal_no}: '{rule.id}' passed ({moment.late})"
-    return Plan(EXPIRED, _closed(record, "expired", setting.now), (moment.event,), notes, line)
+    return Plan(
+        DeadlineOutcome.EXPIRED,
+        _closed(record, DeadlineStatus.EXPIRED, setting.now),
+        (moment.event,),
+        notes,
+        line,
+    )
 
 
 def _expiry_mail(
@@ -302,7 +308,7 @@ class _Expiry:
         )
 
 
-def _closed(record: rows.Due, status: str, now: datetime) -> rows.Applied:
+def _closed(record: rows.Due, status: DeadlineStatus, now: datetime) -> rows.Applied:
     return rows.Applied(
         id=record.id,
         status=status,

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from caseflow.deadlines import followups
 from caseflow.deadlines.owners import Owner, owner_of
 from caseflow.domain import Case
+from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import organisation
@@ -83,7 +84,7 @@ class Labels:
         if unit is None:
             return None
         kind, code = unit
-        if kind == "steering_group":
+        if kind is FollowupOwnerKind.STEERING_GROUP:
             if recipients.steering_members(self.directory, code):
                 return None
             return (

@@ -35,6 +35,7 @@ from caseflow.domain import Actor, AuditKind, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
+from caseflow.meetings.vocabulary import ItemStatus, MeetingStatus
 from caseflow.policy import (
     closed_committees,
     is_marked_closed,
@@ -47,7 +48,6 @@ from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import ITEM_REMOVED, ITEM_SCHEDULED, MEETING_PLANNED
 
 CLOSED_TITLE = "Lukket punkt"
 SECRETARIAT = ("secretariat",)
@@ -55,7 +55,7 @@ ON_AGENDA = "on_agenda"
 TAKE_OFF = "take_off_agenda"
 MADE_PUBLIC = AuditKind.MADE_PUBLIC  # the audit kind of opening a closed item
 # A cancelled meeting's items are stuck on it until taken off; a held one's are minutes.
-_MAY_TAKE_OFF_FROM = (MEETING_PLANNED, "cancelled")
+_MAY_TAKE_OFF_FROM = (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
 
 def on_agenda(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items of agenda data still on the agenda (a snapshot holds only those)."""
-    return [item for item in items if item.get("status") != ITEM_REMOVED]
+    return [item for item in items if item.get("status") != ItemStatus.REMOVED]
 
 
 def content(
@@ -192,7 +192,7 @@ def get_agenda(
         {
             **published,
             # as published, and whether it has been held since
-            "meeting": {**published["meeting"], "status": meeting.status},
+            "meeting": {**published["meeting"], "status": meeting.status.value},
             "published_version": latest.version,
         }
     )
@@ -236,7 +236,7 @@ def _meeting_data(meeting: meeting_rows.MeetingRecord) -> dict[str, Any]:
         "date": local.date().isoformat(),
         "time": local.strftime("%H:%M"),
         "place": meeting.place,
-        "status": meeting.status,
+        "status": meeting.status.value,
     }
 
 
@@ -268,9 +268,9 @@ def _item_data(conn: Connection, item: rows.ItemRecord) -> dict[str, Any]:
         "attachments": [a.to_json() for a in case.attachments],
         "is_late": item.is_late,
         "late_reason": item.late_reason,
-        "status": item.status,
+        "status": item.status.value,
         "decision": decision,
-        "taken_off": item.decision if item.status == ITEM_REMOVED else None,  # why
+        "taken_off": item.decision if item.status is ItemStatus.REMOVED else None,  # why
     }
 
 
@@ -313,7 +313,7 @@ def add_item(
                 "first"
             )
         before = rows.item_on_meeting(conn, meeting_id, case.id)
-        if before is not None and before.status != ITEM_REMOVED:
+        if before is not None and before.status is not ItemStatus.REMOVED:
             raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
         timing = timing_for(conn, engine, meeting)
         late = timing.is_late(engine.clock.now())
@@ -384,7 +384,7 @@ def open_item(
         require_committee_role(actor, meeting.committee, SECRETARIAT, "make a closed item public")
         case = visible_case(conn, journal_no, actor)
         item = rows.item_on_meeting(conn, meeting_id, case.id)
-        if item is None or item.status == ITEM_REMOVED:
+        if item is None or item.status is ItemStatus.REMOVED:
             raise NotAllowed(
                 f"case {journal_no} is not on the agenda of meeting {meeting_id}",
                 code=ErrorCode.ITEM_NOT_ON_AGENDA,
@@ -437,7 +437,7 @@ def move_item(
             raise InvalidInput(_no_item(meeting_id, item_no, items))
         if not 1 <= position <= len(items):
             raise InvalidInput(f"position {position}: give a number from 1 to {len(items)}")
-        if any(i.status != ITEM_SCHEDULED for i in items):
+        if any(i.status is not ItemStatus.SCHEDULED for i in items):
             raise NotAllowed(f"meeting {meeting_id} has treated items; its order is history now")
         note = _change_note(conn, meeting_id, note)
         order = [i.id for i in items if i.id != moving.id]
@@ -537,7 +537,7 @@ def publish(
 
 def _open_meeting(conn: Connection, meeting_id: int) -> meeting_rows.MeetingRecord:
     meeting = meeting_rows.get(conn, meeting_id, for_update=True)
-    if meeting.status != MEETING_PLANNED:
+    if meeting.status is not MeetingStatus.PLANNED:
         raise NotAllowed(
             f"meeting {meeting_id} is {meeting.status}; only a planned meeting's agenda can change"
         )
@@ -555,9 +555,9 @@ def _item_to_take_off(
         elsewhere = case.fields.get("meeting_id")
         hint = f" (it is on meeting {elsewhere}'s)" if elsewhere not in (None, meeting.id) else ""
         raise NotAllowed(f"case {case.journal_no} is not on {where}{hint}")
-    if item.status == ITEM_REMOVED:
+    if item.status is ItemStatus.REMOVED:
         raise NotAllowed(f"case {case.journal_no} was taken off {where} already: {item.decision}")
-    if item.status != ITEM_SCHEDULED:
+    if item.status is not ItemStatus.SCHEDULED:
         raise NotAllowed(
             f"item {item.item_no} of meeting {meeting.id} (case {case.journal_no}) was treated "
             f"at the meeting ({item.outcome}); its decision stays in the minutes"

@@ -23,6 +23,7 @@ from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.meetings.agenda import CLOSED_TITLE
 from caseflow.meetings.timing import agenda_timing, rules_from_details
+from caseflow.meetings.vocabulary import ItemStatus
 from caseflow.policy import (
     INSIDERS,
     closed_committees,
@@ -36,12 +37,15 @@ from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import ITEM_REMOVED
 
 PREPARING = ("registered", "drafting", "approval")  # before the item is ready
 READY = "ready_for_agenda"
 # Why a ready case waits without a meeting, by the status of its last agenda item.
-_WAITING = {"referred": "referred", "postponed": "postponed", ITEM_REMOVED: "taken off"}
+_WAITING = {
+    ItemStatus.REFERRED: "referred",
+    ItemStatus.POSTPONED: "postponed",
+    ItemStatus.REMOVED: "taken off",
+}
 
 
 def may_list(reader: Actor, case: Case) -> bool:
@@ -146,7 +150,7 @@ def _treatment(
         "meeting_date": meeting.starts_at.astimezone(COPENHAGEN).date().isoformat(),
         "item_no": item.item_no,
         "is_public": item.is_public,
-        "status": item.status,
+        "status": item.status.value,
         "outcome": item.outcome,
         "decision": None if withheld else item.decision,
         "absent": [] if withheld else list(item.absent),
@@ -200,7 +204,7 @@ def _waiting_line(conn: Connection, case: Case, reader: Actor) -> dict[str, Any]
         "journal_no": case.journal_no,
         "title": shown_title(conn, reader, case),
         "committee": case.committee,
-        "reason": "sent on" if last.status == "decided" else _WAITING[last.status],
+        "reason": "sent on" if last.status is ItemStatus.DECIDED else _WAITING[last.status],
         "from_committee": last.committee,
         "from_meeting": local_date(meeting.starts_at).isoformat(),
         "item_no": last.item_no,

@@ -20,6 +20,7 @@ from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.context import Context
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import Owner
+from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.policy import read_scope, visible_case
@@ -62,7 +63,7 @@ class ListedDeadline:
     rule: str
     deadline: str  # the rule's title
     owner: Owner | None
-    status: str
+    status: DeadlineStatus
     due_at: datetime
     overdue: bool
 
@@ -74,7 +75,7 @@ class ListedDeadline:
             "rule": self.rule,
             "deadline": self.deadline,
             "owner": self.owner,
-            "status": self.status,
+            "status": self.status.value,
             "due_at": self.due_at.isoformat(),
             "overdue": self.overdue,
         }
@@ -134,7 +135,7 @@ class ExplainedDeadline:
     its reminders."""
 
     label: Label
-    status: str
+    status: DeadlineStatus
     due_at: datetime
     explanation: tuple[str, ...]
     reminders: tuple[Reminder, ...]
@@ -142,7 +143,7 @@ class ExplainedDeadline:
     def to_json(self) -> dict[str, Any]:
         return {
             **self.label.json(),
-            "status": self.status,
+            "status": self.status.value,
             "due_at": self.due_at.isoformat(),
             "explanation": list(self.explanation),
             "reminders": [{"at": r.at.isoformat(), "sent": r.sent} for r in self.reminders],

@@ -16,9 +16,9 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import followup
+from caseflow.meetings.vocabulary import FollowupStatus
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store.followups import FollowupRecord
-from caseflow.store.tables import FOLLOWUP_OPEN
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class FollowupView:
 
     @property
     def overdue(self) -> bool:
-        return self.record.status == FOLLOWUP_OPEN and self.record.due_at < self.now
+        return self.record.status is FollowupStatus.OPEN and self.record.due_at < self.now
 
     def to_json(self) -> dict[str, Any]:
         return followup.followup_json(self.record, self.now)
@@ -109,7 +109,7 @@ def finish(ctx: Context, actor: Actor, request: FinishFollowup) -> FollowupView:
         ctx.engine,
         request.followup_id,
         actor,
-        status="cancelled" if request.cancel else "done",
+        status=FollowupStatus.CANCELLED if request.cancel else FollowupStatus.DONE,
         note=request.note,
     )
     return FollowupView(record, ctx.engine.clock.now())

@@ -21,12 +21,12 @@ from sqlalchemy import Connection
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput, NotFound
+from caseflow.notifications.vocabulary import OutboxStatus
 from caseflow.policy import read_scope, require_operator
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import OUTBOX_FAILED
 from caseflow.store.visibility import ReadScope
 
 _ID = re.compile(r"([DN])-?(\d{1,18})", re.IGNORECASE)
@@ -72,7 +72,7 @@ def list_incidents(ctx: Context, actor: Actor) -> Incidents:
 def _find(conn: Connection, scope: ReadScope) -> list[Incident]:
     deadlines = deadline_rows.incidents_of(conn, scope)
     failed = list(
-        reversed(outbox.search_page(conn, scope, limit=MAX_LISTED, statuses=[OUTBOX_FAILED]))
+        reversed(outbox.search_page(conn, scope, limit=MAX_LISTED, statuses=[OutboxStatus.FAILED]))
     )
     heads = case_rows.heads(conn, {r.case_id for r in failed if r.case_id is not None})
     found = [

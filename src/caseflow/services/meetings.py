@@ -34,7 +34,7 @@ def meeting_json(meeting: MeetingRecord) -> dict[str, Any]:
         "starts_at": meeting.starts_at.astimezone(COPENHAGEN).isoformat(),
         "ends_at": meeting.ends_at.astimezone(COPENHAGEN).isoformat() if meeting.ends_at else None,
         "place": meeting.place,
-        "status": meeting.status,
+        "status": meeting.status.value,
         "uid": meeting.uid,
         "sequence": meeting.sequence,
         "note": meeting.note,

@@ -13,20 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from caseflow.context import Context
-from caseflow.domain import Actor
+from caseflow.domain import Actor, OrgKind
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.policy import org_history_kinds
 from caseflow.store import org_history
 from caseflow.store.db import read_transaction
-
-KINDS = ("committee", "administration", "steering_group", "actor")
 
 
 @dataclass(frozen=True)
 class HistoryQuery:
     """Only the changes of one unit (``kind`` and ``code``), or (both None) all."""
 
-    kind: str | None = None
+    kind: OrgKind | None = None
     code: str | None = None
 
     @classmethod
@@ -43,9 +41,11 @@ class HistoryQuery:
         if not wanted:
             return cls()
         kind, code = wanted[0]
-        if kind not in KINDS:
-            raise InvalidInput(f"no kind of unit {kind!r}; one of {', '.join(KINDS)}")
-        return cls(kind, code)
+        try:
+            return cls(OrgKind(kind), code)
+        except ValueError:
+            known = ", ".join(OrgKind)
+            raise InvalidInput(f"no kind of unit {kind!r}; one of {known}") from None
 
 
 OrgChange = org_history.OrgChange
@@ -58,7 +58,7 @@ def change_json(change: OrgChange) -> dict[str, Any]:
         "at": change.at.isoformat(),
         "actor": change.actor,
         "via": change.via,
-        "kind": change.kind,
+        "kind": change.kind.value,
         "code": change.code,
         "old": change.old,
         "new": change.new,

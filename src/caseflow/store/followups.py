@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from caseflow.errors import ErrorCode, NotFound
-from caseflow.store.tables import FOLLOWUP_OPEN, cases, followups
+from caseflow.meetings.vocabulary import FollowupOwnerKind, FollowupStatus
+from caseflow.store.tables import cases, followups
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,11 @@ class FollowupRecord:
     committee: str | None
     agenda_item_id: int | None
     description: str
-    owner_kind: str  # steering_group | administration
+    owner_kind: FollowupOwnerKind
     owner_code: str
     due: str  # as written
     due_at: datetime
-    status: str
+    status: FollowupStatus
     created_at: datetime
     created_by: str
     done_at: datetime | None
@@ -47,11 +48,11 @@ def _record(row: Row[Any]) -> FollowupRecord:
         committee=row.committee,
         agenda_item_id=row.agenda_item_id,
         description=row.description,
-        owner_kind=row.owner_kind,
+        owner_kind=FollowupOwnerKind(row.owner_kind),
         owner_code=row.owner_code,
         due=row.due,
         due_at=row.due_at,
-        status=row.status,
+        status=FollowupStatus(row.status),
         created_at=row.created_at,
         created_by=row.created_by,
         done_at=row.done_at,
@@ -72,7 +73,7 @@ def insert_followup(
     case_id: int,
     agenda_item_id: int | None,
     description: str,
-    owner_kind: str,
+    owner_kind: FollowupOwnerKind,
     owner_code: str,
     due: str,
     due_at: datetime,
@@ -88,7 +89,7 @@ def insert_followup(
             owner_code=owner_code,
             due=due,
             due_at=due_at,
-            status=FOLLOWUP_OPEN,
+            status=FollowupStatus.OPEN,
             created_at=now,
             created_by=actor,
         )
@@ -110,7 +111,7 @@ def get(conn: Connection, followup_id: int) -> FollowupRecord:
 def search(
     conn: Connection,
     *,
-    statuses: Sequence[str] = (FOLLOWUP_OPEN,),
+    statuses: Sequence[FollowupStatus] = (FollowupStatus.OPEN,),
     case_id: int | None = None,
     overdue_at: datetime | None = None,
 ) -> list[FollowupRecord]:
@@ -126,7 +127,12 @@ def search(
 
 
 def finish(
-    conn: Connection, followup_id: int, status: str, actor: str, note: str | None, now: datetime
+    conn: Connection,
+    followup_id: int,
+    status: FollowupStatus,
+    actor: str,
+    note: str | None,
+    now: datetime,
 ) -> None:
     conn.execute(
         update(followups)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
+from caseflow.domain import OrgKind
 from caseflow.store.tables import org_changes
 
 
@@ -43,7 +44,7 @@ class OrgChange:
     at: datetime
     actor: str
     via: str
-    kind: str
+    kind: OrgKind
     code: str
     old: Mapping[str, Any] | None  # None: it was added
     new: Mapping[str, Any]
@@ -67,7 +68,7 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str) ->
 def record(
     conn: Connection,
     stamp: Stamp,
-    kind: str,
+    kind: OrgKind,
     code: str,
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any],
@@ -107,7 +108,7 @@ def _change(row: Row[Any]) -> OrgChange:
         at=row.at,
         actor=row.actor,
         via=row.via,
-        kind=row.kind,
+        kind=OrgKind(row.kind),
         code=row.code,
         old=row.old,
         new=row.new,
