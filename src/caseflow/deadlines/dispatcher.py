@@ -39,7 +39,7 @@ from caseflow.deadlines.effects import SYSTEM_USER, describe_lateness
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.vocabulary import DeadlineOutcome
 from caseflow.definitions import CompiledWorkflow, DeadlineRule
-from caseflow.domain import Actor, Case, RoleGrant
+from caseflow.domain import Actor, Case, CaseHead, RoleGrant
 from caseflow.engine import Engine
 from caseflow.leases import LeaseKeeper
 from caseflow.store import audit, organisation, outbox
@@ -330,7 +330,7 @@ class Dispatcher:
 
     def _write(self, conn: Connection, planned: _Planned) -> SetResult:
         rows.apply_many(conn, planned.applied, self.owner)
-        case_rows.save_many(conn, planned.ledger.writes(case_rows.case_to_values))
+        case_rows.save_many(conn, planned.ledger.writes(), planned.ledger.now)
         audit.append_many(conn, planned.ledger.entries)
         outbox.enqueue_many(conn, planned.notes, planned.ledger.now)
         return planned.result
@@ -422,7 +422,7 @@ class Dispatcher:
             self._directory = organisation.directory(conn)
         return self._directory
 
-    def _workflow(self, conn: Connection, case: Case) -> CompiledWorkflow:
+    def _workflow(self, conn: Connection, case: Case | CaseHead) -> CompiledWorkflow:
         return self.engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
 
 
@@ -431,7 +431,7 @@ class _Batch:
     """Claimed deadlines with what planning them reads (no I/O needed after loading)."""
 
     records: Sequence[rows.Due]
-    cases: dict[int, Case]
+    cases: dict[int, CaseHead]
     directory: organisation.Directory
     found: dict[int, tuple[CompiledWorkflow, DeadlineRule | None]] = field(default_factory=dict)
     unloadable: dict[int, str] = field(default_factory=dict)  # deadline id -> why

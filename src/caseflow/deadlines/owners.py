@@ -14,7 +14,7 @@ secretariat's digest and ``caseflow deadlines list|explain`` all ask
 from __future__ import annotations
 
 from caseflow.definitions import DeadlineRule, LocalizedText, WorkflowDefinition
-from caseflow.domain import Case
+from caseflow.domain import CaseScope
 from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
 
@@ -30,7 +30,7 @@ UNIT_TITLES = {
 
 def owner_of(
     directory: recipients.Directory,
-    case: Case,
+    case: CaseScope,
     rule: DeadlineRule,
     definition: WorkflowDefinition,
     language: str,

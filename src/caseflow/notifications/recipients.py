@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from caseflow.domain import Actor, Case
+from caseflow.domain import Actor, CaseScope
 from caseflow.errors import NotFound
 from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.store import organisation
@@ -71,11 +71,11 @@ class LiveDirectory:
         return organisation.actors_with_role(self.conn, role)
 
 
-def for_roles(conn: Connection, case: Case, roles: Iterable[str]) -> list[Address]:
+def for_roles(conn: Connection, case: CaseScope, roles: Iterable[str]) -> list[Address]:
     return resolve(LiveDirectory(conn), case, roles)
 
 
-def resolve(directory: Directory, case: Case, roles: Iterable[str]) -> list[Address]:
+def resolve(directory: Directory, case: CaseScope, roles: Iterable[str]) -> list[Address]:
     """Each address once, in the order the roles name them (the first name wins)."""
     found: dict[str, Address] = {}
     for role in roles:
@@ -125,7 +125,7 @@ def unit_address(directory: Directory, recipient: str) -> Address | None:
     return {"address": found["email"], "name": found["name"]}
 
 
-def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
+def _for_role(directory: Directory, case: CaseScope, role: str) -> list[Address]:
     unit = unit_of(role)
     if unit is not None:
         own = unit_address(directory, role)
