@@ -286,8 +286,8 @@ def queue(
         console.print_json(data=found.to_json())
         return
     for line in found.lines:
-        mark = "ready" if line["ready"] else f"not ready ({line['state']})"
-        console.print(f"{line['journal_no']}  {line['title']}  {mark}", markup=False)
+        mark = "ready" if line.ready else f"not ready ({line.state})"
+        console.print(f"{line.journal_no}  {line.title}  {mark}", markup=False)
     console.print(f"{len(found.lines)} case(s) waiting")
     if found.page.next_cursor is not None:
         console.print(

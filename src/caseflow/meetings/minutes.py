@@ -1,6 +1,8 @@
 """Decisions and minutes: per item the decision, the absent members and the outcome.
 
-Recording an item's outcome fires the case's workflow in the same transaction:
+Recording an item's outcome fires the case's workflow in the same transaction, the
+transition its workflow says does the step (``meaning:``, see
+:mod:`caseflow.meetings.steps`; in committee-case the triggers are named alike):
 
 * ``decided``: ``decide``, with the decision text in ``fields.decision``;
 * ``postponed``: ``postpone``; the case returns to the committee's queue, meant
@@ -24,10 +26,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import local_date
-from caseflow.definitions.schema import ServiceName
+from caseflow.definitions.meanings import ServiceName, StepMeaning
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
+from caseflow.meetings import steps
 from caseflow.meetings.agenda import off_agenda, still_on
 from caseflow.meetings.vocabulary import ItemOutcome, ItemStatus, MeetingStatus
 from caseflow.policy import require_committee_role
@@ -69,11 +72,13 @@ def decide_item(
                 f"item {item_no} of meeting {meeting_id} is already recorded as {item.outcome}"
             )
         _check_absent(conn, meeting.committee, absent)
-        trigger, changes, text, referred_to = _effect(conn, meeting, item, found, text, to)
+        step, changes, text, referred_to = _effect(conn, meeting, item, found, text, to)
+        before = case_rows.get_by_id(conn, item.case_id)
+        definition = steps.definition_of(conn, engine, before)
         case = engine.fire_in(
             conn,
             item.journal_no,
-            trigger,
+            steps.trigger_for(definition, before.state, step),
             actor,
             changes=changes,
             comment=text,
@@ -83,7 +88,7 @@ def decide_item(
             case = engine.fire_in(
                 conn,
                 item.journal_no,
-                "send_on",
+                steps.trigger_for(definition, case.state, StepMeaning.SEND_ON),
                 actor,
                 changes=off_agenda() | {"committee": referred_to},
                 comment=f"sendt videre til {referred_to}",
@@ -117,7 +122,7 @@ def approve_minutes(
         if meeting.status is MeetingStatus.CANCELLED:
             raise NotAllowed(f"meeting {meeting_id} was cancelled; it has no minutes")
         now = engine.clock.now()
-        items = _settle_departed(conn, meeting_id, now)
+        items = _settle_departed(conn, engine, meeting_id, now)
         open_items = [str(i.item_no) for i in items if i.status is ItemStatus.SCHEDULED]
         if open_items:
             raise NotAllowed(
@@ -145,14 +150,16 @@ def parse_outcome(text: str) -> ItemOutcome:
         raise InvalidInput(f"outcome {text!r}: use one of {known}") from None
 
 
-def _settle_departed(conn: Connection, meeting_id: int, now: datetime) -> list[rows.ItemRecord]:
+def _settle_departed(
+    conn: Connection, engine: Engine, meeting_id: int, now: datetime
+) -> list[rows.ItemRecord]:
     """Mark items whose case left the agenda another way (withdrawn, returned) removed."""
     items = rows.items_for_meeting(conn, meeting_id)
     for item in items:
         if item.status is not ItemStatus.SCHEDULED:
             continue
         case = case_rows.get_by_id(conn, item.case_id)
-        if not still_on(case, meeting_id):
+        if not still_on(steps.definition_of(conn, engine, case), case, meeting_id):
             rows.mark_removed(conn, item.id, f"left the agenda: the case is {case.state}", now)
     return rows.items_for_meeting(conn, meeting_id)
 
@@ -186,8 +193,8 @@ def _effect(
     outcome: ItemOutcome,
     text: str | None,
     to: str | None,
-) -> tuple[str, dict[str, Any], str | None, str | None]:
-    """The trigger, case changes, decision text and receiving committee of an outcome."""
+) -> tuple[StepMeaning, dict[str, Any], str | None, str | None]:
+    """The step, case changes, decision text and receiving committee of an outcome."""
     off = off_agenda()
     if outcome is ItemOutcome.POSTPONED and to is not None:
         raise InvalidInput(
@@ -199,7 +206,7 @@ def _effect(
     if outcome is ItemOutcome.DECIDED:
         if text is None:
             raise InvalidInput("a decision needs its text", code=ErrorCode.TEXT_REQUIRED)
-        return "decide", {"fields.decision": text}, text, to
+        return StepMeaning.DECIDE, {"fields.decision": text}, text, to
     if outcome is ItemOutcome.POSTPONED:
         following = meeting_rows.next_after(
             conn, meeting.committee, meeting.starts_at, statuses=(MeetingStatus.PLANNED,)
@@ -207,13 +214,13 @@ def _effect(
         if following is not None:
             off["fields.meeting_id"] = following.id
             off["fields.meeting_date"] = _local_day(following)
-        return "postpone", off, text or "Udsat.", None
+        return StepMeaning.POSTPONE, off, text or "Udsat.", None
     if to is None:
         raise InvalidInput(
             "say which committee the case is referred to",
             code=ErrorCode.REFERRAL_TARGET_REQUIRED,
         )
-    return "refer", off | {"committee": to}, text or f"Henvist til {to}.", to
+    return StepMeaning.REFER, off | {"committee": to}, text or f"Henvist til {to}.", to
 
 
 def _local_day(meeting: meeting_rows.MeetingRecord) -> str:

@@ -271,24 +271,31 @@ class Queue:
 
 @dataclass(frozen=True)
 class QueueLines:
-    page: Page[dict[str, Any]]
+    page: Page[report.QueueLine]
 
     @property
-    def lines(self) -> list[dict[str, Any]]:
+    def lines(self) -> list[report.QueueLine]:
         return list(self.page.items)
 
     def to_json(self) -> list[dict[str, Any]]:
         """The page's lines (the CLI's ``--json``; ``page_json`` adds the cursor)."""
-        return self.lines
+        return [line.to_json() for line in self.page.items]
 
     def page_json(self) -> dict[str, Any]:
-        return self.page.to_json(dict)
+        return self.page.to_json(report.QueueLine.to_json)
 
 
 def queue(ctx: Context, actor: Actor, request: Queue) -> QueueLines:
-    """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list."""
-    found = report.queue(ctx.engine, actor, request.meeting_id)
-    return QueueLines(Page.window(found, request.page))
+    """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list,
+    newest first: a page, filtered and paged in SQL (the cursor: the last case's id)."""
+    found = report.queue(
+        ctx.engine,
+        actor,
+        request.meeting_id,
+        limit=request.page.limit + 1,
+        before_id=request.page.after(),
+    )
+    return QueueLines(Page.of(found, request.page, key=lambda line: line.case_id))
 
 
 @dataclass(frozen=True)

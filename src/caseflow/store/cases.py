@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,11 +16,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Row,
     Select,
+    Text,
     Update,
+    and_,
     bindparam,
+    cast,
+    false,
+    func,
     insert,
     or_,
     select,
@@ -293,6 +300,12 @@ class CaseFilter:
     workflow_id: str | None = None
     # (username, states): assigned to that officer, or in one of those states.
     officer_or_states: tuple[str, Sequence[str]] | None = None
+    # (workflow id, version) -> states: in one of the states its own workflow version
+    # names there (what a state means differs between workflows); {}: none matches.
+    states_by_version: Mapping[tuple[str, str], Sequence[str]] | None = None
+    # (meeting id, its date, YYYY-MM-DD): meant for that meeting: ``fields.meeting_id``
+    # names it, or names none and ``fields.meeting_date`` is its date.
+    meant_for: tuple[int, str] | None = None
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.states:
@@ -306,20 +319,53 @@ class CaseFilter:
             query = query.where(
                 or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
             )
+        if self.states_by_version is not None:
+            query = query.where(
+                or_(
+                    false(),
+                    *(
+                        and_(
+                            cases.c.workflow_id == workflow_id,
+                            cases.c.workflow_version == version,
+                            cases.c.state.in_(list(states)),
+                        )
+                        for (workflow_id, version), states in self.states_by_version.items()
+                    ),
+                )
+            )
+        if self.meant_for is not None:
+            meeting_id, day = self.meant_for
+            named = field_json("meeting_id")
+            query = query.where(
+                or_(
+                    named == json.dumps(meeting_id),
+                    and_(
+                        func.coalesce(named, "null") == "null",
+                        field_json("meeting_date") == json.dumps(day),
+                    ),
+                )
+            )
         return query
+
+
+def field_json(name: str) -> ColumnElement[str]:
+    """The JSON text of a case's custom field ``name`` (``2``, ``"2009-06-11"``; ``null``
+    or SQL NULL when it is unset), on SQLite and PostgreSQL alike: equal to
+    ``json.dumps(value)`` exactly when ``case.fields.get(name) == value`` for a whole
+    number or a text."""
+    return cast(cases.c.fields[name].as_json(), Text)
 
 
 def search(
     conn: Connection,
+    where: CaseFilter | None = None,
     *,
-    states: Sequence[str] = (),
-    committee: str | None = None,
     limit: int | None = None,
 ) -> list[Case]:
-    """Cases matching every filter given, newest first: for caseflow's own reports, which
-    ask the policy themselves; a reader's list is :func:`search_visible`."""
+    """Cases matching ``where``, newest first: for caseflow's own reports, which ask the
+    policy themselves; a reader's list is :func:`search_visible`."""
     query = select(cases).order_by(cases.c.created_at.desc(), cases.c.id.desc())
-    query = CaseFilter(states, committee).apply(query)
+    query = (where or CaseFilter()).apply(query)
     if limit:
         query = query.limit(limit)
     return [row_to_case(row) for row in conn.execute(query)]
@@ -331,7 +377,7 @@ def search_visible(
     where: CaseFilter | None = None,
     *,
     before_id: int | None = None,
-    limit: int = 50,
+    limit: int | None = 50,
 ) -> list[Case]:
     """Up to ``limit`` cases a reader may see, matching ``where``, newest first (by id),
     those with an id below ``before_id`` when given: one page of a list."""
@@ -341,4 +387,6 @@ def search_visible(
         query = query.where(condition)
     if before_id is not None:
         query = query.where(cases.c.id < before_id)
-    return [row_to_case(row) for row in conn.execute(query.limit(limit))]
+    if limit is not None:
+        query = query.limit(limit)
+    return [row_to_case(row) for row in conn.execute(query)]
