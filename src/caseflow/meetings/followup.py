@@ -25,7 +25,7 @@ from caseflow.meetings.vocabulary import FollowupOwnerKind, FollowupStatus
 from caseflow.notifications import recipients
 from caseflow.policy import (
     followup_not_visible,
-    readable_case_ids,
+    read_scope,
     require_may_read,
     visible_case,
 )
@@ -172,25 +172,27 @@ def list_followups(
     overdue: bool = False,
     include_finished: bool = False,
     journal_no: str | None = None,
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[rows.FollowupRecord]:
     """Follow-up actions of the cases ``reader`` may see (of ``journal_no``'s only: it
-    must be one of those)."""
+    must be one of those), soonest due first; ``limit`` of them after action ``after``
+    when given. Every filter is SQL."""
     with read_transaction(engine.db) as conn:
         case_id = None
         if journal_no:
             case = case_rows.get(conn, journal_no)
             require_may_read(case, reader)
             case_id = case.id
-        found = rows.search(
+        return rows.search(
             conn,
             statuses=() if include_finished else (FollowupStatus.OPEN,),
             case_id=case_id,
             overdue_at=engine.clock.now() if overdue else None,
+            scope=read_scope(reader),
+            limit=limit,
+            after=after,
         )
-        if reader.sees_every_case:
-            return found
-        readable = readable_case_ids(conn, reader, {record.case_id for record in found})
-        return [record for record in found if record.case_id in readable]
 
 
 def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> dict[str, Any]:

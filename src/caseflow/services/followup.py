@@ -85,16 +85,20 @@ class FollowupList:
 
 
 def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> FollowupList:
-    """The actions on the cases ``actor`` may see, soonest due first."""
+    """The actions on the cases ``actor`` may see, soonest due first: a page, filtered and
+    paged in SQL (cursor: the last action's id)."""
     found = followup.list_followups(
         ctx.engine,
         actor,
         overdue=request.overdue,
         include_finished=request.include_finished,
         journal_no=request.journal_no,
+        limit=request.page.limit + 1,
+        after=request.page.after(),
     )
     now = ctx.engine.clock.now()
-    return FollowupList(Page.window([FollowupView(r, now) for r in found], request.page))
+    views = [FollowupView(r, now) for r in found]
+    return FollowupList(Page.of(views, request.page, key=lambda v: v.record.id))
 
 
 @dataclass(frozen=True)

@@ -647,8 +647,11 @@ def search_page(
     return [(_record(row), row.journal_no, row.title, row.committee) for row in conn.execute(query)]
 
 
-def incidents_of(conn: Connection, scope: ReadScope) -> list[tuple[DeadlineRecord, str]]:
-    """:func:`incidents` of the cases ``scope`` may see."""
+def incidents_of(
+    conn: Connection, scope: ReadScope, *, limit: int | None = None, after: int | None = None
+) -> list[tuple[DeadlineRecord, str]]:
+    """:func:`incidents` of the cases ``scope`` may see; ``limit`` of them after deadline
+    ``after`` when given."""
     query = (
         select(deadlines, cases.c.journal_no)
         .join(cases, cases.c.id == deadlines.c.case_id)
@@ -658,4 +661,8 @@ def incidents_of(conn: Connection, scope: ReadScope) -> list[tuple[DeadlineRecor
     condition = readable(conn.dialect.name, scope)
     if condition is not None:
         query = query.where(condition)
+    if after is not None:
+        query = query.where(deadlines.c.id > after)
+    if limit is not None:
+        query = query.limit(limit)
     return [(_record(row), row.journal_no) for row in conn.execute(query)]

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 
 from caseflow.errors import ErrorCode, NotFound
 from caseflow.meetings.vocabulary import FollowupOwnerKind, FollowupStatus
 from caseflow.store.tables import cases, followups
+from caseflow.store.visibility import ReadScope, readable
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,12 @@ def search(
     statuses: Sequence[FollowupStatus] = (FollowupStatus.OPEN,),
     case_id: int | None = None,
     overdue_at: datetime | None = None,
+    scope: ReadScope | None = None,
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[FollowupRecord]:
-    """Follow-up actions, soonest due first."""
+    """Follow-up actions, soonest due first (then by id): of the cases ``scope`` may see
+    when given, ``limit`` of them after action ``after`` when given (a page, in SQL)."""
     query = _query().order_by(followups.c.due_at, followups.c.id)
     if statuses:
         query = query.where(followups.c.status.in_(list(statuses)))
@@ -123,6 +128,18 @@ def search(
         query = query.where(followups.c.case_id == case_id)
     if overdue_at is not None:
         query = query.where(followups.c.due_at < overdue_at)
+    if scope is not None:
+        condition = readable(conn.dialect.name, scope)
+        if condition is not None:
+            query = query.where(condition)  # on the joined case
+    if after is not None:
+        last = followups.alias("last")
+        due = select(last.c.due_at).where(last.c.id == after).scalar_subquery()
+        query = query.where(
+            or_(followups.c.due_at > due, and_(followups.c.due_at == due, followups.c.id > after))
+        )
+    if limit is not None:
+        query = query.limit(limit)
     return [_record(row) for row in conn.execute(query)]
 
 

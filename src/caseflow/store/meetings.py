@@ -182,18 +182,46 @@ def list_for(
     until: datetime | None = None,
     *,
     include_cancelled: bool = True,
+    committees: Sequence[str] = (),
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[MeetingRecord]:
-    """Meetings by start time: of one committee or all, starting in [since, until)."""
-    query = select(meetings).order_by(meetings.c.starts_at, meetings.c.committee)
+    """Meetings by start time (then committee): of one committee (or of ``committees``, or
+    all), starting in [since, until); ``limit`` of them after meeting ``after`` in that
+    order, when given: one page of the plan, read in SQL."""
+    query = select(meetings).order_by(meetings.c.starts_at, meetings.c.committee, meetings.c.id)
     if committee is not None:
         query = query.where(meetings.c.committee == committee)
+    if committees:
+        query = query.where(meetings.c.committee.in_(list(committees)))
     if since is not None:
         query = query.where(meetings.c.starts_at >= _utc(since))
     if until is not None:
         query = query.where(meetings.c.starts_at < _utc(until))
     if not include_cancelled:
         query = query.where(meetings.c.status != MeetingStatus.CANCELLED)
+    if after is not None:
+        query = query.where(_after(after))
+    if limit is not None:
+        query = query.limit(limit)
     return [_record(row) for row in conn.execute(query)]
+
+
+def _after(meeting_id: int) -> sa.ColumnElement[bool]:
+    """Meetings later in the plan's order (start, committee, id) than ``meeting_id``."""
+    last = meetings.alias("last")
+    at = select(last.c.starts_at).where(last.c.id == meeting_id).scalar_subquery()
+    committee = select(last.c.committee).where(last.c.id == meeting_id).scalar_subquery()
+    return sa.or_(
+        meetings.c.starts_at > at,
+        sa.and_(
+            meetings.c.starts_at == at,
+            sa.or_(
+                meetings.c.committee > committee,
+                sa.and_(meetings.c.committee == committee, meetings.c.id > meeting_id),
+            ),
+        ),
+    )
 
 
 def next_after(

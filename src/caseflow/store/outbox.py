@@ -294,6 +294,26 @@ def search_page(
     return [_record(row) for row in conn.execute(query)]
 
 
+def failed_page(
+    conn: Connection, scope: ReadScope, *, limit: int, after: int | None = None
+) -> list[OutboxRecord]:
+    """Failed outbox rows of the cases ``scope`` may see (as :func:`search_page`), oldest
+    first, ``limit`` of them after the row ``after``."""
+    query = (
+        select(outbox)
+        .where(*_visible(conn, scope, [OutboxStatus.FAILED]))
+        .order_by(outbox.c.created_at, outbox.c.id)
+        .limit(limit)
+    )
+    if after is not None:
+        last = outbox.alias("last")
+        at = select(last.c.created_at).where(last.c.id == after).scalar_subquery()
+        query = query.where(
+            or_(outbox.c.created_at > at, and_(outbox.c.created_at == at, outbox.c.id > after))
+        )
+    return [_record(row) for row in conn.execute(query)]
+
+
 def _visible(
     conn: Connection, scope: ReadScope, statuses: Sequence[OutboxStatus] = ()
 ) -> list[ColumnElement[bool]]:
