@@ -6,10 +6,11 @@ about them, guards inspect them. Nothing here does I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 class OriginKind(StrEnum):
@@ -88,7 +89,7 @@ class RoleGrant:
         scope = self.administration or self.committee
         return f"{self.role}@{scope}" if scope else self.role
 
-    def applies_to(self, case: Case) -> bool:
+    def applies_to(self, case: CaseScope) -> bool:
         if self.administration is not None:
             return self.administration in case.administrations
         if self.committee is not None:
@@ -98,6 +99,16 @@ class RoleGrant:
 
 ADMINISTRATOR = "administrator"
 """The role that runs the organisation; without scope it acts for every case and committee."""
+
+
+class OrgKind(StrEnum):
+    """The kinds of entry in the organisation (and in its history, ``org_changes.kind``)."""
+
+    ADMINISTRATION = "administration"
+    COMMITTEE = "committee"
+    STEERING_GROUP = "steering_group"
+    ACTOR = "actor"
+
 
 # Who watches over the outbox and the incidents, and retries what failed.
 OPERATOR_ROLES: tuple[str, ...] = ("administrator", "secretariat")
@@ -112,11 +123,11 @@ class Actor:
     email: str | None = None
     grants: tuple[RoleGrant, ...] = ()
 
-    def roles_for(self, case: Case) -> frozenset[str]:
+    def roles_for(self, case: CaseScope) -> frozenset[str]:
         """The roles this actor may use on ``case``."""
         return frozenset(g.role for g in self.grants if g.applies_to(case))
 
-    def may_read(self, case: Case) -> bool:
+    def may_read(self, case: CaseScope) -> bool:
         """Whether this actor may see ``case``: its case officer, and whoever holds a role
         on it (in one of its administrations or its committee, or with no scope)."""
         return case.case_officer == self.username or any(g.applies_to(case) for g in self.grants)
@@ -186,6 +197,100 @@ class Case:
         if self.lead_administration:
             names.add(self.lead_administration)
         return frozenset(names)
+
+    @property
+    def head(self) -> CaseHead:
+        """The case without its texts, as :func:`caseflow.store.cases.heads` reads it."""
+        return CaseHead(
+            id=self.id,
+            journal_no=self.journal_no,
+            title=self.title,
+            workflow_id=self.workflow_id,
+            workflow_version=self.workflow_version,
+            state=self.state,
+            version=self.version,
+            lead_administration=self.lead_administration,
+            participating_administrations=tuple(self.participating_administrations),
+            committee=self.committee,
+            fields=dict(self.fields),
+            case_officer=self.case_officer,
+            state_generation=self.state_generation,
+            audit_head=self.audit_head,
+        )
+
+
+class CaseScope(Protocol):
+    """What decides who may see a case and who holds a role on it (:meth:`Actor.may_read`,
+    :meth:`RoleGrant.applies_to`): a whole :class:`Case` has it, and so has a
+    :class:`CaseHead`."""
+
+    @property
+    def case_officer(self) -> str | None: ...
+
+    @property
+    def committee(self) -> str | None: ...
+
+    @property
+    def lead_administration(self) -> str | None: ...
+
+    @property
+    def administrations(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHead:
+    """A case without its texts, as readers of many cases at once read it (the deadline
+    dispatcher, lists of deadlines and notifications, visibility checks): who it is,
+    its workflow and state, its version and audit head, its scope and custom fields.
+
+    No summary, sections, recommendations, attachments, origin or times: a head is not
+    a :class:`Case` to be saved whole. What changes on one (the dispatcher's marks, its
+    version and audit head) is written column by column
+    (:func:`caseflow.store.cases.save_many`).
+    """
+
+    id: int
+    journal_no: str
+    title: str
+    workflow_id: str
+    workflow_version: str
+    state: str
+    version: int
+    lead_administration: str | None
+    participating_administrations: tuple[str, ...]
+    committee: str | None
+    fields: Mapping[str, Any]
+    case_officer: str | None
+    state_generation: int
+    audit_head: str
+
+    @property
+    def administrations(self) -> frozenset[str]:
+        """Every administration with a hand in the case: lead and participants."""
+        names = set(self.participating_administrations)
+        if self.lead_administration:
+            names.add(self.lead_administration)
+        return frozenset(names)
+
+    def moved_on(self, version: int, audit_head: str, fields: Mapping[str, Any]) -> CaseHead:
+        """The head after audit rows that changed no more than its fields (the deadline
+        dispatcher's): built by position, as ``dataclasses.replace`` takes twice as long."""
+        return CaseHead(
+            self.id,
+            self.journal_no,
+            self.title,
+            self.workflow_id,
+            self.workflow_version,
+            self.state,
+            version,
+            self.lead_administration,
+            self.participating_administrations,
+            self.committee,
+            fields,
+            self.case_officer,
+            self.state_generation,
+            audit_head,
+        )
 
 
 class AuditKind(StrEnum):

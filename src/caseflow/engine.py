@@ -26,6 +26,7 @@ from caseflow.definitions import (
     TransitionDef,
     check_guards,
 )
+from caseflow.definitions.schema import ServiceName
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, AuditKind, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.policy import visible_case
@@ -64,7 +65,7 @@ class TriggerOption:
     title: str | None
     blocked_by: tuple[str, ...] = ()
     needs_comment: bool = False
-    service: str | None = None  # a step only that service takes (see TransitionDef.service)
+    service: ServiceName | None = None  # a step only that service takes (TransitionDef.service)
 
     @property
     def ready(self) -> bool:
@@ -243,7 +244,7 @@ class Engine:
         changes: Mapping[str, Any] | None = None,
         comment: str | None = None,
         expected_version: int | None = None,
-        service: str | None = None,
+        service: ServiceName | None = None,
     ) -> Case:
         """Fire ``trigger`` on a case as ``actor``, with optional field changes."""
         with self._writes.transaction() as conn:
@@ -268,7 +269,7 @@ class Engine:
         changes: Mapping[str, Any] | None = None,
         comment: str | None = None,
         expected_version: int | None = None,
-        service: str | None = None,
+        service: ServiceName | None = None,
     ) -> Case:
         """:meth:`fire` inside the caller's transaction (a service's, the dispatcher's).
 
@@ -352,7 +353,7 @@ class Engine:
         now = self.clock.now()
         workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
         applied = apply_changes(before, changes)
-        if not applied.audit and kind == "edit":
+        if not applied.audit and kind is AuditKind.EDIT:
             return before
         self._check_references(conn, applied.case, applied.columns)
         applied.case.state_entered_at = None  # unchanged: not written
@@ -400,7 +401,7 @@ class Engine:
         return case
 
     def hooks_idle(
-        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+        self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
     ) -> bool:
         """Whether every hook would do nothing with an event of ``kind`` changing these fields.
 

@@ -56,6 +56,7 @@ class ErrorCode(StrEnum):
     POSTPONE_AT_MEETING = "postpone_at_meeting"  # params: meeting_id, item_no
     UNTREATED_ITEMS = "untreated_items"  # params: meeting_id, items
     NO_RECEIVER_FOR_POSTPONEMENT = "no_receiver_for_postponement"
+    STEP_NOT_DECLARED = "step_not_declared"  # params: workflow_id, meaning (of a meeting step)
     # Names that must exist, or must not.
     UNKNOWN_CASE = "unknown_case"  # params: journal_no
     UNKNOWN_ACTOR = "unknown_actor"  # params: username

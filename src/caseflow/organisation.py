@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Connection
 
 from caseflow.definitions import read_yaml_with_lines
-from caseflow.domain import RoleGrant
+from caseflow.domain import OrgKind, RoleGrant
 from caseflow.errors import DefinitionError, InvalidInput, NotFound, Problem
 from caseflow.notifications.message import Recipient
 from caseflow.store import org_history as history
@@ -248,7 +248,7 @@ def put_administration(conn: Connection, spec: AdministrationSpec, stamp: Stamp)
     row = rows.administration(conn, spec.code)
     old = None if row is None else {key: row[key] for key in ("code", "name", "name_en", "email")}
     rows.upsert_administration(conn, spec.code, spec.name, spec.name_en, spec.email)
-    history.record(conn, stamp, "administration", spec.code, old, spec.model_dump())
+    history.record(conn, stamp, OrgKind.ADMINISTRATION, spec.code, old, spec.model_dump())
 
 
 def committee_spec(row: Mapping[str, Any]) -> CommitteeSpec:
@@ -286,7 +286,7 @@ def put_committee(conn: Connection, spec: CommitteeSpec, stamp: Stamp) -> None:
             },
         },
     )
-    history.record(conn, stamp, "committee", spec.code, old, spec.model_dump())
+    history.record(conn, stamp, OrgKind.COMMITTEE, spec.code, old, spec.model_dump())
 
 
 def put_steering_group(conn: Connection, spec: SteeringGroupSpec, stamp: Stamp) -> None:
@@ -294,7 +294,7 @@ def put_steering_group(conn: Connection, spec: SteeringGroupSpec, stamp: Stamp) 
     old = None if row is None else {key: row[key] for key in ("code", "name", "members")}
     new = spec.model_dump()
     rows.upsert_steering_group(conn, spec.code, spec.name, new["members"])
-    history.record(conn, stamp, "steering_group", spec.code, old, new)
+    history.record(conn, stamp, OrgKind.STEERING_GROUP, spec.code, old, new)
 
 
 def put_actor(
@@ -314,7 +314,7 @@ def put_actor(
         old = _actor_values(username, before.name, before.email, before.grants)
     rows.upsert_actor(conn, username, name, email, grants)
     new = _actor_values(username, name, email, grants)
-    history.record(conn, stamp, "actor", username, old, new)
+    history.record(conn, stamp, OrgKind.ACTOR, username, old, new)
 
 
 def _actor_values(

@@ -28,7 +28,15 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection
 
 from caseflow.definitions.schema import ServiceName, TransitionDef
-from caseflow.domain import ADMINISTRATOR, OPERATOR_ROLES, Actor, AuditEntry, Case
+from caseflow.domain import (
+    ADMINISTRATOR,
+    OPERATOR_ROLES,
+    Actor,
+    AuditEntry,
+    Case,
+    CaseHead,
+    OrgKind,
+)
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
 from caseflow.store import accounts as account_rows
 from caseflow.store import agenda as agenda_rows
@@ -145,11 +153,11 @@ def require_operator(actor: Actor, doing: str) -> None:
     )
 
 
-ORG_KINDS_FOR_SECRETARIATS = ("committee", "administration", "steering_group")
+ORG_KINDS_FOR_SECRETARIATS = (OrgKind.COMMITTEE, OrgKind.ADMINISTRATION, OrgKind.STEERING_GROUP)
 """The organisation's history a secretariat reads: all but the actors' changes."""
 
 
-def org_history_kinds(actor: Actor) -> frozenset[str] | None:
+def org_history_kinds(actor: Actor) -> frozenset[OrgKind] | None:
     """Which kinds of organisation change ``actor`` may read (None: every kind), or a
     refusal.
 
@@ -271,12 +279,12 @@ def last_administrators(conn: Connection) -> list[str]:
 # --- closed content -------------------------------------------------------------------
 
 
-def is_marked_closed(case: Case) -> bool:
+def is_marked_closed(case: Case | CaseHead) -> bool:
     """A case its officer marked closed (``fields.closed``): every item of it is closed."""
     return bool(case.fields.get("closed"))
 
 
-def closed_committees(conn: Connection, case: Case) -> frozenset[str]:
+def closed_committees(conn: Connection, case: Case | CaseHead) -> frozenset[str]:
     """The committees where ``case`` is closed: where it has (or had) a closed item, and
     its own committee when the case is marked closed."""
     found = {
@@ -289,7 +297,9 @@ def closed_committees(conn: Connection, case: Case) -> frozenset[str]:
     return frozenset(found)
 
 
-def title_for_committee(conn: Connection, case: Case, committee: str, closed_title: str) -> str:
+def title_for_committee(
+    conn: Connection, case: Case | CaseHead, committee: str, closed_title: str
+) -> str:
     """The title of ``case`` in what goes to ``committee``'s secretariat (its daily
     digest): ``closed_title`` when the case is closed at another committee only."""
     closed = closed_committees(conn, case)

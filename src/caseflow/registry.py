@@ -62,7 +62,7 @@ class WorkflowRegistry:
         if current is not None and current.version == version:
             return self.compiled(current)
         stored = stored_workflows.get(conn, workflow_id, version)
-        loaded = load_workflow_text(stored.source_text, stored.source_path)
+        loaded = load_workflow_text(stored.source_text, stored.source_path, stored=True)
         # Keyed by the version the case records, even if a newer caseflow would
         # hash the same text differently.
         machine = self._compiled[(workflow_id, version)] = compile_workflow(loaded)

@@ -336,7 +336,10 @@ def test_deadlines_worker_and_notifications_from_the_cli(ready: Cli, tmp_path: P
     first = ready("deadlines", "list", "--limit", "1", "--as", "admin")
     assert "1 deadline(s)" in first.stdout
     assert journal_no in first.stdout
-    cursor = first.stderr.split("--cursor ")[1].split("`")[0]
+    cursor = first.stdout.split("more: add --cursor ")[1].split(" for the next page")[0]
+    as_json = ready("deadlines", "list", "--limit", "1", "--json", "--as", "admin")
+    assert f"more: add --cursor {cursor} for the next page" in as_json.stderr  # JSON stays JSON
+    assert len(json.loads(as_json.stdout)) == 1
     last = ready("deadlines", "list", "--limit", "1", "--cursor", cursor, "--json", "--as", "admin")
     (second,) = json.loads(last.stdout)
     assert second["title"] == "Aktindsigt [b]to[/b]"

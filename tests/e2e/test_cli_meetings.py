@@ -119,18 +119,20 @@ def test_import_the_demo_plan_and_export_ics(cli: Cli, tmp_path: Path) -> None:
         ).stdout
     )
     assert "2009-06-11T16:30:00+02:00" in [m["starts_at"] for m in biu]
-    # A page at a time: the first page says how to get the next, which goes on from it.
+    # A page at a time: the first page says how to get the next (after its last meeting),
+    # which goes on from it in the plan's order.
     first_page = cli(
         "meeting", "list", "--committee", "BIU", "--year", "2009", "--limit", "2", "--as", "admin"
     ).stdout
-    assert "more: caseflow meeting list --committee BIU --year 2009 --limit 2 --cursor 2" in (
-        first_page
-    )
+    cursor = biu[1]["id"]
+    assert f"more: add --cursor {cursor} for the next page" in first_page
+    assert "2 meetings" in first_page
     rest = cli(
-        "meeting", "list", "--committee", "BIU", "--year", "2009", "--cursor", "2", "--json",
-        "--as", "admin",
+        "meeting", "list", "--committee", "BIU", "--year", "2009", "--cursor", str(cursor),
+        "--json", "--as", "admin",
     )  # fmt: skip
     assert [m["id"] for m in json.loads(rest.stdout)] == [m["id"] for m in biu[2:]]
+    assert "--cursor" not in rest.stderr  # the last page
 
     out = tmp_path / "biu.ics"
     cli("meeting", "ics", "--committee", "BIU", "-o", str(out))

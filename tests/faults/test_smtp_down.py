@@ -21,9 +21,9 @@ from caseflow.notifications.message import Recipient
 from caseflow.notifications.render import Renderer
 from caseflow.notifications.sender import Sender
 from caseflow.notifications.smtp_capture import SmtpCapture
+from caseflow.notifications.vocabulary import OutboxStatus
 from caseflow.settings import default_templates_dir
 from caseflow.store import outbox
-from caseflow.store.tables import OUTBOX_PENDING, OUTBOX_SENT
 from caseflow.testing import copenhagen_time, open_access_request
 
 CASES = 15
@@ -34,7 +34,9 @@ BASE = 30.0  # seconds: the backoff's first delay (channels.backoff)
 
 def pending(engine: Engine) -> dict[str, outbox.OutboxRecord]:
     with engine.transaction() as conn:
-        return {r.key: r for r in outbox.search(conn, statuses=[OUTBOX_PENDING], limit=10_000)}
+        return {
+            r.key: r for r in outbox.search(conn, statuses=[OutboxStatus.PENDING], limit=10_000)
+        }
 
 
 def test_mail_server_down_then_back_delivers_each_notification_once(
@@ -102,6 +104,6 @@ def test_mail_server_down_then_back_delivers_each_notification_once(
     assert len(capture.messages) == len(expected)
     with engine.transaction() as conn:
         rows = outbox.search(conn, limit=10_000)
-    assert {r.status for r in rows} == {OUTBOX_SENT}
+    assert {r.status for r in rows} == {OutboxStatus.SENT}
     assert all(r.attempts == tries[r.key] + 1 for r in rows)  # the failed tries, then one send
     assert all(r.last_error is None and r.sent_at is not None for r in rows)

@@ -242,7 +242,7 @@ def test_a_postponed_item_goes_to_the_next_meetings_queue(
     assert case.state == "ready_for_agenda"
     assert case.fields["meeting_id"] == later
     assert "meeting" not in case.fields
-    assert [c["journal_no"] for c in report.queue(engine, engine.actor(SECRETARIAT), later)] == [
+    assert [c.journal_no for c in report.queue(engine, engine.actor(SECRETARIAT), later)] == [
         journal_no
     ]
     assert report.queue(engine, engine.actor(SECRETARIAT), meeting) == []
@@ -664,7 +664,7 @@ def test_report_and_queue_show_only_what_the_reader_may_see(
 
     def queued(reader: str) -> list[tuple[str, str]]:
         found = report.queue(engine, engine.actor(reader), later)
-        return sorted((c["journal_no"], c["title"]) for c in found)
+        return sorted((c.journal_no, c.title) for c in found)
 
     def not_ready(reader: str) -> list[str]:
         found = report.secretariat_report(engine, engine.actor(reader), "BIU")["not_ready"]
@@ -680,7 +680,10 @@ def test_report_and_queue_show_only_what_the_reader_may_see(
     assert not_ready(SECRETARIAT) == [drafting]
     assert not_ready("kff.sagsbehandler") == []
     text = json.dumps(
-        [report.secretariat_report(engine, outsider), report.queue(engine, outsider, later)],
+        [
+            report.secretariat_report(engine, outsider),
+            [line.to_json() for line in report.queue(engine, outsider, later)],
+        ],
         ensure_ascii=False,
     )
     for leak in (secret, drafting, "Jensen", "Hansen", "bif.sagsbehandler"):

@@ -1,4 +1,5 @@
-"""Many rows written at once land exactly as one by one would (both databases).
+"""Many rows written at once land exactly as one by one would (both databases); case
+heads (:func:`caseflow.store.cases.heads`) read and save only their own columns.
 
 The dispatcher writes a batch's outbox rows with one executemany of prepared
 arguments (:mod:`caseflow.store.prepared`): every row once, ON CONFLICT keeping
@@ -11,11 +12,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
+from caseflow.domain import CaseHead
 from caseflow.engine import Engine
+from caseflow.errors import Conflict
+from caseflow.store import cases as case_rows
 from caseflow.store import outbox
+from caseflow.store.db import write_transaction
 from caseflow.store.tables import outbox as outbox_table
+from caseflow.testing import open_test_case
 
 NOW = datetime(2009, 11, 5, 15, 30, tzinfo=UTC)
 ROWS = 1_201
@@ -61,3 +68,27 @@ def test_a_key_already_there_or_twice_in_the_batch_is_kept_once(engine: Engine) 
         ).all()
     assert len(keys) == ROWS
     assert all(n == 1 for _, n in keys)
+
+
+def test_case_heads_are_the_cases_without_their_texts_and_save_column_by_column(
+    engine: Engine,
+) -> None:
+    journal_nos = [open_test_case(engine, title=f"Sag {n}") for n in range(3)]
+    with write_transaction(engine.db) as conn:
+        whole = [case_rows.get(conn, journal_no) for journal_no in journal_nos]
+        found = case_rows.heads(conn, {case.id for case in whole})
+        assert set(found) == {case.id for case in whole}
+        for case in whole:
+            head = found[case.id]
+            assert type(head) is CaseHead
+            assert head == case.head  # every column a head has, as the whole case has it
+            assert head.participating_administrations == ("BIF",)
+        first = found[whole[0].id]
+        marked = {"fields": {"overdue": True}}
+        case_rows.save_many(conn, [(first, first.version + 1, "h" * 64, marked)], NOW)
+        after = case_rows.get(conn, first.journal_no)
+        assert (after.version, after.audit_head) == (first.version + 1, "h" * 64)
+        assert (after.fields, after.updated_at) == ({"overdue": True}, NOW)
+        assert after.summary == whole[0].summary  # the texts a head lacks are left alone
+        with pytest.raises(Conflict, match="changed by someone else"):  # the version read is old
+            case_rows.save_many(conn, [(first, first.version + 1, "i" * 64, {})], NOW)

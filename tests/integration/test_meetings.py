@@ -13,6 +13,7 @@ from caseflow.engine import Engine
 from caseflow.errors import Conflict, DefinitionError, InvalidInput, NotAllowed, NotFound
 from caseflow.meetings import committees as edit
 from caseflow.meetings import plan as service
+from caseflow.meetings.vocabulary import MeetingStatus
 from caseflow.store import meetings as rows
 from caseflow.store import organisation as org_rows
 from caseflow.store.db import read_transaction
@@ -88,12 +89,14 @@ def test_status_changes_follow_the_rules(engine: Engine) -> None:
         meeting = rows.create(
             conn, committee="BIU", starts_at=copenhagen_time("2009-06-11 16:30"), now=now
         )
-        assert rows.set_status(conn, meeting.id, "held", now=now).status == "held"
+        assert meeting.status is MeetingStatus.PLANNED
+        held = rows.set_status(conn, meeting.id, MeetingStatus.HELD, now=now)
+        assert held.status is MeetingStatus.HELD
+        assert rows.get(conn, meeting.id).status is MeetingStatus.HELD  # read back typed
         with pytest.raises(InvalidInput, match="cannot become cancelled"):
-            rows.set_status(conn, meeting.id, "cancelled", now=now)
-        with pytest.raises(InvalidInput, match="unknown meeting status"):
-            rows.set_status(conn, meeting.id, "postponed", now=now)
-        assert rows.set_status(conn, meeting.id, "closed", now=now).status == "closed"
+            rows.set_status(conn, meeting.id, MeetingStatus.CANCELLED, now=now)
+        closed = rows.set_status(conn, meeting.id, MeetingStatus.CLOSED, now=now)
+        assert closed.status is MeetingStatus.CLOSED
     with pytest.raises(NotFound), read_transaction(engine.db) as conn:
         rows.get(conn, 9999)
 

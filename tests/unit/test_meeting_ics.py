@@ -9,6 +9,7 @@ from typing import Any
 from icalendar import Calendar
 
 from caseflow.meetings.ics import DEFAULT_LENGTH, build_calendar
+from caseflow.meetings.vocabulary import MeetingStatus
 from caseflow.store.meetings import MeetingRecord
 from caseflow.testing import copenhagen_time
 
@@ -16,7 +17,12 @@ CREATED = datetime(2009, 5, 1, 8, 0, tzinfo=UTC)
 
 
 def meeting(
-    meeting_id: int, local: str, *, uid: str, status: str = "planned", ends: str | None = None
+    meeting_id: int,
+    local: str,
+    *,
+    uid: str,
+    status: MeetingStatus = MeetingStatus.PLANNED,
+    ends: str | None = None,
 ) -> MeetingRecord:
     return MeetingRecord(
         id=meeting_id,
@@ -26,7 +32,7 @@ def meeting(
         place="Københavns Rådhus, udvalgsværelse 2",
         status=status,
         uid=uid,
-        sequence=2 if status == "cancelled" else 0,
+        sequence=2 if status is MeetingStatus.CANCELLED else 0,
         note=None,
         created_at=CREATED,
         updated_at=CREATED + timedelta(days=meeting_id),
@@ -35,7 +41,7 @@ def meeting(
 
 SUMMER = meeting(1, "2009-06-11 16:30", uid="summer@caseflow", ends="2009-06-11 18:00")
 WINTER = meeting(2, "2009-12-10 16:30", uid="winter@caseflow")
-CANCELLED = meeting(3, "2009-10-08 16:30", uid="gone@caseflow", status="cancelled")
+CANCELLED = meeting(3, "2009-10-08 16:30", uid="gone@caseflow", status=MeetingStatus.CANCELLED)
 
 
 def events(data: bytes) -> dict[str, Any]:

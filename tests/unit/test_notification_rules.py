@@ -19,6 +19,7 @@ from caseflow.definitions import (
 )
 from caseflow.definitions.loader import definition_version, read_yaml
 from caseflow.definitions.schema import WorkflowDefinition, json_schema
+from caseflow.domain import AuditKind
 from caseflow.errors import Problem
 from caseflow.notifications.render import LANGUAGES, PARTS
 from caseflow.testing import marked_line, replaced
@@ -143,7 +144,7 @@ def test_which_events_a_rule_matches(
     rule = NotificationRule.model_validate(
         {"id": "r", "on": {"kind": on[0], "name": on[1]}, "template": "transition"}
     )
-    assert rule.matches(kind, trigger, state) is expected
+    assert rule.matches(AuditKind(kind), trigger, state) is expected
 
 
 def test_definition_type_holds_rules() -> None:

@@ -51,8 +51,8 @@ def test_a_steering_group_sees_overdue_first_and_marks_an_action_done(
     assert "31. december 2010" in page.text
     assert "Styregruppe OMR" in page.text
     assert "Forvaltning BIF" in page.text
-    rows = [page.text.index(f'id="followup-{i}"') for i in (late, finished, later)]
-    assert rows == sorted(rows)  # the overdue one first, though the finished one is due sooner
+    rows = [page.text.index(f'id="followup-{i}"') for i in (late, later, finished)]
+    assert rows == sorted(rows)  # open ones first (the overdue leads), finished ones last
     assert page.text.count("overskredet") == 1
     assert f'action="/followups/{finished}/done"' not in page.text  # finished: no button
 

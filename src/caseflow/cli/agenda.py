@@ -15,10 +15,11 @@ from rich.table import Table
 from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.case import case_app
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.domain import Actor
 from caseflow.engine import Engine
 from caseflow.services import agenda as service
-from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+from caseflow.services.paging import PageRequest
 
 agenda_app = typer.Typer(help="Build and publish a meeting's agenda.", no_args_is_help=True)
 minutes_app = typer.Typer(help="Record decisions and approve the minutes.", no_args_is_help=True)
@@ -271,31 +272,24 @@ def queue(
     meeting_id: int,
     as_json: JsonOption = False,
     as_user: AsOption = None,
-    cursor: Annotated[
-        str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:').")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Rows per page.")] = DEFAULT_LIMIT,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Cases meant for this meeting that are not on its agenda yet (those you may see: --as),
-    a page at a time."""
+    newest first, a page at a time."""
     cli = state()
     ctx = cli.context()
     request = service.Queue(meeting_id, PageRequest(limit, cursor))
     found = service.queue(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
         console.print_json(data=found.to_json())
+        print_more(found.page.next_cursor, as_json=True)
         return
     for line in found.lines:
-        mark = "ready" if line["ready"] else f"not ready ({line['state']})"
-        console.print(f"{line['journal_no']}  {line['title']}  {mark}", markup=False)
+        mark = "ready" if line.ready else f"not ready ({line.state})"
+        console.print(f"{line.journal_no}  {line.title}  {mark}", markup=False)
     console.print(f"{len(found.lines)} case(s) waiting")
-    if found.page.next_cursor is not None:
-        console.print(
-            f"more: caseflow agenda queue {meeting_id} --limit {limit} "
-            f"--cursor {found.page.next_cursor}",
-            markup=False,
-            highlight=False,
-        )
+    print_more(found.page.next_cursor)
 
 
 @minutes_app.command("decide")

@@ -12,7 +12,9 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.paging import CursorOption, print_more
 from caseflow.cli.render import print_case, print_history
+from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import InvalidInput
@@ -172,8 +174,8 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
         console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark), highlight=False)
 
 
-def _service_command(service: str, journal_no: str) -> str:
-    if service == "agenda":
+def _service_command(service: ServiceName, journal_no: str) -> str:
+    if service is ServiceName.AGENDA:
         return f"caseflow agenda add|withdraw MEETING {journal_no}"
     return "caseflow minutes decide MEETING ITEM"
 
@@ -189,9 +191,7 @@ def list_cases(
         bool, typer.Option("--mine", help="Assigned to me or waiting for my role.")
     ] = False,
     limit: Annotated[int, typer.Option(help="Cases per page.")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, typer.Option(help="Where the page starts: the cursor the last page gave.")
-    ] = None,
+    cursor: CursorOption = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -207,6 +207,7 @@ def list_cases(
     page = cases.list_cases(ctx, actor, query)
     if as_json:
         console.print_json(data=[cases.case_json(c) for c in page.items])
+        print_more(page.next_cursor, as_json=True)
         return
     # Nothing is cut short with an ellipsis: other commands need the identifiers whole.
     table = Table(
@@ -229,8 +230,7 @@ def list_cases(
     console.print(table)
     count = len(page.items)
     console.print(f"{count} case{'s' if count != 1 else ''}", highlight=False)
-    if page.next_cursor is not None:
-        console.print(f"more: add --cursor {page.next_cursor} for the next page", highlight=False)
+    print_more(page.next_cursor)
 
 
 @case_app.command("advance")

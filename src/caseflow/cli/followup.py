@@ -9,8 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.services import followup as service
-from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+from caseflow.services.paging import PageRequest
 
 followup_app = typer.Typer(
     help="Follow-up actions for steering groups and administrations.", no_args_is_help=True
@@ -49,10 +50,8 @@ def list_followups(
     case: Annotated[str | None, typer.Option(help="Only this case's.")] = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
-    cursor: Annotated[
-        str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:').")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Rows per page.")] = DEFAULT_LIMIT,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Open follow-up actions of the cases you may see (--as), soonest due first; a page
     at a time."""
@@ -62,6 +61,7 @@ def list_followups(
     found = service.list_followups(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
         console.print_json(data=found.to_json())
+        print_more(found.page.next_cursor, as_json=True)
         return
     table = Table("Id", "Case", "Action", "Owner", "Due", "Status")
     for view in found.items:
@@ -78,12 +78,7 @@ def list_followups(
     console.print(table)
     count = len(found.items)
     console.print(f"{count} follow-up action{'s' if count != 1 else ''}")
-    if found.page.next_cursor is not None:
-        console.print(
-            f"more: give --cursor {found.page.next_cursor} (and the same options)",
-            markup=False,
-            highlight=False,
-        )
+    print_more(found.page.next_cursor)
 
 
 @followup_app.command("done")

@@ -12,7 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.services import incidents as incident_service
+from caseflow.services.paging import PageRequest
 
 incidents_app = typer.Typer(
     help="Deadlines and notifications that need a person.", no_args_is_help=True
@@ -21,14 +23,21 @@ app.add_typer(incidents_app, name="incidents")
 
 
 @incidents_app.command("list")
-def incidents_list(as_user: AsOption = None, as_json: JsonOption = False) -> None:
+def incidents_list(
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
+) -> None:
     """Deadlines in incident and notifications that failed, with their last error
-    (administrator or secretariat: of the cases you may see)."""
+    (administrator or secretariat: of the cases you may see), a page at a time."""
     cli = state()
     ctx = cli.context()
-    found = incident_service.list_incidents(ctx, cli.actor(ctx.engine, as_user))
+    page = PageRequest(limit, cursor)
+    found = incident_service.list_incidents(ctx, cli.actor(ctx.engine, as_user), page)
     if as_json:
         console.print_json(data=found.to_json())
+        print_more(found.page.next_cursor, as_json=True)
         return
     table = Table("ID", "Case", "What", "Tries", "Last error")
     for incident in found.items:
@@ -44,6 +53,7 @@ def incidents_list(as_user: AsOption = None, as_json: JsonOption = False) -> Non
         f"{len(found.items)} incident(s); `caseflow incidents retry ID|--all` re-opens them",
         markup=False,
     )
+    print_more(found.page.next_cursor)
 
 
 @incidents_app.command("retry")

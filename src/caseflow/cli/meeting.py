@@ -16,11 +16,12 @@ from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.errors import InvalidInput
 from caseflow.meetings.plan_file import parse_clock
 from caseflow.meetings.planning import Plan
 from caseflow.services import meetings as service
-from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+from caseflow.services.paging import PageRequest
 
 meeting_app = typer.Typer(
     help="Committee meetings: the meeting plan, imports and calendar export.",
@@ -64,18 +65,6 @@ def show_local(moment: datetime) -> str:
 
 def show_day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
-
-
-def _more(next_cursor: str | None, command: str) -> None:
-    """After the first page: how to get the next."""
-    if next_cursor is not None:
-        console.print(f"more: {command} --cursor {next_cursor}", markup=False, highlight=False)
-
-
-CursorOption = Annotated[
-    str | None, typer.Option("--cursor", help="Start after this point (a page's 'more:' line).")
-]
-LimitOption = Annotated[int, typer.Option("--limit", help="Rows per page.")]
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -132,6 +121,7 @@ def list_meetings(
     found = service.list_meetings(ctx, cli.actor(ctx.engine, as_user), request)
     if as_json:
         console.print_json(data=found.to_json())
+        print_more(found.page.next_cursor, as_json=True)
         return
     table = Table("ID", "Committee", "Starts", "Ends", "Place", "Status")
     for meeting in found.meetings:
@@ -147,10 +137,9 @@ def list_meetings(
             style=style,
         )
     console.print(table)
-    filters = (f" --committee {committee}" if committee else "") + (
-        f" --year {year}" if year else ""
-    )
-    _more(found.page.next_cursor, f"caseflow meeting list{filters} --limit {limit}")
+    count = len(found.meetings)
+    console.print(f"{count} meeting{'s' if count != 1 else ''}", highlight=False)
+    print_more(found.page.next_cursor)
 
 
 @meeting_app.command("show")

@@ -11,10 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, console, state
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
 from caseflow.cli.setup import org_app
 from caseflow.services import org_history as history_service
 from caseflow.services.org_history import OrgChange
+from caseflow.services.paging import PageRequest
 
 
 @org_app.command("history")
@@ -28,17 +30,25 @@ def history(
     ] = None,
     as_user: AsOption = None,
     as_json: JsonOption = False,
+    cursor: CursorOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Changes to the organisation, oldest first: who, when, through what, old → new
-    (--as an administrator, or a secretariat: all but the actors' changes)."""
+    (--as an administrator, or a secretariat: all but the actors' changes), a page at a
+    time."""
     query = history_service.HistoryQuery.of_one(
-        committee=committee, administration=administration, steering_group=steering_group
+        PageRequest(limit, cursor),
+        committee=committee,
+        administration=administration,
+        steering_group=steering_group,
     )
     cli = state()
     ctx = cli.context()
-    changes = history_service.org_history_of(ctx, cli.actor(ctx.engine, as_user), query).changes
+    found = history_service.org_history_of(ctx, cli.actor(ctx.engine, as_user), query)
+    changes = found.changes
     if as_json:
-        console.print_json(data=[history_service.change_json(change) for change in changes])
+        console.print_json(data=found.to_json())
+        print_more(found.page.next_cursor, as_json=True)
         return
     table = Table("When (Copenhagen)", "Who", "What", "Change", "Via")
     for change in changes:
@@ -51,6 +61,7 @@ def history(
         )
     console.print(table)
     console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}")
+    print_more(found.page.next_cursor)
 
 
 def describe(change: OrgChange) -> str:

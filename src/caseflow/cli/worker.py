@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
 from caseflow.context import DEFAULT_LEASE
 from caseflow.deadlines.labels import Label
@@ -22,7 +23,7 @@ from caseflow.engine import Engine
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.services import deadlines as deadline_service
 from caseflow.services import notifications as notification_service
-from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+from caseflow.services.paging import PageRequest
 
 deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
 notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
@@ -68,22 +69,6 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
     runner.run_forever()
 
 
-CursorOption = Annotated[
-    str | None, typer.Option("--cursor", help="Start after this point (a page gives it).")
-]
-LimitOption = Annotated[int, typer.Option("--limit", help="Rows per page.")]
-
-
-def _more(next_cursor: str | None, command: str) -> None:
-    """Say how to get the next page, if there is one (on stderr, so --json stays JSON)."""
-    if next_cursor is not None:
-        console_err.print(
-            f"more: `caseflow {command} --cursor {next_cursor}` (with the same options)",
-            markup=False,
-            highlight=False,
-        )
-
-
 @deadlines_app.command("list")
 def deadlines_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
@@ -109,7 +94,7 @@ def deadlines_list(
     page = deadline_service.list_deadlines(ctx, cli.actor(ctx.engine, as_user), query)
     if as_json:
         console.print_json(data=[deadline.to_json() for deadline in page.items])
-        _more(page.next_cursor, "deadlines list")
+        print_more(page.next_cursor, as_json=True)
         return
     table = Table(
         "Journal no", "Title", "Deadline", "Owner", "Due (Copenhagen)", "Status", "Committee"
@@ -127,7 +112,7 @@ def deadlines_list(
         )
     console.print(table)
     console.print(f"{len(page.items)} deadline(s)")
-    _more(page.next_cursor, "deadlines list")
+    print_more(page.next_cursor)
 
 
 @deadlines_app.command("explain")
@@ -189,7 +174,7 @@ def notifications_list(
     )
     if as_json:
         console.print_json(data=[notification.to_json() for notification in page.items])
-        _more(page.next_cursor, "notifications list")
+        print_more(page.next_cursor, as_json=True)
         return
     table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
     for notification in page.items:
@@ -203,7 +188,7 @@ def notifications_list(
         )
     console.print(table)
     console.print(f"{len(page.items)} notification(s)")
-    _more(page.next_cursor, "notifications list")
+    print_more(page.next_cursor)
 
 
 @notifications_app.command("digest")

@@ -37,8 +37,9 @@ from sqlalchemy import Connection
 from caseflow.deadlines import effects, followups
 from caseflow.deadlines.effects import SYSTEM_USER, describe_lateness
 from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.vocabulary import DeadlineOutcome
 from caseflow.definitions import CompiledWorkflow, DeadlineRule
-from caseflow.domain import Actor, Case, RoleGrant
+from caseflow.domain import Actor, Case, CaseHead, RoleGrant
 from caseflow.engine import Engine
 from caseflow.leases import LeaseKeeper
 from caseflow.store import audit, organisation, outbox
@@ -88,10 +89,10 @@ class DispatchReport:
     def applied(self) -> int:
         return self.reminders + self.expired + self.stale
 
-    def count(self, outcome: str, line: str) -> None:
-        if outcome == effects.REMINDER:
+    def count(self, outcome: DeadlineOutcome, line: str) -> None:
+        if outcome is DeadlineOutcome.REMINDER:
             self.reminders += 1
-        elif outcome == effects.EXPIRED:
+        elif outcome is DeadlineOutcome.EXPIRED:
             self.expired += 1
         else:
             self.stale += 1
@@ -102,7 +103,7 @@ class DispatchReport:
 class SetResult:
     """What applying a set of deadlines did, kept apart until its savepoint is released."""
 
-    applied: list[tuple[str, str]] = field(default_factory=list)  # (outcome, line)
+    applied: list[tuple[DeadlineOutcome, str]] = field(default_factory=list)  # and its line
     by_engine: list[int] = field(default_factory=list)  # deadlines that fire a trigger
     failed: list[tuple[int, str]] = field(default_factory=list)  # could not be planned
 
@@ -329,7 +330,7 @@ class Dispatcher:
 
     def _write(self, conn: Connection, planned: _Planned) -> SetResult:
         rows.apply_many(conn, planned.applied, self.owner)
-        case_rows.save_many(conn, planned.ledger.writes(case_rows.case_to_values))
+        case_rows.save_many(conn, planned.ledger.writes(), planned.ledger.now)
         audit.append_many(conn, planned.ledger.entries)
         outbox.enqueue_many(conn, planned.notes, planned.ledger.now)
         return planned.result
@@ -345,7 +346,7 @@ class Dispatcher:
 
     def _apply_through_engine(
         self, conn: Connection, deadline_id: int, now: datetime
-    ) -> tuple[str, str] | None:
+    ) -> tuple[DeadlineOutcome, str] | None:
         """Apply one deadline with every event going through the engine and its hooks."""
         found = rows.claimed(conn, [deadline_id], self.owner)
         if not found:
@@ -357,7 +358,7 @@ class Dispatcher:
         setting = effects.Setting(self.calendars, self._organisation(conn), self.language, now)
         plan = effects.plan(setting, record, rule, case, workflow.definition)
         outbox.enqueue_many(conn, plan.notifications, now)
-        if plan.outcome == effects.EXPIRED and rule is not None:
+        if plan.outcome is DeadlineOutcome.EXPIRED and rule is not None:
             case = self._fire_actions(conn, rule, record, case, workflow, now)
         for event in plan.events:
             current = case_rows.get_by_id(conn, case.id)
@@ -369,7 +370,7 @@ class Dispatcher:
                 kind=effects.DEADLINE_EVENT,
                 comment=event.comment,
             )
-        if plan.outcome == effects.REMINDER:
+        if plan.outcome is DeadlineOutcome.REMINDER:
             rows.advance(conn, record, plan.deadline.reminders_sent)
         else:  # a fired transition may have ended it already: the expiry is what happened
             rows.close(conn, record.id, plan.deadline.status, now)
@@ -421,7 +422,7 @@ class Dispatcher:
             self._directory = organisation.directory(conn)
         return self._directory
 
-    def _workflow(self, conn: Connection, case: Case) -> CompiledWorkflow:
+    def _workflow(self, conn: Connection, case: Case | CaseHead) -> CompiledWorkflow:
         return self.engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
 
 
@@ -430,7 +431,7 @@ class _Batch:
     """Claimed deadlines with what planning them reads (no I/O needed after loading)."""
 
     records: Sequence[rows.Due]
-    cases: dict[int, Case]
+    cases: dict[int, CaseHead]
     directory: organisation.Directory
     found: dict[int, tuple[CompiledWorkflow, DeadlineRule | None]] = field(default_factory=dict)
     unloadable: dict[int, str] = field(default_factory=dict)  # deadline id -> why

@@ -19,20 +19,21 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from caseflow.calendar import COPENHAGEN, local_date
-from caseflow.changes import apply_changes
 from caseflow.deadlines.owners import owner_of
 from caseflow.deadlines.rules import Calendars
+from caseflow.deadlines.vocabulary import DeadlineOutcome, DeadlineStatus
 from caseflow.definitions import DeadlineRule, WorkflowDefinition
-from caseflow.domain import AuditEntry, AuditKind, Case
+from caseflow.domain import AuditEntry, AuditKind, Case, CaseHead
 from caseflow.notifications import recipients
 from caseflow.store import audit
 from caseflow.store import deadlines as rows
+from caseflow.store.cases import CaseWrite
 from caseflow.store.outbox import NewNotification
 
 SYSTEM_USER = "caseflow"
+AnyCase = Case | CaseHead  # a plan reads a case's head: the batch's, or the engine path's case
 DEADLINE_EVENT = AuditKind.DEADLINE  # the audit kind of everything the dispatcher records
 
-REMINDER, EXPIRED, STALE = "reminder", "expired", "stale"
 T = TypeVar("T")
 
 
@@ -63,7 +64,7 @@ class Plan:
     frozen dataclass takes three times as long to build. Treat it as a value.
     """
 
-    outcome: str  # reminder | expired | stale
+    outcome: DeadlineOutcome
     deadline: rows.Applied
     events: tuple[Event, ...]
     notifications: tuple[NewNotification, ...]
@@ -84,7 +85,7 @@ def marked_fields(rule: DeadlineRule) -> frozenset[str]:
     return frozenset(a.mark or "overdue" for a in rule.on_expiry if a.kind == "mark")
 
 
-def is_stale(record: rows.Due, rule: DeadlineRule, case: Case) -> bool:
+def is_stale(record: rows.Due, rule: DeadlineRule, case: AnyCase) -> bool:
     """A deadline the case has moved past, which a transition should already have ended."""
     if case.state not in rule.active_in:
         return True
@@ -98,7 +99,7 @@ def is_stale(record: rows.Due, rule: DeadlineRule, case: Case) -> bool:
 Scope = tuple[Any, ...]
 
 
-def scope_of(case: Case) -> Scope:
+def scope_of(case: AnyCase) -> Scope:
     """What decides who holds a role on ``case``: cases alike in it share recipients."""
     return (
         case.case_officer,
@@ -125,7 +126,7 @@ class Setting:
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def addresses(
-        self, case: Case, scope: Scope, roles: Sequence[str]
+        self, case: AnyCase, scope: Scope, roles: Sequence[str]
     ) -> list[tuple[str, str, str]]:
         """For each recipient of ``roles`` on ``case`` (of ``scope``): the address in lower
         case, and the JSON of the outbox row's recipient list and of the context's
@@ -163,15 +164,15 @@ def plan(
     setting: Setting,
     record: rows.Due,
     rule: DeadlineRule | None,
-    case: Case,
+    case: AnyCase,
     definition: WorkflowDefinition,
 ) -> Plan:
     """What applying one open, due deadline of ``case`` writes (no fire actions)."""
     now = setting.now
     if rule is None or is_stale(record, rule, case):
         return Plan(
-            STALE,
-            _closed(record, "stale", now),
+            DeadlineOutcome.STALE,
+            _closed(record, DeadlineStatus.STALE, now),
             (),
             (),
             f"{case.journal_no}: stale deadline {record.rule_id} closed",
@@ -185,7 +186,7 @@ def _remind(
     setting: Setting,
     record: rows.Due,
     rule: DeadlineRule,
-    case: Case,
+    case: AnyCase,
     definition: WorkflowDefinition,
 ) -> Plan:
     now = setting.now
@@ -219,14 +220,14 @@ def _remind(
         last_error=None,
     )
     line = f"{case.journal_no}: reminder {number} for '{rule.id}'"
-    return Plan(REMINDER, applied, (Event(comment),), tuple(notes), line)
+    return Plan(DeadlineOutcome.REMINDER, applied, (Event(comment),), tuple(notes), line)
 
 
 def _expire(
     setting: Setting,
     record: rows.Due,
     rule: DeadlineRule,
-    case: Case,
+    case: AnyCase,
     definition: WorkflowDefinition,
 ) -> Plan:
     """The expiry's notifications and its one audit event, which carries the marks."""
@@ -253,11 +254,17 @@ def _expire(
         for suffix, template, recipient_list, recipient in mail
     )
     line = f"{case.journal_no}: '{rule.id}' passed ({moment.late})"
-    return Plan(EXPIRED, _closed(record, "expired", setting.now), (moment.event,), notes, line)
+    return Plan(
+        DeadlineOutcome.EXPIRED,
+        _closed(record, DeadlineStatus.EXPIRED, setting.now),
+        (moment.event,),
+        notes,
+        line,
+    )
 
 
 def _expiry_mail(
-    setting: Setting, rule: DeadlineRule, case: Case, scope: Scope
+    setting: Setting, rule: DeadlineRule, case: AnyCase, scope: Scope
 ) -> list[tuple[str, str, str, str]]:
     """What an expiry of ``rule`` mails on cases of ``scope``, one row per recipient: its
     key after ``deadline:ID:expiry:``, its template, and the JSON of its recipient list
@@ -302,7 +309,7 @@ class _Expiry:
         )
 
 
-def _closed(record: rows.Due, status: str, now: datetime) -> rows.Applied:
+def _closed(record: rows.Due, status: DeadlineStatus, now: datetime) -> rows.Applied:
     return rows.Applied(
         id=record.id,
         status=status,
@@ -318,7 +325,7 @@ def notifications(
     setting: Setting,
     key: str,
     template: str,
-    case: Case,
+    case: AnyCase,
     scope: Scope,
     roles: Sequence[str],
     shared: str,
@@ -344,7 +351,7 @@ def notifications(
 
 def _shared_json(
     setting: Setting,
-    case: Case,
+    case: AnyCase,
     scope: Scope,
     rule: DeadlineRule,
     definition: WorkflowDefinition,
@@ -396,7 +403,7 @@ def _deadline_json(
 
 
 def template_context(
-    case: Case,
+    case: AnyCase,
     rule: DeadlineRule,
     record: rows.Due,
     definition: WorkflowDefinition,
@@ -423,7 +430,7 @@ def deadline_context(rule: DeadlineRule, record: rows.Due, language: str) -> dic
     }
 
 
-def _state_title(case: Case, definition: WorkflowDefinition, language: str) -> str:
+def _state_title(case: AnyCase, definition: WorkflowDefinition, language: str) -> str:
     state = definition.states.get(case.state)
     titles = state.title if state is not None else None
     return titles.pick(language) if titles else case.state
@@ -434,42 +441,47 @@ class Ledger:
 
     Each event is one audit row (kind ``deadline``, by ``caseflow``): the case's
     version goes up by one and its head hash moves on, so several deadlines of one
-    case in a batch chain one after the other. :meth:`writes` gives what to store.
-    The cases given are the Ledger's own: it moves them on in place.
+    case in a batch chain one after the other. Events change nothing but case fields
+    set to a JSON scalar (a rule's ``mark: overdue``, :attr:`Event.marks`); anything
+    more goes through the engine. :meth:`writes` gives what to store.
     """
 
-    def __init__(self, cases: Mapping[int, Case], now: datetime) -> None:
+    def __init__(self, cases: Mapping[int, CaseHead], now: datetime) -> None:
         self.now = now
-        self._cases = dict(cases)
-        self._read: dict[int, int] = {}  # case id -> the version read: what the UPDATE expects
-        self._columns: dict[int, set[str]] = {}
+        self._cases = cases  # as read: left as they are
+        # case id -> its version, audit head and fields after the events so far
+        self._moved: dict[int, tuple[int, str, Mapping[str, Any]]] = {}
+        self._marked_cases: set[int] = set()  # whose fields changed
         self.entries: list[tuple[int, AuditEntry, str]] = []  # case id, entry, its changes
         # (event, old values, their types) -> the audit changes of its marks, and their JSON
         self._marked: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
 
-    def case(self, case_id: int) -> Case:
+    def case(self, case_id: int) -> CaseHead:
         """The case as the events so far left it."""
-        return self._cases[case_id]
+        case = self._cases[case_id]
+        moved = self._moved.get(case_id)
+        return case if moved is None else case.moved_on(*moved)
 
     def record(self, case_id: int, events: Sequence[Event]) -> None:
         """Chain ``events`` onto the case: all of them, or (on an error) none."""
-        case = after = self._cases[case_id]
-        version, head = case.version, case.audit_head
-        columns: set[str] = set()
+        case = self._cases[case_id]
+        version, head, fields = self._moved.get(case_id) or (
+            case.version,
+            case.audit_head,
+            case.fields,
+        )
+        before = fields
         entries = []
         for event in events:
-            changes: dict[str, Any] = {}
             marks = event.marks
             if marks is not None:
-                after, changes, encoded = self._mark(after, event, marks)
-                if changes:
-                    columns.add("fields")
+                fields, changes, encoded = self._mark(fields, event, marks)
+            elif event.changes:
+                raise ValueError(
+                    "the ledger records field marks only; other changes go through the engine"
+                )
             else:
-                if event.changes:
-                    applied = apply_changes(after, event.changes)
-                    after, changes = applied.case, applied.audit
-                    columns |= applied.columns
-                encoded = audit.encode_changes(changes)
+                changes, encoded = {}, _NO_CHANGES
             entry = audit.sealed(
                 case.journal_no,
                 encoded,
@@ -488,20 +500,18 @@ class Ledger:
             entries.append((case_id, entry, encoded))
         if not entries:
             return
-        self._read.setdefault(case_id, case.version)
-        self._columns.setdefault(case_id, set()).update(columns)
-        after.version, after.audit_head, after.updated_at = version, head, self.now
-        self._cases[case_id] = after
+        if fields is not before:
+            self._marked_cases.add(case_id)
+        self._moved[case_id] = (version, head, fields)
         self.entries += entries
 
     def _mark(
-        self, case: Case, event: Event, marks: Mapping[str, Any]
-    ) -> tuple[Case, dict[str, Any], str]:
-        """What :func:`apply_changes` does with field marks (the case after them, the audit
-        changes and their JSON), without its generality: a backlog marks thousands of
-        cases alike, and the changes of each kind of mark are worked out once (the
-        entries share them: treat them as values)."""
-        fields = case.fields
+        self, fields: Mapping[str, Any], event: Event, marks: Mapping[str, Any]
+    ) -> tuple[Mapping[str, Any], dict[str, Any], str]:
+        """What :func:`caseflow.changes.apply_changes` does with field marks (the fields
+        after them, the audit changes and their JSON), without its generality: a backlog
+        marks thousands of cases alike, and the changes of each kind of mark are worked
+        out once (the entries share them: treat them as values)."""
         olds = tuple([fields.get(name) for name in marks])
         key = (id(event), olds, tuple(map(type, olds)))
         try:  # by type too: 0 and False are equal, and hash alike, but encode apart
@@ -519,20 +529,25 @@ class Ledger:
                 self._marked[key] = known
         changes, encoded = known
         if not changes:
-            return case, changes, encoded
-        marked = object.__new__(Case)
-        marked.__dict__.update(case.__dict__)
-        marked.fields = {**fields, **marks}
-        return marked, changes, encoded
+            return fields, changes, encoded
+        return {**fields, **marks}, changes, encoded
 
-    def writes(
-        self, values: Callable[[Case, set[str]], Mapping[str, Any]]
-    ) -> list[tuple[Case, int, Mapping[str, Any]]]:
-        """(case, version read, changed column values) for each case an event touched."""
+    def writes(self) -> list[CaseWrite]:
+        """What to store of each case an event touched (see
+        :func:`caseflow.store.cases.save_many`): its new version and audit head, and its
+        ``fields`` when marks changed them."""
         return [
-            (self._cases[case_id], version, values(self._cases[case_id], self._columns[case_id]))
-            for case_id, version in self._read.items()
+            (
+                self._cases[case_id],
+                version,
+                head,
+                {"fields": dict(fields)} if case_id in self._marked_cases else {},
+            )
+            for case_id, (version, head, fields) in self._moved.items()
         ]
+
+
+_NO_CHANGES = audit.encode_changes({})
 
 
 def describe_lateness(late: timedelta) -> str:

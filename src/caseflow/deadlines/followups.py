@@ -30,8 +30,8 @@ from caseflow.definitions.deadline_schema import DeadlineAnchor, ExpiryAction
 from caseflow.definitions.due import parse_due, parse_field_date
 from caseflow.definitions.primitives import LocalizedText
 from caseflow.errors import NotFound
+from caseflow.meetings.vocabulary import FollowupStatus
 from caseflow.store import followups as rows
-from caseflow.store.tables import FOLLOWUP_OPEN
 
 PREFIX = "followup:"
 DUE_FIELD = "followup_due"  # the name a political date is read under
@@ -122,6 +122,6 @@ def deadline_rule(
         record = rows.get(conn, int(rule_id_.removeprefix(PREFIX)))
     except (ValueError, NotFound):
         return None
-    if open_only and record.status != FOLLOWUP_OPEN:
+    if open_only and record.status is not FollowupStatus.OPEN:
         return None
     return make_rule(record.id, record.description, record.owner, record.due, definition)

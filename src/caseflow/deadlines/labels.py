@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from caseflow.deadlines import followups
 from caseflow.deadlines.owners import Owner, owner_of
-from caseflow.domain import Case
+from caseflow.domain import Case, CaseHead
+from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import organisation
@@ -62,7 +63,7 @@ class Labels:
         self.language = language
         self.directory = organisation.directory(conn)
 
-    def of(self, rule_id: str, case: Case) -> Label:
+    def of(self, rule_id: str, case: Case | CaseHead) -> Label:
         """The label of ``case``'s deadline of rule ``rule_id``, open or closed."""
         definition = self.registry.for_case(
             self.conn, case.workflow_id, case.workflow_version
@@ -83,7 +84,7 @@ class Labels:
         if unit is None:
             return None
         kind, code = unit
-        if kind == "steering_group":
+        if kind is FollowupOwnerKind.STEERING_GROUP:
             if recipients.steering_members(self.directory, code):
                 return None
             return (

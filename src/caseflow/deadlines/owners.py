@@ -14,7 +14,8 @@ secretariat's digest and ``caseflow deadlines list|explain`` all ask
 from __future__ import annotations
 
 from caseflow.definitions import DeadlineRule, LocalizedText, WorkflowDefinition
-from caseflow.domain import Case
+from caseflow.domain import CaseScope
+from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
 
 Owner = dict[str, str | None]
@@ -22,14 +23,14 @@ Owner = dict[str, str | None]
 ``administration``."""
 
 UNIT_TITLES = {
-    "administration": LocalizedText(da="Forvaltning", en="Administration"),
-    "steering_group": LocalizedText(da="Styregruppe", en="Steering group"),
+    FollowupOwnerKind.ADMINISTRATION: LocalizedText(da="Forvaltning", en="Administration"),
+    FollowupOwnerKind.STEERING_GROUP: LocalizedText(da="Styregruppe", en="Steering group"),
 }
 
 
 def owner_of(
     directory: recipients.Directory,
-    case: Case,
+    case: CaseScope,
     rule: DeadlineRule,
     definition: WorkflowDefinition,
     language: str,
@@ -56,9 +57,11 @@ def owner_of(
     }
 
 
-def unit_owner(directory: recipients.Directory, kind: str, code: str, language: str) -> Owner:
+def unit_owner(
+    directory: recipients.Directory, kind: FollowupOwnerKind, code: str, language: str
+) -> Owner:
     """An administration or steering group by its name (its code if it is gone)."""
-    if kind == "administration":
+    if kind is FollowupOwnerKind.ADMINISTRATION:
         found = directory.administration(code)
         english = found.get("name_en") if found is not None and language == "en" else None
     else:
@@ -66,7 +69,7 @@ def unit_owner(directory: recipients.Directory, kind: str, code: str, language: 
     return {
         "name": english or (str(found["name"]) if found is not None else code),
         "role_title": UNIT_TITLES[kind].pick(language),
-        "administration": code if kind == "administration" else None,
+        "administration": code if kind is FollowupOwnerKind.ADMINISTRATION else None,
     }
 
 

@@ -23,13 +23,14 @@ from caseflow.deadlines.rules import (
     resume_due,
     rules_starting,
 )
+from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions import CompiledWorkflow, DeadlineRule
+from caseflow.domain import AuditKind
 from caseflow.engine import CaseEvent
 from caseflow.errors import InvalidInput
 from caseflow.store import deadlines as rows
-from caseflow.store.tables import DEADLINE_OPEN, DEADLINE_PAUSED
 
-SUPERSEDED = "cancelled"  # a field-anchored deadline whose field changed is replaced
+SUPERSEDED = DeadlineStatus.CANCELLED  # a field-anchored deadline whose field changed is replaced
 
 
 def changed_fields(changes: Mapping[str, Any]) -> set[str]:
@@ -57,11 +58,11 @@ class DeadlineScheduler:
         self._fields: dict[int, tuple[DeadlineRule, str | None]] = {}
 
     def idle_for(
-        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+        self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
     ) -> bool:
         """An edit-like event (no fire, no opening) touches only deadlines anchored on a
         field it changes: with none, this hook does nothing (see Engine.hooks_idle)."""
-        if kind in ("open", "fire"):
+        if kind in (AuditKind.OPEN, AuditKind.FIRE):
             return False
         return not any(
             rule.anchor.kind == "field" and rule.anchor.name in changed_fields
@@ -75,7 +76,7 @@ class DeadlineScheduler:
         by_id = {rule.id: rule for rule in definition.deadlines}
         fields = changed_fields(event.entry.changes)
         trigger = event.transition.trigger if event.transition else None
-        live = rows.live_for_case(conn, event.case.id) if event.kind != "open" else []
+        live = rows.live_for_case(conn, event.case.id) if event.kind is not AuditKind.OPEN else []
         still_live: set[str] = set()
         for record in live:
             rule = by_id.get(record.rule_id)
@@ -83,7 +84,7 @@ class DeadlineScheduler:
                 continue
             if self._update(conn, event, record, rule, trigger, fields):
                 still_live.add(rule.id)
-        entered = event.case.state if event.kind in ("open", "fire") else None
+        entered = event.case.state if event.kind in (AuditKind.OPEN, AuditKind.FIRE) else None
         for rule in rules_starting(
             definition, entered=entered, trigger=trigger, changed_fields=fields
         ):
@@ -101,16 +102,16 @@ class DeadlineScheduler:
     ) -> bool:
         """Apply the event to one live deadline; True if it stays live."""
         now = event.at
-        if event.kind == "fire":
+        if event.kind is AuditKind.FIRE:
             outcome = ends_rule(rule, new_state=event.case.state, trigger=trigger)
             if outcome in ("satisfied", "cancelled"):
-                rows.close(conn, record.id, outcome, now)
+                rows.close(conn, record.id, DeadlineStatus(outcome), now)
                 return False
-            if outcome == "paused" and record.status == DEADLINE_OPEN:
+            if outcome == "paused" and record.status is DeadlineStatus.OPEN:
                 left = remaining_working_days(record.due_at, now, self.calendars)
                 rows.pause(conn, record.id, left)
                 return True
-            if outcome == "running" and record.status == DEADLINE_PAUSED:
+            if outcome == "running" and record.status is DeadlineStatus.PAUSED:
                 due = resume_due(record.remaining_working_days or 0, now, rule, self.calendars)
                 rows.resume(
                     conn,

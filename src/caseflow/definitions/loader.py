@@ -28,6 +28,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from caseflow.definitions.deadline_checks import check_deadlines
 from caseflow.definitions.deadline_schema import resolve_deadline
+from caseflow.definitions.meaning_checks import check_meanings
+from caseflow.definitions.meanings import StepMeaning, with_legacy_meanings
 from caseflow.definitions.notification_checks import check_notifications
 from caseflow.definitions.notification_schema import resolve_notification
 from caseflow.definitions.schema import (
@@ -373,6 +375,7 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
                 title=t.title,
                 requires_comment=t.requires_comment,
                 service=ServiceName(t.service) if t.service else None,
+                meaning=StepMeaning(t.meaning) if t.meaning else None,
                 line=lines.get(("transitions", i)),
             )
             for i, t in enumerate(spec.transitions)
@@ -389,9 +392,17 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
 
 
 def definition_version(definition: WorkflowDefinition) -> str:
-    """sha256 of the definition's canonical JSON: equal content, equal version."""
+    """sha256 of the definition's canonical JSON: equal content, equal version.
+
+    A state or transition that declares no ``meaning`` hashes as it did before meanings
+    existed, so a workflow without committee steps keeps its version.
+    """
+    content = definition.model_dump(mode="json")
+    for part in (*content["states"].values(), *content["transitions"]):
+        if part.get("meaning") is None:
+            part.pop("meaning", None)
     canonical = json.dumps(
-        definition.model_dump(mode="json"),
+        content,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -407,7 +418,7 @@ class _Parsed:
     id_line: int | None
 
 
-def _parse(text: str, file: str) -> _Parsed:
+def _parse(text: str, file: str, *, stored: bool = False) -> _Parsed:
     data, lines, problems = read_yaml(text, file)
     if data is None:
         return _Parsed(None, problems, None, None)
@@ -421,10 +432,24 @@ def _parse(text: str, file: str) -> _Parsed:
             )
         )
         return _Parsed(None, problems, None, None)
+    if stored:
+        upgraded = with_legacy_meanings(data)
+        if upgraded is not data:
+            parsed = _checked(upgraded, lines, problems, text, file)
+            if parsed.loaded is not None:
+                return parsed
+    return _checked(data, lines, problems, text, file)
+
+
+def _checked(
+    data: dict[str, Any], lines: LineMap, problems: list[Problem], text: str, file: str
+) -> _Parsed:
+    problems = list(problems)
     problems += _schema_problems(data, lines, file)
     problems += check_workflow(data, lines, file)
     problems += check_deadlines(data, lines, file)
     problems += check_notifications(data, lines, file)
+    problems += check_meanings(data, lines, file)
     workflow_id = data.get("id") if isinstance(data.get("id"), str) else None
     id_line = lines.get(("id",))
     if problems:
@@ -441,9 +466,16 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # --- public entry points ------------------------------------------------------------------
 
 
-def load_workflow_text(text: str, path: str = "<string>") -> LoadedWorkflow:
-    """Load one workflow from YAML text; raise DefinitionError listing every problem."""
-    parsed = _parse(text, path)
+def load_workflow_text(
+    text: str, path: str = "<string>", *, stored: bool = False
+) -> LoadedWorkflow:
+    """Load one workflow from YAML text; raise DefinitionError listing every problem.
+
+    ``stored``: the text of a version the database keeps, which may predate ``meaning:``;
+    one that declares no meaning is read as caseflow read it then
+    (:func:`caseflow.definitions.meanings.with_legacy_meanings`).
+    """
+    parsed = _parse(text, path, stored=stored)
     if parsed.loaded is None:
         raise DefinitionError(parsed.problems)
     return parsed.loaded

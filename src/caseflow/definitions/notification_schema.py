@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from caseflow.definitions.primitives import FROZEN, NAME_PATTERN, Name, one_key, only_one
+from caseflow.domain import AuditKind
 
 OnKind = Literal["transition", "entering"]
 ON_KINDS: tuple[OnKind, ...] = ("transition", "entering")
@@ -62,7 +63,7 @@ class NotificationRule(BaseModel):
     # Excluded from dumps so moving the rule in its file does not change the version hash.
     line: int | None = Field(default=None, exclude=True)
 
-    def matches(self, kind: str, trigger: str | None, state: str) -> bool:
+    def matches(self, kind: AuditKind, trigger: str | None, state: str) -> bool:
         """Whether an engine event of ``kind`` sends this rule's notification.
 
         A fire enters its destination even when it leads back to the same state
@@ -70,8 +71,11 @@ class NotificationRule(BaseModel):
         case enters the initial state. Edits and deadline events enter nothing.
         """
         if self.on.kind == "transition":
-            return kind == "fire" and trigger == self.on.name
-        return kind in ("fire", "open") and state == self.on.name
+            return kind is AuditKind.FIRE and trigger == self.on.name
+        return kind in _ENTERING and state == self.on.name
+
+
+_ENTERING = (AuditKind.FIRE, AuditKind.OPEN)  # the events that enter a state
 
 
 # --- the file format (what people write) ------------------------------------------------

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
@@ -35,6 +34,7 @@ from caseflow.definitions.deadline_schema import (
     ExpiryActionFile,
 )
 from caseflow.definitions.guards import GUARDS
+from caseflow.definitions.meanings import ServiceName, StateMeaning, StepMeaning
 from caseflow.definitions.notification_schema import (
     NOTIFICATION_FILE_KEYS,
     NotificationFile,
@@ -52,14 +52,6 @@ from caseflow.definitions.primitives import (
     WorkflowId,
 )
 from caseflow.errors import NotFound
-
-
-class ServiceName(StrEnum):
-    """The services that own some of a workflow's transitions (see ``TransitionDef.service``)."""
-
-    AGENDA = "agenda"  # putting a case on a meeting's agenda, taking it off
-    MINUTES = "minutes"  # the committee's decision and outcome at a meeting
-
 
 __all__ = [
     "ALL_STATES",
@@ -79,8 +71,11 @@ __all__ = [
     "NotificationOn",
     "NotificationOnFile",
     "NotificationRule",
+    "ServiceName",
     "StateDef",
     "StateFile",
+    "StateMeaning",
+    "StepMeaning",
     "Text",
     "TransitionDef",
     "TransitionFile",
@@ -109,6 +104,7 @@ class StateDef(BaseModel):
     owner: str | None = None
     initial: bool = False
     final: bool = False
+    meaning: StateMeaning | None = None  # what the state means to meetings
 
 
 class GuardSpec(BaseModel):
@@ -133,6 +129,7 @@ class TransitionDef(BaseModel):
     title: LocalizedText | None = None
     requires_comment: bool = False
     service: ServiceName | None = None
+    meaning: StepMeaning | None = None  # what it does for meetings (fired by ``service``)
     # Where the transition is in the file, for messages. Excluded from dumps so that
     # moving it (adding a comment above) does not change the workflow's version hash.
     line: int | None = Field(default=None, exclude=True)
@@ -167,6 +164,22 @@ class WorkflowDefinition(BaseModel):
             raise NotFound(
                 f"workflow '{self.id}' has no state '{name}'; its states are: {known}"
             ) from None
+
+    def states_meaning(self, meaning: StateMeaning) -> tuple[str, ...]:
+        """The states that mean ``meaning`` to meetings, in file order."""
+        return tuple(s.name for s in self.states.values() if s.meaning is meaning)
+
+    def state_means(self, state: str, meaning: StateMeaning) -> bool:
+        found = self.states.get(state)
+        return found is not None and found.meaning is meaning
+
+    def steps(self, step: StepMeaning) -> tuple[TransitionDef, ...]:
+        """The transitions that mean ``step``, in file order."""
+        return tuple(t for t in self.transitions if t.meaning is step)
+
+    def step_from(self, state: str, step: StepMeaning) -> TransitionDef | None:
+        """The transition that does ``step`` from ``state`` (a file has at most one)."""
+        return next((t for t in self.steps(step) if state in t.sources), None)
 
     def deadline(self, rule_id: str) -> DeadlineRule:
         """The deadline rule with this id (a stored deadline names its rule by id)."""
@@ -251,6 +264,12 @@ class StateFile(BaseModel):
     )
     initial: bool = Field(default=False, description="The state a new case starts in (one).")
     final: bool = Field(default=False, description="A case in this state is finished.")
+    meaning: Literal["preparing", "ready", "on_agenda", "decided"] | None = Field(
+        default=None,
+        description="What the state means to meetings: 'preparing' (being prepared for a "
+        "meeting, not ready yet), 'ready' (waiting for a meeting's agenda), 'on_agenda' (an "
+        "item on a meeting's agenda) or 'decided' (the committee has decided).",
+    )
 
 
 class TransitionFile(BaseModel):
@@ -270,6 +289,14 @@ class TransitionFile(BaseModel):
         description="Only this service fires the transition, with its own checks and rows: "
         "'agenda' (putting a case on a meeting's agenda, taking it off) or 'minutes' (the "
         "committee's decision at a meeting). A plain step (`case advance`) is refused.",
+    )
+    meaning: (
+        Literal["put_on_agenda", "take_off_agenda", "decide", "postpone", "refer", "send_on"] | None
+    ) = Field(
+        default=None,
+        description="What the transition does for meetings, which its service needs to know: "
+        "'put_on_agenda' or 'take_off_agenda' (service: agenda); 'decide', 'postpone', "
+        "'refer' or 'send_on' (service: minutes).",
     )
 
 

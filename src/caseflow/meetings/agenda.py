@@ -1,16 +1,17 @@
 """Building a meeting's agenda: items, numbers and order, the agenda deadline, versions.
 
-Putting a case on a meeting is the workflow's ``put_on_agenda`` transition and
-the agenda item row, written in one transaction: either the case is on the
-agenda and numbered, or nothing happened. The committee's agenda deadline is
-checked first (:mod:`caseflow.meetings.timing`): a late item is refused, or
-needs an approval recorded with a reason, as the committee's rules say.
+Putting a case on a meeting is the workflow's transition that means
+``put_on_agenda`` (:mod:`caseflow.meetings.steps`: committee-case's
+``put_on_agenda``) and the agenda item row, written in one transaction: either the
+case is on the agenda and numbered, or nothing happened. The committee's agenda
+deadline is checked first (:mod:`caseflow.meetings.timing`): a late item is
+refused, or needs an approval recorded with a reason, as the committee's rules say.
 
-Taking an item off the agenda before the meeting is the workflow's
-``take_off_agenda`` transition (back to ``ready_for_agenda``, without a meeting,
-so the case can go on another) and the item marked removed, with the items
-after it renumbered, in one transaction. The item keeps the number it had, as
-history, and no longer counts as on the agenda.
+Taking an item off the agenda before the meeting is the transition that means
+``take_off_agenda`` (back to a state that means ``ready``, without a meeting, so
+the case can go on another) and the item marked removed, with the items after it
+renumbered, in one transaction. The item keeps the number it had, as history, and
+no longer counts as on the agenda.
 
 Publishing freezes the agenda as a numbered version. Once published, every
 change (a new item, a new order, an item taken off) publishes the next version
@@ -30,11 +31,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN
-from caseflow.definitions.schema import ServiceName
+from caseflow.definitions import WorkflowDefinition
+from caseflow.definitions.meanings import ServiceName, StateMeaning, StepMeaning
 from caseflow.domain import Actor, AuditKind, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.meetings import steps
 from caseflow.meetings.timing import AgendaTiming, agenda_timing, rules_from_details
+from caseflow.meetings.vocabulary import ItemStatus, MeetingStatus
 from caseflow.policy import (
     closed_committees,
     is_marked_closed,
@@ -47,15 +51,12 @@ from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import ITEM_REMOVED, ITEM_SCHEDULED, MEETING_PLANNED
 
 CLOSED_TITLE = "Lukket punkt"
 SECRETARIAT = ("secretariat",)
-ON_AGENDA = "on_agenda"
-TAKE_OFF = "take_off_agenda"
 MADE_PUBLIC = AuditKind.MADE_PUBLIC  # the audit kind of opening a closed item
 # A cancelled meeting's items are stuck on it until taken off; a held one's are minutes.
-_MAY_TAKE_OFF_FROM = (MEETING_PLANNED, "cancelled")
+_MAY_TAKE_OFF_FROM = (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def public_view(data: dict[str, Any]) -> dict[str, Any]:
 
 def on_agenda(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items of agenda data still on the agenda (a snapshot holds only those)."""
-    return [item for item in items if item.get("status") != ITEM_REMOVED]
+    return [item for item in items if item.get("status") != ItemStatus.REMOVED]
 
 
 def content(
@@ -192,7 +193,7 @@ def get_agenda(
         {
             **published,
             # as published, and whether it has been held since
-            "meeting": {**published["meeting"], "status": meeting.status},
+            "meeting": {**published["meeting"], "status": meeting.status.value},
             "published_version": latest.version,
         }
     )
@@ -236,7 +237,7 @@ def _meeting_data(meeting: meeting_rows.MeetingRecord) -> dict[str, Any]:
         "date": local.date().isoformat(),
         "time": local.strftime("%H:%M"),
         "place": meeting.place,
-        "status": meeting.status,
+        "status": meeting.status.value,
     }
 
 
@@ -268,9 +269,9 @@ def _item_data(conn: Connection, item: rows.ItemRecord) -> dict[str, Any]:
         "attachments": [a.to_json() for a in case.attachments],
         "is_late": item.is_late,
         "late_reason": item.late_reason,
-        "status": item.status,
+        "status": item.status.value,
         "decision": decision,
-        "taken_off": item.decision if item.status == ITEM_REMOVED else None,  # why
+        "taken_off": item.decision if item.status is ItemStatus.REMOVED else None,  # why
     }
 
 
@@ -313,8 +314,10 @@ def add_item(
                 "first"
             )
         before = rows.item_on_meeting(conn, meeting_id, case.id)
-        if before is not None and before.status != ITEM_REMOVED:
+        if before is not None and before.status is not ItemStatus.REMOVED:
             raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
+        definition = steps.definition_of(conn, engine, case)
+        put_on = steps.trigger_for(definition, case.state, StepMeaning.PUT_ON_AGENDA)
         timing = timing_for(conn, engine, meeting)
         late = timing.is_late(engine.clock.now())
         if late:
@@ -336,7 +339,7 @@ def add_item(
         moved = engine.fire_in(
             conn,
             journal_no,
-            "put_on_agenda",
+            put_on,
             actor,
             changes={
                 "fields.meeting": f"{meeting.committee} {timing.meeting_day.isoformat()}",
@@ -384,7 +387,7 @@ def open_item(
         require_committee_role(actor, meeting.committee, SECRETARIAT, "make a closed item public")
         case = visible_case(conn, journal_no, actor)
         item = rows.item_on_meeting(conn, meeting_id, case.id)
-        if item is None or item.status == ITEM_REMOVED:
+        if item is None or item.status is ItemStatus.REMOVED:
             raise NotAllowed(
                 f"case {journal_no} is not on the agenda of meeting {meeting_id}",
                 code=ErrorCode.ITEM_NOT_ON_AGENDA,
@@ -437,7 +440,7 @@ def move_item(
             raise InvalidInput(_no_item(meeting_id, item_no, items))
         if not 1 <= position <= len(items):
             raise InvalidInput(f"position {position}: give a number from 1 to {len(items)}")
-        if any(i.status != ITEM_SCHEDULED for i in items):
+        if any(i.status is not ItemStatus.SCHEDULED for i in items):
             raise NotAllowed(f"meeting {meeting_id} has treated items; its order is history now")
         note = _change_note(conn, meeting_id, note)
         order = [i.id for i in items if i.id != moving.id]
@@ -452,9 +455,9 @@ def withdraw_item(
 ) -> WithdrawnItem:
     """Take case ``journal_no``'s item off a meeting's agenda before the meeting.
 
-    The case goes back to ``ready_for_agenda`` without a meeting (see the module's
-    text), with ``reason`` in its audit trail; on a published agenda the next version
-    is published at once, its change note saying which item was taken off.
+    The case goes back to a ready state without a meeting (see the module's text), with
+    ``reason`` in its audit trail; on a published agenda the next version is published
+    at once, its change note saying which item was taken off.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -465,12 +468,13 @@ def withdraw_item(
         meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
         case = case_rows.get(conn, journal_no)
-        item = _item_to_take_off(conn, meeting, case)
-        _check_workflow_takes_off(conn, engine, case, item)
+        definition = steps.definition_of(conn, engine, case)
+        item = _item_to_take_off(conn, definition, meeting, case)
+        take_off = _take_off_trigger(definition, case, item)
         moved = engine.fire_in(
             conn,
             journal_no,
-            TAKE_OFF,
+            take_off,
             actor,
             changes=off_agenda(),
             comment=reason,
@@ -485,14 +489,18 @@ def withdraw_item(
         return WithdrawnItem(item, moved, remaining, version)
 
 
-def still_on(case: Case, meeting_id: int) -> bool:
-    """Whether the case is still on the meeting's agenda; it may have left another way
-    (withdrawn, returned for more information) while its item waits for the minutes."""
-    return case.state == ON_AGENDA and case.fields.get("meeting_id") == meeting_id
+def still_on(definition: WorkflowDefinition, case: Case, meeting_id: int) -> bool:
+    """Whether the case is still on the meeting's agenda (in a state its workflow
+    ``definition`` says means ``on_agenda``); it may have left another way (withdrawn,
+    returned for more information) while its item waits for the minutes."""
+    return (
+        steps.means(definition, case, StateMeaning.ON_AGENDA)
+        and case.fields.get("meeting_id") == meeting_id
+    )
 
 
 def off_agenda() -> dict[str, Any]:
-    """The case changes that untie a case from its meeting (``put_on_agenda`` sets them).
+    """The case changes that untie a case from its meeting (putting it on sets them).
 
     Without a meeting date the agenda deadline does not start again.
     """
@@ -537,7 +545,7 @@ def publish(
 
 def _open_meeting(conn: Connection, meeting_id: int) -> meeting_rows.MeetingRecord:
     meeting = meeting_rows.get(conn, meeting_id, for_update=True)
-    if meeting.status != MEETING_PLANNED:
+    if meeting.status is not MeetingStatus.PLANNED:
         raise NotAllowed(
             f"meeting {meeting_id} is {meeting.status}; only a planned meeting's agenda can change"
         )
@@ -545,7 +553,10 @@ def _open_meeting(conn: Connection, meeting_id: int) -> meeting_rows.MeetingReco
 
 
 def _item_to_take_off(
-    conn: Connection, meeting: meeting_rows.MeetingRecord, case: Case
+    conn: Connection,
+    definition: WorkflowDefinition,
+    meeting: meeting_rows.MeetingRecord,
+    case: Case,
 ) -> rows.ItemRecord:
     """The case's item on ``meeting``, if it may still be taken off; else a refusal that
     says why (not on it, taken off already, treated, the meeting held)."""
@@ -555,9 +566,9 @@ def _item_to_take_off(
         elsewhere = case.fields.get("meeting_id")
         hint = f" (it is on meeting {elsewhere}'s)" if elsewhere not in (None, meeting.id) else ""
         raise NotAllowed(f"case {case.journal_no} is not on {where}{hint}")
-    if item.status == ITEM_REMOVED:
+    if item.status is ItemStatus.REMOVED:
         raise NotAllowed(f"case {case.journal_no} was taken off {where} already: {item.decision}")
-    if item.status != ITEM_SCHEDULED:
+    if item.status is not ItemStatus.SCHEDULED:
         raise NotAllowed(
             f"item {item.item_no} of meeting {meeting.id} (case {case.journal_no}) was treated "
             f"at the meeting ({item.outcome}); its decision stays in the minutes"
@@ -570,7 +581,7 @@ def _item_to_take_off(
             meeting_id=meeting.id,
             item_no=item.item_no,
         )
-    if not still_on(case, meeting.id):
+    if not still_on(definition, case, meeting.id):
         raise NotAllowed(
             f"case {case.journal_no} has left {where} already (it is {case.state}); its item "
             "is settled when the minutes are approved"
@@ -578,16 +589,16 @@ def _item_to_take_off(
     return item
 
 
-def _check_workflow_takes_off(
-    conn: Connection, engine: Engine, case: Case, item: rows.ItemRecord
-) -> None:
-    """A case stays on the workflow version it started on, which may predate the transition."""
-    workflow = engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
-    if workflow.transition_for(case.state, TAKE_OFF) is not None:
-        return
+def _take_off_trigger(definition: WorkflowDefinition, case: Case, item: rows.ItemRecord) -> str:
+    """The trigger that takes ``case`` off the agenda. A case stays on the workflow version
+    it started on, which may have no such transition (or predate it)."""
+    step = StepMeaning.TAKE_OFF_AGENDA
+    found = definition.step_from(case.state, step)
+    if found is not None:
+        return found.trigger
     raise NotAllowed(
         f"case {case.journal_no} runs on version {case.workflow_version[:12]} of workflow "
-        f"{case.workflow_id}, which has no '{TAKE_OFF}' from '{case.state}' (a case stays on "
+        f"{case.workflow_id}, which has no '{step}' from '{case.state}' (a case stays on "
         "the version it started on); the committee can postpone the item at the meeting",
         code=ErrorCode.POSTPONE_AT_MEETING,
         meeting_id=item.meeting_id,

@@ -17,13 +17,15 @@ from sqlalchemy import Connection
 
 from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
+from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import ADMINISTRATOR, Actor, AuditKind, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.meetings.vocabulary import FollowupOwnerKind, FollowupStatus
 from caseflow.notifications import recipients
 from caseflow.policy import (
     followup_not_visible,
-    readable_case_ids,
+    read_scope,
     require_may_read,
     visible_case,
 )
@@ -33,13 +35,12 @@ from caseflow.store import deadlines as deadline_rows
 from caseflow.store import followups as rows
 from caseflow.store import organisation
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import FOLLOWUP_OPEN
 
 MAY_ADD = ("case_officer", "secretariat", "committee", "steering_group", ADMINISTRATOR)
 MAY_FINISH = ("case_officer", "secretariat", "steering_group", ADMINISTRATOR)
 
 
-def parse_owner(text: str) -> tuple[str, str]:
+def parse_owner(text: str) -> tuple[FollowupOwnerKind, str]:
     found = recipients.unit_of(text)
     if found is None:
         raise InvalidInput(
@@ -121,26 +122,29 @@ def finish_followup(
     followup_id: int,
     actor: Actor,
     *,
-    status: str = "done",
+    status: FollowupStatus = FollowupStatus.DONE,
     note: str | None = None,
 ) -> rows.FollowupRecord:
     """Mark a follow-up action done (or cancelled); its deadline is satisfied (or cancelled)."""
-    if status not in ("done", "cancelled"):
-        raise InvalidInput(f"status {status!r}: use done or cancelled")
+    if status is FollowupStatus.OPEN:
+        raise InvalidInput(f"status {status.value!r}: use done or cancelled")
     with engine.transaction() as conn:
         record, case = visible_followup(conn, followup_id, actor)
         if not _owner_may_finish(actor, record):
             _require(actor, case, MAY_FINISH, "finish follow-up actions on")
-        if record.status != FOLLOWUP_OPEN:
+        if record.status is not FollowupStatus.OPEN:
             raise NotAllowed(f"follow-up action {followup_id} is already {record.status}")
         now = engine.clock.now()
         rows.finish(conn, followup_id, status, actor.username, (note or "").strip() or None, now)
         wanted = followup_rules.rule_id(followup_id)
         for deadline in deadline_rows.live_for_case(conn, case.id):
             if deadline.rule_id == wanted:
-                deadline_rows.close(
-                    conn, deadline.id, "satisfied" if status == "done" else "cancelled", now
+                ended = (
+                    DeadlineStatus.SATISFIED
+                    if status is FollowupStatus.DONE
+                    else DeadlineStatus.CANCELLED
                 )
+                deadline_rows.close(conn, deadline.id, ended, now)
         record = rows.get(conn, followup_id)
         _note_on_case(conn, engine, case, actor, record, f"follow-up {followup_id} {status}")
         return record
@@ -168,25 +172,27 @@ def list_followups(
     overdue: bool = False,
     include_finished: bool = False,
     journal_no: str | None = None,
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[rows.FollowupRecord]:
     """Follow-up actions of the cases ``reader`` may see (of ``journal_no``'s only: it
-    must be one of those)."""
+    must be one of those), soonest due first; ``limit`` of them after action ``after``
+    when given. Every filter is SQL."""
     with read_transaction(engine.db) as conn:
         case_id = None
         if journal_no:
             case = case_rows.get(conn, journal_no)
             require_may_read(case, reader)
             case_id = case.id
-        found = rows.search(
+        return rows.search(
             conn,
-            statuses=() if include_finished else (FOLLOWUP_OPEN,),
+            statuses=() if include_finished else (FollowupStatus.OPEN,),
             case_id=case_id,
             overdue_at=engine.clock.now() if overdue else None,
+            scope=read_scope(reader),
+            limit=limit,
+            after=after,
         )
-        if reader.sees_every_case:
-            return found
-        readable = readable_case_ids(conn, reader, {record.case_id for record in found})
-        return [record for record in found if record.case_id in readable]
 
 
 def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> dict[str, Any]:
@@ -198,9 +204,9 @@ def followup_json(record: rows.FollowupRecord, now: datetime | None = None) -> d
         "owner": record.owner,
         "due": record.due,
         "due_at": record.due_at.isoformat(),
-        "status": record.status,
+        "status": record.status.value,
         "agenda_item_id": record.agenda_item_id,
-        "overdue": bool(now and record.status == FOLLOWUP_OPEN and record.due_at < now),
+        "overdue": bool(now and record.status is FollowupStatus.OPEN and record.due_at < now),
         "created_by": record.created_by,
         "done_at": record.done_at.isoformat() if record.done_at else None,
         "done_by": record.done_by,
@@ -226,11 +232,14 @@ def _require(actor: Actor, case: Case, roles: tuple[str, ...], what: str) -> Non
 
 def _owner_may_finish(actor: Actor, record: rows.FollowupRecord) -> bool:
     """Someone in the owning administration may report its action done."""
-    return record.owner_kind == "administration" and record.owner_code in actor.administrations
+    return (
+        record.owner_kind is FollowupOwnerKind.ADMINISTRATION
+        and record.owner_code in actor.administrations
+    )
 
 
-def _check_owner(conn: Connection, kind: str, code: str) -> None:
-    if kind == "steering_group":
+def _check_owner(conn: Connection, kind: FollowupOwnerKind, code: str) -> None:
+    if kind is FollowupOwnerKind.STEERING_GROUP:
         known = [g["code"] for g in organisation.list_steering_groups(conn)]
     else:
         known = organisation.administration_codes(conn)
@@ -257,7 +266,7 @@ def _note_on_case(
             "text": record.description,
             "owner": record.owner,
             "due": record.due,
-            "status": record.status,
+            "status": record.status.value,
         }
     )
     actions.sort(key=lambda a: int(a["id"]))

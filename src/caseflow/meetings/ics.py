@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from caseflow.calendar import COPENHAGEN
-from caseflow.store.meetings import CANCELLED, MeetingRecord
+from caseflow.store.meetings import MeetingRecord
 
 TZID = "Europe/Copenhagen"
 PRODID = "-//caseflow//meetings//EN"
@@ -71,7 +71,7 @@ def meeting_event(meeting: MeetingRecord, committee_name: str | None = None) -> 
         event.add("location", meeting.place)
     if meeting.note:
         event.add("description", meeting.note)
-    event.add("status", "CANCELLED" if meeting.status == CANCELLED else "CONFIRMED")
+    event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
     event.add("categories", [meeting.committee])
     return event
 

@@ -1,6 +1,8 @@
 """Decisions and minutes: per item the decision, the absent members and the outcome.
 
-Recording an item's outcome fires the case's workflow in the same transaction:
+Recording an item's outcome fires the case's workflow in the same transaction, the
+transition its workflow says does the step (``meaning:``, see
+:mod:`caseflow.meetings.steps`; in committee-case the triggers are named alike):
 
 * ``decided``: ``decide``, with the decision text in ``fields.decision``;
 * ``postponed``: ``postpone``; the case returns to the committee's queue, meant
@@ -24,20 +26,21 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow.calendar import local_date
-from caseflow.definitions.schema import ServiceName
+from caseflow.definitions.meanings import ServiceName, StepMeaning
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
+from caseflow.meetings import steps
 from caseflow.meetings.agenda import off_agenda, still_on
+from caseflow.meetings.vocabulary import ItemOutcome, ItemStatus, MeetingStatus
 from caseflow.policy import require_committee_role
 from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
-from caseflow.store.tables import ITEM_OUTCOMES, ITEM_SCHEDULED, MEETING_PLANNED
 
 RECORDERS = ("secretariat", "committee")
-_OPEN_FOR_DECISIONS = ("planned", "held")
+_OPEN_FOR_DECISIONS = (MeetingStatus.PLANNED, MeetingStatus.HELD)
 
 
 def decide_item(
@@ -51,9 +54,9 @@ def decide_item(
     absent: Sequence[str] = (),
     to: str | None = None,
 ) -> Case:
-    """Record item ``item_no``'s outcome and fire the case's workflow; returns the case."""
-    if outcome not in ITEM_OUTCOMES:
-        raise InvalidInput(f"outcome {outcome!r}: use one of {', '.join(ITEM_OUTCOMES)}")
+    """Record item ``item_no``'s outcome (an :class:`ItemOutcome`, or its text) and fire the
+    case's workflow; returns the case."""
+    found = parse_outcome(outcome)
     text = (text or "").strip() or None
     absent = [name.strip() for name in absent if name.strip()]
     with engine.transaction() as conn:
@@ -64,26 +67,28 @@ def decide_item(
                 f"meeting {meeting_id} is {meeting.status}; its decisions can no longer change"
             )
         item = _item(conn, meeting_id, item_no)
-        if item.status != ITEM_SCHEDULED:
+        if item.status is not ItemStatus.SCHEDULED:
             raise NotAllowed(
                 f"item {item_no} of meeting {meeting_id} is already recorded as {item.outcome}"
             )
         _check_absent(conn, meeting.committee, absent)
-        trigger, changes, text, referred_to = _effect(conn, meeting, item, outcome, text, to)
+        step, changes, text, referred_to = _effect(conn, meeting, item, found, text, to)
+        before = case_rows.get_by_id(conn, item.case_id)
+        definition = steps.definition_of(conn, engine, before)
         case = engine.fire_in(
             conn,
             item.journal_no,
-            trigger,
+            steps.trigger_for(definition, before.state, step),
             actor,
             changes=changes,
             comment=text,
             service=ServiceName.MINUTES,
         )
-        if outcome == "decided" and referred_to is not None:
+        if found is ItemOutcome.DECIDED and referred_to is not None:
             case = engine.fire_in(
                 conn,
                 item.journal_no,
-                "send_on",
+                steps.trigger_for(definition, case.state, StepMeaning.SEND_ON),
                 actor,
                 changes=off_agenda() | {"committee": referred_to},
                 comment=f"sendt videre til {referred_to}",
@@ -92,16 +97,15 @@ def decide_item(
         rows.record_outcome(
             conn,
             item.id,
-            status=outcome,
-            outcome=outcome,
+            outcome=found,
             decision=text,
             absent=absent,
             referred_to=referred_to,
             actor=actor.username,
             now=engine.clock.now(),
         )
-        if meeting.status == "planned":
-            meeting_rows.set_status(conn, meeting_id, "held", now=engine.clock.now())
+        if meeting.status is MeetingStatus.PLANNED:
+            meeting_rows.set_status(conn, meeting_id, MeetingStatus.HELD, now=engine.clock.now())
         return case
 
 
@@ -112,13 +116,14 @@ def approve_minutes(
     with engine.transaction() as conn:
         meeting = meeting_rows.get(conn, meeting_id, for_update=True)
         require_committee_role(actor, meeting.committee, RECORDERS, "approve these minutes")
-        if rows.minutes_approval(conn, meeting_id) is not None or meeting.status == "closed":
+        approved = rows.minutes_approval(conn, meeting_id) is not None
+        if approved or meeting.status is MeetingStatus.CLOSED:
             raise NotAllowed(f"the minutes of meeting {meeting_id} are already approved")
-        if meeting.status == "cancelled":
+        if meeting.status is MeetingStatus.CANCELLED:
             raise NotAllowed(f"meeting {meeting_id} was cancelled; it has no minutes")
         now = engine.clock.now()
-        items = _settle_departed(conn, meeting_id, now)
-        open_items = [str(i.item_no) for i in items if i.status == ITEM_SCHEDULED]
+        items = _settle_departed(conn, engine, meeting_id, now)
+        open_items = [str(i.item_no) for i in items if i.status is ItemStatus.SCHEDULED]
         if open_items:
             raise NotAllowed(
                 f"meeting {meeting_id} has items without a decision: {', '.join(open_items)}; "
@@ -128,22 +133,33 @@ def approve_minutes(
                 items=open_items,
             )
         rows.insert_minutes_approval(conn, meeting_id, actor.username, note, now)
-        if meeting.status == MEETING_PLANNED:  # every item left the agenda: nothing was held
-            meeting_rows.set_status(conn, meeting_id, "held", now=now)
-        meeting_rows.set_status(conn, meeting_id, "closed", now=now)
+        if meeting.status is MeetingStatus.PLANNED:  # every item left: nothing was held
+            meeting_rows.set_status(conn, meeting_id, MeetingStatus.HELD, now=now)
+        meeting_rows.set_status(conn, meeting_id, MeetingStatus.CLOSED, now=now)
         approval = rows.minutes_approval(conn, meeting_id)
         assert approval is not None
         return approval
 
 
-def _settle_departed(conn: Connection, meeting_id: int, now: datetime) -> list[rows.ItemRecord]:
+def parse_outcome(text: str) -> ItemOutcome:
+    """An item's outcome from its text (``decided``, ``postponed``, ``referred``)."""
+    try:
+        return ItemOutcome(text)
+    except ValueError:
+        known = ", ".join(ItemOutcome)
+        raise InvalidInput(f"outcome {text!r}: use one of {known}") from None
+
+
+def _settle_departed(
+    conn: Connection, engine: Engine, meeting_id: int, now: datetime
+) -> list[rows.ItemRecord]:
     """Mark items whose case left the agenda another way (withdrawn, returned) removed."""
     items = rows.items_for_meeting(conn, meeting_id)
     for item in items:
-        if item.status != ITEM_SCHEDULED:
+        if item.status is not ItemStatus.SCHEDULED:
             continue
         case = case_rows.get_by_id(conn, item.case_id)
-        if not still_on(case, meeting_id):
+        if not still_on(steps.definition_of(conn, engine, case), case, meeting_id):
             rows.mark_removed(conn, item.id, f"left the agenda: the case is {case.state}", now)
     return rows.items_for_meeting(conn, meeting_id)
 
@@ -174,37 +190,37 @@ def _effect(
     conn: Connection,
     meeting: meeting_rows.MeetingRecord,
     item: rows.ItemRecord,
-    outcome: str,
+    outcome: ItemOutcome,
     text: str | None,
     to: str | None,
-) -> tuple[str, dict[str, Any], str | None, str | None]:
-    """The trigger, case changes, decision text and receiving committee of an outcome."""
+) -> tuple[StepMeaning, dict[str, Any], str | None, str | None]:
+    """The step, case changes, decision text and receiving committee of an outcome."""
     off = off_agenda()
-    if outcome == "postponed" and to is not None:
+    if outcome is ItemOutcome.POSTPONED and to is not None:
         raise InvalidInput(
             "a postponed item stays with its committee: it goes to no other",
             code=ErrorCode.NO_RECEIVER_FOR_POSTPONEMENT,
         )
     if to is not None:
         _check_receiver(conn, meeting, to)
-    if outcome == "decided":
+    if outcome is ItemOutcome.DECIDED:
         if text is None:
             raise InvalidInput("a decision needs its text", code=ErrorCode.TEXT_REQUIRED)
-        return "decide", {"fields.decision": text}, text, to
-    if outcome == "postponed":
+        return StepMeaning.DECIDE, {"fields.decision": text}, text, to
+    if outcome is ItemOutcome.POSTPONED:
         following = meeting_rows.next_after(
-            conn, meeting.committee, meeting.starts_at, statuses=(MEETING_PLANNED,)
+            conn, meeting.committee, meeting.starts_at, statuses=(MeetingStatus.PLANNED,)
         )
         if following is not None:
             off["fields.meeting_id"] = following.id
             off["fields.meeting_date"] = _local_day(following)
-        return "postpone", off, text or "Udsat.", None
+        return StepMeaning.POSTPONE, off, text or "Udsat.", None
     if to is None:
         raise InvalidInput(
             "say which committee the case is referred to",
             code=ErrorCode.REFERRAL_TARGET_REQUIRED,
         )
-    return "refer", off | {"committee": to}, text or f"Henvist til {to}.", to
+    return StepMeaning.REFER, off | {"committee": to}, text or f"Henvist til {to}.", to
 
 
 def _local_day(meeting: meeting_rows.MeetingRecord) -> str:

@@ -8,26 +8,34 @@ case's course through the committees ("sagens gang"), one line per treatment.
 
 A case is "meant for" a meeting when its field ``meeting_date`` holds the
 meeting's date (the field the workflow's agenda deadline counts from);
-``meeting_id`` names the meeting when it is known (after a postponement).
+``meeting_id`` names the meeting when it is known (after a postponement). Which
+states count as being prepared for a meeting and as ready for one is each
+workflow's to say (``meaning: preparing``, ``meaning: ready``): the lists ask the
+versions cases run on, and filter in SQL.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from sqlalchemy import Connection
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
-from caseflow.domain import Actor, Case
+from caseflow.definitions.meanings import StateMeaning
+from caseflow.domain import Actor, Case, CaseHead
 from caseflow.engine import Engine
+from caseflow.meetings import steps
 from caseflow.meetings.agenda import CLOSED_TITLE
 from caseflow.meetings.timing import agenda_timing, rules_from_details
+from caseflow.meetings.vocabulary import ItemStatus
 from caseflow.policy import (
     INSIDERS,
     closed_committees,
     is_insider,
     may_act_for,
+    read_scope,
     require_may_read,
     withholds,
 )
@@ -35,13 +43,16 @@ from caseflow.store import agenda as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation
+from caseflow.store.cases import CaseFilter
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import ITEM_REMOVED
+from caseflow.store.visibility import ReadScope
 
-PREPARING = ("registered", "drafting", "approval")  # before the item is ready
-READY = "ready_for_agenda"
 # Why a ready case waits without a meeting, by the status of its last agenda item.
-_WAITING = {"referred": "referred", "postponed": "postponed", ITEM_REMOVED: "taken off"}
+_WAITING = {
+    ItemStatus.REFERRED: "referred",
+    ItemStatus.POSTPONED: "postponed",
+    ItemStatus.REMOVED: "taken off",
+}
 
 
 def may_list(reader: Actor, case: Case) -> bool:
@@ -52,7 +63,7 @@ def may_list(reader: Actor, case: Case) -> bool:
     )
 
 
-def shown_title(conn: Connection, reader: Actor, case: Case) -> str:
+def shown_title(conn: Connection, reader: Actor, case: Case | CaseHead) -> str:
     """The case's title, or "Lukket punkt" for a reader outside every committee where the
     case is closed (as the public agenda shows it)."""
     return CLOSED_TITLE if withholds(reader, closed_committees(conn, case)) else case.title
@@ -65,14 +76,20 @@ def secretariat_report(
     meeting: those ``reader`` may see (:func:`may_list`)."""
     today = local_date(engine.clock.now())
     with read_transaction(engine.db) as conn:
+        preparing = steps.states_meaning(conn, engine, [StateMeaning.PREPARING])
+        ready = steps.states_meaning(conn, engine, [StateMeaning.READY])
         not_ready = [
             _not_ready_line(conn, engine, case, today, reader)
-            for case in case_rows.search(conn, states=PREPARING, committee=committee)
+            for case in case_rows.search(
+                conn, CaseFilter(committee=committee, states_by_version=preparing)
+            )
             if _meant_for(case.fields, today) is not None and may_list(reader, case)
         ]
         waiting = [
             line
-            for case in case_rows.search(conn, states=[READY], committee=committee)
+            for case in case_rows.search(
+                conn, CaseFilter(committee=committee, states_by_version=ready)
+            )
             if may_list(reader, case) and (line := _waiting_line(conn, case, reader)) is not None
         ]
     not_ready.sort(key=lambda line: (line["meeting_date"], line["journal_no"]))
@@ -85,28 +102,62 @@ def secretariat_report(
     }
 
 
-def queue(engine: Engine, reader: Actor, meeting_id: int) -> list[dict[str, Any]]:
-    """Cases of the meeting's committee waiting to be put on it (ready or not yet), those
-    ``reader`` may see (:func:`may_list`)."""
+@dataclass(frozen=True)
+class QueueLine:
+    """A case waiting to be put on a meeting's agenda: ready for it, or not yet."""
+
+    case_id: int  # the position in the queue (newest first): where a page ends
+    journal_no: str
+    title: str  # "Lukket punkt" for a reader outside a committee where it is closed
+    state: str
+    ready: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "journal_no": self.journal_no,
+            "title": self.title,
+            "state": self.state,
+            "ready": self.ready,
+        }
+
+
+def queue(
+    engine: Engine,
+    reader: Actor,
+    meeting_id: int,
+    *,
+    limit: int | None = None,
+    before_id: int | None = None,
+) -> list[QueueLine]:
+    """Cases of the meeting's committee meant for it and waiting to be put on it (in a
+    state their workflow says is being prepared or ready), newest first, those ``reader``
+    may see (:func:`may_list`); ``limit`` of them, with an id below ``before_id`` if given.
+    Every filter is SQL."""
     with read_transaction(engine.db) as conn:
         meeting = meeting_rows.get(conn, meeting_id)
         day = local_date(meeting.starts_at).isoformat()
-        found = case_rows.search(conn, states=[*PREPARING, READY], committee=meeting.committee)
+        waiting = steps.states_meaning(conn, engine, [StateMeaning.PREPARING, StateMeaning.READY])
+        where = CaseFilter(
+            committee=meeting.committee,
+            states_by_version=waiting,
+            meant_for=(meeting_id, day),
+        )
+        # The committee's insiders may list all its cases; anyone else those they may read.
+        scope = (
+            ReadScope(every=True, username=reader.username)
+            if is_insider(reader, meeting.committee)
+            else read_scope(reader)
+        )
+        found = case_rows.search_visible(conn, scope, where, before_id=before_id, limit=limit)
         return [
-            {
-                "journal_no": case.journal_no,
-                "title": shown_title(conn, reader, case),
-                "state": case.state,
-                "ready": case.state == READY,
-            }
-            for case in found
-            if (
-                case.fields.get("meeting_id") == meeting_id
-                or (
-                    case.fields.get("meeting_id") is None and case.fields.get("meeting_date") == day
-                )
+            QueueLine(
+                case.id,
+                case.journal_no,
+                shown_title(conn, reader, case),
+                case.state,
+                steps.means(steps.definition_of(conn, engine, case), case, StateMeaning.READY),
             )
-            and may_list(reader, case)
+            for case in found
         ]
 
 
@@ -146,7 +197,7 @@ def _treatment(
         "meeting_date": meeting.starts_at.astimezone(COPENHAGEN).date().isoformat(),
         "item_no": item.item_no,
         "is_public": item.is_public,
-        "status": item.status,
+        "status": item.status.value,
         "outcome": item.outcome,
         "decision": None if withheld else item.decision,
         "absent": [] if withheld else list(item.absent),
@@ -200,7 +251,7 @@ def _waiting_line(conn: Connection, case: Case, reader: Actor) -> dict[str, Any]
         "journal_no": case.journal_no,
         "title": shown_title(conn, reader, case),
         "committee": case.committee,
-        "reason": "sent on" if last.status == "decided" else _WAITING[last.status],
+        "reason": "sent on" if last.status is ItemStatus.DECIDED else _WAITING[last.status],
         "from_committee": last.committee,
         "from_meeting": local_date(meeting.starts_at).isoformat(),
         "item_no": last.item_no,

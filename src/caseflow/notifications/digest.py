@@ -19,7 +19,7 @@ from caseflow import policy
 from caseflow.calendar import end_of_day_utc, local_date
 from caseflow.deadlines.labels import Labels
 from caseflow.deadlines.rules import Calendars
-from caseflow.domain import Case
+from caseflow.domain import Case, CaseHead
 from caseflow.engine import Engine
 from caseflow.meetings.agenda import CLOSED_TITLE
 from caseflow.store import cases as case_rows
@@ -29,7 +29,7 @@ from caseflow.store.db import read_transaction
 
 DEFAULT_DAYS = 10
 
-TitleOf = Callable[[Connection, Case], str]
+TitleOf = Callable[[Connection, Case | CaseHead], str]
 """The title of a case as one reader may see it."""
 
 
@@ -55,7 +55,7 @@ def enqueue_digests(
 
             # The mail goes to this committee's secretariat: a case closed at another
             # committee (and referred here) is "Lukket punkt" in it.
-            def title(conn: Connection, case: Case, code: str = code) -> str:
+            def title(conn: Connection, case: Case | CaseHead, code: str = code) -> str:
                 return policy.title_for_committee(conn, case, code, CLOSED_TITLE)
 
             items = _items(labels, code, end_of_day_utc(last_day), now, title)

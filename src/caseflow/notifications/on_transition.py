@@ -35,7 +35,7 @@ from caseflow.definitions import (
     WorkflowDefinition,
 )
 from caseflow.definitions.due import parse_field_date
-from caseflow.domain import Actor, Case
+from caseflow.domain import Actor, AuditKind, Case
 from caseflow.engine import CaseEvent
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications import recipients
@@ -82,10 +82,10 @@ class TransitionNotifier:
         self._reached = (None, {})
 
     def idle_for(
-        self, kind: str, changed_fields: frozenset[str], workflow: CompiledWorkflow
+        self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
     ) -> bool:
         """Rules match opening and firing only (NotificationRule.matches): the rest is idle."""
-        return kind not in ("open", "fire")
+        return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None:

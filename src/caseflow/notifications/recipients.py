@@ -24,10 +24,10 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from caseflow.domain import Actor, Case
+from caseflow.domain import Actor, CaseScope
 from caseflow.errors import NotFound
+from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.store import organisation
-from caseflow.store.tables import FOLLOWUP_OWNER_KINDS
 
 Address = dict[str, str | None]
 
@@ -71,11 +71,11 @@ class LiveDirectory:
         return organisation.actors_with_role(self.conn, role)
 
 
-def for_roles(conn: Connection, case: Case, roles: Iterable[str]) -> list[Address]:
+def for_roles(conn: Connection, case: CaseScope, roles: Iterable[str]) -> list[Address]:
     return resolve(LiveDirectory(conn), case, roles)
 
 
-def resolve(directory: Directory, case: Case, roles: Iterable[str]) -> list[Address]:
+def resolve(directory: Directory, case: CaseScope, roles: Iterable[str]) -> list[Address]:
     """Each address once, in the order the roles name them (the first name wins)."""
     found: dict[str, Address] = {}
     for role in roles:
@@ -84,14 +84,18 @@ def resolve(directory: Directory, case: Case, roles: Iterable[str]) -> list[Addr
     return list(found.values())
 
 
-def unit_of(recipient: str) -> tuple[str, str] | None:
+def unit_of(recipient: str) -> tuple[FollowupOwnerKind, str] | None:
     """``administration:TMF`` → ``("administration", "TMF")``; a role name → None.
 
     Role names never hold a colon (workflow files are validated so), so the two
     cannot be mistaken for each other.
     """
     kind, sep, code = recipient.partition(":")
-    return (kind, code) if sep and kind in FOLLOWUP_OWNER_KINDS and code else None
+    owner_kind = _OWNER_KINDS.get(kind) if sep and code else None
+    return (owner_kind, code) if owner_kind is not None else None
+
+
+_OWNER_KINDS = {kind.value: kind for kind in FollowupOwnerKind}
 
 
 def steering_members(directory: Directory, code: str) -> list[Address]:
@@ -113,7 +117,7 @@ def unit_address(directory: Directory, recipient: str) -> Address | None:
     file gives no address: their mail goes to people holding a role on the case.
     """
     unit = unit_of(recipient)
-    if unit is None or unit[0] != "administration":
+    if unit is None or unit[0] is not FollowupOwnerKind.ADMINISTRATION:
         return None
     found = directory.administration(unit[1])
     if found is None or not found.get("email"):
@@ -121,17 +125,19 @@ def unit_address(directory: Directory, recipient: str) -> Address | None:
     return {"address": found["email"], "name": found["name"]}
 
 
-def _for_role(directory: Directory, case: Case, role: str) -> list[Address]:
+def _for_role(directory: Directory, case: CaseScope, role: str) -> list[Address]:
     unit = unit_of(role)
     if unit is not None:
         own = unit_address(directory, role)
         if own is not None:
             return [own]
         kind, code = unit
-        members = steering_members(directory, code) if kind == "steering_group" else []
+        steering = kind is FollowupOwnerKind.STEERING_GROUP
+        members = steering_members(directory, code) if steering else []
         if members:
             return members
-        return _for_role(directory, case, "case_officer" if kind == "administration" else kind)
+        # No one of its own to tell: the case officer, or those with the steering_group role.
+        return _for_role(directory, case, kind.value if steering else "case_officer")
     if role == "case_officer" and case.case_officer:
         officer = directory.actor(case.case_officer)  # None: left; fall back to the role
         if officer is not None and officer.email:

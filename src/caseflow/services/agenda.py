@@ -282,24 +282,31 @@ class Queue:
 
 @dataclass(frozen=True)
 class QueueLines:
-    page: Page[dict[str, Any]]
+    page: Page[report.QueueLine]
 
     @property
-    def lines(self) -> list[dict[str, Any]]:
+    def lines(self) -> list[report.QueueLine]:
         return list(self.page.items)
 
     def to_json(self) -> list[dict[str, Any]]:
         """The page's lines (the CLI's ``--json``; ``page_json`` adds the cursor)."""
-        return self.lines
+        return [line.to_json() for line in self.page.items]
 
     def page_json(self) -> dict[str, Any]:
-        return self.page.to_json(dict)
+        return self.page.to_json(report.QueueLine.to_json)
 
 
 def queue(ctx: Context, actor: Actor, request: Queue) -> QueueLines:
-    """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list."""
-    found = report.queue(ctx.engine, actor, request.meeting_id)
-    return QueueLines(Page.window(found, request.page))
+    """The cases meant for a meeting, not on its agenda yet, of those ``actor`` may list,
+    newest first: a page, filtered and paged in SQL (the cursor: the last case's id)."""
+    found = report.queue(
+        ctx.engine,
+        actor,
+        request.meeting_id,
+        limit=request.page.limit + 1,
+        before_id=request.page.after(),
+    )
+    return QueueLines(Page.of(found, request.page, key=lambda line: line.case_id))
 
 
 @dataclass(frozen=True)
@@ -409,7 +416,7 @@ class MeetingBoard:
     may_record: bool  # may record decisions and approve the minutes
     agenda: dict[str, Any] | None
     versions: list[dict[str, Any]]
-    queue: Page[dict[str, Any]]
+    queue: Page[report.QueueLine]
     minutes: MinutesApproval | None
     committees: list[tuple[str, str]]  # every committee (code, name): where to refer to
 
@@ -428,7 +435,7 @@ class MeetingBoard:
             "may_record": self.may_record,
             "agenda": self.agenda,
             "versions": self.versions,
-            "queue": self.queue.to_json(dict),
+            "queue": self.queue.to_json(report.QueueLine.to_json),
             "minutes": None
             if approval is None
             else {
@@ -461,7 +468,13 @@ def board(ctx: Context, reader: Actor, request: Board) -> MeetingBoard:
                 raise
             shown = None
     found = agenda.versions(engine, meeting.id, public=not insider, viewer=reader)
-    waiting = report.queue(engine, reader, meeting.id)
+    waiting = report.queue(
+        engine,
+        reader,
+        meeting.id,
+        limit=request.queue.limit + 1,
+        before_id=request.queue.after(),
+    )
     return MeetingBoard(
         meeting=meeting,
         committee=committee,
@@ -472,7 +485,7 @@ def board(ctx: Context, reader: Actor, request: Board) -> MeetingBoard:
         may_record=policy.may_act_for(reader, meeting.committee, minutes.RECORDERS),
         agenda=shown,
         versions=found,
-        queue=Page.window(waiting, request.queue),
+        queue=Page.of(waiting, request.queue, key=lambda line: line.case_id),
         minutes=approval,
         committees=committees,
     )

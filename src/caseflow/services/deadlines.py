@@ -21,6 +21,7 @@ from caseflow.calendar import COPENHAGEN, at_local, end_of_day_utc, local_date
 from caseflow.context import Context
 from caseflow.deadlines.labels import Label, Labels
 from caseflow.deadlines.owners import Owner
+from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.meetings.agenda import timing_for
@@ -68,7 +69,7 @@ class ListedDeadline:
     rule: str
     deadline: str  # the rule's title
     owner: Owner | None
-    status: str
+    status: DeadlineStatus
     due_at: datetime
     overdue: bool
 
@@ -80,7 +81,7 @@ class ListedDeadline:
             "rule": self.rule,
             "deadline": self.deadline,
             "owner": self.owner,
-            "status": self.status,
+            "status": self.status.value,
             "due_at": self.due_at.isoformat(),
             "overdue": self.overdue,
         }
@@ -140,7 +141,7 @@ class ExplainedDeadline:
     its reminders."""
 
     label: Label
-    status: str
+    status: DeadlineStatus
     due_at: datetime
     explanation: tuple[str, ...]
     reminders: tuple[Reminder, ...]
@@ -148,7 +149,7 @@ class ExplainedDeadline:
     def to_json(self) -> dict[str, Any]:
         return {
             **self.label.json(),
-            "status": self.status,
+            "status": self.status.value,
             "due_at": self.due_at.isoformat(),
             "explanation": list(self.explanation),
             "reminders": [{"at": r.at.isoformat(), "sent": r.sent} for r in self.reminders],

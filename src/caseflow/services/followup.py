@@ -16,9 +16,9 @@ from caseflow.calendar import COPENHAGEN
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.meetings import followup
+from caseflow.meetings.vocabulary import FollowupStatus
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store.followups import FollowupRecord
-from caseflow.store.tables import FOLLOWUP_OPEN
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class FollowupView:
 
     @property
     def overdue(self) -> bool:
-        return self.record.status == FOLLOWUP_OPEN and self.record.due_at < self.now
+        return self.record.status is FollowupStatus.OPEN and self.record.due_at < self.now
 
     def to_json(self) -> dict[str, Any]:
         return followup.followup_json(self.record, self.now)
@@ -85,18 +85,20 @@ class FollowupList:
 
 
 def list_followups(ctx: Context, actor: Actor, request: ListFollowups) -> FollowupList:
-    """The actions on the cases ``actor`` may see: the overdue ones first, then the rest,
-    each part soonest due first (a finished action is never overdue)."""
+    """The actions on the cases ``actor`` may see, soonest due first: a page, filtered and
+    paged in SQL (cursor: the last action's id)."""
     found = followup.list_followups(
         ctx.engine,
         actor,
         overdue=request.overdue,
         include_finished=request.include_finished,
         journal_no=request.journal_no,
+        limit=request.page.limit + 1,
+        after=request.page.after(),
     )
     now = ctx.engine.clock.now()
-    views = sorted((FollowupView(r, now) for r in found), key=lambda v: not v.overdue)
-    return FollowupList(Page.window(views, request.page))
+    views = [FollowupView(r, now) for r in found]
+    return FollowupList(Page.of(views, request.page, key=lambda v: v.record.id))
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def finish(ctx: Context, actor: Actor, request: FinishFollowup) -> FollowupView:
         ctx.engine,
         request.followup_id,
         actor,
-        status="cancelled" if request.cancel else "done",
+        status=FollowupStatus.CANCELLED if request.cancel else FollowupStatus.DONE,
         note=request.note,
     )
     return FollowupView(record, ctx.engine.clock.now())

@@ -22,17 +22,17 @@ from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput, NotFound
 from caseflow.policy import read_scope, require_operator
+from caseflow.services.paging import Page, PageRequest
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import OUTBOX_FAILED
 from caseflow.store.visibility import ReadScope
 
 _ID = re.compile(r"([DN])-?(\d{1,18})", re.IGNORECASE)
 
 MAX_LISTED = 10_000
-"""At most this many failed notifications are listed (the newest)."""
+"""At most this many failed notifications (the oldest) are looked at when retrying all."""
 
 
 class IncidentKind(StrEnum):
@@ -55,24 +55,65 @@ class Incident:
 
 @dataclass(frozen=True)
 class Incidents:
-    items: Sequence[Incident]
+    page: Page[Incident]
+
+    @property
+    def items(self) -> Sequence[Incident]:
+        return self.page.items
 
     def to_json(self) -> list[dict[str, Any]]:
+        """The page's incidents (the CLI's ``--json``; ``page_json`` adds the cursor)."""
         return [incident.to_json() for incident in self.items]
 
+    def page_json(self) -> dict[str, Any]:
+        return self.page.to_json(Incident.to_json)
 
-def list_incidents(ctx: Context, actor: Actor) -> Incidents:
+
+def list_incidents(ctx: Context, actor: Actor, page: PageRequest | None = None) -> Incidents:
     """Deadlines in incident (oldest first), then failed notifications (oldest first), of
-    the cases ``actor`` may see."""
+    the cases ``actor`` may see: a page, filtered and paged in SQL (the cursor is the last
+    incident's id, ``D-42`` or ``N-17``)."""
     require_operator(actor, "look into incidents")
+    page = page or PageRequest()
+    after = _cursor(page.cursor)
     with read_transaction(ctx.engine.db) as conn:
-        return Incidents(_find(conn, read_scope(actor)))
+        found = _find(conn, read_scope(actor), limit=page.limit + 1, after=after)
+    return Incidents(Page.of(found, page, key=lambda incident: incident.id))
 
 
-def _find(conn: Connection, scope: ReadScope) -> list[Incident]:
-    deadlines = deadline_rows.incidents_of(conn, scope)
-    failed = list(
-        reversed(outbox.search_page(conn, scope, limit=MAX_LISTED, statuses=[OUTBOX_FAILED]))
+def _cursor(text: str | None) -> tuple[IncidentKind, int] | None:
+    """A page's cursor: the incident it starts after."""
+    if text is None:
+        return None
+    match = _ID.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(f"{text!r} is not a page cursor; use the one a page gave")
+    kind = IncidentKind.DEADLINE if match[1].upper() == "D" else IncidentKind.NOTIFICATION
+    return kind, int(match[2])
+
+
+def _find(
+    conn: Connection,
+    scope: ReadScope,
+    *,
+    limit: int | None = None,
+    after: tuple[IncidentKind, int] | None = None,
+) -> list[Incident]:
+    """Up to ``limit`` incidents ``scope`` may see, after the one ``after`` names: the
+    deadlines first, then (as far as the page has room) the notifications."""
+    kind, last = after if after is not None else (None, None)
+    deadlines = (
+        []
+        if kind is IncidentKind.NOTIFICATION
+        else deadline_rows.incidents_of(conn, scope, limit=limit, after=last)
+    )
+    room = MAX_LISTED if limit is None else limit - len(deadlines)
+    failed = (
+        outbox.failed_page(
+            conn, scope, limit=room, after=last if kind is IncidentKind.NOTIFICATION else None
+        )
+        if room > 0
+        else []
     )
     heads = case_rows.heads(conn, {r.case_id for r in failed if r.case_id is not None})
     found = [

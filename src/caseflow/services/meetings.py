@@ -34,7 +34,7 @@ def meeting_json(meeting: MeetingRecord) -> dict[str, Any]:
         "starts_at": meeting.starts_at.astimezone(COPENHAGEN).isoformat(),
         "ends_at": meeting.ends_at.astimezone(COPENHAGEN).isoformat() if meeting.ends_at else None,
         "place": meeting.place,
-        "status": meeting.status,
+        "status": meeting.status.value,
         "uid": meeting.uid,
         "sequence": meeting.sequence,
         "note": meeting.note,
@@ -186,14 +186,21 @@ class MeetingList:
 
 
 def list_meetings(ctx: Context, actor: Actor, request: ListMeetings) -> MeetingList:
-    """Meetings by date, cancelled ones included; a page of them (cursor: the position in
-    the plan's order)."""
+    """Meetings by date, cancelled ones included; a page of them, filtered and paged in SQL
+    (cursor: the last meeting's id; the next page is what follows it in the plan)."""
     since, until = year_range(request.year)
     with read_transaction(ctx.engine.db) as conn:
         if request.committee is not None:
             plan.require_committee(conn, request.committee)
-        found = rows.list_for(conn, request.committee, since, until)
-    return MeetingList(Page.window(found, request.page))
+        found = rows.list_for(
+            conn,
+            request.committee,
+            since,
+            until,
+            limit=request.page.limit + 1,
+            after=request.page.after(),
+        )
+    return MeetingList(Page.of(found, request.page, key=lambda m: m.id))
 
 
 @dataclass(frozen=True)
@@ -266,11 +273,7 @@ def export_calendar(ctx: Context, actor: Actor | None, request: ExportCalendar) 
     with read_transaction(ctx.engine.db) as conn:
         for code in codes:
             plan.require_committee(conn, code)
-        found = [
-            m
-            for m in rows.list_for(conn, since=since, until=until)
-            if not codes or m.committee in codes
-        ]
+        found = rows.list_for(conn, since=since, until=until, committees=codes)
         names = {c["code"]: c["name"] for c in org_rows.list_committees(conn)}
     title = f"Møder: {', '.join(codes)}" if codes else "Udvalgsmøder"
     # Imported here: icalendar is slow to import, and only this export needs it.

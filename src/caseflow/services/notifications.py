@@ -20,11 +20,11 @@ from caseflow.errors import ErrorCode, NotFound
 from caseflow.meetings.report import shown_title
 from caseflow.notifications import digest
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
+from caseflow.notifications.vocabulary import OutboxStatus
 from caseflow.policy import digest_committees, read_scope, require_operator
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store import outbox
 from caseflow.store.db import read_transaction
-from caseflow.store.tables import OUTBOX_FAILED
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Notification:
     key: str
     template: str
     to: tuple[str, ...]
-    status: str
+    status: OutboxStatus
     attempts: int
     last_error: str | None
     created_at: datetime
@@ -66,7 +66,7 @@ class Notification:
             "key": self.key,
             "template": self.template,
             "to": list(self.to),
-            "status": self.status,
+            "status": self.status.value,
             "attempts": self.attempts,
             "last_error": self.last_error,
             "created_at": self.created_at.isoformat(),
@@ -83,7 +83,7 @@ def list_notifications(ctx: Context, actor: Actor, query: NotificationQuery) -> 
             read_scope(actor),
             limit=query.page.limit + 1,
             after=query.page.after(),
-            statuses=[OUTBOX_FAILED] if query.failed else [],
+            statuses=[OutboxStatus.FAILED] if query.failed else [],
         )
     return Page.of([Notification.of(r) for r in records], query.page, key=lambda n: n.id)
 
@@ -124,7 +124,7 @@ def retry_notifications(ctx: Context, actor: Actor, request: RetryRequest) -> Re
                     code=ErrorCode.UNKNOWN_NOTIFICATION,
                     keys=unknown,
                 )
-            not_failed = tuple(key for key in keys if statuses[key] != OUTBOX_FAILED)
+            not_failed = tuple(key for key in keys if statuses[key] is not OutboxStatus.FAILED)
             queued = outbox.retry_visible(conn, engine.clock.now(), scope, keys=keys)
             return Retried(queued, not_failed)
         return Retried(outbox.retry_visible(conn, engine.clock.now(), scope))

@@ -9,30 +9,30 @@ roles), anyone else nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from caseflow.context import Context
-from caseflow.domain import Actor
+from caseflow.domain import Actor, OrgKind
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.policy import org_history_kinds
+from caseflow.services.paging import Page, PageRequest
 from caseflow.store import org_history
 from caseflow.store.db import read_transaction
-
-KINDS = ("committee", "administration", "steering_group", "actor")
 
 
 @dataclass(frozen=True)
 class HistoryQuery:
     """Only the changes of one unit (``kind`` and ``code``), or (both None) all."""
 
-    kind: str | None = None
+    kind: OrgKind | None = None
     code: str | None = None
+    page: PageRequest = field(default_factory=PageRequest)
 
     @classmethod
-    def of_one(cls, **codes: str | None) -> HistoryQuery:
+    def of_one(cls, page: PageRequest | None = None, **codes: str | None) -> HistoryQuery:
         """The query for at most one of ``committee=``, ``administration=``,
-        ``steering_group=`` given; more than one is refused."""
+        ``steering_group=`` given (more than one is refused), a ``page`` of it."""
         wanted = [(kind, code) for kind, code in codes.items() if code]
         if len(wanted) > 1:
             raise InvalidInput(
@@ -40,12 +40,15 @@ class HistoryQuery:
                 code=ErrorCode.ONE_UNIT_ONLY,
                 given=[kind for kind, _ in wanted],
             )
+        page = page or PageRequest()
         if not wanted:
-            return cls()
+            return cls(page=page)
         kind, code = wanted[0]
-        if kind not in KINDS:
-            raise InvalidInput(f"no kind of unit {kind!r}; one of {', '.join(KINDS)}")
-        return cls(kind, code)
+        try:
+            return cls(OrgKind(kind), code, page)
+        except ValueError:
+            known = ", ".join(OrgKind)
+            raise InvalidInput(f"no kind of unit {kind!r}; one of {known}") from None
 
 
 OrgChange = org_history.OrgChange
@@ -58,7 +61,7 @@ def change_json(change: OrgChange) -> dict[str, Any]:
         "at": change.at.isoformat(),
         "actor": change.actor,
         "via": change.via,
-        "kind": change.kind,
+        "kind": change.kind.value,
         "code": change.code,
         "old": change.old,
         "new": change.new,
@@ -68,19 +71,34 @@ def change_json(change: OrgChange) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class History:
-    changes: Sequence[OrgChange]
+    page: Page[OrgChange]
+
+    @property
+    def changes(self) -> Sequence[OrgChange]:
+        return self.page.items
 
     def to_json(self) -> list[dict[str, Any]]:
+        """The page's changes (the CLI's ``--json``; ``page_json`` adds the cursor)."""
         return [change_json(change) for change in self.changes]
+
+    def page_json(self) -> dict[str, Any]:
+        return self.page.to_json(change_json)
 
 
 def org_history_of(ctx: Context, actor: Actor, query: HistoryQuery) -> History:
-    """Changes to the organisation, oldest first, of the kinds ``actor`` may read."""
+    """Changes to the organisation, oldest first, of the kinds ``actor`` may read: a page,
+    filtered and paged in SQL (cursor: the last change's id)."""
     kinds = org_history_kinds(actor)
+    page = query.page
     if kinds is not None and query.kind is not None and query.kind not in kinds:
-        return History(())
+        return History(Page((), None))
     with read_transaction(ctx.engine.db) as conn:
-        found = org_history.search(conn, kind=query.kind, code=query.code)
-    # The history is short (one row per edit of the organisation): the kinds a reader
-    # may not see are left out here rather than in a query of their own.
-    return History(tuple(c for c in found if kinds is None or c.kind in kinds))
+        found = org_history.search(
+            conn,
+            kind=query.kind,
+            code=query.code,
+            kinds=kinds,
+            limit=page.limit + 1,
+            after=page.after(),
+        )
+    return History(Page.of(found, page, key=lambda change: change.id))

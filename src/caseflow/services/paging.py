@@ -1,8 +1,9 @@
 """Pages of a list: a limit and an opaque cursor, the same for every list.
 
-A cursor is the position after the last row shown (for a list ordered newest
-first, the id of that row); the next page starts after it. Rows added since do
-not shift a page, as an offset would.
+A cursor names the last row shown (its id; an incident's ``D-42``); the store
+reads the next page after that row in the list's own order, in SQL, with every
+filter (who may see what included) in the query. Rows added since do not shift a
+page, as an offset would.
 """
 
 from __future__ import annotations
@@ -47,22 +48,13 @@ class Page(Generic[T]):
     next_cursor: str | None
 
     @classmethod
-    def of(cls, rows: Sequence[T], request: PageRequest, key: Callable[[T], int]) -> Page[T]:
-        """A page from up to ``limit + 1`` rows: the extra row says there is a next page."""
+    def of(cls, rows: Sequence[T], request: PageRequest, key: Callable[[T], int | str]) -> Page[T]:
+        """A page from up to ``limit + 1`` rows, read in SQL after the cursor: the extra row
+        says there is a next page, which starts after ``key`` of the last row shown (an
+        id, or an id of its own such as an incident's ``D-42``)."""
         items = rows[: request.limit]
         more = len(rows) > request.limit
         return cls(items, str(key(items[-1])) if more and items else None)
-
-    @classmethod
-    def window(cls, rows: Sequence[T], request: PageRequest) -> Page[T]:
-        """A page of a list already read and filtered (by what the reader may see): the
-        cursor is the position after the last row shown. Unlike an id cursor (:meth:`of`),
-        rows added before it since shift the next page; a list whose store query pages
-        by a key in SQL should use :meth:`of`."""
-        start = request.after() or 0
-        rows = rows[start : start + request.limit + 1]
-        items = rows[: request.limit]
-        return cls(items, str(start + len(items)) if len(rows) > request.limit else None)
 
     def to_json(self, item: Callable[[T], Any]) -> dict[str, Any]:
         return {"items": [item(i) for i in self.items], "next_cursor": self.next_cursor}

@@ -13,11 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
+from caseflow.meetings.vocabulary import ItemOutcome, ItemStatus
 from caseflow.store import meetings as meeting_rows
 from caseflow.store.meetings import MeetingRecord
 from caseflow.store.tables import (
-    ITEM_REMOVED,
-    ITEM_SCHEDULED,
     agenda_items,
     agenda_versions,
     cases,
@@ -41,10 +40,10 @@ class ItemRecord:
     is_late: bool
     late_reason: str | None
     late_approved_by: str | None
-    status: str
+    status: ItemStatus
     decision: str | None
     absent: tuple[str, ...]
-    outcome: str | None
+    outcome: ItemOutcome | None
     referred_to: str | None
     decided_at: datetime | None
     decided_by: str | None
@@ -88,10 +87,10 @@ def _item(row: Row[Any]) -> ItemRecord:
         is_late=row.is_late,
         late_reason=row.late_reason,
         late_approved_by=row.late_approved_by,
-        status=row.status,
+        status=ItemStatus(row.status),
         decision=row.decision,
         absent=tuple(row.absent or ()),
-        outcome=row.outcome,
+        outcome=ItemOutcome(row.outcome) if row.outcome is not None else None,
         referred_to=row.referred_to,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
@@ -130,7 +129,7 @@ def insert_item(
     last, count = conn.execute(
         select(
             func.max(agenda_items.c.position),
-            func.count().filter(agenda_items.c.status != ITEM_REMOVED),
+            func.count().filter(agenda_items.c.status != ItemStatus.REMOVED),
         ).where(agenda_items.c.meeting_id == meeting_id)
     ).one()
     values = {
@@ -143,7 +142,7 @@ def insert_item(
         "is_late": is_late,
         "late_reason": late_reason,
         "late_approved_by": late_approved_by,
-        "status": ITEM_SCHEDULED,
+        "status": ItemStatus.SCHEDULED,
         "decision": None,
         "decided_at": None,
         "absent": [],
@@ -154,7 +153,7 @@ def insert_item(
         select(agenda_items.c.id, agenda_items.c.is_public).where(
             agenda_items.c.meeting_id == meeting_id,
             agenda_items.c.case_id == case_id,
-            agenda_items.c.status == ITEM_REMOVED,
+            agenda_items.c.status == ItemStatus.REMOVED,
         )
     ).first()
     if taken_off is not None:
@@ -175,7 +174,7 @@ def items_for_meeting(
     """
     query = _items_query().where(agenda_items.c.meeting_id == meeting_id)
     if not with_removed:
-        query = query.where(agenda_items.c.status != ITEM_REMOVED)
+        query = query.where(agenda_items.c.status != ItemStatus.REMOVED)
     rows = conn.execute(query.order_by(agenda_items.c.position, agenda_items.c.id))
     return [_item(row) for row in rows]
 
@@ -222,7 +221,7 @@ def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> No
     conn.execute(
         update(agenda_items)
         .where(agenda_items.c.id == item_id)
-        .values(status=ITEM_REMOVED, decision=note, decided_at=now)
+        .values(status=ItemStatus.REMOVED, decision=note, decided_at=now)
     )
 
 
@@ -230,8 +229,7 @@ def record_outcome(
     conn: Connection,
     item_id: int,
     *,
-    status: str,
-    outcome: str,
+    outcome: ItemOutcome,
     decision: str | None,
     absent: Sequence[str],
     referred_to: str | None,
@@ -242,7 +240,7 @@ def record_outcome(
         update(agenda_items)
         .where(agenda_items.c.id == item_id)
         .values(
-            status=status,
+            status=outcome.status,
             outcome=outcome,
             decision=decision,
             absent=list(absent),

@@ -6,19 +6,27 @@ if another transaction got there first, no row matches and the caller is told.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 from collections import namedtuple
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Row,
     Select,
+    Text,
     Update,
+    and_,
     bindparam,
+    cast,
+    false,
+    func,
     insert,
     or_,
     select,
@@ -26,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.domain import Attachment, Case, Origin, OriginKind
+from caseflow.domain import Attachment, Case, CaseHead, Origin
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases
@@ -102,33 +110,15 @@ def get_by_id(conn: Connection, case_id: int) -> Case:
     return row_to_case(row)
 
 
-_HEAD_NAMES = (
-    "id",
-    "journal_no",
-    "title",
-    "workflow_id",
-    "workflow_version",
-    "state",
-    "version",
-    "lead_administration",
-    "participating_administrations",
-    "committee",
-    "fields",
-    "case_officer",
-    "state_generation",
-    "audit_head",
-)
+_HEAD_NAMES = tuple(f.name for f in dataclasses.fields(CaseHead))  # read in this order
 _HEAD_COLUMNS = [cases.c[name] for name in _HEAD_NAMES]
 
 
-def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
+def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, CaseHead]:
     """Cases by id in one query, without their texts: for readers of many cases at once.
 
-    Summary, sections, recommendations and attachments come back empty, the origin
-    as unknown and the times as 1970, so such a Case must never be saved whole;
-    saving the columns one changed (:func:`save_many`) is what it is for. Rows are
-    read by position: the deadline dispatcher reads thousands a second, and looking
-    columns up by name cost more than the query.
+    Rows are read by position: the deadline dispatcher reads thousands a second, and
+    looking columns up by name cost more than the query.
     """
     if not case_ids:
         return {}
@@ -154,29 +144,21 @@ def heads(conn: Connection, case_ids: Collection[int]) -> dict[int, Case]:
         state_generation,
         audit_head,
     ) in rows:
-        found[case_id] = Case(
-            id=case_id,
-            journal_no=journal_no,
-            title=title,
-            workflow_id=workflow_id,
-            workflow_version=workflow_version,
-            state=state,
-            version=version,
-            origin=_NOT_LOADED,
-            lead_administration=lead_administration,
-            participating_administrations=participating_administrations,
-            committee=committee,
-            summary="",
-            recommendations=[],
-            sections={},
-            attachments=[],
-            fields=fields,
-            case_officer=case_officer,
-            created_at=_NOT_LOADED_TIME,
-            updated_at=_NOT_LOADED_TIME,
-            state_entered_at=None,
-            state_generation=state_generation,
-            audit_head=audit_head,
+        found[case_id] = CaseHead(
+            case_id,
+            journal_no,
+            title,
+            workflow_id,
+            workflow_version,
+            state,
+            version,
+            lead_administration,
+            tuple(participating_administrations),
+            committee,
+            fields,
+            case_officer,
+            state_generation,
+            audit_head,
         )
     return found
 
@@ -186,10 +168,6 @@ def _heads_query(size: int) -> Select[Any]:
     """The query of :func:`heads` for up to ``size`` ids (the last one repeated to fill it)."""
     ids = [bindparam(f"id{i}", type_=cases.c.id.type) for i in range(size)]
     return select(*_HEAD_COLUMNS).where(cases.c.id.in_(ids))
-
-
-_NOT_LOADED = Origin(OriginKind.OWN_INITIATIVE)
-_NOT_LOADED_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def insert_case(conn: Connection, case: Case) -> int:
@@ -238,29 +216,35 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
         raise stale_version(case, expected_version)
 
 
-def save_many(conn: Connection, writes: Sequence[tuple[Case, int, Mapping[str, Any]]]) -> None:
-    """:func:`save` for many cases: (case, expected version, changed columns) each.
+CaseWrite = tuple[CaseHead, int, str, Mapping[str, Any]]
+"""What :func:`save_many` writes of one case: the case as read, its new version and audit
+head, and the values of the other columns that changed."""
+
+
+def save_many(conn: Connection, writes: Sequence[CaseWrite], updated_at: datetime) -> None:
+    """:func:`save` for many cases read as heads (:func:`heads`), all updated at
+    ``updated_at``; each is written only if still at the version it was read at.
 
     One executemany per set of changed columns. If any case was written by someone
     else meanwhile, raises Conflict and the caller rolls back (and retries each case
     on its own to find which).
     """
     groups: dict[frozenset[str], tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {}
-    expected: dict[frozenset[str], tuple[Case, int]] = {}
-    for case, expected_version, changed in writes:
+    first: dict[frozenset[str], tuple[CaseHead, int]] = {}
+    for case, version, audit_head, changed in writes:
         shape = frozenset(changed)
         group = groups.get(shape)
         if group is None:
             group = groups[shape] = (tuple(sorted(shape)), [])
-            expected[shape] = (case, expected_version)
+            first[shape] = (case, version)
         names, rows = group
         rows.append(
             (
                 case.id,
-                expected_version,
                 case.version,
-                case.updated_at,
-                case.audit_head,
+                version,
+                updated_at,
+                audit_head,
                 *[changed[name] for name in names],
             )
         )
@@ -269,7 +253,8 @@ def save_many(conn: Connection, writes: Sequence[tuple[Case, int, Mapping[str, A
         parameters = (*_LEADING_PARAMETERS, *(f"new_{name}" for name in names))
         updated = statement.execute_many(conn, parameters, rows)
         if updated != len(rows):
-            raise stale_version(*expected[shape])
+            case, version = first[shape]
+            raise stale_version(dataclasses.replace(case, version=version), case.version)
 
 
 # What every row of save_many starts with: which case, the version read, the bookkeeping.
@@ -293,7 +278,7 @@ def _update_statement(columns: frozenset[str]) -> Update:
     )
 
 
-def stale_version(case: Case, expected_version: int) -> Conflict:
+def stale_version(case: Case | CaseHead, expected_version: int) -> Conflict:
     """The error for a write based on a version that is no longer the newest."""
     return Conflict(
         f"case {case.journal_no} was changed by someone else while you worked on it "
@@ -315,6 +300,12 @@ class CaseFilter:
     workflow_id: str | None = None
     # (username, states): assigned to that officer, or in one of those states.
     officer_or_states: tuple[str, Sequence[str]] | None = None
+    # (workflow id, version) -> states: in one of the states its own workflow version
+    # names there (what a state means differs between workflows); {}: none matches.
+    states_by_version: Mapping[tuple[str, str], Sequence[str]] | None = None
+    # (meeting id, its date, YYYY-MM-DD): meant for that meeting: ``fields.meeting_id``
+    # names it, or names none and ``fields.meeting_date`` is its date.
+    meant_for: tuple[int, str] | None = None
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.states:
@@ -328,20 +319,53 @@ class CaseFilter:
             query = query.where(
                 or_(cases.c.case_officer == officer, cases.c.state.in_(list(waiting_states)))
             )
+        if self.states_by_version is not None:
+            query = query.where(
+                or_(
+                    false(),
+                    *(
+                        and_(
+                            cases.c.workflow_id == workflow_id,
+                            cases.c.workflow_version == version,
+                            cases.c.state.in_(list(states)),
+                        )
+                        for (workflow_id, version), states in self.states_by_version.items()
+                    ),
+                )
+            )
+        if self.meant_for is not None:
+            meeting_id, day = self.meant_for
+            named = field_json("meeting_id")
+            query = query.where(
+                or_(
+                    named == json.dumps(meeting_id),
+                    and_(
+                        func.coalesce(named, "null") == "null",
+                        field_json("meeting_date") == json.dumps(day),
+                    ),
+                )
+            )
         return query
+
+
+def field_json(name: str) -> ColumnElement[str]:
+    """The JSON text of a case's custom field ``name`` (``2``, ``"2009-06-11"``; ``null``
+    or SQL NULL when it is unset), on SQLite and PostgreSQL alike: equal to
+    ``json.dumps(value)`` exactly when ``case.fields.get(name) == value`` for a whole
+    number or a text."""
+    return cast(cases.c.fields[name].as_json(), Text)
 
 
 def search(
     conn: Connection,
+    where: CaseFilter | None = None,
     *,
-    states: Sequence[str] = (),
-    committee: str | None = None,
     limit: int | None = None,
 ) -> list[Case]:
-    """Cases matching every filter given, newest first: for caseflow's own reports, which
-    ask the policy themselves; a reader's list is :func:`search_visible`."""
+    """Cases matching ``where``, newest first: for caseflow's own reports, which ask the
+    policy themselves; a reader's list is :func:`search_visible`."""
     query = select(cases).order_by(cases.c.created_at.desc(), cases.c.id.desc())
-    query = CaseFilter(states, committee).apply(query)
+    query = (where or CaseFilter()).apply(query)
     if limit:
         query = query.limit(limit)
     return [row_to_case(row) for row in conn.execute(query)]
@@ -353,7 +377,7 @@ def search_visible(
     where: CaseFilter | None = None,
     *,
     before_id: int | None = None,
-    limit: int = 50,
+    limit: int | None = 50,
 ) -> list[Case]:
     """Up to ``limit`` cases a reader may see, matching ``where``, newest first (by id),
     those with an id below ``before_id`` when given: one page of a list."""
@@ -363,4 +387,6 @@ def search_visible(
         query = query.where(condition)
     if before_id is not None:
         query = query.where(cases.c.id < before_id)
-    return [row_to_case(row) for row in conn.execute(query.limit(limit))]
+    if limit is not None:
+        query = query.limit(limit)
+    return [row_to_case(row) for row in conn.execute(query)]

@@ -26,21 +26,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.dml import Update
 
+from caseflow.deadlines.vocabulary import LIVE_STATUSES, DeadlineStatus
 from caseflow.errors import Conflict
 from caseflow.store import leases, wakeups
 from caseflow.store.prepared import prepared
-from caseflow.store.tables import (
-    DEADLINE_INCIDENT,
-    DEADLINE_OPEN,
-    DEADLINE_PAUSED,
-    cases,
-    deadline_explanations,
-    deadlines,
-)
+from caseflow.store.tables import cases, deadline_explanations, deadlines
 from caseflow.store.visibility import ReadScope, readable
 from caseflow.store.wakeups import announce
 
-LIVE = (DEADLINE_OPEN, DEADLINE_PAUSED)
+LIVE = LIVE_STATUSES
+# A status text as read, typed: a dict lookup, not DeadlineStatus(text) (the dispatcher
+# reads thousands of rows a second).
+_STATUS = {status.value: status for status in DeadlineStatus}
 # Written as literals, not bound parameters: SQLite uses the partial index
 # ix_deadlines_live_case only when it can prove the query's condition implies the
 # index's at prepare time, and ``status IN (?, ?)`` proves nothing (the deadline
@@ -56,7 +53,7 @@ class DeadlineRecord:
     case_id: int
     rule_id: str
     generation: int
-    status: str
+    status: DeadlineStatus
     started_at: datetime
     not_before: datetime | None
     due_at: datetime
@@ -75,7 +72,7 @@ def _record(row: Row[Any]) -> DeadlineRecord:
         case_id=row.case_id,
         rule_id=row.rule_id,
         generation=row.generation,
-        status=row.status,
+        status=_STATUS[row.status],
         started_at=row.started_at,
         not_before=row.not_before,
         due_at=row.due_at,
@@ -151,7 +148,7 @@ _CREATED_COLUMNS = (
 _INSERT_CREATED = insert(deadlines).values(
     {name: bindparam(name, type_=deadlines.c[name].type) for name in _CREATED_COLUMNS}
     | {
-        "status": literal_column(f"'{DEADLINE_OPEN}'"),
+        "status": literal_column(f"'{DeadlineStatus.OPEN}'"),
         "attempts": literal_column("0"),
     }
 )
@@ -210,6 +207,7 @@ _LIVE_FOR_CASE = (
 def _record_of(row: Sequence[Any]) -> DeadlineRecord:
     """A row of ``_RECORD_COLUMNS`` as a DeadlineRecord, read by position."""
     values = list(row)
+    values[4] = _STATUS[values[4]]  # status
     values[8] = tuple(datetime.fromisoformat(t) for t in values[8])  # reminders_at
     return DeadlineRecord(*values)
 
@@ -233,7 +231,7 @@ def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
     return _record(conn.execute(select(deadlines).where(deadlines.c.id == deadline_id)).one())
 
 
-def close(conn: Connection, deadline_id: int, status: str, now: datetime) -> None:
+def close(conn: Connection, deadline_id: int, status: DeadlineStatus, now: datetime) -> None:
     prepared(conn, _CLOSE).execute(
         conn, {"deadline_id": deadline_id, "status": status, "closed_at": now}
     ).close()
@@ -257,7 +255,7 @@ def pause(conn: Connection, deadline_id: int, remaining_working_days: int) -> No
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
         .values(
-            status=DEADLINE_PAUSED,
+            status=DeadlineStatus.PAUSED,
             remaining_working_days=remaining_working_days,
             next_action_at=None,
         )
@@ -277,7 +275,7 @@ def resume(
     conn.execute(
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
-        .values(status=DEADLINE_OPEN, remaining_working_days=None, **schedule)
+        .values(status=DeadlineStatus.OPEN, remaining_working_days=None, **schedule)
     )
     conn.execute(
         update(deadline_explanations)
@@ -315,7 +313,7 @@ class Due:
     case_id: int
     rule_id: str
     generation: int
-    status: str
+    status: DeadlineStatus
     due_at: datetime
     reminders_at: tuple[datetime, ...]
     reminders_sent: int
@@ -336,7 +334,7 @@ def claimed(conn: Connection, ids: Sequence[int], owner: str) -> list[Due]:
         return []
     query = select(*_DUE_COLUMNS).where(
         deadlines.c.id.in_(list(ids)),
-        deadlines.c.status == DEADLINE_OPEN,
+        deadlines.c.status == DeadlineStatus.OPEN,
         deadlines.c.lease_owner == owner,
         deadlines.c.next_action_at.is_not(None),
     )
@@ -364,7 +362,7 @@ def _dues(rows: Iterable[Sequence[Any]]) -> Iterator[Due]:
             case_id=case_id,
             rule_id=rule_id,
             generation=generation,
-            status=status,
+            status=_STATUS[status],
             due_at=due_at,
             reminders_at=tuple(map(datetime.fromisoformat, reminders_at)) if reminders_at else (),
             reminders_sent=reminders_sent,
@@ -386,7 +384,7 @@ class Applied:
     """
 
     id: int
-    status: str
+    status: DeadlineStatus
     reminders_sent: int
     next_action_at: datetime | None
     closed_at: datetime | None
@@ -398,7 +396,7 @@ _APPLY = (
     update(deadlines)
     .where(
         deadlines.c.id == bindparam("deadline_id"),
-        deadlines.c.status == literal_column(f"'{DEADLINE_OPEN}'"),
+        deadlines.c.status == literal_column(f"'{DeadlineStatus.OPEN}'"),
         deadlines.c.lease_owner == bindparam("owner"),
     )
     .values(
@@ -476,7 +474,7 @@ def record_incident(conn: Connection, deadline_id: int, error: str) -> None:
         update(deadlines)
         .where(deadlines.c.id == deadline_id)
         .values(
-            status=DEADLINE_INCIDENT,
+            status=DeadlineStatus.INCIDENT,
             attempts=deadlines.c.attempts + 1,
             last_error=error,
             next_action_at=None,
@@ -491,7 +489,7 @@ def incidents(conn: Connection) -> list[tuple[DeadlineRecord, str]]:
     query = (
         select(deadlines, cases.c.journal_no)
         .join(cases, cases.c.id == deadlines.c.case_id)
-        .where(deadlines.c.status == DEADLINE_INCIDENT)
+        .where(deadlines.c.status == DeadlineStatus.INCIDENT)
         .order_by(deadlines.c.id)
     )
     return [(_record(row), row.journal_no) for row in conn.execute(query)]
@@ -501,7 +499,7 @@ def reopen_incidents(
     conn: Connection, now: datetime, ids: Sequence[int] | None = None
 ) -> list[int]:
     """Put deadlines in incident (all, or those of ``ids``) back to work, due now."""
-    query = select(deadlines.c.id).where(deadlines.c.status == DEADLINE_INCIDENT)
+    query = select(deadlines.c.id).where(deadlines.c.status == DeadlineStatus.INCIDENT)
     if ids is not None:
         query = query.where(deadlines.c.id.in_(list(ids)))
     found = list(conn.execute(query).scalars())
@@ -509,7 +507,7 @@ def reopen_incidents(
         conn.execute(
             update(deadlines)
             .where(deadlines.c.id.in_(found))
-            .values(status=DEADLINE_OPEN, attempts=0, next_action_at=now)
+            .values(status=DeadlineStatus.OPEN, attempts=0, next_action_at=now)
         )
         announce(conn, now)
     return found
@@ -520,7 +518,7 @@ def extend_leases(
 ) -> int:
     """Keep holding claimed rows a while longer (still open and ours); returns how many."""
     return leases.extend(
-        conn, deadlines, ids, waiting=DEADLINE_OPEN, owner=owner, lease_until=lease_until
+        conn, deadlines, ids, waiting=DeadlineStatus.OPEN, owner=owner, lease_until=lease_until
     )
 
 
@@ -546,7 +544,7 @@ def _claim_statement(*, skip_locked: bool) -> Update:
     due = (
         select(deadlines.c.id)
         .where(
-            deadlines.c.status == literal_column(f"'{DEADLINE_OPEN}'"),
+            deadlines.c.status == literal_column(f"'{DeadlineStatus.OPEN}'"),
             deadlines.c.next_action_at <= now,
             or_(deadlines.c.lease_expires_at.is_(None), deadlines.c.lease_expires_at < now),
         )
@@ -574,7 +572,9 @@ _CLAIM_SKIP_LOCKED = _claim_statement(skip_locked=True)
 def next_due(conn: Connection) -> datetime | None:
     """The earliest next action of any open deadline (served by the partial index)."""
     value: datetime | None = conn.execute(
-        select(func.min(deadlines.c.next_action_at)).where(deadlines.c.status == DEADLINE_OPEN)
+        select(func.min(deadlines.c.next_action_at)).where(
+            deadlines.c.status == DeadlineStatus.OPEN
+        )
     ).scalar()
     return value
 
@@ -582,7 +582,7 @@ def next_due(conn: Connection) -> datetime | None:
 def search(
     conn: Connection,
     *,
-    statuses: Sequence[str] = LIVE,
+    statuses: Sequence[DeadlineStatus] = LIVE,
     committee: str | None = None,
     due_before: datetime | None = None,
     overdue_at: datetime | None = None,
@@ -613,7 +613,7 @@ def search_page(
     *,
     limit: int,
     after: int | None = None,
-    statuses: Sequence[str] = LIVE,
+    statuses: Sequence[DeadlineStatus] = LIVE,
     committee: str | None = None,
     due_before: datetime | None = None,
     overdue_at: datetime | None = None,
@@ -647,15 +647,22 @@ def search_page(
     return [(_record(row), row.journal_no, row.title, row.committee) for row in conn.execute(query)]
 
 
-def incidents_of(conn: Connection, scope: ReadScope) -> list[tuple[DeadlineRecord, str]]:
-    """:func:`incidents` of the cases ``scope`` may see."""
+def incidents_of(
+    conn: Connection, scope: ReadScope, *, limit: int | None = None, after: int | None = None
+) -> list[tuple[DeadlineRecord, str]]:
+    """:func:`incidents` of the cases ``scope`` may see; ``limit`` of them after deadline
+    ``after`` when given."""
     query = (
         select(deadlines, cases.c.journal_no)
         .join(cases, cases.c.id == deadlines.c.case_id)
-        .where(deadlines.c.status == DEADLINE_INCIDENT)
+        .where(deadlines.c.status == DeadlineStatus.INCIDENT)
         .order_by(deadlines.c.id)
     )
     condition = readable(conn.dialect.name, scope)
     if condition is not None:
         query = query.where(condition)
+    if after is not None:
+        query = query.where(deadlines.c.id > after)
+    if limit is not None:
+        query = query.limit(limit)
     return [(_record(row), row.journal_no) for row in conn.execute(query)]

@@ -25,19 +25,16 @@ from sqlalchemy import Connection, Row, insert, select
 
 from caseflow.calendar import COPENHAGEN
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from caseflow.store.tables import MEETING_PLANNED, MEETING_STATUSES, meetings
-
-CANCELLED = "cancelled"
-HELD = "held"
-CLOSED = "closed"
+from caseflow.meetings.vocabulary import MeetingStatus
+from caseflow.store.tables import meetings
 
 # Which status may follow which: the minutes close a held meeting; a cancelled one
 # may be put back in the plan, a closed one is history.
-NEXT_STATUSES: dict[str, frozenset[str]] = {
-    MEETING_PLANNED: frozenset({HELD, CANCELLED}),
-    HELD: frozenset({CLOSED}),
-    CANCELLED: frozenset({MEETING_PLANNED}),
-    CLOSED: frozenset(),
+NEXT_STATUSES: dict[MeetingStatus, frozenset[MeetingStatus]] = {
+    MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+    MeetingStatus.HELD: frozenset({MeetingStatus.CLOSED}),
+    MeetingStatus.CANCELLED: frozenset({MeetingStatus.PLANNED}),
+    MeetingStatus.CLOSED: frozenset(),
 }
 
 # uuid5 namespace for meeting UIDs (a fixed random value: never change it).
@@ -54,7 +51,7 @@ class MeetingRecord:
     starts_at: datetime
     ends_at: datetime | None
     place: str | None
-    status: str
+    status: MeetingStatus
     uid: str
     sequence: int
     note: str | None
@@ -63,7 +60,7 @@ class MeetingRecord:
 
     @property
     def cancelled(self) -> bool:
-        return self.status == CANCELLED
+        return self.status is MeetingStatus.CANCELLED
 
 
 def _record(row: Row[Any]) -> MeetingRecord:
@@ -74,7 +71,7 @@ def _record(row: Row[Any]) -> MeetingRecord:
         starts_at=m["starts_at"],
         ends_at=m["ends_at"],
         place=m["place"],
-        status=m["status"],
+        status=MeetingStatus(m["status"]),
         uid=m["uid"],
         sequence=m["sequence"],
         note=m["note"],
@@ -143,7 +140,7 @@ def create(
             starts_at=starts_at,
             ends_at=ends_at,
             place=place,
-            status=MEETING_PLANNED,
+            status=MeetingStatus.PLANNED,
             uid=uid,
             sequence=0,
             note=note,
@@ -185,29 +182,61 @@ def list_for(
     until: datetime | None = None,
     *,
     include_cancelled: bool = True,
+    committees: Sequence[str] = (),
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[MeetingRecord]:
-    """Meetings by start time: of one committee or all, starting in [since, until)."""
-    query = select(meetings).order_by(meetings.c.starts_at, meetings.c.committee)
+    """Meetings by start time (then committee): of one committee (or of ``committees``, or
+    all), starting in [since, until); ``limit`` of them after meeting ``after`` in that
+    order, when given: one page of the plan, read in SQL."""
+    query = select(meetings).order_by(meetings.c.starts_at, meetings.c.committee, meetings.c.id)
     if committee is not None:
         query = query.where(meetings.c.committee == committee)
+    if committees:
+        query = query.where(meetings.c.committee.in_(list(committees)))
     if since is not None:
         query = query.where(meetings.c.starts_at >= _utc(since))
     if until is not None:
         query = query.where(meetings.c.starts_at < _utc(until))
     if not include_cancelled:
-        query = query.where(meetings.c.status != CANCELLED)
+        query = query.where(meetings.c.status != MeetingStatus.CANCELLED)
+    if after is not None:
+        query = query.where(_after(after))
+    if limit is not None:
+        query = query.limit(limit)
     return [_record(row) for row in conn.execute(query)]
 
 
+def _after(meeting_id: int) -> sa.ColumnElement[bool]:
+    """Meetings later in the plan's order (start, committee, id) than ``meeting_id``."""
+    last = meetings.alias("last")
+    at = select(last.c.starts_at).where(last.c.id == meeting_id).scalar_subquery()
+    committee = select(last.c.committee).where(last.c.id == meeting_id).scalar_subquery()
+    return sa.or_(
+        meetings.c.starts_at > at,
+        sa.and_(
+            meetings.c.starts_at == at,
+            sa.or_(
+                meetings.c.committee > committee,
+                sa.and_(meetings.c.committee == committee, meetings.c.id > meeting_id),
+            ),
+        ),
+    )
+
+
 def next_after(
-    conn: Connection, committee: str, moment: datetime, *, statuses: Sequence[str] | None = None
+    conn: Connection,
+    committee: str,
+    moment: datetime,
+    *,
+    statuses: Sequence[MeetingStatus] | None = None,
 ) -> MeetingRecord | None:
     """The committee's first meeting that starts after ``moment``: with one of
     ``statuses`` if given, else any that is not cancelled."""
     status = (
         meetings.c.status.in_(list(statuses))
         if statuses is not None
-        else meetings.c.status != CANCELLED
+        else meetings.c.status != MeetingStatus.CANCELLED
     )
     row = conn.execute(
         select(meetings)
@@ -259,12 +288,10 @@ def update(
     return get(conn, meeting_id)
 
 
-def set_status(conn: Connection, meeting_id: int, status: str, *, now: datetime) -> MeetingRecord:
+def set_status(
+    conn: Connection, meeting_id: int, status: MeetingStatus, *, now: datetime
+) -> MeetingRecord:
     """Move a meeting to ``status`` if :data:`NEXT_STATUSES` allows it."""
-    if status not in MEETING_STATUSES:
-        raise InvalidInput(
-            f"unknown meeting status {status!r}; use one of {', '.join(MEETING_STATUSES)}"
-        )
     before = get(conn, meeting_id)
     if status == before.status:
         return before
@@ -284,4 +311,4 @@ def set_status(conn: Connection, meeting_id: int, status: str, *, now: datetime)
 
 def cancel(conn: Connection, meeting_id: int, *, now: datetime) -> MeetingRecord:
     """Cancel a planned meeting; it stays in the table (and in the ICS, as cancelled)."""
-    return set_status(conn, meeting_id, CANCELLED, now=now)
+    return set_status(conn, meeting_id, MeetingStatus.CANCELLED, now=now)

@@ -9,13 +9,14 @@ the table append-only (:mod:`caseflow.store.append_only`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
+from caseflow.domain import OrgKind
 from caseflow.store.tables import org_changes
 
 
@@ -43,7 +44,7 @@ class OrgChange:
     at: datetime
     actor: str
     via: str
-    kind: str
+    kind: OrgKind
     code: str
     old: Mapping[str, Any] | None  # None: it was added
     new: Mapping[str, Any]
@@ -67,7 +68,7 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str) ->
 def record(
     conn: Connection,
     stamp: Stamp,
-    kind: str,
+    kind: OrgKind,
     code: str,
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any],
@@ -90,14 +91,27 @@ def record(
 
 
 def search(
-    conn: Connection, *, kind: str | None = None, code: str | None = None
+    conn: Connection,
+    *,
+    kind: OrgKind | None = None,
+    code: str | None = None,
+    kinds: Collection[OrgKind] | None = None,
+    limit: int | None = None,
+    after: int | None = None,
 ) -> list[OrgChange]:
-    """Changes, oldest first; only those of one kind (and code) when given."""
+    """Changes, oldest first; only those of one kind (and code) when given, of ``kinds``
+    when given (None: every kind); ``limit`` of them after change ``after`` when given."""
     query = select(org_changes).order_by(org_changes.c.id)
     if kind is not None:
         query = query.where(org_changes.c.kind == kind)
     if code is not None:
         query = query.where(org_changes.c.code == code)
+    if kinds is not None:
+        query = query.where(org_changes.c.kind.in_(sorted(kinds)))
+    if after is not None:
+        query = query.where(org_changes.c.id > after)
+    if limit is not None:
+        query = query.limit(limit)
     return [_change(row) for row in conn.execute(query)]
 
 
@@ -107,7 +121,7 @@ def _change(row: Row[Any]) -> OrgChange:
         at=row.at,
         actor=row.actor,
         via=row.via,
-        kind=row.kind,
+        kind=OrgKind(row.kind),
         code=row.code,
         old=row.old,
         new=row.new,

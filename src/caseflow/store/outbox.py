@@ -27,9 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from caseflow.notifications.vocabulary import OutboxStatus
 from caseflow.store import leases
 from caseflow.store.prepared import prepared
-from caseflow.store.tables import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, outbox
+from caseflow.store.tables import outbox
 from caseflow.store.visibility import ReadScope, readable_ids
 
 
@@ -42,7 +43,7 @@ class OutboxRecord:
     language: str
     recipients: tuple[dict[str, str | None], ...]
     context: dict[str, Any]
-    status: str
+    status: OutboxStatus
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
@@ -59,7 +60,7 @@ def _record(row: Row[Any]) -> OutboxRecord:
         language=row.language,
         recipients=tuple(row.recipients),
         context=row.context,
-        status=row.status,
+        status=OutboxStatus(row.status),
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at,
         last_error=row.last_error,
@@ -90,7 +91,7 @@ def enqueue(
             language=language,
             recipients=[dict(r) for r in recipients],
             context=dict(context),
-            status=OUTBOX_PENDING,
+            status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=now,
             created_at=now,
@@ -128,7 +129,7 @@ def _insert_new(dialect: str) -> Insert:
         .values(
             {name: bindparam(name) for name in columns}
             | {
-                "status": literal_column(f"'{OUTBOX_PENDING}'"),
+                "status": literal_column(f"'{OutboxStatus.PENDING}'"),
                 "attempts": literal_column("0"),
                 "next_attempt_at": bindparam("now", type_=outbox.c.next_attempt_at.type),
                 "created_at": bindparam("now", type_=outbox.c.created_at.type),
@@ -158,7 +159,7 @@ def claim(
     query = (
         select(outbox)
         .where(
-            outbox.c.status == OUTBOX_PENDING,
+            outbox.c.status == OutboxStatus.PENDING,
             outbox.c.next_attempt_at <= now,
             or_(outbox.c.lease_expires_at.is_(None), outbox.c.lease_expires_at < now),
         )
@@ -182,7 +183,7 @@ def extend_leases(
 ) -> int:
     """Keep holding claimed rows a while longer (still pending and ours); returns how many."""
     return leases.extend(
-        conn, outbox, ids, waiting=OUTBOX_PENDING, owner=owner, lease_until=lease_until
+        conn, outbox, ids, waiting=OutboxStatus.PENDING, owner=owner, lease_until=lease_until
     )
 
 
@@ -191,7 +192,7 @@ def mark_sent(conn: Connection, record_id: int, now: datetime) -> None:
         update(outbox)
         .where(outbox.c.id == record_id)
         .values(
-            status=OUTBOX_SENT,
+            status=OutboxStatus.SENT,
             sent_at=now,
             attempts=outbox.c.attempts + 1,
             last_error=None,
@@ -220,7 +221,7 @@ def mark_failed(conn: Connection, record_id: int, error: str) -> None:
         update(outbox)
         .where(outbox.c.id == record_id)
         .values(
-            status=OUTBOX_FAILED,
+            status=OutboxStatus.FAILED,
             attempts=outbox.c.attempts + 1,
             last_error=error,
             lease_owner=None,
@@ -237,17 +238,19 @@ def retry_failed(
     ids: Sequence[int] | None = None,
 ) -> int:
     """Put failed notifications (all, or those of ``keys`` / ``ids``) back in the queue."""
-    statement = update(outbox).where(outbox.c.status == OUTBOX_FAILED)
+    statement = update(outbox).where(outbox.c.status == OutboxStatus.FAILED)
     if keys:
         statement = statement.where(outbox.c.key.in_(list(keys)))
     if ids is not None:
         statement = statement.where(outbox.c.id.in_(list(ids)))
-    result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
+    result = conn.execute(
+        statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
+    )
     return int(result.rowcount)
 
 
 def search(
-    conn: Connection, *, statuses: Sequence[str] = (), limit: int = 200, offset: int = 0
+    conn: Connection, *, statuses: Sequence[OutboxStatus] = (), limit: int = 200, offset: int = 0
 ) -> list[OutboxRecord]:
     """Outbox rows, newest first: ``limit`` of them from the ``offset``-th on."""
     query = (
@@ -263,7 +266,7 @@ def search(
 
 def next_attempt(conn: Connection) -> datetime | None:
     value: datetime | None = conn.execute(
-        select(func.min(outbox.c.next_attempt_at)).where(outbox.c.status == OUTBOX_PENDING)
+        select(func.min(outbox.c.next_attempt_at)).where(outbox.c.status == OutboxStatus.PENDING)
     ).scalar()
     return value
 
@@ -274,7 +277,7 @@ def search_page(
     *,
     limit: int,
     after: int | None = None,
-    statuses: Sequence[str] = (),
+    statuses: Sequence[OutboxStatus] = (),
 ) -> list[OutboxRecord]:
     """Outbox rows of the cases ``scope`` may see (rows of no case, such as digests, only
     for a scope of every case), newest first, ``limit`` of them after the row ``after``."""
@@ -291,8 +294,28 @@ def search_page(
     return [_record(row) for row in conn.execute(query)]
 
 
+def failed_page(
+    conn: Connection, scope: ReadScope, *, limit: int, after: int | None = None
+) -> list[OutboxRecord]:
+    """Failed outbox rows of the cases ``scope`` may see (as :func:`search_page`), oldest
+    first, ``limit`` of them after the row ``after``."""
+    query = (
+        select(outbox)
+        .where(*_visible(conn, scope, [OutboxStatus.FAILED]))
+        .order_by(outbox.c.created_at, outbox.c.id)
+        .limit(limit)
+    )
+    if after is not None:
+        last = outbox.alias("last")
+        at = select(last.c.created_at).where(last.c.id == after).scalar_subquery()
+        query = query.where(
+            or_(outbox.c.created_at > at, and_(outbox.c.created_at == at, outbox.c.id > after))
+        )
+    return [_record(row) for row in conn.execute(query)]
+
+
 def _visible(
-    conn: Connection, scope: ReadScope, statuses: Sequence[str] = ()
+    conn: Connection, scope: ReadScope, statuses: Sequence[OutboxStatus] = ()
 ) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     ids = readable_ids(conn.dialect.name, scope)
@@ -303,14 +326,14 @@ def _visible(
     return found
 
 
-def statuses_of(conn: Connection, scope: ReadScope, keys: Sequence[str]) -> dict[str, str]:
+def statuses_of(conn: Connection, scope: ReadScope, keys: Sequence[str]) -> dict[str, OutboxStatus]:
     """The status of each of ``keys`` that exists and ``scope`` may see, by key."""
     if not keys:
         return {}
     query = select(outbox.c.key, outbox.c.status).where(
         outbox.c.key.in_(list(keys)), *_visible(conn, scope)
     )
-    return dict(conn.execute(query).all())
+    return {key: OutboxStatus(status) for key, status in conn.execute(query)}
 
 
 def retry_visible(
@@ -323,10 +346,12 @@ def retry_visible(
 ) -> int:
     """:func:`retry_failed` of the rows ``scope`` may see (all failed, or of ``keys`` /
     ``ids``); returns how many were queued again."""
-    statement = update(outbox).where(*_visible(conn, scope, [OUTBOX_FAILED]))
+    statement = update(outbox).where(*_visible(conn, scope, [OutboxStatus.FAILED]))
     if keys is not None:
         statement = statement.where(outbox.c.key.in_(list(keys)))
     if ids is not None:
         statement = statement.where(outbox.c.id.in_(list(ids)))
-    result = conn.execute(statement.values(status=OUTBOX_PENDING, next_attempt_at=now, attempts=0))
+    result = conn.execute(
+        statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
+    )
     return int(result.rowcount)

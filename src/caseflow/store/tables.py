@@ -149,7 +149,7 @@ audit_events = Table(
     Column("seq", Integer, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("actor", String(100), nullable=False),
-    Column("kind", String(20), nullable=False),  # open | fire | edit
+    Column("kind", String(20), nullable=False),  # a caseflow.domain.AuditKind
     Column("trigger", String(100), nullable=True),
     Column("from_state", String(100), nullable=True),
     Column("to_state", String(100), nullable=False),
@@ -162,11 +162,7 @@ audit_events = Table(
 
 # -- deadlines and the outbox (migration 0002) -----------------------------------------------
 
-DEADLINE_OPEN = "open"  # running: the dispatcher acts at next_action_at
-DEADLINE_PAUSED = "paused"  # clock stopped (waiting for a citizen); remaining days kept
-DEADLINE_INCIDENT = "incident"  # failed too often: waits for a person (caseflow incidents)
-DEADLINE_STATUSES = ("open", "paused", "satisfied", "cancelled", "expired", "stale", "incident")
-
+# A deadline's status is a caseflow.deadlines.vocabulary.DeadlineStatus.
 deadlines = Table(
     "deadlines",
     metadata,
@@ -220,10 +216,7 @@ deadline_explanations = Table(
     Column("explanation", JSON, nullable=False),
 )
 
-OUTBOX_PENDING = "pending"
-OUTBOX_SENT = "sent"
-OUTBOX_FAILED = "failed"  # gave up or refused for good: visible, retryable by hand
-
+# A notification's status is a caseflow.notifications.vocabulary.OutboxStatus.
 outbox = Table(
     "outbox",
     metadata,
@@ -252,9 +245,7 @@ outbox = Table(
 
 # -- committee meetings (migration 0003) -------------------------------------------------------
 
-MEETING_PLANNED = "planned"  # in the meeting plan; agenda being built
-MEETING_STATUSES = ("planned", "held", "closed", "cancelled")  # closed: minutes approved
-
+# A meeting's status is a caseflow.meetings.vocabulary.MeetingStatus.
 meetings = Table(
     "meetings",
     metadata,
@@ -278,11 +269,7 @@ meetings = Table(
 
 # -- agendas, minutes and follow-up (migration 0004) --------------------------------------------
 
-ITEM_SCHEDULED = "scheduled"  # on the agenda, waiting for the meeting
-ITEM_REMOVED = "removed"  # the case left the agenda another way (withdrawn, sent back)
-ITEM_STATUSES = ("scheduled", "decided", "postponed", "referred", "removed")
-ITEM_OUTCOMES = ("decided", "postponed", "referred")
-
+# Statuses, outcomes and follow-up owners are StrEnums of caseflow.meetings.vocabulary.
 agenda_items = Table(
     "agenda_items",
     metadata,
@@ -331,10 +318,6 @@ meeting_minutes = Table(
     Column("note", Text, nullable=True),
 )
 
-FOLLOWUP_OPEN = "open"
-FOLLOWUP_STATUSES = ("open", "done", "cancelled")
-FOLLOWUP_OWNER_KINDS = ("steering_group", "administration")
-
 followups = Table(
     "followups",
     metadata,
@@ -358,8 +341,6 @@ followups = Table(
 
 # -- the organisation's history (migration 0005) ------------------------------------------------
 
-ORG_KINDS = ("administration", "committee", "steering_group", "actor")
-
 org_changes = Table(
     "org_changes",
     metadata,
@@ -367,7 +348,7 @@ org_changes = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("actor", String(100), nullable=False),  # who: a username, or os:LOGIN for a load
     Column("via", String(1000), nullable=False),  # the command, or the file loaded
-    Column("kind", String(20), nullable=False),  # administration | committee | ... (ORG_KINDS)
+    Column("kind", String(20), nullable=False),  # a caseflow.domain.OrgKind
     Column("code", String(100), nullable=False),  # its code, or an actor's username
     # The values before (null: it was added) and after, as the organisation file writes them.
     Column("old", JSON, nullable=True),

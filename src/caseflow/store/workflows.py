@@ -79,6 +79,14 @@ def get(conn: Connection, workflow_id: str, version: str) -> StoredVersion:
     return _stored(row)
 
 
+def versions(conn: Connection) -> list[tuple[str, str]]:
+    """(workflow id, version) of every stored version: every version a case runs on."""
+    query = select(workflow_versions.c.workflow_id, workflow_versions.c.version).order_by(
+        workflow_versions.c.id
+    )
+    return [(workflow_id, version) for workflow_id, version in conn.execute(query)]
+
+
 def all_versions(conn: Connection) -> list[StoredVersion]:
     rows = conn.execute(
         select(workflow_versions).order_by(

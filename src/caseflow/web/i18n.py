@@ -395,6 +395,12 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Punkt {item_no} på møde {meeting_id} er allerede offentligt.",
         "Item {item_no} of meeting {meeting_id} is public already.",
     ),
+    ErrorCode.STEP_NOT_DECLARED: (
+        "Arbejdsgangen {workflow_id} siger ikke, hvilket skridt der er »{meaning}«; "
+        "sager i den kan ikke på en dagsorden.",
+        "The workflow {workflow_id} does not say which step is '{meaning}'; its cases "
+        "cannot go on an agenda.",
+    ),
     ErrorCode.SIGN_IN_FAILED: (
         "Brugernavnet eller adgangskoden er forkert.",
         "The username or the password is wrong.",
