@@ -17,6 +17,13 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Worker processes (each with its own pool).")
     ] = 1,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database to serve (as the global --db; e.g. the one `caseflow demo --db` kept).",
+        ),
+    ] = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -28,10 +35,13 @@ def serve(
     """Serve the web pages and the JSON API (/api/v1) until stopped (Ctrl-C)."""
     import uvicorn
 
-    settings = state().settings
+    cli = state()
+    if db:
+        cli.settings = cli.settings.with_overrides(database=db)
+    settings = cli.settings
     # Fail here, with caseflow's message, if the database is missing or too old, or the
     # identity provider's settings are half given.
-    state().context()
+    cli.context()
     from caseflow.web.oidc import client_for
 
     client_for(settings)
