@@ -19,7 +19,7 @@ from caseflow import policy
 from caseflow.context import Context
 from caseflow.domain import Actor, RoleGrant
 from caseflow.errors import InvalidInput
-from caseflow.services.paging import Page, PageRequest
+from caseflow.services.paging import MAX_ROW_ID, Page, PageRequest
 from caseflow.store import inbox as inbox_rows
 from caseflow.store.db import read_transaction
 from caseflow.store.inbox import COUNT_CAP, Order
@@ -148,7 +148,7 @@ def _cursor(text: str | None) -> inbox_rows.Cursor | None:
         return None
     number, _, moment = text.partition("@")
     try:
-        if not number.isdigit() or len(number) > 18:
+        if not number.isdigit() or int(number) > MAX_ROW_ID:
             raise ValueError(number)
         return (datetime.fromisoformat(moment) if moment else None, int(number))
     except ValueError:

@@ -22,7 +22,7 @@ from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput, NotFound
 from caseflow.policy import read_scope, require_operator
-from caseflow.services.paging import Page, PageRequest
+from caseflow.services.paging import MAX_ROW_ID, Page, PageRequest
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
@@ -86,7 +86,7 @@ def _cursor(text: str | None) -> tuple[IncidentKind, int] | None:
     if text is None:
         return None
     match = _ID.fullmatch(text.strip())
-    if match is None:
+    if match is None or int(match[2]) > MAX_ROW_ID:
         raise InvalidInput(f"{text!r} is not a page cursor; use the one a page gave")
     kind = IncidentKind.DEADLINE if match[1].upper() == "D" else IncidentKind.NOTIFICATION
     return kind, int(match[2])
@@ -209,7 +209,7 @@ def parse_ids(texts: Sequence[str]) -> tuple[list[int], list[int]]:
     notifications: list[int] = []
     for text in texts:
         match = _ID.fullmatch(text.strip())
-        if match is None:
+        if match is None or int(match[2]) > MAX_ROW_ID:
             raise InvalidInput(
                 f"{text!r} is not an incident ID; write D-42 for a deadline or N-17 for a "
                 "notification",

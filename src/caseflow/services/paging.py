@@ -16,6 +16,9 @@ from caseflow.errors import InvalidInput
 
 T = TypeVar("T")
 
+MAX_ROW_ID = 2**31 - 1
+"""The largest row id a cursor can name (what an integer column holds on every database)."""
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 
@@ -35,7 +38,7 @@ class PageRequest:
         """The cursor as the id it stands for."""
         if self.cursor is None:
             return None
-        if not self.cursor.isdigit() or len(self.cursor) > 18:
+        if not self.cursor.isdigit() or int(self.cursor) > MAX_ROW_ID:
             raise InvalidInput(f"{self.cursor!r} is not a page cursor; use the one a page gave")
         return int(self.cursor)
 

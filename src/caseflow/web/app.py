@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from caseflow.context import Context
@@ -87,6 +87,16 @@ def _install_handlers(app: FastAPI) -> None:
         response = _error_page(request, 503, words("error_title"), words("database_down"))
         response.headers.update(headers)
         return response
+
+    @app.exception_handler(DataError)
+    async def value_out_of_range(request: Request, error: DataError) -> Response:
+        # A number or text the database cannot hold (PostgreSQL checks, SQLite does not):
+        # bad input that slipped past the checks, refused before anything was written.
+        words = deps.words(request)
+        detail = "a value in the request is out of range for what caseflow stores"
+        if _is_api(request):
+            return problem(422, "InvalidInput", detail, "invalid_input")
+        return _error_page(request, 422, words("error_title"), words("value_out_of_range"))
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired) -> Response:

@@ -137,6 +137,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Databasen svarer ikke lige nu. Intet er ændret; prøv igen om lidt.",
         "The database does not answer just now. Nothing was changed; try again shortly.",
     ),
+    "value_out_of_range": (
+        "En værdi i formularen er uden for det, caseflow kan gemme.",
+        "A value in the form is out of range for what caseflow stores.",
+    ),
     "not_found_page": ("Siden findes ikke.", "There is no such page."),
     "forbidden_page": ("Du har ikke adgang til dette.", "You may not do this."),
     "csrf_failed": (

@@ -35,10 +35,10 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEMS)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 # The cursor a page gave: an id, and for the inbox's orders by time, the time after "@".
-Cursor = Annotated[str | None, Query(max_length=80, pattern=r"^\d{1,18}$")]
+Cursor = Annotated[str | None, Query(max_length=80, pattern=r"^\d{1,10}$")]
 InboxCursor = Annotated[
     str | None,
-    Query(max_length=80, pattern=r"^\d{1,18}(@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00)?$"),
+    Query(max_length=80, pattern=r"^\d{1,10}(@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00)?$"),
 ]
 
 
