@@ -19,8 +19,7 @@ from caseflow.services import accounts
 from caseflow.web.deps import Ctx, Say
 from caseflow.web.i18n import Words
 from caseflow.web.oidc import FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, OidcClient, OidcRefused
-from caseflow.web.pages.signin import _form as signin_form
-from caseflow.web.pages.signin import client_of, safe_next, start_session
+from caseflow.web.pages.signin import client_of, safe_next, signin_form, start_session
 from caseflow.web.security import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)

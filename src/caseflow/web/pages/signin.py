@@ -40,7 +40,7 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _form(
+def signin_form(
     request: Request,
     words: Say,
     *,
@@ -50,6 +50,8 @@ def _form(
     next_url: str = "/inbox",
     status: int = 200,
 ) -> Response:
+    """The sign-in page with its own double-submit token (the OpenID Connect pages show
+    their refusals on it too)."""
     token = request.cookies.get(PRE_SIGN_IN_COOKIE) or new_token()
     issuer = request.app.state.context.settings.oidc_issuer
     response = render(
@@ -79,7 +81,7 @@ def _form(
 @router.get("/signin")
 def signin_page(request: Request, words: Say, next: str = "/inbox") -> Response:
     message = words("sign_in_needed") if next != "/inbox" else None
-    return _form(request, words, next_url=next, message=message)
+    return signin_form(request, words, next_url=next, message=message)
 
 
 def start_session(request: Request, signed: accounts.SignedIn, next_url: str) -> Response:
@@ -110,7 +112,7 @@ def signin(
     next: Annotated[str, Form()] = "/inbox",
 ) -> Response:
     if not same_token(csrf_token, request.cookies.get(PRE_SIGN_IN_COOKIE)):
-        return _form(
+        return signin_form(
             request,
             words,
             error=words("csrf_failed"),
@@ -128,7 +130,7 @@ def signin(
         )
     except CaseflowError as error:
         status = 429 if error.code == "account_locked" else 401
-        return _form(
+        return signin_form(
             request,
             words,
             error=words.error(error),
@@ -144,7 +146,7 @@ def signout(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         accounts.sign_out(ctx, token)
-    response = _form(request, words, message=words("signed_out"))
+    response = signin_form(request, words, message=words("signed_out"))
     response.delete_cookie(SESSION_COOKIE, path="/")
     del post
     return response
@@ -153,6 +155,6 @@ def signout(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
 @router.post("/signout-everywhere")
 def signout_everywhere(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
     count = accounts.sign_out_everywhere(ctx, post.actor)
-    response = _form(request, words, message=words("signed_out_everywhere", count=count))
+    response = signin_form(request, words, message=words("signed_out_everywhere", count=count))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
