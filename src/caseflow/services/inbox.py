@@ -49,18 +49,9 @@ class InboxQuery:
 
 
 @dataclass(frozen=True)
-class InboxRow:
-    journal_no: str
-    title: str
-    workflow_id: str
-    workflow_version: str
-    state: str
-    committee: str | None
-    case_officer: str | None
-    lead_administration: str | None
-    created_at: datetime
-    updated_at: datetime
-    next_due: datetime | None
+class InboxRow(inbox_rows.InboxRecord):
+    """A row of the inbox as the store reads it, and whether its deadline has passed."""
+
     overdue: bool
 
     def to_json(self) -> dict[str, Any]:
@@ -182,20 +173,6 @@ def inbox(ctx: Context, actor: Actor, query: InboxQuery) -> Inbox:
     shown = rows[: query.page.limit]
     cursor = _cursor_text(query.order, shown[-1]) if len(rows) > query.page.limit else None
     items = [
-        InboxRow(
-            journal_no=r.journal_no,
-            title=r.title,
-            workflow_id=r.workflow_id,
-            workflow_version=r.workflow_version,
-            state=r.state,
-            committee=r.committee,
-            case_officer=r.case_officer,
-            lead_administration=r.lead_administration,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            next_due=r.next_due,
-            overdue=r.next_due is not None and r.next_due < now,
-        )
-        for r in shown
+        InboxRow(**vars(r), overdue=r.next_due is not None and r.next_due < now) for r in shown
     ]
     return Inbox(query.tab, counts, Page(items, cursor))
