@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from caseflow.store.deadlines import IS_LIVE
+from caseflow.store.deadlines import IS_LIVE, LIVE
 from caseflow.store.tables import cases, deadlines
 from caseflow.store.types import UTCDateTime
 from caseflow.store.visibility import ReadScope, participates, readable
@@ -188,23 +188,35 @@ def _by_due(
 ) -> list[InboxRecord]:
     """Earliest deadline first, then the cases with none (by id).
 
-    In two reads rather than one ordered by a per-case subquery: the cases with an
-    open deadline are found from the deadlines' side (grouped, a few thousand rows),
-    so a tab of 100,000 cases never looks up a deadline for each of them."""
+    In two reads rather than one ordered by a per-case subquery. The first walks the
+    open deadlines in due order (the partial index ``ix_deadlines_open_due``), keeps
+    each case's earliest one (no earlier open deadline of the same case) and stops at
+    the page's end: a tab of 100,000 cases reads about a page of deadlines, never
+    groups them all."""
     found: list[InboxRecord] = []
     conditions = _conditions(conn.dialect.name, scope, where)
     if after is None or after[0] is not None:
-        due = func.min(deadlines.c.due_at).label("due_at")
+        earlier = deadlines.alias("earlier")
+        has_earlier = select(earlier.c.id).where(
+            earlier.c.case_id == deadlines.c.case_id,
+            # The live-case index's condition, so the probe is an index search per case.
+            earlier.c.status.in_([literal_column(f"'{status}'") for status in LIVE]),
+            earlier.c.status == literal_column("'open'"),
+            or_(
+                earlier.c.due_at < deadlines.c.due_at,
+                and_(earlier.c.due_at == deadlines.c.due_at, earlier.c.id < deadlines.c.id),
+            ),
+        )
         query = (
-            select(*_COLUMNS, due)
-            .select_from(cases.join(deadlines, deadlines.c.case_id == cases.c.id))
-            .where(_OPEN, *conditions)
-            .group_by(cases.c.id)
-            .order_by(due, cases.c.id)
+            select(*_COLUMNS, deadlines.c.due_at)
+            .select_from(deadlines.join(cases, deadlines.c.case_id == cases.c.id))
+            .where(_OPEN, ~has_earlier.exists(), *conditions)
+            .order_by(deadlines.c.due_at, deadlines.c.case_id)
         )
         if after is not None:
-            query = query.having(
-                tuple_(due, cases.c.id) > tuple_(literal(after[0], _TIME), after[1])
+            query = query.where(
+                tuple_(deadlines.c.due_at, deadlines.c.case_id)
+                > tuple_(literal(after[0], _TIME), after[1])
             )
         found = [_record(row) for row in conn.execute(query.limit(limit))]
     if len(found) < limit and where.due_before is None and where.due_from is None:

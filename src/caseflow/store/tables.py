@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -423,3 +424,44 @@ account_events = Table(
     Index(None, "username", "id"),
     Index(None, "client", "at"),
 )
+
+# -- web17: the web app's extras (migration 0008) ------------------------------------------------
+
+# Open deadlines by due date with their case: the inbox sorted by deadline reads them from
+# this index alone (its condition as the queries write it, so SQLite sees it applies).
+Index(
+    "ix_deadlines_open_due",
+    deadlines.c.due_at,
+    deadlines.c.case_id,
+    sqlite_where=text("status = 'open'"),
+    postgresql_where=text("status = 'open'"),
+)
+
+# The file of an attachment (bilag) of a case; the case's ``attachments`` names it by number.
+attachment_files = Table(
+    "attachment_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("case_id", "number"),
+)
+
+# Who attended a meeting and who was absent, recorded once for the whole meeting.
+meeting_attendance = Table(
+    "meeting_attendance",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), primary_key=True),
+    Column("member", String(200), primary_key=True),
+    Column("present", Boolean, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+# -- end web17 ----------------------------------------------------------------------------------
