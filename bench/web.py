@@ -14,8 +14,8 @@ and each p95 against the target of 100 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import dataclasses
+import os
 import re
 import statistics
 import sys
