@@ -7,6 +7,7 @@ route may render only the fragment that changed).
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -33,6 +34,7 @@ def environment() -> Environment:
     env.globals["htmx"] = HTMX
     # Which links a page offers (never who may act: the services decide that).
     env.globals["is_administrator"] = is_administrator
+    env.globals["date_of"] = date.fromisoformat  # an ISO day in a service's JSON, to format
     return env
 
 

@@ -20,12 +20,15 @@ from caseflow.errors import CaseflowError
 from caseflow.services import accounts, organisation
 from caseflow.services import incidents as incident_service
 from caseflow.services import notifications as notification_service
+from caseflow.services import pictures as picture_service
 from caseflow.services import workflows as workflow_service
 from caseflow.services.accounts import WebSession
 from caseflow.web.deps import Ctx, Post, Say, Session
 from caseflow.web.i18n import Words
+from caseflow.web.labels import WorkflowLabels
 from caseflow.web.pages.agenda import Failed
 from caseflow.web.pages.signin import client_of
+from caseflow.web.pictures import Picture, cases_per_state_picture, workflow_picture
 from caseflow.web.problems import status_of
 from caseflow.web.templating import render
 
@@ -194,9 +197,24 @@ def organisation_page(request: Request, ctx: Ctx, words: Say, session: Session) 
     return render(request, "admin_organisation.html", words, session, org=found)
 
 
+def _diagrams(ctx: Context, words: Words, session: WebSession) -> list[Picture]:
+    """Each stored version's diagram (and the per-state counts as a chart)."""
+    return [
+        workflow_picture(
+            d.definition,
+            words,
+            ident=f"diagram-{index}",
+            version=d.version,
+        )
+        for index, d in enumerate(picture_service.workflow_diagrams(ctx, session.actor), start=1)
+    ]
+
+
 @router.get("/admin/workflows")
 def workflows(request: Request, ctx: Ctx, words: Say, session: Session) -> Response:
     found = workflow_service.workflow_versions(ctx, session.actor)
+    labels = WorkflowLabels(ctx.engine.registry, words.language)
+    per_state = picture_service.cases_per_state(ctx, session.actor)
     return render(
         request,
         "admin_workflows.html",
@@ -204,6 +222,8 @@ def workflows(request: Request, ctx: Ctx, words: Say, session: Session) -> Respo
         session,
         workflows=found.current,
         versions=found.versions,
+        diagrams=_diagrams(ctx, words, session),
+        per_state=cases_per_state_picture(per_state, labels, words),
         failed=None,
     )
 

@@ -17,6 +17,7 @@ from caseflow.context import Context
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
+from caseflow.services import agenda as agenda_service
 from caseflow.services import cases as case_service
 from caseflow.services import deadlines as deadline_service
 from caseflow.services import organisation
@@ -24,6 +25,7 @@ from caseflow.services.accounts import WebSession
 from caseflow.web.deps import Ctx, Post, Say, Session
 from caseflow.web.i18n import Words
 from caseflow.web.labels import WorkflowLabels
+from caseflow.web.pictures import case_timeline_picture, workflow_picture
 from caseflow.web.problems import status_of
 from caseflow.web.templating import render
 
@@ -48,6 +50,19 @@ def _case_page(
     entries = case_service.history(ctx, session.actor, journal_no)
     explained = deadline_service.explain_deadlines(ctx, session.actor, journal_no)
     labels = WorkflowLabels(ctx.engine.registry, words.language)
+    course = agenda_service.course(ctx, session.actor, agenda_service.Course(journal_no)).data
+    treatments = course["treatments"]
+    timeline = case_timeline_picture(
+        entries, treatments, view.workflow.definition, view.case.lead_administration, words
+    )
+    diagram = workflow_picture(
+        view.workflow.definition,
+        words,
+        ident="case-diagram",
+        version=view.case.workflow_version,
+        current=view.case.state,
+        entries=entries,
+    )
     return render(
         request,
         "case.html",
@@ -57,6 +72,9 @@ def _case_page(
         view=view,
         case=view.case,
         history=list(reversed(entries)),
+        diagram=diagram,
+        timeline=timeline,
+        treatments=treatments,
         deadlines=explained.deadlines,
         workflow_title=labels.workflow(view.case.workflow_id),
         state_label=labels.state,

@@ -26,6 +26,7 @@ from caseflow.services import deadlines as deadline_service
 from caseflow.services import meetings as meeting_service
 from caseflow.services import notifications as notification_service
 from caseflow.services import organisation
+from caseflow.services import pictures as picture_service
 from caseflow.services.accounts import WebSession
 from caseflow.services.deadlines import ListedDeadline
 from caseflow.services.paging import PageRequest
@@ -33,6 +34,7 @@ from caseflow.web.deps import Ctx, Post, Say, Session
 from caseflow.web.i18n import Words
 from caseflow.web.labels import WorkflowLabels
 from caseflow.web.pages.agenda import Failed, local
+from caseflow.web.pictures import deadline_load_picture
 from caseflow.web.problems import status_of
 from caseflow.web.templating import render
 
@@ -217,12 +219,14 @@ def committee_deadlines(
         ),
     )
     next_cursor = found.deadlines.next_cursor
+    load = picture_service.deadline_load(ctx, session.actor, code)
     return render(
         request,
         "committee_deadlines.html",
         words,
         session,
         calendar=found,
+        load=deadline_load_picture(load, found.committee_name, words),
         days=_by_day(found.deadlines.items),
         ics=f"/committees/{code}/meetings.ics",
         next_query=_query(after=next_cursor) if next_cursor else None,
