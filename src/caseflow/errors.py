@@ -95,6 +95,12 @@ class ErrorCode(StrEnum):
     UNKNOWN_TOKEN = "unknown_token"  # params: token_id (not found or not allowed)
     INVALID_TOKEN_DAYS = "invalid_token_days"  # params: days, min_days, max_days
     INVALID_TOKEN_NAME = "invalid_token_name"  # params: max_length
+    # The web app's extras: attachment files, a meeting's attendance (web17).
+    FILE_REQUIRED = "file_required"  # params: field
+    ATTACHMENT_TOO_LARGE = "attachment_too_large"  # params: size, limit (bytes)
+    ATTACHMENT_EXISTS = "attachment_exists"  # params: journal_no, number
+    UNKNOWN_ATTACHMENT = "unknown_attachment"  # params: journal_no, number
+    NOT_A_MEMBER = "not_a_member"  # params: committee, names, members
 
 
 class CaseflowError(Exception):

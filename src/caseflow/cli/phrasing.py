@@ -93,6 +93,10 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.MEETING_UNCHANGED: lambda p: "give --at, --until, --place or --note",
+    # Attachments and attendance (web17).
+    ErrorCode.ATTACHMENT_EXISTS: lambda p: "give --number another number",
+    ErrorCode.UNKNOWN_ATTACHMENT: lambda p: f"`caseflow case show {p.get('journal_no')}`",
+    ErrorCode.NOT_A_MEMBER: lambda p: "`caseflow org show` lists the committee's members",
     # Accounts (caseflow user).
     ErrorCode.UNKNOWN_TOKEN: lambda p: "`caseflow user token list` shows yours",
     ErrorCode.INVALID_TOKEN_DAYS: lambda p: (

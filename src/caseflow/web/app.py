@@ -30,6 +30,7 @@ from caseflow.web.pages import (
     account,
     admin,
     agenda,
+    attachments,
     cases,
     followups,
     inbox,
@@ -169,6 +170,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(oidc_pages.router)
     app.include_router(inbox.router)
     app.include_router(cases.router)
+    app.include_router(attachments.router)
     app.include_router(account.router)
     app.include_router(api_meetings.router)
     app.include_router(meetings.router)  # before agenda's /meetings/{meeting_id}

@@ -447,6 +447,26 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Ændringen ændrer ikke mødet.",
         "The change does not change the meeting.",
     ),
+    ErrorCode.FILE_REQUIRED: (
+        "Vælg en fil, der ikke er tom.",
+        "Choose a file that is not empty.",
+    ),
+    ErrorCode.ATTACHMENT_TOO_LARGE: (
+        "Filen er for stor: et bilag må højst fylde {limit_mib} MiB.",
+        "The file is too large: an attachment may be at most {limit_mib} MiB.",
+    ),
+    ErrorCode.ATTACHMENT_EXISTS: (
+        "Sag {journal_no} har allerede et bilag nr. {number}; giv bilaget et andet nummer.",
+        "Case {journal_no} already has an attachment {number}; give it another number.",
+    ),
+    ErrorCode.UNKNOWN_ATTACHMENT: (
+        "Sag {journal_no} har ingen bilagsfil nr. {number}.",
+        "Case {journal_no} has no attachment file {number}.",
+    ),
+    ErrorCode.NOT_A_MEMBER: (
+        "{names} er ikke medlem af {committee}; medlemmerne er: {members}.",
+        "{names} is not a member of {committee}; its members are: {members}.",
+    ),
 }
 
 

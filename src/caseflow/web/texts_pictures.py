@@ -113,3 +113,18 @@ TEXTS.update(
         "item_status_removed": ("taget af dagsordenen", "taken off the agenda"),
     }
 )
+TEXTS.update(
+    {
+        # attachments on the case page
+        "attach_file": ("Tilføj bilag", "Add an attachment"),
+        "attachment_title": ("Bilagets titel", "The attachment's title"),
+        "attachment_number": (
+            "Bilagets nummer (valgfrit, ellers det næste: 1, 2, ...)",
+            "The attachment's number (optional; else the next: 1, 2, ...)",
+        ),
+        "attachment_file": ("Fil (højst {mib} MiB)", "File (at most {mib} MiB)"),
+        "attach_button": ("Tilføj bilaget", "Add the attachment"),
+        "attachment_added": ("Bilaget er tilføjet.", "The attachment was added."),
+        "file_size": ("{kb} kB", "{kb} kB"),
+    }
+)

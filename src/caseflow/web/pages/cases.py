@@ -18,6 +18,7 @@ from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
 from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
 from caseflow.services import agenda as agenda_service
+from caseflow.services import attachments as attachment_service
 from caseflow.services import cases as case_service
 from caseflow.services import deadlines as deadline_service
 from caseflow.services import organisation
@@ -32,7 +33,7 @@ from caseflow.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 # Messages a redirect may ask a page to show (by key: never text from the request).
-FLASHES = ("saved", "nothing_changed", "case_advanced_plain")
+FLASHES = ("saved", "nothing_changed", "case_advanced_plain", "attachment_added")
 
 
 def _case_page(
@@ -45,8 +46,10 @@ def _case_page(
     error: CaseflowError | None = None,
     edit_error: bool = False,
     flash: str | None = None,
+    attach_form: dict[str, str] | None = None,
 ) -> Response:
     view = case_service.show_case(ctx, session.actor, journal_no)
+    files = {f.number: f for f in attachment_service.files_of(ctx, session.actor, journal_no)}
     entries = case_service.history(ctx, session.actor, journal_no)
     explained = deadline_service.explain_deadlines(ctx, session.actor, journal_no)
     labels = WorkflowLabels(ctx.engine.registry, words.language)
@@ -84,7 +87,18 @@ def _case_page(
         conflict=error is not None and error.code is ErrorCode.STALE_VERSION,
         edit_error=edit_error,
         flash=flash,
+        files=files,
+        attach_form=attach_form,
+        attach_error_field=str(error.params.get("field") or "file")
+        if error is not None and attach_form is not None
+        else None,
+        max_attachment_mib=attachment_service.MAX_BYTES // (1024 * 1024),
     )
+
+
+case_page_response = _case_page
+"""The case page, perhaps with an error next to the form it came from (for other pages'
+routes that act on a case, such as adding an attachment)."""
 
 
 def _version(text: str) -> int | None:
