@@ -49,3 +49,34 @@ def test_every_operation_answers_within_its_schema(
             case.call_and_validate(headers=api_headers, excluded_checks=[positive_data_acceptance])
 
         answers()
+
+
+ADMIN_TAGS = {"users", "organisation", "workflows", "incidents"}
+
+
+def test_the_administrators_operations_answer_within_their_schema(
+    ctx: Context, api_schema: schemathesis.BaseSchema
+) -> None:
+    """The same, with an administrator's token, on the operations only they may use (with
+    a case officer's token, above, they are refused: that checks the refusal's schema)."""
+    issued = accounts.issue_token(ctx, ctx.engine.actor("admin"), "schemathesis")
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    operations = [
+        result.ok()
+        for result in api_schema.get_all_operations()
+        if ADMIN_TAGS & set(result.ok().tags or ())
+    ]
+    assert len(operations) >= 7
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=15,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        )
+        def answers(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+
+        answers()

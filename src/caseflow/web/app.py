@@ -24,6 +24,7 @@ from caseflow.web import deps, oidc
 from caseflow.web.api import admin as api_admin
 from caseflow.web.api import cases as api_cases
 from caseflow.web.api import meetings as api_meetings
+from caseflow.web.api import organisation as api_organisation
 from caseflow.web.deps import CsrfRefused, SignInRequired, TokenRequired
 from caseflow.web.middleware import RememberLanguage, SecurityHeaders
 from caseflow.web.pages import (
@@ -177,6 +178,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(agenda.router)
     app.include_router(minutes.router)
     app.include_router(api_admin.router)
+    app.include_router(api_organisation.router)
     app.include_router(followups.router)
     app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

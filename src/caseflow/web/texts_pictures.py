@@ -128,3 +128,11 @@ TEXTS.update(
         "file_size": ("{kb} kB", "{kb} kB"),
     }
 )
+TEXTS.update(
+    {
+        "workflow_check_file": (
+            "Upload en arbejdsgangsfil (YAML), eller indsæt teksten nedenfor",
+            "Upload a workflow file (YAML), or paste its text below",
+        ),
+    }
+)

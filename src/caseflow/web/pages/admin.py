@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from caseflow.context import Context
-from caseflow.errors import CaseflowError
+from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
 from caseflow.services import accounts, organisation
 from caseflow.services import incidents as incident_service
 from caseflow.services import notifications as notification_service
@@ -36,6 +38,18 @@ router = APIRouter(include_in_schema=False)
 
 Flash = Annotated[str | None, Query(max_length=40)]
 Count = Annotated[int, Query(ge=0, le=2**31 - 1)]
+
+
+def _within_limit(request: Request) -> None:
+    """Refuse an upload past the cap from its length, before its body is read."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_WORKFLOW_BYTES + 64 * 1024:
+        raise InvalidInput(
+            f"a workflow file of at most {MAX_WORKFLOW_BYTES} bytes is checked", field="file"
+        )
+
+
+Limited = Annotated[None, Depends(_within_limit)]
 
 
 # --- incidents and failed notifications ------------------------------------------------
@@ -228,16 +242,52 @@ def workflows(request: Request, ctx: Ctx, words: Say, session: Session) -> Respo
     )
 
 
-@router.post("/admin/workflows/check")
-def check_workflow(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
-    """A pasted workflow checked, every problem with its line; nothing is stored."""
-    name = post.text("name").strip() or "workflow.yaml"
+MAX_WORKFLOW_BYTES = 4 * workflow_service.MAX_WORKFLOW_TEXT
+"""The most bytes of an uploaded workflow file read (UTF-8: at most 4 a character)."""
+
+
+async def _uploaded(request: Request) -> tuple[str, str] | None:
+    """The uploaded workflow file's name and text; None: no file was chosen."""
+    form = await request.form()  # parsed (and cached) by the CSRF check
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    content = await upload.read(MAX_WORKFLOW_BYTES + 1)
+    if len(content) > MAX_WORKFLOW_BYTES:
+        raise InvalidInput(
+            f"a workflow file of at most {MAX_WORKFLOW_BYTES} bytes is checked", field="file"
+        )
     try:
-        checked = workflow_service.check_workflow(
-            ctx, post.actor, workflow_service.CheckWorkflow(post.text("text"), name[:200])
+        return upload.filename, content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"{upload.filename} is not UTF-8 text (byte {error.start})",
+            code=ErrorCode.INVALID_INPUT,
+            field="file",
+        ) from None
+
+
+@router.post("/admin/workflows/check")
+async def check_workflow(
+    request: Request, ctx: Ctx, words: Say, limited: Limited, post: Post
+) -> Response:
+    """A pasted or uploaded workflow checked, every problem with its line; nothing is
+    stored. An uploaded file is checked as pasted text is, under the file's own name."""
+    name = post.text("name").strip() or "workflow.yaml"
+    text = post.text("text")
+    try:
+        uploaded = await _uploaded(request)
+        if uploaded is not None:
+            name, text = uploaded
+        checked = await run_in_threadpool(
+            workflow_service.check_workflow,
+            ctx,
+            post.actor,
+            workflow_service.CheckWorkflow(text, name[:200]),
         )
     except CaseflowError as error:
-        failed = Failed("check", "text", words.error(error), post.form)
+        field = "file" if error.params.get("field") == "file" else "text"
+        failed = Failed("check", field, words.error(error), post.form)
         return render(
             request,
             "admin_workflow_check.html",
@@ -254,5 +304,5 @@ def check_workflow(request: Request, ctx: Ctx, words: Say, post: Post) -> Respon
         post.session,
         status=200 if not checked.problems else 422,
         checked=checked,
-        failed=Failed("check", None, "", post.form),
+        failed=Failed("check", None, "", post.form | {"name": name}),
     )
