@@ -27,7 +27,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "init": (("setup",), "Create the database, or upgrade it to this version's schema."),
     "case": (("case", "agenda", "documents", "attach"), "Open, move and inspect cases."),
     "agenda": (("agenda", "documents"), "Build and publish a meeting's agenda."),
-    "minutes": (("agenda", "documents"), "Record decisions and approve the minutes."),
+    "minutes": (
+        ("agenda", "documents", "attendance"),
+        "Record decisions and approve the minutes.",
+    ),
     "meeting": (("meeting",), "Committee meetings: the meeting plan, imports and calendar export."),
     "plan": (
         ("meeting",),

@@ -34,6 +34,7 @@ from caseflow.policy import (
     withholds,
 )
 from caseflow.store import agenda as agenda_rows
+from caseflow.store import attendance as attendance_rows
 from caseflow.store import journal
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation as org_rows
@@ -203,6 +204,7 @@ def meeting_documents(
         _check_may_see(meeting_id, meeting.committee, shown.version, public, viewer, draft)
         treated = {row.id: row for row in agenda_rows.items_for_meeting(conn, meeting_id)}
         approval = agenda_rows.minutes_approval(conn, meeting_id)
+        attendance = attendance_rows.of_meeting(conn, meeting_id)  # the whole meeting's
     committee_name = names.committees.get(meeting.committee, meeting.committee)
     items = tuple(
         _with_minutes(
@@ -220,6 +222,7 @@ def meeting_documents(
     )
     return MinutesDocument(
         document,
+        absent=attendance.absent if attendance else (),
         approved_by=approval.approved_by if approval else None,
         approved_on=local_date(approval.approved_at) if approval else None,
     )

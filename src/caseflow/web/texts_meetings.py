@@ -133,8 +133,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "agenda_published": ("Dagsordenen er offentliggjort.", "The agenda was published."),
     # meeting mode and the minutes
     "absence_per_item": (
-        "Fravær registreres ved hvert punkts beslutning, som i beslutningsprotokollen.",
-        "Absences are recorded with each item's decision, as in the minutes.",
+        "Fravær registreres også ved hvert punkts beslutning (nogen kan gå undervejs); "
+        "punktets formular sætter mødets fraværende som udgangspunkt.",
+        "Absences are also recorded with each item's decision (someone may leave during the "
+        "meeting); an item's form starts with the meeting's absentees ticked.",
     ),
     "item_heading": ("Punkt {item_no}: {title}", "Item {item_no}: {title}"),
     "outcome": ("Udfald", "Outcome"),

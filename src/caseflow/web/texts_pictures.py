@@ -136,3 +136,25 @@ TEXTS.update(
         ),
     }
 )
+TEXTS.update(
+    {
+        # a meeting's attendance
+        "attendance": ("Fremmøde", "Attendance"),
+        "attendance_present": ("Til stede", "Present"),
+        "attendance_by": ("Registreret af", "Recorded by"),
+        "attendance_none": (
+            "Mødets fremmøde er ikke registreret endnu.",
+            "The meeting's attendance is not recorded yet.",
+        ),
+        "attendance_absent_legend": (
+            "Fraværende ved mødet (de øvrige medlemmer er til stede)",
+            "Absent from the meeting (the other members are present)",
+        ),
+        "attendance_record": ("Registrér fremmødet", "Record the attendance"),
+        "attendance_recorded": ("Fremmødet er registreret.", "The attendance was recorded."),
+        "minutes_attendance": (
+            "Til stede: {present}. Fraværende: {absent}.",
+            "Present: {present}. Absent: {absent}.",
+        ),
+    }
+)

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from caseflow.context import Context
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.services import agenda as agenda_service
+from caseflow.services import attendance as attendance_service
 from caseflow.services.accounts import WebSession
 from caseflow.services.paging import PageRequest
 from caseflow.web.deps import Ctx, Post, RowId, Say, Session
@@ -44,6 +45,7 @@ FLASHES = (
     "meeting_created",
     "item_decided",
     "minutes_approved",
+    "attendance_recorded",
 )
 
 # The field of a form that a service error concerns, by the error's code.
@@ -121,6 +123,7 @@ def meeting_page(
         failed=failed,
         flash=flash,
         local=local,
+        attendance=attendance_service.attendance(ctx, session.actor, meeting_id),
     )
 
 

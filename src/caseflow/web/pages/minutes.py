@@ -1,9 +1,9 @@
 """Meeting mode: each item's decision, absent members and outcome recorded live, then the
 minutes approved.
 
-The services record absences per item (the minutes' "Fraværende" beside each
-decision); there is no attendance of the meeting as a whole to record, so the page
-asks for the absent members with each decision.
+The attendance of the whole meeting is recorded once (who attended, who was absent:
+:mod:`caseflow.services.attendance`); each item's decision keeps its own absences,
+its form ticking the meeting's absentees to start with.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from caseflow.errors import CaseflowError
 from caseflow.services import agenda as agenda_service
+from caseflow.services import attendance as attendance_service
 from caseflow.web.deps import Ctx, Post, RowId, Say, Session
 from caseflow.web.pages.agenda import FLASHES, Failed, meeting_page
 
@@ -63,6 +64,24 @@ def decide(
         )
     return RedirectResponse(
         f"/meetings/{meeting_id}/mode?flash=item_decided#item-{item_no}", status_code=303
+    )
+
+
+@router.post("/meetings/{meeting_id}/attendance")
+def record_attendance(
+    request: Request, ctx: Ctx, words: Say, post: Post, meeting_id: RowId
+) -> Response:
+    try:
+        attendance_service.record_attendance(
+            ctx, post.actor, attendance_service.RecordAttendance(meeting_id, absent=_absent(post))
+        )
+    except CaseflowError as error:
+        failed = Failed("attendance", None, words.error(error), post.form)
+        return meeting_page(
+            request, ctx, words, post.session, meeting_id, template=MODE, error=error, failed=failed
+        )
+    return RedirectResponse(
+        f"/meetings/{meeting_id}/mode?flash=attendance_recorded#h-attendance", status_code=303
     )
 
 
