@@ -36,7 +36,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "diagram_roles": ("Roller", "Roles"),
     "diagram_taken": ("Taget", "Taken"),
     "diagrams_title": ("Diagrammer over versionerne", "Diagrams of the versions"),
-    "diagram_show_data": ("Vis data som tabel", "Show the data as a table"),
 }
 TEXTS.update(
     {
