@@ -95,6 +95,13 @@ class ErrorCode(StrEnum):
     UNKNOWN_TOKEN = "unknown_token"  # params: token_id (not found or not allowed)
     INVALID_TOKEN_DAYS = "invalid_token_days"  # params: days, min_days, max_days
     INVALID_TOKEN_NAME = "invalid_token_name"  # params: max_length
+    # Workflow changes: versions, publishing, migrations of running cases (wf18).
+    UNKNOWN_VERSION = "unknown_version"  # params: workflow_id, version (or several match)
+    INVALID_STATE_MAP = "invalid_state_map"  # params: item (as typed: OLD=NEW)
+    INVALID_PLAN = "invalid_plan"  # params: problems (states or targets that do not exist)
+    UNMAPPED_STATES = "unmapped_states"  # params: states, cases (journal numbers)
+    UNKNOWN_MIGRATION = "unknown_migration"  # params: migration_id
+    MIGRATION_STATUS = "migration_status"  # params: migration_id, status, wanted
 
 
 class CaseflowError(Exception):
