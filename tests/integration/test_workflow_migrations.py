@@ -96,7 +96,8 @@ def test_a_refused_migration_changes_nothing(ctx: Context) -> None:
     assert snapshot(ctx) == before
     assert changes.list_migrations(ctx, admin) == []
     preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request"))
-    assert preview.refused and preview.totals == {
+    assert preview.refused
+    assert preview.totals == {
         "cases": 2,
         "ok": 1,
         "blocked": 1,
@@ -130,7 +131,8 @@ def test_a_migration_with_a_mapping_recomputes_deadlines_as_hand_computed(ctx: C
     )
     assert by_case[waiting].to_state == "review"
     report = changes.start_migration(ctx, admin, request)
-    assert report.moved == 2 and report.failed == []
+    assert report.moved == 2
+    assert report.failed == []
     assert report.migration.status == "done"
 
     moved = ctx.engine.get_case(drafting)
@@ -151,7 +153,8 @@ def test_a_migration_with_a_mapping_recomputes_deadlines_as_hand_computed(ctx: C
     (entry,) = [e for e in ctx.engine.history(waiting) if e.kind is AuditKind.MIGRATE]
     assert entry.changes["workflow_version"] == [v1, v2]
     assert entry.changes["plan"]["map"] == {"approval": "review"}
-    assert entry.actor == "admin" and (entry.from_state, entry.to_state) == ("approval", "review")
+    assert entry.actor == "admin"
+    assert (entry.from_state, entry.to_state) == ("approval", "review")
     assert any("no such rule" in d["reason"] for d in entry.changes["deadlines"])
     assert all(r.ok for r in ctx.engine.verify_audit())
     # The moved case goes on under the new version.
@@ -167,7 +170,8 @@ def test_pause_resume_and_revert_and_a_changed_case_is_not_reverted(ctx: Context
     admin = ctx.engine.actor("admin")
     request = changes.MigrateRequest("change-request", batch_size=2)
     first = changes.start_migration(ctx, admin, request, max_batches=1)
-    assert first.moved == 2 and first.migration.status == "paused"
+    assert first.moved == 2
+    assert first.migration.status == "paused"
     assert [ctx.engine.get_case(j).workflow_version == v1 for j in journal] == [
         False,
         False,
@@ -178,7 +182,9 @@ def test_pause_resume_and_revert_and_a_changed_case_is_not_reverted(ctx: Context
     with pytest.raises(NotAllowed):
         changes.pause_migration(ctx, admin, first.migration.id)  # paused already
     rest = changes.resume_migration(ctx, admin, first.migration.id)
-    assert rest.moved == 3 and rest.migration.status == "done" and rest.migration.moved == 5
+    assert rest.moved == 3
+    assert rest.migration.status == "done"
+    assert rest.migration.moved == 5
 
     officer = ctx.engine.actor("bif.sagsbehandler")
     ctx.engine.edit(journal[0], {"recommendations": ["at udvalget drøfter sagen."]}, officer)

@@ -129,7 +129,8 @@ def test_an_open_deadline_is_recomputed_from_its_start_as_hand_computed() -> Non
         calendars=CALENDARS,
     )
     assert move.action is DeadlineAction.RECOMPUTE
-    assert move.due is not None and move.due.due_at == copenhagen_time("2009-05-28 23:59:59")
+    assert move.due is not None
+    assert move.due.due_at == copenhagen_time("2009-05-28 23:59:59")
     assert move.reason == "deadline 'drafting_time' recomputed from 12 to 9 working days"
     # The reminder, 2 working days before: Tuesday 26 May at 08:00.
     assert move.due.reminders == (copenhagen_time("2009-05-26 08:00"),)
@@ -148,11 +149,14 @@ def test_a_removed_rule_cancels_its_deadline_and_a_new_one_starts_from_the_entry
         calendars=CALENDARS,
     )
     cancel, start = moves
-    assert cancel.action is DeadlineAction.CANCEL and cancel.deadline_id == 7
+    assert cancel.action is DeadlineAction.CANCEL
+    assert cancel.deadline_id == 7
     assert "no such rule" in cancel.reason
-    assert start.action is DeadlineAction.START and start.rule_id == "review_time"
+    assert start.action is DeadlineAction.START
+    assert start.rule_id == "review_time"
     # 3 working days after Monday 18 May: 19, 20, (21 Ascension), 22 May.
-    assert start.due is not None and start.due.due_at == copenhagen_time("2009-05-22 23:59:59")
+    assert start.due is not None
+    assert start.due.due_at == copenhagen_time("2009-05-22 23:59:59")
 
 
 def test_a_paused_deadline_keeps_its_days_and_one_not_running_in_the_new_state_is_cancelled() -> (
@@ -169,7 +173,8 @@ def test_a_paused_deadline_keeps_its_days_and_one_not_running_in_the_new_state_i
         fields={},
         calendars=CALENDARS,
     )
-    assert kept.action is DeadlineAction.KEEP and kept.warning is None
+    assert kept.action is DeadlineAction.KEEP
+    assert kept.warning is None
     (cancelled,) = plan_deadlines(
         [_live("drafting_time", start, 12, DeadlineStatus.OPEN)],
         old=V1.definition,
