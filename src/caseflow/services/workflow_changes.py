@@ -15,6 +15,7 @@ Outbox rows are never touched. Only an administrator migrates
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,7 @@ from caseflow.store import workflow_migrations as rows
 from caseflow.store import workflows as stored
 from caseflow.store.db import read_transaction
 from caseflow.store.workflow_migrations import CaseOutcome, LiveRow, MigrationStatus
+from caseflow.store.workflow_migrations import MigrationRecord as MigrationRecord
 
 DEFAULT_BATCH = 500
 MAX_BATCH = 10_000
@@ -81,8 +83,12 @@ class DiffResult:
 
 
 def _load(ctx: Context, conn: Connection, source: VersionSource) -> LoadedWorkflow:
+    """The version as cases would run on it: a text read as the database's versions are
+    read (:func:`load_workflow_text` with ``stored``), with the version hash it has."""
     if isinstance(source, WorkflowText):
-        return load_workflow_text(source.text, source.name)
+        plain = load_workflow_text(source.text, source.name)
+        as_run = load_workflow_text(source.text, source.name, stored=True)
+        return dataclasses.replace(as_run, version=plain.version)
     return stored_version(ctx, conn, source)
 
 
