@@ -58,11 +58,13 @@ def test_new_publish_diff_migrate_and_revert_from_the_command_line(ready: Cli) -
     assert [v["running"] for v in versions["versions"]] == [1, 0]
 
     refused = ready("workflow", "migrate", "change-request", *ADMIN, expect=4)
-    assert journal_no in refused.stderr and "--map" in refused.stderr
+    assert journal_no in refused.stderr
+    assert "--map" in refused.stderr
     dry = ready(
         "workflow", "migrate", "change-request", "--map", "approval=review", "--dry-run", *ADMIN
     )
-    assert "1 ok, 0 blocked" in dry.stdout and "nothing was changed" in dry.stdout
+    assert "1 ok, 0 blocked" in dry.stdout
+    assert "nothing was changed" in dry.stdout
     ran = ready("workflow", "migrate", "change-request", "--map", "approval=review", *ADMIN)
     assert "1 case(s) moved" in ran.stdout
     listed = json.loads(ready("workflow", "migrations", *ADMIN, "--json").stdout)
@@ -70,6 +72,7 @@ def test_new_publish_diff_migrate_and_revert_from_the_command_line(ready: Cli) -
     back = ready("workflow", "migrate", "--revert", str(listed[0]["id"]), *ADMIN)
     assert "1 case(s) moved back" in back.stdout
     shown = json.loads(ready("case", "show", journal_no, "--as", "admin", "--json").stdout)
-    assert shown["workflow_version"] == v1 and shown["state"] == "approval"
+    assert shown["workflow_version"] == v1
+    assert shown["state"] == "approval"
     ready("workflow", "migrations", "1", *ADMIN)
     ready("workflow", "versions", "change-request", "--as", "bif.chef", expect=4)
