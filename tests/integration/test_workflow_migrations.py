@@ -208,3 +208,37 @@ def test_pause_resume_and_revert_and_a_changed_case_is_not_reverted(ctx: Context
     assert all(r.ok for r in ctx.engine.verify_audit())
     with pytest.raises(NotAllowed):
         changes.revert_migration(ctx, admin, first.migration.id)
+
+
+def test_a_case_that_fails_is_reported_and_left_while_the_rest_go_on(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v1 = publish(ctx, V1_TEXT)
+    journal = [open_case(ctx, to="drafting") for _ in range(3)]
+    publish(ctx, V2_TEXT)
+    lost = ctx.engine.get_case(journal[1])
+    # As if another process wrote the second case after the batch read it: the set-wise
+    # write is refused and the batch is moved again case by case, each in a savepoint.
+    real_move = changes.rows.move_case
+
+    def move_case(conn: object, case: object, **kwargs: object) -> bool:
+        if getattr(case, "id", None) == lost.id:
+            return False
+        return real_move(conn, case, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(changes.rows, "move_many", lambda conn, moves, now: False)
+    monkeypatch.setattr(changes.rows, "move_case", move_case)
+    admin = ctx.engine.actor("admin")
+    report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    assert report.moved == 2
+    assert [j for j, _ in report.failed] == [journal[1]]
+    assert "changed while being moved" in report.failed[0][1]
+    assert ctx.engine.get_case(journal[1]).workflow_version == v1
+    assert ctx.engine.get_case(journal[1]).version == lost.version  # nothing written
+    assert ctx.engine.get_case(journal[0]).workflow_version != v1
+    with ctx.engine.db.connect() as conn:
+        open_rows = [
+            r for r in deadline_rows.for_case(conn, lost.id) if r.status is DeadlineStatus.OPEN
+        ]
+    assert open_rows[0].due_at == copenhagen_time("2009-06-03 23:59:59")  # not recomputed
+    assert all(r.ok for r in ctx.engine.verify_audit())

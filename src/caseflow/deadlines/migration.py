@@ -11,14 +11,15 @@ case's state starts from when the case entered it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from caseflow.calendar import local_date
-from caseflow.deadlines.rules import Calendars, DueDate, compute_due
+from caseflow.deadlines.rules import Calendars, DueDate, compute_due, parse_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions.schema import DeadlineRule, WorkflowDefinition
 
@@ -61,12 +62,47 @@ class DeadlineMove:
         return None if self.action is DeadlineAction.KEEP else self.reason
 
 
+DueOf = Callable[[DeadlineRule, datetime, Mapping[str, Any]], DueDate | None]
+"""How a due date is computed: :func:`compute_due` with the calendars, or a memo of it."""
+
+
+def due_in(calendars: Calendars) -> DueOf:
+    """:func:`compute_due` in ``calendars``, worked out once per rule, start and field
+    value: the cases a migration moves mostly share them (a batch opened the same day)."""
+    memo: dict[tuple[int, datetime, Any], tuple[DeadlineRule, DueDate | None]] = {}
+    field_of: dict[str, str | None] = {}  # a due text -> the one field it reads, if any
+
+    def due(rule: DeadlineRule, start: datetime, fields: Mapping[str, Any]) -> DueDate | None:
+        name = field_of.get(rule.due, "")
+        if name == "":
+            name = field_of[rule.due] = parse_due(rule.due).field
+        key = (id(rule), start, fields.get(name) if name else None)
+        try:
+            found = memo.get(key)
+        except TypeError:  # a field value that is not hashable
+            return compute_due(rule, start=start, fields=fields, calendars=calendars)
+        if found is not None and found[0] is rule:
+            return found[1]
+        if len(memo) >= 4096:
+            memo.clear()
+        result = compute_due(rule, start=start, fields=fields, calendars=calendars)
+        memo[key] = (rule, result)
+        return result
+
+    return due
+
+
 class DeadlineBlocked(ValueError):
     """A deadline the new rule cannot compute (a field that is not a date): the case stays."""
 
 
 def _days(calendars: Calendars, start: datetime, due: datetime) -> int:
-    return calendars.working.between(local_date(start), local_date(due))
+    return _between(calendars, local_date(start), local_date(due))
+
+
+@lru_cache(maxsize=4096)
+def _between(calendars: Calendars, start: date, due: date) -> int:
+    return calendars.working.between(start, due)
 
 
 def _recompute(
@@ -74,9 +110,10 @@ def _recompute(
     rule: DeadlineRule,
     fields: Mapping[str, Any],
     calendars: Calendars,
+    due_of: DueOf,
 ) -> DeadlineMove:
     try:
-        due = compute_due(rule, start=record.started_at, fields=fields, calendars=calendars)
+        due = due_of(rule, record.started_at, fields)
     except ValueError as exc:
         raise DeadlineBlocked(f"deadline '{rule.id}' cannot be recomputed: {exc}") from None
     if due is None:
@@ -115,10 +152,12 @@ def plan_deadlines(
     state_entered_at: datetime,
     fields: Mapping[str, Any],
     calendars: Calendars,
+    due_of: DueOf | None = None,
 ) -> list[DeadlineMove]:
     """What happens to each live deadline of a case moved into ``new_state`` of ``new``,
     and which new rules start. Raises :class:`DeadlineBlocked` for a due date that cannot
     be computed (the case is then left where it is)."""
+    due_of = due_of or due_in(calendars)
     rules = {rule.id: rule for rule in new.deadlines}
     moves: list[DeadlineMove] = []
     for record in live:
@@ -145,7 +184,7 @@ def plan_deadlines(
         elif record.status is DeadlineStatus.PAUSED:
             moves.append(DeadlineMove(rule.id, DeadlineAction.KEEP, "paused", record.id))
         else:
-            moves.append(_recompute(record, rule, fields, calendars))
+            moves.append(_recompute(record, rule, fields, calendars, due_of))
     running = {record.rule_id for record in live}
     had = {rule.id for rule in old.deadlines}
     for rule in new.deadlines:
@@ -156,7 +195,7 @@ def plan_deadlines(
         if new_state not in rule.active_in:
             continue
         try:
-            due = compute_due(rule, start=state_entered_at, fields=fields, calendars=calendars)
+            due = due_of(rule, state_entered_at, fields)
         except ValueError as exc:
             raise DeadlineBlocked(f"deadline '{rule.id}' cannot be started: {exc}") from None
         if due is None:

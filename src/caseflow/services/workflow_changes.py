@@ -31,7 +31,9 @@ from caseflow.deadlines.migration import (
     DeadlineAction,
     DeadlineBlocked,
     DeadlineMove,
+    DueOf,
     LiveDeadline,
+    due_in,
     plan_deadlines,
 )
 from caseflow.deadlines.vocabulary import DeadlineStatus
@@ -39,7 +41,7 @@ from caseflow.definitions.diff import WorkflowDiff, diff_workflows
 from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, unmapped
 from caseflow.definitions.schema import WorkflowDefinition
-from caseflow.domain import Actor, AuditEntry, AuditKind, Case
+from caseflow.domain import Actor, AuditEntry, AuditKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.services.workflows import stored_version, unknown_workflow
 from caseflow.store import audit
@@ -47,7 +49,7 @@ from caseflow.store import deadlines as deadline_rows
 from caseflow.store import workflow_migrations as rows
 from caseflow.store import workflows as stored
 from caseflow.store.db import read_transaction
-from caseflow.store.workflow_migrations import CaseOutcome, LiveRow, MigrationStatus
+from caseflow.store.workflow_migrations import CaseOutcome, LiveRow, MigrationStatus, MovableCase
 from caseflow.store.workflow_migrations import MigrationRecord as MigrationRecord
 
 DEFAULT_BATCH = 500
@@ -197,6 +199,7 @@ class _Setting:
     new: WorkflowDefinition
     old: Mapping[str, WorkflowDefinition]  # by version moved from
     states_by_version: Mapping[str, tuple[str, ...]]  # the states selected, by version
+    due_of: DueOf  # due dates, worked out once per rule, start and field value
 
 
 def _setting(ctx: Context, conn: Connection, request: MigrateRequest) -> _Setting:
@@ -242,10 +245,10 @@ def _setting(ctx: Context, conn: Connection, request: MigrateRequest) -> _Settin
         )
         for version, definition in old.items()
     }
-    return _Setting(plan, target.definition, old, states)
+    return _Setting(plan, target.definition, old, states, due_in(ctx.calendars))
 
 
-def _unmapped_cases(conn: Connection, setting: _Setting) -> list[Case]:
+def _unmapped_cases(conn: Connection, setting: _Setting) -> list[MovableCase]:
     counts = stored.cases_by_version_and_state(conn, setting.plan.workflow_id)
     occupied = {
         key: n
@@ -261,7 +264,7 @@ def _unmapped_cases(conn: Connection, setting: _Setting) -> list[Case]:
     return rows.candidates(conn, setting.plan.workflow_id, by_version)
 
 
-def _refusal(found: Sequence[Case]) -> NotAllowed:
+def _refusal(found: Sequence[MovableCase]) -> NotAllowed:
     states = sorted({c.state for c in found})
     listed = [c.journal_no for c in found[:MAX_LISTED]]
     more = f" and {len(found) - MAX_LISTED} more" if len(found) > MAX_LISTED else ""
@@ -285,7 +288,7 @@ def _live(row: LiveRow) -> LiveDeadline:
 class _CaseMove:
     """One case's planned move, or why it cannot move."""
 
-    case: Case
+    case: MovableCase
     to_state: str | None
     moves: tuple[DeadlineMove, ...]
     blocked: tuple[str, ...]
@@ -293,7 +296,7 @@ class _CaseMove:
 
 
 def _plan_case(
-    ctx: Context, setting: _Setting, case: Case, live: Sequence[LiveRow], on_agenda: bool
+    ctx: Context, setting: _Setting, case: MovableCase, live: Sequence[LiveRow], on_agenda: bool
 ) -> _CaseMove:
     target = setting.plan.target(case.state, setting.new)
     warnings = ["on a published agenda"] if on_agenda else []
@@ -311,6 +314,7 @@ def _plan_case(
             state_entered_at=case.state_entered_at or case.created_at,
             fields=case.fields,
             calendars=ctx.calendars,
+            due_of=setting.due_of,
         )
     except DeadlineBlocked as blocked:
         return _CaseMove(case, target, (), (str(blocked),), tuple(warnings))
@@ -503,82 +507,187 @@ class _Changed(Exception):
     """The case was written by someone else after the batch read it."""
 
 
+class _SomeChanged(SQLAlchemyError):
+    """A case of a set-wise batch was written meanwhile: redo the batch case by case."""
+
+
+@dataclass
+class _Writes:
+    """A batch's writes other than the case rows, made set-wise after them."""
+
+    audit: list[tuple[int, AuditEntry, str]] = field(default_factory=list)
+    rescheduled: list[rows.Rescheduled] = field(default_factory=list)
+    other: list[tuple[MovableCase, DeadlineMove]] = field(default_factory=list)
+
+    def add(self, case: MovableCase, moves: Sequence[DeadlineMove]) -> None:
+        for move in moves:
+            if move.action is DeadlineAction.RECOMPUTE and move.deadline_id and move.due:
+                due = move.due
+                self.rescheduled.append(
+                    (move.deadline_id, due.due_at, due.reminders, due.explanation)
+                )
+            elif move.action is not DeadlineAction.KEEP:
+                self.other.append((case, move))
+
+    def write(self, conn: Connection, now: datetime) -> None:
+        rows.reschedule_many(conn, self.rescheduled, now)
+        for case, move in self.other:
+            _apply(conn, case, move, now)
+        audit.append_many(conn, self.audit)
+
+
 def _move_batch(
     ctx: Context,
     conn: Connection,
     actor: Actor,
     record: rows.MigrationRecord,
     setting: _Setting,
-    batch: Sequence[Case],
+    batch: Sequence[MovableCase],
     now: datetime,
 ) -> tuple[int, list[tuple[str, str]]]:
-    """Move each case of ``batch`` in a savepoint of its own; log every one."""
+    """Move the cases of ``batch`` and log every one.
+
+    Set-wise first: each case row is moved with its version check (a case changed since
+    it was read is left and reported), then the batch's deadline and audit rows are
+    written together. Should the database refuse any of it, the batch goes back to its
+    savepoint and is moved again case by case, each in a SAVEPOINT of its own, so that
+    only the case it refuses is left on its version.
+    """
     ids = [c.id for c in batch]
     live = rows.live_deadlines(conn, ids)
     agenda = rows.on_published_agenda(conn, ids)
     mark = rows.newest_deadline_id(conn)
+    planned = [_plan_case(ctx, setting, c, live.get(c.id, []), c.id in agenda) for c in batch]
+    try:
+        with rows.savepoint(conn):
+            outcomes = _move_set_wise(conn, actor, record, planned, now)
+    except SQLAlchemyError:
+        outcomes = _move_one_by_one(conn, actor, record, planned, now)
     log: list[rows.LogRow] = []
     failed: list[tuple[str, str]] = []
-    moved = 0
-    for case in batch:
-        before = live.get(case.id, [])
-        planned = _plan_case(ctx, setting, case, before, case.id in agenda)
-        target = planned.to_state
-        reason = "; ".join(planned.blocked)
-        if not planned.blocked and target is not None:
-            try:
-                with conn.begin_nested():
-                    _move(conn, actor, record, case, target, planned.moves, now)
-            except _Changed:
-                reason = "it changed while being moved; run the migration again for it"
-            except SQLAlchemyError as exc:
-                reason = f"the database refused it: {type(exc).__name__}"
-            else:
-                moved += 1
-                undo = {"before": [r.to_json() for r in before], "mark": mark}
-                log.append(
-                    (
-                        record.id,
-                        case.id,
-                        CaseOutcome.MOVED,
-                        case.workflow_version,
-                        case.state,
-                        target,
-                        case.version + 1,
-                        None,
-                        list(planned.warnings),
-                        undo,
-                        now,
-                    )
-                )
-                continue
-        failed.append((case.journal_no, reason))
-        log.append(
-            (
-                record.id,
-                case.id,
-                CaseOutcome.FAILED,
-                case.workflow_version,
-                case.state,
-                target or case.state,
-                None,
-                reason,
-                list(planned.warnings),
-                {},
-                now,
-            )
-        )
+    for plan, reason in zip(planned, outcomes, strict=True):
+        case = plan.case
+        if reason is None:
+            undo = {"before": [r.to_json() for r in live.get(case.id, [])], "mark": mark}
+            log.append(_log_row(record, plan, CaseOutcome.MOVED, case.version + 1, None, undo, now))
+        else:
+            failed.append((case.journal_no, reason))
+            log.append(_log_row(record, plan, CaseOutcome.FAILED, None, reason, {}, now))
     rows.log_many(conn, log)
-    return moved, failed
+    return len(batch) - len(failed), failed
+
+
+def _log_row(
+    record: rows.MigrationRecord,
+    plan: _CaseMove,
+    outcome: CaseOutcome,
+    version: int | None,
+    reason: str | None,
+    undo: dict[str, Any],
+    now: datetime,
+) -> rows.LogRow:
+    case = plan.case
+    return (
+        record.id,
+        case.id,
+        outcome,
+        case.workflow_version,
+        case.state,
+        plan.to_state or case.state,
+        version,
+        reason,
+        list(plan.warnings),
+        undo,
+        now,
+    )
+
+
+_CHANGED = "it changed while being moved; run the migration again for it"
+
+
+def _move_set_wise(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    planned: Sequence[_CaseMove],
+    now: datetime,
+) -> list[str | None]:
+    """Each case's reason for staying, or None: moved. Raises if a case changed since it
+    was read (the caller then goes case by case)."""
+    writes = _Writes()
+    moved: list[tuple[MovableCase, str, str, str]] = []
+    outcomes: list[str | None] = []
+    for plan in planned:
+        if plan.blocked or plan.to_state is None:
+            outcomes.append("; ".join(plan.blocked))
+            continue
+        entry, text = _audit_entry(plan.case, actor, now, plan.to_state, _changes(record, plan))
+        moved.append((plan.case, record.to_version, plan.to_state, entry.hash))
+        writes.add(plan.case, plan.moves)
+        writes.audit.append((plan.case.id, entry, text))
+        outcomes.append(None)
+    if not rows.move_many(conn, moved, now):
+        raise _SomeChanged("a case changed while its batch was moved")
+    writes.write(conn, now)
+    return outcomes
+
+
+def _move_one_by_one(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    planned: Sequence[_CaseMove],
+    now: datetime,
+) -> list[str | None]:
+    outcomes: list[str | None] = []
+    for plan in planned:
+        if plan.blocked or plan.to_state is None:
+            outcomes.append("; ".join(plan.blocked))
+            continue
+        try:
+            with rows.savepoint(conn):
+                entry, text = _audit_entry(
+                    plan.case, actor, now, plan.to_state, _changes(record, plan)
+                )
+                if not _move_row(conn, record, plan, entry, now):
+                    raise _Changed
+                writes = _Writes(audit=[(plan.case.id, entry, text)])
+                writes.add(plan.case, plan.moves)
+                writes.write(conn, now)
+        except _Changed:
+            outcomes.append(_CHANGED)
+        except SQLAlchemyError as exc:
+            outcomes.append(f"the database refused it: {type(exc).__name__}")
+        else:
+            outcomes.append(None)
+    return outcomes
+
+
+def _changes(record: rows.MigrationRecord, plan: _CaseMove) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        "workflow_version": [plan.case.workflow_version, record.to_version],
+        "migration": record.id,
+        "plan": dict(record.plan),
+    }
+    noted = [
+        {"rule": m.rule_id, "action": str(m.action), "reason": m.reason}
+        for m in plan.moves
+        if m.action is not DeadlineAction.KEEP
+    ]
+    if noted:
+        changes["deadlines"] = noted
+    return changes
 
 
 def _audit_entry(
-    case: Case,
+    case: MovableCase,
     actor: Actor,
     now: datetime,
     to_state: str,
     changes: dict[str, Any],
-) -> AuditEntry:
+) -> tuple[AuditEntry, str]:
+    """The sealed audit row of a move (or a move back), and its changes as JSON text."""
+    text = audit.encode_changes(changes)
     entry = AuditEntry(
         seq=case.version + 1,
         at=now,
@@ -591,46 +700,28 @@ def _audit_entry(
         comment=None,
         prev_hash=case.audit_head,
     )
-    return audit.seal(case.journal_no, entry)
+    return audit.seal(case.journal_no, entry, text), text
 
 
-def _move(
+def _move_row(
     conn: Connection,
-    actor: Actor,
     record: rows.MigrationRecord,
-    case: Case,
-    target: str,
-    moves: Sequence[DeadlineMove],
+    plan: _CaseMove,
+    entry: AuditEntry,
     now: datetime,
-) -> None:
-    changes: dict[str, Any] = {
-        "workflow_version": [case.workflow_version, record.to_version],
-        "migration": record.id,
-        "plan": dict(record.plan),
-    }
-    noted = [
-        {"rule": m.rule_id, "action": str(m.action), "reason": m.reason}
-        for m in moves
-        if m.action is not DeadlineAction.KEEP
-    ]
-    if noted:
-        changes["deadlines"] = noted
-    entry = _audit_entry(case, actor, now, target, changes)
-    if not rows.move_case(
+) -> bool:
+    assert plan.to_state is not None
+    return rows.move_case(
         conn,
-        case,
+        plan.case,
         workflow_version=record.to_version,
-        state=target,
+        state=plan.to_state,
         audit_head=entry.hash,
         now=now,
-    ):
-        raise _Changed
-    for move in moves:
-        _apply(conn, case, move, now)
-    audit.append(conn, case.id, entry)
+    )
 
 
-def _apply(conn: Connection, case: Case, move: DeadlineMove, now: datetime) -> None:
+def _apply(conn: Connection, case: MovableCase, move: DeadlineMove, now: datetime) -> None:
     if move.action is DeadlineAction.CANCEL and move.deadline_id is not None:
         deadline_rows.close(conn, move.deadline_id, DeadlineStatus.CANCELLED, now)
     elif move.action is DeadlineAction.RECOMPUTE and move.deadline_id and move.due:
@@ -702,7 +793,7 @@ def revert_migration(ctx: Context, actor: Actor, migration_id: int) -> RevertRep
                 "workflow_version": [record.to_version, log.from_version],
                 "reverts": migration_id,
             }
-            entry = _audit_entry(case, actor, now, log.from_state, changes)
+            entry, _ = _audit_entry(case, actor, now, log.from_state, changes)
             if not rows.move_case(
                 conn,
                 case,

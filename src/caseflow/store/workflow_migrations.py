@@ -10,7 +10,9 @@ revert needs to put the deadlines back as they were.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,8 +22,10 @@ from sqlalchemy import (
     Connection,
     Integer,
     Row,
+    Text,
     and_,
     bindparam,
+    cast,
     false,
     func,
     insert,
@@ -31,10 +35,8 @@ from sqlalchemy import (
 )
 
 from caseflow.deadlines.vocabulary import DeadlineStatus
-from caseflow.domain import Case
 from caseflow.errors import ErrorCode, NotFound
 from caseflow.store import deadlines as deadline_rows
-from caseflow.store.cases import row_to_case
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     agenda_items,
@@ -209,6 +211,25 @@ def advance(
 # --- which cases -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class MovableCase:
+    """What moving a case reads of it: no texts, which a move never touches."""
+
+    id: int
+    journal_no: str
+    workflow_version: str
+    state: str
+    version: int
+    fields: Mapping[str, Any]
+    created_at: datetime
+    state_entered_at: datetime | None
+    state_generation: int
+    audit_head: str
+
+
+_MOVABLE = [cases.c[name] for name in MovableCase.__dataclass_fields__]
+
+
 def candidates(
     conn: Connection,
     workflow_id: str,
@@ -216,11 +237,11 @@ def candidates(
     *,
     after_id: int = 0,
     limit: int | None = None,
-) -> list[Case]:
+) -> list[MovableCase]:
     """Cases of ``workflow_id`` in one of the states listed for their version, by id, those
     after ``after_id``: a migration's next batch (or all, for a dry run)."""
     query = (
-        select(cases)
+        select(*_MOVABLE)
         .where(
             cases.c.workflow_id == workflow_id,
             cases.c.id > after_id,
@@ -237,7 +258,7 @@ def candidates(
     )
     if limit is not None:
         query = query.limit(limit)
-    return [row_to_case(row) for row in conn.execute(query)]
+    return [MovableCase(*row) for row in conn.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -254,7 +275,7 @@ class LiveRow:
     reminders_sent: int
     next_action_at: datetime | None
     remaining_working_days: int | None
-    explanation: tuple[str, ...]
+    explanation_text: str  # the stored JSON text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -265,50 +286,67 @@ class LiveRow:
             "reminders_sent": self.reminders_sent,
             "next_action_at": self.next_action_at.isoformat() if self.next_action_at else None,
             "remaining_working_days": self.remaining_working_days,
-            "explanation": list(self.explanation),
+            "explanation": self.explanation_text,
         }
 
 
 def live_deadlines(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[LiveRow]]:
-    """The open and paused deadlines of ``case_ids``, by case, oldest first."""
+    """The open and paused deadlines of ``case_ids``, by case, oldest first; each with its
+    explanation as the stored JSON text (a revert writes it back as it was; nothing here
+    reads it)."""
     if not case_ids:
         return {}
+    ids = list(case_ids)
     query = (
-        select(
-            deadlines.c.id,
-            deadlines.c.case_id,
-            deadlines.c.rule_id,
-            deadlines.c.status,
-            deadlines.c.started_at,
-            deadlines.c.due_at,
-            deadlines.c.reminders_at,
-            deadlines.c.reminders_sent,
-            deadlines.c.next_action_at,
-            deadlines.c.remaining_working_days,
-            deadline_explanations.c.explanation,
-        )
-        .outerjoin(deadline_explanations, deadline_explanations.c.deadline_id == deadlines.c.id)
-        .where(deadlines.c.case_id.in_(list(case_ids)), deadline_rows.IS_LIVE)
+        select(*_LIVE_COLUMNS)
+        .where(deadlines.c.case_id.in_(ids), deadline_rows.IS_LIVE)
         .order_by(deadlines.c.id)
     )
     found: dict[int, list[LiveRow]] = {}
-    for row in conn.execute(query):
-        found.setdefault(row.case_id, []).append(
+    live = conn.execute(query).all()
+    texts = _explanation_texts(conn, [row[0] for row in live])
+    for row in live:
+        found.setdefault(row[1], []).append(
             LiveRow(
-                row.id,
-                row.case_id,
-                row.rule_id,
-                DeadlineStatus(row.status),
-                row.started_at,
-                row.due_at,
-                tuple(datetime.fromisoformat(t) for t in row.reminders_at),
-                row.reminders_sent,
-                row.next_action_at,
-                row.remaining_working_days,
-                tuple(row.explanation or ()),
+                row[0],
+                row[1],
+                row[2],
+                DeadlineStatus(row[3]),
+                row[4],
+                row[5],
+                tuple(datetime.fromisoformat(t) for t in row[6]),
+                row[7],
+                row[8],
+                row[9],
+                texts.get(row[0], "[]"),
             )
         )
     return found
+
+
+_LIVE_COLUMNS = (
+    deadlines.c.id,
+    deadlines.c.case_id,
+    deadlines.c.rule_id,
+    deadlines.c.status,
+    deadlines.c.started_at,
+    deadlines.c.due_at,
+    deadlines.c.reminders_at,
+    deadlines.c.reminders_sent,
+    deadlines.c.next_action_at,
+    deadlines.c.remaining_working_days,
+)
+
+
+def _explanation_texts(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The explanations of ``ids`` as their JSON text, undecoded."""
+    if not ids:
+        return {}
+    query = select(
+        deadline_explanations.c.deadline_id,
+        cast(deadline_explanations.c.explanation, Text),
+    ).where(deadline_explanations.c.deadline_id.in_(list(ids)))
+    return {int(row[0]): str(row[1]) for row in conn.execute(query)}
 
 
 def on_published_agenda(conn: Connection, case_ids: Sequence[int]) -> set[int]:
@@ -328,6 +366,28 @@ def on_published_agenda(conn: Connection, case_ids: Sequence[int]) -> set[int]:
 
 # --- moving one case -------------------------------------------------------------------------
 
+
+@contextmanager
+def savepoint(conn: Connection) -> Iterator[None]:
+    """A SAVEPOINT around one case's writes, on the driver's cursor: rolled back to (and
+    the error raised on) if the block fails, released if it succeeds. SQLAlchemy's
+    ``begin_nested`` costs more than the case's own writes, and a migration takes one per
+    case."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    cursor.execute("SAVEPOINT migrate_case")
+    try:
+        yield
+    except BaseException:
+        cursor.execute("ROLLBACK TO SAVEPOINT migrate_case")
+        cursor.execute("RELEASE SAVEPOINT migrate_case")
+        cursor.close()
+        raise
+    cursor.execute("RELEASE SAVEPOINT migrate_case")
+    cursor.close()
+
+
 _MOVE = (
     update(cases)
     .where(
@@ -346,7 +406,7 @@ _MOVE = (
 
 def move_case(
     conn: Connection,
-    case: Case,
+    case: MovableCase,
     *,
     workflow_version: str,
     state: str,
@@ -370,6 +430,30 @@ def move_case(
     moved = int(cursor.rowcount) == 1
     cursor.close()
     return moved
+
+
+_MOVE_NAMES = (
+    "case_id",
+    "expected_version",
+    "new_workflow_version",
+    "new_state",
+    "new_version",
+    "new_updated_at",
+    "new_audit_head",
+)
+
+
+def move_many(
+    conn: Connection, moves: Sequence[tuple[MovableCase, str, str, str]], now: datetime
+) -> bool:
+    """:func:`move_case` for many cases (case as read, version, state, audit head) in one
+    executemany; False if any was changed since it was read (then roll back: which one
+    is for :func:`move_case` to find)."""
+    values = [
+        (case.id, case.version, version, state, case.version + 1, now, head)
+        for case, version, state, head in moves
+    ]
+    return prepared(conn, _MOVE).execute_many(conn, _MOVE_NAMES, values) == len(values)
 
 
 _RESCHEDULE = (
@@ -417,6 +501,30 @@ def reschedule(
     announce(conn, next_at)
 
 
+Rescheduled = tuple[int, datetime, Sequence[datetime], Sequence[str]]
+"""A deadline recomputed: its id, due moment, reminders and explanation."""
+
+
+def reschedule_many(conn: Connection, items: Sequence[Rescheduled], now: datetime) -> None:
+    """:func:`reschedule` for many deadlines at once (two executemany)."""
+    if not items:
+        return
+    values = []
+    for deadline_id, due_at, reminders_at, _ in items:
+        sent = sum(1 for moment in reminders_at if moment <= now)
+        next_at = deadline_rows.next_action(reminders_at, sent, due_at)
+        values.append((deadline_id, due_at, [m.isoformat() for m in reminders_at], sent, next_at))
+        announce(conn, next_at)
+    prepared(conn, _RESCHEDULE).execute_many(
+        conn, ("deadline_id", "due_at", "reminders_at", "reminders_sent", "next_action_at"), values
+    )
+    prepared(conn, _REEXPLAIN).execute_many(
+        conn,
+        ("deadline_id", "explanation"),
+        [(deadline_id, list(explanation)) for deadline_id, _, _, explanation in items],
+    )
+
+
 def restore(conn: Connection, snapshot: Mapping[str, Any]) -> None:
     """A deadline row put back as :meth:`LiveRow.to_json` saw it (a revert)."""
     next_at = snapshot["next_action_at"]
@@ -439,7 +547,7 @@ def restore(conn: Connection, snapshot: Mapping[str, Any]) -> None:
     conn.execute(
         update(deadline_explanations)
         .where(deadline_explanations.c.deadline_id == snapshot["id"])
-        .values(explanation=list(snapshot["explanation"]))
+        .values(explanation=json.loads(snapshot["explanation"]))
     )
     if next_action_at is not None:
         announce(conn, next_action_at)
@@ -528,8 +636,8 @@ def set_outcome(
     )
 
 
-def cases_by_id(conn: Connection, case_ids: Sequence[int]) -> dict[int, Case]:
+def cases_by_id(conn: Connection, case_ids: Sequence[int]) -> dict[int, MovableCase]:
     if not case_ids:
         return {}
-    query = select(cases).where(cases.c.id.in_(list(case_ids)))
-    return {row.id: row_to_case(row) for row in conn.execute(query)}
+    query = select(*_MOVABLE).where(cases.c.id.in_(list(case_ids)))
+    return {row.id: MovableCase(*row) for row in conn.execute(query)}
