@@ -54,7 +54,9 @@ def publish(ctx: Context, name: str) -> str:
 def open_drafting(ctx: Context) -> str:
     engine = ctx.engine
     officer = engine.actor("bif.sagsbehandler")
-    case = engine.open_case(NewCase("change-request", "Et ønske", lead_administration="BIF"), officer)
+    case = engine.open_case(
+        NewCase("change-request", "Et ønske", lead_administration="BIF"), officer
+    )
     engine.fire(case.journal_no, "start", officer)
     return case.journal_no
 
@@ -63,7 +65,9 @@ def _stored(conn: Connection, table: Table, where: Any) -> list[tuple[list[str],
     """Rows of ``table`` as stored (the driver's values), with their column names."""
     driver = conn.connection.driver_connection
     assert driver is not None
-    sql = str(select(table).where(where).compile(dialect=SQLITE, compile_kwargs={"literal_binds": True}))
+    sql = str(
+        select(table).where(where).compile(dialect=SQLITE, compile_kwargs={"literal_binds": True})
+    )
     cursor = driver.execute(sql)
     names = [d[0] for d in cursor.description]
     return [(names, list(row)) for row in cursor.fetchall()]
@@ -77,7 +81,9 @@ def copy_cases(ctx: Context, template_no: str, count: int) -> None:
     with engine.db.connect() as conn:
         ((case_cols, case_row),) = _stored(conn, cases, cases.c.id == template.id)
         audit_rows = _stored(conn, audit_events, audit_events.c.case_id == template.id)
-        ((deadline_cols, deadline_row),) = _stored(conn, deadlines, deadlines.c.case_id == template.id)
+        ((deadline_cols, deadline_row),) = _stored(
+            conn, deadlines, deadlines.c.case_id == template.id
+        )
         ((explain_cols, explain_row),) = _stored(
             conn, deadline_explanations, deadline_explanations.c.deadline_id == deadline_row[0]
         )
@@ -120,7 +126,9 @@ def copy_cases(ctx: Context, template_no: str, count: int) -> None:
             case_values.append(
                 copy(case_cols, case_row, id=case_id, journal_no=journal_no, audit_head=previous)
             )
-            deadline_values.append(copy(deadline_cols, deadline_row, id=deadline_id, case_id=case_id))
+            deadline_values.append(
+                copy(deadline_cols, deadline_row, id=deadline_id, case_id=case_id)
+            )
             explain_values.append(copy(explain_cols, explain_row, deadline_id=deadline_id))
         with engine.transaction() as conn:
             driver = conn.connection.driver_connection

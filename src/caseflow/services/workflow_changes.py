@@ -43,7 +43,7 @@ from caseflow.definitions.migration_plan import MigrationPlan, check_plan, unmap
 from caseflow.definitions.schema import WorkflowDefinition
 from caseflow.domain import Actor, AuditEntry, AuditKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
-from caseflow.services.workflows import stored_version, unknown_workflow
+from caseflow.services.workflows import MAX_WORKFLOW_TEXT, stored_version, unknown_workflow
 from caseflow.store import audit
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import workflow_migrations as rows
@@ -88,10 +88,24 @@ def _load(ctx: Context, conn: Connection, source: VersionSource) -> LoadedWorkfl
     """The version as cases would run on it: a text read as the database's versions are
     read (:func:`load_workflow_text` with ``stored``), with the version hash it has."""
     if isinstance(source, WorkflowText):
+        _check_size(source)
         plain = load_workflow_text(source.text, source.name)
         as_run = load_workflow_text(source.text, source.name, stored=True)
         return dataclasses.replace(as_run, version=plain.version)
     return stored_version(ctx, conn, source)
+
+
+def _check_size(source: WorkflowText) -> None:
+    if len(source.text) > MAX_WORKFLOW_TEXT:
+        raise InvalidInput(
+            f"a workflow of at most {MAX_WORKFLOW_TEXT} characters is compared", field="text"
+        )
+
+
+def workflow_id_of(source: WorkflowText) -> str:
+    """The id a workflow's text declares; every problem it has is raised at once."""
+    _check_size(source)
+    return load_workflow_text(source.text, source.name).definition.id
 
 
 def diff_versions(ctx: Context, actor: Actor, old: VersionSource, new: VersionSource) -> DiffResult:
@@ -115,6 +129,21 @@ def diff_versions(ctx: Context, actor: Actor, old: VersionSource, new: VersionSo
         counts = stored.cases_by_version_and_state(conn, before.definition.id)
     touched = {state: counts.get((before.version, state), 0) for state in diff.touched_states()}
     return DiffResult(diff, touched)
+
+
+def diff_with_current(ctx: Context, actor: Actor, new: WorkflowText) -> DiffResult:
+    """What a workflow's text changes against the version its workflow's new cases get now;
+    for a workflow that does not exist yet, everything in it is added."""
+    policy.require_administrator(actor, "compare workflow versions")
+    workflow_id = workflow_id_of(new)
+    if workflow_id in ctx.engine.registry.current:
+        return diff_versions(ctx, actor, workflow_id, new)
+    after = load_workflow_text(new.text, new.name, stored=True)
+    empty = WorkflowDefinition(
+        id=workflow_id, title=after.definition.title, roles={}, states={}, transitions=()
+    )
+    diff = diff_workflows(empty, after.definition, new_version=after.version)
+    return DiffResult(diff, {})
 
 
 # --- planning a migration -----------------------------------------------------------------------
