@@ -242,3 +242,38 @@ def test_a_case_that_fails_is_reported_and_left_while_the_rest_go_on(
         ]
     assert open_rows[0].due_at == copenhagen_time("2009-06-03 23:59:59")  # not recomputed
     assert all(r.ok for r in ctx.engine.verify_audit())
+
+
+def test_a_revert_puts_the_deadlines_back_as_they_were(ctx: Context) -> None:
+    v1 = publish(ctx, V1_TEXT)
+    waiting = open_case(ctx, to="approval")
+    case_id = ctx.engine.get_case(waiting).id
+    with ctx.engine.db.connect() as conn:
+        before = {
+            (r.id, r.rule_id, r.status, r.due_at, r.reminders_at)
+            for r in deadline_rows.for_case(conn, case_id)
+        }
+        explained = deadline_rows.explanations(conn, [r[0] for r in before])
+    publish(ctx, V2_TEXT)
+    admin = ctx.engine.actor("admin")
+    request = changes.MigrateRequest("change-request", mapping={"approval": "review"})
+    migration = changes.start_migration(ctx, admin, request).migration
+    reverted = changes.revert_migration(ctx, admin, migration.id)
+    assert reverted.reverted == [waiting]
+    case = ctx.engine.get_case(waiting)
+    assert (case.workflow_version, case.state) == (v1, "approval")
+    with ctx.engine.db.connect() as conn:
+        after = deadline_rows.for_case(conn, case_id)
+        kept = {
+            (r.id, r.rule_id, r.status, r.due_at, r.reminders_at)
+            for r in after
+            if r.rule_id != "review_time"
+        }
+        assert kept == before  # approval_time open again, with its due date
+        assert deadline_rows.explanations(conn, [r[0] for r in before]) == explained
+        (started,) = [r for r in after if r.rule_id == "review_time"]
+        assert started.status is DeadlineStatus.CANCELLED  # the migration's own, ended
+    kinds = [e.kind for e in ctx.engine.history(waiting)]
+    assert kinds[-2:] == [AuditKind.MIGRATE, AuditKind.MIGRATE]
+    assert ctx.engine.history(waiting)[-1].changes["reverts"] == migration.id
+    assert all(r.ok for r in ctx.engine.verify_audit())

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from caseflow.calendar import COPENHAGEN_RULES, Calendars
-from caseflow.deadlines.migration import DeadlineAction, LiveDeadline, plan_deadlines
+from caseflow.deadlines.migration import (
+    DeadlineAction,
+    DeadlineBlocked,
+    LiveDeadline,
+    plan_deadlines,
+)
 from caseflow.deadlines.rules import compute_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions import load_workflow_file, load_workflow_text
@@ -194,3 +199,31 @@ def test_the_starting_file_validates_and_a_bad_id_is_refused() -> None:
     assert "# " in starter_text("x")  # commented
     with pytest.raises(InvalidInput, match="not a workflow id"):
         starter_text("Member Question")
+
+
+def test_a_due_date_the_new_rule_cannot_compute_blocks_the_case() -> None:
+    text = V2.source_text.replace("due: within 9 working days", "due: at field drafting_due")
+    by_field = load_workflow_text(text, "by-field.yaml")
+    start = copenhagen_time("2009-05-14 10:00")
+    live = _live("drafting_time", start, 12, DeadlineStatus.OPEN)
+    with pytest.raises(DeadlineBlocked, match="drafting_time"):
+        plan_deadlines(
+            [live],
+            old=V1.definition,
+            new=by_field.definition,
+            new_state="drafting",
+            state_entered_at=start,
+            fields={"drafting_due": "not a date"},
+            calendars=CALENDARS,
+        )
+    (cancelled,) = plan_deadlines(
+        [live],
+        old=V1.definition,
+        new=by_field.definition,
+        new_state="drafting",
+        state_entered_at=start,
+        fields={},
+        calendars=CALENDARS,
+    )
+    assert cancelled.action is DeadlineAction.CANCEL
+    assert "needs a field" in cancelled.reason
