@@ -7,19 +7,27 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import AuditKind
 from caseflow.engine import NewCase
 from caseflow.errors import NotAllowed
+from caseflow.meetings import agenda
 from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
 from caseflow.settings import Settings
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.tables import audit_events, cases, deadlines, outbox
-from caseflow.testing import copenhagen_time, make_test_engine
+from caseflow.testing import (
+    add_test_meeting,
+    copenhagen_time,
+    make_test_engine,
+    ready_test_case,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 V1_TEXT = (DATA / "v1.yaml").read_text(encoding="utf-8")
 V2_TEXT = (DATA / "v2.yaml").read_text(encoding="utf-8")
 
@@ -277,3 +285,27 @@ def test_a_revert_puts_the_deadlines_back_as_they_were(ctx: Context) -> None:
     assert kinds[-2:] == [AuditKind.MIGRATE, AuditKind.MIGRATE]
     assert ctx.engine.history(waiting)[-1].changes["reverts"] == migration.id
     assert all(r.ok for r in ctx.engine.verify_audit())
+
+
+def test_the_dry_run_warns_of_a_case_on_a_published_agenda(ctx: Context, clock: FakeClock) -> None:
+    engine = ctx.engine
+    clock.set(copenhagen_time("2009-05-20 09:00"))
+    meeting = add_test_meeting(engine, "BIU", "2009-06-11 15:00")
+    secretariat = engine.actor("biu.sekretariat")
+    listed = ready_test_case(engine, "På dagsordenen")
+    agenda.add_item(engine, meeting, listed, secretariat)
+    agenda.publish(engine, meeting, secretariat)
+    waiting = ready_test_case(engine, "Klar")
+    text = (WORKFLOWS / "committee-case.yaml").read_text(encoding="utf-8")
+    publish_text = text.replace(
+        "roles:\n", "roles:\n  observer: {da: Observatør, en: Observer}\n", 1
+    )
+    admin = engine.actor("admin")
+    workflow_service.publish_workflow(
+        ctx, admin, workflow_service.PublishWorkflow(publish_text, "committee-case.yaml")
+    )
+    preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("committee-case"))
+    by_case = {c.journal_no: c for c in preview.cases}
+    assert by_case[listed].warnings == ("on a published agenda",)
+    assert by_case[waiting].warnings == ()
+    assert preview.totals["ok"] == 2
