@@ -67,6 +67,11 @@ class WorkflowRegistry:
             self.refresh()
         return {**self.folder, **self._published}
 
+    def fresh(self) -> dict[str, LoadedWorkflow]:
+        """:attr:`current` as the database has it this moment (for a decision, not a list)."""
+        self.refresh()
+        return {**self.folder, **self._published}
+
     def refresh(self) -> None:
         """Read the newest publications if any was made since the last look."""
         if self._db is None:

@@ -136,7 +136,7 @@ def diff_with_current(ctx: Context, actor: Actor, new: WorkflowText) -> DiffResu
     for a workflow that does not exist yet, everything in it is added."""
     policy.require_administrator(actor, "compare workflow versions")
     workflow_id = workflow_id_of(new)
-    if workflow_id in ctx.engine.registry.current:
+    if workflow_id in ctx.engine.registry.fresh():
         return diff_versions(ctx, actor, workflow_id, new)
     after = load_workflow_text(new.text, new.name, stored=True)
     empty = WorkflowDefinition(
@@ -233,7 +233,7 @@ class _Setting:
 
 def _setting(ctx: Context, conn: Connection, request: MigrateRequest) -> _Setting:
     registry = ctx.engine.registry
-    if request.workflow_id not in registry.current and not stored.versions_of(
+    if request.workflow_id not in registry.fresh() and not stored.versions_of(
         conn, request.workflow_id
     ):
         raise unknown_workflow(request.workflow_id, sorted(registry.current))

@@ -310,7 +310,7 @@ def versions_of(ctx: Context, actor: Actor, workflow_id: str) -> VersionList:
     """Every stored version of ``workflow_id`` with its running cases (an administrator's)."""
     policy.require_administrator(actor, "look after the workflows")
     registry = ctx.engine.registry
-    current = registry.current_version(workflow_id) if workflow_id in registry.current else None
+    current = registry.fresh().get(workflow_id)
     with read_transaction(ctx.engine.db) as conn:
         versions = stored.versions_of(conn, workflow_id)
         if not versions and current is None:
@@ -376,9 +376,8 @@ def publish_workflow(ctx: Context, actor: Actor, request: PublishWorkflow) -> Pu
     loaded = load_workflow_text(request.text, request.name)
     registry = ctx.engine.registry
     workflow_id = loaded.definition.id
-    previous = (
-        registry.current_version(workflow_id).version if workflow_id in registry.current else None
-    )
+    before = registry.fresh().get(workflow_id)
+    previous = before.version if before is not None else None
     now = ctx.engine.clock.now()
     with ctx.engine.transaction() as conn:
         new = stored.register(
@@ -416,8 +415,9 @@ def stored_version(ctx: Context, conn: Connection, ref: str) -> LoadedWorkflow:
     registry = ctx.engine.registry
     workflow_id, sep, prefix = ref.partition("@")
     if not sep:
-        if ref in registry.current:
-            return registry.current_version(ref)
+        current = registry.fresh().get(ref)
+        if current is not None:
+            return current
         workflow_id, prefix = "", ref
     if len(prefix) < 4 or not all(c in "0123456789abcdef" for c in prefix):
         raise NotFound(
