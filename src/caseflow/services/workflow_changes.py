@@ -597,7 +597,9 @@ def _move_batch(
     for plan, reason in zip(planned, outcomes, strict=True):
         case = plan.case
         if reason is None:
-            undo = {"before": [r.to_json() for r in live.get(case.id, [])], "mark": mark}
+            touched = {m.deadline_id for m in plan.moves if m.action is not DeadlineAction.KEEP}
+            before = [r.to_json() for r in live.get(case.id, []) if r.id in touched]
+            undo = {"before": before, "mark": mark}
             log.append(_log_row(record, plan, CaseOutcome.MOVED, case.version + 1, None, undo, now))
         else:
             failed.append((case.journal_no, reason))
@@ -644,13 +646,24 @@ def _move_set_wise(
     """Each case's reason for staying, or None: moved. Raises if a case changed since it
     was read (the caller then goes case by case)."""
     writes = _Writes()
+    # Most cases' changes are alike (same versions, same deadline notes): encoded once.
+    shared: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
     moved: list[tuple[MovableCase, str, str, str]] = []
     outcomes: list[str | None] = []
     for plan in planned:
         if plan.blocked or plan.to_state is None:
             outcomes.append("; ".join(plan.blocked))
             continue
-        entry, text = _audit_entry(plan.case, actor, now, plan.to_state, _changes(record, plan))
+        key = (
+            plan.case.workflow_version,
+            tuple((m.rule_id, m.action, m.reason) for m in plan.moves),
+        )
+        found = shared.get(key)
+        if found is None:
+            changes = _changes(record, plan)
+            found = shared[key] = (changes, audit.encode_changes(changes))
+        changes, text = found
+        entry = _sealed(plan.case, actor, now, plan.to_state, changes, text)
         moved.append((plan.case, record.to_version, plan.to_state, entry.hash))
         writes.add(plan.case, plan.moves)
         writes.audit.append((plan.case.id, entry, text))
@@ -717,6 +730,17 @@ def _audit_entry(
 ) -> tuple[AuditEntry, str]:
     """The sealed audit row of a move (or a move back), and its changes as JSON text."""
     text = audit.encode_changes(changes)
+    return _sealed(case, actor, now, to_state, changes, text), text
+
+
+def _sealed(
+    case: MovableCase,
+    actor: Actor,
+    now: datetime,
+    to_state: str,
+    changes: dict[str, Any],
+    text: str,
+) -> AuditEntry:
     entry = AuditEntry(
         seq=case.version + 1,
         at=now,
@@ -729,7 +753,7 @@ def _audit_entry(
         comment=None,
         prev_hash=case.audit_head,
     )
-    return audit.seal(case.journal_no, entry, text), text
+    return audit.seal(case.journal_no, entry, text)
 
 
 def _move_row(
