@@ -57,6 +57,7 @@ def wired_engine(
     helpers call it, so no engine runs without its hooks.
     """
     calendars = Calendars.for_rules(rules)
+    registry.follow(db)  # published versions, without a restart
     hooks: list[TransactionHook] = [DeadlineScheduler(calendars), TransitionNotifier(language)]
     return Engine(db, registry, clock, hooks, calendars=calendars)
 

@@ -101,6 +101,13 @@ class ErrorCode(StrEnum):
     ATTACHMENT_EXISTS = "attachment_exists"  # params: journal_no, number
     UNKNOWN_ATTACHMENT = "unknown_attachment"  # params: journal_no, number
     NOT_A_MEMBER = "not_a_member"  # params: committee, names, members
+    # Workflow changes: versions, publishing, migrations of running cases (wf18).
+    UNKNOWN_VERSION = "unknown_version"  # params: workflow_id, version (or several match)
+    INVALID_STATE_MAP = "invalid_state_map"  # params: item (as typed: OLD=NEW)
+    INVALID_PLAN = "invalid_plan"  # params: problems (states or targets that do not exist)
+    UNMAPPED_STATES = "unmapped_states"  # params: states, cases (journal numbers)
+    UNKNOWN_MIGRATION = "unknown_migration"  # params: migration_id
+    MIGRATION_STATUS = "migration_status"  # params: migration_id, status, wanted
 
 
 class CaseflowError(Exception):

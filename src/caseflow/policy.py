@@ -141,6 +141,13 @@ def require_administrator(actor: Actor, doing: str) -> None:
         )
 
 
+def require_may_migrate(actor: Actor) -> None:
+    """Moving running cases onto another workflow version, and back, is a permission of its
+    own (an administrator's today): every migration service asks here, so who holds it can
+    change in one place."""
+    require_administrator(actor, "migrate running cases to another workflow version")
+
+
 def require_operator(actor: Actor, doing: str) -> None:
     """Refuse ``actor`` ``doing`` (an outbox or incident command) unless it is an operator."""
     if actor.operates:

@@ -89,6 +89,14 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.ONE_UNIT_ONLY: lambda p: (
         "give one of --committee, --administration and --steering-group"
     ),
+    # Workflow changes (wf18).
+    ErrorCode.UNKNOWN_VERSION: lambda p: (
+        f"`caseflow workflow versions {p.get('workflow_id')}` lists the stored versions"
+    ),
+    ErrorCode.INVALID_STATE_MAP: lambda p: "give --map OLD=NEW, e.g. --map approval=review",
+    ErrorCode.UNMAPPED_STATES: lambda p: "give --map OLD=NEW for each of those states",
+    ErrorCode.UNKNOWN_MIGRATION: lambda p: "`caseflow workflow migrations` lists them",
+    ErrorCode.MIGRATION_STATUS: lambda p: "`caseflow workflow migrations` shows each status",
     # Meetings concern (svc-meetings).
     ErrorCode.ITEM_NOT_ON_AGENDA: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",
     ErrorCode.ITEM_PUBLIC_ALREADY: lambda p: f"`caseflow agenda show {p.get('meeting_id')}`",

@@ -60,6 +60,10 @@ def describe_entry(entry: AuditEntry) -> str:
         return "edited " + ", ".join(entry.changes)
     if entry.kind == AuditKind.MADE_PUBLIC:
         return "closed item made public"
+    if entry.kind == AuditKind.MIGRATE:
+        version = entry.changes.get("workflow_version")
+        moved = f" to version {str(version[1])[:12]}" if isinstance(version, list) else ""
+        return f"moved{moved}: {entry.from_state} → {entry.to_state}"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 

@@ -1,4 +1,5 @@
-"""``caseflow workflow ...``: validate, list, show, diagram, schema."""
+"""``caseflow workflow ...``: validate, list, show, diagram, schema; versions, publish, new,
+diff, migrate and migrations."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from rich.text import Text
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
+from caseflow.definitions.migration_plan import parse_mapping
 from caseflow.domain import Actor
-from caseflow.errors import DatabaseNotReady
+from caseflow.errors import DatabaseNotReady, InvalidInput
+from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
+from caseflow.services.workflow_changes import MigrationRecord
 
 workflow_app = typer.Typer(help="Workflow definitions.", no_args_is_help=True)
 app.add_typer(workflow_app, name="workflow")
@@ -129,3 +133,279 @@ def diagram(workflow_id: str) -> None:
 def schema() -> None:
     """The JSON Schema of workflow files, for editors."""
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+# --- versions, publishing, a new file, the diff and migrations (wf18) ------------------------
+
+
+@workflow_app.command("versions")
+def versions(workflow_id: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """Every stored version of a workflow: hash, first stored, file, running cases."""
+    ctx, actor = state().acting(as_user)
+    listed = workflow_service.versions_of(ctx, actor, workflow_id)
+    if as_json:
+        console.print_json(data=listed.to_json())
+        return
+    table = Table("Version", "First stored", "File", "Running", "Cases", "Current", "Published")
+    for v in listed.versions:
+        table.add_row(
+            v.version[:12],
+            v.registered_at.date().isoformat(),
+            Text(v.source_path),
+            str(v.running),
+            str(v.cases),
+            "yes" if v.current else "",
+            v.published_at.date().isoformat() if v.published_at else "",
+        )
+    console.print(table)
+    current = next((v for v in listed.versions if v.current), None)
+    if listed.folder_version and current and current.version != listed.folder_version:
+        console.print(
+            f"the workflows folder holds version {listed.folder_version[:12]}, not the one "
+            "new cases get: publish the file to use it",
+            markup=False,
+        )
+
+
+@workflow_app.command("publish")
+def publish(
+    path: Annotated[Path, typer.Argument(help="The workflow file.")],
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a file and make it the version new cases get (no restart needed)."""
+    ctx, actor = state().acting(as_user)
+    text = _read_text(path)
+    published = workflow_service.publish_workflow(
+        ctx, actor, workflow_service.PublishWorkflow(text, str(path))
+    )
+    if as_json:
+        console.print_json(data=published.to_json())
+        return
+    was = f" (was {published.previous[:12]})" if published.previous else ""
+    console.print(
+        f"published {published.workflow_id} version {published.version[:12]}{was}; new cases "
+        "get it now, running ones stay (caseflow workflow migrate moves them)",
+        markup=False,
+    )
+
+
+@workflow_app.command("new")
+def new(
+    workflow_id: str,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: ID.yaml).")
+    ] = None,
+) -> None:
+    """Write a commented starting file for a new workflow (it validates as it stands)."""
+    text = workflow_service.starter_workflow(workflow_id)
+    target = output or Path(f"{workflow_id}.yaml")
+    if target.exists():
+        raise InvalidInput(f"{target} exists already; give another --output or remove it")
+    target.write_text(text, encoding="utf-8")
+    console.print(
+        f"wrote {target}; check it with `caseflow workflow validate {target}`", markup=False
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+
+
+def _source(ref: str) -> changes.VersionSource:
+    """A file's text if ``ref`` is a file, else a stored version's name."""
+    path = Path(ref)
+    if path.is_file():
+        return changes.WorkflowText(_read_text(path), ref)
+    return ref
+
+
+@workflow_app.command("diff")
+def diff(
+    old: Annotated[str, typer.Argument(help="A file, a workflow id, ID@HASH or HASH.")],
+    new: Annotated[str, typer.Argument(help="A file, a workflow id, ID@HASH or HASH.")],
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What NEW changes against OLD, by kind, and the running cases in the states it
+    removes or changes."""
+    ctx, actor = state().acting(as_user)
+    result = changes.diff_versions(ctx, actor, _source(old), _source(new))
+    if as_json:
+        console.print_json(data=result.to_json())
+        return
+    d = result.diff
+    console.print(f"{d.workflow_id}: {d.old_version[:12]} → {d.new_version[:12]}", markup=False)
+    if d.identical:
+        console.print("no changes", markup=False)
+        return
+    table = Table("Kind", "Entry", "Change", "Fields")
+    for c in d.changes:
+        fields = "; ".join(f"{f.field}: {f.old!r} → {f.new!r}" for f in c.fields)
+        table.add_row(c.category, Text(c.key), str(c.kind), Text(fields))
+    console.print(table)
+    for state_name, count in result.cases_in_touched_states.items():
+        console.print(f"running cases in {state_name}: {count}", markup=False)
+
+
+MapOption = Annotated[
+    list[str] | None, typer.Option("--map", help="OLD=NEW: where the cases of a state go.")
+]
+
+
+@workflow_app.command("migrate")
+def migrate(
+    workflow_id: Annotated[str | None, typer.Argument(help="The workflow.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Version (default: current).")] = None,
+    from_: Annotated[
+        list[str] | None, typer.Option("--from", help="Only from this version.")
+    ] = None,
+    mapping: MapOption = None,
+    where: Annotated[
+        list[str] | None, typer.Option("--where", help="state=S: only cases in S.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, change nothing.")] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = changes.DEFAULT_BATCH,
+    batches: Annotated[
+        int | None, typer.Option("--batches", help="Stop after N batches (paused).")
+    ] = None,
+    resume: Annotated[int | None, typer.Option("--resume", help="Go on with MIGRATION.")] = None,
+    pause: Annotated[int | None, typer.Option("--pause", help="Pause MIGRATION.")] = None,
+    revert: Annotated[
+        int | None, typer.Option("--revert", help="Move MIGRATION's cases back.")
+    ] = None,
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move running cases onto another version (a dry run first), or pause, resume or
+    revert a migration."""
+    ctx, actor = state().acting(as_user)
+    if revert is not None:
+        reverted = changes.revert_migration(ctx, actor, revert)
+        if as_json:
+            console.print_json(data=reverted.to_json())
+            return
+        console.print(
+            f"migration {revert}: {len(reverted.reverted)} case(s) moved back", markup=False
+        )
+        for journal_no, why in reverted.kept:
+            console.print(f"  kept {journal_no}: {why}", markup=False)
+        return
+    if pause is not None:
+        record = changes.pause_migration(ctx, actor, pause)
+        console.print(f"migration {record.id} is {record.status}", markup=False)
+        return
+    if resume is not None:
+        _print_report(changes.resume_migration(ctx, actor, resume, max_batches=batches), as_json)
+        return
+    if workflow_id is None:
+        raise InvalidInput("name the workflow to migrate, or give --resume, --pause or --revert")
+    request = changes.MigrateRequest(
+        workflow_id,
+        to,
+        tuple(from_ or ()),
+        parse_mapping(mapping or ()),
+        tuple(_where_state(w) for w in where or ()),
+        batch_size,
+    )
+    if dry_run:
+        _print_preview(changes.preview_migration(ctx, actor, request), as_json)
+        return
+    _print_report(changes.start_migration(ctx, actor, request, max_batches=batches), as_json)
+
+
+def _where_state(text: str) -> str:
+    key, sep, value = text.partition("=")
+    if key.strip() != "state" or not sep or not value.strip():
+        raise InvalidInput(f"--where {text!r}: write --where state=STATE")
+    return value.strip()
+
+
+def _print_preview(preview: changes.MigrationPreview, as_json: bool) -> None:
+    if as_json:
+        console.print_json(data=preview.to_json())
+        return
+    table = Table("Case", "From", "To", "Result", "Why / warnings", title="Dry run")
+    for c in preview.cases:
+        notes = "; ".join((*c.reasons, *c.warnings))
+        table.add_row(
+            Text(c.journal_no),
+            Text(c.from_state),
+            Text(c.to_state or "—"),
+            str(c.verdict),
+            Text(notes),
+        )
+    console.print(table)
+    t = preview.totals
+    console.print(
+        f"{t['cases']} case(s): {t['ok']} ok, {t['blocked']} blocked, "
+        f"{t['with_warnings']} with warnings; nothing was changed",
+        markup=False,
+    )
+    if preview.refused:
+        console.print("the run would be refused: map every state marked blocked", markup=False)
+
+
+def _print_report(report: changes.MigrationReport, as_json: bool) -> None:
+    if as_json:
+        console.print_json(data=report.to_json())
+        return
+    m = report.migration
+    console.print(
+        f"migration {m.id}: {report.moved} case(s) moved in {report.batches} batch(es), "
+        f"{len(report.failed)} failed; status {m.status}",
+        markup=False,
+    )
+    for journal_no, why in report.failed:
+        console.print(f"  failed {journal_no}: {why}", markup=False)
+
+
+@workflow_app.command("migrations")
+def migrations(
+    migration_id: Annotated[int | None, typer.Argument(help="Show one, with its cases.")] = None,
+    workflow: Annotated[str | None, typer.Option("--workflow")] = None,
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Migrations: plan, who ran it, status and counts; one with its per-case log."""
+    ctx, actor = state().acting(as_user)
+    if migration_id is not None:
+        shown = changes.show_migration(ctx, actor, migration_id)
+        if as_json:
+            console.print_json(data=shown.to_json())
+            return
+        _print_migrations([shown.migration])
+        log = Table("Case", "Outcome", "From", "To", "Note", title="Cases")
+        for c in shown.cases:
+            note = "; ".join((*([c.message] if c.message else []), *c.warnings))
+            log.add_row(
+                Text(c.journal_no), str(c.outcome), Text(c.from_state), Text(c.to_state), Text(note)
+            )
+        console.print(log)
+        return
+    found = changes.list_migrations(ctx, actor, workflow)
+    if as_json:
+        console.print_json(data=[changes.migration_json(m) for m in found])
+        return
+    _print_migrations(found)
+
+
+def _print_migrations(found: list[MigrationRecord]) -> None:
+    table = Table("#", "Workflow", "To", "Plan", "By", "Status", "Moved", "Failed", "When")
+    for m in found:
+        plan = ", ".join(f"{k}={v}" for k, v in dict(m.plan.get("map", {})).items()) or "same names"
+        table.add_row(
+            str(m.id),
+            Text(m.workflow_id),
+            m.to_version[:12],
+            Text(plan),
+            Text(m.actor),
+            str(m.status),
+            str(m.moved),
+            str(m.failed),
+            m.created_at.date().isoformat(),
+        )
+    console.print(table)

@@ -1,5 +1,6 @@
 """Workflow definitions: those in the folder, the versions stored in the database with
-how many cases run on each, and one workflow's states, transitions and diagram.
+how many cases run on each, and one workflow's states, transitions and diagram; the
+versions of one workflow, publishing a new one, and a starting file for a new workflow.
 
 A definition is the municipality's published procedure, not case content: the folder
 list, ``show`` and ``diagram`` need no actor and no database. The stored versions
@@ -14,10 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from caseflow import policy
 from caseflow.context import Context
 from caseflow.definitions import mermaid_diagram
 from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
+from caseflow.definitions.starter import starter_text
 from caseflow.domain import Actor
 from caseflow.errors import DefinitionError, ErrorCode, InvalidInput, NotFound, Problem
 from caseflow.store import workflows as stored
@@ -248,3 +252,193 @@ def check_workflow(ctx: Context, actor: Actor, request: CheckWorkflow) -> Checke
     except DefinitionError as error:
         return CheckedWorkflow(error.problems, None)
     return CheckedWorkflow((), loaded)
+
+
+# --- the versions of one workflow, publishing, a starting file (wf18) ----------------------
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """One stored version of a workflow: its hash, when it was first stored (first used or
+    published), the file it came from, how many of its cases still run, and whether it is
+    the one new cases get."""
+
+    version: str
+    registered_at: datetime
+    source_path: str
+    running: int
+    cases: int
+    current: bool
+    published_at: datetime | None  # its newest publication, if it was published
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "registered_at": self.registered_at.isoformat(),
+            "source_path": self.source_path,
+            "running": self.running,
+            "cases": self.cases,
+            "current": self.current,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class VersionList:
+    workflow_id: str
+    versions: Sequence[VersionLine]
+    folder_version: str | None  # what the workflows folder holds, if it has the workflow
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow_id,
+            "folder_version": self.folder_version,
+            "versions": [v.to_json() for v in self.versions],
+        }
+
+
+def unknown_workflow(workflow_id: str, known: Sequence[str]) -> NotFound:
+    return NotFound(
+        f"no workflow {workflow_id!r}; known: {', '.join(known)}",
+        code=ErrorCode.UNKNOWN_WORKFLOW,
+        workflow_id=workflow_id,
+        known=list(known),
+    )
+
+
+def versions_of(ctx: Context, actor: Actor, workflow_id: str) -> VersionList:
+    """Every stored version of ``workflow_id`` with its running cases (an administrator's)."""
+    policy.require_administrator(actor, "look after the workflows")
+    registry = ctx.engine.registry
+    current = registry.fresh().get(workflow_id)
+    with read_transaction(ctx.engine.db) as conn:
+        versions = stored.versions_of(conn, workflow_id)
+        if not versions and current is None:
+            raise unknown_workflow(workflow_id, sorted(registry.current))
+        counts = stored.cases_by_version_and_state(conn, workflow_id)
+        published = {p.version: p.published_at for p in stored.publications(conn, workflow_id)}
+        lines = []
+        for v in versions:
+            states = registry.for_case(conn, workflow_id, v.version).definition.states
+            mine = {s: n for (version, s), n in counts.items() if version == v.version}
+            running = sum(n for s, n in mine.items() if not (s in states and states[s].final))
+            lines.append(
+                VersionLine(
+                    v.version,
+                    v.registered_at,
+                    v.source_path,
+                    running,
+                    sum(mine.values()),
+                    current is not None and current.version == v.version,
+                    published.get(v.version),
+                )
+            )
+    folder = registry.folder.get(workflow_id)
+    return VersionList(workflow_id, lines, folder.version if folder else None)
+
+
+@dataclass(frozen=True)
+class PublishWorkflow:
+    """A workflow file's text and the name it came by (a path, an upload's name)."""
+
+    text: str
+    name: str = "workflow.yaml"
+
+
+@dataclass(frozen=True)
+class Published:
+    workflow_id: str
+    version: str
+    previous: str | None  # the version new cases got before
+    new_version: bool  # False: the text was stored before (published again)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workflow": self.workflow_id,
+            "version": self.version,
+            "previous": self.previous,
+            "new_version": self.new_version,
+        }
+
+
+def publish_workflow(ctx: Context, actor: Actor, request: PublishWorkflow) -> Published:
+    """Validate a workflow's text and make it the version new cases of its workflow get, in
+    every process at its next operation (no restart). Running cases stay where they are:
+    ``caseflow workflow migrate`` moves them. Every problem is raised at once
+    (DefinitionError), and nothing is stored then."""
+    policy.require_administrator(actor, "publish a workflow")
+    if not request.text.strip():
+        raise InvalidInput("give the workflow's text", code=ErrorCode.TEXT_REQUIRED, field="text")
+    if len(request.text) > MAX_WORKFLOW_TEXT:
+        raise InvalidInput(
+            f"a workflow of at most {MAX_WORKFLOW_TEXT} characters is published", field="text"
+        )
+    loaded = load_workflow_text(request.text, request.name)
+    registry = ctx.engine.registry
+    workflow_id = loaded.definition.id
+    before = registry.fresh().get(workflow_id)
+    previous = before.version if before is not None else None
+    now = ctx.engine.clock.now()
+    with ctx.engine.transaction() as conn:
+        new = stored.register(
+            conn,
+            workflow_id=workflow_id,
+            version=loaded.version,
+            title=loaded.definition.title.en,
+            source_path=request.name,
+            source_text=request.text,
+            now=now,
+        )
+        stored.publish(
+            conn,
+            workflow_id=workflow_id,
+            version=loaded.version,
+            published_by=actor.username,
+            source_path=request.name,
+            now=now,
+        )
+    registry.refresh()
+    return Published(workflow_id, loaded.version, previous, new)
+
+
+def starter_workflow(workflow_id: str) -> str:
+    """The commented starting file of a new workflow (validates as it stands)."""
+    return starter_text(workflow_id)
+
+
+# --- which version a name means ------------------------------------------------------------
+
+
+def stored_version(ctx: Context, conn: Connection, ref: str) -> LoadedWorkflow:
+    """The version ``ref`` names: ``ID`` (the version new cases get now), ``ID@HASH`` or a
+    bare ``HASH`` (a stored version; a unique prefix of its hash will do)."""
+    registry = ctx.engine.registry
+    workflow_id, sep, prefix = ref.partition("@")
+    if not sep:
+        current = registry.fresh().get(ref)
+        if current is not None:
+            return current
+        workflow_id, prefix = "", ref
+    if len(prefix) < 4 or not all(c in "0123456789abcdef" for c in prefix):
+        raise NotFound(
+            f"{ref!r} names no workflow and no stored version: give a workflow id, "
+            "ID@HASH or a hash of at least 4 hex digits",
+            code=ErrorCode.UNKNOWN_VERSION,
+            workflow_id=workflow_id or "?",
+            version=prefix,
+        )
+    found = stored.find_version(conn, workflow_id or None, prefix)
+    if len(found) != 1:
+        many = "several stored versions start with" if found else "no stored version"
+        raise NotFound(
+            f"{many} {prefix!r}{f' of {workflow_id}' if workflow_id else ''}: "
+            "give more of its hash",
+            code=ErrorCode.UNKNOWN_VERSION,
+            workflow_id=workflow_id or (found[0].workflow_id if found else "?"),
+            version=prefix,
+        )
+    version = found[0]
+    machine = registry.for_case(conn, version.workflow_id, version.version)
+    return LoadedWorkflow(
+        machine.definition, version.source_text, version.source_path, version.version
+    )

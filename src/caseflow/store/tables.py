@@ -465,3 +465,68 @@ meeting_attendance = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 # -- end web17 ----------------------------------------------------------------------------------
+# -- wf18: publishing workflow versions and migrating running cases (migration 0009) ------------
+
+# Each publication of a workflow version: the newest one per workflow is what new cases get
+# (store.workflows.published), in every process at its next operation.
+workflow_publications = Table(
+    "workflow_publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workflow_id", String(100), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("published_by", String(100), nullable=False),
+    Column("source_path", String(1000), nullable=False),  # the file it was published from
+    ForeignKeyConstraint(
+        ["workflow_id", "version"],
+        ["workflow_versions.workflow_id", "workflow_versions.version"],
+        name="fk_workflow_publications_workflow_versions",
+    ),
+    Index(None, "workflow_id", "id"),
+)
+
+# A migration of running cases from one version to another: its plan (the state mapping,
+# the versions moved from, the states selected), who ran it, and where it is. Its status
+# is a caseflow.store.workflow_migrations.MigrationStatus.
+workflow_migrations = Table(
+    "workflow_migrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workflow_id", String(100), nullable=False),
+    Column("to_version", String(64), nullable=False),
+    Column("plan", JSON, nullable=False),  # {"from": [...], "map": {...}, "where": [...]}
+    Column("actor", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("batch_size", Integer, nullable=False),
+    Column("last_case_id", Integer, nullable=False),  # the cursor: cases after it are left
+    Column("moved", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("reverted_at", UTCDateTime, nullable=True),
+    Column("reverted_by", String(100), nullable=True),
+    Index(None, "workflow_id", "id"),
+)
+
+# What a migration did to each case: moved (with the case's version after the move, so a
+# revert can tell whether anything happened since), failed (and why), reverted or kept
+# (not reverted: it changed since). ``undo`` holds what a revert needs: the live deadline
+# rows as they were before the move, and the deadlines the move started.
+workflow_migration_cases = Table(
+    "workflow_migration_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("migration_id", Integer, ForeignKey("workflow_migrations.id"), nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("outcome", String(20), nullable=False),  # a store.workflow_migrations.CaseOutcome
+    Column("from_version", String(64), nullable=False),
+    Column("from_state", String(100), nullable=False),
+    Column("to_state", String(100), nullable=False),
+    Column("case_version", Integer, nullable=True),  # after the move
+    Column("message", Text, nullable=True),  # why it failed, or was kept
+    Column("warnings", JSON, nullable=False),
+    Column("undo", JSON, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "migration_id", "case_id"),
+)

@@ -1,4 +1,5 @@
-"""Stored workflow versions: the definition text a running case was started on."""
+"""Stored workflow versions: the definition text a running case runs on, and which version
+each workflow has published for new cases."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, Row, func, insert, select
 from sqlalchemy.dialects import postgresql
 
 from caseflow.errors import NotFound
-from caseflow.store.tables import cases, workflow_versions
+from caseflow.store.tables import cases, workflow_publications, workflow_versions
 
 
 @dataclass(frozen=True)
@@ -120,3 +121,105 @@ def cases_per_version(conn: Connection) -> dict[str, int]:
     """How many cases run on each stored version, by version hash."""
     query = select(cases.c.workflow_version, func.count()).group_by(cases.c.workflow_version)
     return dict(conn.execute(query).all())
+
+
+# --- publications (migration 0009) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    workflow_id: str
+    version: str
+    published_at: datetime
+    published_by: str
+    source_path: str
+
+
+def publish(
+    conn: Connection,
+    *,
+    workflow_id: str,
+    version: str,
+    published_by: str,
+    source_path: str,
+    now: datetime,
+) -> None:
+    """Record that ``version`` (already stored) is what new cases of ``workflow_id`` get."""
+    conn.execute(
+        insert(workflow_publications).values(
+            workflow_id=workflow_id,
+            version=version,
+            published_at=now,
+            published_by=published_by,
+            source_path=source_path,
+        )
+    )
+
+
+def publication_mark(conn: Connection) -> int:
+    """The newest publication's id (0: none): a process that saw this mark has seen all."""
+    return int(
+        conn.execute(select(func.coalesce(func.max(workflow_publications.c.id), 0))).scalar_one()
+    )
+
+
+def published(conn: Connection) -> dict[str, StoredVersion]:
+    """The newest published version of each workflow that has been published, by id."""
+    newest = (
+        select(func.max(workflow_publications.c.id))
+        .group_by(workflow_publications.c.workflow_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(workflow_versions, workflow_publications.c.source_path.label("published_from"))
+        .join(
+            workflow_publications,
+            (workflow_publications.c.workflow_id == workflow_versions.c.workflow_id)
+            & (workflow_publications.c.version == workflow_versions.c.version),
+        )
+        .where(workflow_publications.c.id.in_(newest))
+    )
+    return {row.workflow_id: _stored(row) for row in conn.execute(query)}
+
+
+def publications(conn: Connection, workflow_id: str) -> list[Publication]:
+    query = (
+        select(workflow_publications)
+        .where(workflow_publications.c.workflow_id == workflow_id)
+        .order_by(workflow_publications.c.id)
+    )
+    return [
+        Publication(r.workflow_id, r.version, r.published_at, r.published_by, r.source_path)
+        for r in conn.execute(query)
+    ]
+
+
+def versions_of(conn: Connection, workflow_id: str) -> list[StoredVersion]:
+    """Every stored version of one workflow, oldest first."""
+    rows = conn.execute(
+        select(workflow_versions)
+        .where(workflow_versions.c.workflow_id == workflow_id)
+        .order_by(workflow_versions.c.registered_at, workflow_versions.c.id)
+    )
+    return [_stored(row) for row in rows]
+
+
+def find_version(conn: Connection, workflow_id: str | None, prefix: str) -> list[StoredVersion]:
+    """The stored versions whose hash starts with ``prefix`` (of ``workflow_id``, if given)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = select(workflow_versions).where(
+        workflow_versions.c.version.like(f"{escaped}%", escape="\\")
+    )
+    if workflow_id is not None:
+        query = query.where(workflow_versions.c.workflow_id == workflow_id)
+    return [_stored(row) for row in conn.execute(query.limit(2))]
+
+
+def cases_by_version_and_state(conn: Connection, workflow_id: str) -> dict[tuple[str, str], int]:
+    """How many cases of ``workflow_id`` are in each (version, state)."""
+    query = (
+        select(cases.c.workflow_version, cases.c.state, func.count())
+        .where(cases.c.workflow_id == workflow_id)
+        .group_by(cases.c.workflow_version, cases.c.state)
+    )
+    return {(version, state): n for version, state, n in conn.execute(query).all()}

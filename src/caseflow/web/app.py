@@ -38,6 +38,7 @@ from caseflow.web.pages import (
     meetings,
     minutes,
     signin,
+    workflow_changes,
 )
 from caseflow.web.pages import oidc as oidc_pages
 from caseflow.web.problems import error_problem, problem, status_of
@@ -181,6 +182,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(api_organisation.router)
     app.include_router(followups.router)
     app.include_router(admin.router)
+    app.include_router(workflow_changes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

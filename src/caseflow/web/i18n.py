@@ -16,6 +16,7 @@ from enum import StrEnum
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
 from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_pictures
+from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_workflows
 
 
 class Language(StrEnum):
@@ -157,6 +158,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_edit": ("rettet", "edited"),
     "kind_deadline": ("frist", "deadline"),
     "kind_made_public": ("gjort offentlig", "made public"),
+    "kind_migrate": ("flyttet til ny version af arbejdsgangen", "moved to a new workflow version"),
     "withheld": (
         "Indhold fra et lukket punkt er udeladt for dig.",
         "Content of a closed item is withheld from you.",
@@ -466,6 +468,31 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.NOT_A_MEMBER: (
         "{names} er ikke medlem af {committee}; medlemmerne er: {members}.",
         "{names} is not a member of {committee}; its members are: {members}.",
+    ErrorCode.UNKNOWN_VERSION: (
+        "Arbejdsgangen {workflow_id} har ingen gemt version {version}.",
+        "The workflow {workflow_id} has no stored version {version}.",
+    ),
+    ErrorCode.INVALID_STATE_MAP: (
+        "{item} er ikke en flytning af en tilstand; skriv GAMMEL=NY.",
+        "{item} is not a state mapping; write OLD=NEW.",
+    ),
+    ErrorCode.INVALID_PLAN: (
+        "Planen passer ikke til versionerne: {problems}",
+        "The plan does not fit the versions: {problems}",
+    ),
+    ErrorCode.UNMAPPED_STATES: (
+        "Intet blev flyttet: tilstandene {states} findes ikke i den nye version og har "
+        "sager ({cases}). Angiv hvor de skal hen.",
+        "Nothing was moved: the states {states} are not in the new version and hold cases "
+        "({cases}). Say where they go.",
+    ),
+    ErrorCode.UNKNOWN_MIGRATION: (
+        "Flytning {migration_id} findes ikke.",
+        "There is no migration {migration_id}.",
+    ),
+    ErrorCode.MIGRATION_STATUS: (
+        "Flytning {migration_id} er {status}; det kan ikke lade sig gøre nu.",
+        "Migration {migration_id} is {status}; that cannot be done now.",
     ),
 }
 
@@ -535,3 +562,4 @@ TEXTS.update(texts_oidc.TEXTS)
 TEXTS.update(texts_meetings.TEXTS)
 TEXTS.update(texts_admin.TEXTS)
 TEXTS.update(texts_pictures.TEXTS)
+TEXTS.update(texts_workflows.TEXTS)

@@ -37,6 +37,8 @@ _STATUS: tuple[tuple[type[CaseflowError], int], ...] = (
 _BY_CODE = {
     ErrorCode.CASE_NOT_VISIBLE: 404,
     ErrorCode.STALE_VERSION: 409,
+    ErrorCode.UNMAPPED_STATES: 409,  # the running cases do not fit the plan
+    ErrorCode.MIGRATION_STATUS: 409,  # a migration not in the status the action needs
 }
 
 

@@ -1,0 +1,229 @@
+"""The pure parts of changing a workflow: the diff of a prepared pair of versions, the
+migration plan's checks, and what a move does to deadlines (no database)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from caseflow.calendar import COPENHAGEN_RULES, Calendars
+from caseflow.deadlines.migration import (
+    DeadlineAction,
+    DeadlineBlocked,
+    LiveDeadline,
+    plan_deadlines,
+)
+from caseflow.deadlines.rules import compute_due
+from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions import load_workflow_file, load_workflow_text
+from caseflow.definitions.diff import CATEGORIES, ChangeKind, diff_workflows
+from caseflow.definitions.migration_plan import MigrationPlan, check_plan, parse_mapping, unmapped
+from caseflow.definitions.starter import starter_text
+from caseflow.errors import InvalidInput
+from caseflow.testing import copenhagen_time
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
+V1 = load_workflow_file(DATA / "v1.yaml")
+V2 = load_workflow_file(DATA / "v2.yaml")
+CALENDARS = Calendars.for_rules(COPENHAGEN_RULES)
+
+
+def test_the_diff_of_the_prepared_pair_lists_every_change_by_category() -> None:
+    diff = diff_workflows(V1.definition, V2.definition)
+    found = {(c.category, c.key, c.kind) for c in diff.changes}
+    assert found == {
+        ("states", "approval", ChangeKind.REMOVED),
+        ("states", "review", ChangeKind.ADDED),
+        ("transitions", "submit", ChangeKind.CHANGED),
+        ("transitions", "send_back", ChangeKind.CHANGED),
+        ("transitions", "approve", ChangeKind.CHANGED),
+        ("roles", "secretariat", ChangeKind.ADDED),
+        ("guards", "submit: has_recommendations", ChangeKind.ADDED),
+        ("deadline rules", "drafting_time", ChangeKind.CHANGED),
+        ("deadline rules", "approval_time", ChangeKind.REMOVED),
+        ("deadline rules", "review_time", ChangeKind.ADDED),
+        ("notification rules", "approval_requested", ChangeKind.CHANGED),
+    }
+    (drafting,) = [c for c in diff.in_category("deadline rules") if c.key == "drafting_time"]
+    assert [(f.field, f.old, f.new) for f in drafting.fields] == [
+        ("due", "within 12 working days", "within 9 working days")
+    ]
+    (submit,) = [c for c in diff.in_category("transitions") if c.key == "submit"]
+    assert [(f.field, f.old, f.new) for f in submit.fields] == [("dest", "approval", "review")]
+    assert diff.touched_states() == ("approval",)
+    assert diff.counts()["states"] == {"added": 1, "removed": 1, "changed": 0}
+    assert diff.to_json()["identical"] is False
+
+
+def test_a_version_compared_with_itself_is_identical_and_layout_does_not_count() -> None:
+    moved = load_workflow_text("# a comment on top\n" + V1.source_text, "moved.yaml")
+    diff = diff_workflows(V1.definition, moved.definition)
+    assert diff.identical
+    assert [c.name for c in CATEGORIES] == [
+        "workflow",
+        "states",
+        "transitions",
+        "roles",
+        "guards",
+        "deadline rules",
+        "notification rules",
+    ]
+
+
+def test_a_trigger_written_twice_is_keyed_by_its_sources() -> None:
+    text = V1.source_text.replace(
+        "  - trigger: approve\n",
+        "  - trigger: start\n    from: approval\n    to: drafting\n    roles: [approver]\n"
+        "  - trigger: approve\n",
+    )
+    twice = load_workflow_text(text, "twice.yaml")
+    keys = {c.key for c in diff_workflows(V1.definition, twice.definition).changes}
+    assert keys == {"start", "start [received]", "start [approval]"}
+
+
+def test_a_mapping_is_parsed_and_a_malformed_one_refused_with_its_text() -> None:
+    assert parse_mapping(["approval=review", " drafting = drafting "]) == {
+        "approval": "review",
+        "drafting": "drafting",
+    }
+    for bad in ("approval", "approval=", "Approval=review", "a=b=c"):
+        with pytest.raises(InvalidInput) as refused:
+            parse_mapping([bad])
+        assert refused.value.params["item"] == bad
+    with pytest.raises(InvalidInput, match="mapped twice"):
+        parse_mapping(["approval=review", "approval=drafting"])
+
+
+def test_the_plan_names_unknown_states_and_unmapped_occupied_ones() -> None:
+    plan = MigrationPlan("change-request", V2.version, mapping={"aproval": "reveiw"})
+    problems = check_plan(plan, [V1.definition], V2.definition)
+    assert len(problems) == 2
+    assert "'aproval' is not a state" in problems[0]
+    assert "no state 'reveiw'" in problems[1]
+    occupied = {(V1.version, "drafting"): 3, (V1.version, "approval"): 2, (V2.version, "x"): 1}
+    bare = MigrationPlan("change-request", V2.version)
+    assert unmapped(bare, occupied, V2.definition) == {(V1.version, "approval"): 2}
+    mapped = MigrationPlan("change-request", V2.version, mapping={"approval": "review"})
+    assert unmapped(mapped, occupied, V2.definition) == {}
+    only_drafting = MigrationPlan("change-request", V2.version, where_states=("drafting",))
+    assert unmapped(only_drafting, occupied, V2.definition) == {}
+
+
+def _live(rule_id: str, start: datetime, days: int, status: DeadlineStatus) -> LiveDeadline:
+    rule = V1.definition.deadline(rule_id)
+    due = compute_due(rule, start=start, fields={}, calendars=CALENDARS)
+    assert due is not None
+    return LiveDeadline(7, rule_id, status, start, due.due_at, due.reminders)
+
+
+def test_an_open_deadline_is_recomputed_from_its_start_as_hand_computed() -> None:
+    # Thursday 14 May 2009. 12 working days: 15, 18, 19, 20, (21 Ascension), 22, 25, 26,
+    # 27, 28, 29, (1 June Whit Monday), 2, 3 June; 9 working days end on 28 May.
+    start = copenhagen_time("2009-05-14 10:00")
+    live = _live("drafting_time", start, 12, DeadlineStatus.OPEN)
+    assert live.due_at == copenhagen_time("2009-06-03 23:59:59")
+    (move,) = plan_deadlines(
+        [live],
+        old=V1.definition,
+        new=V2.definition,
+        new_state="drafting",
+        state_entered_at=start,
+        fields={},
+        calendars=CALENDARS,
+    )
+    assert move.action is DeadlineAction.RECOMPUTE
+    assert move.due is not None
+    assert move.due.due_at == copenhagen_time("2009-05-28 23:59:59")
+    assert move.reason == "deadline 'drafting_time' recomputed from 12 to 9 working days"
+    # The reminder, 2 working days before: Tuesday 26 May at 08:00.
+    assert move.due.reminders == (copenhagen_time("2009-05-26 08:00"),)
+
+
+def test_a_removed_rule_cancels_its_deadline_and_a_new_one_starts_from_the_entry() -> None:
+    entered = copenhagen_time("2009-05-18 09:00")  # a Monday
+    live = _live("approval_time", entered, 5, DeadlineStatus.OPEN)
+    moves = plan_deadlines(
+        [live],
+        old=V1.definition,
+        new=V2.definition,
+        new_state="review",
+        state_entered_at=entered,
+        fields={},
+        calendars=CALENDARS,
+    )
+    cancel, start = moves
+    assert cancel.action is DeadlineAction.CANCEL
+    assert cancel.deadline_id == 7
+    assert "no such rule" in cancel.reason
+    assert start.action is DeadlineAction.START
+    assert start.rule_id == "review_time"
+    # 3 working days after Monday 18 May: 19, 20, (21 Ascension), 22 May.
+    assert start.due is not None
+    assert start.due.due_at == copenhagen_time("2009-05-22 23:59:59")
+
+
+def test_a_paused_deadline_keeps_its_days_and_one_not_running_in_the_new_state_is_cancelled() -> (
+    None
+):
+    start = copenhagen_time("2009-05-14 10:00")
+    paused = _live("drafting_time", start, 12, DeadlineStatus.PAUSED)
+    (kept,) = plan_deadlines(
+        [paused],
+        old=V1.definition,
+        new=V2.definition,
+        new_state="drafting",
+        state_entered_at=start,
+        fields={},
+        calendars=CALENDARS,
+    )
+    assert kept.action is DeadlineAction.KEEP
+    assert kept.warning is None
+    (cancelled,) = plan_deadlines(
+        [_live("drafting_time", start, 12, DeadlineStatus.OPEN)],
+        old=V1.definition,
+        new=V2.definition,
+        new_state="received",
+        state_entered_at=start,
+        fields={},
+        calendars=CALENDARS,
+    )
+    assert cancelled.action is DeadlineAction.CANCEL
+    assert "does not run in state 'received'" in cancelled.reason
+
+
+def test_the_starting_file_validates_and_a_bad_id_is_refused() -> None:
+    loaded = load_workflow_text(starter_text("member-question"), "member-question.yaml")
+    assert loaded.definition.id == "member-question"
+    assert "# " in starter_text("x")  # commented
+    with pytest.raises(InvalidInput, match="not a workflow id"):
+        starter_text("Member Question")
+
+
+def test_a_due_date_the_new_rule_cannot_compute_blocks_the_case() -> None:
+    text = V2.source_text.replace("due: within 9 working days", "due: at field drafting_due")
+    by_field = load_workflow_text(text, "by-field.yaml")
+    start = copenhagen_time("2009-05-14 10:00")
+    live = _live("drafting_time", start, 12, DeadlineStatus.OPEN)
+    with pytest.raises(DeadlineBlocked, match="drafting_time"):
+        plan_deadlines(
+            [live],
+            old=V1.definition,
+            new=by_field.definition,
+            new_state="drafting",
+            state_entered_at=start,
+            fields={"drafting_due": "not a date"},
+            calendars=CALENDARS,
+        )
+    (cancelled,) = plan_deadlines(
+        [live],
+        old=V1.definition,
+        new=by_field.definition,
+        new_state="drafting",
+        state_entered_at=start,
+        fields={},
+        calendars=CALENDARS,
+    )
+    assert cancelled.action is DeadlineAction.CANCEL
+    assert "needs a field" in cancelled.reason

@@ -1,0 +1,118 @@
+"""/admin/workflow-changes: an administrator compares an uploaded file with the newest
+version, publishes it, sees a refused dry run, migrates with a mapping and reverts; nobody
+else gets in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from webtools import csrf_of
+
+from caseflow.context import Context
+from caseflow.engine import NewCase
+from caseflow.services import workflows as workflow_service
+
+Clients = Callable[[str], TestClient]
+DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
+PAGE = "/admin/workflow-changes"
+
+
+def _waiting_case(ctx: Context) -> str:
+    admin = ctx.engine.actor("admin")
+    text = (DATA / "v1.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(ctx, admin, workflow_service.PublishWorkflow(text, "v1.yaml"))
+    officer = ctx.engine.actor("bif.sagsbehandler")
+    case = ctx.engine.open_case(
+        NewCase("change-request", "Et ønske", lead_administration="BIF"), officer
+    )
+    ctx.engine.fire(case.journal_no, "start", officer)
+    ctx.engine.fire(case.journal_no, "submit", officer)
+    return case.journal_no
+
+
+def test_the_admin_compares_publishes_migrates_and_reverts(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    ctx = with_passwords
+    journal_no = _waiting_case(ctx)
+    v1 = ctx.engine.get_case(journal_no).workflow_version
+    admin = client_for("admin")
+    page = admin.get(f"{PAGE}?lang=en")
+    assert page.status_code == 200
+    assert "No migrations yet." in page.text
+    token = csrf_of(page.text)
+
+    v2 = (DATA / "v2.yaml").read_bytes()
+    diff = admin.post(
+        f"{PAGE}/diff?lang=en",
+        data={"csrf_token": token, "text": ""},
+        files={"file": ("v2.yaml", v2, "application/yaml")},
+    )
+    assert diff.status_code == 200
+    assert "<code>review</code>" in diff.text
+    assert "<code>drafting_time</code>" in diff.text
+    assert "within 12 working days → within 9 working days" in diff.text
+    assert 'id="wfc-touched"' in diff.text  # one running case in approval, removed
+
+    published = admin.post(
+        f"{PAGE}/publish",
+        data={"csrf_token": token, "text": v2.decode(), "name": "v2.yaml"},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    assert "new cases get it now" in admin.get(published.headers["location"] + "&lang=en").text
+
+    refused = admin.post(
+        f"{PAGE}/dry-run?lang=en", data={"csrf_token": token, "workflow": "change-request"}
+    )
+    assert refused.status_code == 200
+    assert "1 cases: 0 ok, 1 blocked" in refused.text
+    assert "The migration would be refused" in refused.text
+    assert "/admin/workflow-changes/migrate" not in refused.text  # no run offered
+    ran_refused = admin.post(
+        f"{PAGE}/migrate?lang=en", data={"csrf_token": token, "workflow": "change-request"}
+    )
+    assert ran_refused.status_code == 409
+    assert journal_no in ran_refused.text
+    assert ctx.engine.get_case(journal_no).workflow_version == v1
+
+    form = {"csrf_token": token, "workflow": "change-request", "map": "approval=review"}
+    dry = admin.post(f"{PAGE}/dry-run?lang=en", data=form)
+    assert "1 cases: 1 ok, 0 blocked" in dry.text
+    assert "moves from &#39;approval&#39; to &#39;review&#39;" in dry.text
+    ran = admin.post(f"{PAGE}/migrate", data=form, follow_redirects=False)
+    assert ran.status_code == 303
+    shown = admin.get(ran.headers["location"] + "?lang=en")
+    assert 'id="wfc-status">done' in shown.text
+    assert ctx.engine.get_case(journal_no).state == "review"
+
+    reverted = admin.post(
+        ran.headers["location"] + "/revert", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert reverted.status_code == 303
+    assert 'id="wfc-status">reverted' in admin.get(reverted.headers["location"] + "?lang=en").text
+    case = ctx.engine.get_case(journal_no)
+    assert (case.workflow_version, case.state) == (v1, "approval")
+
+
+def test_a_broken_file_shows_each_problem_and_stores_nothing(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    admin = client_for("admin")
+    token = csrf_of(admin.get(PAGE).text)
+    broken = (DATA / "v2.yaml").read_text(encoding="utf-8").replace("to: review", "to: reveiw")
+    page = admin.post(f"{PAGE}/publish", data={"csrf_token": token, "text": broken, "name": "x"})
+    assert page.status_code == 422
+    assert 'id="wfc-problems"' in page.text
+    assert "reveiw" in page.text
+    assert "change-request" not in with_passwords.engine.registry.current
+
+
+def test_nobody_but_an_administrator_gets_in(with_passwords: Context, client_for: Clients) -> None:
+    chef = client_for("bif.chef")
+    assert chef.get(PAGE).status_code == 403
+    token = csrf_of(chef.get("/").text)
+    refused = chef.post(f"{PAGE}/dry-run", data={"csrf_token": token, "workflow": "committee-case"})
+    assert refused.status_code == 403
