@@ -1,7 +1,7 @@
 """published workflow versions and migrations of running cases
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07
 
 ``workflow_publications``: each ``caseflow workflow publish``; the newest per workflow is
@@ -19,7 +19,7 @@ from alembic import op
 from caseflow.store.types import UTCDateTime
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
