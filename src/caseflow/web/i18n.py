@@ -15,8 +15,7 @@ from enum import StrEnum
 
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
-from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_pictures
-from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_workflows
+from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_pictures, texts_workflows
 
 
 class Language(StrEnum):
@@ -468,6 +467,7 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.NOT_A_MEMBER: (
         "{names} er ikke medlem af {committee}; medlemmerne er: {members}.",
         "{names} is not a member of {committee}; its members are: {members}.",
+    ),
     ErrorCode.UNKNOWN_VERSION: (
         "Arbejdsgangen {workflow_id} har ingen gemt version {version}.",
         "The workflow {workflow_id} has no stored version {version}.",
