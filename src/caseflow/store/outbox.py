@@ -139,9 +139,28 @@ def _insert_new(dialect: str) -> Insert:
     )
 
 
+_NEW_RAW = ("recipients", "context")  # given as JSON text
+
+
 def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetime) -> None:
-    """:func:`enqueue` for many rows in one executemany; a key already there is kept."""
+    """:func:`enqueue` for many rows in one executemany; a key already there is kept.
+
+    One row (a fire's usual one recipient) is one plain execute: the executemany's
+    column-wise conversion costs more than it saves for a single row."""
     statement = prepared(conn, _insert_new(conn.dialect.name))
+    if len(rows) == 1:
+        row = rows[0]
+        values = {
+            "key": row.key,
+            "case_id": row.case_id,
+            "template": row.template,
+            "language": row.language,
+            "recipients": row.recipients,
+            "context": row.context,
+            "now": now,
+        }
+        statement.execute(conn, values, raw=_NEW_RAW).close()
+        return
     statement.execute_many(
         conn,
         ("key", "case_id", "template", "language", "recipients", "context", "now"),
@@ -149,7 +168,7 @@ def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetim
             (row.key, row.case_id, row.template, row.language, row.recipients, row.context, now)
             for row in rows
         ],
-        raw=("recipients", "context"),
+        raw=_NEW_RAW,
     )
 
 

@@ -16,14 +16,16 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Connection, Dialect
+from sqlalchemy import JSON, ColumnElement, Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
+
+from caseflow.store.types import UTCDateTime
 
 Processor = Callable[[Any], Any]
 
@@ -32,7 +34,7 @@ class Prepared:
     """One statement compiled for one dialect, with its bind and result processors."""
 
     def __init__(
-        self, statement: ClauseElement, dialect: Dialect, columns: Sequence[Column[Any]] = ()
+        self, statement: ClauseElement, dialect: Dialect, columns: Sequence[ColumnElement[Any]] = ()
     ) -> None:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
@@ -60,8 +62,10 @@ class Prepared:
             if result_processor is not None:
                 self._processed_columns.append((index, result_processor))
 
-    def _arguments(self, params: Mapping[str, Any]) -> Any:
+    def _arguments(self, params: Mapping[str, Any], raw: Collection[str] = ()) -> Any:
         processors = self.bind_processors
+        if raw:  # given in the driver's form already (JSON as text, say)
+            processors = {n: f for n, f in processors.items() if n not in raw}
         if self.defaults:
             params = {**self.defaults, **params}
         if self.positional:
@@ -74,17 +78,21 @@ class Prepared:
             for name, value in params.items()
         }
 
-    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        """Run the statement; returns the DBAPI cursor (for rowcount and rows).
+    def execute(
+        self, conn: Connection, params: Mapping[str, Any], *, raw: Collection[str] = ()
+    ) -> Any:
+        """Run the statement; returns the DBAPI cursor (for rowcount, lastrowid and rows).
 
-        A driver error is raised as SQLAlchemy would raise it (``IntegrityError``,
-        ``OperationalError``...), and a lost connection is invalidated, so callers
-        handle one family of errors whichever path a statement took.
+        ``raw`` names parameters given in the driver's form already (as in
+        :meth:`execute_many`). A driver error is raised as SQLAlchemy would raise it
+        (``IntegrityError``, ``OperationalError``...), and a lost connection is
+        invalidated, so callers handle one family of errors whichever path a statement
+        took.
         """
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
-        arguments = self._arguments(params)
+        arguments = self._arguments(params, raw)
         try:
             cursor.execute(self.sql, arguments)
         except conn.dialect.loaded_dbapi.Error as exc:
@@ -185,15 +193,20 @@ class Prepared:
 _cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
 
 
-def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None:
-    """The column type's result processor; for JSON on SQLite, the deserializer itself.
+def _result_processor(column: ColumnElement[Any], dialect: Dialect) -> Processor | None:
+    """The column type's result processor; on SQLite, for JSON the deserializer itself and
+    for a UTC time the parse itself.
 
-    SQLAlchemy's JSON processor on SQLite is three Python calls deep around the
-    dialect's deserializer, and the deadline dispatcher reads thousands of JSON
-    values a second.
+    SQLAlchemy's processors on SQLite are three Python calls deep around the one that
+    does the work, and the deadline dispatcher reads thousands of JSON values and
+    times a second, a fire a dozen.
     """
     processor = column.type._cached_result_processor(dialect, None)
-    if processor is None or dialect.name != "sqlite" or not isinstance(column.type, JSON):
+    if processor is None or dialect.name != "sqlite":
+        return processor
+    if isinstance(column.type, UTCDateTime):
+        return _sqlite_moment(processor)
+    if not isinstance(column.type, JSON):
         return processor
     loads: Processor = getattr(dialect, "_json_deserializer", None) or json.loads
 
@@ -202,6 +215,19 @@ def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None
         return loads(value) if type(value) is str else value
 
     return json_value
+
+
+def _sqlite_moment(processor: Processor) -> Processor:
+    """UTCDateTime's result processor on SQLite (its ISO text as an aware UTC datetime),
+    with the common case inline; anything else goes to the type's own."""
+    parse = datetime.fromisoformat
+
+    def moment(value: Any) -> Any:
+        if type(value) is str:
+            return parse(value).replace(tzinfo=UTC)
+        return processor(value)
+
+    return moment
 
 
 def _holds_times(kind: TypeEngine[Any]) -> bool:
@@ -267,7 +293,7 @@ def _in_order(
 
 
 def prepared(
-    conn: Connection, statement: ClauseElement, columns: Sequence[Column[Any]] = ()
+    conn: Connection, statement: ClauseElement, columns: Sequence[ColumnElement[Any]] = ()
 ) -> Prepared:
     """The prepared form of a long-lived statement for this connection's dialect.
 
