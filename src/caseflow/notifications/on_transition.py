@@ -41,8 +41,10 @@ from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications import recipients
 from caseflow.notifications.message import Recipient
 from caseflow.store import jsontext, organisation, outbox
+from caseflow.store.cases import CaseReads
 
 Address = recipients.Address
+_ORG_CHANGE = "org_change"  # the name of the counter among a fire's case reads
 
 AUTHORITY: Mapping[str, str] = {"da": "Københavns Kommune", "en": "City of Copenhagen"}
 """The authority's name in letters to citizens, by language (the fristbrev's sender)."""
@@ -87,6 +89,12 @@ class TransitionNotifier:
         """Rules match opening and firing only (NotificationRule.matches): the rest is idle."""
         return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
+    def case_reads(self, dialect: str) -> CaseReads:
+        """The organisation's change counter, read with a fired case (Engine.case_reads):
+        whether the cached directory still holds, without a query of its own."""
+        del dialect  # the same query on both
+        return ((_ORG_CHANGE, organisation.LAST_CHANGE_READ),)
+
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None:
             return
@@ -100,7 +108,9 @@ class TransitionNotifier:
         if not rules:
             return
         # Who holds which role, read once per change of the organisation (not per fire).
-        directory = organisation.cached_directory(conn)
+        directory = organisation.cached_directory(
+            conn, event.read.get(_ORG_CHANGE, organisation.UNREAD)
+        )
         # A step of the minutes on a closed case carries a decision that a mail withholds.
         comment = policy.mail_comment(conn, event.case, event.transition, event.entry)
         rows: list[outbox.NewNotification] = []
