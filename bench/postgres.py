@@ -147,19 +147,22 @@ def fires_benchmark(server: str, fires: int, rounds: int, cases: int) -> None:
 
 @contextmanager
 def counted_round_trips() -> Iterator[dict[str, int]]:
-    """Count what psycopg sends and waits for while the block runs: each statement,
-    executemany (one trip in psycopg's pipeline), commit, and the BEGIN it sends first
-    in each transaction. An estimate by the client's calls, made outside timed rounds."""
-    counts = {"begin": 0, "execute": 0, "executemany": 0, "commit": 0}
-    cursor, connection = psycopg.Cursor, psycopg.Connection
-    originals = cursor.execute, cursor.executemany, connection.commit
+    """Count the client's round trips to the server while the block runs: each statement
+    and executemany sent on its own, each pipeline (caseflow's deferred writes: one
+    round trip for all its statements), each commit, and the BEGIN psycopg sends
+    before the first statement of each transaction. By the client's calls, made
+    outside timed rounds."""
+    counts = {"begin": 0, "execute": 0, "executemany": 0, "pipeline": 0, "commit": 0}
+    cursor, connection, pipeline = psycopg.Cursor, psycopg.Connection, psycopg.Pipeline
+    originals = cursor.execute, cursor.executemany, connection.commit, pipeline.__exit__
     in_transaction: set[int] = set()
 
-    def note(kind: str, conn: object) -> None:
+    def note(kind: str, conn: Any) -> None:
         if id(conn) not in in_transaction:
             in_transaction.add(id(conn))
             counts["begin"] += 1
-        counts[kind] += 1
+        if conn._pipeline is None:  # queued in a pipeline: sent with it
+            counts[kind] += 1
 
     def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
         note("execute", self.connection)
@@ -174,15 +177,21 @@ def counted_round_trips() -> Iterator[dict[str, int]]:
         counts["commit"] += 1
         originals[2](self)
 
+    def pipeline_exit(self: Any, *args: Any) -> None:
+        counts["pipeline"] += 1
+        originals[3](self, *args)
+
     cursor.execute, cursor.executemany, connection.commit = (  # type: ignore[method-assign]
         execute,
         executemany,
         commit,
     )
+    pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
     try:
         yield counts
     finally:
-        cursor.execute, cursor.executemany, connection.commit = originals  # type: ignore[method-assign]
+        cursor.execute, cursor.executemany, connection.commit = originals[:3]  # type: ignore[method-assign]
+        pipeline.__exit__ = originals[3]  # type: ignore[method-assign]
 
 
 # -- 2. and 3. workers ------------------------------------------------------------------

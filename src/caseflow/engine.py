@@ -35,6 +35,7 @@ from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
+from caseflow.store.prepared import deferred_writes
 
 _COMMENT_TO_COME = "(the comment given when firing)"
 
@@ -429,14 +430,17 @@ class Engine:
             prev_hash=before.audit_head,
         )
         case.audit_head = entry.hash
-        if self.hooks:
-            event = CaseEvent(
-                kind, before, case, actor, now, entry, transition, workflow, read or {}
-            )
-            self._run_hooks(conn, event)
-        columns = case_rows.case_to_values(case, applied.columns | {"state"})
-        case_rows.save(conn, case, before.version, columns)
-        audit.append(conn, case.id, entry)
+        # On PostgreSQL the hooks' writes, the case's and its audit row's go to the server
+        # together, in one round trip (the version check runs when they have).
+        with deferred_writes(conn):
+            if self.hooks:
+                event = CaseEvent(
+                    kind, before, case, actor, now, entry, transition, workflow, read or {}
+                )
+                self._run_hooks(conn, event)
+            columns = case_rows.case_to_values(case, applied.columns | {"state"})
+            case_rows.save(conn, case, before.version, columns)
+            audit.append(conn, case.id, entry)
         return case
 
     def hooks_idle(

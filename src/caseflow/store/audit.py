@@ -141,7 +141,7 @@ _INSERT = insert(audit_events).values({name: bindparam(name) for name in _ROW_NA
 
 
 def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
-    prepared(conn, _INSERT).execute(conn, _values(case_id, entry)).close()
+    prepared(conn, _INSERT).write(conn, _values(case_id, entry))
 
 
 def append_many(conn: Connection, rows: Sequence[tuple[int, AuditEntry, str]]) -> None:

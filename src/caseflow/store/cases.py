@@ -249,11 +249,13 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
     params = {f"new_{name}": value for name, value in values.items()}
     params["case_id"] = case.id
     params["expected_version"] = expected_version
-    cursor = prepared(conn, statement).execute(conn, params)
-    updated = cursor.rowcount
-    cursor.close()
-    if updated != 1:
-        raise stale_version(case, expected_version)
+
+    def check(cursor: Any) -> None:
+        if cursor.rowcount != 1:
+            raise stale_version(case, expected_version)
+
+    # Checked when it has run: at once, or with a fire's other writes on PostgreSQL.
+    prepared(conn, statement).write(conn, params, then=check)
 
 
 CaseWrite = tuple[CaseHead, int, str, Mapping[str, Any]]

@@ -124,7 +124,7 @@ def create(
     if conn.dialect.name == "postgresql":  # one round trip: both rows and the wake-up
         params["explanation"] = list(explanation)
         params["moment"] = wakeups.payload(schedule["next_action_at"])
-        prepared(conn, _CREATE_ANNOUNCED).first(conn, params)
+        prepared(conn, _CREATE_ANNOUNCED).write(conn, params)
         return
     # SQLite: no RETURNING to fetch (the cursor knows the new rowid), no wake-up to
     # send (wakeups.announce), and the JSON of the reminders and the explanation, which
@@ -329,9 +329,9 @@ def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
 
 
 def close(conn: Connection, deadline_id: int, status: DeadlineStatus, now: datetime) -> None:
-    prepared(conn, _CLOSE).execute(
+    prepared(conn, _CLOSE).write(
         conn, {"deadline_id": deadline_id, "status": status, "closed_at": now}
-    ).close()
+    )
 
 
 _CLOSE = (

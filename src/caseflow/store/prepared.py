@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -98,6 +98,31 @@ class Prepared:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
         return cursor
+
+    def write(
+        self,
+        conn: Connection,
+        params: Mapping[str, Any],
+        *,
+        raw: Collection[str] = (),
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run a write whose rows nobody reads back; ``then`` gets its cursor (to check
+        its rowcount, say) once it has run.
+
+        Inside :func:`deferred_writes` on PostgreSQL the write is only queued: the
+        block's writes go to the server together at its end, and ``then`` runs there.
+        """
+        deferred: _Deferred | None = conn.info.get(_DEFERRED)
+        if deferred is not None:
+            deferred.writes.append((self, self._arguments(params, raw), then))
+            return
+        cursor = self.execute(conn, params, raw=raw)
+        try:
+            if then is not None:
+                then(cursor)
+        finally:
+            cursor.close()
 
     def execute_many(
         self,
@@ -305,3 +330,72 @@ def prepared(
     if found is None:
         found = _cache[key] = Prepared(statement, dialect, columns)
     return found
+
+
+# -- writes sent together (PostgreSQL) ------------------------------------------------------
+
+_DEFERRED = "caseflow_deferred_writes"
+
+
+class _Deferred:
+    """The writes :meth:`Prepared.write` queued on one connection, in order."""
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[Prepared, Any, Callable[[Any], None] | None]] = []
+
+
+@contextlib.contextmanager
+def deferred_writes(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, send the block's :meth:`Prepared.write` writes together when it
+    ends, in psycopg's pipeline mode: one round trip for all of them, not one each.
+
+    A fire's writes (deadlines, outbox rows, the case, its audit row) wait for no
+    result but the case's row count, which is checked when they have run. Nothing
+    inside reads what a queued write wrote (the writes of SQLAlchemy statements run
+    at once, as before), and on an error in the block the queued writes are never
+    sent: the caller rolls the transaction back. Elsewhere, and nested, a no-op.
+    """
+    if conn.dialect.name != "postgresql" or _DEFERRED in conn.info or not _pipelines():
+        yield
+        return
+    deferred = conn.info[_DEFERRED] = _Deferred()
+    try:
+        yield
+    finally:
+        del conn.info[_DEFERRED]
+    _send(conn, deferred)
+
+
+def _pipelines() -> bool:
+    import psycopg  # PostgreSQL only: the driver is an optional dependency
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+def _send(conn: Connection, deferred: _Deferred) -> None:
+    """Run the queued writes in one pipeline, then each one's ``then``, in order."""
+    if not deferred.writes:
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursors: list[tuple[Any, Prepared, Any, Callable[[Any], None] | None]] = []
+    current: tuple[Any, Prepared, Any] | None = None
+    try:
+        with dbapi.pipeline():
+            for statement, arguments, then in deferred.writes:
+                cursor = dbapi.cursor()
+                current = (cursor, statement, arguments)
+                cursor.execute(statement.sql, arguments)
+                cursors.append((cursor, statement, arguments, then))
+            current = None
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # Raised at the pipeline's end: which statement failed is not known, so the
+        # error names the last one queued (or the one whose queueing failed).
+        cursor, statement, arguments = current or cursors[-1][:3]
+        raise statement._wrap(conn, dbapi, cursor, arguments, exc) from exc
+    for cursor, _, _, then in cursors:
+        try:
+            if then is not None:
+                then(cursor)
+        finally:
+            cursor.close()
