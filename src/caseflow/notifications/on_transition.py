@@ -82,6 +82,10 @@ class TransitionNotifier:
         # Who a rule's roles reach, per organisation snapshot and case scope.
         self._reached: tuple[recipients.Directory | None, dict[tuple[Any, ...], list[Address]]]
         self._reached = (None, {})
+        # The rules an event matches, by (id of the definition, kind, trigger, state); the
+        # definition is kept with them, so an id reused by another is told apart.
+        self._matched: dict[tuple[Any, ...], tuple[WorkflowDefinition, list[NotificationRule]]]
+        self._matched = {}
 
     def idle_for(
         self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -100,11 +104,7 @@ class TransitionNotifier:
             return
         definition = event.workflow.definition
         trigger = event.transition.trigger if event.transition else None
-        rules = [
-            rule
-            for rule in definition.notifications
-            if rule.matches(event.kind, trigger, event.case.state)
-        ]
+        rules = self._matching(definition, event.kind, trigger, event.case.state)
         if not rules:
             return
         # Who holds which role, read once per change of the organisation (not per fire).
@@ -151,6 +151,19 @@ class TransitionNotifier:
                 )
             )
         return rows
+
+    def _matching(
+        self, definition: WorkflowDefinition, kind: AuditKind, trigger: str | None, state: str
+    ) -> list[NotificationRule]:
+        """The rules an event matches, worked out once per workflow, kind, step and state."""
+        key = (id(definition), kind, trigger, state)
+        found = self._matched.get(key)
+        if found is None or found[0] is not definition:
+            if len(self._matched) >= 4096:
+                self._matched.clear()
+            rules = [r for r in definition.notifications if r.matches(kind, trigger, state)]
+            found = self._matched[key] = (definition, rules)
+        return found[1]
 
     def _for_roles(
         self, directory: recipients.Directory, case: Case, rule: NotificationRule

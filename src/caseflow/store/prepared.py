@@ -56,6 +56,8 @@ class Prepared:
             processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
                 self.bind_processors[name] = processor
+        # Each positional parameter with its processor (None: taken as given), in order.
+        self._plan = tuple((name, self.bind_processors.get(name)) for name in self.order)
         self._processed_columns: list[tuple[int, Processor]] = []
         for index, column in enumerate(columns):
             result_processor = _result_processor(column, dialect)
@@ -63,6 +65,8 @@ class Prepared:
                 self._processed_columns.append((index, result_processor))
 
     def _arguments(self, params: Mapping[str, Any], raw: Collection[str] = ()) -> Any:
+        if self.positional and not raw and not self.defaults:  # a fire's every statement
+            return [params[name] if f is None else f(params[name]) for name, f in self._plan]
         processors = self.bind_processors
         if raw:  # given in the driver's form already (JSON as text, say)
             processors = {n: f for n, f in processors.items() if n not in raw}
@@ -215,7 +219,7 @@ class Prepared:
         return tuple(values)
 
 
-_cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
+_cache: dict[tuple[ClauseElement, str, str, str | None], Prepared] = {}
 
 
 def _result_processor(column: ColumnElement[Any], dialect: Dialect) -> Processor | None:
@@ -325,7 +329,7 @@ def prepared(
     ``columns`` are the selected columns, in order, for a query.
     """
     dialect = conn.dialect
-    key = (statement, dialect.name, str(dialect.driver), str(dialect.paramstyle))
+    key = (statement, dialect.name, dialect.driver, dialect.paramstyle)
     found = _cache.get(key)
     if found is None:
         found = _cache[key] = Prepared(statement, dialect, columns)
