@@ -439,8 +439,7 @@ class Engine:
                 )
                 self._run_hooks(conn, event)
             columns = case_rows.case_to_values(case, applied.columns | {"state"})
-            case_rows.save(conn, case, before.version, columns)
-            audit.append(conn, case.id, entry)
+            case_rows.save(conn, case, before.version, columns, entry=entry)
         return case
 
     def hooks_idle(

@@ -34,9 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.domain import Attachment, Case, CaseHead, Origin
+from caseflow.domain import Attachment, AuditEntry, Case, CaseHead, Origin
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from caseflow.store.prepared import prepared
+from caseflow.store import audit
+from caseflow.store.prepared import deferring, prepared
 from caseflow.store.tables import cases
 from caseflow.store.visibility import ReadScope, readable
 
@@ -236,8 +237,21 @@ def insert_case(conn: Connection, case: Case) -> int:
     return int(key[0])
 
 
-def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[str, Any]) -> None:
-    """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``."""
+def save(
+    conn: Connection,
+    case: Case,
+    expected_version: int,
+    changed: Mapping[str, Any],
+    *,
+    entry: AuditEntry | None = None,
+) -> None:
+    """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``,
+    and ``entry``, the audit row of that write, if given.
+
+    Among writes sent together (PostgreSQL, :func:`~caseflow.store.prepared.deferred_writes`)
+    the two are one statement, the audit row inserted only if the case's row was
+    written: a fire that lost the race to another never gets as far as its audit row's
+    sequence number, which the winner took, and is told it is stale."""
     values = dict(changed)
     values["version"] = case.version
     values["updated_at"] = case.updated_at
@@ -255,7 +269,12 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
             raise stale_version(case, expected_version)
 
     # Checked when it has run: at once, or with a fire's other writes on PostgreSQL.
+    if entry is not None and deferring(conn):
+        audit.append_after(conn, statement, params, case.id, entry, then=check)
+        return
     prepared(conn, statement).write(conn, params, then=check)
+    if entry is not None:
+        audit.append(conn, case.id, entry)
 
 
 CaseWrite = tuple[CaseHead, int, str, Mapping[str, Any]]

@@ -370,6 +370,11 @@ def deferred_writes(conn: Connection) -> Iterator[None]:
     _send(conn, deferred)
 
 
+def deferring(conn: Connection) -> bool:
+    """Whether :meth:`Prepared.write` only queues on ``conn`` now (see :func:`deferred_writes`)."""
+    return _DEFERRED in conn.info
+
+
 def _pipelines() -> bool:
     import psycopg  # PostgreSQL only: the driver is an optional dependency
 
