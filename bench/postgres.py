@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import statistics
 import time
 import uuid
@@ -147,19 +148,22 @@ def fires_benchmark(server: str, fires: int, rounds: int, cases: int) -> None:
 
 @contextmanager
 def counted_round_trips() -> Iterator[dict[str, int]]:
-    """Count what psycopg sends and waits for while the block runs: each statement,
-    executemany (one trip in psycopg's pipeline), commit, and the BEGIN it sends first
-    in each transaction. An estimate by the client's calls, made outside timed rounds."""
-    counts = {"begin": 0, "execute": 0, "executemany": 0, "commit": 0}
-    cursor, connection = psycopg.Cursor, psycopg.Connection
-    originals = cursor.execute, cursor.executemany, connection.commit
+    """Count the client's round trips to the server while the block runs: each statement
+    and executemany sent on its own, each pipeline (caseflow's deferred writes: one
+    round trip for all its statements), each commit, and the BEGIN psycopg sends
+    before the first statement of each transaction. By the client's calls, made
+    outside timed rounds."""
+    counts = {"begin": 0, "execute": 0, "executemany": 0, "pipeline": 0, "commit": 0}
+    cursor, connection, pipeline = psycopg.Cursor, psycopg.Connection, psycopg.Pipeline
+    originals = cursor.execute, cursor.executemany, connection.commit, pipeline.__exit__
     in_transaction: set[int] = set()
 
-    def note(kind: str, conn: object) -> None:
+    def note(kind: str, conn: Any) -> None:
         if id(conn) not in in_transaction:
             in_transaction.add(id(conn))
             counts["begin"] += 1
-        counts[kind] += 1
+        if conn._pipeline is None:  # queued in a pipeline: sent with it
+            counts[kind] += 1
 
     def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
         note("execute", self.connection)
@@ -174,15 +178,21 @@ def counted_round_trips() -> Iterator[dict[str, int]]:
         counts["commit"] += 1
         originals[2](self)
 
+    def pipeline_exit(self: Any, *args: Any) -> None:
+        counts["pipeline"] += 1
+        originals[3](self, *args)
+
     cursor.execute, cursor.executemany, connection.commit = (  # type: ignore[method-assign]
         execute,
         executemany,
         commit,
     )
+    pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
     try:
         yield counts
     finally:
-        cursor.execute, cursor.executemany, connection.commit = originals  # type: ignore[method-assign]
+        cursor.execute, cursor.executemany, connection.commit = originals[:3]  # type: ignore[method-assign]
+        pipeline.__exit__ = originals[3]  # type: ignore[method-assign]
 
 
 # -- 2. and 3. workers ------------------------------------------------------------------
@@ -231,6 +241,46 @@ def drain(url: str, workers: int) -> float:
     return time.perf_counter() - start
 
 
+def postmaster_pid(url: str) -> int | None:
+    """The server's postmaster process, if it runs on this machine (its backends' parent)."""
+    with psycopg.connect(libpq(url)) as conn:
+        row = conn.execute("SELECT pg_backend_pid()").fetchone()
+    backend = Path(f"/proc/{row[0]}/stat") if row else None
+    if backend is None or not backend.exists():
+        return None
+    return int(backend.read_text().rsplit(")", 1)[1].split()[1])
+
+
+def server_cpu(postmaster: int | None) -> float:
+    """CPU seconds the server has used: the postmaster's own and its reaped children's
+    (backends of workers that disconnected), and its live children's."""
+    if postmaster is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def times(pid: int, with_children: bool) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile: the parent's children's times hold it now
+            return 0.0
+        used = int(fields[11]) + int(fields[12])  # utime, stime
+        if with_children:
+            used += int(fields[13]) + int(fields[14])  # cutime, cstime
+        return used / tick
+
+    total = times(postmaster, True)
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        total += times(int(pid), False)
+    return total
+
+
+def workers_cpu() -> float:
+    """CPU seconds of this process's reaped children (the worker processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_times() -> tuple[float, float]:
     """(busy, total) seconds of all the machine's CPUs so far, from /proc/stat."""
     fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -255,23 +305,32 @@ def claims_benchmark(server: str, count: int, worker_counts: list[int], rounds: 
     busy moment of the machine falls on all of them alike; medians are compared."""
     rates: dict[int, list[float]] = {w: [] for w in worker_counts}
     busy: dict[int, list[float]] = {w: [] for w in worker_counts}
+    per_deadline: dict[int, list[tuple[float, float]]] = {w: [] for w in worker_counts}
+    postmaster = postmaster_pid(server)
     for round_no in range(1, rounds + 1):
         for workers in worker_counts:
             with fresh_database(server) as url:
                 engine = burst(url, count)
                 busy_before, total_before = cpu_times()
+                mine_before, server_before = workers_cpu(), server_cpu(postmaster)
                 seconds = drain(url, workers)
+                mine_after, server_after = workers_cpu(), server_cpu(postmaster)
                 busy_after, total_after = cpu_times()
                 left = still_open(engine)
                 engine.close()
             rates[workers].append(count / seconds)
             used = busy_after - busy_before
             busy[workers].append(used / (total_after - total_before))
+            # By process accounting: the worker processes' own CPU and the server's, so
+            # that other load on the machine does not count.
+            cost = ((mine_after - mine_before) / count, (server_after - server_before) / count)
+            per_deadline[workers].append(cost)
             print(
                 f"claims, round {round_no}: {workers} worker(s) applied {count:,} due deadlines"
                 f" in {seconds:.1f} s: {count / seconds:,.0f}/s ({left} left open); machine's"
-                f" CPUs {busy[workers][-1]:.0%} busy, {used / count * 1e6:.0f} CPU-us per"
-                " deadline (workers and server)",
+                f" CPUs {busy[workers][-1]:.0%} busy; CPU per deadline by process accounting:"
+                f" {sum(cost) * 1e6:.0f} us (workers {cost[0] * 1e6:.0f}, server"
+                f" {cost[1] * 1e6:.0f})",
                 flush=True,
             )
     base = rates[worker_counts[0]]
@@ -281,6 +340,16 @@ def claims_benchmark(server: str, count: int, worker_counts: list[int], rounds: 
         print(
             f"claims: {workers} worker(s): median {medians[workers]:,.0f}/s;"
             f" per round over {worker_counts[0]} worker: {ratios}"
+        )
+    one = statistics.median(sum(c) for c in per_deadline[worker_counts[0]])
+    for workers, costs in per_deadline.items():
+        total = statistics.median(sum(c) for c in costs)
+        mine = statistics.median(c[0] for c in costs)
+        server_part = statistics.median(c[1] for c in costs)
+        print(
+            f"claims: {workers} worker(s): CPU per deadline (median, workers plus server) "
+            f"{total * 1e6:.0f} us (workers {mine * 1e6:.0f}, server {server_part * 1e6:.0f}); "
+            f"{total / one:.2f}x of {worker_counts[0]} worker's"
         )
     speedups = ", ".join(f"{w}: {m / medians[worker_counts[0]]:.2f}x" for w, m in medians.items())
     print(f"claims: speed-up of the medians over {worker_counts[0]} worker: {speedups}")

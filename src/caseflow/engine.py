@@ -29,12 +29,13 @@ from caseflow.definitions import (
 from caseflow.definitions.schema import ServiceName
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, AuditKind, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
-from caseflow.policy import visible_case
+from caseflow.policy import not_visible, require_may_read, visible_case
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
+from caseflow.store.prepared import deferred_writes
 
 _COMMENT_TO_COME = "(the comment given when firing)"
 
@@ -51,9 +52,15 @@ class CaseEvent:
     entry: AuditEntry
     transition: TransitionDef | None = None
     workflow: CompiledWorkflow | None = None
+    # What the hooks' ``case_reads`` read with the case, by name (a fire's; else empty).
+    read: Mapping[str, Any] = field(default_factory=dict)
 
 
 TransactionHook = Callable[[Connection, CaseEvent], None]
+"""A hook may also have ``case_reads(dialect) -> CaseReads``: values it needs of the case
+(its live deadlines, say), which a fire reads with the case in one query and hands over
+in :attr:`CaseEvent.read`. An event without them (an edit, a recorded event) has an
+empty ``read``, and the hook reads for itself."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,7 @@ class Engine:
         self.registry = registry
         self.clock: Clock = clock or SystemClock()
         self.hooks: list[TransactionHook] = list(hooks)
+        self._case_reads: dict[str, case_rows.CaseReads] = {}  # by dialect
         # The municipality's working days: what the hooks and the meeting use cases count in.
         self.calendars = calendars
 
@@ -277,7 +285,11 @@ class Engine:
         when that ``service`` fires it, so its row writes and checks are never skipped.
         """
         now = self.clock.now()
-        before = visible_case(conn, journal_no, actor)
+        try:
+            before, read = case_rows.get_with(conn, journal_no, self.case_reads(conn))
+        except NotFound:
+            raise not_visible(journal_no) from None
+        require_may_read(before, actor)
         _check_version(before, expected_version)
         workflow = self.registry.for_case(conn, before.workflow_id, before.workflow_version)
         transition = self._allowed_transition(workflow, before, trigger, actor)
@@ -309,8 +321,33 @@ class Engine:
         case.state_entered_at = now
         case.state_generation = before.version + 1
         return self._commit(
-            conn, before, case, applied, actor, now, AuditKind.FIRE, transition, workflow, comment
+            conn,
+            before,
+            case,
+            applied,
+            actor,
+            now,
+            AuditKind.FIRE,
+            transition,
+            workflow,
+            comment,
+            read,
         )
+
+    def case_reads(self, conn: Connection) -> case_rows.CaseReads:
+        """What the hooks read with a fired case (see :data:`TransactionHook`)."""
+        return self.case_reads_for(conn.dialect.name)
+
+    def case_reads_for(self, dialect: str) -> case_rows.CaseReads:
+        """:meth:`case_reads` on a database of ``dialect``."""
+        found = self._case_reads.get(dialect)
+        if found is None:
+            found = self._case_reads[dialect] = tuple(
+                pair
+                for hook in self.hooks
+                for pair in getattr(hook, "case_reads", _no_reads)(dialect)
+            )
+        return found
 
     def edit(
         self,
@@ -376,6 +413,7 @@ class Engine:
         transition: TransitionDef | None,
         workflow: CompiledWorkflow,
         comment: str | None,
+        read: Mapping[str, Any] | None = None,
     ) -> Case:
         case.version = before.version + 1
         case.updated_at = now
@@ -392,12 +430,16 @@ class Engine:
             prev_hash=before.audit_head,
         )
         case.audit_head = entry.hash
-        if self.hooks:
-            event = CaseEvent(kind, before, case, actor, now, entry, transition, workflow)
-            self._run_hooks(conn, event)
-        columns = case_rows.case_to_values(case, applied.columns | {"state"})
-        case_rows.save(conn, case, before.version, columns)
-        audit.append(conn, case.id, entry)
+        # On PostgreSQL the hooks' writes, the case's and its audit row's go to the server
+        # together, in one round trip (the version check runs when they have).
+        with deferred_writes(conn):
+            if self.hooks:
+                event = CaseEvent(
+                    kind, before, case, actor, now, entry, transition, workflow, read or {}
+                )
+                self._run_hooks(conn, event)
+            columns = case_rows.case_to_values(case, applied.columns | {"state"})
+            case_rows.save(conn, case, before.version, columns, entry=entry)
         return case
 
     def hooks_idle(
@@ -558,6 +600,11 @@ class Engine:
         workflow = self.registry.for_case(conn, case.workflow_id, case.workflow_version)
         owner = workflow.definition.state(case.state).owner
         return owner is not None and owner in actor.roles_for(case)
+
+
+def _no_reads(dialect: str) -> case_rows.CaseReads:
+    del dialect
+    return ()
 
 
 def _initial_values(new: NewCase, actor: Actor) -> dict[str, Any]:

@@ -7,6 +7,7 @@ before the deadline hook's query used its index. SQLite only.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import Connection
 
 from caseflow.engine import Engine
+from caseflow.errors import NotFound
+from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as rows
 from caseflow.store import outbox
 from caseflow.testing import query_plan
@@ -48,3 +51,21 @@ def test_query_uses_its_partial_index(
     assert index in plan, plan
     assert "SCAN deadlines" not in plan
     assert "SCAN outbox" not in plan
+
+
+def test_a_fire_reads_the_live_deadlines_with_the_case_by_their_index(
+    sqlite_engine: Engine,
+) -> None:
+    """The fire's one read (the case and the hooks' case_reads) finds the case by its
+    journal number and its live deadlines by the partial index, scanning neither table."""
+    reads = sqlite_engine.case_reads_for(sqlite_engine.db.dialect.name)
+    assert reads, "the deadline hook reads its live deadlines with the case"
+    plan = query_plan(sqlite_engine, lambda conn: _read(conn, reads))
+    assert "ix_deadlines_live_case" in plan, plan
+    assert "SCAN deadlines" not in plan
+    assert "SCAN cases" not in plan
+
+
+def _read(conn: Connection, reads: case_rows.CaseReads) -> None:
+    with contextlib.suppress(NotFound):
+        case_rows.get_with(conn, "2009-00001", reads)

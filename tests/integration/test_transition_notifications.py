@@ -6,6 +6,8 @@ root (caseflow.context) attaches it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -404,3 +406,41 @@ def test_a_changed_role_takes_effect_at_the_next_fire(
     notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
     row = outbox_rows(notifying)[-1]
     assert row.recipients == ({"address": "peter.lund@bif.kk.example", "name": "Peter Lund"},)
+
+
+_GRANT_ELSEWHERE = """
+import sys
+from datetime import UTC, datetime
+
+from caseflow.domain import RoleGrant
+from caseflow.organisation import put_actor
+from caseflow.store.db import make_engine, write_transaction
+from caseflow.store.org_history import Stamp
+
+db = make_engine(sys.argv[1])
+with write_transaction(db) as conn:
+    put_actor(
+        conn, "bif.chef", "Peter Lund", "peter.lund@bif.kk.example",
+        [RoleGrant("case_officer", "BIF")], Stamp("tests", datetime.now(UTC), "other process"),
+    )
+    put_actor(
+        conn, "bif.vicechef", "Ida Vang", "ida.vang@bif.kk.example",
+        [RoleGrant("approver", "BIF")], Stamp("tests", datetime.now(UTC), "other process"),
+    )
+db.dispose()
+"""
+
+
+def test_a_role_changed_by_another_process_counts_at_this_ones_next_fire(
+    notifying: Engine, clock: FakeClock, database_url: str
+) -> None:
+    """This process's cached organisation (read with the case, by the change counter) is
+    read again after another process changed a role: the very next fire mails the new
+    approver, not the one cached."""
+    first = draft_and_submit(notifying, clock)
+    assert outbox_rows(notifying)[-1].recipients[0]["address"] == "peter.lund@bif.kk.example"
+    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Uddyb.")
+    subprocess.run([sys.executable, "-c", _GRANT_ELSEWHERE, database_url], check=True, timeout=120)
+    notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
+    row = outbox_rows(notifying)[-1]
+    assert row.recipients == ({"address": "ida.vang@bif.kk.example", "name": "Ida Vang"},)

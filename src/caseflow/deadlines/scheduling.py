@@ -29,7 +29,9 @@ from caseflow.domain import AuditKind
 from caseflow.engine import CaseEvent
 from caseflow.errors import InvalidInput
 from caseflow.store import deadlines as rows
+from caseflow.store.cases import CaseReads
 
+_LIVE = "live_deadlines"
 SUPERSEDED = DeadlineStatus.CANCELLED  # a field-anchored deadline whose field changed is replaced
 
 
@@ -69,6 +71,10 @@ class DeadlineScheduler:
             for rule in workflow.definition.deadlines
         )
 
+    def case_reads(self, dialect: str) -> CaseReads:
+        """The case's live deadlines, read with a fired case (see Engine.case_reads)."""
+        return ((_LIVE, rows.live_case_read(dialect)),)
+
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None or not event.workflow.definition.deadlines:
             return
@@ -76,7 +82,7 @@ class DeadlineScheduler:
         by_id = {rule.id: rule for rule in definition.deadlines}
         fields = changed_fields(event.entry.changes)
         trigger = event.transition.trigger if event.transition else None
-        live = rows.live_for_case(conn, event.case.id) if event.kind is not AuditKind.OPEN else []
+        live = self._live(conn, event)
         still_live: set[str] = set()
         for record in live:
             rule = by_id.get(record.rule_id)
@@ -91,11 +97,19 @@ class DeadlineScheduler:
             if rule.id not in still_live:
                 self._start(conn, event, rule)
 
+    @staticmethod
+    def _live(conn: Connection, event: CaseEvent) -> list[rows.LiveDeadline]:
+        if event.kind is AuditKind.OPEN:
+            return []
+        if _LIVE in event.read:
+            return rows.live_of_read(event.read[_LIVE])
+        return rows.live_of_case(conn, event.case.id)
+
     def _update(
         self,
         conn: Connection,
         event: CaseEvent,
-        record: rows.DeadlineRecord,
+        record: rows.LiveDeadline,
         rule: DeadlineRule,
         trigger: str | None,
         fields: set[str],

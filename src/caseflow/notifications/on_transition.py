@@ -41,8 +41,10 @@ from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications import recipients
 from caseflow.notifications.message import Recipient
 from caseflow.store import jsontext, organisation, outbox
+from caseflow.store.cases import CaseReads
 
 Address = recipients.Address
+_ORG_CHANGE = "org_change"  # the name of the counter among a fire's case reads
 
 AUTHORITY: Mapping[str, str] = {"da": "Københavns Kommune", "en": "City of Copenhagen"}
 """The authority's name in letters to citizens, by language (the fristbrev's sender)."""
@@ -80,6 +82,10 @@ class TransitionNotifier:
         # Who a rule's roles reach, per organisation snapshot and case scope.
         self._reached: tuple[recipients.Directory | None, dict[tuple[Any, ...], list[Address]]]
         self._reached = (None, {})
+        # The rules an event matches, by (id of the definition, kind, trigger, state); the
+        # definition is kept with them, so an id reused by another is told apart.
+        self._matched: dict[tuple[Any, ...], tuple[WorkflowDefinition, list[NotificationRule]]]
+        self._matched = {}
 
     def idle_for(
         self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -87,20 +93,24 @@ class TransitionNotifier:
         """Rules match opening and firing only (NotificationRule.matches): the rest is idle."""
         return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
+    def case_reads(self, dialect: str) -> CaseReads:
+        """The organisation's change counter, read with a fired case (Engine.case_reads):
+        whether the cached directory still holds, without a query of its own."""
+        del dialect  # the same query on both
+        return ((_ORG_CHANGE, organisation.LAST_CHANGE_READ),)
+
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None:
             return
         definition = event.workflow.definition
         trigger = event.transition.trigger if event.transition else None
-        rules = [
-            rule
-            for rule in definition.notifications
-            if rule.matches(event.kind, trigger, event.case.state)
-        ]
+        rules = self._matching(definition, event.kind, trigger, event.case.state)
         if not rules:
             return
         # Who holds which role, read once per change of the organisation (not per fire).
-        directory = organisation.cached_directory(conn)
+        directory = organisation.cached_directory(
+            conn, event.read.get(_ORG_CHANGE, organisation.UNREAD)
+        )
         # A step of the minutes on a closed case carries a decision that a mail withholds.
         comment = policy.mail_comment(conn, event.case, event.transition, event.entry)
         rows: list[outbox.NewNotification] = []
@@ -141,6 +151,19 @@ class TransitionNotifier:
                 )
             )
         return rows
+
+    def _matching(
+        self, definition: WorkflowDefinition, kind: AuditKind, trigger: str | None, state: str
+    ) -> list[NotificationRule]:
+        """The rules an event matches, worked out once per workflow, kind, step and state."""
+        key = (id(definition), kind, trigger, state)
+        found = self._matched.get(key)
+        if found is None or found[0] is not definition:
+            if len(self._matched) >= 4096:
+                self._matched.clear()
+            rules = [r for r in definition.notifications if r.matches(kind, trigger, state)]
+            found = self._matched[key] = (definition, rules)
+        return found[1]
 
     def _for_roles(
         self, directory: recipients.Directory, case: Case, rule: NotificationRule

@@ -7,14 +7,15 @@ fire never has to read the audit table, and a deleted last row shows too.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlalchemy import Connection, Insert, Row, Update, bindparam, insert, select
 
 from caseflow.domain import AuditEntry, AuditKind
 from caseflow.store.prepared import prepared
@@ -141,7 +142,31 @@ _INSERT = insert(audit_events).values({name: bindparam(name) for name in _ROW_NA
 
 
 def append(conn: Connection, case_id: int, entry: AuditEntry) -> None:
-    prepared(conn, _INSERT).execute(conn, _values(case_id, entry)).close()
+    prepared(conn, _INSERT).write(conn, _values(case_id, entry))
+
+
+def append_after(
+    conn: Connection,
+    update: Update,
+    params: Mapping[str, Any],
+    case_id: int,
+    entry: AuditEntry,
+    *,
+    then: Callable[[Any], None],
+) -> None:
+    """:func:`append`, in one statement with ``update`` (of the case ``case_id``, with its
+    ``params``): the row is inserted only if the update wrote the case, and ``then``
+    gets the cursor whose row count says whether it did (PostgreSQL)."""
+    values = {**params, **_values(case_id, entry)}
+    prepared(conn, _after(update)).write(conn, values, then=then)
+
+
+@functools.cache
+def _after(update: Update) -> Insert:
+    """The audit INSERT made only if ``update`` (whose ``case_id`` is the row's) matched."""
+    written = update.returning(cases.c.id).cte("written")
+    row = [bindparam(name, type_=audit_events.c[name].type) for name in _ROW_NAMES]
+    return insert(audit_events).from_select(list(_ROW_NAMES), select(*row).select_from(written))
 
 
 def append_many(conn: Connection, rows: Sequence[tuple[int, AuditEntry, str]]) -> None:

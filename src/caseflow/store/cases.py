@@ -34,13 +34,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.domain import Attachment, Case, CaseHead, Origin
+from caseflow.domain import Attachment, AuditEntry, Case, CaseHead, Origin
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from caseflow.store.prepared import prepared
+from caseflow.store import audit
+from caseflow.store.prepared import deferring, prepared
 from caseflow.store.tables import cases
 from caseflow.store.visibility import ReadScope, readable
 
 _BY_JOURNAL_NO = select(cases).where(cases.c.journal_no == bindparam("journal_no"))
+_CASE_COLUMNS = list(cases.columns)
 CaseRow = namedtuple("CaseRow", [column.name for column in cases.columns])  # type: ignore[misc]
 
 
@@ -94,7 +96,7 @@ def case_to_values(case: Case, only: Collection[str] | None = None) -> dict[str,
 
 
 def get(conn: Connection, journal_no: str) -> Case:
-    query = prepared(conn, _BY_JOURNAL_NO, list(cases.columns))
+    query = prepared(conn, _BY_JOURNAL_NO, _CASE_COLUMNS)
     values = query.first(conn, {"journal_no": journal_no})
     if values is None:
         raise NotFound(
@@ -103,6 +105,45 @@ def get(conn: Connection, journal_no: str) -> Case:
             journal_no=journal_no,
         )
     return row_to_case(CaseRow._make(values))
+
+
+CaseReads = tuple[tuple[str, ColumnElement[Any]], ...]
+"""Values read with a case in its one query: (name, a scalar subquery correlated to the
+case row) each, such as its live deadlines (see ``Engine.case_reads``)."""
+
+
+def get_with(conn: Connection, journal_no: str, reads: CaseReads) -> tuple[Case, dict[str, Any]]:
+    """:func:`get`, and the values of ``reads`` by name, in one query."""
+    if not reads:
+        return get(conn, journal_no), {}
+    columns = [*_CASE_COLUMNS, *(value for _, value in reads)]
+    query = prepared(conn, _read_with(reads), columns)
+    values = query.first(conn, {"journal_no": journal_no})
+    if values is None:
+        raise NotFound(
+            f"no case with journal number {journal_no!r}",
+            code=ErrorCode.UNKNOWN_CASE,
+            journal_no=journal_no,
+        )
+    width = len(_CASE_COLUMNS)
+    extra = {name: value for (name, _), value in zip(reads, values[width:], strict=True)}
+    return row_to_case(CaseRow._make(values[:width])), extra
+
+
+def _read_with(reads: CaseReads) -> Select[Any]:
+    """The query of :func:`get_with`: built and prepared once per set of reads (by
+    identity: SQL expressions compare into SQL, not into a bool)."""
+    key = tuple((name, id(value)) for name, value in reads)
+    found = _READS_WITH.get(key)
+    if found is None:
+        query = select(
+            cases, *(value.label(f"read_{i}") for i, (_, value) in enumerate(reads))
+        ).where(cases.c.journal_no == bindparam("journal_no"))
+        found = _READS_WITH[key] = (reads, query)  # the reads kept: their ids stay theirs
+    return found[1]
+
+
+_READS_WITH: dict[tuple[tuple[str, int], ...], tuple[CaseReads, Select[Any]]] = {}
 
 
 def get_by_id(conn: Connection, case_id: int) -> Case:
@@ -196,8 +237,21 @@ def insert_case(conn: Connection, case: Case) -> int:
     return int(key[0])
 
 
-def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[str, Any]) -> None:
-    """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``."""
+def save(
+    conn: Connection,
+    case: Case,
+    expected_version: int,
+    changed: Mapping[str, Any],
+    *,
+    entry: AuditEntry | None = None,
+) -> None:
+    """Write ``changed`` columns and bookkeeping if nobody wrote since ``expected_version``,
+    and ``entry``, the audit row of that write, if given.
+
+    Among writes sent together (PostgreSQL, :func:`~caseflow.store.prepared.deferred_writes`)
+    the two are one statement, the audit row inserted only if the case's row was
+    written: a fire that lost the race to another never gets as far as its audit row's
+    sequence number, which the winner took, and is told it is stale."""
     values = dict(changed)
     values["version"] = case.version
     values["updated_at"] = case.updated_at
@@ -209,11 +263,18 @@ def save(conn: Connection, case: Case, expected_version: int, changed: Mapping[s
     params = {f"new_{name}": value for name, value in values.items()}
     params["case_id"] = case.id
     params["expected_version"] = expected_version
-    cursor = prepared(conn, statement).execute(conn, params)
-    updated = cursor.rowcount
-    cursor.close()
-    if updated != 1:
-        raise stale_version(case, expected_version)
+
+    def check(cursor: Any) -> None:
+        if cursor.rowcount != 1:
+            raise stale_version(case, expected_version)
+
+    # Checked when it has run: at once, or with a fire's other writes on PostgreSQL.
+    if entry is not None and deferring(conn):
+        audit.append_after(conn, statement, params, case.id, entry, then=check)
+        return
+    prepared(conn, statement).write(conn, params, then=check)
+    if entry is not None:
+        audit.append(conn, case.id, entry)
 
 
 CaseWrite = tuple[CaseHead, int, str, Mapping[str, Any]]

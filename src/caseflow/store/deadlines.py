@@ -5,10 +5,11 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
     Row,
@@ -24,11 +25,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.dml import Update
 
 from caseflow.deadlines.vocabulary import LIVE_STATUSES, DeadlineStatus
 from caseflow.errors import Conflict
-from caseflow.store import leases, wakeups
+from caseflow.store import jsontext, leases, wakeups
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import cases, deadline_explanations, deadlines
 from caseflow.store.visibility import ReadScope, readable
@@ -122,14 +124,35 @@ def create(
     if conn.dialect.name == "postgresql":  # one round trip: both rows and the wake-up
         params["explanation"] = list(explanation)
         params["moment"] = wakeups.payload(schedule["next_action_at"])
-        prepared(conn, _CREATE_ANNOUNCED).first(conn, params)
+        prepared(conn, _CREATE_ANNOUNCED).write(conn, params)
         return
-    found = prepared(conn, _CREATE, [deadlines.c.id]).first(conn, params)
-    assert found is not None
+    # SQLite: no RETURNING to fetch (the cursor knows the new rowid), no wake-up to
+    # send (wakeups.announce), and the JSON of the reminders and the explanation, which
+    # the fires of one rule and minute share, encoded once.
+    params["reminders_at"] = _json_of(params["reminders_at"])
+    cursor = prepared(conn, _INSERT_CREATED).execute(conn, params, raw=_REMINDERS_RAW)
+    deadline_id = cursor.lastrowid
+    cursor.close()
     prepared(conn, _EXPLAIN).execute(
-        conn, {"deadline_id": found[0], "explanation": list(explanation)}
+        conn, {"deadline_id": deadline_id, "explanation": _json_of(explanation)}, raw=_EXPLAIN_RAW
     ).close()
-    announce(conn, schedule["next_action_at"])
+
+
+_REMINDERS_RAW = ("reminders_at",)
+_EXPLAIN_RAW = ("explanation",)
+_ENCODED: dict[tuple[str, ...], str] = {}
+
+
+def _json_of(texts: Sequence[str]) -> str:
+    """The JSON of a list of texts (a due date's explanation, a reminder list), encoded
+    once per distinct list: the fires of one rule in one minute share it."""
+    key = tuple(texts)
+    found = _ENCODED.get(key)
+    if found is None:
+        if len(_ENCODED) >= 1024:
+            _ENCODED.clear()
+        found = _ENCODED[key] = jsontext.dumps(list(key))
+    return found
 
 
 # A fire creates deadlines through these, prepared once (see store/prepared.py).
@@ -212,6 +235,80 @@ def _record_of(row: Sequence[Any]) -> DeadlineRecord:
     return DeadlineRecord(*values)
 
 
+@dataclass(frozen=True, slots=True)
+class LiveDeadline:
+    """What the deadline hook needs of a case's live deadline to apply a fire to it."""
+
+    id: int
+    rule_id: str
+    status: DeadlineStatus
+    due_at: datetime
+    remaining_working_days: int | None
+
+
+def live_case_read(dialect: str) -> ColumnElement[Any]:
+    """The case's live deadlines as one JSON value, correlated to the case row: read with
+    the case in the fire's one query (the engine's ``case_reads``), not on their own.
+
+    Oldest first, each ``[id, rule_id, status, due_at, remaining_working_days]``; served
+    by ix_deadlines_live_case (a query plan test holds it). :func:`live_of_read` reads it.
+    """
+    return _LIVE_READS[dialect if dialect == "postgresql" else "sqlite"]
+
+
+def _live_read(postgresql: bool) -> ColumnElement[Any]:
+    columns = [deadlines.c[name] for name in LiveDeadline.__dataclass_fields__]
+    if postgresql:
+        aggregate = func.json_agg(
+            aggregate_order_by(func.json_build_array(*columns), deadlines.c.id)
+        )
+        found = select(aggregate).where(deadlines.c.case_id == cases.c.id, IS_LIVE)
+    else:
+        ordered = (
+            select(*columns)
+            .where(deadlines.c.case_id == cases.c.id, IS_LIVE)
+            .order_by(deadlines.c.id)
+            .correlate(cases)
+            .subquery("live")
+        )
+        found = select(func.json_group_array(func.json_array(*ordered.c)))
+    return found.correlate(cases).scalar_subquery()
+
+
+_LIVE_READS = {"sqlite": _live_read(postgresql=False), "postgresql": _live_read(postgresql=True)}
+
+
+def live_of_read(value: Any) -> list[LiveDeadline]:
+    """The live deadlines of :func:`live_case_read`'s value (its JSON text, or what the
+    driver parsed of it)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = jsontext.loads(value)
+    found = []
+    for deadline_id, rule_id, status, due_at, remaining in value:
+        due = datetime.fromisoformat(due_at)
+        found.append(
+            LiveDeadline(
+                deadline_id,
+                rule_id,
+                _STATUS[status],
+                due.replace(tzinfo=UTC) if due.tzinfo is None else due.astimezone(UTC),
+                remaining,
+            )
+        )
+    return found
+
+
+def live_of_case(conn: Connection, case_id: int) -> list[LiveDeadline]:
+    """:func:`live_for_case` as :class:`LiveDeadline` (a hook's event read without the
+    engine's ``case_reads``)."""
+    return [
+        LiveDeadline(r.id, r.rule_id, r.status, r.due_at, r.remaining_working_days)
+        for r in live_for_case(conn, case_id)
+    ]
+
+
 def for_case(conn: Connection, case_id: int) -> list[DeadlineRecord]:
     rows = conn.execute(
         select(deadlines).where(deadlines.c.case_id == case_id).order_by(deadlines.c.id)
@@ -232,9 +329,9 @@ def get(conn: Connection, deadline_id: int) -> DeadlineRecord:
 
 
 def close(conn: Connection, deadline_id: int, status: DeadlineStatus, now: datetime) -> None:
-    prepared(conn, _CLOSE).execute(
+    prepared(conn, _CLOSE).write(
         conn, {"deadline_id": deadline_id, "status": status, "closed_at": now}
-    ).close()
+    )
 
 
 _CLOSE = (

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, String, cast, delete, insert, select, update
 
 from caseflow.domain import Actor, RoleGrant
 from caseflow.errors import ErrorCode, InvalidInput, NotFound
@@ -261,7 +261,15 @@ def directory(conn: Connection) -> Directory:
 _generation = itertools.count()
 _writes_seen = next(_generation)
 _lock = threading.Lock()
-_LAST_CHANGE = select(org_changes.c.id, org_changes.c.at).order_by(org_changes.c.id.desc()).limit(1)
+# The newest change as one text (its id and moment), so that a fire can read it with its
+# case (LAST_CHANGE_READ, a scalar subquery) and compare it with what this query gives.
+LAST_CHANGE_READ = (
+    select(cast(org_changes.c.id, String) + " " + cast(org_changes.c.at, String))
+    .order_by(org_changes.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LAST_CHANGE = select(LAST_CHANGE_READ)
 
 
 def _written() -> None:
@@ -269,6 +277,13 @@ def _written() -> None:
     global _writes_seen
     with _lock:
         _writes_seen = next(_generation)
+
+
+class _Unread:
+    """The newest change not read yet: :func:`change_stamp` reads it."""
+
+
+UNREAD = _Unread()
 
 
 @dataclass
@@ -280,17 +295,21 @@ class _Cached:
 _directories: weakref.WeakKeyDictionary[Engine, _Cached] = weakref.WeakKeyDictionary()
 
 
-def change_stamp(conn: Connection) -> tuple[Any, ...]:
+def change_stamp(conn: Connection, last_change: str | _Unread | None = UNREAD) -> tuple[Any, ...]:
     """What changes whenever the organisation does: its newest recorded change (id and
     moment, so that a change rolled back and another under the same id differ) and
-    this process's own writes."""
-    last = prepared(conn, _LAST_CHANGE).first(conn, {})  # as stored: compared, not read
-    return (_writes_seen, last)
+    this process's own writes. ``last_change`` is :data:`LAST_CHANGE_READ` if the
+    caller read it already (with a case, in this transaction)."""
+    if isinstance(last_change, _Unread):
+        found = prepared(conn, _LAST_CHANGE).first(conn, {})
+        last_change = found[0] if found is not None else None
+    return (_writes_seen, last_change)
 
 
-def cached_directory(conn: Connection) -> Directory:
-    """:func:`directory`, read again only when the organisation changed (see above)."""
-    stamp = change_stamp(conn)
+def cached_directory(conn: Connection, last_change: str | _Unread | None = UNREAD) -> Directory:
+    """:func:`directory`, read again only when the organisation changed (see above);
+    ``last_change`` as :func:`change_stamp` takes it."""
+    stamp = change_stamp(conn, last_change)
     cached = _directories.get(conn.engine)
     if cached is not None and cached.stamp == stamp:
         return cached.directory

@@ -139,9 +139,30 @@ def _insert_new(dialect: str) -> Insert:
     )
 
 
+_NEW_RAW = ("recipients", "context")  # given as JSON text
+_FEW = 4  # rows written one by one; more in one executemany
+
+
 def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetime) -> None:
-    """:func:`enqueue` for many rows in one executemany; a key already there is kept."""
+    """:func:`enqueue` for many rows in one executemany; a key already there is kept.
+
+    A fire's few rows (its usual one recipient) are plain writes, sent with the fire's
+    other writes on PostgreSQL (see :func:`~caseflow.store.prepared.deferred_writes`):
+    the executemany's column-wise conversion costs more than it saves for a few rows."""
     statement = prepared(conn, _insert_new(conn.dialect.name))
+    if len(rows) <= _FEW:
+        for row in rows:
+            values = {
+                "key": row.key,
+                "case_id": row.case_id,
+                "template": row.template,
+                "language": row.language,
+                "recipients": row.recipients,
+                "context": row.context,
+                "now": now,
+            }
+            statement.write(conn, values, raw=_NEW_RAW)
+        return
     statement.execute_many(
         conn,
         ("key", "case_id", "template", "language", "recipients", "context", "now"),
@@ -149,7 +170,7 @@ def enqueue_many(conn: Connection, rows: Sequence[NewNotification], now: datetim
             (row.key, row.case_id, row.template, row.language, row.recipients, row.context, now)
             for row in rows
         ],
-        raw=("recipients", "context"),
+        raw=_NEW_RAW,
     )
 
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Connection, Dialect
+from sqlalchemy import JSON, ColumnElement, Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
+
+from caseflow.store.types import UTCDateTime
 
 Processor = Callable[[Any], Any]
 
@@ -32,7 +34,7 @@ class Prepared:
     """One statement compiled for one dialect, with its bind and result processors."""
 
     def __init__(
-        self, statement: ClauseElement, dialect: Dialect, columns: Sequence[Column[Any]] = ()
+        self, statement: ClauseElement, dialect: Dialect, columns: Sequence[ColumnElement[Any]] = ()
     ) -> None:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
@@ -54,14 +56,20 @@ class Prepared:
             processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
                 self.bind_processors[name] = processor
+        # Each positional parameter with its processor (None: taken as given), in order.
+        self._plan = tuple((name, self.bind_processors.get(name)) for name in self.order)
         self._processed_columns: list[tuple[int, Processor]] = []
         for index, column in enumerate(columns):
             result_processor = _result_processor(column, dialect)
             if result_processor is not None:
                 self._processed_columns.append((index, result_processor))
 
-    def _arguments(self, params: Mapping[str, Any]) -> Any:
+    def _arguments(self, params: Mapping[str, Any], raw: Collection[str] = ()) -> Any:
+        if self.positional and not raw and not self.defaults:  # a fire's every statement
+            return [params[name] if f is None else f(params[name]) for name, f in self._plan]
         processors = self.bind_processors
+        if raw:  # given in the driver's form already (JSON as text, say)
+            processors = {n: f for n, f in processors.items() if n not in raw}
         if self.defaults:
             params = {**self.defaults, **params}
         if self.positional:
@@ -74,22 +82,51 @@ class Prepared:
             for name, value in params.items()
         }
 
-    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        """Run the statement; returns the DBAPI cursor (for rowcount and rows).
+    def execute(
+        self, conn: Connection, params: Mapping[str, Any], *, raw: Collection[str] = ()
+    ) -> Any:
+        """Run the statement; returns the DBAPI cursor (for rowcount, lastrowid and rows).
 
-        A driver error is raised as SQLAlchemy would raise it (``IntegrityError``,
-        ``OperationalError``...), and a lost connection is invalidated, so callers
-        handle one family of errors whichever path a statement took.
+        ``raw`` names parameters given in the driver's form already (as in
+        :meth:`execute_many`). A driver error is raised as SQLAlchemy would raise it
+        (``IntegrityError``, ``OperationalError``...), and a lost connection is
+        invalidated, so callers handle one family of errors whichever path a statement
+        took.
         """
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
-        arguments = self._arguments(params)
+        arguments = self._arguments(params, raw)
         try:
             cursor.execute(self.sql, arguments)
         except conn.dialect.loaded_dbapi.Error as exc:
             raise self._wrap(conn, dbapi, cursor, arguments, exc) from exc
         return cursor
+
+    def write(
+        self,
+        conn: Connection,
+        params: Mapping[str, Any],
+        *,
+        raw: Collection[str] = (),
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run a write whose rows nobody reads back; ``then`` gets its cursor (to check
+        its rowcount, say) once it has run.
+
+        Inside :func:`deferred_writes` on PostgreSQL the write is only queued: the
+        block's writes go to the server together at its end, and ``then`` runs there.
+        """
+        deferred: _Deferred | None = conn.info.get(_DEFERRED)
+        if deferred is not None:
+            deferred.writes.append((self, self._arguments(params, raw), then))
+            return
+        cursor = self.execute(conn, params, raw=raw)
+        try:
+            if then is not None:
+                then(cursor)
+        finally:
+            cursor.close()
 
     def execute_many(
         self,
@@ -182,18 +219,23 @@ class Prepared:
         return tuple(values)
 
 
-_cache: dict[tuple[ClauseElement, str, str, str], Prepared] = {}
+_cache: dict[tuple[ClauseElement, str, str, str | None], Prepared] = {}
 
 
-def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None:
-    """The column type's result processor; for JSON on SQLite, the deserializer itself.
+def _result_processor(column: ColumnElement[Any], dialect: Dialect) -> Processor | None:
+    """The column type's result processor; on SQLite, for JSON the deserializer itself and
+    for a UTC time the parse itself.
 
-    SQLAlchemy's JSON processor on SQLite is three Python calls deep around the
-    dialect's deserializer, and the deadline dispatcher reads thousands of JSON
-    values a second.
+    SQLAlchemy's processors on SQLite are three Python calls deep around the one that
+    does the work, and the deadline dispatcher reads thousands of JSON values and
+    times a second, a fire a dozen.
     """
     processor = column.type._cached_result_processor(dialect, None)
-    if processor is None or dialect.name != "sqlite" or not isinstance(column.type, JSON):
+    if processor is None or dialect.name != "sqlite":
+        return processor
+    if isinstance(column.type, UTCDateTime):
+        return _sqlite_moment(processor)
+    if not isinstance(column.type, JSON):
         return processor
     loads: Processor = getattr(dialect, "_json_deserializer", None) or json.loads
 
@@ -202,6 +244,19 @@ def _result_processor(column: Column[Any], dialect: Dialect) -> Processor | None
         return loads(value) if type(value) is str else value
 
     return json_value
+
+
+def _sqlite_moment(processor: Processor) -> Processor:
+    """UTCDateTime's result processor on SQLite (its ISO text as an aware UTC datetime),
+    with the common case inline; anything else goes to the type's own."""
+    parse = datetime.fromisoformat
+
+    def moment(value: Any) -> Any:
+        if type(value) is str:
+            return parse(value).replace(tzinfo=UTC)
+        return processor(value)
+
+    return moment
 
 
 def _holds_times(kind: TypeEngine[Any]) -> bool:
@@ -267,15 +322,89 @@ def _in_order(
 
 
 def prepared(
-    conn: Connection, statement: ClauseElement, columns: Sequence[Column[Any]] = ()
+    conn: Connection, statement: ClauseElement, columns: Sequence[ColumnElement[Any]] = ()
 ) -> Prepared:
     """The prepared form of a long-lived statement for this connection's dialect.
 
     ``columns`` are the selected columns, in order, for a query.
     """
     dialect = conn.dialect
-    key = (statement, dialect.name, str(dialect.driver), str(dialect.paramstyle))
+    key = (statement, dialect.name, dialect.driver, dialect.paramstyle)
     found = _cache.get(key)
     if found is None:
         found = _cache[key] = Prepared(statement, dialect, columns)
     return found
+
+
+# -- writes sent together (PostgreSQL) ------------------------------------------------------
+
+_DEFERRED = "caseflow_deferred_writes"
+
+
+class _Deferred:
+    """The writes :meth:`Prepared.write` queued on one connection, in order."""
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[Prepared, Any, Callable[[Any], None] | None]] = []
+
+
+@contextlib.contextmanager
+def deferred_writes(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, send the block's :meth:`Prepared.write` writes together when it
+    ends, in psycopg's pipeline mode: one round trip for all of them, not one each.
+
+    A fire's writes (deadlines, outbox rows, the case, its audit row) wait for no
+    result but the case's row count, which is checked when they have run. Nothing
+    inside reads what a queued write wrote (the writes of SQLAlchemy statements run
+    at once, as before), and on an error in the block the queued writes are never
+    sent: the caller rolls the transaction back. Elsewhere, and nested, a no-op.
+    """
+    if conn.dialect.name != "postgresql" or _DEFERRED in conn.info or not _pipelines():
+        yield
+        return
+    deferred = conn.info[_DEFERRED] = _Deferred()
+    try:
+        yield
+    finally:
+        del conn.info[_DEFERRED]
+    _send(conn, deferred)
+
+
+def deferring(conn: Connection) -> bool:
+    """Whether :meth:`Prepared.write` only queues on ``conn`` now (see :func:`deferred_writes`)."""
+    return _DEFERRED in conn.info
+
+
+def _pipelines() -> bool:
+    import psycopg  # PostgreSQL only: the driver is an optional dependency
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+def _send(conn: Connection, deferred: _Deferred) -> None:
+    """Run the queued writes in one pipeline, then each one's ``then``, in order."""
+    if not deferred.writes:
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursors: list[tuple[Any, Prepared, Any, Callable[[Any], None] | None]] = []
+    current: tuple[Any, Prepared, Any] | None = None
+    try:
+        with dbapi.pipeline():
+            for statement, arguments, then in deferred.writes:
+                cursor = dbapi.cursor()
+                current = (cursor, statement, arguments)
+                cursor.execute(statement.sql, arguments)
+                cursors.append((cursor, statement, arguments, then))
+            current = None
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # Raised at the pipeline's end: which statement failed is not known, so the
+        # error names the last one queued (or the one whose queueing failed).
+        cursor, statement, arguments = current or cursors[-1][:3]
+        raise statement._wrap(conn, dbapi, cursor, arguments, exc) from exc
+    for cursor, _, _, then in cursors:
+        try:
+            if then is not None:
+                then(cursor)
+        finally:
+            cursor.close()
