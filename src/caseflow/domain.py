@@ -301,6 +301,7 @@ class AuditKind(StrEnum):
     EDIT = "edit"  # its fields changed, its state did not
     DEADLINE = "deadline"  # a deadline reminded, expired or was marked
     MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
+    IMPORT = "import"  # opened as the record of a published item (its source in the comment)
 
 
 class SignInVia(StrEnum):

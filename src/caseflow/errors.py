@@ -95,6 +95,11 @@ class ErrorCode(StrEnum):
     UNKNOWN_TOKEN = "unknown_token"  # params: token_id (not found or not allowed)
     INVALID_TOKEN_DAYS = "invalid_token_days"  # params: days, min_days, max_days
     INVALID_TOKEN_NAME = "invalid_token_name"  # params: max_length
+    # Importing published agenda items (import21).
+    JOURNAL_NO_TAKEN = "journal_no_taken"  # params: journal_no (a case has it already)
+    IMPORTED_ALREADY = "imported_already"  # params: reference, journal_no (the source's no.)
+    IMPORT_DECISION_EARLY = "import_decision_early"  # params: meeting_id, number
+    IMPORT_MEETING_CLOSED = "import_meeting_closed"  # params: meeting_id, status
 
 
 class CaseflowError(Exception):

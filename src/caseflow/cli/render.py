@@ -60,6 +60,8 @@ def describe_entry(entry: AuditEntry) -> str:
         return "edited " + ", ".join(entry.changes)
     if entry.kind == AuditKind.MADE_PUBLIC:
         return "closed item made public"
+    if entry.kind == AuditKind.IMPORT:
+        return f"imported in {entry.to_state}"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 

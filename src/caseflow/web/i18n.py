@@ -157,6 +157,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_edit": ("rettet", "edited"),
     "kind_deadline": ("frist", "deadline"),
     "kind_made_public": ("gjort offentlig", "made public"),
+    "kind_import": ("importeret", "imported"),
     "withheld": (
         "Indhold fra et lukket punkt er udeladt for dig.",
         "Content of a closed item is withheld from you.",
