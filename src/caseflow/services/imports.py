@@ -33,16 +33,30 @@ __all__ = [
     "ImportOutcome",
     "ItemImported",
     "ItemsImported",
+    "file_text",
     "import_agenda",
     "import_items",
     "read_file",
+    "read_text",
 ]
+
+
+def file_text(data: bytes, source: str) -> str:
+    """A file's bytes as the text the reader reads: plain text (UTF-8 or Windows-1252), an
+    HTML page's blocks, a PDF's text layer (a scan without one is refused). Line ends are
+    ``\n``, so the text reads the same after a round trip through a form."""
+    return text_of(data, source).replace("\r\n", "\n")
+
+
+def read_text(text: str, source: str, config: DocumentsConfig) -> list[ImportedItem]:
+    """Every agenda item in a text (an item, or an agenda of several). Writes nothing."""
+    return read_items(text, AgendaItemReader(config), source=source)
 
 
 def read_file(data: bytes, source: str, config: DocumentsConfig) -> list[ImportedItem]:
     """Every agenda item in a file's bytes (an item, or a page or agenda of several):
     what a preview shows and an import takes. Writes nothing."""
-    return read_items(text_of(data, source), AgendaItemReader(config), source=source)
+    return read_text(file_text(data, source), source, config)
 
 
 @dataclass(frozen=True)
