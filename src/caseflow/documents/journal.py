@@ -21,6 +21,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copenhagen", re.compile(r"(?:19|20)\d\d-\d{3,9}")),  # 2009-68440
     ("jnr", re.compile(r"\d{1,6}(?:\.[0-9A-ZÆØÅ]{1,6})+/\d\d")),  # 12345.6789/16
     ("short", re.compile(r"\d\d/\d{1,7}")),  # 20/33839
+    ("serial_year", re.compile(r"\d{6}-(?:19|20)\d\d")),  # 018520-2013 (serial, then year)
     ("bare", re.compile(r"\d{5,8}")),  # 299835
 )
 CASE_FORMS = frozenset({"copenhagen"})

@@ -83,9 +83,19 @@ _PAGE = re.compile(r"^\s*(?:Side|Page)\s+\d+(?:\s+(?:af|of)\s+\d+)?\s*$", re.IGN
 _GLUE = re.compile(r"[.!?][SØIBRVH]")
 
 
+_HEADING_GLUED_TO_TEXT = re.compile(  # "BeslutningGodkendt.", "BilagIngen bilag."
+    r"^(?P<heading>Sagsfremstilling|Indstilling|Beslutning|Resumé|Resume|Bilag|Baggrund|"
+    r"Økonomi|Fraværende|Afbud)(?=[A-ZÆØÅ][a-zæøå])"
+)
+
+
 def _unglued(raw: str) -> list[str]:
     """``… kl. 16.30.Sagsfremstilling``: a heading glued to the text before it by a page's
-    text extraction, set on a line of its own again."""
+    text extraction, set on a line of its own again; and ``BeslutningGodkendt.``, a
+    heading glued to the text after it (a web page's heading and text in one cell)."""
+    after = _HEADING_GLUED_TO_TEXT.match(raw.strip())
+    if after is not None:
+        return [after["heading"], raw.strip()[after.end() :]]
     if _GLUE.search(raw) is None or _GLUED_HEADING.search(raw) is None:
         return [raw]
     return _GLUED_HEADING.sub("\n\n", raw).split("\n")

@@ -53,6 +53,7 @@ _FIXED: tuple[tuple[str, str], ...] = (
     (RECOMMENDATION, "Administrativ indstilling"),
     (RECOMMENDATION, "Hovedindstilling"),
     (RECOMMENDATION, "Forslag til beslutning"),
+    (RECOMMENDATION, "Forslag"),
     (RECOMMENDATION, "Forvaltningen foreslår"),
     (RECOMMENDATION, "Administrationen foreslår"),
     (RECOMMENDATION, "Forvaltningens indstilling"),
@@ -63,7 +64,11 @@ _FIXED: tuple[tuple[str, str], ...] = (
     (ABSENT, "Afbud"),
     (ABSENT, "Ikke til stede"),
 )
-_FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen afgøres i"))
+_FIXED_SECTIONS = (
+    ("kompetence", "Sagen afgøres af"),
+    ("kompetence", "Sagen afgøres i"),
+    ("sagen_behandles_i", "Sagen behandles i"),  # the committees it passes (KMD's web pages)
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class AgendaItemReader:
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
             in_head = blocks[-1].kind == "head"
-            if in_head and text and head.holds(line.known_as):
+            if in_head and text and head.holds(line.known_as, line.bulleted):
                 blocks[-1].lines.append(line)
                 continue
             if text:  # past the title: a heading may start a block, even in the head
@@ -182,7 +187,9 @@ class AgendaItemReader:
                         f"sections.{best.key}", f"heading {line.text!r} read as {best.text!r}"
                     )
                 )
-            return Block(SECTION, best.key, None, inline, bool(colon))
+            # a heading the reader knows and the configuration does not keeps its words
+            named = None if self.config.spec(best.key) else best.text
+            return Block(SECTION, best.key, named, inline, bool(colon))
         if score < 1.0:
             notes.append(Uncertainty(best.kind, f"heading {line.text!r} read as {best.text!r}"))
         return Block(best.kind, best.text, None, inline, bool(colon))
@@ -240,8 +247,8 @@ class _HeadState:
         self.title: str | None = None
         self.number: int | None = None
 
-    def holds(self, text: str) -> bool:
-        if self.title is None and read_meeting_line(text, self.meeting):
+    def holds(self, text: str, bulleted: bool = False) -> bool:
+        if self.title is None and read_meeting_line(text, self.meeting, bulleted):
             return True
         if label_line(text) is not None:
             return True
