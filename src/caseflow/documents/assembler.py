@@ -240,7 +240,9 @@ class Assembler:
             maybe = ":" in line[:40] or "- " in line[:20]  # "Fraværende:", "Afbud- A"
             found = F.ABSENCE_LABEL.match(label_text(line, self.evidence)) if maybe else None
             if found is not None:
-                names, rest = F.names_and_rest(found["names"])
+                # the names as written, repaired here so that each repair is reported
+                written = re.split(r":|-(?=\s)", line, maxsplit=1)[-1] if found["names"] else ""
+                names, rest = F.names_and_rest(self._text("absent", written.strip()))
                 self.values["absent"].extend(names)
                 names_follow = not found["names"].strip()
                 if rest:

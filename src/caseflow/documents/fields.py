@@ -144,7 +144,7 @@ _DECISION_FORMS = (
     # Beslutning i Økonomiudvalget den 5. maj 2016:  /  Beslutning Teknik- og ... den 11-08-2021
     re.compile(
         r"^(?P<word>\S+)(?:\s+(?:i|1|fra)\s+|\s+(?=\S))?(?P<committee>.*?)"
-        r"(?:,?\s+den\s+(?P<date>.+?))?\s*:?\s*$"
+        r"(?:,?\s+den(?:\s+(?P<date>.+?))?)?\s*:?\s*$"  # "den" alone: a PDF lost the date
     ),
 )
 _COMMITTEE_MEETING = re.compile(  # Økonomiudvalgets beslutning i mødet den femte maj 2016

@@ -31,7 +31,8 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 # ------------------------------------------------------------------ meeting header
 
 _MEETING_FIELD = re.compile(
-    r"^(?P<label>mødedato|dato|mødested|sted|lokale|tidspunkt|mødetid|møde|udvalg|medlemmer|"
+    r"^(?P<label>mødedato|dato|mødested|sted|lokale|mødetidspunkt|tidspunkt|mødetid|møde|udvalg|"
+    r"medlemmer|"
     r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
     r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
@@ -62,7 +63,7 @@ _DATE_LED = re.compile(  # "24. april 2023 - referat fra byrådet"
 _WEEKDAY_LINE = re.compile(rf"^(?:{_WEEKDAYS})(?:\s+den)?\s+\S", re.IGNORECASE)
 _MEETING_AT = re.compile(rf"^(?P<committee>.+?)\s+(?:{_WEEKDAYS})\s+den\s+(?={DATE.pattern})", re.I)
 _MEETING_OF = re.compile(  # "Møde i Økonomiudvalget den 10. juni 2013"
-    rf"^møde\s+i\s+(?P<committee>.+?)\s+den\s+(?={DATE.pattern})", re.I
+    rf"^møde\s+[i1]\s+(?P<committee>.+?)\s+den\s+(?={DATE.pattern})", re.I
 )
 _PLACE_LINE = re.compile(r"^(?:mødelokale|mødested|lokale)\b(?!\s*:)\s*(?P<place>.+)$", re.I)
 _CHROME_LINE = re.compile(
@@ -125,6 +126,12 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
     ``bulleted``: the line was a list entry; under a header's "Referat" or "Indhold" such
     entries are the agenda's table of contents, not the item's title."""
     folded = line.casefold().strip()
+    if meeting.pending is not None and meeting.pending.startswith(_CONTINUED):
+        label, meeting.pending = meeting.pending.removeprefix(_CONTINUED), None
+        if _NAMES_GO_ON.match(line.strip()) and not _BARE_LABEL_START.match(line.strip()):
+            if label.startswith(("afbud", "fravær")):
+                meeting.absent.extend(absent_names(line))
+            return True  # the names of the line before, wrapped onto this one
     if meeting.pending == _CONTENTS:
         if bulleted and not item_heading(line):
             return True
@@ -144,7 +151,9 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
         return True
     if meeting.pending is not None:
         label, meeting.pending = meeting.pending, None
-        if not (_ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line)):
+        if not (
+            _ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line) or _MEETING_FIELD.match(line)
+        ):
             _meeting_value(label, line.strip(), meeting)
             return True
     if folded.rstrip(":") in _PENDING_LABELS:
@@ -162,7 +171,8 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
         _note_date(led["date"], meeting)
         return True
     at = _MEETING_AT.match(line) if len(line) < 120 else None
-    if at is not None:  # "Teknik- og Bygningsudvalget tirsdag den 16. april 2024 kl. 16.30"
+    if at is not None and not at["committee"].endswith(":"):  # not "Mødedato: Mandag den …"
+        # "Teknik- og Bygningsudvalget tirsdag den 16. april 2024 kl. 16.30"
         meeting.committee = meeting.committee or at["committee"].strip()
         _note_date(line, meeting)
         return True
@@ -219,7 +229,10 @@ def _header_field(line: str, folded: str, meeting: Meeting) -> bool:
         for piece in _BARE_LABEL_INSIDE.split(line.strip()):
             field_match = _MEETING_FIELD_BARE.match(piece)
             if field_match is not None:
-                _meeting_value(field_match["label"].casefold(), field_match["value"], meeting)
+                label = field_match["label"].casefold()
+                _meeting_value(label, field_match["value"], meeting)
+                if not piece.endswith("."):
+                    meeting.pending = _CONTINUED + label
         return True
     if meeting.date is not None and _PLACE_WORD.search(folded) and len(folded.split()) <= 4:
         meeting.place = meeting.place or line.strip()  # "Byrådssalen", "Borgmesterens mødelokale"
@@ -235,6 +248,12 @@ def _header_field(line: str, folded: str, meeting: Meeting) -> bool:
 
 
 _CONTENTS = "contents"
+_CONTINUED = "continued:"  # a header's list of names, which may wrap onto the next line
+_NAMES_GO_ON = re.compile(r"^[A-ZÆØÅ][\w.'-]*(?:,?\s+(?:og\s+)?[A-ZÆØÅ][\w.'-]*)*$")
+_BARE_LABEL_START = re.compile(
+    r"^(?:udvalg|mødested|mødedeltagere|medlemmer|deltagere|fraværende|afbud|bemærkninger)\b",
+    re.I,
+)
 _CONTENTS_LABELS = frozenset(("referat", "dagsorden", "indhold", "indholdsfortegnelse"))
 _LIST_LABELS = frozenset(
     ("deltagere", "medlemmer", "tilstede", "til stede", "fraværende", "afbud", "mødedeltagere")
@@ -284,7 +303,7 @@ def _short_header(rest: str) -> bool:
 
 
 def _note_committee(rest: str, meeting: Meeting) -> None:
-    found = re.search(r"\bi\s+(?P<c>.*?(?:udvalg|byråd|kommunalbestyrelse)\w*)", rest, re.I)
+    found = re.search(r"\b(?:i|fra)\s+(?P<c>.*?(?:udvalg|byråd|kommunalbestyrelse)\w*)", rest, re.I)
     if found and not meeting.committee:
         meeting.committee = found["c"]
 
@@ -327,7 +346,7 @@ _ITEM_PREFIX = re.compile(
 )
 _ITEM_NUMBERED = re.compile(r"^(?P<num>[0-9lIO]{1,4})\s*(?:[.)]|\s:)\s*(?P<title>\S.*)$")
 _ITEM_STATUS = re.compile(  # "1  Åbent  Kommuneplan 2013", "3 (Åben) Lokalplan 367"
-    r"^(?P<num>\d{1,4})\s+\(?(?:Åbent|Åben|Lukket)\)?\s+(?P<title>[A-ZÆØÅ].*)$"
+    r"^(?P<num>\d{1,4})\s+\(?(?i:(?:å|aa|\?)bent?|lukket)\)?\s+(?P<title>[A-ZÆØÅa-zæøå].*)$"
 )
 _ITEM_BULLETED = re.compile(r"^(?P<num>\d{1,4})\s+(?P<title>[A-ZÆØÅ].*)$")  # "• 1 Title"
 _ITEM_ALONE = re.compile(r"^(?P<num>\d{1,4})\.(?P<title>)$")

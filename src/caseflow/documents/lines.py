@@ -85,7 +85,7 @@ _GLUE = re.compile(r"[.!?][SØIBRVH]")
 
 _HEADING_GLUED_TO_TEXT = re.compile(  # "BeslutningGodkendt.", "BilagIngen bilag."
     r"^(?P<heading>Sagsfremstilling|Indstilling|Beslutning|Resumé|Resume|Bilag|Baggrund|"
-    r"Økonomi|Fraværende|Afbud)(?=[A-ZÆØÅ][a-zæøå])"
+    r"Økonomi|Fraværende|Afbud)(?=[A-ZÆØÅ1][a-zæøå])"  # 1: an I as OCR reads it
 )
 
 

@@ -196,19 +196,33 @@ class AgendaItemReader:
 
     def _unflattened(self, text: str, notes: list[Uncertainty]) -> str:
         """A PDF's text run together on one line (``… 2012 Sagsfremstilling Direktionen …``):
-        the headings set on lines of their own again, where a long line holds two or more."""
+        the headings set on lines of their own again, where a long line holds two or more;
+        and a line holding a run of labels (``Dok.nr.: 1965 Sagsid.: 14/40 Initialer: …``)
+        split at each label, its headings then split at even where only one is there."""
         lines = text.split("\n")
         for index, line in enumerate(lines):
-            if len(line) > 200 and len(set(self.flat.findall(line))) >= 2:
-                lines[index] = self.flat.sub(r"\n\n\1\n", line)
-                notes.append(
-                    Uncertainty(
-                        "text",
-                        "headings found inside one long line (a PDF's "
-                        "text run together); the line was split at them",
-                    )
+            labels = len(_RUN_LABEL.findall(line)) if len(line) > 100 else 0
+            if labels >= 3:
+                lines[index] = "\n\n".join(  # blank lines: no piece is joined to the next
+                    self._split_headings(piece, 1) for piece in _label_pieces(line)
                 )
+            elif len(line) > 200 and len(set(self.flat.findall(line))) >= 2:
+                lines[index] = self._split_headings(line, 2)
+            else:
+                continue
+            notes.append(
+                Uncertainty(
+                    "text",
+                    "headings found inside one long line (a PDF's "
+                    "text run together); the line was split at them",
+                )
+            )
         return "\n".join(lines)
+
+    def _split_headings(self, line: str, at_least: int) -> str:
+        if len(set(self.flat.findall(line))) >= at_least:
+            line = self.flat.sub(r"\n\n\1\n", line)
+        return _DECISION_WITHOUT_DATE.sub(r"\1\n", line)
 
     def _opens_body(self, text: str) -> bool:
         """A known heading (exactly) or a decision heading: the body begins here."""
@@ -235,6 +249,33 @@ class AgendaItemReader:
             return None, 0.0
         exact = label.rstrip(".").casefold() in self.exact
         return best, 1.0 if exact else min(best_score, 0.99)
+
+
+# The labels of a flattened PDF's item head and meeting header, each where a line is cut.
+_RUN_LABEL = re.compile(
+    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Mødedato|Mødetidspunkt|"
+    r"Mødested|Deltagere|Afbud|Fraværende):|(?<=\s)(?:Åben|Lukket) sag\b"
+)
+_PAGE_NUMBER_BEFORE = re.compile(  # "3 1. Godkendelse", "1 Referat fra …": a page's number
+    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b)"
+)
+_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$")
+_DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkendt.": date lost
+    r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
+    re.MULTILINE,
+)
+
+
+def _label_pieces(line: str) -> list[str]:
+    """A flattened line cut before each label and after a status (``Åben sag``), without
+    the page's number in front and its footer (``Side 2``) behind."""
+    cuts = [0]
+    for found in _RUN_LABEL.finditer(line):
+        cuts.append(found.start())
+        if found[0].endswith("sag"):
+            cuts.append(found.end())
+    pieces = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    return [_PAGE_FOOTER.sub("", _PAGE_NUMBER_BEFORE.sub("", p)) for p in pieces if p]
 
 
 class _HeadState:
