@@ -23,7 +23,7 @@ _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
 def label_text(text: str, evidence: ocr.Evidence) -> str:
     """A short line as repaired for recognising what it is (``M?dedato:`` is ``Mødedato:``);
     a line's text itself is repaired, and reported, where its field is read."""
-    if len(text) > 160:
+    if len(text) > 160 or not evidence.repairable:
         return text
     return ocr.repair(text, ocr.Evidence(evidence.lost_letters, True))[0]
 
