@@ -87,3 +87,30 @@ def test_minutes_imported_into_a_held_meeting_and_the_dry_run_says_the_same(
     again = cli(*args, "--json", expect=1)
     outcome = json.loads(again.stdout)
     assert [i["code"] for i in outcome["items"]] == ["imported_already", "journal_no_taken"]
+
+
+def test_a_coming_meetings_agenda_takes_the_items_by_its_rules_each_refusal_with_its_reason(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from caseflow.testing import demo_organisation_file
+
+    cli.at("2009-05-20T09:00")
+    cli("init")
+    cli("org", "load", str(demo_organisation_file()))
+    meeting = cli.json("meeting", "new", "--committee", "BIU", "--at", "2009-06-25 16:00",
+                       "--as", "admin")["id"]  # fmt: skip
+    page = tmp_path / "dagsorden.html"
+    page.write_text(MINUTES.replace("<h3>Beslutning</h3><p>Godkendt.</p>", ""), encoding="utf-8")
+    args = ("import", "agenda", str(page), "--meeting", str(meeting), "--as", "biu.sekretariat")
+    dry = cli(*args, "--dry-run", expect=1).stdout
+    real = cli(*args, expect=1).stdout
+    assert "is still to come: its items go on the agenda" in real
+    lines = [line for line in real.splitlines() if line.startswith("item ")]
+    assert lines == [line for line in dry.splitlines() if line.startswith("item ")]
+    assert lines[0].startswith("item 1: refused: item 1 records a decision")
+    assert lines[1] == ("item 2: case 2009-70002 in state on_agenda, on the agenda as item 1")
+    history = cli.json("case", "history", "2009-70002", "--as", "admin")
+    assert [(h["kind"], h["to"]) for h in history] == [
+        ("import", "ready_for_agenda"),
+        ("fire", "on_agenda"),
+    ]

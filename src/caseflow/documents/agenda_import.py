@@ -40,22 +40,18 @@ from caseflow.calendar import local_date
 from caseflow.definitions import WorkflowDefinition
 from caseflow.definitions.meanings import StateMeaning, StepMeaning
 from caseflow.documents.importer import ImportedItem
-from caseflow.documents.service import ImportPlan, Names, plan_import
+from caseflow.documents.service import ImportPlan, Names, check_plan, plan_import
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
 from caseflow.errors import (
     CaseflowError,
-    Conflict,
     ErrorCode,
-    InvalidInput,
     NotAllowed,
-    NotFound,
 )
 from caseflow.meetings import agenda
 from caseflow.meetings.vocabulary import ItemOutcome, MeetingStatus
 from caseflow.policy import require_committee_role
 from caseflow.store import agenda as agenda_rows
-from caseflow.store import cases as case_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store.meetings import MeetingRecord
 
@@ -68,7 +64,6 @@ _POSTPONED = re.compile(
 class ImportMode(StrEnum):
     """What the items of an import become."""
 
-    CASES = "cases"  # cases in their workflow's first state (no meeting)
     AGENDA = "agenda"  # on a coming meeting's agenda, by the agenda's rules
     HISTORY = "history"  # a held meeting's items, with their decisions
 
@@ -157,7 +152,7 @@ def import_cases(
 
     def one(conn: Connection, item: ImportedItem) -> ItemResult:
         plan = plan_import(item, names, workflow_id=workflow_id, lead=lead, committee=committee)
-        _check_plan(conn, plan, names)
+        check_plan(conn, plan, names)
         case = engine.open_in(conn, plan.new, actor, comment=source_note(source, item))
         return ItemResult(item, ImportOutcome.OPENED, case)
 
@@ -191,7 +186,7 @@ def import_into_meeting(
         plan = plan_import(
             item, names, workflow_id=workflow_id, lead=lead, committee=meeting.committee
         )
-        _check_plan(conn, plan, names)
+        check_plan(conn, plan, names)
         if mode is ImportMode.AGENDA:
             return _onto_agenda(conn, engine, meeting, plan, actor, source, late_reason, note)
         return _as_history(conn, engine, meeting, plan, actor, source, states)
@@ -225,46 +220,6 @@ def _each_in_savepoint(
     except _DryRun:
         pass
     return results
-
-
-def _check_plan(conn: Connection, plan: ImportPlan, names: Names) -> None:
-    """The number is free, the administrations and the committee are known, someone owns it."""
-    new = plan.new
-    if new.journal_no:
-        try:
-            case_rows.get(conn, new.journal_no)
-        except NotFound:
-            pass
-        else:
-            raise Conflict(
-                f"case {new.journal_no} exists already; nothing was imported",
-                code=ErrorCode.JOURNAL_NO_TAKEN,
-                journal_no=new.journal_no,
-            )
-    reference = new.fields.get("source_reference")
-    if reference:
-        earlier = case_rows.with_source_reference(conn, str(reference))
-        if earlier is not None:
-            raise Conflict(
-                f"the source's number {reference} was imported already, as case {earlier}; "
-                "nothing was imported",
-                code=ErrorCode.IMPORTED_ALREADY,
-                reference=reference,
-                journal_no=earlier,
-            )
-    for code in (new.lead_administration, *new.participating_administrations):
-        if code is not None and code not in names.administrations:
-            known = ", ".join(sorted(names.administrations)) or "none loaded"
-            raise InvalidInput(f"no administration {code!r}; known: {known}")
-    if new.committee is not None and new.committee not in names.committees:
-        known = ", ".join(sorted(names.committees)) or "none loaded"
-        raise InvalidInput(f"no committee {new.committee!r}; known: {known}")
-    if new.lead_administration is None and not new.participating_administrations:
-        raise InvalidInput(
-            "the item names no administration caseflow knows, so the case would belong to "
-            "no one; name the lead administration",
-            code=ErrorCode.LEAD_REQUIRED,
-        )
 
 
 @dataclass(frozen=True)
