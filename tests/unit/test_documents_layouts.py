@@ -462,3 +462,10 @@ def test_a_heading_glued_to_its_text_is_set_apart_and_no_attachments_means_none(
     assert item.decision.text == "Godkendt."
     assert item.attachments == ()
     assert item.absent == ("Jens Mørk",)
+
+
+def test_a_tables_row_label_above_its_amount_is_no_heading() -> None:
+    body = "\n\nSagsfremstilling\n\nBevillingen:\nUdgift\n2.000.000 kr.\nIndtægt\n1.000.000 kr.\n"
+    item = read("4. Ny skolevej" + body + BODY)
+    assert [s.key for s in item.sections] == ["sagsfremstilling"]
+    assert "Indtægt 1.000.000 kr." in item.sections[0].text

@@ -480,6 +480,7 @@ _FUNCTION_WORDS = frozenset(
     )
 )
 _PARTY = re.compile(r"\([A-ZÆØÅ]{1,3}\)")
+_AMOUNT = re.compile(r"^\d[\d.,\s]*(?:kr\.?|mio\.?(?:\s*kr\.?)?|%)?$", re.IGNORECASE)
 _CASE_TYPES = frozenset(
     ("beslutningssag", "orienteringssag", "drøftelsessag", "temasag", "godkendelsessag")
 )
@@ -510,6 +511,8 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
         return False
     if words[0].casefold() in ("at", "og", "men", "der", "som") or following[:1].islower():
         return False  # a clause, or a sentence wrapped onto the next line
+    if _AMOUNT.match(following.strip()):
+        return False  # a table's row label with its amount under it ("Udgift" / "2.000 kr.")
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or (text.isupper() and len(words) == 1 and len(letters) < 5):
         return False
