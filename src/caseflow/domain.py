@@ -302,6 +302,7 @@ class AuditKind(StrEnum):
     DEADLINE = "deadline"  # a deadline reminded, expired or was marked
     MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
     MIGRATE = "migrate"  # an administrator moved it onto another workflow version (or back)
+    IMPORT = "import"  # opened as the record of a published item (its source in the comment)
 
 
 class SignInVia(StrEnum):

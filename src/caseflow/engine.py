@@ -194,8 +194,31 @@ class Engine:
 
     def open_case(self, new: NewCase, actor: Actor) -> Case:
         """Open a case in its workflow's initial state, with its first audit row."""
+        with self._writes.transaction() as conn:
+            return self.open_in(conn, new, actor)
+
+    def open_in(
+        self,
+        conn: Connection,
+        new: NewCase,
+        actor: Actor,
+        *,
+        imported_in: str | None = None,
+        comment: str | None = None,
+    ) -> Case:
+        """:meth:`open_case` inside the caller's transaction (an import's, with its items).
+
+        ``imported_in`` opens the case in that state as the record of what a published
+        document shows (an agenda item decided years ago): no step is fired and no one
+        approved anything here, so its first audit row is of kind ``import``, with
+        ``comment`` naming the source, and no hook runs (history starts no deadline and
+        notifies no one; the case's next step does as usual). Who may import is the
+        caller's to check (:mod:`caseflow.services.imports`: the committee's secretariat).
+        """
         loaded = self.registry.current_version(new.workflow_id)
         workflow = self.registry.compiled(loaded)
+        if imported_in is not None and imported_in not in loaded.definition.states:
+            raise InvalidInput(f"workflow {new.workflow_id} has no state {imported_in!r}")
         now = self.clock.now()
         draft = Case(
             id=0,
@@ -203,7 +226,7 @@ class Engine:
             title="",
             workflow_id=loaded.definition.id,
             workflow_version=loaded.version,
-            state=loaded.definition.initial_state,
+            state=imported_in or loaded.definition.initial_state,
             version=1,
             origin=new.origin,
             lead_administration=None,
@@ -222,25 +245,24 @@ class Engine:
         )
         applied = apply_changes(draft, _initial_values(new, actor))
         case = applied.case
-        self._check_may_open(workflow, case, actor)
+        kind = AuditKind.OPEN if imported_in is None else AuditKind.IMPORT
+        if kind is AuditKind.OPEN:
+            self._check_may_open(workflow, case, actor)
         if new.journal_no:
             journal.check_format(new.journal_no)
-        with self._writes.transaction() as conn:
-            self._check_references(conn, case, applied.columns)
-            self._register(conn, loaded.definition.id)
-            if new.journal_no:
-                journal.note_explicit(conn, new.journal_no)
-            else:
-                case.journal_no = journal.next_number(conn, _local_year(now))
-            entry = self._entry(
-                case, actor, now, AuditKind.OPEN, None, None, applied.audit, None, 1
-            )
-            case.audit_head = entry.hash
-            case.id = case_rows.insert_case(conn, case)
-            audit.append(conn, case.id, entry)
-            self._run_hooks(
-                conn, CaseEvent(AuditKind.OPEN, None, case, actor, now, entry, None, workflow)
-            )
+        self._check_references(conn, case, applied.columns)
+        self._register(conn, loaded.definition.id)
+        if new.journal_no:
+            journal.note_explicit(conn, new.journal_no)
+        else:
+            case.journal_no = journal.next_number(conn, _local_year(now))
+        comment = (comment or "").strip() or None
+        entry = self._entry(case, actor, now, kind, None, None, applied.audit, comment, 1)
+        case.audit_head = entry.hash
+        case.id = case_rows.insert_case(conn, case)
+        audit.append(conn, case.id, entry)
+        if kind is AuditKind.OPEN:
+            self._run_hooks(conn, CaseEvent(kind, None, case, actor, now, entry, None, workflow))
         return case
 
     def fire(

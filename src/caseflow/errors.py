@@ -108,6 +108,11 @@ class ErrorCode(StrEnum):
     UNMAPPED_STATES = "unmapped_states"  # params: states, cases (journal numbers)
     UNKNOWN_MIGRATION = "unknown_migration"  # params: migration_id
     MIGRATION_STATUS = "migration_status"  # params: migration_id, status, wanted
+    # Importing published agenda items (import21).
+    JOURNAL_NO_TAKEN = "journal_no_taken"  # params: journal_no (a case has it already)
+    IMPORTED_ALREADY = "imported_already"  # params: reference, journal_no (the source's no.)
+    IMPORT_DECISION_EARLY = "import_decision_early"  # params: meeting_id, number
+    IMPORT_MEETING_CLOSED = "import_meeting_closed"  # params: meeting_id, status
 
 
 class CaseflowError(Exception):

@@ -127,13 +127,26 @@ def test_journal_numbers_of_every_form_and_which_form(line: str, number: str, fo
     assert not item.closed
 
 
-def test_a_journal_number_of_a_foreign_form_is_kept_as_the_source_reference() -> None:
-    item = read("4. Ny skolevej\n\nSagsid.: 20/33839" + BODY)
-    new = item.to_new_case()
-    assert new.journal_no is None  # the case gets its own number
-    assert new.fields["source_reference"] == "20/33839"
-    assert new.fields["source_reference_form"] == "short"
-    assert read("4. Ny skolevej\n\nSagsnr.: 330-2016-89665" + BODY).to_new_case().journal_no
+@pytest.mark.parametrize(
+    ("line", "number", "form"),
+    [
+        ("Sagsid.: 20/33839", "20/33839", "short"),
+        ("Sagsnr.: 330-2016-89665", "330-2016-89665", "kmd"),  # KMD's, SBSYS's: not ours
+        ("Sagsnr.: 00.22.00-G01-1-16", "00.22.00-G01-1-16", "kle"),
+        ("J.nr.: 12345.6789/16", "12345.6789/16", "jnr"),
+        ("018520-2013", "018520-2013", "serial_year"),  # on a line of its own
+    ],
+)
+def test_a_journal_number_not_of_copenhagens_form_is_kept_as_the_source_reference(
+    line: str, number: str, form: str
+) -> None:
+    new = read("4. Ny skolevej\n\n" + line + BODY).to_new_case()
+    assert new.journal_no is None  # the case gets its own YYYY-NNNNN
+    assert new.fields["source_reference"] == number
+    assert new.fields["source_reference_form"] == form
+    own = read("4. Ny skolevej\n\nSagsnr.: 2009-68440" + BODY).to_new_case()
+    assert own.journal_no == "2009-68440"
+    assert "source_reference" not in own.fields
 
 
 def test_ocr_digits_are_restored_only_where_clean_digits_are_not_there() -> None:
@@ -382,3 +395,77 @@ def test_a_pdf_without_a_text_layer_is_refused_clearly() -> None:
     writer.write(data)
     with pytest.raises(InvalidInput, match="no text layer"):
         pdf_text(data.getvalue(), "scan.pdf")
+
+
+def test_the_schema_names_every_journal_form_the_reader_can_give() -> None:
+    from typing import get_args
+
+    from caseflow.documents.journal import FORMS
+    from caseflow.documents.schema import JournalForm
+
+    assert {name for name, _ in FORMS} | {"other"} == set(get_args(JournalForm))
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "title"),
+    [
+        ("1 : Godkendelse af dagsorden", 1, "Godkendelse af dagsorden"),
+        ("4  Åbent         Nye åbningstider", 4, "Nye åbningstider"),
+        ("3 (Åben) Lokalplan 367", 3, "Lokalplan 367"),
+        ("• 1 Økonomisk ledelsesinformation", 1, "Økonomisk ledelsesinformation"),
+    ],
+)
+def test_item_headings_with_a_colon_a_status_or_a_bullet(
+    line: str, number: int, title: str
+) -> None:
+    from caseflow.documents.layout import ItemHeading, item_heading
+
+    assert item_heading(line) == ItemHeading(number, title)
+
+
+@pytest.mark.parametrize("line", ["1 Økonomisk ledelsesinformation", "14:30 Frokost", "2 at vejen"])
+def test_a_number_before_text_without_a_mark_or_bullet_is_no_item_heading(line: str) -> None:
+    from caseflow.documents.layout import item_heading
+
+    assert item_heading(line) is None
+
+
+def test_a_header_table_without_colons_is_meeting_data_with_who_was_absent() -> None:
+    from caseflow.documents.layout import Meeting, read_meeting_line
+
+    meeting = Meeting()
+    lines = [
+        "Referat",
+        "onsdag den 1. september 2021 kl. 17:00",
+        "Udvalg Byrådet",
+        "Mødedeltagere Anna Holm, Bo Krag Fraværende Jakob Ekberg, N. J. Ottesen",
+        "Bemærkninger",
+    ]
+    assert all(read_meeting_line(line, meeting) for line in lines)
+    assert (meeting.committee, meeting.absent) == ("Byrådet", ["Jakob Ekberg", "N. J. Ottesen"])
+
+
+def test_a_header_absence_ends_with_its_first_sentence() -> None:
+    from caseflow.documents.layout import absent_names
+
+    remark = "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35 efter sag 40."
+    assert absent_names(remark) == ["Lone Langballe"]
+    assert absent_names("Ingen") == []
+    assert absent_names("N. J. Ottesen og Jakob Ekberg") == ["N. J. Ottesen", "Jakob Ekberg"]
+
+
+def test_a_heading_glued_to_its_text_is_set_apart_and_no_attachments_means_none() -> None:
+    item = read(
+        "1. Godkendelse\n\nBilagIngen bilag.\nBeslutningGodkendt.\nFraværende- Jens Mørk ()"
+    )
+    assert item.decision is not None
+    assert item.decision.text == "Godkendt."
+    assert item.attachments == ()
+    assert item.absent == ("Jens Mørk",)
+
+
+def test_a_tables_row_label_above_its_amount_is_no_heading() -> None:
+    body = "\n\nSagsfremstilling\n\nBevillingen:\nUdgift\n2.000.000 kr.\nIndtægt\n1.000.000 kr.\n"
+    item = read("4. Ny skolevej" + body + BODY)
+    assert [s.key for s in item.sections] == ["sagsfremstilling"]
+    assert "Indtægt 1.000.000 kr." in item.sections[0].text

@@ -14,20 +14,13 @@ from rich.markup import escape
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
 from caseflow.cli.case import case_app
-from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.importer import AgendaItemReader, ImportedItem
 from caseflow.documents.inputs import read_items, text_of
 from caseflow.documents.render import DocumentRenderer
-from caseflow.documents.service import (
-    Names,
-    case_document,
-    check_import,
-    import_case,
-    meeting_documents,
-    plan_import,
-)
+from caseflow.documents.service import case_document, meeting_documents
 from caseflow.errors import InvalidInput
+from caseflow.services import imports
 
 import_app = typer.Typer(help="Import documents into cases.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -75,6 +68,10 @@ def read_file_items(path: Path, config: Path | None) -> list[ImportedItem]:
     return read_items(read_text(path), reader, source=str(path))
 
 
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
 @import_app.command("agenda-item")
 def import_agenda_item(
     file: Annotated[
@@ -112,88 +109,143 @@ def import_agenda_item(
             "(or `caseflow import agenda FILE --meeting ID`)"
         )
     if as_json:
-        data = [i.to_json() for i in items] if all_items else items[0].to_json()
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _print_json([i.to_json() for i in items] if all_items else items[0].to_json())
         return
-    for item in items:
-        _import_one(item, dry_run, lead, committee, workflow, as_user)
+    ctx, actor = state().acting(as_user)
+    request = imports.ImportItems(
+        items, str(file), workflow, lead=lead, committee=committee, dry_run=dry_run
+    )
+    done = imports.import_items(ctx, actor, request)
+    if len(done.items) == 1 and done.items[0].result.error is not None:
+        raise done.items[0].result.error
+    for one in done.items:
+        _print_opened(one, actor.username, dry_run)
+    if any(one.refused for one in done.items):
+        raise typer.Exit(1)
 
 
-def _import_one(
-    item: ImportedItem,
-    dry_run: bool,
-    lead: str | None,
-    committee: str | None,
-    workflow: str,
-    as_user: str | None,
-) -> None:
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    names = Names.load(engine)
-    plan = plan_import(item, names, workflow_id=workflow, lead=lead, committee=committee)
+def _print_opened(one: imports.ItemImported, username: str, dry_run: bool) -> None:
+    number = one.number if one.number is not None else "?"
+    case = one.result.case
+    if case is None:
+        console.print(f"item {number}: [red]not imported[/]: {escape(one.reason or '')}")
+        return
     if dry_run:
-        check_import(engine, plan, names)
         console.print(
-            f"would open case [bold]{escape(plan.new.journal_no or '(next number)')}[/] "
-            f"for {escape(actor.username)}: {escape(item.title)}",
+            f"would open case [bold]{escape(case.journal_no)}[/] "
+            f"for {escape(username)}: {escape(one.title)}",
             soft_wrap=True,
         )
     else:
-        case = import_case(engine, plan, names, actor)
         console.print(
-            f"imported item {item.number if item.number is not None else '?'} as case "
-            f"[bold]{case.journal_no}[/] in state [cyan]{case.state}[/]"
+            f"imported item {number} as case [bold]{escape(case.journal_no)}[/] in state "
+            f"[cyan]{escape(case.state)}[/]"
         )
-    _report(item, plan.new.lead_administration, plan.new.committee)
+    _report(one.result.item, case.lead_administration, case.committee, one.source_reference)
+
+
+_AGENDA_OUTCOME = {
+    imports.ImportOutcome.ON_AGENDA: "on the agenda as item {item_no}",
+    imports.ImportOutcome.DECIDED: "item {item_no} of the meeting, decided",
+    imports.ImportOutcome.POSTPONED: "item {item_no} of the meeting, postponed",
+    imports.ImportOutcome.AWAITING_DECISION: (
+        "item {item_no} of the meeting, its decision still to be recorded"
+    ),
+}
+_MODE = {
+    imports.ImportMode.HISTORY: "was held: its items are imported as history, with their decisions",
+    imports.ImportMode.AGENDA: "is still to come: its items go on the agenda by the agenda's rules",
+}
 
 
 @import_app.command("agenda")
 def import_whole_agenda(
     file: Annotated[Path, typer.Argument(help="A published agenda: HTML page, PDF or text.")],
     meeting: Annotated[int, typer.Option("--meeting", help="The meeting whose items these are.")],
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what the import does, item by item; write nothing."),
+    ] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print what was read as JSON; import nothing.")
+        bool, typer.Option("--json", help="Print the outcome, item by item, as JSON.")
     ] = False,
     lead: Annotated[
         str | None, typer.Option(help="Lead administration (default: the recommending one).")
+    ] = None,
+    late_reason: Annotated[
+        str | None,
+        typer.Option(
+            "--late-reason", help="Why items come after the agenda deadline (if the rules ask)."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="What changed, when the agenda is published already."),
     ] = None,
     workflow: Annotated[str, typer.Option(help="Workflow of the new cases.")] = "committee-case",
     config: ConfigOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Import a whole agenda: each item becomes a case of the meeting's committee, and goes
-    on the meeting's agenda where its workflow state allows."""
+    """Import a published agenda into a meeting: a meeting held gets its items as history
+    (cases in the state their decisions imply, audited as an import); a meeting to come
+    gets them on its agenda by the agenda's rules, or each refused with its reason."""
     items = read_file_items(file, config)
-    if as_json:
-        data = [i.to_json() for i in items]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
-    cli = state()
-    engine = cli.engine()
-    actor = cli.actor(engine, as_user)
-    results = import_agenda(
-        engine, items, meeting, Names.load(engine), actor, workflow_id=workflow, lead=lead
+    ctx, actor = state().acting(as_user)
+    request = imports.ImportAgenda(
+        meeting,
+        items,
+        str(file),
+        workflow,
+        lead=lead,
+        late_reason=late_reason,
+        note=note,
+        dry_run=dry_run,
     )
-    for result in results:
-        number = result.item.number if result.item.number is not None else "?"
-        if result.case is None:
-            console.print(f"item {number}: [red]not imported[/]: {escape(result.problem or '')}")
-        elif result.on_agenda:
-            console.print(f"item {number}: case [bold]{result.case.journal_no}[/], on the agenda")
-        else:
-            console.print(
-                f"item {number}: case [bold]{result.case.journal_no}[/] in state "
-                f"[cyan]{result.case.state}[/], not on the agenda: {escape(result.problem or '')}",
-                soft_wrap=True,
-            )
-    imported = sum(r.case is not None for r in results)
-    console.print(f"{imported} of {len(results)} item(s) imported for meeting {meeting}")
-    if imported < len(results):
+    done = imports.import_agenda(ctx, actor, request)
+    if as_json:
+        _print_json(done.to_json())
+    else:
+        _print_agenda_import(done)
+    if done.imported < len(done.items):
         raise typer.Exit(1)
 
 
-def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None:
+def _print_agenda_import(done: imports.AgendaImported) -> None:
+    console.print(
+        f"meeting {done.meeting_id} ({escape(done.committee)}, {done.meeting_date}) "
+        f"{_MODE[done.mode]}",
+        soft_wrap=True,
+    )
+    for one in done.items:
+        number = one.number if one.number is not None else "?"
+        if one.refused:
+            console.print(
+                f"item {number}: [red]refused[/]: {escape(one.reason or '')}", soft_wrap=True
+            )
+            continue
+        what = _AGENDA_OUTCOME[one.outcome].format(item_no=one.item_no)
+        reference = (
+            f" (the source's {escape(one.source_reference)})" if one.source_reference else ""
+        )
+        console.print(
+            f"item {number}: case [bold]{escape(one.journal_no or '')}[/]{reference} in state "
+            f"[cyan]{escape(one.state or '')}[/], {what}",
+            soft_wrap=True,
+        )
+    if done.dry_run:
+        console.print(
+            f"dry run: {done.imported} of {len(done.items)} item(s) would be imported for "
+            f"meeting {done.meeting_id}; nothing was written"
+        )
+    else:
+        console.print(
+            f"{done.imported} of {len(done.items)} item(s) imported for meeting {done.meeting_id}"
+        )
+
+
+def _report(
+    item: ImportedItem, lead: str | None, committee: str | None, reference: str | None = None
+) -> None:
     sections = ", ".join(s.key for s in item.sections) or "none"
     console.print(
         f"  lead {lead or '-'}, committee {committee or '-'}, "
@@ -202,6 +254,8 @@ def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None
         highlight=False,
         soft_wrap=True,
     )
+    if reference:
+        console.print(f"  the source's number {escape(reference)} kept as source_reference")
     if not item.uncertain:
         console.print("  nothing uncertain")
         return

@@ -64,6 +64,8 @@ def describe_entry(entry: AuditEntry) -> str:
         version = entry.changes.get("workflow_version")
         moved = f" to version {str(version[1])[:12]}" if isinstance(version, list) else ""
         return f"moved{moved}: {entry.from_state} → {entry.to_state}"
+    if entry.kind == AuditKind.IMPORT:
+        return f"imported in {entry.to_state}"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 

@@ -41,6 +41,9 @@ _SAYS_AT = re.compile(
 _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 
 
+_NO_ATTACHMENTS = re.compile(r"^(?:ingen(?:\s+bilag)?|-)\.?$", re.IGNORECASE)  # "Ingen bilag."
+
+
 class Assembler:
     """Turns the blocks into an item, noting what it is unsure of."""
 
@@ -84,7 +87,12 @@ class Assembler:
             handlers[block.kind](block)
         v = self.values
         decision = self._final_decision()
-        titled = v["title"] or recognised >= 3 or (v["journal_no"] and recognised >= 2)
+        titled = (
+            v["title"]
+            or recognised >= 3
+            # known by its number, or by the meeting header above it (a page of one item)
+            or ((v["journal_no"] or not self.meeting.is_empty()) and recognised >= 2)
+        )
         if not v["title"] and titled:
             self.note("title", "no title line; the item is known by its journal number")
         enough = recognised >= 2 or (
@@ -108,7 +116,10 @@ class Assembler:
             summary=v["summary"],
             recommendations=tuple(v["recommendations"]),
             decision=decision,
-            absent=tuple(dict.fromkeys(F.normal_name(n) for n in v["absent"])),
+            # absent from the meeting (its header says so) is absent for its items too
+            absent=tuple(
+                dict.fromkeys(F.normal_name(n) for n in v["absent"] or self.meeting.absent)
+            ),
             sections=tuple(v["sections"]),
             attachments=tuple(v["attachments"]),
             uncertain=tuple(_unique(self.notes)),
@@ -129,14 +140,18 @@ class Assembler:
             if labels is not None:
                 self._labels(labels)
                 continue
-            if title is None and text and read_meeting_line(fixed, self.meeting):
+            if title is None and text and read_meeting_line(fixed, self.meeting, line.bulleted):
                 continue
             files = F.file_names(text) if text else []
             if files:
                 self._files(files)
                 continue
             bare = read_journal(text) if text and len(text) < 30 else None
-            if bare is not None and bare.number == text and bare.form in ("kle", "kmd"):
+            if (
+                bare is not None
+                and bare.number == text
+                and bare.form in ("kle", "kmd", "serial_year")
+            ):
                 self._journal(text)  # a journal number on a line of its own
                 continue
             heading = item_heading(text) if text else None
@@ -222,10 +237,12 @@ class Assembler:
         kept: list[str] = []
         names_follow = False
         for line in lines:
-            maybe = ":" in line[:40]  # "Fraværende:", "Afbud:", "Ikke til stede:"
+            maybe = ":" in line[:40] or "- " in line[:20]  # "Fraværende:", "Afbud- A"
             found = F.ABSENCE_LABEL.match(label_text(line, self.evidence)) if maybe else None
             if found is not None:
-                names, rest = F.names_and_rest(found["names"])
+                # the names as written, repaired here so that each repair is reported
+                written = re.split(r":|-(?=\s)", line, maxsplit=1)[-1] if found["names"] else ""
+                names, rest = F.names_and_rest(self._text("absent", written.strip()))
                 self.values["absent"].extend(names)
                 names_follow = not found["names"].strip()
                 if rest:
@@ -346,7 +363,8 @@ class Assembler:
                     entries.append(numbered[2] if numbered else line)
                 else:
                     entries[-1] += " " + line
-        for position, entry in enumerate((e for e in entries if e), start=1):
+        entries = [e for e in entries if e and not _NO_ATTACHMENTS.match(e)]
+        for position, entry in enumerate(entries, start=1):
             number = _JOURNAL_IN_PARENS.search(entry)
             title = entry[: number.start()] if number else entry
             if number is None:

@@ -144,7 +144,7 @@ _DECISION_FORMS = (
     # Beslutning i Økonomiudvalget den 5. maj 2016:  /  Beslutning Teknik- og ... den 11-08-2021
     re.compile(
         r"^(?P<word>\S+)(?:\s+(?:i|1|fra)\s+|\s+(?=\S))?(?P<committee>.*?)"
-        r"(?:,?\s+den\s+(?P<date>.+?))?\s*:?\s*$"
+        r"(?:,?\s+den(?:\s+(?P<date>.+?))?)?\s*:?\s*$"  # "den" alone: a PDF lost the date
     ),
 )
 _COMMITTEE_MEETING = re.compile(  # Økonomiudvalgets beslutning i mødet den femte maj 2016
@@ -212,7 +212,8 @@ def _is_word_beslutning(word: str) -> bool:
 # ------------------------------------------------------------------------- absence
 
 ABSENCE_LABEL = re.compile(
-    r"^(?P<label>fraværende|afbud|ikke til stede|fravær)(?:\s+fra)?\s*:\s*(?P<names>.*)$",
+    r"^(?P<label>fraværende|afbud|ikke til stede|fravær)(?:\s+fra)?\s*(?::|-(?=\s))"
+    r"\s*(?P<names>.*)$",
     re.IGNORECASE,
 )
 _NAME = r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,4}[A-ZÆØÅ][\w.'-]*(?:\s*\([^()]{1,12}\))?"
@@ -268,7 +269,9 @@ def absence_in_text(text: str) -> list[str]:
 
 
 def normal_name(name: str) -> str:
-    """``Robert Sørensen, Ø`` and ``Robert Sørensen (Ø)`` are one person: the latter form."""
+    """``Robert Sørensen, Ø`` and ``Robert Sørensen (Ø)`` are one person: the latter form;
+    ``Hans Østergaard ()``, a party left empty, is ``Hans Østergaard``."""
+    name = re.sub(r"\s*\(\s*\)$", "", name)
     found = re.match(r"^(?P<name>.+?),\s*(?P<party>[A-ZÆØÅ]{1,2})$", name.strip())
     return f"{found['name']} ({found['party']})" if found else name.strip()
 

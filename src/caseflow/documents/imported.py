@@ -49,7 +49,7 @@ class ImportedItem:
     sections: tuple[Section, ...] = ()
     attachments: tuple[AttachmentRef, ...] = ()
     uncertain: tuple[Uncertainty, ...] = ()
-    journal_form: str | None = None  # "copenhagen", "kmd", "kle", "jnr", "short", "bare"
+    journal_form: str | None = None  # a name of documents.journal.FORMS, or "other"
     routing: tuple[str, ...] = ()  # committees the recommendation goes through: "ØU, KB"
     meeting: Meeting | None = None
 

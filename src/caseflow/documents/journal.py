@@ -21,10 +21,14 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copenhagen", re.compile(r"(?:19|20)\d\d-\d{3,9}")),  # 2009-68440
     ("jnr", re.compile(r"\d{1,6}(?:\.[0-9A-ZÆØÅ]{1,6})+/\d\d")),  # 12345.6789/16
     ("short", re.compile(r"\d\d/\d{1,7}")),  # 20/33839
+    ("serial_year", re.compile(r"\d{6}-(?:19|20)\d\d")),  # 018520-2013 (serial, then year)
     ("bare", re.compile(r"\d{5,8}")),  # 299835
 )
-CASE_FORMS = frozenset({"copenhagen", "kmd"})
-"""Forms the case store accepts as a case's own number (see :mod:`caseflow.store.journal`)."""
+CASE_FORMS = frozenset({"copenhagen"})
+"""The form of caseflow's own numbers (YYYY-NNNNN, :mod:`caseflow.store.journal`). Any other,
+KMD's and SBSYS's 330-YYYY-NNNNN too, is another system's number: kept as the case's
+``source_reference`` (with its form), while the case gets a number of its own, so that one
+municipality's series never mixes with ours."""
 
 _ANY = re.compile(
     r"(?<![\w./-])(?:" + "|".join(f"(?:{p.pattern})" for _, p in FORMS) + r")(?![\w/-]|\.\d)"

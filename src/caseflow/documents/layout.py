@@ -31,9 +31,10 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 # ------------------------------------------------------------------ meeting header
 
 _MEETING_FIELD = re.compile(
-    r"^(?P<label>mødedato|dato|mødested|sted|lokale|tidspunkt|mødetid|møde|udvalg|medlemmer|"
+    r"^(?P<label>mødedato|dato|mødested|sted|lokale|mødetidspunkt|tidspunkt|mødetid|møde|udvalg|"
+    r"medlemmer|"
     r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
-    r"mødestart|mødeslut|afbud fra)\s*:\s*(?P<value>.*)$",
+    r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MEETING_KIND = re.compile(
@@ -46,10 +47,30 @@ _COMMITTEE_WORD = re.compile(
     r"regionsrådet|direktionen)$",
     re.IGNORECASE,
 )
+# "Udvalg Byrådet", "Fraværende Jakob Ekberg, N. J. Ottesen": a header's label and value
+# without a colon, as some web pages print a table of them (read once a header has begun).
+_MEETING_FIELD_BARE = re.compile(
+    r"^(?P<label>(?i:udvalg|mødested|mødedeltagere|medlemmer|deltagere|fraværende|afbud))"
+    r"\s+(?P<value>[A-ZÆØÅ].*)$"
+)
+_PLACE_WORD = re.compile(r"(?:salen|sal|lokale|lokalet|værelse|rådhus|rådhuset)$")
+_BARE_LABEL_INSIDE = re.compile(r"\s+(?=(?:Fraværende|Afbud|Bemærkninger)(?:\s|$))")
+_DATE_LED = re.compile(  # "24. april 2023 - referat fra byrådet"
+    rf"^(?P<date>{DATE.pattern})\s*[-–]\s*(?P<kind>referat|dagsorden|beslutningsprotokol)\b"
+    r"(?:\s+(?:fra|for|til)\s+(?P<committee>.+))?$",
+    re.IGNORECASE,
+)
 _WEEKDAY_LINE = re.compile(rf"^(?:{_WEEKDAYS})(?:\s+den)?\s+\S", re.IGNORECASE)
 _MEETING_AT = re.compile(rf"^(?P<committee>.+?)\s+(?:{_WEEKDAYS})\s+den\s+(?={DATE.pattern})", re.I)
+_MEETING_OF = re.compile(  # "Møde i Økonomiudvalget den 10. juni 2013"
+    rf"^møde\s+[i1]\s+(?P<committee>.+?)\s+den\s+(?={DATE.pattern})", re.I
+)
 _PLACE_LINE = re.compile(r"^(?:mødelokale|mødested|lokale)\b(?!\s*:)\s*(?P<place>.+)$", re.I)
-_CHROME_LINE = re.compile(r"^se (?:dagsordener|alle|referater)\b", re.I)
+_CHROME_LINE = re.compile(
+    r"^(?:se (?:dagsordener|alle|referater)\b|(?:skip|gå|spring)\s+til\s+(?:hoved\s*)?indhold"
+    r"|kopier link til punktet\b)",
+    re.I,
+)
 _SITE_CHROME = frozenset(
     {
         "dagsordener og referater",
@@ -99,9 +120,26 @@ class Meeting:
         }
 
 
-def read_meeting_line(line: str, meeting: Meeting) -> bool:
-    """True if ``line`` is part of a meeting header (and what it says is put in ``meeting``)."""
+def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bool:
+    """True if ``line`` is part of a meeting header (and what it says is put in ``meeting``).
+
+    ``bulleted``: the line was a list entry; under a header's "Referat" or "Indhold" such
+    entries are the agenda's table of contents, not the item's title."""
     folded = line.casefold().strip()
+    if meeting.pending is not None and meeting.pending.startswith(_CONTINUED):
+        label, meeting.pending = meeting.pending.removeprefix(_CONTINUED), None
+        if _NAMES_GO_ON.match(line.strip()) and not _BARE_LABEL_START.match(line.strip()):
+            if label.startswith(("afbud", "fravær")):
+                meeting.absent.extend(absent_names(line))
+            return True  # the names of the line before, wrapped onto this one
+    if meeting.pending == _CONTENTS:
+        if bulleted and not item_heading(line):
+            return True
+        meeting.pending = None
+    if folded.rstrip(":") in _CONTENTS_LABELS and not meeting.is_empty():
+        meeting.kind = meeting.kind or (folded if folded in ("referat", "dagsorden") else None)
+        meeting.pending = _CONTENTS
+        return True
     if meeting.pending in _LIST_LABELS:
         if _NAME_LINE.match(line.strip()) and not line.isupper():
             if meeting.pending.startswith(("afbud", "fravær")):
@@ -113,7 +151,9 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
         return True
     if meeting.pending is not None:
         label, meeting.pending = meeting.pending, None
-        if not (_ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line)):
+        if not (
+            _ITEM_NUMBERED.match(line) or _ITEM_PREFIX.match(line) or _MEETING_FIELD.match(line)
+        ):
             _meeting_value(label, line.strip(), meeting)
             return True
     if folded.rstrip(":") in _PENDING_LABELS:
@@ -121,9 +161,24 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
         return True
     if folded in _SITE_CHROME or _PAGE_CHROME.match(line.strip()) or _CHROME_LINE.match(line):
         return True
+    if not meeting.is_empty() and _header_field(line, folded, meeting):
+        return True
+    led = _DATE_LED.match(line.strip())
+    if led is not None:
+        meeting.kind = meeting.kind or led["kind"].casefold()
+        if led["committee"]:
+            meeting.committee = meeting.committee or led["committee"].strip()
+        _note_date(led["date"], meeting)
+        return True
     at = _MEETING_AT.match(line) if len(line) < 120 else None
-    if at is not None:  # "Teknik- og Bygningsudvalget tirsdag den 16. april 2024 kl. 16.30"
+    if at is not None and not at["committee"].endswith(":"):  # not "Mødedato: Mandag den …"
+        # "Teknik- og Bygningsudvalget tirsdag den 16. april 2024 kl. 16.30"
         meeting.committee = meeting.committee or at["committee"].strip()
+        _note_date(line, meeting)
+        return True
+    of = _MEETING_OF.match(line) if len(line) < 100 else None
+    if of is not None:
+        meeting.committee = meeting.committee or of["committee"].strip()
         _note_date(line, meeting)
         return True
     place = _PLACE_LINE.match(line)
@@ -163,6 +218,43 @@ def read_meeting_line(line: str, meeting: Meeting) -> bool:
     return False
 
 
+def _header_field(line: str, folded: str, meeting: Meeting) -> bool:
+    """Within a header: a label and its value without a colon, an empty "Bemærkninger",
+    and the committee's name with the meeting's date (``Byrådet 24. april 2023``)."""
+    if folded == "bemærkninger":
+        return True
+    bare = _MEETING_FIELD_BARE.match(line.strip())
+    if bare is not None:
+        # one line may hold several (a table's rows joined): "Mødedeltagere … Fraværende …"
+        for piece in _BARE_LABEL_INSIDE.split(line.strip()):
+            field_match = _MEETING_FIELD_BARE.match(piece)
+            if field_match is not None:
+                label = field_match["label"].casefold()
+                _meeting_value(label, field_match["value"], meeting)
+                if not piece.endswith("."):
+                    meeting.pending = _CONTINUED + label
+        return True
+    if meeting.date is not None and _PLACE_WORD.search(folded) and len(folded.split()) <= 4:
+        meeting.place = meeting.place or line.strip()  # "Byrådssalen", "Borgmesterens mødelokale"
+        return True
+    dated = DATE.search(line)
+    if dated is not None and dated.end() == len(line.strip()):
+        before = line.strip()[: dated.start()].strip(" ,-–")
+        if before and _is_committee_line(before):
+            meeting.committee = meeting.committee or before
+            _note_date(dated[0], meeting)
+            return True
+    return False
+
+
+_CONTENTS = "contents"
+_CONTINUED = "continued:"  # a header's list of names, which may wrap onto the next line
+_NAMES_GO_ON = re.compile(r"^[A-ZÆØÅ][\w.'-]*(?:,?\s+(?:og\s+)?[A-ZÆØÅ][\w.'-]*)*$")
+_BARE_LABEL_START = re.compile(
+    r"^(?:udvalg|mødested|mødedeltagere|medlemmer|deltagere|fraværende|afbud|bemærkninger)\b",
+    re.I,
+)
+_CONTENTS_LABELS = frozenset(("referat", "dagsorden", "indhold", "indholdsfortegnelse"))
 _LIST_LABELS = frozenset(
     ("deltagere", "medlemmer", "tilstede", "til stede", "fraværende", "afbud", "mødedeltagere")
 )
@@ -184,10 +276,24 @@ def _meeting_value(label: str, value: str, meeting: Meeting) -> None:
     elif label in ("mødested", "sted", "lokale", "mødelokale"):
         meeting.place = meeting.place or value
     elif label.startswith(("afbud", "fravær")):
-        meeting.absent.append(value)
+        meeting.absent.extend(absent_names(value))
+        return  # "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35": no date here
     elif label == "møde" and _MEETING_KIND.match(value):
         meeting.kind = meeting.kind or _MEETING_KIND.match(value)["kind"].casefold()  # type: ignore[index]
     _note_date(value, meeting)
+
+
+_SENTENCE_END = re.compile(r"(?<![A-ZÆØÅ])\.\s+(?=[A-ZÆØÅ])")  # not after an initial: "N. J."
+
+
+def absent_names(value: str) -> list[str]:
+    """The names a header's absence label gives (``A, B og C``; ``Ingen``: none), up to the
+    end of its first sentence, which a remark may follow."""
+    value = _SENTENCE_END.split(value.strip(), maxsplit=1)[0].strip(" .")
+    if value.casefold() in ("ingen", "-", ""):
+        return []
+    parts = re.split(r",\s*|\s+og\s+", value)
+    return [p.strip(" .") for p in parts if p.strip(" .") and p.casefold() != "ingen"]
 
 
 def _short_header(rest: str) -> bool:
@@ -197,7 +303,7 @@ def _short_header(rest: str) -> bool:
 
 
 def _note_committee(rest: str, meeting: Meeting) -> None:
-    found = re.search(r"\bi\s+(?P<c>.*?(?:udvalg|byråd|kommunalbestyrelse)\w*)", rest, re.I)
+    found = re.search(r"\b(?:i|fra)\s+(?P<c>.*?(?:udvalg|byråd|kommunalbestyrelse)\w*)", rest, re.I)
     if found and not meeting.committee:
         meeting.committee = found["c"]
 
@@ -238,7 +344,11 @@ _ITEM_PREFIX = re.compile(
     r"\s*[.:)-]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
-_ITEM_NUMBERED = re.compile(r"^(?P<num>[0-9lIO]{1,4})\s*[.)]\s*(?P<title>\S.*)$")
+_ITEM_NUMBERED = re.compile(r"^(?P<num>[0-9lIO]{1,4})\s*(?:[.)]|\s:)\s*(?P<title>\S.*)$")
+_ITEM_STATUS = re.compile(  # "1  Åbent  Kommuneplan 2013", "3 (Åben) Lokalplan 367"
+    r"^(?P<num>\d{1,4})\s+\(?(?i:(?:å|aa|\?)bent?|lukket)\)?\s+(?P<title>[A-ZÆØÅa-zæøå].*)$"
+)
+_ITEM_BULLETED = re.compile(r"^(?P<num>\d{1,4})\s+(?P<title>[A-ZÆØÅ].*)$")  # "• 1 Title"
 _ITEM_ALONE = re.compile(r"^(?P<num>\d{1,4})\.(?P<title>)$")
 _ITEM_GLUED = re.compile(r"^(?P<num>\d{1,3})(?P<title>[A-ZÆØÅ][a-zæøå].*)$")
 _REPEATED_NUMBER = re.compile(r"^(?P<num>\d{1,4})\s*\.\s*(?P=num)\s*\.\s*")
@@ -261,8 +371,10 @@ def without_page_mark(line: str) -> str:
 
 def item_heading(line: str) -> ItemHeading | None:
     """An item's number and title in the common forms; None for a date ("9. maj 2009")."""
-    line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line)
-    for pattern in (_ITEM_PREFIX, _ITEM_NUMBERED, _ITEM_GLUED, _ITEM_ALONE):
+    bulleted = line.lstrip()[:1] in ("•", "·")
+    line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line.lstrip("•· "))
+    patterns = (_ITEM_PREFIX, _ITEM_STATUS, _ITEM_NUMBERED, _ITEM_GLUED, _ITEM_ALONE)
+    for pattern in (*patterns, _ITEM_BULLETED) if bulleted else patterns:
         found = pattern.match(line)
         if found is None:
             continue
@@ -368,6 +480,7 @@ _FUNCTION_WORDS = frozenset(
     )
 )
 _PARTY = re.compile(r"\([A-ZÆØÅ]{1,3}\)")
+_AMOUNT = re.compile(r"^\d[\d.,\s]*(?:kr\.?|mio\.?(?:\s*kr\.?)?|%)?$", re.IGNORECASE)
 _CASE_TYPES = frozenset(
     ("beslutningssag", "orienteringssag", "drøftelsessag", "temasag", "godkendelsessag")
 )
@@ -398,6 +511,8 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
         return False
     if words[0].casefold() in ("at", "og", "men", "der", "som") or following[:1].islower():
         return False  # a clause, or a sentence wrapped onto the next line
+    if _AMOUNT.match(following.strip()):
+        return False  # a table's row label with its amount under it ("Udgift" / "2.000 kr.")
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or (text.isupper() and len(words) == 1 and len(letters) < 5):
         return False

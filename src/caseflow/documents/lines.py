@@ -23,7 +23,7 @@ _STRAY_BULLET = re.compile(r"^[oqn§¨]\s+(?=[A-ZÆØÅa-zæøå]{2})")
 def label_text(text: str, evidence: ocr.Evidence) -> str:
     """A short line as repaired for recognising what it is (``M?dedato:`` is ``Mødedato:``);
     a line's text itself is repaired, and reported, where its field is read."""
-    if len(text) > 160:
+    if len(text) > 160 or not evidence.repairable:
         return text
     return ocr.repair(text, ocr.Evidence(evidence.lost_letters, True))[0]
 
@@ -83,9 +83,19 @@ _PAGE = re.compile(r"^\s*(?:Side|Page)\s+\d+(?:\s+(?:af|of)\s+\d+)?\s*$", re.IGN
 _GLUE = re.compile(r"[.!?][SØIBRVH]")
 
 
+_HEADING_GLUED_TO_TEXT = re.compile(  # "BeslutningGodkendt.", "BilagIngen bilag."
+    r"^(?P<heading>Sagsfremstilling|Indstilling|Beslutning|Resumé|Resume|Bilag|Baggrund|"
+    r"Økonomi|Fraværende|Afbud)(?=[A-ZÆØÅ1][a-zæøå])"  # 1: an I as OCR reads it
+)
+
+
 def _unglued(raw: str) -> list[str]:
     """``… kl. 16.30.Sagsfremstilling``: a heading glued to the text before it by a page's
-    text extraction, set on a line of its own again."""
+    text extraction, set on a line of its own again; and ``BeslutningGodkendt.``, a
+    heading glued to the text after it (a web page's heading and text in one cell)."""
+    after = _HEADING_GLUED_TO_TEXT.match(raw.strip())
+    if after is not None:
+        return [after["heading"], raw.strip()[after.end() :]]
     if _GLUE.search(raw) is None or _GLUED_HEADING.search(raw) is None:
         return [raw]
     return _GLUED_HEADING.sub("\n\n", raw).split("\n")

@@ -53,6 +53,7 @@ _FIXED: tuple[tuple[str, str], ...] = (
     (RECOMMENDATION, "Administrativ indstilling"),
     (RECOMMENDATION, "Hovedindstilling"),
     (RECOMMENDATION, "Forslag til beslutning"),
+    (RECOMMENDATION, "Forslag"),
     (RECOMMENDATION, "Forvaltningen foreslår"),
     (RECOMMENDATION, "Administrationen foreslår"),
     (RECOMMENDATION, "Forvaltningens indstilling"),
@@ -63,7 +64,11 @@ _FIXED: tuple[tuple[str, str], ...] = (
     (ABSENT, "Afbud"),
     (ABSENT, "Ikke til stede"),
 )
-_FIXED_SECTIONS = (("kompetence", "Sagen afgøres af"), ("kompetence", "Sagen afgøres i"))
+_FIXED_SECTIONS = (
+    ("kompetence", "Sagen afgøres af"),
+    ("kompetence", "Sagen afgøres i"),
+    ("sagen_behandles_i", "Sagen behandles i"),  # the committees it passes (KMD's web pages)
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class AgendaItemReader:
             following = lines[index + 1].text if index + 1 < len(lines) else ""
             block = None
             in_head = blocks[-1].kind == "head"
-            if in_head and text and head.holds(line.known_as):
+            if in_head and text and head.holds(line.known_as, line.bulleted):
                 blocks[-1].lines.append(line)
                 continue
             if text:  # past the title: a heading may start a block, even in the head
@@ -182,26 +187,42 @@ class AgendaItemReader:
                         f"sections.{best.key}", f"heading {line.text!r} read as {best.text!r}"
                     )
                 )
-            return Block(SECTION, best.key, None, inline, bool(colon))
+            # a heading the reader knows and the configuration does not keeps its words
+            named = None if self.config.spec(best.key) else best.text
+            return Block(SECTION, best.key, named, inline, bool(colon))
         if score < 1.0:
             notes.append(Uncertainty(best.kind, f"heading {line.text!r} read as {best.text!r}"))
         return Block(best.kind, best.text, None, inline, bool(colon))
 
     def _unflattened(self, text: str, notes: list[Uncertainty]) -> str:
         """A PDF's text run together on one line (``… 2012 Sagsfremstilling Direktionen …``):
-        the headings set on lines of their own again, where a long line holds two or more."""
+        the headings set on lines of their own again, where a long line holds two or more;
+        and a line holding a run of labels (``Dok.nr.: 1965 Sagsid.: 14/40 Initialer: …``)
+        split at each label, its headings then split at even where only one is there."""
         lines = text.split("\n")
         for index, line in enumerate(lines):
-            if len(line) > 200 and len(set(self.flat.findall(line))) >= 2:
-                lines[index] = self.flat.sub(r"\n\n\1\n", line)
-                notes.append(
-                    Uncertainty(
-                        "text",
-                        "headings found inside one long line (a PDF's "
-                        "text run together); the line was split at them",
-                    )
+            labels = len(_RUN_LABEL.findall(line)) if len(line) > 100 else 0
+            if labels >= 3:
+                lines[index] = "\n\n".join(  # blank lines: no piece is joined to the next
+                    self._split_headings(piece, 1) for piece in _label_pieces(line)
                 )
+            elif len(line) > 200 and len(set(self.flat.findall(line))) >= 2:
+                lines[index] = self._split_headings(line, 2)
+            else:
+                continue
+            notes.append(
+                Uncertainty(
+                    "text",
+                    "headings found inside one long line (a PDF's "
+                    "text run together); the line was split at them",
+                )
+            )
         return "\n".join(lines)
+
+    def _split_headings(self, line: str, at_least: int) -> str:
+        if len(set(self.flat.findall(line))) >= at_least:
+            line = self.flat.sub(r"\n\n\1\n", line)
+        return _DECISION_WITHOUT_DATE.sub(r"\1\n", line)
 
     def _opens_body(self, text: str) -> bool:
         """A known heading (exactly) or a decision heading: the body begins here."""
@@ -230,6 +251,33 @@ class AgendaItemReader:
         return best, 1.0 if exact else min(best_score, 0.99)
 
 
+# The labels of a flattened PDF's item head and meeting header, each where a line is cut.
+_RUN_LABEL = re.compile(
+    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Mødedato|Mødetidspunkt|"
+    r"Mødested|Deltagere|Afbud|Fraværende):|(?<=\s)(?:Åben|Lukket) sag\b"
+)
+_PAGE_NUMBER_BEFORE = re.compile(  # "3 1. Godkendelse", "1 Referat fra …": a page's number
+    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b)"
+)
+_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$")
+_DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkendt.": date lost
+    r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
+    re.MULTILINE,
+)
+
+
+def _label_pieces(line: str) -> list[str]:
+    """A flattened line cut before each label and after a status (``Åben sag``), without
+    the page's number in front and its footer (``Side 2``) behind."""
+    cuts = [0]
+    for found in _RUN_LABEL.finditer(line):
+        cuts.append(found.start())
+        if found[0].endswith("sag"):
+            cuts.append(found.end())
+    pieces = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    return [_PAGE_FOOTER.sub("", _PAGE_NUMBER_BEFORE.sub("", p)) for p in pieces if p]
+
+
 class _HeadState:
     """Which head lines are the meeting header, labels and title: never headings."""
 
@@ -240,8 +288,8 @@ class _HeadState:
         self.title: str | None = None
         self.number: int | None = None
 
-    def holds(self, text: str) -> bool:
-        if self.title is None and read_meeting_line(text, self.meeting):
+    def holds(self, text: str, bulleted: bool = False) -> bool:
+        if self.title is None and read_meeting_line(text, self.meeting, bulleted):
             return True
         if label_line(text) is not None:
             return True

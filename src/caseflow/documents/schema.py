@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JournalForm = Literal["copenhagen", "kmd", "kle", "jnr", "short", "bare", "other"]
+JournalForm = Literal["copenhagen", "kmd", "kle", "jnr", "short", "serial_year", "bare", "other"]
 
 
 class _Model(BaseModel):
@@ -71,8 +71,8 @@ class ImportedItemJSON(_Model):
     journal_no: str = Field(description="as the source wrote it; '' if none was found")
     journal_form: JournalForm | None = Field(
         description="copenhagen 2009-68440, kmd 330-2016-89665, kle 00.22.00-G01-1-16, "
-        "jnr 12345.6789/16, short 20/33839, bare 299835; a number not of the forms "
-        "copenhagen or kmd is kept as the source's reference and the case gets its own"
+        "jnr 12345.6789/16, short 20/33839, serial_year 018520-2013, bare 299835; a number "
+        "not of the form copenhagen is kept as the source's reference and the case gets its own"
     )
     closed: bool
     administration: str

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import Connection
+
 from caseflow.calendar import local_date
 from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.importer import ImportedItem, administration_code
@@ -35,6 +37,7 @@ from caseflow.policy import (
 )
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import attendance as attendance_rows
+from caseflow.store import cases as case_rows
 from caseflow.store import journal
 from caseflow.store import meetings as meeting_rows
 from caseflow.store import organisation as org_rows
@@ -107,18 +110,33 @@ def plan_import(
     return ImportPlan(item, new)
 
 
-def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
-    """What ``--dry-run`` checks without writing: the number is well formed and free,
-    the administrations and committee exist. (The engine checks the rest when opening.)"""
+def check_plan(conn: Connection, plan: ImportPlan, names: Names) -> None:
+    """What an import checks before it writes, inside the caller's transaction: the number
+    is free and the source's number not imported already, the administrations and the
+    committee exist, someone owns the case. (The engine checks the rest when opening.)"""
     new = plan.new
     if new.journal_no:
-        journal.check_format(new.journal_no)
         try:
-            engine.get_case(new.journal_no)
+            case_rows.get(conn, new.journal_no)
         except NotFound:
             pass
         else:
-            raise Conflict(f"case {new.journal_no} exists already; nothing was imported")
+            raise Conflict(
+                f"case {new.journal_no} exists already; nothing was imported",
+                code=ErrorCode.JOURNAL_NO_TAKEN,
+                journal_no=new.journal_no,
+            )
+    reference = new.fields.get("source_reference")
+    if reference:
+        earlier = case_rows.with_source_reference(conn, str(reference))
+        if earlier is not None:
+            raise Conflict(
+                f"the source's number {reference} was imported already, as case {earlier}; "
+                "nothing was imported",
+                code=ErrorCode.IMPORTED_ALREADY,
+                reference=reference,
+                journal_no=earlier,
+            )
     for code in (new.lead_administration, *new.participating_administrations):
         if code is not None and code not in names.administrations:
             known = ", ".join(sorted(names.administrations)) or "none loaded"
@@ -132,6 +150,14 @@ def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
             "no one; name the lead administration",
             code=ErrorCode.LEAD_REQUIRED,
         )
+
+
+def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
+    """:func:`check_plan` on its own (a read transaction)."""
+    if plan.new.journal_no:
+        journal.check_format(plan.new.journal_no)
+    with read_transaction(engine.db) as conn:
+        check_plan(conn, plan, names)
 
 
 def import_case(engine: Engine, plan: ImportPlan, names: Names, actor: Actor) -> Case:

@@ -302,58 +302,83 @@ def add_item(
     note: str | None = None,
 ) -> AddedItem:
     """Put a ready case on a meeting's agenda as its next item (see the module's text)."""
-    late_reason = (late_reason or "").strip() or None
     with engine.transaction() as conn:
-        meeting = _open_meeting(conn, meeting_id)
-        require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
-        case = case_rows.get(conn, journal_no)
-        if case.committee != meeting.committee:
-            raise NotAllowed(
-                f"case {journal_no} is for committee {case.committee or '(none)'}, and meeting "
-                f"{meeting_id} is {meeting.committee}'s; refer the case to {meeting.committee} "
-                "first"
-            )
-        before = rows.item_on_meeting(conn, meeting_id, case.id)
-        if before is not None and before.status is not ItemStatus.REMOVED:
-            raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
-        definition = steps.definition_of(conn, engine, case)
-        put_on = steps.trigger_for(definition, case.state, StepMeaning.PUT_ON_AGENDA)
-        timing = timing_for(conn, engine, meeting)
-        late = timing.is_late(engine.clock.now())
-        if late:
-            _check_late_item(meeting, timing, late_reason)
-        note = _change_note(conn, meeting_id, note)
-        inherited = not closed and _stays_closed(conn, case, meeting.committee)
-        item_id = rows.insert_item(
+        return add_item_in(
             conn,
-            meeting_id=meeting_id,
-            case_id=case.id,
-            committee=meeting.committee,
-            is_public=not (closed or inherited),
-            is_late=late,
-            late_reason=late_reason if late else None,
-            late_approved_by=actor.username if late else None,
-            actor=actor.username,
-            now=engine.clock.now(),
-        )
-        moved = engine.fire_in(
-            conn,
+            engine,
+            meeting_id,
             journal_no,
-            put_on,
             actor,
-            changes={
-                "fields.meeting": f"{meeting.committee} {timing.meeting_day.isoformat()}",
-                "fields.meeting_id": meeting_id,
-                "fields.meeting_date": timing.meeting_day.isoformat(),
-            },
-            comment=_late_comment(timing, late_reason) if late else None,
-            service=ServiceName.AGENDA,
+            closed=closed,
+            late_reason=late_reason,
+            note=note,
         )
-        version = _republish(conn, engine, meeting_id, actor, note)
-        item = rows.item_on_meeting(conn, meeting_id, case.id)
-        assert item is not None
-        assert item.id == item_id
-        return AddedItem(item, moved, timing, version, inherited_closed=inherited)
+
+
+def add_item_in(
+    conn: Connection,
+    engine: Engine,
+    meeting_id: int,
+    journal_no: str,
+    actor: Actor,
+    *,
+    closed: bool = False,
+    late_reason: str | None = None,
+    note: str | None = None,
+) -> AddedItem:
+    """:func:`add_item` inside the caller's transaction (an import's, which opens the case
+    in the same one: the item is on the agenda, or neither exists)."""
+    late_reason = (late_reason or "").strip() or None
+    meeting = _open_meeting(conn, meeting_id)
+    require_committee_role(actor, meeting.committee, SECRETARIAT, "build this agenda")
+    case = case_rows.get(conn, journal_no)
+    if case.committee != meeting.committee:
+        raise NotAllowed(
+            f"case {journal_no} is for committee {case.committee or '(none)'}, and meeting "
+            f"{meeting_id} is {meeting.committee}'s; refer the case to {meeting.committee} "
+            "first"
+        )
+    before = rows.item_on_meeting(conn, meeting_id, case.id)
+    if before is not None and before.status is not ItemStatus.REMOVED:
+        raise NotAllowed(f"case {journal_no} is already on the agenda of meeting {meeting_id}")
+    definition = steps.definition_of(conn, engine, case)
+    put_on = steps.trigger_for(definition, case.state, StepMeaning.PUT_ON_AGENDA)
+    timing = timing_for(conn, engine, meeting)
+    late = timing.is_late(engine.clock.now())
+    if late:
+        _check_late_item(meeting, timing, late_reason)
+    note = _change_note(conn, meeting_id, note)
+    inherited = not closed and _stays_closed(conn, case, meeting.committee)
+    item_id = rows.insert_item(
+        conn,
+        meeting_id=meeting_id,
+        case_id=case.id,
+        committee=meeting.committee,
+        is_public=not (closed or inherited),
+        is_late=late,
+        late_reason=late_reason if late else None,
+        late_approved_by=actor.username if late else None,
+        actor=actor.username,
+        now=engine.clock.now(),
+    )
+    moved = engine.fire_in(
+        conn,
+        journal_no,
+        put_on,
+        actor,
+        changes={
+            "fields.meeting": f"{meeting.committee} {timing.meeting_day.isoformat()}",
+            "fields.meeting_id": meeting_id,
+            "fields.meeting_date": timing.meeting_day.isoformat(),
+        },
+        comment=_late_comment(timing, late_reason) if late else None,
+        service=ServiceName.AGENDA,
+    )
+    version = _republish(conn, engine, meeting_id, actor, note)
+    item = rows.item_on_meeting(conn, meeting_id, case.id)
+    assert item is not None
+    assert item.id == item_id
+    return AddedItem(item, moved, timing, version, inherited_closed=inherited)
 
 
 def _stays_closed(conn: Connection, case: Case, committee: str) -> bool:

@@ -451,3 +451,17 @@ def search_visible(
     if limit is not None:
         query = query.limit(limit)
     return [row_to_case(row) for row in conn.execute(query)]
+
+
+# -- imports (import21) -------------------------------------------------------------------
+
+
+def with_source_reference(conn: Connection, reference: str) -> str | None:
+    """The journal number of a case imported with another system's number ``reference``
+    (``fields.source_reference``), if there is one: an import must not open it twice."""
+    found = conn.execute(
+        select(cases.c.journal_no)
+        .where(field_json("source_reference") == json.dumps(reference))
+        .limit(1)
+    ).scalar_one_or_none()
+    return str(found) if found is not None else None

@@ -34,6 +34,7 @@ from caseflow.web.pages import (
     attachments,
     cases,
     followups,
+    imports,
     inbox,
     meetings,
     minutes,
@@ -183,6 +184,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(followups.router)
     app.include_router(admin.router)
     app.include_router(workflow_changes.router)
+    app.include_router(imports.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

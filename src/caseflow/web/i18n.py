@@ -16,6 +16,7 @@ from enum import StrEnum
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
 from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_pictures, texts_workflows
+from caseflow.web import texts_admin, texts_imports, texts_meetings, texts_oidc
 
 
 class Language(StrEnum):
@@ -158,6 +159,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_deadline": ("frist", "deadline"),
     "kind_made_public": ("gjort offentlig", "made public"),
     "kind_migrate": ("flyttet til ny version af arbejdsgangen", "moved to a new workflow version"),
+    "kind_import": ("importeret", "imported"),
     "withheld": (
         "Indhold fra et lukket punkt er udeladt for dig.",
         "Content of a closed item is withheld from you.",
@@ -563,3 +565,5 @@ TEXTS.update(texts_meetings.TEXTS)
 TEXTS.update(texts_admin.TEXTS)
 TEXTS.update(texts_pictures.TEXTS)
 TEXTS.update(texts_workflows.TEXTS)
+TEXTS.update(texts_imports.TEXTS)
+ERRORS.update(texts_imports.ERRORS)
