@@ -15,8 +15,14 @@ from enum import StrEnum
 
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
-from caseflow.web import texts_admin, texts_meetings, texts_oidc, texts_pictures, texts_workflows
-from caseflow.web import texts_admin, texts_imports, texts_meetings, texts_oidc
+from caseflow.web import (
+    texts_admin,
+    texts_imports,
+    texts_meetings,
+    texts_oidc,
+    texts_pictures,
+    texts_workflows,
+)
 
 
 class Language(StrEnum):
