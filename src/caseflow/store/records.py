@@ -266,11 +266,11 @@ def case_chains(conn: Connection, batch: int = 5000) -> Iterator[CaseChain]:
     case_rows = streaming.execute(select(*_CASE_COLUMNS).order_by(cases.c.id))
     audit_rows = streaming.execute(
         select(*_AUDIT_COLUMNS).order_by(audit_events.c.case_id, audit_events.c.seq)
-    ).tuples()
+    )
     pending = next(audit_rows, None)
     new = object.__new__
     names = _ENTRY_NAMES
-    for row in case_rows.tuples():
+    for row in case_rows:
         case_id, journal_no, head = row[0], row[1], row[2]
         values = dict(zip(STATE_COLUMNS, row[3:], strict=True))
         entries: list[AuditEntry] = []
@@ -290,7 +290,7 @@ def current_heads(conn: Connection) -> list[Head]:
         Head(chain_name(ChainKind.CASE, journal_no), version, head)
         for journal_no, version, head in conn.execute(
             select(cases.c.journal_no, cases.c.version, cases.c.audit_head)
-        ).tuples()
+        )
     ]
     newest = (
         select(record_links.c.kind, record_links.c.key, func.max(record_links.c.seq).label("seq"))
@@ -307,7 +307,7 @@ def current_heads(conn: Connection) -> list[Head]:
     )
     heads += [
         Head(chain_name(kind, key), seq, digest)
-        for kind, key, seq, digest in conn.execute(query).tuples()
+        for kind, key, seq, digest in conn.execute(query)
     ]
     return heads
 
@@ -327,7 +327,7 @@ def checkpoints(conn: Connection) -> list[tuple[Checkpoint, list[Head]]]:
     heads: dict[int, list[Head]] = {}
     for checkpoint, chain, seq, digest in conn.execute(
         select(checkpoint_heads).order_by(checkpoint_heads.c.checkpoint, checkpoint_heads.c.chain)
-    ).tuples():
+    ):
         heads.setdefault(checkpoint, []).append(Head(chain, seq, digest))
     rows = conn.execute(select(record_checkpoints).order_by(record_checkpoints.c.seq))
     return [(_checkpoint(row), heads.get(row.seq, [])) for row in rows]
