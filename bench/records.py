@@ -31,7 +31,7 @@ from caseflow.services import records
 from caseflow.settings import Settings
 from caseflow.store import audit
 from caseflow.store.db import write_transaction
-from caseflow.store.tables import audit_events, cases
+from caseflow.store.tables import cases
 from caseflow.testing import make_test_engine, open_test_case
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,7 +126,8 @@ def main() -> None:
     started = time.perf_counter()
     build(ctx, args.cases, args.rows)
     print(
-        f"built {args.cases:,} cases, {args.cases * args.rows:,} audit rows in {time.perf_counter() - started:.1f} s"
+        f"built {args.cases:,} cases, {args.cases * args.rows:,} audit rows "
+        f"in {time.perf_counter() - started:.1f} s"
     )
 
     started = time.perf_counter()
@@ -140,13 +141,15 @@ def main() -> None:
     started = time.perf_counter()
     made = records.checkpoint(ctx)
     print(
-        f"second checkpoint (1% of cases changed): {made.heads:,} heads in {time.perf_counter() - started:.2f} s"
+        f"second checkpoint (1% of cases changed): {made.heads:,} heads "
+        f"in {time.perf_counter() - started:.2f} s"
     )
 
     report = records.verify_records(ctx)
     assert report.ok, report.discrepancies[:5]
     print(
-        f"verify: {report.audit_rows:,} audit rows of {report.cases:,} cases in {report.seconds:.1f} s "
+        f"verify: {report.audit_rows:,} audit rows of {report.cases:,} cases "
+        f"in {report.seconds:.1f} s "
         f"= {report.audit_rows / report.seconds:,.0f} rows/s"
     )
     report = records.verify_records(ctx, since=made.seq)

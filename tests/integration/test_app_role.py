@@ -14,13 +14,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
-from caseflow.context import Context
+from caseflow.context import Context, wired_engine
 from caseflow.engine import Engine
 from caseflow.errors import InvalidInput
+from caseflow.registry import WorkflowRegistry
 from caseflow.services import database
 from caseflow.store.db import make_engine
-from caseflow.context import wired_engine
-from caseflow.registry import WorkflowRegistry
 from caseflow.store.roles import APPEND_ONLY_TABLES
 from caseflow.testing import COPENHAGEN_RULES, open_test_case
 
@@ -46,7 +45,8 @@ def app_engine(ctx: Context, database_url: str) -> Iterator[Engine]:
         pytest.skip("PostgreSQL only: SQLite has no roles")
     role = f"caseflow_app_{uuid.uuid4().hex[:8]}"
     done = database.initialise(ctx, app_role=role)
-    assert done.app_role == role and done.app_role_created
+    assert done.app_role == role
+    assert done.app_role_created
     assert not database.initialise(ctx, app_role=role).app_role_created  # idempotent
     url = make_url(database_url).set(username=role, password=None)
     db = make_engine(url.render_as_string(hide_password=False))
@@ -77,12 +77,13 @@ def test_the_application_role_writes_rows_but_never_rewrites_history(
         "ALTER TABLE cases ADD COLUMN forged int",
         "UPDATE alembic_version SET version_num = '0001'",
         *[f"TRUNCATE {table}" for table in APPEND_ONLY_TABLES],
-        *[f"UPDATE {table} SET {column} = {column}" for table, column in _A_COLUMN.items()],
+        # Table and column names from the literals below, not from input.
+        *[f"UPDATE {table} SET {column} = {column}" for table, column in _A_COLUMN.items()],  # noqa: S608
     ]
     for statement in refused:
         with (
             app_engine.db.connect() as conn,
-            pytest.raises(ProgrammingError, match="permission denied|must be owner"),
+            pytest.raises(ProgrammingError, match=r"permission denied|must be owner"),
         ):
             conn.execute(text(statement))
     with app_engine.db.begin() as conn:  # what the application does do

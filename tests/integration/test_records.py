@@ -149,8 +149,10 @@ def _case_id(ctx: Context, journal_no: str = JOURNAL_NO) -> int:
 def test_the_untouched_copy_verifies_against_its_checkpoint(ctx: Context) -> None:
     report = records.verify_records(ctx)
     assert report.ok, report.discrepancies
-    assert report.cases == 2 and report.uncovered_cases == 0
-    assert report.trusted_checkpoints == 1 and report.exported == 1
+    assert report.cases == 2
+    assert report.uncovered_cases == 0
+    assert report.trusted_checkpoints == 1
+    assert report.exported == 1
     assert report.links >= report.records > 0
     kinds = _sql(ctx, "SELECT DISTINCT kind FROM record_links").scalars().all()
     assert set(kinds) == {"agenda_version", "decision", "visibility", "minutes", "org_change"}
@@ -194,7 +196,8 @@ def test_2_a_removed_last_row_with_its_head_reset_is_caught(ctx: Context) -> Non
         f"case {JOURNAL_NO} has {last - 1} rows, but checkpoint 1 signed {last}: rows were "
         "removed after the checkpoint"
     )
-    assert Finding.CHANGED_ROW not in found and Finding.HEAD_MISMATCH not in found
+    assert Finding.CHANGED_ROW not in found
+    assert Finding.HEAD_MISMATCH not in found
 
 
 def test_3_a_case_deleted_with_its_rows_is_caught(ctx: Context) -> None:
@@ -210,7 +213,7 @@ def test_3_a_case_deleted_with_its_rows_is_caught(ctx: Context) -> None:
         c=case_id,
     )
     for table in ("deadlines", "outbox", "audit_events"):
-        _sql(ctx, f"DELETE FROM {table} WHERE case_id = :c", c=case_id)
+        _sql(ctx, f"DELETE FROM {table} WHERE case_id = :c", c=case_id)  # noqa: S608 (a literal)
     _sql(ctx, "DELETE FROM cases WHERE id = :c", c=case_id)
     found = _findings(ctx)
     assert list(found) == [Finding.CASE_MISSING]
@@ -281,7 +284,8 @@ def test_4_resealing_the_checkpoint_too_needs_the_key(ctx: Context) -> None:
         conn.execute(text("DELETE FROM checkpoint_heads"))
         conn.execute(
             text(
-                "UPDATE record_checkpoints SET heads_digest = :d, heads = :n, key_id = :k, signature = :s"
+                "UPDATE record_checkpoints "
+                "SET heads_digest = :d, heads = :n, key_id = :k, signature = :s"
             ),
             {
                 "d": body.heads_digest,
@@ -293,7 +297,8 @@ def test_4_resealing_the_checkpoint_too_needs_the_key(ctx: Context) -> None:
         for head in heads:
             conn.execute(
                 text(
-                    "INSERT INTO checkpoint_heads (checkpoint, chain, seq, hash) VALUES (1, :c, :s, :h)"
+                    "INSERT INTO checkpoint_heads (checkpoint, chain, seq, hash) "
+                    "VALUES (1, :c, :s, :h)"
                 ),
                 {"c": head.chain, "s": head.seq, "h": head.hash},
             )
@@ -375,7 +380,7 @@ def test_a_key_that_did_not_sign_is_refused(ctx: Context, tmp_path: Path) -> Non
     other = dataclasses.replace(ctx.settings, records_key_file=tmp_path / "other.key")
     elsewhere = Context(other, ctx.engine)
     records.keygen(elsewhere)
-    with pytest.raises(NotAllowed, match="checkpoint 1 .* does not verify"):
+    with pytest.raises(NotAllowed, match=r"checkpoint 1 .* does not verify"):
         records.checkpoint(elsewhere)
     report = records.verify_records(ctx, public_key=signing.public_path(other.records_key_file))
     assert [d.finding for d in report.discrepancies] == [
@@ -388,7 +393,8 @@ def test_later_events_and_checkpoints_verify_and_since_skips_what_was_signed(ctx
     actor = ctx.engine.actor("admin")
     ctx.engine.edit(JOURNAL_NO, {"summary": "Opdateret resumé"}, actor)
     made = records.checkpoint(ctx)
-    assert made.seq == 2 and made.heads == 1  # only the case's chain moved
+    assert made.seq == 2
+    assert made.heads == 1
     assert records.verify_records(ctx).ok
     assert records.verify_records(ctx, since=2).ok
     with pytest.raises(NotFound, match="no trusted checkpoint 9"):
@@ -422,4 +428,5 @@ def test_the_cli_verifies_with_the_public_key_alone(ctx: Context, tmp_path: Path
         command, env=env, capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert done.returncode == 1
-    assert "case_changed:" in done.stdout and "1 discrepancies" in done.stdout
+    assert "case_changed:" in done.stdout
+    assert "1 discrepancies" in done.stdout

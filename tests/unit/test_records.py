@@ -102,7 +102,7 @@ def test_the_state_hash_of_a_case_is_that_of_its_row() -> None:
 
 
 @pytest.mark.parametrize(
-    "column, value",
+    ("column", "value"),
     [
         ("state", "closed"),
         ("title", "Forfalsket"),
@@ -129,7 +129,8 @@ def test_a_case_row_matching_its_chain_passes_and_a_changed_one_fails() -> None:
     entries = _chain(case, 2)
     values = _row_values(case)
     ok = verify.check_case(case.journal_no, values, entries[-1].hash, entries)
-    assert ok.covered and ok.problems == []
+    assert ok.covered
+    assert ok.problems == []
     changed = verify.check_case(
         case.journal_no, values | {"state": "closed"}, entries[-1].hash, entries
     )
@@ -168,7 +169,8 @@ def test_rows_before_state_hashes_leave_the_case_uncovered() -> None:
     entries = [replace(e, state_hash=None) for e in _chain(case, 1)]
     entries = [audit.seal(case.journal_no, replace(entries[0], hash=""))]
     result = verify.check_case(case.journal_no, _row_values(case), entries[-1].hash, entries)
-    assert not result.covered and result.problems == []
+    assert not result.covered
+    assert result.problems == []
 
 
 def test_a_changed_audit_row_and_a_removed_last_row_are_told_apart() -> None:
@@ -222,7 +224,8 @@ def test_checkpoints_verify_with_the_public_key_alone_and_another_keys_are_refus
     check = verify.check_checkpoints(
         [(first, heads), (second, [Head("case:2009-68440", 4, "b" * 64)])], public
     )
-    assert check.problems == [] and len(check.trusted) == 2
+    assert check.problems == []
+    assert len(check.trusted) == 2
     assert [h.seq for h in check.signed_heads()["case:2009-68440"]] == [3, 4]
     forged = _signed(other, 2, heads, first.body.digest)
     check = verify.check_checkpoints([(first, heads), (forged, heads)], public)
@@ -262,7 +265,8 @@ def test_records_against_their_chains() -> None:
     assert verify.check_records(ChainKind.DECISION, links, [same]) == []
     changed = replace(same, digest="e" * 64)
     (found,) = verify.check_records(ChainKind.DECISION, links, [changed])
-    assert found.finding is Finding.MINUTES_CHANGED and "a minutes change" in found.message
+    assert found.finding is Finding.MINUTES_CHANGED
+    assert "a minutes change" in found.message
     org = next_link(ChainKind.ORG_CHANGE, "organisation", None, "1", AT, "o" * 64)
     rows = [
         RecordRow(ChainKind.ORG_CHANGE, "organisation", "1", "p" * 64, "organisation change 1"),

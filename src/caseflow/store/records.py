@@ -306,8 +306,7 @@ def current_heads(conn: Connection) -> list[Head]:
         & (newest.c.seq == record_links.c.seq),
     )
     heads += [
-        Head(chain_name(kind, key), seq, digest)
-        for kind, key, seq, digest in conn.execute(query)
+        Head(chain_name(kind, key), seq, digest) for kind, key, seq, digest in conn.execute(query)
     ]
     return heads
 
