@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from caseflow import policy
 from caseflow.context import Context
+from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.records import signing, verify
 from caseflow.records.chains import GENESIS, ChainKind
@@ -282,3 +284,34 @@ def latest(ctx: Context) -> Checkpoint | None:
     """The newest stored checkpoint (unverified: :func:`verify_records` says whether it holds)."""
     with read_transaction(ctx.engine.db) as conn:
         return rows.latest_checkpoint(conn)
+
+
+# -- the administrators' page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordsOverview:
+    """What the records page shows before anyone runs a verification."""
+
+    latest: Checkpoint | None
+    public_key_file: Path
+    public_key: str | None  # its PEM, for the auditors (None: no public key there)
+    export: Path
+
+
+def overview(ctx: Context, actor: Actor) -> RecordsOverview:
+    """The newest checkpoint and where the keys and the export are: administrators only."""
+    policy.require_administrator(actor, "look after the records")
+    public_file = signing.public_path(ctx.settings.records_key_file)
+    try:
+        public: str | None = signing.load_public(public_file).pem
+    except (NotFound, InvalidInput):
+        public = None
+    return RecordsOverview(latest(ctx), public_file, public, ctx.settings.records_export)
+
+
+def verify_as(ctx: Context, actor: Actor) -> VerifyReport:
+    """:func:`verify_records` for an administrator (the web page's button), with the
+    settings' public key and export."""
+    policy.require_administrator(actor, "verify the records")
+    return verify_records(ctx)
