@@ -29,7 +29,7 @@ WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 def test_sqlite_has_no_roles(ctx: Context) -> None:
     if ctx.engine.db.dialect.name != "sqlite":
         pytest.skip("SQLite only")
-    with pytest.raises(InvalidInput, match="--app-role needs PostgreSQL"):
+    with pytest.raises(InvalidInput, match="an application role needs PostgreSQL"):
         database.initialise(ctx, app_role="caseflow_app")
 
 

@@ -131,8 +131,8 @@ def load_public(path: Path) -> PublicKey:
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotFound(
-            f"no public key at {path}; give the auditors' copy with --public-key FILE "
-            "(`caseflow records keygen` printed it)",
+            f"no public key at {path}; give the auditors' copy of the public key "
+            "(`caseflow records keygen` printed it and wrote it beside the private key)",
             path=str(path),
         ) from None
     except OSError as exc:

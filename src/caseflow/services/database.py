@@ -35,8 +35,8 @@ def initialise(ctx: Context, app_role: str | None = None) -> Initialised:
         roles.check_role_name(app_role)
         if db.dialect.name != "postgresql":
             raise InvalidInput(
-                "--app-role needs PostgreSQL: SQLite has no roles; protect its file with the "
-                "file system's permissions instead",
+                "an application role needs PostgreSQL: SQLite has no roles; protect its file "
+                "with the file system's permissions instead",
                 code=ErrorCode.INVALID_INPUT,
             )
     before, after = migrate.upgrade(db)

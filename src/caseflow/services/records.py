@@ -273,7 +273,7 @@ def _trusted_heads(check: verify.CheckpointCheck, since: int | None) -> dict[str
     if not any(c.body.seq == since for c, _ in check.trusted):
         raise NotFound(
             f"no trusted checkpoint {since}: give the number of one that verifies "
-            "(`caseflow records verify` without --since lists what fails)",
+            "(a verification of every checkpoint lists the ones that fail)",
             code=ErrorCode.NOT_FOUND,
             checkpoint=since,
         )
