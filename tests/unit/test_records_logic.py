@@ -122,6 +122,8 @@ def test_a_null_field_counts_as_absent() -> None:
     values = _row_values(_case())
     with_null = values | {"fields": {**values["fields"], "overdue": None}}  # type: ignore[dict-item]
     assert digest_state(values) == digest_state(with_null)
+    marked = _case(fields={"meeting": "BIU 2009-06-11", "overdue": None})
+    assert case_state_hash(marked) == digest_state(values)
 
 
 def test_a_case_row_matching_its_chain_passes_and_a_changed_one_fails() -> None:

@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from caseflow.domain import Case
-from caseflow.records.canonical import digest
+from caseflow.records.canonical import digest, sha256, text
+
+_ENCODE = text
 
 # The columns of a case row the state hash covers.
 STATE_COLUMNS = (
@@ -40,25 +42,34 @@ STATE_COLUMNS = (
 
 
 def case_state_hash(case: Case) -> str:
-    """The state hash of ``case`` as the engine holds it after an event."""
-    return digest_state(
-        {
-            "title": case.title,
-            "state": case.state,
-            "version": case.version,
-            "workflow_id": case.workflow_id,
-            "workflow_version": case.workflow_version,
-            "origin": case.origin.to_json(),
-            "lead_administration": case.lead_administration,
-            "participating_administrations": list(case.participating_administrations),
-            "committee": case.committee,
-            "summary": case.summary,
-            "recommendations": list(case.recommendations),
-            "sections": case.sections,
-            "attachments": [a.to_json() for a in case.attachments],
-            "fields": case.fields,
-            "case_officer": case.case_officer,
-        }
+    """The state hash of ``case`` as the engine holds it after an event.
+
+    On the fire path: built in one dict, without the copies :func:`digest_state` makes
+    (the encoder writes tuples and lists alike). A test holds the two equal.
+    """
+    fields = case.fields
+    if None in fields.values():
+        fields = {k: v for k, v in fields.items() if v is not None}
+    return sha256(
+        _ENCODE(
+            {
+                "title": case.title,
+                "state": case.state,
+                "version": case.version,
+                "workflow_id": case.workflow_id,
+                "workflow_version": case.workflow_version,
+                "origin": case.origin.to_json(),
+                "lead_administration": case.lead_administration,
+                "participating_administrations": case.participating_administrations,
+                "committee": case.committee,
+                "summary": case.summary,
+                "recommendations": case.recommendations,
+                "sections": case.sections,
+                "attachments": [a.to_json() for a in case.attachments],
+                "fields": fields,
+                "case_officer": case.case_officer,
+            }
+        )
     )
 
 
