@@ -7,13 +7,14 @@ differs from the chain's newest link. The writes it covers are a meeting secreta
 and an administrator's, a few a minute: not the fire path, which chains through the
 audit row itself.
 
-Two writers of one chain at once: the second's link takes a sequence number the first
-took, the unique constraint refuses it, and its transaction rolls back whole (the
-agenda and minutes services already serialise on the meeting row).
+Two writers of one chain at once: on PostgreSQL the second waits for the first's
+transaction (an advisory lock per chain), then links onto its link; SQLite has one
+writer at a time. The unique (kind, key, seq) constraint backs both.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -63,6 +64,7 @@ def track(
 ) -> Link | None:
     """Append a link for a row of content ``digest`` unless the chain's newest link
     already covers that row with that content; returns the new link."""
+    _lock_chain(conn, kind, key)
     last = last_link(conn, kind, key)
     if last is not None and last.digest == digest and last.ref == ref:
         return None
@@ -80,6 +82,18 @@ def track(
         )
     )
     return link
+
+
+_LOCK_SPACE = 0x7265  # "re": the first key of records' advisory locks
+
+
+def _lock_chain(conn: Connection, kind: ChainKind, key: str) -> None:
+    """On PostgreSQL, wait for any other transaction appending to this chain (until it
+    ends), so two never take the same sequence number; SQLite has one writer anyway."""
+    if conn.dialect.name != "postgresql":
+        return
+    number = int.from_bytes(hashlib.sha256(chain_name(kind, key).encode()).digest()[:4], "big")
+    conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, number - (1 << 31))))
 
 
 def track_item(conn: Connection, item_id: int, at: datetime) -> None:
