@@ -342,3 +342,6 @@ class AuditEntry:
     comment: str | None = None
     prev_hash: str = ""
     hash: str = ""
+    # The hash of the case's state after the event (caseflow.records.state_hash); None on
+    # rows written before it existed and on the deadline dispatcher's set-wise rows.
+    state_hash: str | None = None

@@ -30,6 +30,7 @@ from caseflow.definitions.schema import ServiceName
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, AuditKind, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.policy import not_visible, require_may_read, visible_case
+from caseflow.records.state_hash import case_state_hash
 from caseflow.registry import WorkflowRegistry
 from caseflow.store import audit, journal, organisation
 from caseflow.store import cases as case_rows
@@ -507,6 +508,7 @@ class Engine:
             changes=changes,
             comment=comment,
             prev_hash=prev_hash,
+            state_hash=case_state_hash(case),  # records: the case row is checked against it
         )
         return audit.seal(case.journal_no, entry)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from caseflow.errors import InvalidInput
 
@@ -42,6 +44,14 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_username_claim: str = "preferred_username"  # the claim that names the actor
+    # -- records (caseflow records; see _records below) --
+    # The Ed25519 private key that signs checkpoints: a file, never a table (its public
+    # key is written beside it, ".pub" added, by `caseflow records keygen`).
+    records_key_file: Path = Path("caseflow-records.key")
+    # The append-only JSON Lines copy of every checkpoint, for write-once storage.
+    records_export: Path = Path("caseflow-checkpoints.jsonl")
+    # How often the worker signs a checkpoint, in minutes; None: only when asked.
+    records_checkpoint_minutes: int | None = None
 
     def with_overrides(
         self, *, database: str | None = None, workflows_dir: Path | None = None
@@ -83,8 +93,30 @@ class Settings:
             oidc_client_id=value("oidc_client_id", "") or None,
             oidc_client_secret=value("oidc_client_secret", "") or None,
             oidc_username_claim=value("oidc_username_claim", "preferred_username"),
+            **_records(value, base),
         )
 
+
+# -- records: the signing key, the export and the worker's schedule --------------------------
+RECORDS_KEYS = ("records_key_file", "records_export", "records_checkpoint_minutes")
+RECORDS_NUMBER_KEYS = ("records_checkpoint_minutes",)
+
+
+def _records(value: Callable[[str, str], str], base: Path) -> dict[str, Any]:
+    """The records settings; paths relative to the folder the settings were read in."""
+    minutes = value("records_checkpoint_minutes", "")
+    return {
+        "records_key_file": base
+        / Path(value("records_key_file", "caseflow-records.key")).expanduser(),
+        "records_export": base
+        / Path(value("records_export", "caseflow-checkpoints.jsonl")).expanduser(),
+        "records_checkpoint_minutes": _count("records_checkpoint_minutes", minutes)
+        if minutes
+        else None,
+    }
+
+
+# -- end of records ---------------------------------------------------------------------------
 
 LANGUAGES = ("da", "en")
 """The languages caseflow speaks: its workflow files, templates and documents have both."""
@@ -104,9 +136,10 @@ FILE_KEYS = (
     "oidc_client_id",
     "oidc_client_secret",
     "oidc_username_claim",
+    *RECORDS_KEYS,
 )
 # The keys a caseflow.toml may also give as a number.
-NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours")
+NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours", *RECORDS_NUMBER_KEYS)
 MAX_IDLE_MINUTES = 24 * 60  # a day
 MAX_SESSION_HOURS = 30 * 24  # a month
 

@@ -34,6 +34,7 @@ def test_canonical_text_is_the_canonical_json_of_the_payload() -> None:
             ),
             comment=maybe(),
             prev_hash=text(),
+            state_hash=maybe(),  # records (0011): covered when present
         )
         journal_no = text()
         payload = audit.canonical_payload(journal_no, entry)

@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "actor": (("setup",), "People who act on cases, and their roles."),
     "user": (("user",), "Sign-in for the web app: passwords, API tokens, sessions."),
     "workflow": (("workflow",), "Workflow definitions."),
+    "records": (
+        ("records",),
+        "Tamper-evident records: signing key, signed checkpoints, verification.",
+    ),
     "serve": (
         ("serve",),
         "Serve the web pages and the JSON API (/api/v1) until stopped (Ctrl-C).",

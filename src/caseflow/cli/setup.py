@@ -20,9 +20,18 @@ app.add_typer(actor_app, name="actor")
 
 
 @app.command("init")
-def init() -> None:
+def init(
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="PostgreSQL: also create/grant the application's role NAME (no DDL, "
+            "insert-only on the append-only tables); run again after each upgrade.",
+        ),
+    ] = None,
+) -> None:
     """Create the database, or upgrade it to this version's schema."""
-    done = database.initialise(state().context(check_schema=False))
+    done = database.initialise(state().context(check_schema=False), app_role)
     if done.before == done.after:
         console.print(f"database {done.where} is up to date (schema {done.after})", markup=False)
     else:
@@ -31,6 +40,12 @@ def init() -> None:
         )
     for workflow_id, version, new in done.workflows:
         console.print(f"  workflow {workflow_id} @ {version[:12]}{' (new)' if new else ''}")
+    if done.app_role is not None:
+        console.print(
+            f"application role {done.app_role} {'created' if done.app_role_created else 'exists'}"
+            ": no DDL, insert-only on the append-only tables (see docs/operations.md)",
+            markup=False,
+        )
 
 
 @org_app.command("load")

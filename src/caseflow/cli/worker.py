@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from rich.text import Text
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
-from caseflow.context import DEFAULT_LEASE
+from caseflow.context import DEFAULT_LEASE, Context
 from caseflow.deadlines.labels import Label
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.sole import sole_dispatcher
@@ -47,6 +48,7 @@ def worker(
         ctx.sender(timedelta(seconds=lease)),
         poll=timedelta(seconds=poll),
         daily=lambda: enqueue_digests(engine, ctx.calendars, language=ctx.language),
+        checkpoint=_checkpoint_job(ctx),
     )
     with sole_dispatcher(engine.db.url, lambda text: console_err.print(text, highlight=False)):
         _run(runner, engine, once=once)
@@ -234,3 +236,13 @@ def notifications_retry(
             markup=False,
             highlight=False,
         )
+
+
+def _checkpoint_job(ctx: Context) -> tuple[Callable[[], object], timedelta] | None:
+    """The records checkpoint on the settings' schedule (records_checkpoint_minutes)."""
+    minutes = ctx.settings.records_checkpoint_minutes
+    if minutes is None:
+        return None
+    from caseflow.services import records
+
+    return (lambda: records.scheduled_checkpoint(ctx)), timedelta(minutes=minutes)

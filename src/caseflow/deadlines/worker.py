@@ -51,11 +51,13 @@ class Worker:
         *,
         poll: timedelta = timedelta(seconds=30),
         daily: Callable[[], object] | None = None,
+        checkpoint: tuple[Callable[[], object], timedelta] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.sender = sender
         self.poll = poll
         self.daily = daily  # e.g. the secretariats' digests, at 07:00 Copenhagen time
+        self.checkpoint = checkpoint  # records: sign a checkpoint, every so often
         self.cycles = 0  # dispatch-then-send rounds done by run_forever
         self._lock = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
@@ -90,6 +92,9 @@ class Worker:
             scheduler.add_job(
                 self._daily, "cron", hour=7, minute=0, timezone=COPENHAGEN, id="daily"
             )
+        if self.checkpoint is not None:  # records (caseflow.services.records)
+            job, every = self.checkpoint
+            scheduler.add_job(job, "interval", seconds=every.total_seconds(), id="checkpoint")
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, self._stop)

@@ -430,7 +430,7 @@ def open_item(
         change_note = (note or "").strip() or (
             f"Punkt {item.item_no} ({journal_no} {case.title}) er gjort offentligt: {reason}"
         )
-        rows.make_public(conn, item.id)
+        rows.make_public(conn, item.id, engine.clock.now())
         changes: dict[str, Any] = {"fields.closed": None} if is_marked_closed(case) else {}
         recorded = engine.record_in(
             conn,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from caseflow.meetings.vocabulary import ItemOutcome, ItemStatus
 from caseflow.store import meetings as meeting_rows
+from caseflow.store import records
 from caseflow.store.meetings import MeetingRecord
 from caseflow.store.tables import (
     agenda_items,
@@ -159,9 +160,12 @@ def insert_item(
     if taken_off is not None:
         values["is_public"] = is_public and taken_off.is_public
         conn.execute(update(agenda_items).where(agenda_items.c.id == taken_off.id).values(values))
+        records.track_item(conn, int(taken_off.id), now)
         return int(taken_off.id)
     result = conn.execute(insert(agenda_items).values(values))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    item_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    records.track_item(conn, item_id, now)
+    return item_id
 
 
 def items_for_meeting(
@@ -210,10 +214,11 @@ def renumber(conn: Connection, ordered_ids: Sequence[int]) -> None:
         )
 
 
-def make_public(conn: Connection, item_id: int) -> None:
+def make_public(conn: Connection, item_id: int, now: datetime | None = None) -> None:
     """Open a closed item: the one write that sets ``is_public``, for the audited act
-    (:func:`caseflow.meetings.agenda.open_item`)."""
+    (:func:`caseflow.meetings.agenda.open_item`); ``now`` dates its record link."""
     conn.execute(update(agenda_items).where(agenda_items.c.id == item_id).values(is_public=True))
+    records.track_item(conn, item_id, now or datetime.now(UTC))
 
 
 def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> None:
@@ -223,6 +228,7 @@ def mark_removed(conn: Connection, item_id: int, note: str, now: datetime) -> No
         .where(agenda_items.c.id == item_id)
         .values(status=ItemStatus.REMOVED, decision=note, decided_at=now)
     )
+    records.track_item(conn, item_id, now)
 
 
 def record_outcome(
@@ -249,6 +255,7 @@ def record_outcome(
             decided_by=actor,
         )
     )
+    records.track_item(conn, item_id, now)
 
 
 # --- published versions -------------------------------------------------------------------
@@ -304,6 +311,7 @@ def insert_version(
             snapshot=snapshot,
         )
     )
+    records.track_agenda_version(conn, meeting_id, version, now)
 
 
 # --- minutes ------------------------------------------------------------------------------
@@ -326,3 +334,4 @@ def insert_minutes_approval(
             meeting_id=meeting_id, approved_at=now, approved_by=actor, note=note
         )
     )
+    records.track_minutes(conn, meeting_id, now)

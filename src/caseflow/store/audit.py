@@ -62,6 +62,9 @@ def canonical_text(journal_no: str, entry: AuditEntry, changes: str | None = Non
     if tail is None:
         tail = _remember(_TAILS, ending, _tail(*ending))
     text = _text
+    state = entry.state_hash
+    if state is not None:  # records (0011): the state hash, on the rows that have one
+        seq = f'{seq},"state":{text(state)}'
     return f'{head}{text(journal_no)},{tail[0]}{text(entry.prev_hash)},"seq":{seq},{tail[1]}'
 
 
@@ -97,8 +100,10 @@ def _tail(kind: str, to_state: str, trigger: str | None) -> tuple[str, str]:
 
 
 def canonical_payload(journal_no: str, entry: AuditEntry) -> dict[str, Any]:
-    """The payload :func:`canonical_text` encodes (its definition, for tests and readers)."""
-    return {
+    """The payload :func:`canonical_text` encodes (its definition, for tests and readers);
+    ``state`` only on a row that has a state hash, so older rows keep their hashes."""
+    state = {} if entry.state_hash is None else {"state": entry.state_hash}
+    return state | {
         "journal_no": journal_no,
         "seq": entry.seq,
         "at": entry.at.isoformat(),
@@ -186,6 +191,7 @@ def append_many(conn: Connection, rows: Sequence[tuple[int, AuditEntry, str]]) -
             entry.comment,
             entry.prev_hash,
             entry.hash,
+            entry.state_hash,
         )
         for case_id, entry, changes in rows
     ]
@@ -206,6 +212,7 @@ def _values(case_id: int, entry: AuditEntry) -> dict[str, Any]:
         "comment": entry.comment,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
+        "state_hash": entry.state_hash,
     }
 
 
@@ -222,6 +229,7 @@ def _entry(row: Row[Any]) -> AuditEntry:
         comment=row.comment,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        state_hash=row.state_hash,
     )
 
 

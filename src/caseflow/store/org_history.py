@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select
 
 from caseflow.domain import OrgKind
+from caseflow.store import records
 from caseflow.store.tables import org_changes
 
 
@@ -76,7 +77,7 @@ def record(
     """Append the change of one entry, unless nothing changed; returns whether it did."""
     if old == new:
         return False
-    conn.execute(
+    result = conn.execute(
         insert(org_changes).values(
             at=stamp.at,
             actor=stamp.actor,
@@ -87,6 +88,7 @@ def record(
             new=dict(new),
         )
     )
+    records.track_org_change(conn, int(result.inserted_primary_key[0]))  # type: ignore[index]
     return True
 
 

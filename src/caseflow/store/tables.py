@@ -529,4 +529,56 @@ workflow_migration_cases = Table(
     Column("undo", JSON, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Index(None, "migration_id", "case_id"),
+# -- records that prove themselves (migration 0011) ---------------------------------------------
+#
+# Each audit row carries the hash of its case's state after the event (see
+# caseflow.records.state_hash), so the case row can be checked against its chain; null on
+# rows written before 0011 and on the deadline dispatcher's set-wise rows.
+audit_events.append_column(Column("state_hash", String(64), nullable=True))
+
+# The record chains of every other kind (caseflow.records.chains.ChainKind): one row per
+# link, fed in the transaction of the write it covers. Append-only (triggers).
+record_links = Table(
+    "record_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("ref", String(100), nullable=False),  # the row it covers
+    Column("at", UTCDateTime, nullable=False),
+    Column("digest", String(64), nullable=False),  # of that row's content
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("kind", "key", "seq"),
+)
+
+# Signed checkpoints (caseflow.records.checkpoints) and the heads each one lists (the
+# chains whose head moved since the one before). Append-only (triggers); the private key
+# that signs them is never stored here.
+record_checkpoints = Table(
+    "record_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("prev", String(64), nullable=False),
+    Column("heads_digest", String(64), nullable=False),
+    Column("heads", Integer, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(100), nullable=False),
+)
+
+checkpoint_heads = Table(
+    "checkpoint_heads",
+    metadata,
+    Column(
+        "checkpoint",
+        Integer,
+        ForeignKey("record_checkpoints.seq"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("chain", String(130), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
 )

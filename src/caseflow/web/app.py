@@ -42,6 +42,7 @@ from caseflow.web.pages import (
     workflow_changes,
 )
 from caseflow.web.pages import oidc as oidc_pages
+from caseflow.web.pages import records as records_pages
 from caseflow.web.problems import error_problem, problem, status_of
 from caseflow.web.templating import is_htmx, render
 
@@ -185,6 +186,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(workflow_changes.router)
     app.include_router(imports.router)
+    app.include_router(records_pages.router)  # records: /admin/records
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

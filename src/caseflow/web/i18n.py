@@ -21,6 +21,7 @@ from caseflow.web import (
     texts_meetings,
     texts_oidc,
     texts_pictures,
+    texts_records,
     texts_workflows,
 )
 
@@ -573,3 +574,4 @@ TEXTS.update(texts_pictures.TEXTS)
 TEXTS.update(texts_workflows.TEXTS)
 TEXTS.update(texts_imports.TEXTS)
 ERRORS.update(texts_imports.ERRORS)
+TEXTS.update(texts_records.TEXTS)
