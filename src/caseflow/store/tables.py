@@ -529,6 +529,8 @@ workflow_migration_cases = Table(
     Column("undo", JSON, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Index(None, "migration_id", "case_id"),
+)
+
 # -- records that prove themselves (migration 0011) ---------------------------------------------
 #
 # Each audit row carries the hash of its case's state after the event (see
