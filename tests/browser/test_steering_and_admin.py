@@ -72,7 +72,9 @@ def test_an_administrator_visits_the_admin_pages(
         ("Organisation", "/admin/organisation", "organisation"),
         ("Arbejdsgange", "/admin/workflows", "workflows"),
     ):
-        page.get_by_role("navigation", name="Administration").get_by_role("link", name=link).click()
+        page.get_by_role("navigation", name="Administration").get_by_role(
+            "link", name=link, exact=True
+        ).click()
         page.wait_for_url(re.compile(f".*{path}.*"))
         accessible(page)
         snapshot(page, shots, name)
