@@ -95,6 +95,19 @@ class ErrorCode(StrEnum):
     UNKNOWN_TOKEN = "unknown_token"  # params: token_id (not found or not allowed)
     INVALID_TOKEN_DAYS = "invalid_token_days"  # params: days, min_days, max_days
     INVALID_TOKEN_NAME = "invalid_token_name"  # params: max_length
+    # Every input gets a clear answer (issue 16, input16).
+    NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"  # params: label, text, readings
+    AMBIGUOUS_LOCAL_TIME = "ambiguous_local_time"  # params: label, text, readings
+    MEETING_NOT_STARTED = "meeting_not_started"  # params: meeting_id, starts_at
+    MEETING_PASSED = "meeting_passed"  # params: meeting_id, starts_at
+    DATE_PASSED = "date_passed"  # params: field, date, today (an obligation already past)
+    PAST_REASON_REQUIRED = "past_reason_required"  # params: field
+    TOO_LARGE = "too_large"  # params: field, cap, size (characters)
+    UNKNOWN_SECTION = "unknown_section"  # params: section, known
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"  # params: field, value, minimum, maximum
+    UNKNOWN_ADMINISTRATION = "unknown_administration"  # params: code_, known
+    UNKNOWN_STATE = "unknown_state"  # params: state, known
+    UNKNOWN_TRIGGER = "unknown_trigger"  # params: trigger, workflow_id, allowed
 
 
 class CaseflowError(Exception):

@@ -26,6 +26,7 @@ draft; :func:`public_view` strips either of what closed items must never show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -320,6 +321,7 @@ def add_item(
         put_on = steps.trigger_for(definition, case.state, StepMeaning.PUT_ON_AGENDA)
         timing = timing_for(conn, engine, meeting)
         late = timing.is_late(engine.clock.now())
+        _check_to_come(meeting, engine.clock.now())
         if late:
             _check_late_item(meeting, timing, late_reason)
         note = _change_note(conn, meeting_id, note)
@@ -614,6 +616,19 @@ def _taken_off_note(item: rows.ItemRecord, case: Case, reason: str) -> str:
     return (
         f"Punkt {item.item_no} ({case.journal_no} {case.title}) er taget af dagsordenen: {reason}"
     )
+
+
+def _check_to_come(meeting: meeting_rows.MeetingRecord, now: datetime) -> None:
+    """Items, late ones too, go only on the agenda of a meeting still to come."""
+    if now >= meeting.starts_at:
+        starts = meeting.starts_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        raise NotAllowed(
+            f"meeting {meeting.id} began {starts}; an item can only go on the agenda of a "
+            "meeting still to come",
+            code=ErrorCode.MEETING_PASSED,
+            meeting_id=meeting.id,
+            starts_at=starts,
+        )
 
 
 def _check_late_item(

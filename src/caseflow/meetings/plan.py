@@ -125,7 +125,9 @@ class ImportResult:
 
 def import_plan(engine: Engine, actor: Actor, path: str | Path) -> ImportResult:
     """Read, check and store a plan file in one transaction (all or nothing)."""
-    entries = read_plan(path)
+    with read_transaction(engine.db) as conn:
+        known = frozenset(org_rows.committee_codes(conn))
+    entries = read_plan(path, known)
     result = ImportResult()
     with engine.transaction() as conn:
         _check_committees(conn, str(path), entries)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
+from caseflow.local_time import strict_local
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
@@ -103,7 +104,7 @@ def change_meeting(ctx: Context, actor: Actor, request: ChangeMeeting) -> Meetin
         if start is None:
             with read_transaction(ctx.engine.db) as conn:
                 start = rows.get(conn, request.meeting_id).starts_at
-        changes["ends_at"] = at_local(local_date(start), request.ends_clock)
+        changes["ends_at"] = strict_local(local_date(start), request.ends_clock, "until")
     for key, value in (("place", request.place), ("note", request.note)):
         if value is not None:
             changes[key] = value.strip() or None
