@@ -206,7 +206,9 @@ def _entry(
     committee = committee.strip()
     if committees is not None and committee not in committees:
         known = ", ".join(sorted(committees)) or "none loaded"
-        problems.append(Problem(file, line, committee, f"unknown committee; known: {known}"))
+        problems.append(
+            Problem(file, line, committee, f"no committee {committee!r} (unknown committee); known: {known}")
+        )
         return None
     merged = {**defaults.get(committee, {}), **values}
     where = f"{committee} meeting"

@@ -21,6 +21,8 @@ from caseflow.definitions import CompiledWorkflow
 from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Actor, AuditEntry, Case
 from caseflow.engine import NewCase, TriggerOption
+from caseflow.limits import Capped, check_size
+from caseflow.services import case_checks as checks
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store import audit
 from caseflow.store import cases as case_rows
@@ -185,6 +187,10 @@ def history(ctx: Context, actor: Actor, journal_no: str) -> list[AuditEntry]:
 def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> Page[Case]:
     """One page of the cases ``actor`` may see, newest first."""
     engine = ctx.engine
+    checks.check_states(engine, query.states, query.workflow_id)
+    if query.committee is not None:
+        with read_transaction(engine.db) as conn:
+            checks.check_committee(conn, query.committee)
     scope = policy.read_scope(actor)
     officer_or_states = None
     if query.mine:
@@ -228,6 +234,9 @@ def verify_audit(
 
 
 def open_case(ctx: Context, actor: Actor, new: NewCase) -> Case:
+    """Open a case; a name that does not exist or a text too long is refused first."""
+    with read_transaction(ctx.engine.db) as conn:
+        checks.check_new_case(conn, new)
     return ctx.engine.open_case(new, actor)
 
 
@@ -236,6 +245,10 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
     deciding) is refused here and names the service to use."""
     with ctx.engine.transaction() as conn:
         before = policy.visible_case(conn, request.journal_no, actor)
+        definition = _workflow(ctx, conn, before).definition
+        checks.check_trigger(definition, request.trigger)
+        checks.check_case_changes(definition, before, request.changes)
+        check_size(Capped.COMMENT, request.comment, "comment")
         case = ctx.engine.fire_in(
             conn,
             request.journal_no,
@@ -251,9 +264,12 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
 def edit(ctx: Context, actor: Actor, request: EditRequest) -> Edited:
     """Change fields of a case without moving it, on the version it was made on."""
     expected = request.expected_version
+    with read_transaction(ctx.engine.db) as conn:
+        before = policy.visible_case(conn, request.journal_no, actor)
+        checks.check_case_changes(_workflow(ctx, conn, before).definition, before, request.changes)
+    check_size(Capped.COMMENT, request.comment, "comment")
     if expected is None:
-        with read_transaction(ctx.engine.db) as conn:
-            expected = policy.visible_case(conn, request.journal_no, actor).version
+        expected = before.version
     case = ctx.engine.edit(
         request.journal_no,
         request.changes,
