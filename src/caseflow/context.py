@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine as SAEngine
 
+from caseflow.limits import check_range
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
@@ -101,6 +102,7 @@ class Context:
     def dispatcher(
         self, lease: timedelta = DEFAULT_LEASE, *, owner: str | None = None
     ) -> Dispatcher:
+        check_lease(lease)
         return Dispatcher(
             self.engine,
             self.calendars,
@@ -117,6 +119,7 @@ class Context:
         channel: Channel | None = None,
         sender: Recipient | None = None,
     ) -> Sender:
+        check_lease(lease)
         if channel is None:
             channel, sender = self.channel()
         return Sender(
@@ -131,3 +134,13 @@ class Context:
 
     def close(self) -> None:
         self.engine.close()
+
+
+# A claim is held for a second at least (a shorter one frees before the work is done)
+# and a day at most (a longer one hides a dead worker's claims for too long).
+MAX_LEASE_SECONDS = 86_400
+
+
+def check_lease(lease: timedelta) -> None:
+    """Refuse a lease that is negative, zero or absurd, naming it in seconds."""
+    check_range("lease", lease.total_seconds(), 1, MAX_LEASE_SECONDS)

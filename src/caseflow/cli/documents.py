@@ -133,7 +133,7 @@ def _import_one(
     names = Names.load(engine)
     plan = plan_import(item, names, workflow_id=workflow, lead=lead, committee=committee)
     if dry_run:
-        check_import(engine, plan, names)
+        check_import(engine, plan, names, actor)
         console.print(
             f"would open case [bold]{escape(plan.new.journal_no or '(next number)')}[/] "
             f"for {escape(actor.username)}: {escape(item.title)}",

@@ -28,6 +28,7 @@ from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.limits import Capped, check_recommendations, check_size
 from caseflow.meetings import agenda
 from caseflow.policy import (
     closed_committees,
@@ -112,10 +113,19 @@ def plan_import(
     return ImportPlan(item, new)
 
 
-def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
+def check_import(
+    engine: Engine, plan: ImportPlan, names: Names, actor: Actor | None = None
+) -> None:
     """What ``--dry-run`` checks without writing: the number is well formed and free,
-    the administrations and committee exist. (The engine checks the rest when opening.)"""
+    the administrations and committee exist, the text is within its caps and, for an
+    ``actor``, every check of opening the case (the workflow, who may open it): a dry
+    run promises only what the import then does."""
     new = plan.new
+    check_size(Capped.TITLE, new.title, "title")
+    check_size(Capped.SUMMARY, new.summary, "summary")
+    check_recommendations(tuple(new.recommendations))
+    for key, text in new.sections.items():
+        check_size(Capped.SECTION, text, f"sections.{key}")
     if new.journal_no:
         journal.check_format(new.journal_no)
         try:
@@ -137,6 +147,8 @@ def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
             "no one; name the lead administration",
             code=ErrorCode.LEAD_REQUIRED,
         )
+    if actor is not None:
+        engine.check_open(new, actor)
 
 
 def import_case(engine: Engine, plan: ImportPlan, names: Names, actor: Actor) -> Case:

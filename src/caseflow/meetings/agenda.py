@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from caseflow.calendar import COPENHAGEN
+from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.definitions import WorkflowDefinition
 from caseflow.definitions.meanings import ServiceName, StateMeaning, StepMeaning
 from caseflow.domain import Actor, AuditKind, Case
@@ -489,6 +489,43 @@ def withdraw_item(
         version = _republish(conn, engine, meeting_id, actor, _taken_off_note(item, case, reason))
         remaining = rows.items_for_meeting(conn, meeting_id, with_removed=False)
         return WithdrawnItem(item, moved, remaining, version)
+
+
+def take_off_for_cancellation(
+    conn: Connection, engine: Engine, meeting: meeting_rows.MeetingRecord, actor: Actor
+) -> list[str]:
+    """Take every item off a meeting being cancelled; returns their journal numbers.
+
+    A cancelled meeting decides nothing, so its items must not stay ``on_agenda`` (out
+    of every queue and report): each case goes back to ready without a meeting, as
+    when an item is withdrawn, with the cancellation in its audit trail, and waits in
+    the committee's queue for another meeting. Items treated already are refused.
+    """
+    now = engine.clock.now()
+    day = local_date(meeting.starts_at).isoformat()
+    reason = f"møde {meeting.id} ({meeting.committee} {day}) er aflyst"
+    taken: list[str] = []
+    for item in rows.items_for_meeting(conn, meeting.id, with_removed=False):
+        case = case_rows.get_by_id(conn, item.case_id)
+        if item.status is not ItemStatus.SCHEDULED:
+            raise NotAllowed(
+                f"item {item.item_no} of meeting {meeting.id} (case {case.journal_no}) was "
+                f"treated ({item.outcome}); a meeting with decisions cannot be cancelled"
+            )
+        definition = steps.definition_of(conn, engine, case)
+        if still_on(definition, case, meeting.id):
+            engine.fire_in(
+                conn,
+                case.journal_no,
+                _take_off_trigger(definition, case, item),
+                actor,
+                changes=off_agenda(),
+                comment=reason,
+                service=ServiceName.AGENDA,
+            )
+            taken.append(case.journal_no)
+        rows.mark_removed(conn, item.id, reason, now)
+    return taken
 
 
 def still_on(definition: WorkflowDefinition, case: Case, meeting_id: int) -> bool:
