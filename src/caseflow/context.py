@@ -17,13 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine as SAEngine
 
-from caseflow.limits import check_range
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
 from caseflow.deadlines.dispatcher import Dispatcher, worker_name
 from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.engine import Engine, TransactionHook
+from caseflow.limits import check_range
 from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.notifications.on_transition import TransitionNotifier

@@ -36,7 +36,8 @@ def test_optional_parts_are_left_out_and_json_kept() -> None:
 
 def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     script = tour_commands((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert "caseflow init" in script and "submit_for_approval" in script
+    assert "caseflow init" in script
+    assert "submit_for_approval" in script
     shutil.copytree(ROOT / "workflows", tmp_path / "workflows")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"

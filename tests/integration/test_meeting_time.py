@@ -57,7 +57,8 @@ def test_a_decision_typed_in_the_next_day_is_dated_by_its_meeting(
     assert "5. februar 2027:" not in text  # the day it was typed in dates no decision
     # The minutes end with the approving person's name, not a username.
     approver = engine.actor(SECRETARIAT).name
-    assert document.approved_by == approver and approver != SECRETARIAT
+    assert document.approved_by == approver
+    assert approver != SECRETARIAT
     assert f"af {approver}" in text
 
 
@@ -90,6 +91,7 @@ def test_a_plan_file_reports_every_problem_and_an_unknown_committee(
     problems = list(info.value.problems)
     assert [p.line for p in problems] == [2, 3, 4, 5]
     assert "out of range" in problems[0].message
-    assert "unknown committee" in problems[1].message and "time" not in problems[1].message
+    assert "unknown committee" in problems[1].message
+    assert "time" not in problems[1].message
     assert "25:00" in problems[2].message
     assert "does not exist" in problems[3].message

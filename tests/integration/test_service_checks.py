@@ -25,8 +25,6 @@ from caseflow.testing import (
     ready_test_case,
 )
 
-
-
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "agenda-item-2009-68440-biu-item18.txt"
 
 
@@ -50,7 +48,9 @@ def test_an_unknown_section_is_refused_and_a_configured_one_taken(ctx: Context) 
         cases.edit(ctx, officer, request)
     assert code_of(refused) is ErrorCode.UNKNOWN_SECTION
     assert "okonomi" in refused.value.params["known"]  # type: ignore[operator]
-    edited = cases.edit(ctx, officer, cases.EditRequest(journal_no, {"sections.videre_proces": "x"}))
+    edited = cases.edit(
+        ctx, officer, cases.EditRequest(journal_no, {"sections.videre_proces": "x"})
+    )
     assert edited.case.sections["videre_proces"] == "x"
 
 
@@ -61,9 +61,7 @@ def test_a_huge_title_section_or_comment_names_the_field_the_cap_and_the_size(
     officer = engine.actor("bif.sagsbehandler")
     huge = "x" * 20_000_000
     with pytest.raises(InvalidInput) as refused:
-        cases.open_case(
-            ctx, officer, NewCase("committee-case", huge, lead_administration="BIF")
-        )
+        cases.open_case(ctx, officer, NewCase("committee-case", huge, lead_administration="BIF"))
     assert code_of(refused) is ErrorCode.TOO_LARGE
     assert refused.value.params == {"field": "title", "cap": CAPS[Capped.TITLE], "size": 20_000_000}
     assert "title is 20,000,000 characters long; at most 500" in refused.value.message
@@ -73,9 +71,11 @@ def test_a_huge_title_section_or_comment_names_the_field_the_cap_and_the_size(
         cases.edit(ctx, officer, cases.EditRequest(journal_no, {"sections.okonomi": too_long}))
     comment = "z" * (CAPS[Capped.COMMENT] + 1)
     with pytest.raises(InvalidInput, match="comment is 20,001"):
-        cases.advance(ctx, officer, cases.AdvanceRequest(journal_no, "start_drafting", comment=comment))
+        cases.advance(
+            ctx, officer, cases.AdvanceRequest(journal_no, "start_drafting", comment=comment)
+        )
+    changes = {"recommendations": ["ok", "r" * (CAPS[Capped.RECOMMENDATION] + 1)]}
     with pytest.raises(InvalidInput, match="recommendation 2 is"):
-        changes = {"recommendations": ["ok", "r" * (CAPS[Capped.RECOMMENDATION] + 1)]}
         cases.edit(ctx, officer, cases.EditRequest(journal_no, changes))
     assert engine.get_case(journal_no).version == 1  # nothing was saved
 
@@ -116,7 +116,7 @@ def test_a_list_by_an_unknown_state_or_committee_is_refused_not_empty(ctx: Conte
 def test_an_unknown_step_is_no_such_step(ctx: Context) -> None:
     officer = ctx.engine.actor("bif.sagsbehandler")
     journal_no = open_test_case(ctx.engine)
-    with pytest.raises(InvalidInput, match="no such step 'aprove'.*did you mean 'approve'"):
+    with pytest.raises(InvalidInput, match=r"no such step 'aprove'.*did you mean 'approve'"):
         cases.advance(ctx, officer, cases.AdvanceRequest(journal_no, "aprove"))
     with pytest.raises(NotAllowed) as refused:  # a real step, at the wrong time
         cases.advance(ctx, officer, cases.AdvanceRequest(journal_no, "approve"))
@@ -146,7 +146,8 @@ def test_cancelling_a_meeting_takes_its_items_off(ctx: Context, clock: FakeClock
     assert case.state == "ready_for_agenda"
     assert case.fields.get("meeting_id") is None
     last = engine.history(journal_no)[-1]
-    assert last.comment is not None and "aflyst" in last.comment
+    assert last.comment is not None
+    assert "aflyst" in last.comment
     again = add_test_meeting(engine, "BIU", "2009-06-18 15:00")
     assert agenda.add_item(engine, again, journal_no, secretariat).case.state == "on_agenda"
 
@@ -159,7 +160,7 @@ def test_a_follow_up_already_past_needs_allow_past_and_a_reason(
     journal_no = open_test_case(engine)
     officer = engine.actor("bif.sagsbehandler")
     values = {"owner": "steering_group:OMR", "due": "by end of 2009", "text": "Forslag"}
-    with pytest.raises(InvalidInput, match="due 2009-12-31.*which has passed") as refused:
+    with pytest.raises(InvalidInput, match=r"due 2009-12-31.*which has passed") as refused:
         followup.add_followup(engine, journal_no, officer, **values)
     assert code_of(refused) is ErrorCode.DATE_PASSED
     with pytest.raises(InvalidInput) as refused:

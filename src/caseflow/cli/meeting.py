@@ -80,7 +80,11 @@ def new(
     ends = None
     if until is not None:
         clock = parse_clock(until)
-        ends = strict_local(local_date(starts), clock, "--until") if clock else parse_local(until, "--until")
+        ends = (
+            strict_local(local_date(starts), clock, "--until")
+            if clock
+            else parse_local(until, "--until")
+        )
     request = service.NewMeeting(committee, starts, ends, place, note)
     view = service.new_meeting(ctx, actor, request)
     meeting = view.meeting

@@ -57,8 +57,12 @@ class Names:
         gives them, else the Danish name."""
         key = "name_en" if language == "en" else "name"
         with read_transaction(engine.db) as conn:
-            admins = {r["code"]: r.get(key) or r["name"] for r in org_rows.list_administrations(conn)}
-            committees = {r["code"]: r.get(key) or r["name"] for r in org_rows.list_committees(conn)}
+            admins = {
+                r["code"]: r.get(key) or r["name"] for r in org_rows.list_administrations(conn)
+            }
+            committees = {
+                r["code"]: r.get(key) or r["name"] for r in org_rows.list_committees(conn)
+            }
         return cls(admins, committees)
 
     def committee_in(self, *texts: str | None) -> str | None:

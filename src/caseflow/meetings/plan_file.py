@@ -207,7 +207,12 @@ def _entry(
     if committees is not None and committee not in committees:
         known = ", ".join(sorted(committees)) or "none loaded"
         problems.append(
-            Problem(file, line, committee, f"no committee {committee!r} (unknown committee); known: {known}")
+            Problem(
+                file,
+                line,
+                committee,
+                f"no committee {committee!r} (unknown committee); known: {known}",
+            )
         )
         return None
     merged = {**defaults.get(committee, {}), **values}
@@ -237,7 +242,10 @@ def _entry(
             after = f", after {starts:%H:%M}" if starts is not None else ""
             problems.append(
                 Problem(
-                    file, line, where, f"until {merged.get('until')!r}: write the end as HH:MM{after}"
+                    file,
+                    line,
+                    where,
+                    f"until {merged.get('until')!r}: write the end as HH:MM{after}",
                 )
             )
     if day is None or starts is None or len(problems) > found:

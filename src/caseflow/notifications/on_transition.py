@@ -313,9 +313,7 @@ def _text(value: Any) -> str | None:
     return value.strip() or None
 
 
-def _tracked_answer_day(
-    conn: Connection, definition: WorkflowDefinition, case: Case
-) -> str | None:
+def _tracked_answer_day(conn: Connection, definition: WorkflowDefinition, case: Case) -> str | None:
     """The day of the deadline tracked for the date the fristbrev gives, as ISO text.
 
     The letter promises what caseflow holds the administration to: a date in the field

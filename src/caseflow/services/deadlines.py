@@ -219,7 +219,8 @@ def explain_deadlines(ctx: Context, actor: Actor, journal_no: str) -> Explained:
                 explained.get(record.id, ()),
                 tuple(
                     Reminder(
-                        moment, reminder_status(record, number, moment, queued.get(record.id, set()))
+                        moment,
+                        reminder_status(record, number, moment, queued.get(record.id, set())),
                     )
                     for number, moment in enumerate(record.reminders_at, start=1)
                 ),

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from caseflow.calendar import COPENHAGEN, at_local, local_date
-from caseflow.local_time import strict_local
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.local_time import strict_local
 from caseflow.meetings import plan
 from caseflow.meetings.planning import Plan, PlannedMeeting, Planner, Step
 from caseflow.services.paging import Page, PageRequest

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caseflow.limits import check_range
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, NotFound
+from caseflow.limits import check_range
 from caseflow.meetings.report import shown_title
 from caseflow.notifications import digest
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests

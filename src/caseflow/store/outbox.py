@@ -367,7 +367,9 @@ def reminders_queued(conn: Connection, deadline_ids: Sequence[int]) -> dict[int,
     found: dict[int, set[int]] = {}
     for deadline_id in deadline_ids:
         prefix = f"deadline:{deadline_id}:reminder:"
-        keys = conn.execute(select(outbox.c.key).where(outbox.c.key.startswith(prefix, autoescape=True))).scalars()
+        keys = conn.execute(
+            select(outbox.c.key).where(outbox.c.key.startswith(prefix, autoescape=True))
+        ).scalars()
         for key in keys:
             number = key[len(prefix) :].split(":", 1)[0]
             if number.isdigit():

@@ -449,8 +449,7 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ),
     # Every input gets a clear answer (issue 16, input16).
     ErrorCode.NONEXISTENT_LOCAL_TIME: (
-        "Klokkeslættet {text} findes ikke i København (sommertiden begynder); "
-        "mente du {readings}?",
+        "Klokkeslættet {text} findes ikke i København (sommertiden begynder); mente du {readings}?",
         "The time {text} does not exist in Copenhagen (summer time starts); "
         "did you mean {readings}?",
     ),
