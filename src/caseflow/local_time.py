@@ -39,7 +39,7 @@ def strict_local(day: date, clock: time, label: str = "time") -> datetime:
         readings = [_shown(earlier), _shown(later)]
         raise InvalidInput(
             f"{label} {typed} happens twice in Copenhagen (summer time ends): it is "
-            f"{readings[0]} or {readings[1]}; give the time with its offset, or another time",
+            f"{readings[0]} or {readings[1]}",
             code=ErrorCode.AMBIGUOUS_LOCAL_TIME,
             label=label,
             text=typed,

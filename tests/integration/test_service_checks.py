@@ -172,3 +172,26 @@ def test_a_follow_up_already_past_needs_allow_past_and_a_reason(
     assert action.id > 0
     comment = engine.history(journal_no)[-1].comment or ""
     assert "already past: Registreret bagud" in comment
+
+
+def test_a_date_starting_a_deadline_already_past_needs_allow_past(
+    ctx: Context, clock: FakeClock
+) -> None:
+    engine = ctx.engine
+    clock.set(copenhagen_time("2026-12-07 10:00"))
+    officer = engine.actor("bif.sagsbehandler")
+    journal_no = open_test_case(engine)
+    past = {"fields.meeting_date": "2009-06-11"}
+    with pytest.raises(InvalidInput, match=r"meeting_date 2009-06-11 has passed") as refused:
+        cases.advance(ctx, officer, cases.AdvanceRequest(journal_no, "start_drafting", past))
+    assert code_of(refused) is ErrorCode.DATE_PASSED
+    with pytest.raises(InvalidInput) as refused:
+        cases.edit(ctx, officer, cases.EditRequest(journal_no, past, allow_past=True))
+    assert code_of(refused) is ErrorCode.PAST_REASON_REQUIRED
+    request = cases.EditRequest(journal_no, past, allow_past=True, past_reason="Historik")
+    assert cases.edit(ctx, officer, request).case.fields["meeting_date"] == "2009-06-11"
+    assert "already past when given (fields.meeting_date 2009-06-11): Historik" in (
+        engine.history(journal_no)[-1].comment or ""
+    )
+    later = {"fields.meeting_date": "2027-02-04"}
+    cases.edit(ctx, officer, cases.EditRequest(journal_no, later))  # a date to come is fine

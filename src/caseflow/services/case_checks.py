@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
 
 from caseflow.definitions import WorkflowDefinition
+from caseflow.definitions.due import parse_field_date
 from caseflow.documents.config import load_config
 from caseflow.domain import Case
 from caseflow.engine import Engine, NewCase
@@ -92,6 +94,53 @@ def known_sections(definition: WorkflowDefinition) -> set[str]:
             if guard.name == "sections_filled" and isinstance(guard.params, list | tuple):
                 known |= {str(p) for p in guard.params}
     return known
+
+
+def check_past_fields(
+    definition: WorkflowDefinition,
+    changes: Mapping[str, Any],
+    today: date,
+    *,
+    allow_past: bool = False,
+    reason: str | None = None,
+) -> str | None:
+    """Refuse a date that starts a deadline (``fields.meeting_date``, an external
+    deadline) when the date has passed already: its deadline would expire, and mail,
+    at the worker's next run. With ``allow_past`` and a ``reason`` it is taken, and the
+    note returned (for the audit trail) says so."""
+    reason = " ".join((reason or "").split()) or None
+    if allow_past and reason is None:
+        raise InvalidInput(
+            "say why a date in the past is right",
+            code=ErrorCode.PAST_REASON_REQUIRED,
+            field="fields",
+        )
+    starting = {r.anchor.name for r in definition.deadlines if r.anchor.kind == "field"}
+    past: list[str] = []
+    for name in sorted(starting):
+        key = f"fields.{name}"
+        if key not in changes:
+            continue
+        try:
+            found = parse_field_date(changes[key], name)
+        except ValueError:
+            continue  # the engine refuses what is no date, with its own words
+        if found is None or found.last >= today:
+            continue
+        if not allow_past:
+            raise InvalidInput(
+                f"{key} {found.last.isoformat()} has passed (today is {today.isoformat()}): "
+                "the deadline it starts would be overdue at once; give a later date, or "
+                "allow a past one with a reason",
+                code=ErrorCode.DATE_PASSED,
+                field=key,
+                date=found.last.isoformat(),
+                today=today.isoformat(),
+            )
+        past.append(f"{key} {found.last.isoformat()}")
+    if not past:
+        return None
+    return f"already past when given ({', '.join(past)}): {reason}"
 
 
 def check_trigger(definition: WorkflowDefinition, trigger: str) -> None:

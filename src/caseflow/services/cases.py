@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow import policy
+from caseflow.calendar import local_date
 from caseflow.context import Context
 from caseflow.definitions import CompiledWorkflow
 from caseflow.definitions.schema import ServiceName
@@ -127,6 +128,8 @@ class AdvanceRequest:
     changes: Mapping[str, Any] = field(default_factory=dict)
     comment: str | None = None
     expected_version: int | None = None
+    allow_past: bool = False  # a date that starts a deadline may lie in the past ...
+    past_reason: str | None = None  # ... for this reason (kept with the step's comment)
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,15 @@ class EditRequest:
     # The version the edit was made on; None: the version read when the edit is asked
     # for (an interface that showed the case gives the version it showed).
     expected_version: int | None = None
+    allow_past: bool = False
+    past_reason: str | None = None
+
+
+def _with_note(comment: str | None, note: str | None) -> str | None:
+    """The comment audited with a change, and the note of a past date allowed."""
+    if note is None:
+        return comment
+    return f"{comment.strip()} ({note})" if comment and comment.strip() else note
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -249,13 +261,20 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
         checks.check_trigger(definition, request.trigger)
         checks.check_case_changes(definition, before, request.changes)
         check_size(Capped.COMMENT, request.comment, "comment")
+        note = checks.check_past_fields(
+            definition,
+            request.changes,
+            local_date(ctx.engine.clock.now()),
+            allow_past=request.allow_past,
+            reason=request.past_reason,
+        )
         case = ctx.engine.fire_in(
             conn,
             request.journal_no,
             request.trigger,
             actor,
             changes=request.changes,
-            comment=request.comment,
+            comment=_with_note(request.comment, note),
             expected_version=request.expected_version,
         )
     return Advanced(before.state, case)
@@ -266,15 +285,23 @@ def edit(ctx: Context, actor: Actor, request: EditRequest) -> Edited:
     expected = request.expected_version
     with read_transaction(ctx.engine.db) as conn:
         before = policy.visible_case(conn, request.journal_no, actor)
-        checks.check_case_changes(_workflow(ctx, conn, before).definition, before, request.changes)
+        definition = _workflow(ctx, conn, before).definition
+        checks.check_case_changes(definition, before, request.changes)
     check_size(Capped.COMMENT, request.comment, "comment")
+    note = checks.check_past_fields(
+        definition,
+        request.changes,
+        local_date(ctx.engine.clock.now()),
+        allow_past=request.allow_past,
+        reason=request.past_reason,
+    )
     if expected is None:
         expected = before.version
     case = ctx.engine.edit(
         request.journal_no,
         request.changes,
         actor,
-        comment=request.comment,
+        comment=_with_note(request.comment, note),
         expected_version=expected,
     )
     return Edited(case, case.version != expected)
