@@ -23,6 +23,7 @@ from caseflow.clock import Clock, ShiftedClock
 from caseflow.deadlines.dispatcher import Dispatcher, worker_name
 from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.engine import Engine, TransactionHook
+from caseflow.limits import check_range
 from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.notifications.on_transition import TransitionNotifier
@@ -102,6 +103,7 @@ class Context:
     def dispatcher(
         self, lease: timedelta = DEFAULT_LEASE, *, owner: str | None = None
     ) -> Dispatcher:
+        check_lease(lease)
         return Dispatcher(
             self.engine,
             self.calendars,
@@ -118,6 +120,7 @@ class Context:
         channel: Channel | None = None,
         sender: Recipient | None = None,
     ) -> Sender:
+        check_lease(lease)
         if channel is None:
             channel, sender = self.channel()
         return Sender(
@@ -132,3 +135,13 @@ class Context:
 
     def close(self) -> None:
         self.engine.close()
+
+
+# A claim is held for a second at least (a shorter one frees before the work is done)
+# and a day at most (a longer one hides a dead worker's claims for too long).
+MAX_LEASE_SECONDS = 86_400
+
+
+def check_lease(lease: timedelta) -> None:
+    """Refuse a lease that is negative, zero or absurd, naming it in seconds."""
+    check_range("lease", lease.total_seconds(), 1, MAX_LEASE_SECONDS)

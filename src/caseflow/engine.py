@@ -23,6 +23,7 @@ from caseflow.clock import Clock, SystemClock
 from caseflow.definitions import (
     COMMENT_REQUIRED,
     CompiledWorkflow,
+    LoadedWorkflow,
     TransitionDef,
     check_guards,
 )
@@ -193,6 +194,13 @@ class Engine:
                 for wid, loaded in sorted(self.registry.current.items())
             ]
 
+    def check_open(self, new: NewCase, actor: Actor) -> None:
+        """Every check :meth:`open_case` makes, without writing (an import's dry run
+        promises only a case the real import would open)."""
+        _, _, applied = self._draft(new, actor, self.clock.now())
+        with read_transaction(self.db) as conn:
+            self._check_references(conn, applied.case, applied.columns)
+
     def open_case(self, new: NewCase, actor: Actor) -> Case:
         """Open a case in its workflow's initial state, with its first audit row."""
         with self._writes.transaction() as conn:
@@ -216,11 +224,33 @@ class Engine:
         notifies no one; the case's next step does as usual). Who may import is the
         caller's to check (:mod:`caseflow.services.imports`: the committee's secretariat).
         """
+        now = self.clock.now()
+        loaded, workflow, applied = self._draft(new, actor, now, imported_in)
+        case = applied.case
+        kind = AuditKind.OPEN if imported_in is None else AuditKind.IMPORT
+        self._check_references(conn, case, applied.columns)
+        self._register(conn, loaded.definition.id)
+        if new.journal_no:
+            journal.note_explicit(conn, new.journal_no)
+        else:
+            case.journal_no = journal.next_number(conn, _local_year(now))
+        comment = (comment or "").strip() or None
+        entry = self._entry(case, actor, now, kind, None, None, applied.audit, comment, 1)
+        case.audit_head = entry.hash
+        case.id = case_rows.insert_case(conn, case)
+        audit.append(conn, case.id, entry)
+        if kind is AuditKind.OPEN:
+            self._run_hooks(conn, CaseEvent(kind, None, case, actor, now, entry, None, workflow))
+        return case
+
+    def _draft(
+        self, new: NewCase, actor: Actor, now: datetime, imported_in: str | None = None
+    ) -> tuple[LoadedWorkflow, CompiledWorkflow, AppliedChanges]:
+        """The case ``new`` would open, checked for what needs no database."""
         loaded = self.registry.current_version(new.workflow_id)
         workflow = self.registry.compiled(loaded)
         if imported_in is not None and imported_in not in loaded.definition.states:
             raise InvalidInput(f"workflow {new.workflow_id} has no state {imported_in!r}")
-        now = self.clock.now()
         draft = Case(
             id=0,
             journal_no=new.journal_no or "",
@@ -245,26 +275,11 @@ class Engine:
             audit_head="",
         )
         applied = apply_changes(draft, _initial_values(new, actor))
-        case = applied.case
-        kind = AuditKind.OPEN if imported_in is None else AuditKind.IMPORT
-        if kind is AuditKind.OPEN:
-            self._check_may_open(workflow, case, actor)
+        if imported_in is None:
+            self._check_may_open(workflow, applied.case, actor)
         if new.journal_no:
             journal.check_format(new.journal_no)
-        self._check_references(conn, case, applied.columns)
-        self._register(conn, loaded.definition.id)
-        if new.journal_no:
-            journal.note_explicit(conn, new.journal_no)
-        else:
-            case.journal_no = journal.next_number(conn, _local_year(now))
-        comment = (comment or "").strip() or None
-        entry = self._entry(case, actor, now, kind, None, None, applied.audit, comment, 1)
-        case.audit_head = entry.hash
-        case.id = case_rows.insert_case(conn, case)
-        audit.append(conn, case.id, entry)
-        if kind is AuditKind.OPEN:
-            self._run_hooks(conn, CaseEvent(kind, None, case, actor, now, entry, None, workflow))
-        return case
+        return loaded, workflow, applied
 
     def fire(
         self,

@@ -113,6 +113,19 @@ class ErrorCode(StrEnum):
     IMPORTED_ALREADY = "imported_already"  # params: reference, journal_no (the source's no.)
     IMPORT_DECISION_EARLY = "import_decision_early"  # params: meeting_id, number
     IMPORT_MEETING_CLOSED = "import_meeting_closed"  # params: meeting_id, status
+    # Every input gets a clear answer (issue 16, input16).
+    NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"  # params: label, text, readings
+    AMBIGUOUS_LOCAL_TIME = "ambiguous_local_time"  # params: label, text, readings
+    MEETING_NOT_STARTED = "meeting_not_started"  # params: meeting_id, starts_at
+    MEETING_PASSED = "meeting_passed"  # params: meeting_id, starts_at
+    DATE_PASSED = "date_passed"  # params: field, date, today (an obligation already past)
+    PAST_REASON_REQUIRED = "past_reason_required"  # params: field
+    TOO_LARGE = "too_large"  # params: field, cap, size (characters)
+    UNKNOWN_SECTION = "unknown_section"  # params: section, known
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"  # params: field, value, minimum, maximum
+    UNKNOWN_ADMINISTRATION = "unknown_administration"  # params: code_, known
+    UNKNOWN_STATE = "unknown_state"  # params: state, known
+    UNKNOWN_TRIGGER = "unknown_trigger"  # params: trigger, workflow_id, allowed
 
 
 class CaseflowError(Exception):

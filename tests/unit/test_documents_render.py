@@ -220,7 +220,34 @@ def test_html_escapes_what_users_typed() -> None:
     assert "&lt;script&gt;" in page
     assert "<img" not in page
     assert "a &amp; b &lt;b&gt;fed&lt;/b&gt;" in page
-    assert "<script>alert(1)</script>" in str(render_item(doc, "md"))  # text stays as typed
+    markdown = str(render_item(doc, "md"))
+    assert re.search(r"(?<!\\)<", markdown) is None  # no raw HTML: every "<" escaped
+    assert "\\<script>alert(1)\\</script>" in markdown  # the text, literal once rendered
+
+
+def test_markdown_cannot_be_forged_by_a_title_or_a_section() -> None:
+    doc = ItemDocument(
+        title="Budget\n## Forfalsket punkt",
+        journal_no="2009-1",
+        number=3,
+        sections=(Section("okonomi", "Linje et\n# Falsk overskrift\n&amp; mere"),),
+    )
+    markdown = str(render_item(doc, "md"))
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert headings == ["## 3. Budget ## Forfalsket punkt (2009-1)", "### Økonomi"]
+    assert "\\# Falsk overskrift" in markdown
+    assert "\\&amp; mere" in markdown
+
+
+def test_line_breaks_inside_a_section_survive_in_html() -> None:
+    doc = ItemDocument(
+        title="Adresse",
+        journal_no="2009-1",
+        sections=(Section("okonomi", "Rådhuspladsen 1\n1550 København V\n\nNyt afsnit <b>"),),
+    )
+    page = str(render_item(doc))
+    assert "<p>Rådhuspladsen 1<br>\n1550 København V</p>" in page
+    assert "<p>Nyt afsnit &lt;b&gt;</p>" in page
 
 
 def test_english_labels_and_dates(imported: ImportedItem) -> None:

@@ -118,6 +118,17 @@ def test_no_meeting_at_all_cannot_be_measured() -> None:
     assert "ØU" in plan.reason
 
 
+def test_a_deadline_already_past_says_so_and_offers_no_later_meetings() -> None:
+    chain = [Step("BIU", BIU_RULES, at("2009-03-12 16:30", "2027-03-11 16:30"))]
+    plan = planner().plan(chain, date(2009, 12, 31), today=date(2026, 12, 7))
+    assert not plan.feasible
+    assert plan.meetings == ()
+    assert plan.missed_by_working_days is None
+    assert plan.reason is not None
+    assert plan.reason.startswith("the deadline 2009-12-31 has already passed (today is 2026-12-07")
+    assert "2027" not in plan.reason
+
+
 # Winter 2009/10. Copenhagen works on 24 and 31 December; the Danish default does not.
 WINTER = [
     Step("ØU", OEU_RULES, at("2009-12-15 15:00", "2009-12-30 10:00", "2010-01-12 15:00")),

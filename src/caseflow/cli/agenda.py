@@ -83,7 +83,7 @@ def move(
 @agenda_app.command("withdraw")
 def withdraw(
     meeting_id: int,
-    journal_no: str,
+    journal_no: Annotated[str, typer.Argument(help="The case's journal number, or the item's.")],
     reason: Annotated[
         str | None,
         typer.Option(
@@ -100,7 +100,7 @@ def withdraw(
     request = service.WithdrawItem(meeting_id, journal_no, reason)
     done = service.withdraw_item(ctx, cli.actor(ctx.engine, as_user), request)
     console.print(
-        f"{journal_no} (item {done.item_no}) taken off the agenda of meeting {meeting_id}; "
+        f"{done.journal_no} (item {done.item_no}) taken off the agenda of meeting {meeting_id}; "
         f"the case is {done.case_state}",
         highlight=False,
         markup=False,
@@ -295,7 +295,7 @@ def queue(
 @minutes_app.command("decide")
 def decide(
     meeting_id: int,
-    item_no: int,
+    item_no: Annotated[str, typer.Argument(help="The item's number, or its journal number.")],
     outcome: Annotated[str, typer.Option(help="decided, postponed or referred.")],
     text: Annotated[str | None, typer.Option(help="The decision as recorded.")] = None,
     absent: Annotated[
@@ -312,12 +312,11 @@ def decide(
     """Record an item's decision, absent members and outcome; the case moves on."""
     cli = state()
     ctx = cli.context()
-    request = service.Decide(
-        meeting_id, item_no, outcome, text, tuple((absent or "").split(",")), to
-    )
+    item: int | str = int(item_no) if item_no.strip().isdigit() else item_no
+    request = service.Decide(meeting_id, item, outcome, text, tuple((absent or "").split(",")), to)
     done = service.decide(ctx, cli.actor(ctx.engine, as_user), request)
     console.print(
-        f"item {item_no}: {done.outcome}; case {done.journal_no} is now {done.case_state}",
+        f"item {done.item_no}: {done.outcome}; case {done.journal_no} is now {done.case_state}",
         markup=False,
     )
 

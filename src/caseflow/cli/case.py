@@ -233,6 +233,15 @@ def list_cases(
     print_more(page.next_cursor)
 
 
+AllowPastOption = Annotated[
+    bool,
+    typer.Option("--allow-past", help="Accept a date that starts a deadline though it has passed."),
+]
+PastReasonOption = Annotated[
+    str | None, typer.Option(help="Why a past date is right (with --allow-past; audited).")
+]
+
+
 @case_app.command("advance")
 def advance(
     journal_no: str,
@@ -245,10 +254,18 @@ def advance(
         int | None, typer.Option(help="Refuse if the case is no longer at this version.")
     ] = None,
     as_user: AsOption = None,
+    allow_past: AllowPastOption = False,
+    reason: PastReasonOption = None,
 ) -> None:
     """Fire TRIGGER on a case (e.g. submit_for_approval)."""
     request = cases.AdvanceRequest(
-        journal_no, trigger, parse_assignments(set_ or []), comment, expect_version
+        journal_no,
+        trigger,
+        parse_assignments(set_ or []),
+        comment,
+        expect_version,
+        allow_past,
+        reason,
     )
     ctx, actor = state().acting(as_user)
     done = cases.advance(ctx, actor, request)
@@ -278,9 +295,13 @@ def edit(
         ),
     ] = None,
     as_user: AsOption = None,
+    allow_past: AllowPastOption = False,
+    reason: PastReasonOption = None,
 ) -> None:
     """Change fields of a case (summary, sections.losning, recommendations, ...)."""
-    request = cases.EditRequest(journal_no, parse_assignments(set_), comment, expect_version)
+    request = cases.EditRequest(
+        journal_no, parse_assignments(set_), comment, expect_version, allow_past, reason
+    )
     ctx, actor = state().acting(as_user)
     done = cases.edit(ctx, actor, request)
     if done.changed:

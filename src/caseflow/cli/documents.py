@@ -283,7 +283,9 @@ def render_case(
     documents: DocumentsConfig = load_config(config)
     cli = state()
     engine = cli.engine()
-    document = case_document(engine, journal_no, documents, cli.actor(engine, as_user))
+    document = case_document(
+        engine, journal_no, documents, cli.actor(engine, as_user), language.value
+    )
     rendered = DocumentRenderer(config=documents).item(
         document, fmt.value, language.value, public=public
     )
@@ -330,6 +332,7 @@ def _render_meeting(
         viewer=viewer(engine, as_user, public and not draft),
         version=version,
         draft=draft,
+        language=language.value,
     )
     renderer = DocumentRenderer(config=documents)
     if kind == "agenda":

@@ -31,11 +31,17 @@ def add(
     ],
     text: Annotated[str, typer.Option(help="What is to be done.")],
     as_user: AsOption = None,
+    allow_past: Annotated[
+        bool, typer.Option("--allow-past", help="Accept a due date already past (--reason).")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="Why a past due date is right (kept in the audit).")
+    ] = None,
 ) -> None:
     """Add a follow-up action on a case; the worker reminds and escalates it."""
     cli = state()
     ctx = cli.context()
-    request = service.AddFollowup(journal_no, owner, due, text)
+    request = service.AddFollowup(journal_no, owner, due, text, allow_past, reason)
     added = service.add(ctx, cli.actor(ctx.engine, as_user), request)
     console.print(
         f"follow-up {added.record.id} on {journal_no}: {added.record.owner}, due {added.due_day}",

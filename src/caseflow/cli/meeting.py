@@ -14,11 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseflow.calendar import COPENHAGEN, at_local, local_date
+from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.errors import InvalidInput
-from caseflow.meetings.plan_file import parse_clock
+from caseflow.local_time import parse_clock, parse_local_datetime, strict_local
 from caseflow.meetings.planning import Plan
 from caseflow.services import meetings as service
 from caseflow.services.paging import PageRequest
@@ -36,19 +36,9 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def parse_local(text: str, label: str) -> datetime:
-    """``2009-06-11 16:30`` (or with a T) in Copenhagen time → aware UTC."""
-    day_text, _, clock_text = text.strip().replace("T", " ").partition(" ")
-    clock = parse_clock(clock_text) if clock_text else None
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
-        day = None
-    if day is None or clock is None:
-        raise InvalidInput(
-            f'{label} {text!r} is not a date and time; write e.g. "2009-06-11 16:30" '
-            "(Copenhagen time)"
-        )
-    return at_local(day, clock)
+    """``2009-06-11 16:30`` (or with a T) in Copenhagen time → aware UTC (strictly: see
+    :mod:`caseflow.local_time`)."""
+    return parse_local_datetime(text, label)
 
 
 def parse_day(text: str, label: str) -> date:
@@ -90,7 +80,11 @@ def new(
     ends = None
     if until is not None:
         clock = parse_clock(until)
-        ends = at_local(local_date(starts), clock) if clock else parse_local(until, "--until")
+        ends = (
+            strict_local(local_date(starts), clock, "--until")
+            if clock
+            else parse_local(until, "--until")
+        )
     request = service.NewMeeting(committee, starts, ends, place, note)
     view = service.new_meeting(ctx, actor, request)
     meeting = view.meeting

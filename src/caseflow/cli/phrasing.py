@@ -116,6 +116,16 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.ACCOUNT_LOCKED: lambda p: (
         "a new password lifts the lock: `caseflow user set-password USER --as ADMIN`"
     ),
+    # Every input gets a clear answer (issue 16, input16).
+    ErrorCode.NONEXISTENT_LOCAL_TIME: lambda p: "give another time, or one with its offset",
+    ErrorCode.AMBIGUOUS_LOCAL_TIME: lambda p: 'give the offset, e.g. "2027-10-31T02:30+01:00"',
+    ErrorCode.MEETING_NOT_STARTED: lambda p: "record it once the meeting has begun",
+    ErrorCode.DATE_PASSED: lambda p: "give a later date, or --allow-past --reason TEXT",
+    ErrorCode.PAST_REASON_REQUIRED: lambda p: "give --reason TEXT with --allow-past",
+    ErrorCode.UNKNOWN_SECTION: lambda p: "`caseflow workflow show WORKFLOW` lists its sections",
+    ErrorCode.UNKNOWN_ADMINISTRATION: lambda p: "`caseflow org show` lists the administrations",
+    ErrorCode.UNKNOWN_STATE: lambda p: "`caseflow workflow show WORKFLOW` lists its states",
+    ErrorCode.UNKNOWN_TRIGGER: lambda p: "`caseflow case show JOURNAL_NO` lists the steps open now",
 }
 
 

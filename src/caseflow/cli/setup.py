@@ -49,16 +49,26 @@ def init(
 
 
 @org_app.command("load")
-def org_load(path: Path, as_user: AsOption = None) -> None:
-    """Load administrations, committees, steering groups and actors from a YAML file.
+def org_load(
+    path: Annotated[Path | None, typer.Argument(help="The organisation file (YAML).")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Copenhagen's organisation, shipped with caseflow.")
+    ] = False,
+    as_user: AsOption = None,
+) -> None:
+    """Load administrations, committees, steering groups and actors from a YAML file
+    (or, with --demo, the demo's Copenhagen, wherever caseflow is installed).
 
     Administrators only (--as, default $CASEFLOW_USER), once the database has any actor:
     on an empty one, the first load is what creates them. What changes is recorded in
     the organisation's history (``org history``) as done by --as, else by the
     operating-system login.
     """
+    if (path is None) == (not demo):
+        raise typer.BadParameter("give the organisation file, or --demo (one of them)")
     cli = state()
-    counts = services.load_organisation(cli.context(), cli.who(as_user), path)
+    chosen = services.demo_organisation_path() if path is None else path
+    counts = services.load_organisation(cli.context(), cli.who(as_user), chosen)
     console.print("loaded " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 

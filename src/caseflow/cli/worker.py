@@ -143,8 +143,7 @@ def deadlines_explain(
         for line in deadline.explanation:
             console.print(f"  {line}", markup=False, highlight=False)
         for number, reminder in enumerate(deadline.reminders, start=1):
-            sent = "sent" if reminder.sent else "to come"
-            console.print(f"  reminder {number}: {local(reminder.at)} ({sent})")
+            console.print(f"  reminder {number}: {local(reminder.at)} ({reminder.status})")
 
 
 def _mail_to(label: Label) -> str:

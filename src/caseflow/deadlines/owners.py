@@ -13,8 +13,10 @@ secretariat's digest and ``caseflow deadlines list|explain`` all ask
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from caseflow.definitions import DeadlineRule, LocalizedText, WorkflowDefinition
-from caseflow.domain import CaseScope
+from caseflow.domain import CaseScope, RoleGrant
 from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
 
@@ -43,9 +45,12 @@ def owner_of(
     unit = recipients.unit_of(rule.owner)
     if unit is not None:
         return unit_owner(directory, *unit, language)
+    administration = case.lead_administration
     if rule.owner == "case_officer":
         officer = directory.actor(case.case_officer) if case.case_officer else None
         name = officer.name if officer is not None else None
+        if officer is not None:
+            administration = _own_administration(officer.grants, case, rule.owner)
     else:
         told = recipients.resolve(directory, case, [rule.owner])
         name = ", ".join(str(a["name"]) for a in told if a.get("name")) or None
@@ -53,8 +58,18 @@ def owner_of(
     return {
         "name": name,
         "role_title": role.pick(language) if role is not None else rule.owner,
-        "administration": case.lead_administration,
+        "administration": administration,
     }
+
+
+def _own_administration(grants: Sequence[RoleGrant], case: CaseScope, role: str) -> str | None:
+    """The administration a person holds ``role`` in for this case: a BIF officer drafting
+    a case TMF leads is "Sagsbehandler, BIF", not TMF's."""
+    mine = [g.administration for g in grants if g.role == role and g.administration]
+    return next(
+        (a for a in mine if a in case.administrations),
+        mine[0] if mine else case.lead_administration,
+    )
 
 
 def unit_owner(

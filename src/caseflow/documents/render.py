@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup, escape
 
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.model import AgendaDocument, ItemDocument, MinutesDocument, Section
@@ -40,6 +41,31 @@ def paragraphs(text: object) -> list[str]:
     return [p.strip() for p in _BLANK_LINES.split(str(text or "")) if p.strip()]
 
 
+def linebreaks(text: object) -> Markup:
+    """One paragraph for HTML, escaped, its single line breaks kept as ``<br>`` (an
+    address, a list typed line by line, must not run together)."""
+    lines = str(text or "").splitlines()
+    return Markup("<br>\n").join(escape(line) for line in lines)
+
+
+# In Markdown, a "<" or an entity would be raw HTML, and a line starting with "#"
+# a heading: a backslash makes each literal again (CommonMark's escapes).
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MD_HEADING = re.compile(r"^(\s*)#", re.MULTILINE)
+
+
+def md_text(text: object) -> str:
+    """A block of user text for Markdown: no raw HTML, no forged heading."""
+    escaped = _MD_ENTITY.sub(r"\\&", str(text or "").replace("<", "\\<"))
+    return _MD_HEADING.sub(r"\1\\#", escaped)
+
+
+def md_line(text: object) -> str:
+    """User text on one Markdown line (a title, a name): a line break in it becomes a
+    space, so it can never start a heading or a section of its own."""
+    return md_text(" ".join(str(text or "").split()))
+
+
 class DocumentRenderer:
     """Renders documents from ``templates_dir`` with the sections of ``config``."""
 
@@ -48,6 +74,9 @@ class DocumentRenderer:
         self.config = config or load_config()
         self.environment = Renderer(self.templates_dir).environment
         self.environment.filters["paragraphs"] = paragraphs
+        self.environment.filters["linebreaks"] = linebreaks
+        self.environment.filters["md_text"] = md_text
+        self.environment.filters["md_line"] = md_line
 
     def item(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,6 +28,7 @@ from caseflow.documents.text import skeleton
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.limits import Capped, check_recommendations, check_size
 from caseflow.meetings import agenda
 from caseflow.policy import (
     closed_committees,
@@ -52,10 +54,17 @@ class Names:
     committees: Mapping[str, str]
 
     @classmethod
-    def load(cls, engine: Engine) -> Names:
+    def load(cls, engine: Engine, language: str = "da") -> Names:
+        """The names in ``language``: English ones (``name_en``) where the organisation
+        gives them, else the Danish name."""
+        key = "name_en" if language == "en" else "name"
         with read_transaction(engine.db) as conn:
-            admins = {r["code"]: r["name"] for r in org_rows.list_administrations(conn)}
-            committees = {r["code"]: r["name"] for r in org_rows.list_committees(conn)}
+            admins = {
+                r["code"]: r.get(key) or r["name"] for r in org_rows.list_administrations(conn)
+            }
+            committees = {
+                r["code"]: r.get(key) or r["name"] for r in org_rows.list_committees(conn)
+            }
         return cls(admins, committees)
 
     def committee_in(self, *texts: str | None) -> str | None:
@@ -115,6 +124,11 @@ def check_plan(conn: Connection, plan: ImportPlan, names: Names) -> None:
     is free and the source's number not imported already, the administrations and the
     committee exist, someone owns the case. (The engine checks the rest when opening.)"""
     new = plan.new
+    check_size(Capped.TITLE, new.title, "title")
+    check_size(Capped.SUMMARY, new.summary, "summary")
+    check_recommendations(tuple(new.recommendations))
+    for key, text in new.sections.items():
+        check_size(Capped.SECTION, text, f"sections.{key}")
     if new.journal_no:
         try:
             case_rows.get(conn, new.journal_no)
@@ -150,14 +164,22 @@ def check_plan(conn: Connection, plan: ImportPlan, names: Names) -> None:
             "no one; name the lead administration",
             code=ErrorCode.LEAD_REQUIRED,
         )
+    if actor is not None:
+        engine.check_open(new, actor)
 
 
-def check_import(engine: Engine, plan: ImportPlan, names: Names) -> None:
-    """:func:`check_plan` on its own (a read transaction)."""
+def check_import(
+    engine: Engine, plan: ImportPlan, names: Names, actor: Actor | None = None
+) -> None:
+    """:func:`check_plan` on its own (a read transaction) and, for an ``actor``, every
+    check of opening the case (the workflow, who may open it): a dry run promises only
+    what the import then does."""
     if plan.new.journal_no:
         journal.check_format(plan.new.journal_no)
     with read_transaction(engine.db) as conn:
         check_plan(conn, plan, names)
+    if actor is not None:
+        engine.check_open(plan.new, actor)
 
 
 def import_case(engine: Engine, plan: ImportPlan, names: Names, actor: Actor) -> Case:
@@ -182,7 +204,7 @@ def item_for_case(
 
 
 def case_document(
-    engine: Engine, journal_no: str, config: DocumentsConfig, reader: Actor
+    engine: Engine, journal_no: str, config: DocumentsConfig, reader: Actor, language: str = "da"
 ) -> ItemDocument:
     """The case ``journal_no`` as an agenda item, its content as it stands now (for
     ``caseflow case render``), for a ``reader`` who may see the case: its public
@@ -196,7 +218,7 @@ def case_document(
         treatments = agenda_rows.items_for_case(conn, case.id)
         if withholds(reader, closed_committees(conn, case)):
             case = redacted_case(case)
-    item = item_for_case(case, Names.load(engine), config)
+    item = item_for_case(case, Names.load(engine, language), config)
     if any(not treated.is_public for treated, _ in treatments):
         return replace(item, closed=True)
     return item
@@ -211,6 +233,7 @@ def meeting_documents(
     viewer: Actor | None = None,
     version: int | None = None,
     draft: bool = False,
+    language: str = "da",
 ) -> MinutesDocument:
     """A meeting's agenda as published, and its minutes so far (decisions and who was
     absent per item).
@@ -223,7 +246,7 @@ def meeting_documents(
     and the renderer leaves closed items' content out. Decisions come from the minutes
     whatever version is shown.
     """
-    names = Names.load(engine)
+    names = Names.load(engine, language)
     with read_transaction(engine.db) as conn:
         meeting = meeting_rows.get(conn, meeting_id)
         shown = agenda.content(conn, meeting_id, version=version, draft=draft)
@@ -231,10 +254,15 @@ def meeting_documents(
         treated = {row.id: row for row in agenda_rows.items_for_meeting(conn, meeting_id)}
         approval = agenda_rows.minutes_approval(conn, meeting_id)
         attendance = attendance_rows.of_meeting(conn, meeting_id)  # the whole meeting's
+        approver = _person(conn, approval.approved_by) if approval else None
     committee_name = names.committees.get(meeting.committee, meeting.committee)
+    held_on = local_date(meeting.starts_at)
     items = tuple(
         _with_minutes(
-            _agenda_item(data, names, config), treated.get(data["item_id"]), committee_name
+            _agenda_item(data, names, config),
+            treated.get(data["item_id"]),
+            committee_name,
+            held_on,
         )
         for data in shown.items
     )
@@ -249,9 +277,17 @@ def meeting_documents(
     return MinutesDocument(
         document,
         absent=attendance.absent if attendance else (),
-        approved_by=approval.approved_by if approval else None,
+        approved_by=approver,
         approved_on=local_date(approval.approved_at) if approval else None,
     )
+
+
+def _person(conn: Connection, username: str) -> str:
+    """The name the minutes end with: the approving person's, not their username."""
+    try:
+        return org_rows.get_actor(conn, username).name or username
+    except NotFound:
+        return username
 
 
 def _check_may_see(
@@ -284,14 +320,13 @@ def _agenda_item(data: dict[str, Any], names: Names, config: DocumentsConfig) ->
 
 
 def _with_minutes(
-    item: ItemDocument, row: agenda_rows.ItemRecord | None, committee_name: str
+    item: ItemDocument, row: agenda_rows.ItemRecord | None, committee_name: str, held_on: date
 ) -> ItemDocument:
-    """The item with its decision and who was absent, once the minutes record them."""
+    """The item with its decision and who was absent, once the minutes record them.
+
+    A decision is dated by the meeting that took it ("Beslutning i BIU den 4. februar"),
+    not by the day the secretariat happened to type it in."""
     if row is None or row.outcome is None:
         return item
-    decision = (
-        Decision(row.decision, local_date(row.decided_at), committee_name)
-        if row.decision and row.decided_at is not None
-        else None
-    )
+    decision = Decision(row.decision, held_on, committee_name) if row.decision else None
     return replace(item, decision=decision, absent=tuple(row.absent))

@@ -26,11 +26,12 @@ draft; :func:`public_view` strips either of what closed items must never show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-from caseflow.calendar import COPENHAGEN
+from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.definitions import WorkflowDefinition
 from caseflow.definitions.meanings import ServiceName, StateMeaning, StepMeaning
 from caseflow.domain import Actor, AuditKind, Case
@@ -345,6 +346,7 @@ def add_item_in(
     put_on = steps.trigger_for(definition, case.state, StepMeaning.PUT_ON_AGENDA)
     timing = timing_for(conn, engine, meeting)
     late = timing.is_late(engine.clock.now())
+    _check_to_come(meeting, engine.clock.now())
     if late:
         _check_late_item(meeting, timing, late_reason)
     note = _change_note(conn, meeting_id, note)
@@ -514,6 +516,43 @@ def withdraw_item(
         return WithdrawnItem(item, moved, remaining, version)
 
 
+def take_off_for_cancellation(
+    conn: Connection, engine: Engine, meeting: meeting_rows.MeetingRecord, actor: Actor
+) -> list[str]:
+    """Take every item off a meeting being cancelled; returns their journal numbers.
+
+    A cancelled meeting decides nothing, so its items must not stay ``on_agenda`` (out
+    of every queue and report): each case goes back to ready without a meeting, as
+    when an item is withdrawn, with the cancellation in its audit trail, and waits in
+    the committee's queue for another meeting. Items treated already are refused.
+    """
+    now = engine.clock.now()
+    day = local_date(meeting.starts_at).isoformat()
+    reason = f"møde {meeting.id} ({meeting.committee} {day}) er aflyst"
+    taken: list[str] = []
+    for item in rows.items_for_meeting(conn, meeting.id, with_removed=False):
+        case = case_rows.get_by_id(conn, item.case_id)
+        if item.status is not ItemStatus.SCHEDULED:
+            raise NotAllowed(
+                f"item {item.item_no} of meeting {meeting.id} (case {case.journal_no}) was "
+                f"treated ({item.outcome}); a meeting with decisions cannot be cancelled"
+            )
+        definition = steps.definition_of(conn, engine, case)
+        if still_on(definition, case, meeting.id):
+            engine.fire_in(
+                conn,
+                case.journal_no,
+                _take_off_trigger(definition, case, item),
+                actor,
+                changes=off_agenda(),
+                comment=reason,
+                service=ServiceName.AGENDA,
+            )
+            taken.append(case.journal_no)
+        rows.mark_removed(conn, item.id, reason, now)
+    return taken
+
+
 def still_on(definition: WorkflowDefinition, case: Case, meeting_id: int) -> bool:
     """Whether the case is still on the meeting's agenda (in a state its workflow
     ``definition`` says means ``on_agenda``); it may have left another way (withdrawn,
@@ -639,6 +678,19 @@ def _taken_off_note(item: rows.ItemRecord, case: Case, reason: str) -> str:
     return (
         f"Punkt {item.item_no} ({case.journal_no} {case.title}) er taget af dagsordenen: {reason}"
     )
+
+
+def _check_to_come(meeting: meeting_rows.MeetingRecord, now: datetime) -> None:
+    """Items, late ones too, go only on the agenda of a meeting still to come."""
+    if now >= meeting.starts_at:
+        starts = meeting.starts_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        raise NotAllowed(
+            f"meeting {meeting.id} began {starts}; an item can only go on the agenda of a "
+            "meeting still to come",
+            code=ErrorCode.MEETING_PASSED,
+            meeting_id=meeting.id,
+            starts_at=starts,
+        )
 
 
 def _check_late_item(

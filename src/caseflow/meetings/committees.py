@@ -183,6 +183,15 @@ def set_steering_member(
             raise NotFound(f"no steering group {group!r}; known: {', '.join(found) or 'none'}")
         if administration not in org_rows.administration_codes(conn):
             raise InvalidInput(f"no administration {administration!r}")
+        if member is not None and not remove:
+            try:
+                org_rows.get_actor(conn, member)
+            except NotFound:
+                raise InvalidInput(
+                    f"no actor {member!r} to represent {administration} in steering group {group}",
+                    code=ErrorCode.UNKNOWN_ACTOR,
+                    username=member,
+                ) from None
         members = [m for m in found[group]["members"] if m["administration"] != administration]
         if remove and len(members) == len(found[group]["members"]):
             raise InvalidInput(f"{administration} is not in steering group {group}")

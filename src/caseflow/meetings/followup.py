@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from caseflow.calendar import local_date
 from caseflow.deadlines import followups as followup_rules
 from caseflow.deadlines.rules import compute_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
@@ -59,15 +60,27 @@ def add_followup(
     due: str,
     text: str,
     agenda_item_id: int | None = None,
+    allow_past: bool = False,
+    past_reason: str | None = None,
 ) -> rows.FollowupRecord:
     """Add a follow-up action on a case, with its deadline; returns it.
 
-    Without ``agenda_item_id`` it follows up the case's latest decision, if any.
+    Without ``agenda_item_id`` it follows up the case's latest decision, if any. A due
+    date already past ("by end of 2009" typed in 2026) would remind and escalate at the
+    worker's next run: it is refused unless ``allow_past`` with a ``past_reason``, which
+    the case's audit trail keeps.
     """
     owner_kind, owner_code = parse_owner(owner)
     text = " ".join(text.split())
+    past_reason = " ".join((past_reason or "").split()) or None
     if not text:
         raise InvalidInput("say what is to be done", code=ErrorCode.TEXT_REQUIRED)
+    if allow_past and past_reason is None:
+        raise InvalidInput(
+            "say why the follow-up may be due in the past",
+            code=ErrorCode.PAST_REASON_REQUIRED,
+            field="due",
+        )
     try:
         due_text, due_fields = followup_rules.due_rule_text(due)
     except ValueError as exc:
@@ -85,6 +98,17 @@ def add_followup(
         probe = followup_rules.make_rule(0, text, owner, due, definition)
         timing = compute_due(probe, start=now, fields=due_fields, calendars=engine.calendars)
         assert timing is not None, due_text  # a follow-up's due never reads a missing field
+        past = timing.due_at <= now
+        if past and not allow_past:
+            today, on = local_date(now).isoformat(), local_date(timing.due_at).isoformat()
+            raise InvalidInput(
+                f"the follow-up would be due {on} ({due_text}), which has passed (today is "
+                f"{today}); give a later due date, or allow a past one with a reason",
+                code=ErrorCode.DATE_PASSED,
+                field="due",
+                date=on,
+                today=today,
+            )
         followup_id = rows.insert_followup(
             conn,
             case_id=case.id,
@@ -113,7 +137,10 @@ def add_followup(
             now=now,
         )
         record = rows.get(conn, followup_id)
-        _note_on_case(conn, engine, case, actor, record, f"follow-up {followup_id} added: {text}")
+        note = f"follow-up {followup_id} added: {text}"
+        if past:
+            note += f" (due {local_date(timing.due_at).isoformat()}, already past: {past_reason})"
+        _note_on_case(conn, engine, case, actor, record, note)
         return record
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from caseflow.calendar import local_date
+from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.definitions.meanings import ServiceName, StepMeaning
 from caseflow.domain import Actor, Case
 from caseflow.engine import Engine
@@ -66,6 +66,7 @@ def decide_item(
             raise NotAllowed(
                 f"meeting {meeting_id} is {meeting.status}; its decisions can no longer change"
             )
+        _check_started(meeting, engine.clock.now(), "decide its items")
         item = _item(conn, meeting_id, item_no)
         if item.status is not ItemStatus.SCHEDULED:
             raise NotAllowed(
@@ -122,6 +123,7 @@ def approve_minutes(
         if meeting.status is MeetingStatus.CANCELLED:
             raise NotAllowed(f"meeting {meeting_id} was cancelled; it has no minutes")
         now = engine.clock.now()
+        _check_started(meeting, now, "approve its minutes")
         items = _settle_departed(conn, engine, meeting_id, now)
         open_items = [str(i.item_no) for i in items if i.status is ItemStatus.SCHEDULED]
         if open_items:
@@ -148,6 +150,18 @@ def parse_outcome(text: str) -> ItemOutcome:
     except ValueError:
         known = ", ".join(ItemOutcome)
         raise InvalidInput(f"outcome {text!r}: use one of {known}") from None
+
+
+def _check_started(meeting: meeting_rows.MeetingRecord, now: datetime, doing: str) -> None:
+    """Nothing is decided, and no minutes approved, before the meeting has begun."""
+    if now < meeting.starts_at:
+        starts = meeting.starts_at.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+        raise NotAllowed(
+            f"meeting {meeting.id} starts {starts}; one cannot {doing} before it has begun",
+            code=ErrorCode.MEETING_NOT_STARTED,
+            meeting_id=meeting.id,
+            starts_at=starts,
+        )
 
 
 def _settle_departed(

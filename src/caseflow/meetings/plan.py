@@ -25,6 +25,7 @@ from caseflow.deadlines.rules import Calendars
 from caseflow.domain import ADMINISTRATOR, Actor
 from caseflow.engine import Engine
 from caseflow.errors import DefinitionError, ErrorCode, InvalidInput, NotAllowed, NotFound, Problem
+from caseflow.meetings import agenda
 from caseflow.meetings.plan_file import PlanEntry, read_plan
 from caseflow.meetings.planning import Plan, Planner, Step
 from caseflow.organisation import AgendaRules
@@ -92,9 +93,12 @@ def create_meeting(
 
 
 def cancel_meeting(engine: Engine, actor: Actor, meeting_id: int) -> rows.MeetingRecord:
+    """Cancel a meeting; the items on its agenda go back to ready, in one transaction
+    (see :func:`caseflow.meetings.agenda.take_off_for_cancellation`)."""
     with engine.transaction() as conn:
-        meeting = rows.get(conn, meeting_id)
+        meeting = rows.get(conn, meeting_id, for_update=True)
         require_planner(actor, [meeting.committee])
+        agenda.take_off_for_cancellation(conn, engine, meeting, actor)
         return rows.cancel(conn, meeting_id, now=engine.clock.now())
 
 
@@ -125,7 +129,9 @@ class ImportResult:
 
 def import_plan(engine: Engine, actor: Actor, path: str | Path) -> ImportResult:
     """Read, check and store a plan file in one transaction (all or nothing)."""
-    entries = read_plan(path)
+    with read_transaction(engine.db) as conn:
+        known = frozenset(org_rows.committee_codes(conn))
+    entries = read_plan(path, known)
     result = ImportResult()
     with engine.transaction() as conn:
         _check_committees(conn, str(path), entries)

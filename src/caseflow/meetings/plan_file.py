@@ -34,9 +34,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from caseflow.calendar import at_local
-from caseflow.definitions import read_yaml_with_lines
-from caseflow.errors import DefinitionError, Problem
+from caseflow.definitions.loader import read_yaml
+from caseflow.errors import DefinitionError, InvalidInput, Problem
+from caseflow.local_time import parse_clock, strict_local
 
 ENTRY_KEYS = ("committee", "date", "time", "until", "place", "note")
 DEFAULT_KEYS = ("time", "until", "place")
@@ -54,8 +54,11 @@ class PlanEntry:
     line: int | None
 
 
-def read_plan(path: str | Path) -> list[PlanEntry]:
-    """Read and check a plan file (``.csv`` or YAML); DefinitionError lists every problem."""
+def read_plan(path: str | Path, committees: frozenset[str] | None = None) -> list[PlanEntry]:
+    """Read and check a plan file (``.csv`` or YAML); DefinitionError lists every problem.
+
+    With ``committees`` (the codes that exist) a meeting of another is an unknown
+    committee, reported as such rather than as the time its defaults would give."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         rows, problems = _csv_rows(path)
@@ -65,7 +68,7 @@ def read_plan(path: str | Path) -> list[PlanEntry]:
     entries: list[PlanEntry] = []
     first_line: dict[tuple[str, datetime], int | None] = {}
     for values, line in rows:
-        entry = _entry(str(path), values, line, defaults, problems)
+        entry = _entry(str(path), values, line, defaults, problems, committees)
         if entry is None:
             continue
         key = (entry.committee, entry.starts_at)
@@ -89,9 +92,16 @@ def read_plan(path: str | Path) -> list[PlanEntry]:
 def _yaml_rows(
     path: Path,
 ) -> tuple[list[tuple[Mapping[str, Any], int | None]], dict[str, dict[str, Any]], list[Problem]]:
-    data, lines = read_yaml_with_lines(path)
     file = str(path)
-    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError([Problem(file, None, "", f"cannot read the file: {exc}")]) from None
+    # A value YAML cannot read (2009-02-30) is a problem of its own; the rest of the
+    # file is still checked, so every problem is reported at once.
+    data, lines, problems = read_yaml(text, file)
+    if data is None:
+        raise DefinitionError(problems)
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "expected a mapping with 'meetings' (and 'defaults')"))
         return [], {}, problems
@@ -186,20 +196,34 @@ def _entry(
     line: int | None,
     defaults: Mapping[str, Mapping[str, Any]],
     problems: list[Problem],
+    committees: frozenset[str] | None = None,
 ) -> PlanEntry | None:
+    """One meeting of the file, or None with every problem it has added to ``problems``."""
     committee = values.get("committee")
     if not isinstance(committee, str) or not committee.strip():
         problems.append(Problem(file, line, "committee", "missing: give the committee's code"))
         return None
     committee = committee.strip()
+    if committees is not None and committee not in committees:
+        known = ", ".join(sorted(committees)) or "none loaded"
+        problems.append(
+            Problem(
+                file,
+                line,
+                committee,
+                f"no committee {committee!r} (unknown committee); known: {known}",
+            )
+        )
+        return None
     merged = {**defaults.get(committee, {}), **values}
     where = f"{committee} meeting"
+    found = len(problems)
     day = _date(merged.get("date"))
-    if day is None:
+    unread = merged.get("date") is None and any(p.line == line for p in problems[:found])
+    if day is None and not unread:  # an unreadable value is reported already
         problems.append(
             Problem(file, line, where, f"date {merged.get('date')!r}: write YYYY-MM-DD")
         )
-        return None
     starts = _time(merged.get("time"))
     if starts is None:
         shown = "missing" if merged.get("time") is None else repr(merged.get("time"))
@@ -211,24 +235,31 @@ def _entry(
                 f'time {shown}: write HH:MM, e.g. time: "16:30", or give defaults for {committee}',
             )
         )
-        return None
     ends: time | None = None
     if merged.get("until") is not None:
         ends = _time(merged.get("until"))
-        if ends is None or ends <= starts:
+        if ends is None or (starts is not None and ends <= starts):
+            after = f", after {starts:%H:%M}" if starts is not None else ""
             problems.append(
                 Problem(
                     file,
                     line,
                     where,
-                    f"until {merged.get('until')!r}: write the end as HH:MM, after {starts:%H:%M}",
+                    f"until {merged.get('until')!r}: write the end as HH:MM{after}",
                 )
             )
-            return None
+    if day is None or starts is None or len(problems) > found:
+        return None
+    try:
+        starts_at = strict_local(day, starts, "time")
+        ends_at = strict_local(day, ends, "until") if ends is not None else None
+    except InvalidInput as refused:
+        problems.append(Problem(file, line, where, refused.message))
+        return None
     return PlanEntry(
         committee=committee,
-        starts_at=at_local(day, starts),
-        ends_at=at_local(day, ends) if ends is not None else None,
+        starts_at=starts_at,
+        ends_at=ends_at,
         place=_text(merged.get("place")),
         note=_text(merged.get("note")),
         line=line,
@@ -256,15 +287,6 @@ def _time(value: Any) -> time | None:
     if isinstance(value, str):
         return parse_clock(value)
     return None
-
-
-def parse_clock(text: str) -> time | None:
-    """``"16:30"`` (or ``"16.30"``, the Danish way) → 16:30; None if it is no time of day."""
-    hours, sep, minutes = text.strip().replace(".", ":").partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        return None
-    h, m = int(hours), int(minutes)
-    return time(h, m) if h < 24 and m < 60 else None
 
 
 def _text(value: Any) -> str | None:

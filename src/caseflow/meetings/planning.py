@@ -146,6 +146,13 @@ class Planner:
         """The latest meetings of ``chain`` (in order of treatment) that meet ``deadline``."""
         if not chain:
             raise ValueError("a plan needs at least one committee")
+        if deadline < today:  # no meeting to come can help: say so, and offer none
+            late = self.working.between(deadline, today)
+            reason = (
+                f"the deadline {deadline.isoformat()} has already passed (today is "
+                f"{today.isoformat()}, {late} working day{'s' if late != 1 else ''} later)"
+            )
+            return Plan(deadline, False, (), None, reason)
         latest = self._backward(chain, deadline)
         if isinstance(latest, tuple) and latest[0].draft_deadline >= today:
             return Plan(deadline, True, latest, None, None)

@@ -40,6 +40,7 @@ from caseflow.engine import CaseEvent
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.notifications import recipients
 from caseflow.notifications.message import Recipient
+from caseflow.store import deadlines as deadline_rows
 from caseflow.store import jsontext, organisation, outbox
 from caseflow.store.cases import CaseReads
 
@@ -115,12 +116,13 @@ class TransitionNotifier:
         comment = policy.mail_comment(conn, event.case, event.transition, event.entry)
         rows: list[outbox.NewNotification] = []
         for rule in rules:
-            rows += self._rows(directory, event, definition, rule, comment)
+            rows += self._rows(conn, directory, event, definition, rule, comment)
         if rows:
             outbox.enqueue_many(conn, rows, event.at)  # the fire's rows in one statement
 
     def _rows(
         self,
+        conn: Connection,
         directory: recipients.Directory,
         event: CaseEvent,
         definition: WorkflowDefinition,
@@ -134,6 +136,10 @@ class TransitionNotifier:
         language = "en" if (rule.language or self.language) == "en" else "da"
         authority = self.authority.get(language) or AUTHORITY[language]
         context = event_context(directory, event, definition, language, authority, comment)
+        if rule.template == "fristbrev":
+            tracked = _tracked_answer_day(conn, definition, case)
+            if tracked is not None:
+                context["request"]["expected_answer_on"] = tracked
         check_complete(rule, case, context)
         # The context's JSON but for its last member, the recipient's name: encoded once.
         shared = jsontext.dumps(context)[:-1]
@@ -328,6 +334,23 @@ def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip() or None
+
+
+def _tracked_answer_day(conn: Connection, definition: WorkflowDefinition, case: Case) -> str | None:
+    """The day of the deadline tracked for the date the fristbrev gives, as ISO text.
+
+    The letter promises what caseflow holds the administration to: a date in the field
+    that falls on a day off is moved by the deadline's rule (a Saturday to the Monday),
+    and the citizen is told that Monday. None when no such deadline runs (the field's
+    own date is then used)."""
+    wanted = f"at field {EXPECTED_ANSWER_DATE}"
+    rule_ids = {r.id for r in definition.deadlines if " ".join(r.due.split()) == wanted}
+    if not rule_ids:
+        return None
+    live = [d for d in deadline_rows.live_for_case(conn, case.id) if d.rule_id in rule_ids]
+    if not live:
+        return None
+    return local_date(max(live, key=lambda d: d.id).due_at).isoformat()
 
 
 def _field_day(case: Case, name: str) -> str | None:

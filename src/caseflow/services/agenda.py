@@ -18,7 +18,7 @@ from typing import Any
 from caseflow import policy
 from caseflow.context import Context
 from caseflow.domain import Actor
-from caseflow.errors import ErrorCode, NotAllowed
+from caseflow.errors import ErrorCode, NotAllowed, NotFound
 from caseflow.meetings import agenda, minutes, report
 from caseflow.meetings.committees import get_committee
 from caseflow.meetings.timing import AgendaTiming
@@ -142,13 +142,36 @@ class ItemWithdrawn:
         return {**self.__dict__, "remaining": self.remaining.to_json()}
 
 
+def item_on_agenda(ctx: Context, meeting_id: int, ref: str | int) -> ItemRecord:
+    """The item a person names on a meeting's agenda: by its number (``2``) or by its
+    case's journal number (``2009-68440``), so every command takes either."""
+    text = str(ref).strip()
+    with read_transaction(ctx.engine.db) as conn:
+        meeting_rows.get(conn, meeting_id)
+        items = agenda_rows.items_for_meeting(conn, meeting_id, with_removed=False)
+    for item in items:
+        if (text.isdigit() and item.item_no == int(text)) or item.journal_no == text:
+            return item
+    listed = ", ".join(f"{i.item_no} ({i.journal_no})" for i in items) or "none"
+    raise NotFound(
+        f"meeting {meeting_id} has no item {text!r} (give an item number or a journal "
+        f"number); its items: {listed}",
+        code=ErrorCode.ITEM_NOT_ON_AGENDA,
+        meeting_id=meeting_id,
+        journal_no=text,
+    )
+
+
 def withdraw_item(ctx: Context, actor: Actor, request: WithdrawItem) -> ItemWithdrawn:
+    journal_no = request.journal_no
+    if journal_no.strip().isdigit():  # an item number, as the minutes take it
+        journal_no = item_on_agenda(ctx, request.meeting_id, journal_no).journal_no
     done = agenda.withdraw_item(
-        ctx.engine, request.meeting_id, request.journal_no, actor, reason=request.reason
+        ctx.engine, request.meeting_id, journal_no, actor, reason=request.reason
     )
     return ItemWithdrawn(
         request.meeting_id,
-        request.journal_no,
+        journal_no,
         done.item.item_no,
         done.case.state,
         AgendaOrder(_order(done.remaining)),
@@ -332,7 +355,7 @@ def course(ctx: Context, actor: Actor, request: Course) -> CaseCourse:
 @dataclass(frozen=True)
 class Decide:
     meeting_id: int
-    item_no: int
+    item_no: int | str  # the item's number, or its case's journal number
     outcome: str
     text: str | None = None
     absent: tuple[str, ...] = ()
@@ -352,19 +375,20 @@ class ItemDecided:
 
 
 def decide(ctx: Context, actor: Actor, request: Decide) -> ItemDecided:
+    item_no = request.item_no
+    if not isinstance(item_no, int):
+        item_no = item_on_agenda(ctx, request.meeting_id, item_no).item_no
     case = minutes.decide_item(
         ctx.engine,
         request.meeting_id,
-        request.item_no,
+        item_no,
         actor,
         outcome=request.outcome,
         text=request.text,
         absent=list(request.absent),
         to=request.to,
     )
-    return ItemDecided(
-        request.meeting_id, request.item_no, request.outcome, case.journal_no, case.state
-    )
+    return ItemDecided(request.meeting_id, item_no, request.outcome, case.journal_no, case.state)
 
 
 @dataclass(frozen=True)

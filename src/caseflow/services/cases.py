@@ -16,11 +16,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow import policy
+from caseflow.calendar import local_date
 from caseflow.context import Context
 from caseflow.definitions import CompiledWorkflow
 from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Actor, AuditEntry, Case
 from caseflow.engine import NewCase, TriggerOption
+from caseflow.limits import Capped, check_size
+from caseflow.services import case_checks as checks
 from caseflow.services.paging import Page, PageRequest
 from caseflow.store import audit
 from caseflow.store import cases as case_rows
@@ -125,6 +128,8 @@ class AdvanceRequest:
     changes: Mapping[str, Any] = field(default_factory=dict)
     comment: str | None = None
     expected_version: int | None = None
+    allow_past: bool = False  # a date that starts a deadline may lie in the past ...
+    past_reason: str | None = None  # ... for this reason (kept with the step's comment)
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,15 @@ class EditRequest:
     # The version the edit was made on; None: the version read when the edit is asked
     # for (an interface that showed the case gives the version it showed).
     expected_version: int | None = None
+    allow_past: bool = False
+    past_reason: str | None = None
+
+
+def _with_note(comment: str | None, note: str | None) -> str | None:
+    """The comment audited with a change, and the note of a past date allowed."""
+    if note is None:
+        return comment
+    return f"{comment.strip()} ({note})" if comment and comment.strip() else note
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -185,6 +199,10 @@ def history(ctx: Context, actor: Actor, journal_no: str) -> list[AuditEntry]:
 def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> Page[Case]:
     """One page of the cases ``actor`` may see, newest first."""
     engine = ctx.engine
+    checks.check_states(engine, query.states, query.workflow_id)
+    if query.committee is not None:
+        with read_transaction(engine.db) as conn:
+            checks.check_committee(conn, query.committee)
     scope = policy.read_scope(actor)
     officer_or_states = None
     if query.mine:
@@ -228,6 +246,9 @@ def verify_audit(
 
 
 def open_case(ctx: Context, actor: Actor, new: NewCase) -> Case:
+    """Open a case; a name that does not exist or a text too long is refused first."""
+    with read_transaction(ctx.engine.db) as conn:
+        checks.check_new_case(conn, new)
     return ctx.engine.open_case(new, actor)
 
 
@@ -236,13 +257,24 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
     deciding) is refused here and names the service to use."""
     with ctx.engine.transaction() as conn:
         before = policy.visible_case(conn, request.journal_no, actor)
+        definition = _workflow(ctx, conn, before).definition
+        checks.check_trigger(definition, request.trigger)
+        checks.check_case_changes(definition, before, request.changes)
+        check_size(Capped.COMMENT, request.comment, "comment")
+        note = checks.check_past_fields(
+            definition,
+            request.changes,
+            local_date(ctx.engine.clock.now()),
+            allow_past=request.allow_past,
+            reason=request.past_reason,
+        )
         case = ctx.engine.fire_in(
             conn,
             request.journal_no,
             request.trigger,
             actor,
             changes=request.changes,
-            comment=request.comment,
+            comment=_with_note(request.comment, note),
             expected_version=request.expected_version,
         )
     return Advanced(before.state, case)
@@ -251,14 +283,25 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
 def edit(ctx: Context, actor: Actor, request: EditRequest) -> Edited:
     """Change fields of a case without moving it, on the version it was made on."""
     expected = request.expected_version
+    with read_transaction(ctx.engine.db) as conn:
+        before = policy.visible_case(conn, request.journal_no, actor)
+        definition = _workflow(ctx, conn, before).definition
+        checks.check_case_changes(definition, before, request.changes)
+    check_size(Capped.COMMENT, request.comment, "comment")
+    note = checks.check_past_fields(
+        definition,
+        request.changes,
+        local_date(ctx.engine.clock.now()),
+        allow_past=request.allow_past,
+        reason=request.past_reason,
+    )
     if expected is None:
-        with read_transaction(ctx.engine.db) as conn:
-            expected = policy.visible_case(conn, request.journal_no, actor).version
+        expected = before.version
     case = ctx.engine.edit(
         request.journal_no,
         request.changes,
         actor,
-        comment=request.comment,
+        comment=_with_note(request.comment, note),
         expected_version=expected,
     )
     return Edited(case, case.version != expected)

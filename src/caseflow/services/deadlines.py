@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from caseflow.calendar import COPENHAGEN, at_local, end_of_day_utc, local_date
@@ -32,6 +33,7 @@ from caseflow.services.paging import Page, PageRequest
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import meetings as meeting_rows
+from caseflow.store import outbox
 from caseflow.store.db import read_transaction
 from caseflow.store.meetings import MeetingRecord
 
@@ -129,10 +131,39 @@ def _listed(row: deadline_rows.Listed, label: Label, now: datetime) -> ListedDea
     )
 
 
+class ReminderStatus(StrEnum):
+    """What became of one reminder of a deadline, as ``deadlines explain`` says it."""
+
+    SENT = "sent"
+    TO_COME = "to come"
+    BEFORE_START = "not sent: its date came before the deadline began"
+    MISSED = "not sent: a later reminder went instead"
+    CLOSED = "not sent: the deadline had ended"
+
+
 @dataclass(frozen=True)
 class Reminder:
     at: datetime
-    sent: bool
+    status: ReminderStatus
+
+    @property
+    def sent(self) -> bool:
+        return self.status is ReminderStatus.SENT
+
+
+def reminder_status(
+    record: deadline_rows.DeadlineRecord, number: int, at: datetime, queued: set[int]
+) -> ReminderStatus:
+    """Sent only when it was queued to someone; to come only while the deadline lives."""
+    if number in queued:
+        return ReminderStatus.SENT
+    if at < record.started_at:
+        return ReminderStatus.BEFORE_START
+    if record.status not in (DeadlineStatus.OPEN, DeadlineStatus.PAUSED):
+        return ReminderStatus.CLOSED
+    if number <= record.reminders_sent:
+        return ReminderStatus.MISSED
+    return ReminderStatus.TO_COME
 
 
 @dataclass(frozen=True)
@@ -152,7 +183,10 @@ class ExplainedDeadline:
             "status": self.status.value,
             "due_at": self.due_at.isoformat(),
             "explanation": list(self.explanation),
-            "reminders": [{"at": r.at.isoformat(), "sent": r.sent} for r in self.reminders],
+            "reminders": [
+                {"at": r.at.isoformat(), "sent": r.sent, "status": r.status.name.lower()}
+                for r in self.reminders
+            ],
         }
 
 
@@ -175,6 +209,7 @@ def explain_deadlines(ctx: Context, actor: Actor, journal_no: str) -> Explained:
         case = visible_case(conn, journal_no, actor)
         records = deadline_rows.for_case(conn, case.id)
         explained = deadline_rows.explanations(conn, [record.id for record in records])
+        queued = outbox.reminders_queued(conn, [record.id for record in records])
         labels = Labels(conn, engine.registry, ctx.language)
         found = [
             ExplainedDeadline(
@@ -183,7 +218,10 @@ def explain_deadlines(ctx: Context, actor: Actor, journal_no: str) -> Explained:
                 record.due_at,
                 explained.get(record.id, ()),
                 tuple(
-                    Reminder(moment, number <= record.reminders_sent)
+                    Reminder(
+                        moment,
+                        reminder_status(record, number, moment, queued.get(record.id, set())),
+                    )
                     for number, moment in enumerate(record.reminders_at, start=1)
                 ),
             )

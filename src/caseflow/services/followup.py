@@ -46,6 +46,8 @@ class AddFollowup:
     owner: str  # steering_group:CODE or administration:CODE
     due: str  # as politicians say it: "by end of 2009", "within 10 working days"
     text: str
+    allow_past: bool = False  # a due date already past, on purpose ...
+    past_reason: str | None = None  # ... and why (kept in the audit trail)
 
 
 def add(ctx: Context, actor: Actor, request: AddFollowup) -> FollowupView:
@@ -56,6 +58,8 @@ def add(ctx: Context, actor: Actor, request: AddFollowup) -> FollowupView:
         owner=request.owner,
         due=request.due,
         text=request.text,
+        allow_past=request.allow_past,
+        past_reason=request.past_reason,
     )
     return FollowupView(record, ctx.engine.clock.now())
 

@@ -18,6 +18,7 @@ from caseflow.calendar import COPENHAGEN, at_local, local_date
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.local_time import strict_local
 from caseflow.meetings import plan
 from caseflow.meetings.planning import Plan, PlannedMeeting, Planner, Step
 from caseflow.services.paging import Page, PageRequest
@@ -103,7 +104,7 @@ def change_meeting(ctx: Context, actor: Actor, request: ChangeMeeting) -> Meetin
         if start is None:
             with read_transaction(ctx.engine.db) as conn:
                 start = rows.get(conn, request.meeting_id).starts_at
-        changes["ends_at"] = at_local(local_date(start), request.ends_clock)
+        changes["ends_at"] = strict_local(local_date(start), request.ends_clock, "until")
     for key, value in (("place", request.place), ("note", request.note)):
         if value is not None:
             changes[key] = value.strip() or None

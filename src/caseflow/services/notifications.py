@@ -17,6 +17,7 @@ from typing import Any
 from caseflow.context import Context
 from caseflow.domain import Actor
 from caseflow.errors import ErrorCode, NotFound
+from caseflow.limits import check_range
 from caseflow.meetings.report import shown_title
 from caseflow.notifications import digest
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
@@ -130,6 +131,10 @@ def retry_notifications(ctx: Context, actor: Actor, request: RetryRequest) -> Re
         return Retried(outbox.retry_visible(conn, engine.clock.now(), scope))
 
 
+# A digest looks ahead this many working days at most (about a year).
+MAX_DIGEST_DAYS = 260
+
+
 @dataclass(frozen=True)
 class DigestRequest:
     """Queue the digest of the deadlines due within ``days`` working days, for each of
@@ -150,6 +155,7 @@ class DigestsQueued:
 def queue_digests(ctx: Context, actor: Actor, request: DigestRequest) -> DigestsQueued:
     """Queue today's deadline digest for each committee secretariat (the worker sends it):
     an operator's act (:func:`caseflow.policy.digest_committees`)."""
+    check_range("days", request.days, 0, MAX_DIGEST_DAYS)
     committees = digest_committees(actor, list(request.committees) or None)
     if committees == []:
         return DigestsQueued(())
@@ -187,6 +193,7 @@ def preview_digests(ctx: Context, actor: Actor, request: DigestPreviewRequest) -
     """What today's deadline digest says, per committee, for the same operators who may
     queue it (:func:`caseflow.policy.digest_committees`); a closed item's title is
     withheld from a reader outside the committee where it was closed."""
+    check_range("days", request.days, 0, MAX_DIGEST_DAYS)
     committees = digest_committees(actor, list(request.committees) or None)
     if committees == []:
         return DigestPreview([])

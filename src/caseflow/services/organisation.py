@@ -125,6 +125,14 @@ def _require_an_administrator_left(conn: Connection, who: str) -> None:
         )
 
 
+def demo_organisation_path() -> Path:
+    """Copenhagen's organisation as the demo loads it, shipped in the package: so that
+    ``caseflow org load --demo`` works wherever caseflow is installed, not only in a clone."""
+    from importlib import resources  # only the demo's load asks
+
+    return Path(str(resources.files("caseflow.demo").joinpath("copenhagen.yaml")))
+
+
 def load_organisation(ctx: Context, who: str, path: Path) -> dict[str, int]:
     """Load administrations, committees, steering groups and actors from a YAML file;
     ``who`` is the acting username (or ``os:LOGIN`` when nobody was named)."""

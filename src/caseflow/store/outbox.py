@@ -376,3 +376,23 @@ def retry_visible(
         statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
     )
     return int(result.rowcount)
+
+
+# --- input16: which reminders of a deadline were really sent -------------------------
+
+
+def reminders_queued(conn: Connection, deadline_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Per deadline, the numbers of the reminders that were queued to someone (their
+    keys: ``deadline:ID:reminder:N:ADDRESS``); a reminder counted but never queued (its
+    date passed before the deadline began, or while no worker ran) is not among them."""
+    found: dict[int, set[int]] = {}
+    for deadline_id in deadline_ids:
+        prefix = f"deadline:{deadline_id}:reminder:"
+        keys = conn.execute(
+            select(outbox.c.key).where(outbox.c.key.startswith(prefix, autoescape=True))
+        ).scalars()
+        for key in keys:
+            number = key[len(prefix) :].split(":", 1)[0]
+            if number.isdigit():
+                found.setdefault(deadline_id, set()).add(int(number))
+    return found

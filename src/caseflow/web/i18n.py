@@ -503,6 +503,56 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Flytning {migration_id} er {status}; det kan ikke lade sig gøre nu.",
         "Migration {migration_id} is {status}; that cannot be done now.",
     ),
+    # Every input gets a clear answer (issue 16, input16).
+    ErrorCode.NONEXISTENT_LOCAL_TIME: (
+        "Klokkeslættet {text} findes ikke i København (sommertiden begynder); mente du {readings}?",
+        "The time {text} does not exist in Copenhagen (summer time starts); "
+        "did you mean {readings}?",
+    ),
+    ErrorCode.AMBIGUOUS_LOCAL_TIME: (
+        "Klokkeslættet {text} findes to gange i København (sommertiden slutter): {readings}.",
+        "The time {text} happens twice in Copenhagen (summer time ends): {readings}.",
+    ),
+    ErrorCode.MEETING_NOT_STARTED: (
+        "Møde {meeting_id} er ikke begyndt endnu (det begynder {starts_at}).",
+        "Meeting {meeting_id} has not started yet (it starts {starts_at}).",
+    ),
+    ErrorCode.MEETING_PASSED: (
+        "Møde {meeting_id} er allerede begyndt ({starts_at}); der kan ikke komme flere punkter.",
+        "Meeting {meeting_id} has already started ({starts_at}); no more items can be added.",
+    ),
+    ErrorCode.DATE_PASSED: (
+        "{field} {date} er allerede overskredet (i dag er {today}).",
+        "{field} {date} has already passed (today is {today}).",
+    ),
+    ErrorCode.PAST_REASON_REQUIRED: (
+        "En frist i fortiden kræver en begrundelse.",
+        "A deadline in the past needs a reason.",
+    ),
+    ErrorCode.TOO_LARGE: (
+        "{field} er for lang: {size} tegn (højst {cap}).",
+        "{field} is too long: {size} characters (at most {cap}).",
+    ),
+    ErrorCode.UNKNOWN_SECTION: (
+        "Afsnittet {section} findes ikke i arbejdsgangen (kendte: {known}).",
+        "There is no section {section} in the workflow (known: {known}).",
+    ),
+    ErrorCode.NUMBER_OUT_OF_RANGE: (
+        "{field} skal være mellem {minimum} og {maximum}, ikke {value}.",
+        "{field} must be from {minimum} to {maximum}, not {value}.",
+    ),
+    ErrorCode.UNKNOWN_ADMINISTRATION: (
+        "Forvaltningen {code_} findes ikke (kendte: {known}).",
+        "There is no administration {code_} (known: {known}).",
+    ),
+    ErrorCode.UNKNOWN_STATE: (
+        "Tilstanden {state} findes ikke (kendte: {known}).",
+        "There is no state {state} (known: {known}).",
+    ),
+    ErrorCode.UNKNOWN_TRIGGER: (
+        "Trinnet {trigger} findes ikke i arbejdsgangen {workflow_id}.",
+        "There is no step {trigger} in workflow {workflow_id}.",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from caseflow.calendar import at_local
+from caseflow.local_time import aware
 from caseflow.services import agenda as agenda_service
 from caseflow.services import deadlines as deadline_service
 from caseflow.services import meetings as meeting_service
@@ -59,7 +59,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     """A time as sent; one without an offset is Copenhagen wall-clock time."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    return at_local(moment.date(), moment.time())
+    return aware(moment)
 
 
 @router.get("/meetings", response_model=MeetingPlanOut, tags=MEETINGS)

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from caseflow.calendar import COPENHAGEN, at_local
+from caseflow.calendar import COPENHAGEN
 from caseflow.context import Context
 from caseflow.errors import CaseflowError, ErrorCode, InvalidInput
-from caseflow.meetings.plan_file import parse_clock
+from caseflow.local_time import parse_clock, strict_local
 from caseflow.services import agenda as agenda_service
 from caseflow.services import deadlines as deadline_service
 from caseflow.services import meetings as meeting_service
@@ -134,8 +134,8 @@ def _new_meeting(post: Post) -> meeting_service.NewMeeting:
         raise InvalidInput("give the time the meeting ends, or none", field="ends")
     return meeting_service.NewMeeting(
         committee=post.text("committee"),
-        starts_at=at_local(day, starts),
-        ends_at=at_local(day, ends) if ends else None,
+        starts_at=strict_local(day, starts, "starts"),
+        ends_at=strict_local(day, ends, "ends") if ends else None,
         place=post.optional("place"),
         note=post.optional("note"),
     )
