@@ -164,8 +164,6 @@ def check_plan(conn: Connection, plan: ImportPlan, names: Names) -> None:
             "no one; name the lead administration",
             code=ErrorCode.LEAD_REQUIRED,
         )
-    if actor is not None:
-        engine.check_open(new, actor)
 
 
 def check_import(
