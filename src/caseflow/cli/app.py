@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from caseflow.cli.output import console as console  # commands import the consoles here too
+from caseflow.cli.output import console_err as console_err
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.settings import Settings
 
@@ -18,9 +19,6 @@ if TYPE_CHECKING:  # the heavy parts are imported by the commands that use them
     from caseflow.context import Context
     from caseflow.domain import Actor
     from caseflow.engine import Engine
-
-console = Console()
-console_err = Console(stderr=True)
 
 app = typer.Typer(
     name="caseflow",
@@ -85,7 +83,7 @@ def _print_version(value: bool) -> None:
     if value:
         from importlib.metadata import version
 
-        console.print(f"caseflow {version('caseflow')}", highlight=False)
+        console.print(f"caseflow {version('caseflow')}")
         raise typer.Exit()
 
 

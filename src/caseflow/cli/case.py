@@ -159,7 +159,7 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
     case = view.case
     print_case(console, case, view.workflow.definition)
     if not view.options:
-        console.print(f"\n{actor.username} has nothing to do on this case now.", markup=False)
+        console.print(f"\n{actor.username} has nothing to do on this case now.")
     for option in view.options:
         if option.service is not None:
             command = _service_command(option.service, case.journal_no)
@@ -171,7 +171,7 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
             if option.ready
             else Text.assemble(("blocked", "yellow"), ": " + "; ".join(option.blocked_by))
         )
-        console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark), highlight=False)
+        console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark))
 
 
 def _service_command(service: ServiceName, journal_no: str) -> str:
@@ -229,7 +229,7 @@ def list_cases(
         )
     console.print(table)
     count = len(page.items)
-    console.print(f"{count} case{'s' if count != 1 else ''}", highlight=False)
+    console.print(f"{count} case{'s' if count != 1 else ''}")
     print_more(page.next_cursor)
 
 
@@ -284,9 +284,9 @@ def edit(
     ctx, actor = state().acting(as_user)
     done = cases.edit(ctx, actor, request)
     if done.changed:
-        console.print(f"{journal_no}: saved (version {done.case.version})", markup=False)
+        console.print(f"{journal_no}: saved (version {done.case.version})")
     else:
-        console.print(f"{journal_no}: nothing changed", markup=False)
+        console.print(f"{journal_no}: nothing changed")
 
 
 @case_app.command("history")
@@ -322,6 +322,6 @@ def verify_audit(
                     ("FAIL", "red"), f" {report.journal_no}: " + "; ".join(report.problems)
                 )
             )
-    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems", highlight=False)
+    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems")
     if bad:
         raise typer.Exit(1)

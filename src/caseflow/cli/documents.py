@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
 from caseflow.cli.case import case_app
+from caseflow.cli.output import say, write_bytes, write_json
 from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.importer import AgendaItemReader, ImportedItem
@@ -113,7 +112,7 @@ def import_agenda_item(
         )
     if as_json:
         data = [i.to_json() for i in items] if all_items else items[0].to_json()
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(data)
         return
     for item in items:
         _import_one(item, dry_run, lead, committee, workflow, as_user)
@@ -134,16 +133,19 @@ def _import_one(
     plan = plan_import(item, names, workflow_id=workflow, lead=lead, committee=committee)
     if dry_run:
         check_import(engine, plan, names)
-        console.print(
-            f"would open case [bold]{escape(plan.new.journal_no or '(next number)')}[/] "
-            f"for {escape(actor.username)}: {escape(item.title)}",
+        say(
+            "would open case ",
+            (plan.new.journal_no or "(next number)", "bold"),
+            f" for {actor.username}: {item.title}",
             soft_wrap=True,
         )
     else:
         case = import_case(engine, plan, names, actor)
-        console.print(
-            f"imported item {item.number if item.number is not None else '?'} as case "
-            f"[bold]{case.journal_no}[/] in state [cyan]{case.state}[/]"
+        say(
+            f"imported item {item.number if item.number is not None else '?'} as case ",
+            (case.journal_no, "bold"),
+            " in state ",
+            (case.state, "cyan"),
         )
     _report(item, plan.new.lead_administration, plan.new.committee)
 
@@ -167,7 +169,7 @@ def import_whole_agenda(
     items = read_file_items(file, config)
     if as_json:
         data = [i.to_json() for i in items]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(data)
         return
     cli = state()
     engine = cli.engine()
@@ -178,13 +180,16 @@ def import_whole_agenda(
     for result in results:
         number = result.item.number if result.item.number is not None else "?"
         if result.case is None:
-            console.print(f"item {number}: [red]not imported[/]: {escape(result.problem or '')}")
+            say(f"item {number}: ", ("not imported", "red"), f": {result.problem or ''}")
         elif result.on_agenda:
-            console.print(f"item {number}: case [bold]{result.case.journal_no}[/], on the agenda")
+            say(f"item {number}: case ", (result.case.journal_no, "bold"), ", on the agenda")
         else:
-            console.print(
-                f"item {number}: case [bold]{result.case.journal_no}[/] in state "
-                f"[cyan]{result.case.state}[/], not on the agenda: {escape(result.problem or '')}",
+            say(
+                f"item {number}: case ",
+                (result.case.journal_no, "bold"),
+                " in state ",
+                (result.case.state, "cyan"),
+                f", not on the agenda: {result.problem or ''}",
                 soft_wrap=True,
             )
     imported = sum(r.case is not None for r in results)
@@ -205,11 +210,9 @@ def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None
     if not item.uncertain:
         console.print("  nothing uncertain")
         return
-    console.print(f"  [yellow]uncertain ({len(item.uncertain)}):[/] check these fields")
+    say("  ", (f"uncertain ({len(item.uncertain)}):", "yellow"), " check these fields")
     for note in item.uncertain:
-        console.print(
-            f"    {escape(note.field)}: {escape(note.reason)}", highlight=False, soft_wrap=True
-        )
+        console.print(f"    {note.field}: {note.reason}", highlight=False, soft_wrap=True)
 
 
 @case_app.command("render")
@@ -240,8 +243,7 @@ def _write(rendered: str | bytes, output: Path | None) -> None:
     """To standard output, or to FILE with a line saying so."""
     data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_bytes(data)
         return
     try:
         output.write_bytes(data)

@@ -23,7 +23,7 @@ def print_case(console: Console, case: Case, definition: WorkflowDefinition) -> 
     state_title = f" ({state.title.en})" if state is not None and state.title else ""
 
     def line(*parts: str | tuple[str, str]) -> None:
-        console.print(Text.assemble(*parts), highlight=False)
+        console.print(Text.assemble(*parts))
 
     line((case.journal_no, "bold"), "  ", case.title)
     line(f"  workflow     {case.workflow_id} @ {case.workflow_version[:12]}")

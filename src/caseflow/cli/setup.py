@@ -24,7 +24,7 @@ def init() -> None:
     """Create the database, or upgrade it to this version's schema."""
     done = database.initialise(state().context(check_schema=False))
     if done.before == done.after:
-        console.print(f"database {done.where} is up to date (schema {done.after})", markup=False)
+        console.print(f"database {done.where} is up to date (schema {done.after})")
     else:
         console.print(
             f"database {done.where}: schema {done.before or 'empty'} → {done.after}", markup=False
@@ -67,7 +67,7 @@ def org_show(as_user: AsOption = None) -> None:
     console.print(table)
     for group in view.steering_groups:
         members = ", ".join(m["administration"] for m in group["members"])
-        console.print(f"steering group {group['code']}: {group['name']} ({members})", markup=False)
+        console.print(f"steering group {group['code']}: {group['name']} ({members})")
 
 
 @actor_app.command("add")
@@ -89,7 +89,7 @@ def actor_add(
     cli = state()
     request = services.ActorRequest(username, name, email, role or [])
     saved = services.put_actor(cli.context(), cli.who(as_user), request)
-    console.print(f"saved {saved.username} with {len(saved.grants)} role(s)", markup=False)
+    console.print(f"saved {saved.username} with {len(saved.grants)} role(s)")
 
 
 @actor_app.command("list")

@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.cli.output import say
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
 from caseflow.context import DEFAULT_LEASE
@@ -48,7 +48,7 @@ def worker(
         poll=timedelta(seconds=poll),
         daily=lambda: enqueue_digests(engine, ctx.calendars, language=ctx.language),
     )
-    with sole_dispatcher(engine.db.url, lambda text: console_err.print(text, highlight=False)):
+    with sole_dispatcher(engine.db.url, lambda text: console_err.print(text)):
         _run(runner, engine, once=once)
 
 
@@ -56,7 +56,7 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
     if once:
         report = runner.run_once()
         for line in report.deadlines.lines + report.notifications.lines:
-            console.print(line, highlight=False)
+            console.print(line)
         d, n = report.deadlines, report.notifications
         console.print(
             f"deadlines: {d.reminders} reminder(s), {d.expired} expired, {d.stale} stale, "
@@ -128,18 +128,18 @@ def deadlines_explain(
         console.print_json(data=explained.to_json())
         return
     if not explained.deadlines:
-        console.print(f"{explained.journal_no} has no deadlines", markup=False)
+        console.print(f"{explained.journal_no} has no deadlines")
     for deadline in explained.deadlines:
         label = deadline.label
-        console.print(
-            f"[bold]{escape(label.title)}[/] — {deadline.status}, "
-            f"due {local(deadline.due_at)} Copenhagen time"
+        say(
+            (label.title, "bold"),
+            f" — {deadline.status}, due {local(deadline.due_at)} Copenhagen time",
         )
         if label.owner is not None:
-            console.print(f"  owner: {owner_text(label.owner)}", markup=False, highlight=False)
-            console.print(f"  mail to: {_mail_to(label)}", markup=False, highlight=False)
+            console.print(f"  owner: {owner_text(label.owner)}")
+            console.print(f"  mail to: {_mail_to(label)}")
         for line in deadline.explanation:
-            console.print(f"  {line}", markup=False, highlight=False)
+            console.print(f"  {line}")
         for number, reminder in enumerate(deadline.reminders, start=1):
             sent = "sent" if reminder.sent else "to come"
             console.print(f"  reminder {number}: {local(reminder.at)} ({sent})")
@@ -209,7 +209,7 @@ def notifications_digest(
         notification_service.DigestRequest(days, tuple(committee or ())),
     )
     for key in queued.keys:
-        console.print(f"queued {key}", markup=False, highlight=False)
+        console.print(f"queued {key}")
     console.print(f"{len(queued.keys)} digest(s) queued")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.cli.output import say, warn, write_json
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.domain import Actor
@@ -28,9 +28,9 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Workflow files.")
     for problem in problems:
         console_err.print(str(problem), highlight=False, soft_wrap=True)
     if problems:
-        console_err.print(f"[red]{len(problems)} problem(s) in {len(paths)} file(s)[/]")
+        warn((f"{len(problems)} problem(s) in {len(paths)} file(s)", "red"))
         raise typer.Exit(2)
-    console.print(f"[green]ok[/]: {len(paths)} file(s) valid")
+    say(("ok", "green"), f": {len(paths)} file(s) valid")
 
 
 @workflow_app.command("list")
@@ -54,7 +54,7 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
         )
     console.print(table)
     if listed.stored is None:
-        console.print(why, markup=False)
+        console.print(why)
         return
     if not listed.stored:
         return
@@ -97,9 +97,9 @@ def show(workflow_id: str, as_json: JsonOption = False) -> None:
     console.print(
         Text.assemble((definition.id, "bold"), f" — {definition.title.da} / {definition.title.en}")
     )
-    console.print(f"version {shown.loaded.version[:12]} from {shown.loaded.path}", markup=False)
+    console.print(f"version {shown.loaded.version[:12]} from {shown.loaded.path}")
     if definition.description:
-        console.print(definition.description, markup=False)
+        console.print(definition.description)
     states = Table("State", "Title", "Owner", "Kind", title="States")
     for name, s in definition.states.items():
         kind = "initial" if s.initial else "final" if s.final else ""
@@ -122,10 +122,10 @@ def show(workflow_id: str, as_json: JsonOption = False) -> None:
 def diagram(workflow_id: str) -> None:
     """Mermaid state diagram (paste into any Mermaid viewer)."""
     text = workflow_service.workflow_diagram(state().context(check_schema=False), None, workflow_id)
-    console.print(text, markup=False, highlight=False)
+    console.print(text)
 
 
 @workflow_app.command("schema")
 def schema() -> None:
     """The JSON Schema of workflow files, for editors."""
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    write_json(json_schema())
