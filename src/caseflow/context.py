@@ -70,13 +70,19 @@ class Context:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        check_schema: bool = True,
+        create: bool = True,
     ) -> Context:
         """Build every part from ``settings``; ``check_schema`` refuses a database that
-        ``caseflow init`` has not brought up to date (``init`` itself skips it)."""
+        ``caseflow init`` has not brought up to date (``init`` itself skips it), and
+        ``create=False`` a SQLite file that does not exist (rather than make an empty one)."""
         if clock is None and settings.now is not None:
             clock = ShiftedClock(settings.now)
-        db = make_engine(settings.database_url)
+        db = make_engine(settings.database_url, busy_timeout=settings.busy_timeout, create=create)
         if check_schema:
             migrate.ensure_ready(db)
         registry = WorkflowRegistry(Path(settings.workflows_dir))

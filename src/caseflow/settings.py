@@ -42,6 +42,9 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_username_claim: str = "preferred_username"  # the claim that names the actor
+    # Seconds a SQLite writer waits for another process's write lock before it is told
+    # "database busy" (PostgreSQL's row locks need no such wait).
+    busy_timeout: int = 5
 
     def with_overrides(
         self, *, database: str | None = None, workflows_dir: Path | None = None
@@ -83,6 +86,7 @@ class Settings:
             oidc_client_id=value("oidc_client_id", "") or None,
             oidc_client_secret=value("oidc_client_secret", "") or None,
             oidc_username_claim=value("oidc_username_claim", "preferred_username"),
+            busy_timeout=_count("busy_timeout", value("busy_timeout", "5"), MAX_BUSY_SECONDS),
         )
 
 
@@ -104,11 +108,13 @@ FILE_KEYS = (
     "oidc_client_id",
     "oidc_client_secret",
     "oidc_username_claim",
+    "busy_timeout",
 )
 # The keys a caseflow.toml may also give as a number.
-NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours")
+NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours", "busy_timeout")
 MAX_IDLE_MINUTES = 24 * 60  # a day
 MAX_SESSION_HOURS = 30 * 24  # a month
+MAX_BUSY_SECONDS = 600  # ten minutes: longer is a hung process, not a busy one
 
 
 def _language(text: str) -> str:

@@ -32,9 +32,13 @@ def _offences(path: Path) -> list[str]:
                     not isinstance(keyword.value, ast.Constant) or keyword.value.value is not False
                 ):
                     found.append(f"{where}: {keyword.arg}= not False")
-        if isinstance(node, ast.Attribute) and node.attr in {"stdout", "stderr"}:
-            if isinstance(node.value, ast.Name) and node.value.id == "sys":
-                found.append(f"{where}: sys.{node.attr}")
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"stdout", "stderr"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            found.append(f"{where}: sys.{node.attr}")
         if isinstance(node, ast.ImportFrom) and node.module == "rich.markup":
             found.append(f"{where}: import from {node.module}")
     return found

@@ -9,13 +9,18 @@ the table below; a test holds the table to what the modules register.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from caseflow.cli.app import app, console_err
-from caseflow.errors import CaseflowError
+if TYPE_CHECKING:
+    import typer
 
-__all__ = ["COMMANDS", "app", "load", "main"]
+__all__ = ["COMMANDS", "INTERRUPTED", "load", "main"]
+
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
 
 # Each top-level command: the modules that register it (and its subcommands), and its
 # one-line help for ``caseflow --help``.
@@ -59,7 +64,9 @@ _GLOBAL_OPTIONS_WITH_VALUES = ("--db", "--workflows")
 
 
 def load(modules: Sequence[str]) -> None:
-    """Import command modules: importing one registers its commands on :data:`app`."""
+    """Import command modules: importing one registers its commands on the root app
+    (:data:`caseflow.cli.app.app`; this package imports nothing heavy itself, so that
+    Ctrl-C while Typer and Rich load is caught by :func:`main` too)."""
     for module in modules:
         importlib.import_module(f"caseflow.cli.{module}")
 
@@ -81,40 +88,56 @@ def _command_name(args: Sequence[str]) -> str | None:
     return None
 
 
-def _register_placeholders() -> None:
+def _register_placeholders(root: typer.Typer) -> None:
     """Every command by name and help only, for the root's help and its "no such
     command" (nothing is run from them)."""
     import typer
 
     for name, (_, text) in COMMANDS.items():
-        app.add_typer(typer.Typer(help=text), name=name)
+        root.add_typer(typer.Typer(help=text), name=name)
 
 
 def main() -> None:
-    """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback.
+    """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback,
+    and Ctrl-C (during start-up too) one line and exit code 130.
 
     Typer itself turns usage errors into a message and exit code 2.
     """
+    try:
+        _run()
+    except KeyboardInterrupt:
+        # Written with os.write: Ctrl-C may come while Rich itself is being imported.
+        os.write(2, b"interrupted: nothing more was done\n")
+        sys.exit(INTERRUPTED)
+
+
+def _run() -> None:
+    from caseflow.cli.app import app
+    from caseflow.errors import CaseflowError
+
     name = _command_name(sys.argv[1:])
     if name in COMMANDS:
         load(COMMANDS[name][0])
     else:
-        _register_placeholders()
+        _register_placeholders(app)
     try:
         app()
     except CaseflowError as exc:
-        from rich.text import Text
-
-        from caseflow.cli.phrasing import phrase
-
-        # The message may hold user text (a title, a name): printed literally, never as markup.
-        console_err.print(
-            Text.assemble(("error:", "bold red"), " ", phrase(exc)), highlight=False, soft_wrap=True
-        )
+        report(exc)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if not _database_error(exc):
             raise
+
+
+def report(error: Exception) -> None:
+    """A service error on standard error, with what to type; its user text literal."""
+    from caseflow.cli.output import styled, warn
+    from caseflow.cli.phrasing import phrase
+    from caseflow.errors import CaseflowError
+
+    assert isinstance(error, CaseflowError)
+    warn(styled(("error:", "bold red"), " ", phrase(error)))
 
 
 def _database_error(exc: Exception) -> bool:
@@ -124,7 +147,10 @@ def _database_error(exc: Exception) -> bool:
         return False
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    if isinstance(exc, OperationalError):
+    from caseflow.cli.output import warn
+
+    embedded = type(getattr(exc, "orig", None)).__module__.startswith("sqlite3")
+    if isinstance(exc, OperationalError) and not embedded:
         message = (
             f"{_one_line(exc.orig)}; check the database URL, that the server is running, "
             "and that `caseflow init` has been run"
@@ -133,13 +159,7 @@ def _database_error(exc: Exception) -> bool:
         message = _one_line(getattr(exc, "orig", None) or exc)
     else:
         return False
-    from rich.text import Text
-
-    console_err.print(
-        Text.assemble(("database error:", "bold red"), " ", message),
-        highlight=False,
-        soft_wrap=True,
-    )
+    warn(("database error:", "bold red"), " ", message)
     sys.exit(7)
 
 

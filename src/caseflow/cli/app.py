@@ -36,11 +36,17 @@ class CliState:
     settings: Settings
     _contexts: list[Context] = field(default_factory=list)
 
-    def context(self, clock: Clock | None = None, *, check_schema: bool = True) -> Context:
-        """The composition root for this command, built from every setting."""
+    def context(
+        self, clock: Clock | None = None, *, check_schema: bool = True, create: bool = False
+    ) -> Context:
+        """The composition root for this command, built from every setting. Only
+        ``caseflow init`` creates a database file (``create``): any other command in a
+        folder without one is told so, and leaves no empty file behind."""
         from caseflow.context import Context
 
-        context = Context.from_settings(self.settings, clock, check_schema=check_schema)
+        context = Context.from_settings(
+            self.settings, clock, check_schema=check_schema, create=create
+        )
         self._contexts.append(context)
         return context
 

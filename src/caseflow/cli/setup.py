@@ -22,7 +22,7 @@ app.add_typer(actor_app, name="actor")
 @app.command("init")
 def init() -> None:
     """Create the database, or upgrade it to this version's schema."""
-    done = database.initialise(state().context(check_schema=False))
+    done = database.initialise(state().context(check_schema=False, create=True))
     if done.before == done.after:
         console.print(f"database {done.where} is up to date (schema {done.after})")
     else:
