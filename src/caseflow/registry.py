@@ -15,10 +15,10 @@ from caseflow.definitions import (
     CompiledWorkflow,
     LoadedWorkflow,
     compile_workflow,
-    load_directory,
     load_workflow_text,
 )
-from caseflow.errors import NotFound
+from caseflow.definitions.loader import load_directory_apart
+from caseflow.errors import DefinitionError, NotFound, Problem
 from caseflow.store import workflows as stored_workflows
 
 
@@ -28,23 +28,38 @@ class WorkflowRegistry:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._current: dict[str, LoadedWorkflow] | None = None
+        self._broken: dict[str | None, list[Problem]] = {}
         self._compiled: dict[tuple[str, str], CompiledWorkflow] = {}
 
     @property
     def current(self) -> dict[str, LoadedWorkflow]:
-        """The definitions in the folder now (read and validated once)."""
+        """The valid definitions in the folder now (read and validated once); a file with
+        problems is left out, and said so where its workflow is asked for
+        (:meth:`current_version`, :attr:`problems`)."""
         if self._current is None:
-            self._current = load_directory(self.directory)
+            self._current, self._broken = load_directory_apart(self.directory)
         return self._current
 
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the files left out of :attr:`current`."""
+        self.current  # noqa: B018 -- reads the folder once
+        return sorted(p for problems in self._broken.values() for p in problems)
+
     def current_version(self, workflow_id: str) -> LoadedWorkflow:
-        try:
-            return self.current[workflow_id]
-        except KeyError:
-            known = ", ".join(sorted(self.current)) or "none"
-            raise NotFound(
-                f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}"
-            ) from None
+        found = self.current.get(workflow_id)
+        if found is not None:
+            return found
+        if workflow_id in self._broken:
+            raise DefinitionError(self._broken[workflow_id])
+        known = ", ".join(sorted(self.current)) or "none"
+        unreadable = self._broken.get(None)
+        also = (
+            f" ({len(unreadable)} problem(s) in files that name no workflow)" if unreadable else ""
+        )
+        raise NotFound(
+            f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}{also}"
+        )
 
     def compiled(self, loaded: LoadedWorkflow) -> CompiledWorkflow:
         key = (loaded.definition.id, loaded.version)

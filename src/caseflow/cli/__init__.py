@@ -97,31 +97,39 @@ def _register_placeholders(root: typer.Typer) -> None:
         root.add_typer(typer.Typer(help=text), name=name)
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback,
     and Ctrl-C (during start-up too) one line and exit code 130.
 
     Typer itself turns usage errors into a message and exit code 2.
     """
     try:
-        _run()
+        _run(sys.argv[1:] if argv is None else list(argv))
     except KeyboardInterrupt:
-        # Written with os.write: Ctrl-C may come while Rich itself is being imported.
-        os.write(2, b"interrupted: nothing more was done\n")
-        sys.exit(INTERRUPTED)
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:  # Typer's answer to Ctrl-C in a command, without a word
+            _interrupted()
+        raise
 
 
-def _run() -> None:
+def _interrupted() -> None:
+    # Written with os.write: Ctrl-C may come while Rich itself is being imported.
+    os.write(2, b"interrupted: nothing more was done\n")
+    sys.exit(INTERRUPTED)
+
+
+def _run(argv: list[str]) -> None:
     from caseflow.cli.app import app
     from caseflow.errors import CaseflowError
 
-    name = _command_name(sys.argv[1:])
+    name = _command_name(argv)
     if name in COMMANDS:
         load(COMMANDS[name][0])
-    else:
+    elif not app.registered_groups:  # (run in-process, a test's second call)
         _register_placeholders(app)
     try:
-        app()
+        app(args=argv, prog_name="caseflow")
     except CaseflowError as exc:
         report(exc)
         sys.exit(exc.exit_code)

@@ -17,7 +17,7 @@ from caseflow.cli.render import print_case, print_history
 from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import NewCase
-from caseflow.errors import InvalidInput
+from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.services import cases
 from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
 
@@ -46,6 +46,10 @@ def parse_assignments(assignments: list[str]) -> dict[str, Any]:
     return changes
 
 
+MAX_JSON_DEPTH = 32
+"""Lists and mappings in ``--set`` nest at most this deep (a case's deepest is 3)."""
+
+
 def _value(key: str, raw: str) -> Any:
     if raw.startswith("@"):
         path = Path(raw[1:])
@@ -53,7 +57,14 @@ def _value(key: str, raw: str) -> Any:
             raw = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"--set {key}: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                f"--set {key}: {path} is not text (UTF-8); give a text file",
+                code=ErrorCode.FILE_NOT_TEXT,
+                path=str(path),
+            ) from None
     if key in _STRUCTURED or key.startswith("fields."):
+        _refuse_deep_json(key, raw)
         try:
             return json.loads(raw)
         except json.JSONDecodeError:
@@ -63,6 +74,35 @@ def _value(key: str, raw: str) -> Any:
                 ) from None
             return raw  # a plain text field value
     return raw
+
+
+def _refuse_deep_json(key: str, raw: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` before parsing it: the
+    parser recurses, and some hundreds of brackets would exhaust Python's stack."""
+    depth = deepest = 0
+    in_text = escaped = False
+    for char in raw:
+        if in_text:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_text = False
+        elif char == '"':
+            in_text = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_JSON_DEPTH:
+        raise InvalidInput(
+            f"--set {key}: the JSON nests {deepest} levels deep; at most {MAX_JSON_DEPTH}",
+            code=ErrorCode.NESTED_TOO_DEEP,
+            what=f"--set {key}",
+            limit=MAX_JSON_DEPTH,
+        )
 
 
 def _attachments(values: list[str]) -> list[dict[str, str]]:

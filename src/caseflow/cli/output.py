@@ -12,6 +12,7 @@ other Console, no ``print``, no markup switched back on).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -67,3 +68,16 @@ def write_bytes(data: bytes) -> None:
 
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def warn_left_out(problems: Sequence[object]) -> bool:
+    """Print the problems of workflow files left out of the folder's workflows (each
+    stops only its own workflow); True if there were any."""
+    for problem in problems:
+        console_err.print(str(problem), soft_wrap=True)
+    if problems:
+        warn(
+            (f"{len(problems)} problem(s) in the workflows folder", "red"),
+            ": those workflows are left out until they are fixed",
+        )
+    return bool(problems)

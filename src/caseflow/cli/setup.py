@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, app, console, state
+from caseflow.cli.output import warn_left_out
 from caseflow.services import database
 from caseflow.services import organisation as services
 
@@ -22,7 +23,8 @@ app.add_typer(actor_app, name="actor")
 @app.command("init")
 def init() -> None:
     """Create the database, or upgrade it to this version's schema."""
-    done = database.initialise(state().context(check_schema=False, create=True))
+    ctx = state().context(check_schema=False, create=True)
+    done = database.initialise(ctx)
     if done.before == done.after:
         console.print(f"database {done.where} is up to date (schema {done.after})")
     else:
@@ -31,6 +33,8 @@ def init() -> None:
         )
     for workflow_id, version, new in done.workflows:
         console.print(f"  workflow {workflow_id} @ {version[:12]}{' (new)' if new else ''}")
+    if warn_left_out(ctx.engine.registry.problems):
+        raise typer.Exit(2)
 
 
 @org_app.command("load")

@@ -26,6 +26,7 @@ from caseflow.services import notifications as notification_service
 from caseflow.services.paging import PageRequest
 
 deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
+MAX_DIGEST_DAYS = 260  # a year of working days: a digest further ahead is no digest
 notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
 app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(notifications_app, name="notifications")
@@ -193,7 +194,9 @@ def notifications_list(
 
 @notifications_app.command("digest")
 def notifications_digest(
-    days: Annotated[int, typer.Option(help="Working days ahead.")] = DEFAULT_DAYS,
+    days: Annotated[
+        int, typer.Option(min=1, max=MAX_DIGEST_DAYS, help="Working days ahead (1 to 260).")
+    ] = DEFAULT_DAYS,
     committee: Annotated[
         list[str] | None, typer.Option(help="Only this committee (repeatable).")
     ] = None,

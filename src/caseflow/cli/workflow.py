@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
-from caseflow.cli.output import say, warn, write_json
+from caseflow.cli.output import say, warn, warn_left_out, write_json
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.domain import Actor
@@ -53,6 +53,8 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
             Text(workflow.path),
         )
     console.print(table)
+    if warn_left_out(ctx.engine.registry.problems):
+        raise typer.Exit(2)
     if listed.stored is None:
         console.print(why)
         return

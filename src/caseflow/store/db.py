@@ -73,7 +73,9 @@ def make_engine(
             _configure_sqlite(engine)
             _translate_errors(engine, busy_timeout)
             return engine
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        _translate_errors(engine, busy_timeout)
+        return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise InvalidInput(
             f"no database driver for {parsed.drivername!r}: {exc}; for PostgreSQL install "
@@ -124,12 +126,12 @@ def translated_errors(engine: Engine) -> Iterator[None]:
     try:
         yield
     except (DBAPIError, sqlite3.Error) as exc:
-        if engine.dialect.name != "sqlite":
-            raise
         seconds = _BUSY_SECONDS.get(engine, SQLITE_BUSY_TIMEOUT_S)
         # The BEGIN of a write transaction runs in an event hook, whose driver error
         # SQLAlchemy passes on unwrapped.
         orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if engine.dialect.name != "sqlite":
+            raise
         translated = translate(orig, engine.url.database, seconds)
         if translated is None:
             raise

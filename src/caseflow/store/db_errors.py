@@ -16,7 +16,16 @@ import os
 import sqlite3
 from pathlib import Path
 
-from caseflow.errors import DatabaseBusy, DatabaseUnavailable, ErrorCode
+from caseflow.errors import (
+    CaseflowError,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    ErrorCode,
+    InvalidInput,
+)
+
+BIGGEST = 2**63 - 1
+"""The largest whole number a database column of ours holds (SQLite INTEGER, BIGINT)."""
 
 # SQLite's primary result codes (the low byte of an extended code).
 _BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 13, 14, 26
@@ -24,9 +33,19 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 13, 
 
 def translate(
     error: BaseException | None, path: str | None, busy_seconds: float
-) -> DatabaseUnavailable | None:
+) -> CaseflowError | None:
     """Our error for a SQLite driver error on the database file ``path``; None if it is
-    not one of the file's troubles (a constraint, a bad statement: the caller's bug)."""
+    not one of the file's troubles (a constraint, a bad statement: the caller's bug).
+
+    A number too large for any column (an id typed as 99999999999999999999999) is bad
+    input, whichever query it reached: the driver refuses to bind it (OverflowError)."""
+    if isinstance(error, OverflowError):
+        return InvalidInput(
+            f"a number given is larger than caseflow stores (at most {BIGGEST})",
+            code=ErrorCode.NUMBER_OUT_OF_RANGE,
+            what="number",
+            most=BIGGEST,
+        )
     if not isinstance(error, sqlite3.OperationalError | sqlite3.DatabaseError):
         return None
     if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError):
