@@ -136,6 +136,11 @@ def _run(argv: list[str]) -> None:
     except Exception as exc:
         if not _database_error(exc):
             raise
+    finally:
+        from caseflow.cli import app as root
+
+        if root._state is not None:  # this run's state: close what its command opened
+            root._state.close()
 
 
 def report(error: Exception) -> None:

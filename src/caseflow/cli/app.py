@@ -50,6 +50,11 @@ class CliState:
         self._contexts.append(context)
         return context
 
+    def close(self) -> None:
+        """Close what this command opened (its database connections)."""
+        while self._contexts:
+            self._contexts.pop().close()
+
     def engine(self, clock: Clock | None = None, *, check_schema: bool = True) -> Engine:
         return self.context(clock, check_schema=check_schema).engine
 

@@ -26,6 +26,7 @@ from caseflow.services import notifications as notification_service
 from caseflow.services.paging import PageRequest
 
 deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
+DAY_SECONDS = 24 * 60 * 60  # the longest poll and lease: longer is a mistake, not a setting
 MAX_DIGEST_DAYS = 260  # a year of working days: a digest further ahead is no digest
 notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
 app.add_typer(deadlines_app, name="deadlines")
@@ -35,9 +36,16 @@ app.add_typer(notifications_app, name="notifications")
 @app.command("worker")
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Process what is due now and exit.")] = False,
-    poll: Annotated[int, typer.Option(help="Seconds between safety polls.")] = 30,
+    poll: Annotated[
+        int, typer.Option(min=1, max=DAY_SECONDS, help="Seconds between safety polls.")
+    ] = 30,
     lease: Annotated[
-        float, typer.Option(help="Seconds a claim is held; a dead worker's claims free after it.")
+        float,
+        typer.Option(
+            min=1,
+            max=DAY_SECONDS,
+            help="Seconds a claim is held; a dead worker's claims free after it.",
+        ),
     ] = DEFAULT_LEASE.total_seconds(),
 ) -> None:
     """Apply due deadlines and deliver notifications (for ever, or --once)."""

@@ -1,0 +1,380 @@
+"""Every command of the command line, fed generated input: never a traceback.
+
+The commands are read from the Typer app itself, so a new command is covered
+the day it is added. Hypothesis picks a command and fills its arguments and
+options with text (markup, control characters, journal numbers), numbers (huge,
+negative), and files (binary, deeply nested JSON and YAML, markup) and runs it
+in-process on a small prepared SQLite database. Each run must end with an exit
+code from the README's table, and a refused one (2 to 9, 130) must leave the
+audit trail and the case rows as they were.
+
+Bounded for CI (``CASEFLOW_FUZZ_EXAMPLES``, default 120, runs in about a minute);
+set it higher to search longer locally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import io
+import os
+import shutil
+import sqlite3
+import sys
+import traceback
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from caseflow.cli import COMMANDS, load_all, main
+from caseflow.cli.app import app
+from caseflow.testing import demo_organisation_file
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = int(os.environ.get("CASEFLOW_FUZZ_EXAMPLES", "120"))
+
+DOCUMENTED_EXIT_CODES = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130}
+"""The README's table of exit codes (A tour of the CLI)."""
+REFUSED = DOCUMENTED_EXIT_CODES - {0, 1}  # 1 is a check's finding, after work that may stand
+
+# Commands that do not end by themselves or build a world of their own; each is
+# exercised by its own tests (serve: test_cli_serve, demo: test_cli).
+NOT_FUZZED = {("serve",), ("demo",)}
+# Options forced on so a command ends: the worker runs once.
+FORCED = {("worker",): ["--once"]}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # the option's first flag, or "" for an argument
+    kind: str  # "int", "float", "flag", "choice", "path", "text"
+    required: bool
+    multiple: bool
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Command:
+    path: tuple[str, ...]
+    params: tuple[Param, ...]
+
+
+def _annotation(param: Any) -> Any:
+    """The parameter's Python type, a list's item type for a repeatable one."""
+    annotation = param.type_descriptor.annotation
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (list, tuple) and args:
+        return args[0]
+    return annotation
+
+
+def _kind(param: Any) -> str:
+    annotation = _annotation(param)
+    if getattr(param, "is_flag", False) or annotation is bool:
+        return "flag"
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "float"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "choice"
+    if annotation is Path:
+        return "path"
+    return "text"
+
+
+def _choices(param: Any) -> tuple[str, ...]:
+    annotation = _annotation(param)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return tuple(str(member.value) for member in annotation)
+    return ()
+
+
+def commands() -> list[Command]:
+    """Every leaf command of the app, with its parameters, as Click sees them."""
+    load_all()
+    root = typer.main.get_command(app)
+    found: list[Command] = []
+
+    def walk(group: Any, path: tuple[str, ...]) -> None:
+        for name, command in sorted(getattr(group, "commands", {}).items()):
+            here = (*path, name)
+            if hasattr(command, "commands"):
+                walk(command, here)
+                continue
+            params = tuple(
+                Param(
+                    "" if type(p).__name__.endswith("Argument") else p.opts[0],
+                    _kind(p),
+                    bool(p.required),
+                    bool(getattr(p, "multiple", False) or p.nargs == -1),
+                    _choices(p),
+                )
+                for p in command.params
+                if p.name not in {"help"}
+            )
+            found.append(Command(here, params))
+
+    walk(root, ())
+    return [c for c in found if c.path[:1] not in NOT_FUZZED and c.path not in NOT_FUZZED]
+
+
+COMMAND_LIST = commands()
+
+# --- generated input ---------------------------------------------------------------------
+
+WORDS = [
+    "[/]",
+    "[red]rød[/red]",
+    "Budget [udkast]",
+    ":smile:",
+    "\x1b[31mred\x1b[0m",
+    "line\r\nBcc: x@example.dk",
+    "",
+    " ",
+    "-",
+    "2009-68440",
+    "2026-00001",
+    "2009-05-14",
+    "2027-03-28 02:30",
+    "admin",
+    "bif.sagsbehandler",
+    "BIU",
+    "BIF",
+    "committee-case",
+    "drafting",
+    "start_drafting",
+    "10d",
+    "99999999999d",
+    "N-1",
+    "D-1",
+    "æøå ÆØÅ",
+    "x" * 300,
+]
+NUMBERS = [0, 1, -1, 2, 31, 2**31, 2**63, 10**23, 999999999, -(10**20)]
+text = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(
+        st.characters(codec="utf-8", exclude_characters="\x00", exclude_categories=("Cs",)),
+        max_size=30,
+    ),
+)
+number = st.one_of(st.sampled_from(NUMBERS), st.integers()).map(str)
+
+
+def _deep_json(levels: int) -> bytes:
+    return ('{"a": ' * levels + "1" + "}" * levels).encode()
+
+
+def _deep_yaml(levels: int) -> bytes:
+    return "".join(f"{'  ' * i}k{i}:\n" for i in range(levels)).encode() + b"  " * levels + b"x"
+
+
+contents = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from(
+        [
+            _deep_json(600),
+            b"[" * 600 + b"]" * 600,
+            _deep_yaml(500),
+            b"[" * 500,
+            b"\xff\xfe\x00binary",
+            b"[/] [red]x[/red] :smile:",
+            demo_organisation_file().read_bytes(),
+            b"",
+        ]
+    ),
+    text.map(lambda t: t.encode()),
+)
+SET_KEYS = [
+    "summary",
+    "title",
+    "sections",
+    "fields",
+    "recommendations",
+    "sections.problemstilling",
+    "fields.x",
+    "case_officer",
+    "nosuch",
+]
+
+
+@dataclass
+class Files:
+    """Files written for one run, in its own folder."""
+
+    folder: Path
+    count: int = 0
+
+    def write(self, data: bytes) -> str:
+        self.count += 1
+        path = self.folder / f"input-{self.count}.dat"
+        path.write_bytes(data)
+        return str(path)
+
+
+@st.composite
+def invocation(draw: st.DrawFn, files: Files) -> list[str]:
+    command = draw(st.sampled_from(COMMAND_LIST))
+    args = [*command.path, *FORCED.get(command.path, [])]
+    for param in command.params:
+        if param.name in FORCED.get(command.path, []):
+            continue
+        if not param.required and not draw(st.booleans()):
+            continue
+        count = draw(st.integers(1, 2)) if param.multiple else 1
+        for _ in range(count):
+            if param.kind == "flag":
+                args.append(param.name)
+                continue
+            value = draw(_value(param, files))
+            args.extend([param.name, value] if param.name else [value])
+    return args
+
+
+@st.composite
+def _value(draw: st.DrawFn, param: Param, files: Files) -> str:
+    if param.kind in ("int", "float"):
+        return draw(st.one_of(number, text)) if draw(st.integers(0, 9)) == 0 else draw(number)
+    if param.kind == "choice" and param.choices and draw(st.integers(0, 4)):
+        return str(draw(st.sampled_from(param.choices)))
+    if param.kind == "path":
+        return draw(
+            st.one_of(
+                contents.map(files.write),
+                st.just(str(files.folder / "missing" / "x.yaml")),
+                st.just(str(files.folder)),
+            )
+        )
+    if param.name == "--set":
+        key = draw(st.sampled_from(SET_KEYS))
+        value = draw(st.one_of(text, contents.map(lambda data: "@" + files.write(data))))
+        if draw(st.booleans()):
+            value = draw(st.sampled_from(['["a"]', '{"a": "b"}', "[" * 700, '{"a":' * 650]))
+        return f"{key}={value}"
+    return str(draw(text))
+
+
+# --- the prepared database ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def environment(database: Path, folder: Path) -> Iterator[None]:
+    """The command's settings and working folder, as a user's shell would give them."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    for name in list(os.environ):
+        if name.startswith("CASEFLOW_"):
+            del os.environ[name]
+    os.environ.update(
+        {
+            "CASEFLOW_DATABASE_URL": f"sqlite:///{database}",
+            "CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows"),
+            "CASEFLOW_MAIL_DIR": str(folder / "mail"),
+            "CASEFLOW_BUSY_TIMEOUT": "1",
+            "COLUMNS": "80",
+        }
+    )
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+def run(args: list[str], stdin: str = "") -> Outcome:
+    """``caseflow ARGS`` in this process; an exception escaping main is a traceback."""
+    out, err = io.StringIO(), io.StringIO()
+    saved_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    code: int | str | None = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main(args)
+    except SystemExit as exc:
+        code = exc.code
+    except BaseException:
+        pytest.fail(f"caseflow {args!r} raised:\n{traceback.format_exc()}")
+    finally:
+        sys.stdin = saved_stdin
+    assert isinstance(code, int | None), (args, code)
+    return Outcome(code or 0, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small database: the demo organisation and one case in drafting."""
+    folder = tmp_path_factory.mktemp("fuzz-template")
+    database = folder / "caseflow.db"
+    with environment(database, folder):
+        for args in (
+            ["init"],
+            ["org", "load", str(demo_organisation_file())],
+            ["case", "new", "--title", "Styring [udkast]", "--lead", "BIF", "--committee",
+             "BIU", "--as", "bif.sagsbehandler", "--journal-no", "2009-68440"],
+            ["case", "advance", "2009-68440", "start_drafting", "--as", "bif.sagsbehandler"],
+        ):  # fmt: skip
+            done = run(args)
+            assert done.code == 0, (args, done)
+    return database
+
+
+def fingerprint(database: Path) -> str:
+    """The audit trail and the case rows, as one digest."""
+    connection = sqlite3.connect(database)
+    try:
+        digest = hashlib.sha256()
+        for table in ("audit_events", "cases"):
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY id"):  # noqa: S608
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        connection.close()
+
+
+def test_every_command_is_fuzzed() -> None:
+    """The list comes from the app: every command in COMMANDS has leaves in it."""
+    fuzzed = {c.path[0] for c in COMMAND_LIST}
+    assert fuzzed == set(COMMANDS) - {p[0] for p in NOT_FUZZED}
+    assert len(COMMAND_LIST) > 50
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    database=None,
+    # No shrinking: each failure names its arguments already, and a CI run stays bounded.
+    phases=(Phase.explicit, Phase.generate),
+)
+@given(data=st.data())
+def test_no_input_gets_a_traceback(
+    data: st.DataObject, template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    database = folder / "caseflow.db"
+    shutil.copy(template, database)
+    args = data.draw(invocation(Files(folder)), label="args")
+    before = fingerprint(database)
+    with environment(database, folder):
+        done = run(args, stdin=data.draw(text, label="stdin"))
+    assert done.code in DOCUMENTED_EXIT_CODES, (args, done)
+    assert "Traceback" not in done.err, (args, done.err)
+    if done.code in REFUSED:
+        assert fingerprint(database) == before, (args, done)
