@@ -28,7 +28,7 @@ class WorkflowRegistry:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._current: dict[str, LoadedWorkflow] | None = None
-        self._broken: dict[str | None, list[Problem]] = {}
+        self._broken: dict[str, list[Problem]] = {}
         self._compiled: dict[tuple[str, str], CompiledWorkflow] = {}
 
     @property
@@ -53,13 +53,7 @@ class WorkflowRegistry:
         if workflow_id in self._broken:
             raise DefinitionError(self._broken[workflow_id])
         known = ", ".join(sorted(self.current)) or "none"
-        unreadable = self._broken.get(None)
-        also = (
-            f" ({len(unreadable)} problem(s) in files that name no workflow)" if unreadable else ""
-        )
-        raise NotFound(
-            f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}{also}"
-        )
+        raise NotFound(f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}")
 
     def compiled(self, loaded: LoadedWorkflow) -> CompiledWorkflow:
         key = (loaded.definition.id, loaded.version)

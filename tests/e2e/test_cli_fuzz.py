@@ -378,3 +378,120 @@ def test_no_input_gets_a_traceback(
     assert "Traceback" not in done.err, (args, done.err)
     if done.code in REFUSED:
         assert fingerprint(database) == before, (args, done)
+
+
+# --- the findings of issue 16, each as an explicit case -------------------------------------
+
+
+@pytest.fixture
+def prepared(template: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the prepared database, the commands run in its folder."""
+    database = tmp_path / "caseflow.db"
+    shutil.copy(template, database)
+    with environment(database, tmp_path):
+        yield database
+
+
+MARKUP_TITLE = "[/] Budget [udkast] [red]x[/red] :smile:"
+
+
+def test_user_text_is_printed_as_typed_by_every_command(prepared: Path) -> None:
+    opened = run(
+        ["case", "new", "--title", MARKUP_TITLE, "--lead", "BIF", "--committee", "BIU",
+         "--summary", "[bold]resumé[/bold]", "--as", "bif.sagsbehandler"]
+    )  # fmt: skip
+    assert opened.code == 0, opened
+    meeting = run(
+        ["meeting", "new", "--committee", "BIU", "--at", "2030-05-14 16:00",
+         "--place", "[/] Rådhuset [lokale 1]", "--as", "admin"]
+    )  # fmt: skip
+    assert meeting.code == 0, meeting
+    for args in (
+        ["case", "list", "--as", "bif.sagsbehandler"],
+        ["case", "show", "2009-68440", "--as", "bif.sagsbehandler"],
+        ["meeting", "list", "--committee", "BIU", "--as", "admin"],
+        ["deadlines", "list", "--as", "admin"],
+        ["notifications", "list", "--as", "admin"],
+    ):
+        done = run(args)
+        assert done.code == 0, (args, done)
+        assert "MarkupError" not in done.err
+    listed = run(["case", "list", "--as", "bif.sagsbehandler"])
+    assert "[udkast]" in listed.out
+    assert "[/]" in listed.out
+    plan = run(["meeting", "list", "--committee", "BIU", "--as", "admin"])
+    assert "[lokale 1]" in plan.out
+
+
+def test_the_programs_own_messages_keep_their_brackets(prepared: Path, tmp_path: Path) -> None:
+    workflow = tmp_path / "committee-case.yaml"
+    workflow.write_text(
+        (REPO / "workflows" / "committee-case.yaml")
+        .read_text(encoding="utf-8")
+        .replace("roles: [case_officer]", "roles: case_officer", 1),
+        encoding="utf-8",
+    )
+    done = run(["workflow", "validate", str(workflow)])
+    assert done.code == 2, done
+    assert "'roles' should be a list: write [case_officer]" in done.err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["meeting", "show", "99999999999999999999999", "--as", "admin"], 2, "larger than"),
+        (["agenda", "show", str(2**63), "--as", "admin"], 2, "larger than"),
+        (["followup", "done", str(10**30), "--as", "admin"], 2, "larger than"),
+        (["deadlines", "list", "--due-within", "99999999999d", "--as", "admin"], 2, "working days"),
+        (["notifications", "digest", "--days", "999999999", "--as", "admin"], 2, "--days"),
+        (["worker", "--once", "--poll", "-86399999913601"], 2, "--poll"),
+    ],
+)
+def test_numbers_beyond_what_is_stored_are_bad_input(
+    prepared: Path, args: list[str], code: int, words: str
+) -> None:
+    done = run(args)
+    assert done.code == code, done
+    assert words in done.err
+
+
+def test_a_binary_file_and_deep_json_in_set_are_refused(prepared: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    done = run(["case", "edit", "2009-68440", "--set", f"summary=@{binary}", "--as", "admin"])
+    assert done.code == 2, done
+    assert f"{binary} is not text (UTF-8)" in done.err
+    deep = "[" * 600 + "]" * 600
+    done = run(["case", "edit", "2009-68440", "--set", f"fields={deep}", "--as", "admin"])
+    assert done.code == 2, done
+    assert "the JSON nests 600 levels deep; at most 32" in done.err
+
+
+def test_a_deep_yaml_file_stops_only_its_own_workflow(prepared: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "workflows"
+    shutil.copytree(REPO / "workflows", folder)
+    (folder / "deep.yaml").write_bytes(b"id: deep\n" + _deep_yaml(500))
+    os.environ["CASEFLOW_WORKFLOWS_DIR"] = str(folder)
+    shown = run(["case", "show", "2009-68440", "--as", "bif.sagsbehandler"])
+    assert shown.code == 0, shown
+    listed = run(["workflow", "list"])
+    assert listed.code == 2, listed
+    assert "deep.yaml" in listed.err
+    assert "more than 64 levels deep" in listed.err
+    opened = run(["case", "new", "--title", "T", "--workflow", "deep", "--as", "admin"])
+    assert opened.code == 2, opened
+    assert "more than 64 levels deep" in opened.err
+
+
+def test_deep_yaml_in_an_organisation_or_calendar_file_is_a_problem(
+    prepared: Path, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_bytes(_deep_yaml(500))
+    loaded = run(["org", "load", str(deep), "--as", "admin"])
+    assert loaded.code == 2, loaded
+    assert "more than 64 levels deep" in loaded.err
+    os.environ["CASEFLOW_CALENDAR"] = str(deep)
+    counted = run(["calendar", "add", "2009-12-23", "1"])
+    assert counted.code == 2, counted
+    assert "more than 64 levels deep" in counted.err

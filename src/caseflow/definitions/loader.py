@@ -530,21 +530,24 @@ def _load_many(paths: Sequence[str | Path]) -> tuple[list[LoadedWorkflow], list[
 
 def _load_each(
     paths: Sequence[str | Path],
-) -> tuple[list[LoadedWorkflow], dict[str | None, list[Problem]]]:
-    """The valid workflows, and the problems of the others by their workflow id (None
-    where a file is too broken to say which workflow it is)."""
+) -> tuple[list[LoadedWorkflow], dict[str, list[Problem]]]:
+    """The valid workflows, and the problems of the others by their workflow id (a file
+    too broken to say is taken by its name)."""
     loaded: list[LoadedWorkflow] = []
-    problems: dict[str | None, list[Problem]] = {}
+    problems: dict[str, list[Problem]] = {}
     first_file: dict[str, str] = {}
     for path in paths:
         file = str(path)
         text, problem = _read(Path(path))
         if text is None:
-            problems.setdefault(None, []).extend([problem] if problem else [])
+            problems.setdefault(Path(path).stem, []).extend([problem] if problem else [])
             continue
         parsed = _parse(text, file)
         if parsed.problems:
-            problems.setdefault(parsed.workflow_id, []).extend(parsed.problems)
+            # A file too broken to name its workflow is taken to hold the one it is named
+            # after (committee-case.yaml), as the shipped files do.
+            owner = parsed.workflow_id or Path(path).stem
+            problems.setdefault(owner, []).extend(parsed.problems)
         if parsed.loaded is not None:
             loaded.append(parsed.loaded)
         if parsed.workflow_id is None:
@@ -592,9 +595,9 @@ def load_directory(directory: str | Path) -> dict[str, LoadedWorkflow]:
 
 def load_directory_apart(
     directory: str | Path,
-) -> tuple[dict[str, LoadedWorkflow], dict[str | None, list[Problem]]]:
+) -> tuple[dict[str, LoadedWorkflow], dict[str, list[Problem]]]:
     """Every valid workflow in ``directory`` by id, and the problems of the others by
-    workflow id (None: a file too broken to name its workflow). One bad file then
+    workflow id (or file name, for a file too broken to name one). One bad file then
     stops only its own workflow, never a command about another (``case show``)."""
     folder = Path(directory)
     if not folder.is_dir():
