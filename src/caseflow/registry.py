@@ -8,17 +8,15 @@ Each (workflow id, version) is compiled at most once per process.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from caseflow.definitions import (
-    CompiledWorkflow,
-    LoadedWorkflow,
-    compile_workflow,
-    load_workflow_text,
-)
-from caseflow.definitions.loader import load_directory_apart
+from caseflow.definitions.machine import CompiledWorkflow, compile_workflow
 from caseflow.errors import DefinitionError, NotFound, Problem
+
+if TYPE_CHECKING:
+    from caseflow.definitions.loader import LoadedWorkflow
 from caseflow.store import workflows as stored_workflows
 
 
@@ -37,6 +35,10 @@ class WorkflowRegistry:
         problems is left out, and said so where its workflow is asked for
         (:meth:`current_version`, :attr:`problems`)."""
         if self._current is None:
+            # The loader (YAML, the schema's checks) is imported when a command first
+            # needs the folder: listing cases does not.
+            from caseflow.definitions.loader import load_directory_apart
+
             self._current, self._broken = load_directory_apart(self.directory)
         return self._current
 
@@ -70,6 +72,8 @@ class WorkflowRegistry:
         current = self.current.get(workflow_id)
         if current is not None and current.version == version:
             return self.compiled(current)
+        from caseflow.definitions.loader import load_workflow_text
+
         stored = stored_workflows.get(conn, workflow_id, version)
         loaded = load_workflow_text(stored.source_text, stored.source_path, stored=True)
         # Keyed by the version the case records, even if a newer caseflow would

@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Replay the reference scenario (case 2009-68440, May 2009 to December 2010) and print it.",
     ),
     "init": (("setup",), "Create the database, or upgrade it to this version's schema."),
-    "case": (("case", "agenda", "documents"), "Open, move and inspect cases."),
+    "case": (("case",), "Open, move and inspect cases."),
     "agenda": (("agenda", "documents"), "Build and publish a meeting's agenda."),
     "minutes": (("agenda", "documents"), "Record decisions and approve the minutes."),
     "meeting": (("meeting",), "Committee meetings: the meeting plan, imports and calendar export."),

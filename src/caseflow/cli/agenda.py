@@ -13,7 +13,6 @@ from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
-from caseflow.cli.case import case_app
 from caseflow.cli.output import say, styled
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.domain import Actor
@@ -335,19 +334,6 @@ def approve(
         ctx, cli.actor(ctx.engine, as_user), service.ApproveMinutes(meeting_id, note)
     )
     console.print(f"meeting {meeting_id}: minutes approved, meeting closed")
-
-
-@case_app.command("course")
-def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
-    """The case's course (sagens gang): every treatment by a committee, in order (--as: one
-    who may see the case; a closed item's decision only for its committee's insiders)."""
-    cli = state()
-    ctx = cli.context()
-    data = service.course(ctx, cli.actor(ctx.engine, as_user), service.Course(journal_no)).to_json()
-    if as_json:
-        console.print_json(data=data)
-        return
-    print_course(data)
 
 
 def print_course(data: dict[str, Any]) -> None:

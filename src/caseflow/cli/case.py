@@ -1,25 +1,38 @@
-"""``caseflow case ...``: open, show, list, advance, edit, history, verify-audit."""
+"""``caseflow case ...``: open, show, list, advance, edit, history, verify-audit, course,
+render.
+
+The commands import what they use when they run (the services, the engine, the
+documents): defining them costs only Typer, so ``caseflow case list`` starts
+without the workflow, agenda or documents machinery it does not need.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Column, Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.doc_options import (
+    ConfigOption,
+    Format,
+    FormatOption,
+    Language,
+    LanguageOption,
+    OutputOption,
+)
 from caseflow.cli.paging import CursorOption, print_more
-from caseflow.cli.render import print_case, print_history
-from caseflow.definitions.schema import ServiceName
 from caseflow.domain import Origin, OriginKind
-from caseflow.engine import NewCase
 from caseflow.errors import ErrorCode, InvalidInput
-from caseflow.services import cases
 from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+
+if TYPE_CHECKING:
+    from caseflow.definitions.schema import ServiceName
 
 case_app = typer.Typer(help="Open, move and inspect cases.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -158,6 +171,9 @@ def new(
     as_json: JsonOption = False,
 ) -> None:
     """Open a case in its workflow's first state."""
+    from caseflow.engine import NewCase
+    from caseflow.services import cases
+
     try:
         when = date.fromisoformat(origin_date) if origin_date else None
     except ValueError:
@@ -191,6 +207,9 @@ def new(
 @case_app.command("show")
 def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """Show a case, and what you may do with it now (--as: its officer, or a role on it)."""
+    from caseflow.cli.render import print_case
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     view = cases.show_case(ctx, actor, journal_no)
     if as_json:
@@ -215,6 +234,8 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
 
 
 def _service_command(service: ServiceName, journal_no: str) -> str:
+    from caseflow.definitions.schema import ServiceName
+
     if service is ServiceName.AGENDA:
         return f"caseflow agenda add|withdraw MEETING {journal_no}"
     return "caseflow minutes decide MEETING ITEM"
@@ -236,6 +257,8 @@ def list_cases(
     as_json: JsonOption = False,
 ) -> None:
     """List the cases you may see (--as), newest first, a page at a time."""
+    from caseflow.services import cases
+
     query = cases.CaseQuery(
         states=state_ or [],
         committee=committee,
@@ -287,6 +310,8 @@ def advance(
     as_user: AsOption = None,
 ) -> None:
     """Fire TRIGGER on a case (e.g. submit_for_approval)."""
+    from caseflow.services import cases
+
     request = cases.AdvanceRequest(
         journal_no, trigger, parse_assignments(set_ or []), comment, expect_version
     )
@@ -320,6 +345,8 @@ def edit(
     as_user: AsOption = None,
 ) -> None:
     """Change fields of a case (summary, sections.losning, recommendations, ...)."""
+    from caseflow.services import cases
+
     request = cases.EditRequest(journal_no, parse_assignments(set_), comment, expect_version)
     ctx, actor = state().acting(as_user)
     done = cases.edit(ctx, actor, request)
@@ -332,6 +359,9 @@ def edit(
 @case_app.command("history")
 def history(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """The case's audit trail, oldest first (--as: one who may see the case)."""
+    from caseflow.cli.render import print_history
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     entries = cases.history(ctx, actor, journal_no)
     if as_json:
@@ -348,6 +378,8 @@ def verify_audit(
     as_user: AsOption = None,
 ) -> None:
     """Recompute the audit hash chains; exits 1 if any was tampered with."""
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     reports = cases.verify_audit(ctx, actor, journal_no)
     bad = [r for r in reports if not r.ok]
@@ -365,3 +397,48 @@ def verify_audit(
     console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems")
     if bad:
         raise typer.Exit(1)
+
+
+@case_app.command("course")
+def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """The case's course (sagens gang): every treatment by a committee, in order (--as: one
+    who may see the case; a closed item's decision only for its committee's insiders)."""
+    from caseflow.cli.agenda import print_course
+    from caseflow.services import agenda as service
+
+    cli = state()
+    ctx = cli.context()
+    data = service.course(ctx, cli.actor(ctx.engine, as_user), service.Course(journal_no)).to_json()
+    if as_json:
+        console.print_json(data=data)
+        return
+    print_course(data)
+
+
+@case_app.command("render")
+def render_case(
+    journal_no: str,
+    fmt: FormatOption = Format.html,
+    language: LanguageOption = Language.da,
+    public: Annotated[
+        bool, typer.Option("--public", help="The public version: a closed item's content left out.")
+    ] = False,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown); --as: one who
+    may see the case."""
+    from caseflow.cli.documents import write_document
+    from caseflow.documents.config import load_config
+    from caseflow.documents.render import DocumentRenderer
+    from caseflow.documents.service import case_document
+
+    documents = load_config(config)
+    cli = state()
+    engine = cli.engine()
+    document = case_document(engine, journal_no, documents, cli.actor(engine, as_user))
+    rendered = DocumentRenderer(config=documents).item(
+        document, fmt.value, language.value, public=public
+    )
+    write_document(rendered, output)

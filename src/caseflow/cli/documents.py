@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,14 @@ import typer
 
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
-from caseflow.cli.case import case_app
+from caseflow.cli.doc_options import (
+    ConfigOption,
+    Format,
+    FormatOption,
+    Language,
+    LanguageOption,
+    OutputOption,
+)
 from caseflow.cli.output import say, write_bytes, write_json
 from caseflow.documents.agenda_import import import_agenda
 from caseflow.documents.config import DocumentsConfig, load_config
@@ -20,7 +26,6 @@ from caseflow.documents.inputs import read_items, text_of
 from caseflow.documents.render import DocumentRenderer
 from caseflow.documents.service import (
     Names,
-    case_document,
     check_import,
     import_case,
     meeting_documents,
@@ -30,32 +35,6 @@ from caseflow.errors import InvalidInput
 
 import_app = typer.Typer(help="Import documents into cases.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-
-
-class Format(StrEnum):
-    html = "html"
-    pdf = "pdf"
-    md = "md"
-
-
-class Language(StrEnum):
-    da = "da"
-    en = "en"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="html, pdf or md.")]
-LanguageOption = Annotated[Language, typer.Option(help="da or en.")]
-OutputOption = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write to FILE (default: standard output).")
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="The municipality's documents file (sections and headings; default: "
-        "$CASEFLOW_DOCUMENTS_CONFIG, else Copenhagen's).",
-    ),
-]
 
 
 def read_text(path: Path) -> str:
@@ -215,31 +194,7 @@ def _report(item: ImportedItem, lead: str | None, committee: str | None) -> None
         console.print(f"    {note.field}: {note.reason}", highlight=False, soft_wrap=True)
 
 
-@case_app.command("render")
-def render_case(
-    journal_no: str,
-    fmt: FormatOption = Format.html,
-    language: LanguageOption = Language.da,
-    public: Annotated[
-        bool, typer.Option("--public", help="The public version: a closed item's content left out.")
-    ] = False,
-    output: OutputOption = None,
-    config: ConfigOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown); --as: one who
-    may see the case."""
-    documents: DocumentsConfig = load_config(config)
-    cli = state()
-    engine = cli.engine()
-    document = case_document(engine, journal_no, documents, cli.actor(engine, as_user))
-    rendered = DocumentRenderer(config=documents).item(
-        document, fmt.value, language.value, public=public
-    )
-    _write(rendered, output)
-
-
-def _write(rendered: str | bytes, output: Path | None) -> None:
+def write_document(rendered: str | bytes, output: Path | None) -> None:
     """To standard output, or to FILE with a line saying so."""
     data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     if output is None:
@@ -284,7 +239,7 @@ def _render_meeting(
         rendered = renderer.agenda(document.agenda, fmt.value, language.value, public=public)
     else:
         rendered = renderer.minutes(document, fmt.value, language.value, public=public)
-    _write(rendered, output)
+    write_document(rendered, output)
 
 
 MeetingPublicOption = Annotated[

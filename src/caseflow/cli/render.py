@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from caseflow.calendar import COPENHAGEN
-from caseflow.definitions import WorkflowDefinition
 from caseflow.domain import AuditEntry, AuditKind, Case
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from caseflow.definitions import WorkflowDefinition
 
 
 def local(entry_time: Any) -> str:
