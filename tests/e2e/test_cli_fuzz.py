@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import fcntl
 import hashlib
 import io
 import os
 import shutil
 import sqlite3
 import sys
+import time
 import traceback
 import typing
 from collections.abc import Iterator
@@ -495,3 +497,22 @@ def test_deep_yaml_in_an_organisation_or_calendar_file_is_a_problem(
     counted = run(["calendar", "add", "2009-12-23", "1"])
     assert counted.code == 2, counted
     assert "more than 64 levels deep" in counted.err
+
+
+def test_worker_once_gives_up_when_another_worker_holds_the_lock(prepared: Path) -> None:
+    lock = os.open(f"{prepared}-worker.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        os.write(lock, b"host:4242")
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a running `caseflow worker`
+        started = time.monotonic()
+        done = run(["worker", "--once", "--wait", "1"])
+        waited = time.monotonic() - started
+        at_once = run(["worker", "--once"])
+    finally:
+        os.close(lock)
+    assert done.code == 9, done
+    assert "another worker (host:4242) is dispatching" in done.err
+    assert "gave up after 1 s" in done.err
+    assert 1 <= waited < 10
+    assert at_once.code == 9, at_once  # --wait 0, the default: cron runs do not pile up
+    assert run(["worker", "--once"]).code == 0  # once the other has stopped

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from caseflow.context import DEFAULT_LEASE
 from caseflow.deadlines.labels import Label
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.sole import sole_dispatcher
-from caseflow.deadlines.worker import Worker
+from caseflow.deadlines.worker import Worker, configure_logging
 from caseflow.engine import Engine
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.services import deadlines as deadline_service
@@ -47,6 +46,15 @@ def worker(
             help="Seconds a claim is held; a dead worker's claims free after it.",
         ),
     ] = DEFAULT_LEASE.total_seconds(),
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            max=DAY_SECONDS,
+            help="With --once: seconds to wait for another worker on the same SQLite "
+            "database before giving up (exit code 9).",
+        ),
+    ] = 0,
 ) -> None:
     """Apply due deadlines and deliver notifications (for ever, or --once)."""
     ctx = state().context()
@@ -57,7 +65,9 @@ def worker(
         poll=timedelta(seconds=poll),
         daily=lambda: enqueue_digests(engine, ctx.calendars, language=ctx.language),
     )
-    with sole_dispatcher(engine.db.url, lambda text: console_err.print(text)):
+    with sole_dispatcher(
+        engine.db.url, lambda text: console_err.print(text), wait=wait if once else None
+    ):
         _run(runner, engine, once=once)
 
 
@@ -73,7 +83,7 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
             f"{n.retried} to retry, {n.failed} failed"
         )
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    configure_logging()
     console.print(f"caseflow worker on {engine.db.url.render_as_string(hide_password=True)}")
     runner.run_forever()
 

@@ -355,3 +355,25 @@ def retry_visible(
         statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
     )
     return int(result.rowcount)
+
+
+# --- cli16: why nothing was sent ------------------------------------------------------------
+
+
+def held_by_others(
+    conn: Connection, *, now: datetime, owner: str
+) -> list[tuple[str, int, datetime]]:
+    """Pending notifications due at ``now`` that another worker's lease holds: per
+    holder, how many and until when (the latest of their leases)."""
+    query = (
+        select(outbox.c.lease_owner, func.count(), func.max(outbox.c.lease_expires_at))
+        .where(
+            outbox.c.status == OutboxStatus.PENDING,
+            outbox.c.next_attempt_at <= now,
+            outbox.c.lease_expires_at >= now,
+            outbox.c.lease_owner != owner,
+        )
+        .group_by(outbox.c.lease_owner)
+        .order_by(outbox.c.lease_owner)
+    )
+    return [(str(holder), int(count), until) for holder, count, until in conn.execute(query)]
