@@ -516,3 +516,52 @@ def test_worker_once_gives_up_when_another_worker_holds_the_lock(prepared: Path)
     assert 1 <= waited < 10
     assert at_once.code == 9, at_once  # --wait 0, the default: cron runs do not pile up
     assert run(["worker", "--once"]).code == 0  # once the other has stopped
+
+
+def test_at_80_columns_identifiers_are_whole_and_labels_in_the_language(
+    prepared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseflow.cli import output
+
+    monkeypatch.setattr(output.console, "width", 80)
+    key = "a-very-long-notification-key:2009-68440:reminder:1:sara.holm@bif.kk.example"
+    connection = sqlite3.connect(prepared)
+    connection.execute(
+        "INSERT INTO outbox (key, template, language, recipients, context, status, attempts,"
+        " next_attempt_at, created_at) VALUES (?, 'reminder', 'da', "
+        '\'[{"address": "sara.holm@bif.kk.example", "name": "Sara Holm"}]\', \'{}\', '
+        "'failed', 8, '2009-05-14 08:00:00.000000', '2009-05-14 08:00:00.000000')",
+        (key,),
+    )
+    connection.commit()
+    connection.close()
+    listed = run(["notifications", "list", "--as", "admin"])
+    assert listed.code == 0, listed
+    assert key in listed.out  # on one line, whole: `notifications retry KEY` needs it
+    assert all(len(line) <= 80 for line in listed.out.splitlines())
+    cases = run(["case", "list", "--as", "bif.sagsbehandler"])
+    assert "2009-68440" in cases.out
+    assert "Journalnr." in cases.out  # CASEFLOW_LANGUAGE is Danish by default
+    workflows = run(["workflow", "list"])
+    assert "committee-case" in workflows.out
+    assert "access-request" in workflows.out
+
+
+def test_case_show_prints_headings_and_no_python_reprs(prepared: Path) -> None:
+    edited = run(
+        ["case", "edit", "2009-68440", "--set", "sections.problemstilling=Et problem",
+         "--set", 'fields.noter={"a": [1, 2]}', "--as", "bif.sagsbehandler"]
+    )  # fmt: skip
+    assert edited.code == 0, edited
+    shown = run(["case", "show", "2009-68440", "--as", "bif.sagsbehandler"])
+    assert shown.code == 0, shown
+    assert "Problemstilling\nEt problem" in shown.out
+    assert "problemstilling" not in shown.out
+    assert '{"a": [1, 2]}' in shown.out
+    assert "{'a'" not in shown.out
+    assert "tilstand" in shown.out
+    assert "(Udarbejdelse" in shown.out or "(Under udarbejdelse" in shown.out, shown.out
+    os.environ["CASEFLOW_LANGUAGE"] = "en"
+    english = run(["case", "show", "2009-68440", "--as", "bif.sagsbehandler"])
+    assert "Problem\nEt problem" in english.out
+    assert "state" in english.out

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Column, Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
@@ -26,7 +25,10 @@ from caseflow.cli.doc_options import (
     LanguageOption,
     OutputOption,
 )
+from caseflow.cli.output import print_table
+from caseflow.cli.output import table as grid
 from caseflow.cli.paging import CursorOption, print_more
+from caseflow.cli.words import word
 from caseflow.domain import Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
@@ -216,7 +218,7 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
         console.print_json(data=view.to_json())
         return
     case = view.case
-    print_case(console, case, view.workflow.definition)
+    print_case(console, case, view.workflow.definition, ctx.language)
     if not view.options:
         console.print(f"\n{actor.username} has nothing to do on this case now.")
     for option in view.options:
@@ -272,27 +274,30 @@ def list_cases(
         console.print_json(data=[cases.case_json(c) for c in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    # Nothing is cut short with an ellipsis: other commands need the identifiers whole.
-    table = Table(
+    # Nothing is cut short: other commands need the journal numbers whole, and the state
+    # names (which --state takes) stay as the workflow spells them.
+    language = ctx.language
+    table = grid(
         *(
-            Column(header, overflow="fold")
-            for header in ("Journal no", "Title", "State", "Committee", "Lead", "Officer")
+            word(header, language)
+            for header in ("Journal no", "State", "Title", "Committee", "Lead", "Officer")
         ),
-        Column("Updated", no_wrap=True),
+        word("Updated", language),
+        ids=2,
     )
     for case in page.items:
         table.add_row(
             Text(case.journal_no),
-            Text(case.title),
             Text(case.state),
+            Text(case.title),
             Text(case.committee or ""),
             Text(case.lead_administration or ""),
             Text(case.case_officer or ""),
             case.updated_at.date().isoformat(),
         )
-    console.print(table)
+    print_table(table)
     count = len(page.items)
-    console.print(f"{count} case{'s' if count != 1 else ''}")
+    console.print(f"{count} {word('case' if count == 1 else 'cases', language)}")
     print_more(page.next_cursor)
 
 

@@ -43,15 +43,50 @@ def warn(*parts: Part) -> None:
     console_err.print(styled(*parts), soft_wrap=True)
 
 
-def table(*headers: str | Column, title: str | None = None, **options: Any) -> Table:
-    """A table whose columns fold rather than cut a value short with an ellipsis:
-    other commands need identifiers (keys, journal numbers, ids) whole. A header
-    given as a :class:`Column` keeps its own settings."""
+def table(*headers: str | Column, title: str | None = None, ids: int = 0, **options: Any) -> Table:
+    """A table whose columns fold rather than cut a value short with an ellipsis. The
+    first ``ids`` columns hold identifiers other commands need (keys, journal numbers,
+    workflow ids): :func:`print_table` keeps them whole on one line and folds the others to
+    make room. A header given as a :class:`Column` keeps its own settings."""
     columns = [
-        header if isinstance(header, Column) else Column(header, overflow="fold")
-        for header in headers
+        header
+        if isinstance(header, Column)
+        else Column(header, overflow="fold", no_wrap=index < ids)
+        for index, header in enumerate(headers)
     ]
     return Table(*columns, title=title, **options)
+
+
+def print_table(grid: Table) -> None:
+    """Print a table made by :func:`table` within the terminal's width: the identifier
+    columns (``no_wrap``) at their full width, the others capped to share what is left,
+    so Rich never has to shorten an identifier to fit (it would, as a last resort)."""
+    ids = [column for column in grid.columns if column.no_wrap]
+    others = [column for column in grid.columns if not column.no_wrap]
+    if ids and others:
+
+        def longest(column: Column) -> int:
+            cells = [*column.cells, column.header]
+            return max(_width(c) for c in cells)
+
+        frame = 1 + 3 * len(grid.columns)  # a border and two of padding per column
+        left = console.width - frame - sum(longest(column) for column in ids)
+        # Narrow columns keep their width; the wide ones share what remains equally.
+        waiting = sorted(others, key=longest)
+        while waiting:
+            share = max(4, left // len(waiting))
+            column = waiting.pop(0)
+            column.max_width = min(share, max(4, longest(column)))
+            left -= column.max_width
+        for column in ids:
+            column.min_width = longest(column)
+    console.print(grid)
+
+
+def _width(renderable: object) -> int:
+    """The widest line of a cell, in terminal cells."""
+    text = renderable if isinstance(renderable, Text) else Text(str(renderable))
+    return max((line.cell_len for line in text.split()), default=0)
 
 
 def write_json(data: object) -> None:

@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
-from caseflow.cli.output import say
+from caseflow.cli.output import print_table, say
+from caseflow.cli.output import table as grid
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
 from caseflow.context import DEFAULT_LEASE
@@ -115,8 +115,15 @@ def deadlines_list(
         console.print_json(data=[deadline.to_json() for deadline in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    table = Table(
-        "Journal no", "Title", "Deadline", "Owner", "Due (Copenhagen)", "Status", "Committee"
+    table = grid(
+        "Journal no",
+        "Title",
+        "Deadline",
+        "Owner",
+        "Due (Copenhagen)",
+        "Status",
+        "Committee",
+        ids=1,
     )
     for deadline in page.items:
         due = local(deadline.due_at)
@@ -129,7 +136,7 @@ def deadlines_list(
             deadline.status + (" (overdue)" if deadline.overdue else ""),
             Text(deadline.committee or ""),
         )
-    console.print(table)
+    print_table(table)
     console.print(f"{len(page.items)} deadline(s)")
     print_more(page.next_cursor)
 
@@ -195,7 +202,7 @@ def notifications_list(
         console.print_json(data=[notification.to_json() for notification in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
+    table = grid("Key", "Template", "To", "Status", "Tries", "Last error", ids=1)
     for notification in page.items:
         table.add_row(
             Text(notification.key),
@@ -205,7 +212,7 @@ def notifications_list(
             str(notification.attempts),
             Text(notification.last_error or ""),
         )
-    console.print(table)
+    print_table(table)
     console.print(f"{len(page.items)} notification(s)")
     print_more(page.next_cursor)
 

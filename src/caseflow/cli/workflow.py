@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
-from caseflow.cli.output import say, warn, warn_left_out, write_json
+from caseflow.cli.output import print_table, say, warn, warn_left_out, write_json
+from caseflow.cli.output import table as grid
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.domain import Actor
@@ -42,17 +43,17 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
     if as_json:
         console.print_json(data=listed.to_json())
         return
-    table = Table("Workflow", "Title", "Version", "States", "Transitions", "Source")
+    table = grid("Workflow", "Version", "Title", "States", "Transitions", "Source", ids=2)
     for workflow in listed.current:
         table.add_row(
             Text(workflow.workflow_id),
-            Text(workflow.title),
             workflow.version[:12],
+            Text(workflow.title),
             str(workflow.states),
             str(workflow.transitions),
             Text(workflow.path),
         )
-    console.print(table)
+    print_table(table)
     if warn_left_out(ctx.engine.registry.problems):
         raise typer.Exit(2)
     if listed.stored is None:
