@@ -565,3 +565,20 @@ def test_case_show_prints_headings_and_no_python_reprs(prepared: Path) -> None:
     english = run(["case", "show", "2009-68440", "--as", "bif.sagsbehandler"])
     assert "Problem\nEt problem" in english.out
     assert "state" in english.out
+
+
+def test_ctrl_c_in_a_command_exits_130_and_writes_nothing(
+    prepared: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from caseflow.services import cases
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    before = fingerprint(prepared)
+    monkeypatch.setattr(cases, "edit", interrupted)
+    done = run(["case", "edit", "2009-68440", "--set", "summary=x", "--as", "bif.sagsbehandler"])
+    assert done.code == 130, done
+    assert "Traceback" not in done.err
+    assert capfd.readouterr().err == "interrupted: nothing more was done\n"
+    assert fingerprint(prepared) == before
