@@ -221,7 +221,11 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
     print_case(console, case, view.workflow.definition, ctx.language)
     if not view.options:
         console.print(f"\n{actor.username} has nothing to do on this case now.")
+    states = view.workflow.definition.states
     for option in view.options:
+        target = states.get(option.to_state)
+        title = getattr(target.title, ctx.language, None) if target and target.title else None
+        to_state = f"{option.to_state} ({title})" if title else option.to_state
         if option.service is not None:
             command = _service_command(option.service, case.journal_no)
         else:
@@ -232,7 +236,7 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
             if option.ready
             else Text.assemble(("blocked", "yellow"), ": " + "; ".join(option.blocked_by))
         )
-        console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark))
+        console.print(Text.assemble(f"  {command}  → {to_state}  ", mark))
 
 
 def _service_command(service: ServiceName, journal_no: str) -> str:

@@ -28,7 +28,26 @@ DANISH = {
     "Fields": "Felter",
     "case": "sag",
     "cases": "sager",
+    "Deadline": "Frist",
+    "Owner": "Ansvarlig",
+    "Due (Copenhagen)": "Forfalder (København)",
+    "Status": "Status",
+    "Key": "Nøgle",
+    "Template": "Skabelon",
+    "To": "Til",
+    "Tries": "Forsøg",
+    "Last error": "Seneste fejl",
+    "Workflow": "Arbejdsgang",
+    "Version": "Version",
+    "States": "Tilstande",
+    "Transitions": "Overgange",
+    "Source": "Fil",
 }
+
+
+def words(language: str, *texts: str) -> list[str]:
+    """Each of ``texts`` in ``language`` (a table's headers)."""
+    return [word(text, language) for text in texts]
 
 
 def word(text: str, language: str) -> str:

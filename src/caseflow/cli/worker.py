@@ -13,6 +13,7 @@ from caseflow.cli.output import print_table, say
 from caseflow.cli.output import table as grid
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
+from caseflow.cli.words import words
 from caseflow.context import DEFAULT_LEASE
 from caseflow.deadlines.labels import Label
 from caseflow.deadlines.owners import owner_text
@@ -116,13 +117,16 @@ def deadlines_list(
         print_more(page.next_cursor, as_json=True)
         return
     table = grid(
-        "Journal no",
-        "Title",
-        "Deadline",
-        "Owner",
-        "Due (Copenhagen)",
-        "Status",
-        "Committee",
+        *words(
+            ctx.language,
+            "Journal no",
+            "Title",
+            "Deadline",
+            "Owner",
+            "Due (Copenhagen)",
+            "Status",
+            "Committee",
+        ),
         ids=1,
     )
     for deadline in page.items:
@@ -202,7 +206,9 @@ def notifications_list(
         console.print_json(data=[notification.to_json() for notification in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    table = grid("Key", "Template", "To", "Status", "Tries", "Last error", ids=1)
+    table = grid(
+        *words(ctx.language, "Key", "Template", "To", "Status", "Tries", "Last error"), ids=1
+    )
     for notification in page.items:
         table.add_row(
             Text(notification.key),

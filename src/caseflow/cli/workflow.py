@@ -12,6 +12,7 @@ from rich.text import Text
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
 from caseflow.cli.output import print_table, say, warn, warn_left_out, write_json
 from caseflow.cli.output import table as grid
+from caseflow.cli.words import words
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.domain import Actor
@@ -43,7 +44,8 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
     if as_json:
         console.print_json(data=listed.to_json())
         return
-    table = grid("Workflow", "Version", "Title", "States", "Transitions", "Source", ids=2)
+    headers = words(ctx.language, "Workflow", "Version", "Title", "States", "Transitions", "Source")
+    table = grid(*headers, ids=2)
     for workflow in listed.current:
         table.add_row(
             Text(workflow.workflow_id),
