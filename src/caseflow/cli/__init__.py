@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import typer
 
+    from caseflow.errors import CaseflowError
+
 __all__ = ["COMMANDS", "INTERRUPTED", "load", "main"]
 
 INTERRUPTED = 130
@@ -143,13 +145,11 @@ def _run(argv: list[str]) -> None:
             root._state.close()
 
 
-def report(error: Exception) -> None:
+def report(error: CaseflowError) -> None:
     """A service error on standard error, with what to type; its user text literal."""
     from caseflow.cli.output import styled, warn
     from caseflow.cli.phrasing import phrase
-    from caseflow.errors import CaseflowError
 
-    assert isinstance(error, CaseflowError)
     warn(styled(("error:", "bold red"), " ", phrase(error)))
 
 

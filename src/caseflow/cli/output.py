@@ -12,6 +12,8 @@ other Console, no ``print``, no markup switched back on).
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +21,19 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-__all__ = ["Part", "console", "console_err", "say", "styled", "table", "warn"]
+__all__ = [
+    "Part",
+    "console",
+    "console_err",
+    "print_table",
+    "say",
+    "styled",
+    "table",
+    "warn",
+    "warn_left_out",
+    "write_bytes",
+    "write_json",
+]
 
 console = Console(markup=False, highlight=False, emoji=False)
 console_err = Console(stderr=True, markup=False, highlight=False, emoji=False)
@@ -91,16 +105,11 @@ def _width(renderable: object) -> int:
 
 def write_json(data: object) -> None:
     """JSON for a program to read, as is (no Rich between): indented, UTF-8 kept."""
-    import json
-    import sys
-
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_bytes(data: bytes) -> None:
     """A rendered document (PDF, HTML, ICS) to standard output, byte for byte."""
-    import sys
-
     binary = getattr(sys.stdout, "buffer", None)
     if binary is None:  # a text-only stream (a test's): the text, as well as it decodes
         sys.stdout.write(data.decode("utf-8", "replace"))
