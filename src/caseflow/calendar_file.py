@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from caseflow.calendar import RULE_PRESETS, CalendarRules
-from caseflow.definitions import read_yaml_with_lines
 from caseflow.errors import DefinitionError, InvalidInput, Problem
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -56,6 +55,8 @@ def load_calendar_file(path: Path) -> CalendarRules:
             f"calendar file {path} does not exist; check CASEFLOW_CALENDAR "
             "(or calendar in caseflow.toml)"
         )
+    from caseflow.definitions.loader import read_yaml_with_lines  # YAML only for a file
+
     data, lines = read_yaml_with_lines(path)
     file = str(path)
     if not isinstance(data, Mapping):

@@ -14,25 +14,29 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as SAEngine
 
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
-from caseflow.deadlines.dispatcher import Dispatcher, worker_name
 from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.engine import Engine, TransactionHook
 from caseflow.limits import check_range
-from caseflow.notifications.channels import Channel, FileChannel, SmtpChannel, SmtpSettings
 from caseflow.notifications.message import Recipient
 from caseflow.notifications.on_transition import TransitionNotifier
-from caseflow.notifications.render import Renderer
-from caseflow.notifications.sender import Sender
 from caseflow.registry import WorkflowRegistry
 from caseflow.settings import Settings, default_templates_dir
 from caseflow.store import migrate
 from caseflow.store.db import make_engine
+
+if TYPE_CHECKING:
+    # The worker's parts (the dispatcher, SMTP, Jinja2) are imported where they are
+    # built: a command that reads cases starts without them.
+    from caseflow.deadlines.dispatcher import Dispatcher
+    from caseflow.notifications.channels import Channel
+    from caseflow.notifications.sender import Sender
 
 DEFAULT_LEASE = timedelta(minutes=5)
 """How long a worker holds what it claimed; a dead worker's claims are free after it."""
@@ -72,13 +76,19 @@ class Context:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, clock: Clock | None = None, *, check_schema: bool = True
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        check_schema: bool = True,
+        create: bool = True,
     ) -> Context:
         """Build every part from ``settings``; ``check_schema`` refuses a database that
-        ``caseflow init`` has not brought up to date (``init`` itself skips it)."""
+        ``caseflow init`` has not brought up to date (``init`` itself skips it), and
+        ``create=False`` a SQLite file that does not exist (rather than make an empty one)."""
         if clock is None and settings.now is not None:
             clock = ShiftedClock(settings.now)
-        db = make_engine(settings.database_url)
+        db = make_engine(settings.database_url, busy_timeout=settings.busy_timeout, create=create)
         if check_schema:
             migrate.ensure_ready(db)
         registry = WorkflowRegistry(Path(settings.workflows_dir))
@@ -95,6 +105,8 @@ class Context:
 
     def channel(self) -> tuple[Channel, Recipient]:
         """SMTP when CASEFLOW_SMTP_HOST is set, else .eml files in the mail folder."""
+        from caseflow.notifications.channels import FileChannel, SmtpChannel, SmtpSettings
+
         smtp = SmtpSettings.from_env(os.environ)
         if smtp is not None:
             return SmtpChannel(smtp), Recipient(smtp.sender, smtp.sender_name)
@@ -103,6 +115,8 @@ class Context:
     def dispatcher(
         self, lease: timedelta = DEFAULT_LEASE, *, owner: str | None = None
     ) -> Dispatcher:
+        from caseflow.deadlines.dispatcher import Dispatcher
+
         check_lease(lease)
         return Dispatcher(
             self.engine,
@@ -120,6 +134,10 @@ class Context:
         channel: Channel | None = None,
         sender: Recipient | None = None,
     ) -> Sender:
+        from caseflow.deadlines.dispatcher import worker_name
+        from caseflow.notifications.render import Renderer
+        from caseflow.notifications.sender import Sender
+
         check_lease(lease)
         if channel is None:
             channel, sender = self.channel()

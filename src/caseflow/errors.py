@@ -6,7 +6,8 @@ interface phrases it its own way: the CLI adds the flag or command to use
 (:mod:`caseflow.cli.phrasing`), the web app the field to point at. The message
 itself says what went wrong in plain words and names no flag, form or command.
 Each class keeps its exit code, which the CLI uses (2 bad input, 3 not found,
-4 not allowed now, 5 conflict, 6 database not initialised, 7 database error).
+4 not allowed now, 5 conflict, 6 database not initialised, 7 database error,
+8 database busy, 9 another worker holds the lease; 130 interrupted, by the CLI).
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ class ErrorCode(StrEnum):
     UNKNOWN_ADMINISTRATION = "unknown_administration"  # params: code_, known
     UNKNOWN_STATE = "unknown_state"  # params: state, known
     UNKNOWN_TRIGGER = "unknown_trigger"  # params: trigger, workflow_id, allowed
+    # The database and its file, the command line's input (cli16).
+    NO_DATABASE = "no_database"  # params: path (nothing there yet)
+    DATABASE_BUSY = "database_busy"  # params: path, seconds (another process writes)
+    DATABASE_READ_ONLY = "database_read_only"  # params: path, cause
+    DATABASE_DISK_FULL = "database_disk_full"  # params: path
+    DATABASE_CANNOT_OPEN = "database_cannot_open"  # params: path, cause
+    NOT_A_DATABASE = "not_a_database"  # params: path
+    DATABASE_ERROR = "database_error"  # params: path, cause (any other refusal)
+    WORKER_BUSY = "worker_busy"  # params: holder, waited (another worker holds the lease)
+    NESTED_TOO_DEEP = "nested_too_deep"  # params: what, limit (JSON or YAML)
+    FILE_NOT_TEXT = "file_not_text"  # params: path (binary, or not UTF-8)
 
 
 class CaseflowError(Exception):
@@ -205,3 +217,27 @@ class DatabaseNotReady(CaseflowError):
 
     exit_code = 6
     default_code = ErrorCode.DATABASE_NOT_READY
+
+
+class DatabaseUnavailable(DatabaseNotReady):
+    """The database cannot be used as asked: its file is read-only, the disk is full,
+    it is not a database, it cannot be opened. ``params`` name the path and the cause.
+    A kind of "not ready" for the web (503): nothing was written, an operator must act."""
+
+    exit_code = 7
+    default_code = ErrorCode.DATABASE_ERROR
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process held the write lock for longer than the busy timeout; nothing
+    was written, and the same command may simply be run again."""
+
+    exit_code = 8
+    default_code = ErrorCode.DATABASE_BUSY
+
+
+class WorkerBusy(CaseflowError):
+    """Another worker holds the worker lease (``worker --once --wait``); nothing was done."""
+
+    exit_code = 9
+    default_code = ErrorCode.WORKER_BUSY

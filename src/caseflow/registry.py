@@ -17,21 +17,19 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from caseflow.definitions import (
-    CompiledWorkflow,
-    LoadedWorkflow,
-    compile_workflow,
-    load_directory,
-    load_workflow_text,
-)
-from caseflow.errors import NotFound
+from caseflow.definitions.machine import CompiledWorkflow, compile_workflow
+from caseflow.errors import DefinitionError, NotFound, Problem
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import read_transaction
+
+if TYPE_CHECKING:
+    from caseflow.definitions.loader import LoadedWorkflow
 
 LIST_REFRESH_SECONDS = 1.0
 """How stale the current definitions a list or page shows may be; a new case never is."""
@@ -43,6 +41,7 @@ class WorkflowRegistry:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._folder: dict[str, LoadedWorkflow] | None = None
+        self._broken: dict[str, list[Problem]] = {}
         self._compiled: dict[tuple[str, str], CompiledWorkflow] = {}
         self._db: SAEngine | None = None
         self._mark = 0  # the newest publication seen
@@ -55,10 +54,22 @@ class WorkflowRegistry:
 
     @property
     def folder(self) -> dict[str, LoadedWorkflow]:
-        """The definitions in the folder (read and validated once)."""
+        """The valid definitions in the folder (read and validated once); a file with
+        problems is left out, and said so where its workflow is asked for
+        (:meth:`current_version`, :attr:`problems`)."""
         if self._folder is None:
-            self._folder = load_directory(self.directory)
+            # The loader (YAML, the schema's checks) is imported when a command first
+            # needs the folder: listing cases does not.
+            from caseflow.definitions.loader import load_directory_apart
+
+            self._folder, self._broken = load_directory_apart(self.directory)
         return self._folder
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the files left out of :attr:`folder`."""
+        self.folder  # noqa: B018 -- reads the folder once
+        return sorted(p for problems in self._broken.values() for p in problems)
 
     @property
     def current(self) -> dict[str, LoadedWorkflow]:
@@ -85,6 +96,8 @@ class WorkflowRegistry:
                 published = stored_workflows.published(conn)
         except (OperationalError, ProgrammingError):
             return  # a database not yet initialised: the folder alone (`caseflow init`)
+        from caseflow.definitions.loader import load_workflow_text
+
         loaded = {}
         for workflow_id, version in published.items():
             text = load_workflow_text(version.source_text, version.source_path, stored=True)
@@ -98,6 +111,8 @@ class WorkflowRegistry:
         try:
             return current[workflow_id]
         except KeyError:
+            if workflow_id in self._broken:
+                raise DefinitionError(self._broken[workflow_id]) from None
             known = ", ".join(sorted(current)) or "none"
             raise NotFound(
                 f"no workflow {workflow_id!r} in {self.directory}; known workflows: {known}"
@@ -118,6 +133,8 @@ class WorkflowRegistry:
         current = self.folder.get(workflow_id)
         if current is not None and current.version == version:
             return self.compiled(current)
+        from caseflow.definitions.loader import load_workflow_text
+
         stored = stored_workflows.get(conn, workflow_id, version)
         loaded = load_workflow_text(stored.source_text, stored.source_path, stored=True)
         # Keyed by the version the case records, even if a newer caseflow would

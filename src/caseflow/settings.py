@@ -52,6 +52,9 @@ class Settings:
     records_export: Path = Path("caseflow-checkpoints.jsonl")
     # How often the worker signs a checkpoint, in minutes; None: only when asked.
     records_checkpoint_minutes: int | None = None
+    # Seconds a SQLite writer waits for another process's write lock before it is told
+    # "database busy" (PostgreSQL's row locks need no such wait).
+    busy_timeout: int = 5
 
     def with_overrides(
         self, *, database: str | None = None, workflows_dir: Path | None = None
@@ -94,6 +97,7 @@ class Settings:
             oidc_client_secret=value("oidc_client_secret", "") or None,
             oidc_username_claim=value("oidc_username_claim", "preferred_username"),
             **_records(value, base),
+            busy_timeout=_count("busy_timeout", value("busy_timeout", "5"), MAX_BUSY_SECONDS),
         )
 
 
@@ -137,11 +141,19 @@ FILE_KEYS = (
     "oidc_client_secret",
     "oidc_username_claim",
     *RECORDS_KEYS,
+    "busy_timeout",
 )
 # The keys a caseflow.toml may also give as a number.
-NUMBER_KEYS = ("max_attempts", "session_idle_minutes", "session_hours", *RECORDS_NUMBER_KEYS)
+NUMBER_KEYS = (
+    "max_attempts",
+    "session_idle_minutes",
+    "session_hours",
+    "busy_timeout",
+    *RECORDS_NUMBER_KEYS,
+)
 MAX_IDLE_MINUTES = 24 * 60  # a day
 MAX_SESSION_HOURS = 30 * 24  # a month
+MAX_BUSY_SECONDS = 600  # ten minutes: longer is a hung process, not a busy one
 
 
 def _language(text: str) -> str:

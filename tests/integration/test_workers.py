@@ -283,7 +283,8 @@ def test_a_second_worker_on_sqlite_says_so_and_waits(engine: Engine, database_ur
     }
     with sole_dispatcher(url, said.append):
         second = subprocess.Popen(
-            [sys.executable, "-m", "caseflow", "worker", "--once"],
+            # --wait: a cron run gives up at once by default (issue 16); this one waits.
+            [sys.executable, "-m", "caseflow", "worker", "--once", "--wait", "120"],
             env=env,
             cwd=Path(str(url.database)).parent,
             stdout=subprocess.PIPE,

@@ -8,7 +8,8 @@ import sys
 import typer
 from typer._click import Context
 
-from caseflow.cli import COMMANDS, _command_name, app, load_all
+from caseflow.cli import COMMANDS, _command_name, load_all
+from caseflow.cli.app import app
 
 
 def test_the_table_lists_every_command_with_its_own_help() -> None:

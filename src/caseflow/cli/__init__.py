@@ -9,13 +9,20 @@ the table below; a test holds the table to what the modules register.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from caseflow.cli.app import app, console_err
-from caseflow.errors import CaseflowError
+if TYPE_CHECKING:
+    import typer
 
-__all__ = ["COMMANDS", "app", "load", "main"]
+    from caseflow.errors import CaseflowError
+
+__all__ = ["COMMANDS", "INTERRUPTED", "load", "main"]
+
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
 
 # Each top-level command: the modules that register it (and its subcommands), and its
 # one-line help for ``caseflow --help``.
@@ -25,7 +32,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Replay the reference scenario (case 2009-68440, May 2009 to December 2010) and print it.",
     ),
     "init": (("setup",), "Create the database, or upgrade it to this version's schema."),
-    "case": (("case", "agenda", "documents", "attach"), "Open, move and inspect cases."),
+    "case": (("case", "attach"), "Open, move and inspect cases."),
     "agenda": (("agenda", "documents"), "Build and publish a meeting's agenda."),
     "minutes": (
         ("agenda", "documents", "attendance"),
@@ -66,7 +73,9 @@ _GLOBAL_OPTIONS_WITH_VALUES = ("--db", "--workflows")
 
 
 def load(modules: Sequence[str]) -> None:
-    """Import command modules: importing one registers its commands on :data:`app`."""
+    """Import command modules: importing one registers its commands on the root app
+    (:data:`caseflow.cli.app.app`; this package imports nothing heavy itself, so that
+    Ctrl-C while Typer and Rich load is caught by :func:`main` too)."""
     for module in modules:
         importlib.import_module(f"caseflow.cli.{module}")
 
@@ -88,40 +97,67 @@ def _command_name(args: Sequence[str]) -> str | None:
     return None
 
 
-def _register_placeholders() -> None:
+def _register_placeholders(root: typer.Typer) -> None:
     """Every command by name and help only, for the root's help and its "no such
     command" (nothing is run from them)."""
     import typer
 
     for name, (_, text) in COMMANDS.items():
-        app.add_typer(typer.Typer(help=text), name=name)
+        root.add_typer(typer.Typer(help=text), name=name)
 
 
-def main() -> None:
-    """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback.
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; a CaseflowError becomes a message and an exit code, never a traceback,
+    and Ctrl-C (during start-up too) one line and exit code 130.
 
     Typer itself turns usage errors into a message and exit code 2.
     """
-    name = _command_name(sys.argv[1:])
+    try:
+        _run(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:  # Typer's answer to Ctrl-C in a command, without a word
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    # Written with os.write: Ctrl-C may come while Rich itself is being imported.
+    os.write(2, b"interrupted: nothing more was done\n")
+    sys.exit(INTERRUPTED)
+
+
+def _run(argv: list[str]) -> None:
+    from caseflow.cli.app import app
+    from caseflow.errors import CaseflowError
+
+    name = _command_name(argv)
     if name in COMMANDS:
         load(COMMANDS[name][0])
-    else:
-        _register_placeholders()
+    elif not app.registered_groups:  # (run in-process, a test's second call)
+        _register_placeholders(app)
     try:
-        app()
+        app(args=argv, prog_name="caseflow")
     except CaseflowError as exc:
-        from rich.text import Text
-
-        from caseflow.cli.phrasing import phrase
-
-        # The message may hold user text (a title, a name): printed literally, never as markup.
-        console_err.print(
-            Text.assemble(("error:", "bold red"), " ", phrase(exc)), highlight=False, soft_wrap=True
-        )
+        report(exc)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if not _database_error(exc):
             raise
+    finally:
+        from caseflow.cli import app as root
+
+        if root._state is not None:  # this run's state: close what its command opened
+            root._state.close()
+
+
+def report(error: CaseflowError) -> None:
+    """A service error on standard error, with what to type; its user text literal."""
+    from caseflow.cli.output import styled, warn
+    from caseflow.cli.phrasing import phrase
+
+    warn(styled(("error:", "bold red"), " ", phrase(error)))
 
 
 def _database_error(exc: Exception) -> bool:
@@ -131,7 +167,10 @@ def _database_error(exc: Exception) -> bool:
         return False
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    if isinstance(exc, OperationalError):
+    from caseflow.cli.output import warn
+
+    embedded = type(getattr(exc, "orig", None)).__module__.startswith("sqlite3")
+    if isinstance(exc, OperationalError) and not embedded:
         message = (
             f"{_one_line(exc.orig)}; check the database URL, that the server is running, "
             "and that `caseflow init` has been run"
@@ -140,13 +179,7 @@ def _database_error(exc: Exception) -> bool:
         message = _one_line(getattr(exc, "orig", None) or exc)
     else:
         return False
-    from rich.text import Text
-
-    console_err.print(
-        Text.assemble(("database error:", "bold red"), " ", message),
-        highlight=False,
-        soft_wrap=True,
-    )
+    warn(("database error:", "bold red"), " ", message)
     sys.exit(7)
 
 

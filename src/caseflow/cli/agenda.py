@@ -9,12 +9,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
-from caseflow.cli.case import case_app
+from caseflow.cli.output import say, styled
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.domain import Actor
 from caseflow.engine import Engine
@@ -205,9 +204,9 @@ def versions(
         table.add_row(
             str(version["version"]),
             _local(version["published_at"]),
-            escape(version["published_by"]),
+            version["published_by"],
             str(len(version["agenda"]["items"])),
-            escape(version["change_note"] or ""),
+            version["change_note"] or "",
         )
     console.print(table)
 
@@ -239,10 +238,10 @@ def secretariat_report(
         title="Meant for a meeting, not ready",
     )
     for line in data["not_ready"]:
-        passed = " [red](passed)[/]" if line["deadline_passed"] else ""
+        passed = " (passed)" if line["deadline_passed"] else ""
         table.add_row(
             line["journal_no"],
-            escape(line["title"]),
+            line["title"],
             line["committee"] or "",
             line["state"],
             line["meeting_date"],
@@ -256,7 +255,7 @@ def secretariat_report(
     for line in data["without_meeting"]:
         table.add_row(
             line["journal_no"],
-            escape(line["title"]),
+            line["title"],
             line["committee"] or "",
             line["reason"],
             f"{line['from_committee']} {line['from_meeting']} item {line['item_no']}",
@@ -287,7 +286,7 @@ def queue(
         return
     for line in found.lines:
         mark = "ready" if line.ready else f"not ready ({line.state})"
-        console.print(f"{line.journal_no}  {line.title}  {mark}", markup=False)
+        console.print(f"{line.journal_no}  {line.title}  {mark}")
     console.print(f"{len(found.lines)} case(s) waiting")
     print_more(found.page.next_cursor)
 
@@ -336,22 +335,9 @@ def approve(
     console.print(f"meeting {meeting_id}: minutes approved, meeting closed")
 
 
-@case_app.command("course")
-def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
-    """The case's course (sagens gang): every treatment by a committee, in order (--as: one
-    who may see the case; a closed item's decision only for its committee's insiders)."""
-    cli = state()
-    ctx = cli.context()
-    data = service.course(ctx, cli.actor(ctx.engine, as_user), service.Course(journal_no)).to_json()
-    if as_json:
-        console.print_json(data=data)
-        return
-    print_course(data)
-
-
 def print_course(data: dict[str, Any]) -> None:
     """The course as a table: date, committee, item, outcome, decision, who was absent."""
-    console.print(f"[bold]{data['journal_no']}[/]  {escape(data['title'])}  ({data['state']})")
+    say((data["journal_no"], "bold"), f"  {data['title']}  ({data['state']})")
     table = Table("Date", "Committee", "Item", "Outcome", "Decision", "Absent")
     for t in data["treatments"]:
         access = "" if t["is_public"] else " (lukket)"
@@ -363,9 +349,9 @@ def print_course(data: dict[str, Any]) -> None:
             t["meeting_date"],
             t["committee"],
             f"{t['item_no']}{access}",
-            escape(outcome),
-            escape(decision),
-            escape(", ".join(t["absent"])),
+            outcome,
+            decision,
+            ", ".join(t["absent"]),
         )
     console.print(table)
 
@@ -374,14 +360,16 @@ def _print_agenda(data: dict[str, Any]) -> None:
     meeting, committee = data["meeting"], data["committee"]
     version = data.get("published_version")
     console.print(
-        f"[bold]{escape(committee['name'] or committee['code'])}[/] — meeting {meeting['id']}, "
-        f"{meeting['date']} {meeting['time']}, {escape(meeting['place'] or '')} "
-        f"({meeting['status']})"
-        + (f", published version {version}" if version else ", not published")
+        styled(
+            (committee["name"] or committee["code"], "bold"),
+            f" — meeting {meeting['id']}, {meeting['date']} {meeting['time']}, "
+            f"{meeting['place'] or ''} ({meeting['status']})"
+            + (f", published version {version}" if version else ", not published"),
+        )
     )
     for item in data["items"]:
         if not item.get("journal_no"):
-            console.print(f"  {item['item_no']}. {item['title']}", highlight=False, markup=False)
+            console.print(f"  {item['item_no']}. {item['title']}")
             continue
         flags = [] if item["is_public"] else ["lukket"]
         if item.get("is_late"):

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from caseflow.cli.output import console as console  # commands import the consoles here too
+from caseflow.cli.output import console_err as console_err
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.settings import Settings
 
@@ -18,9 +19,6 @@ if TYPE_CHECKING:  # the heavy parts are imported by the commands that use them
     from caseflow.context import Context
     from caseflow.domain import Actor
     from caseflow.engine import Engine
-
-console = Console()
-console_err = Console(stderr=True)
 
 app = typer.Typer(
     name="caseflow",
@@ -38,13 +36,24 @@ class CliState:
     settings: Settings
     _contexts: list[Context] = field(default_factory=list)
 
-    def context(self, clock: Clock | None = None, *, check_schema: bool = True) -> Context:
-        """The composition root for this command, built from every setting."""
+    def context(
+        self, clock: Clock | None = None, *, check_schema: bool = True, create: bool = False
+    ) -> Context:
+        """The composition root for this command, built from every setting. Only
+        ``caseflow init`` creates a database file (``create``): any other command in a
+        folder without one is told so, and leaves no empty file behind."""
         from caseflow.context import Context
 
-        context = Context.from_settings(self.settings, clock, check_schema=check_schema)
+        context = Context.from_settings(
+            self.settings, clock, check_schema=check_schema, create=create
+        )
         self._contexts.append(context)
         return context
+
+    def close(self) -> None:
+        """Close what this command opened (its database connections)."""
+        while self._contexts:
+            self._contexts.pop().close()
 
     def engine(self, clock: Clock | None = None, *, check_schema: bool = True) -> Engine:
         return self.context(clock, check_schema=check_schema).engine
@@ -85,7 +94,7 @@ def _print_version(value: bool) -> None:
     if value:
         from importlib.metadata import version
 
-        console.print(f"caseflow {version('caseflow')}", highlight=False)
+        console.print(f"caseflow {version('caseflow')}")
         raise typer.Exit()
 
 

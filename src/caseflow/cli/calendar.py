@@ -97,7 +97,7 @@ def add(
         raise InvalidInput(
             f"{n} working days from {start.isoformat()} is outside the years 1 to 9999"
         ) from None
-    console.print(result.isoformat(), highlight=False)
+    console.print(result.isoformat())
 
 
 @calendar_app.command("between")
@@ -109,7 +109,7 @@ def between(
 ) -> None:
     """Print the number of open days after FROM up to and including TO (negative if TO < FROM)."""
     a, b = _date(first, "FROM"), _date(last, "TO")
-    console.print(str(_calendar(kind, rules).between(a, b)), highlight=False)
+    console.print(str(_calendar(kind, rules).between(a, b)))
 
 
 @calendar_app.command("holidays")

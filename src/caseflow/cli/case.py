@@ -1,25 +1,40 @@
-"""``caseflow case ...``: open, show, list, advance, edit, history, verify-audit."""
+"""``caseflow case ...``: open, show, list, advance, edit, history, verify-audit, course,
+render.
+
+The commands import what they use when they run (the services, the engine, the
+documents): defining them costs only Typer, so ``caseflow case list`` starts
+without the workflow, agenda or documents machinery it does not need.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Column, Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.doc_options import (
+    ConfigOption,
+    Format,
+    FormatOption,
+    Language,
+    LanguageOption,
+    OutputOption,
+)
+from caseflow.cli.output import print_table
+from caseflow.cli.output import table as grid
 from caseflow.cli.paging import CursorOption, print_more
-from caseflow.cli.render import print_case, print_history
-from caseflow.definitions.schema import ServiceName
+from caseflow.cli.words import word
 from caseflow.domain import Origin, OriginKind
-from caseflow.engine import NewCase
-from caseflow.errors import InvalidInput
-from caseflow.services import cases
+from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.services.paging import DEFAULT_LIMIT, PageRequest
+
+if TYPE_CHECKING:
+    from caseflow.definitions.schema import ServiceName
 
 case_app = typer.Typer(help="Open, move and inspect cases.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -46,6 +61,10 @@ def parse_assignments(assignments: list[str]) -> dict[str, Any]:
     return changes
 
 
+MAX_JSON_DEPTH = 32
+"""Lists and mappings in ``--set`` nest at most this deep (a case's deepest is 3)."""
+
+
 def _value(key: str, raw: str) -> Any:
     if raw.startswith("@"):
         path = Path(raw[1:])
@@ -53,7 +72,14 @@ def _value(key: str, raw: str) -> Any:
             raw = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"--set {key}: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                f"--set {key}: {path} is not text (UTF-8); give a text file",
+                code=ErrorCode.FILE_NOT_TEXT,
+                path=str(path),
+            ) from None
     if key in _STRUCTURED or key.startswith("fields."):
+        _refuse_deep_json(key, raw)
         try:
             return json.loads(raw)
         except json.JSONDecodeError:
@@ -63,6 +89,35 @@ def _value(key: str, raw: str) -> Any:
                 ) from None
             return raw  # a plain text field value
     return raw
+
+
+def _refuse_deep_json(key: str, raw: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` before parsing it: the
+    parser recurses, and some hundreds of brackets would exhaust Python's stack."""
+    depth = deepest = 0
+    in_text = escaped = False
+    for char in raw:
+        if in_text:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_text = False
+        elif char == '"':
+            in_text = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_JSON_DEPTH:
+        raise InvalidInput(
+            f"--set {key}: the JSON nests {deepest} levels deep; at most {MAX_JSON_DEPTH}",
+            code=ErrorCode.NESTED_TOO_DEEP,
+            what=f"--set {key}",
+            limit=MAX_JSON_DEPTH,
+        )
 
 
 def _attachments(values: list[str]) -> list[dict[str, str]]:
@@ -118,6 +173,9 @@ def new(
     as_json: JsonOption = False,
 ) -> None:
     """Open a case in its workflow's first state."""
+    from caseflow.engine import NewCase
+    from caseflow.services import cases
+
     try:
         when = date.fromisoformat(origin_date) if origin_date else None
     except ValueError:
@@ -151,16 +209,23 @@ def new(
 @case_app.command("show")
 def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """Show a case, and what you may do with it now (--as: its officer, or a role on it)."""
+    from caseflow.cli.render import print_case
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     view = cases.show_case(ctx, actor, journal_no)
     if as_json:
         console.print_json(data=view.to_json())
         return
     case = view.case
-    print_case(console, case, view.workflow.definition)
+    print_case(console, case, view.workflow.definition, ctx.language)
     if not view.options:
-        console.print(f"\n{actor.username} has nothing to do on this case now.", markup=False)
+        console.print(f"\n{actor.username} has nothing to do on this case now.")
+    states = view.workflow.definition.states
     for option in view.options:
+        target = states.get(option.to_state)
+        title = getattr(target.title, ctx.language, None) if target and target.title else None
+        to_state = f"{option.to_state} ({title})" if title else option.to_state
         if option.service is not None:
             command = _service_command(option.service, case.journal_no)
         else:
@@ -171,10 +236,12 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
             if option.ready
             else Text.assemble(("blocked", "yellow"), ": " + "; ".join(option.blocked_by))
         )
-        console.print(Text.assemble(f"  {command}  → {option.to_state}  ", mark), highlight=False)
+        console.print(Text.assemble(f"  {command}  → {to_state}  ", mark))
 
 
 def _service_command(service: ServiceName, journal_no: str) -> str:
+    from caseflow.definitions.schema import ServiceName
+
     if service is ServiceName.AGENDA:
         return f"caseflow agenda add|withdraw MEETING {journal_no}"
     return "caseflow minutes decide MEETING ITEM"
@@ -196,6 +263,8 @@ def list_cases(
     as_json: JsonOption = False,
 ) -> None:
     """List the cases you may see (--as), newest first, a page at a time."""
+    from caseflow.services import cases
+
     query = cases.CaseQuery(
         states=state_ or [],
         committee=committee,
@@ -209,27 +278,30 @@ def list_cases(
         console.print_json(data=[cases.case_json(c) for c in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    # Nothing is cut short with an ellipsis: other commands need the identifiers whole.
-    table = Table(
+    # Nothing is cut short: other commands need the journal numbers whole, and the state
+    # names (which --state takes) stay as the workflow spells them.
+    language = ctx.language
+    table = grid(
         *(
-            Column(header, overflow="fold")
-            for header in ("Journal no", "Title", "State", "Committee", "Lead", "Officer")
+            word(header, language)
+            for header in ("Journal no", "State", "Title", "Committee", "Lead", "Officer")
         ),
-        Column("Updated", no_wrap=True),
+        word("Updated", language),
+        ids=2,
     )
     for case in page.items:
         table.add_row(
             Text(case.journal_no),
-            Text(case.title),
             Text(case.state),
+            Text(case.title),
             Text(case.committee or ""),
             Text(case.lead_administration or ""),
             Text(case.case_officer or ""),
             case.updated_at.date().isoformat(),
         )
-    console.print(table)
+    print_table(table)
     count = len(page.items)
-    console.print(f"{count} case{'s' if count != 1 else ''}", highlight=False)
+    console.print(f"{count} {word('case' if count == 1 else 'cases', language)}")
     print_more(page.next_cursor)
 
 
@@ -258,6 +330,8 @@ def advance(
     reason: PastReasonOption = None,
 ) -> None:
     """Fire TRIGGER on a case (e.g. submit_for_approval)."""
+    from caseflow.services import cases
+
     request = cases.AdvanceRequest(
         journal_no,
         trigger,
@@ -299,20 +373,25 @@ def edit(
     reason: PastReasonOption = None,
 ) -> None:
     """Change fields of a case (summary, sections.losning, recommendations, ...)."""
+    from caseflow.services import cases
+
     request = cases.EditRequest(
         journal_no, parse_assignments(set_), comment, expect_version, allow_past, reason
     )
     ctx, actor = state().acting(as_user)
     done = cases.edit(ctx, actor, request)
     if done.changed:
-        console.print(f"{journal_no}: saved (version {done.case.version})", markup=False)
+        console.print(f"{journal_no}: saved (version {done.case.version})")
     else:
-        console.print(f"{journal_no}: nothing changed", markup=False)
+        console.print(f"{journal_no}: nothing changed")
 
 
 @case_app.command("history")
 def history(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """The case's audit trail, oldest first (--as: one who may see the case)."""
+    from caseflow.cli.render import print_history
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     entries = cases.history(ctx, actor, journal_no)
     if as_json:
@@ -329,6 +408,8 @@ def verify_audit(
     as_user: AsOption = None,
 ) -> None:
     """Recompute the audit hash chains; exits 1 if any was tampered with."""
+    from caseflow.services import cases
+
     ctx, actor = state().acting(as_user)
     reports = cases.verify_audit(ctx, actor, journal_no)
     bad = [r for r in reports if not r.ok]
@@ -343,6 +424,53 @@ def verify_audit(
                     ("FAIL", "red"), f" {report.journal_no}: " + "; ".join(report.problems)
                 )
             )
-    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems", highlight=False)
+    console.print(f"{len(reports)} case(s) checked, {len(bad)} with problems")
     if bad:
         raise typer.Exit(1)
+
+
+@case_app.command("course")
+def course(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False) -> None:
+    """The case's course (sagens gang): every treatment by a committee, in order (--as: one
+    who may see the case; a closed item's decision only for its committee's insiders)."""
+    from caseflow.cli.agenda import print_course
+    from caseflow.services import agenda as service
+
+    cli = state()
+    ctx = cli.context()
+    data = service.course(ctx, cli.actor(ctx.engine, as_user), service.Course(journal_no)).to_json()
+    if as_json:
+        console.print_json(data=data)
+        return
+    print_course(data)
+
+
+@case_app.command("render")
+def render_case(
+    journal_no: str,
+    fmt: FormatOption = Format.html,
+    language: LanguageOption = Language.da,
+    public: Annotated[
+        bool, typer.Option("--public", help="The public version: a closed item's content left out.")
+    ] = False,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown); --as: one who
+    may see the case."""
+    from caseflow.cli.documents import write_document
+    from caseflow.documents.config import load_config
+    from caseflow.documents.render import DocumentRenderer
+    from caseflow.documents.service import case_document
+
+    documents = load_config(config)
+    cli = state()
+    engine = cli.engine()
+    document = case_document(
+        engine, journal_no, documents, cli.actor(engine, as_user), language.value
+    )
+    rendered = DocumentRenderer(config=documents).item(
+        document, fmt.value, language.value, public=public
+    )
+    write_document(rendered, output)

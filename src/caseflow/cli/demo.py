@@ -100,7 +100,7 @@ def demo(
     verdict = "intact" if audit.ok else "; ".join(audit.problems)
     console.print(f"audit chain of {final.journal_no}: {verdict} ({audit.rows} rows)")
     console.print(
-        f"\nThe case is now in [bold cyan]{final.state}[/]. Explore it further with:\n"
+        f"\nThe case is now in {final.state}. Explore it further with:\n"
         f"  caseflow --db {path} case show {final.journal_no} --as tmf.styregruppe"
     )
     _print_sign_in(path, prepared.users)

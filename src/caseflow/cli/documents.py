@@ -2,54 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from caseflow.cli.agenda import agenda_app, minutes_app, viewer
 from caseflow.cli.app import AsOption, app, console, state
-from caseflow.cli.case import case_app
+from caseflow.cli.doc_options import (
+    ConfigOption,
+    Format,
+    FormatOption,
+    Language,
+    LanguageOption,
+    OutputOption,
+)
+from caseflow.cli.output import say, write_bytes, write_json
 from caseflow.documents.config import DocumentsConfig, load_config
 from caseflow.documents.importer import AgendaItemReader, ImportedItem
 from caseflow.documents.inputs import read_items, text_of
 from caseflow.documents.render import DocumentRenderer
-from caseflow.documents.service import case_document, meeting_documents
+from caseflow.documents.service import meeting_documents
 from caseflow.errors import InvalidInput
 from caseflow.services import imports
 
 import_app = typer.Typer(help="Import documents into cases.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-
-
-class Format(StrEnum):
-    html = "html"
-    pdf = "pdf"
-    md = "md"
-
-
-class Language(StrEnum):
-    da = "da"
-    en = "en"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="html, pdf or md.")]
-LanguageOption = Annotated[Language, typer.Option(help="da or en.")]
-OutputOption = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write to FILE (default: standard output).")
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="The municipality's documents file (sections and headings; default: "
-        "$CASEFLOW_DOCUMENTS_CONFIG, else Copenhagen's).",
-    ),
-]
 
 
 def read_text(path: Path) -> str:
@@ -66,10 +45,6 @@ def read_file_items(path: Path, config: Path | None) -> list[ImportedItem]:
     """Every agenda item in the file (one, or a whole agenda)."""
     reader = AgendaItemReader(load_config(config))
     return read_items(read_text(path), reader, source=str(path))
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 @import_app.command("agenda-item")
@@ -109,7 +84,8 @@ def import_agenda_item(
             "(or `caseflow import agenda FILE --meeting ID`)"
         )
     if as_json:
-        _print_json([i.to_json() for i in items] if all_items else items[0].to_json())
+        data = [i.to_json() for i in items] if all_items else items[0].to_json()
+        write_json(data)
         return
     ctx, actor = state().acting(as_user)
     request = imports.ImportItems(
@@ -128,18 +104,21 @@ def _print_opened(one: imports.ItemImported, username: str, dry_run: bool) -> No
     number = one.number if one.number is not None else "?"
     case = one.result.case
     if case is None:
-        console.print(f"item {number}: [red]not imported[/]: {escape(one.reason or '')}")
+        say(f"item {number}: ", ("not imported", "red"), f": {one.reason or ''}")
         return
     if dry_run:
-        console.print(
-            f"would open case [bold]{escape(case.journal_no)}[/] "
-            f"for {escape(username)}: {escape(one.title)}",
+        say(
+            "would open case ",
+            (case.journal_no, "bold"),
+            f" for {username}: {one.title}",
             soft_wrap=True,
         )
     else:
-        console.print(
-            f"imported item {number} as case [bold]{escape(case.journal_no)}[/] in state "
-            f"[cyan]{escape(case.state)}[/]"
+        say(
+            f"imported item {number} as case ",
+            (case.journal_no, "bold"),
+            " in state ",
+            (case.state, "cyan"),
         )
     _report(one.result.item, case.lead_administration, case.committee, one.source_reference)
 
@@ -203,7 +182,7 @@ def import_whole_agenda(
     )
     done = imports.import_agenda(ctx, actor, request)
     if as_json:
-        _print_json(done.to_json())
+        write_json(done.to_json())
     else:
         _print_agenda_import(done)
     if done.imported < len(done.items):
@@ -211,25 +190,23 @@ def import_whole_agenda(
 
 
 def _print_agenda_import(done: imports.AgendaImported) -> None:
-    console.print(
-        f"meeting {done.meeting_id} ({escape(done.committee)}, {done.meeting_date}) "
-        f"{_MODE[done.mode]}",
+    say(
+        f"meeting {done.meeting_id} ({done.committee}, {done.meeting_date}) {_MODE[done.mode]}",
         soft_wrap=True,
     )
     for one in done.items:
         number = one.number if one.number is not None else "?"
         if one.refused:
-            console.print(
-                f"item {number}: [red]refused[/]: {escape(one.reason or '')}", soft_wrap=True
-            )
+            say(f"item {number}: ", ("refused", "red"), f": {one.reason or ''}", soft_wrap=True)
             continue
         what = _AGENDA_OUTCOME[one.outcome].format(item_no=one.item_no)
-        reference = (
-            f" (the source's {escape(one.source_reference)})" if one.source_reference else ""
-        )
-        console.print(
-            f"item {number}: case [bold]{escape(one.journal_no or '')}[/]{reference} in state "
-            f"[cyan]{escape(one.state or '')}[/], {what}",
+        reference = f" (the source's {one.source_reference})" if one.source_reference else ""
+        say(
+            f"item {number}: case ",
+            (one.journal_no or "", "bold"),
+            f"{reference} in state ",
+            (one.state or "", "cyan"),
+            f", {what}",
             soft_wrap=True,
         )
     if done.dry_run:
@@ -255,49 +232,20 @@ def _report(
         soft_wrap=True,
     )
     if reference:
-        console.print(f"  the source's number {escape(reference)} kept as source_reference")
+        say(f"  the source's number {reference} kept as source_reference")
     if not item.uncertain:
         console.print("  nothing uncertain")
         return
-    console.print(f"  [yellow]uncertain ({len(item.uncertain)}):[/] check these fields")
+    say("  ", (f"uncertain ({len(item.uncertain)}):", "yellow"), " check these fields")
     for note in item.uncertain:
-        console.print(
-            f"    {escape(note.field)}: {escape(note.reason)}", highlight=False, soft_wrap=True
-        )
+        console.print(f"    {note.field}: {note.reason}", highlight=False, soft_wrap=True)
 
 
-@case_app.command("render")
-def render_case(
-    journal_no: str,
-    fmt: FormatOption = Format.html,
-    language: LanguageOption = Language.da,
-    public: Annotated[
-        bool, typer.Option("--public", help="The public version: a closed item's content left out.")
-    ] = False,
-    output: OutputOption = None,
-    config: ConfigOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Print a case as an agenda item (HTML with print CSS, PDF or Markdown); --as: one who
-    may see the case."""
-    documents: DocumentsConfig = load_config(config)
-    cli = state()
-    engine = cli.engine()
-    document = case_document(
-        engine, journal_no, documents, cli.actor(engine, as_user), language.value
-    )
-    rendered = DocumentRenderer(config=documents).item(
-        document, fmt.value, language.value, public=public
-    )
-    _write(rendered, output)
-
-
-def _write(rendered: str | bytes, output: Path | None) -> None:
+def write_document(rendered: str | bytes, output: Path | None) -> None:
     """To standard output, or to FILE with a line saying so."""
     data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_bytes(data)
         return
     try:
         output.write_bytes(data)
@@ -339,7 +287,7 @@ def _render_meeting(
         rendered = renderer.agenda(document.agenda, fmt.value, language.value, public=public)
     else:
         rendered = renderer.minutes(document, fmt.value, language.value, public=public)
-    _write(rendered, output)
+    write_document(rendered, output)
 
 
 MeetingPublicOption = Annotated[

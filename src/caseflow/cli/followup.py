@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
@@ -72,13 +71,13 @@ def list_followups(
     table = Table("Id", "Case", "Action", "Owner", "Due", "Status")
     for view in found.items:
         record = view.record
-        late = " [red]overdue[/]" if view.overdue else ""
+        late = " overdue" if view.overdue else ""
         table.add_row(
             str(record.id),
             record.journal_no,
-            escape(record.description),
-            escape(record.owner),
-            f"{escape(record.due)} ({view.due_day}){late}",
+            record.description,
+            record.owner,
+            f"{record.due} ({view.due_day}){late}",
             record.status,
         )
     console.print(table)

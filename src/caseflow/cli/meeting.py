@@ -5,17 +5,16 @@ Times are typed and shown in Copenhagen time and stored in UTC.
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.cli.app import AsOption, JsonOption, app, console, state
+from caseflow.cli.output import say, styled, write_bytes
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.errors import InvalidInput
 from caseflow.local_time import parse_clock, parse_local_datetime, strict_local
@@ -126,13 +125,13 @@ def list_meetings(
             meeting.committee,
             show_local(meeting.starts_at),
             ends,
-            escape(meeting.place or ""),
+            meeting.place or "",
             meeting.status,
             style=style,
         )
     console.print(table)
     count = len(found.meetings)
-    console.print(f"{count} meeting{'s' if count != 1 else ''}", highlight=False)
+    console.print(f"{count} meeting{'s' if count != 1 else ''}")
     print_more(found.page.next_cursor)
 
 
@@ -152,17 +151,17 @@ def show(
         console.print_json(data=dates.to_json())
         return
     console.print(
-        f"[bold]meeting {meeting.id}[/]  {meeting.committee} ({escape(dates.committee_name)})"
+        styled((f"meeting {meeting.id}", "bold"), f"  {meeting.committee} ({dates.committee_name})")
     )
     ends = f" – {meeting.ends_at.astimezone(COPENHAGEN):%H:%M}" if meeting.ends_at else ""
-    console.print(f"  starts          {show_local(meeting.starts_at)}{ends}", highlight=False)
-    console.print(f"  place           {meeting.place or '-'}", highlight=False, markup=False)
-    console.print(f"  status          {meeting.status}", highlight=False)
-    console.print(f"  agenda deadline {show_day(dates.agenda_deadline)}", highlight=False)
-    console.print(f"  agenda sent     {show_day(dates.agenda_sent)}", highlight=False)
-    console.print(f"  uid             {meeting.uid} (sequence {meeting.sequence})", highlight=False)
+    console.print(f"  starts          {show_local(meeting.starts_at)}{ends}")
+    console.print(f"  place           {meeting.place or '-'}")
+    console.print(f"  status          {meeting.status}")
+    console.print(f"  agenda deadline {show_day(dates.agenda_deadline)}")
+    console.print(f"  agenda sent     {show_day(dates.agenda_sent)}")
+    console.print(f"  uid             {meeting.uid} (sequence {meeting.sequence})")
     if meeting.note:
-        console.print(f"  note            {meeting.note}", highlight=False, markup=False)
+        console.print(f"  note            {meeting.note}")
 
 
 @meeting_app.command("set")
@@ -253,14 +252,13 @@ def ics(
     )
     data = exported.data
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_bytes(data)
         return
     try:
         output.write_bytes(data)
     except OSError as exc:
         raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
-    console.print(f"wrote {exported.count} meeting(s) to {output}", highlight=False, markup=False)
+    console.print(f"wrote {exported.count} meeting(s) to {output}")
 
 
 # -- caseflow plan ----------------------------------------------------------------------
@@ -305,19 +303,18 @@ def plan(
 
 def print_plan(result: Plan) -> None:
     if result.feasible:
-        console.print(
-            f"[green]Can be done[/]: the latest meetings that decide by "
-            f"{show_day(result.deadline)}:"
+        say(
+            ("Can be done", "green"),
+            f": the latest meetings that decide by {show_day(result.deadline)}:",
         )
     else:
-        console.print(
-            f"[bold red]Cannot be done[/] by {show_day(result.deadline)}: {result.reason}."
-        )
+        say(("Cannot be done", "bold red"), f" by {show_day(result.deadline)}: {result.reason}.")
         if result.missed_by_working_days is not None:
             days = result.missed_by_working_days
-            console.print(
-                f"The earliest plan the meeting calendar allows misses the deadline by "
-                f"[bold]{days} working day{'s' if days != 1 else ''}[/]:"
+            say(
+                "The earliest plan the meeting calendar allows misses the deadline by ",
+                (f"{days} working day{'s' if days != 1 else ''}", "bold"),
+                ":",
             )
     if not result.meetings:
         return

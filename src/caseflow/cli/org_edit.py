@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from caseflow.cli.app import AsOption, JsonOption, console, state
+from caseflow.cli.output import styled
 from caseflow.cli.setup import org_app
 from caseflow.meetings import committees as edit
 from caseflow.organisation import CommitteeSpec
@@ -99,7 +100,9 @@ def _print(spec: CommitteeSpec, as_json: bool) -> None:
         return
     rules = spec.agenda
     console.print(
-        f"[bold]{spec.code}[/]  {spec.name}" + (f" ({spec.name_en})" if spec.name_en else "")
+        styled(
+            (spec.code, "bold"), f"  {spec.name}" + (f" ({spec.name_en})" if spec.name_en else "")
+        )
     )
     lines = [
         ("kind", spec.kind + (" (§ 17 stk. 4)" if spec.kind == "temporary" else "")),
@@ -115,7 +118,7 @@ def _print(spec: CommitteeSpec, as_json: bool) -> None:
         ("late items", rules.late_items),
     ]
     for label, value in lines:
-        console.print(f"  {label:<16}{value}", highlight=False)
+        console.print(f"  {label:<16}{value}")
 
 
 @committee_app.command("show")
@@ -215,7 +218,7 @@ def administration_set(
     actor = cli.actor(engine, as_user)
     spec = edit.set_administration(engine, actor, code, name, name_en, email)
     mailbox = spec.email or "no e-mail address: its follow-up actions go to the case officer"
-    console.print(f"saved administration {spec.code}: {spec.name} ({mailbox})", highlight=False)
+    console.print(f"saved administration {spec.code}: {spec.name} ({mailbox})")
 
 
 @steering_app.command("set-member")
@@ -236,4 +239,4 @@ def steering_set_member(
     members = ", ".join(
         m.administration + (f" ({m.actor})" if m.actor else "") for m in spec.members
     )
-    console.print(f"steering group {spec.code}: {members}", highlight=False)
+    console.print(f"steering group {spec.code}: {members}")

@@ -25,4 +25,4 @@ def print_more(next_cursor: str | None, *, as_json: bool = False) -> None:
     if next_cursor is None:
         return
     out = console_err if as_json else console
-    out.print(f"more: add --cursor {next_cursor} for the next page", markup=False, highlight=False)
+    out.print(f"more: add --cursor {next_cursor} for the next page")

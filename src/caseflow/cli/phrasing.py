@@ -126,6 +126,20 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.UNKNOWN_ADMINISTRATION: lambda p: "`caseflow org show` lists the administrations",
     ErrorCode.UNKNOWN_STATE: lambda p: "`caseflow workflow show WORKFLOW` lists its states",
     ErrorCode.UNKNOWN_TRIGGER: lambda p: "`caseflow case show JOURNAL_NO` lists the steps open now",
+    # The database and its file (cli16).
+    ErrorCode.NO_DATABASE: lambda p: (
+        "create it with `caseflow init`, or give --db PATH (or CASEFLOW_DATABASE_URL) for the "
+        "database you have"
+    ),
+    ErrorCode.DATABASE_BUSY: lambda p: "CASEFLOW_BUSY_TIMEOUT=SECONDS waits longer",
+    ErrorCode.DATABASE_READ_ONLY: lambda p: (
+        "give this user write access to the file and its folder, or use --db for a writable copy"
+    ),
+    ErrorCode.NOT_A_DATABASE: lambda p: (
+        "give --db the path of the caseflow database, or move this file away and run "
+        "`caseflow init`"
+    ),
+    ErrorCode.WORKER_BUSY: lambda p: "give --wait SECONDS to wait for it",
 }
 
 

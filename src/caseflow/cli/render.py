@@ -2,53 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from caseflow.calendar import COPENHAGEN
-from caseflow.definitions import WorkflowDefinition
 from caseflow.domain import AuditEntry, AuditKind, Case
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from caseflow.definitions import WorkflowDefinition
 
 
 def local(entry_time: Any) -> str:
     return str(entry_time.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M"))
 
 
-def print_case(console: Console, case: Case, definition: WorkflowDefinition) -> None:
-    """The case for a terminal; its texts are the user's, printed as typed (never markup)."""
+def print_case(
+    console: Console, case: Case, definition: WorkflowDefinition, language: str = "da"
+) -> None:
+    """The case for a terminal, labelled in ``language``: the state's title from the
+    workflow, the sections under the municipality's headings (the documents file; a
+    section it does not know keeps its key). The case's texts are the user's, printed as
+    typed; structured field values as JSON, never as Python's reprs."""
+    from caseflow.cli.words import word
+    from caseflow.documents.config import load_config
+
     state = definition.states.get(case.state)
-    state_title = f" ({state.title.en})" if state is not None and state.title else ""
+    title = getattr(state.title, language, None) if state is not None and state.title else None
+    state_title = f" ({title})" if title else ""
+    headings = load_config(None)
 
     def line(*parts: str | tuple[str, str]) -> None:
-        console.print(Text.assemble(*parts), highlight=False)
+        console.print(Text.assemble(*parts))
+
+    def label(name: str) -> str:
+        return f"  {word(name, language):<14}"
 
     line((case.journal_no, "bold"), "  ", case.title)
-    line(f"  workflow     {case.workflow_id} @ {case.workflow_version[:12]}")
-    line("  state        ", (case.state, "cyan"), f"{state_title}, version {case.version}")
-    line(f"  origin       {case.origin.describe()}")
-    line(f"  lead         {case.lead_administration or '-'}")
-    line(f"  participants {', '.join(case.participating_administrations) or '-'}")
-    line(f"  committee    {case.committee or '-'}")
-    line(f"  officer      {case.case_officer or '-'}")
+    line(label("workflow"), f"{case.workflow_id} @ {case.workflow_version[:12]}")
+    line(label("state"), (case.state, "cyan"), f"{state_title}, version {case.version}")
+    line(label("origin"), case.origin.describe())
+    line(label("lead"), case.lead_administration or "-")
+    line(label("participants"), ", ".join(case.participating_administrations) or "-")
+    line(label("committee"), case.committee or "-")
+    line(label("officer"), case.case_officer or "-")
     if case.summary:
         line("\n", case.summary)
     if case.recommendations:
-        line("\n", ("Indstilling", "bold"))
+        line("\n", (word("Recommendations", language), "bold"))
         for number, text in enumerate(case.recommendations, start=1):
             line(f"  {number}. ", text)
-    for name, text in case.sections.items():
-        line("\n", (name, "bold"), "\n", text)
+    for name, text in sorted(case.sections.items(), key=lambda item: headings.order(item[0])):
+        spec = headings.spec(name)
+        heading = spec.title(language) if spec is not None else name
+        line("\n", (heading, "bold"), "\n", text)
     if case.attachments:
-        line("\n", ("Bilag", "bold"))
+        line("\n", (word("Attachments", language), "bold"))
         for number, attachment in enumerate(case.attachments, start=1):
             line(f"  {number}. ", attachment.title, f" ({attachment.number})")
     if case.fields:
-        line("\n", ("Fields", "bold"))
+        line("\n", (word("Fields", language), "bold"))
         for key, value in case.fields.items():
-            line(f"  {key}: ", str(value))
+            line(f"  {key}: ", _plain(value))
+
+
+def _plain(value: Any) -> str:
+    """A field's value as a person reads it: text as it is, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def describe_entry(entry: AuditEntry) -> str:

@@ -48,7 +48,7 @@ def serve(
     # Each worker process builds its app from the environment: pass the flags on.
     os.environ["CASEFLOW_DATABASE_URL"] = settings.database_url
     os.environ["CASEFLOW_WORKFLOWS_DIR"] = str(settings.workflows_dir)
-    console.print(f"caseflow: serving http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
+    console.print(f"caseflow: serving http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(
         "caseflow.web.app:from_environment",
         factory=True,

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, app, console, state
+from caseflow.cli.output import warn_left_out
 from caseflow.services import database
 from caseflow.services import organisation as services
 
@@ -31,9 +32,10 @@ def init(
     ] = None,
 ) -> None:
     """Create the database, or upgrade it to this version's schema."""
-    done = database.initialise(state().context(check_schema=False), app_role)
+    ctx = state().context(check_schema=False, create=True)
+    done = database.initialise(ctx, app_role)
     if done.before == done.after:
-        console.print(f"database {done.where} is up to date (schema {done.after})", markup=False)
+        console.print(f"database {done.where} is up to date (schema {done.after})")
     else:
         console.print(
             f"database {done.where}: schema {done.before or 'empty'} → {done.after}", markup=False
@@ -46,6 +48,8 @@ def init(
             ": no DDL, insert-only on the append-only tables (see docs/operations.md)",
             markup=False,
         )
+    if warn_left_out(ctx.engine.registry.problems):
+        raise typer.Exit(2)
 
 
 @org_app.command("load")
@@ -92,7 +96,7 @@ def org_show(as_user: AsOption = None) -> None:
     console.print(table)
     for group in view.steering_groups:
         members = ", ".join(m["administration"] for m in group["members"])
-        console.print(f"steering group {group['code']}: {group['name']} ({members})", markup=False)
+        console.print(f"steering group {group['code']}: {group['name']} ({members})")
 
 
 @actor_app.command("add")
@@ -114,7 +118,7 @@ def actor_add(
     cli = state()
     request = services.ActorRequest(username, name, email, role or [])
     saved = services.put_actor(cli.context(), cli.who(as_user), request)
-    console.print(f"saved {saved.username} with {len(saved.grants)} role(s)", markup=False)
+    console.print(f"saved {saved.username} with {len(saved.grants)} role(s)")
 
 
 @actor_app.command("list")

@@ -51,7 +51,7 @@ def set_password(
     else:
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     accounts.set_password(ctx, actor, username, password, client="caseflow user set-password")
-    console.print(f"password of {username} set", markup=False)
+    console.print(f"password of {username} set")
 
 
 @user_app.command("disable")
@@ -63,7 +63,7 @@ def disable(username: str, as_user: AsOption = None) -> None:
     """
     ctx, actor = state().acting(as_user)
     accounts.disable_user(ctx, actor, username, client="caseflow user disable")
-    console.print(f"{username} is disabled: sessions ended, API tokens revoked", markup=False)
+    console.print(f"{username} is disabled: sessions ended, API tokens revoked")
 
 
 @user_app.command("enable")
@@ -71,7 +71,7 @@ def enable(username: str, as_user: AsOption = None) -> None:
     """Let a disabled user sign in again (an administrator's); revoked tokens stay revoked."""
     ctx, actor = state().acting(as_user)
     accounts.enable_user(ctx, actor, username, client="caseflow user enable")
-    console.print(f"{username} is enabled", markup=False)
+    console.print(f"{username} is enabled")
 
 
 @user_app.command("sessions")
@@ -99,7 +99,7 @@ def sessions(
             Text(s.client),
         )
     console.print(table)
-    console.print(f"{len(found)} open session(s)", markup=False)
+    console.print(f"{len(found)} open session(s)")
 
 
 @user_app.command("sign-out-everywhere")
@@ -114,7 +114,7 @@ def sign_out_everywhere(
     ended = accounts.sign_out_everywhere(
         ctx, actor, username, client="caseflow user sign-out-everywhere"
     )
-    console.print(f"{ended} session(s) of {username or actor.username} ended", markup=False)
+    console.print(f"{ended} session(s) of {username or actor.username} ended")
 
 
 @user_app.command("events")
@@ -148,7 +148,7 @@ def events(
             Text(event.detail or ""),
         )
     console.print(table)
-    console.print(f"{len(found)} event(s)", markup=False)
+    console.print(f"{len(found)} event(s)")
 
 
 @token_app.command("create")
@@ -210,7 +210,7 @@ def token_list(
             local(t.last_used_at) if t.last_used_at else "never",
         )
     console.print(table)
-    console.print(f"{len(found)} token(s)", markup=False)
+    console.print(f"{len(found)} token(s)")
 
 
 @token_app.command("revoke")
@@ -221,4 +221,4 @@ def token_revoke(
     """Revoke an API token (yours, or an administrator: anyone's); it works no more."""
     ctx, actor = state().acting(as_user)
     accounts.revoke_token(ctx, actor, token_id, client="caseflow user token revoke")
-    console.print(f"API token {token_id} revoked", markup=False)
+    console.print(f"API token {token_id} revoked")

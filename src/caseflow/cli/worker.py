@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.cli.output import print_table, say
+from caseflow.cli.output import table as grid
 from caseflow.cli.paging import DEFAULT_LIMIT, CursorOption, LimitOption, print_more
 from caseflow.cli.render import local
+from caseflow.cli.words import words
 from caseflow.context import DEFAULT_LEASE, Context
 from caseflow.deadlines.labels import Label
 from caseflow.deadlines.owners import owner_text
 from caseflow.deadlines.sole import sole_dispatcher
-from caseflow.deadlines.worker import Worker
+from caseflow.deadlines.worker import Worker, configure_logging
 from caseflow.engine import Engine
 from caseflow.notifications.digest import DEFAULT_DAYS, enqueue_digests
 from caseflow.services import deadlines as deadline_service
@@ -27,6 +27,8 @@ from caseflow.services import notifications as notification_service
 from caseflow.services.paging import PageRequest
 
 deadlines_app = typer.Typer(help="Deadlines of cases.", no_args_is_help=True)
+DAY_SECONDS = 24 * 60 * 60  # the longest poll and lease: longer is a mistake, not a setting
+MAX_DIGEST_DAYS = 260  # a year of working days: a digest further ahead is no digest
 notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
 app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(notifications_app, name="notifications")
@@ -35,10 +37,26 @@ app.add_typer(notifications_app, name="notifications")
 @app.command("worker")
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Process what is due now and exit.")] = False,
-    poll: Annotated[int, typer.Option(help="Seconds between safety polls.")] = 30,
+    poll: Annotated[
+        int, typer.Option(min=1, max=DAY_SECONDS, help="Seconds between safety polls.")
+    ] = 30,
     lease: Annotated[
-        float, typer.Option(help="Seconds a claim is held; a dead worker's claims free after it.")
+        float,
+        typer.Option(
+            min=1,
+            max=DAY_SECONDS,
+            help="Seconds a claim is held; a dead worker's claims free after it.",
+        ),
     ] = DEFAULT_LEASE.total_seconds(),
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            max=DAY_SECONDS,
+            help="With --once: seconds to wait for another worker on the same SQLite "
+            "database before giving up (exit code 9).",
+        ),
+    ] = 0,
 ) -> None:
     """Apply due deadlines and deliver notifications (for ever, or --once)."""
     ctx = state().context()
@@ -50,7 +68,9 @@ def worker(
         daily=lambda: enqueue_digests(engine, ctx.calendars, language=ctx.language),
         checkpoint=_checkpoint_job(ctx),
     )
-    with sole_dispatcher(engine.db.url, lambda text: console_err.print(text, highlight=False)):
+    with sole_dispatcher(
+        engine.db.url, lambda text: console_err.print(text), wait=wait if once else None
+    ):
         _run(runner, engine, once=once)
 
 
@@ -58,7 +78,7 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
     if once:
         report = runner.run_once()
         for line in report.deadlines.lines + report.notifications.lines:
-            console.print(line, highlight=False)
+            console.print(line)
         d, n = report.deadlines, report.notifications
         console.print(
             f"deadlines: {d.reminders} reminder(s), {d.expired} expired, {d.stale} stale, "
@@ -66,7 +86,7 @@ def _run(runner: Worker, engine: Engine, *, once: bool) -> None:
             f"{n.retried} to retry, {n.failed} failed"
         )
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    configure_logging()
     console.print(f"caseflow worker on {engine.db.url.render_as_string(hide_password=True)}")
     runner.run_forever()
 
@@ -98,8 +118,18 @@ def deadlines_list(
         console.print_json(data=[deadline.to_json() for deadline in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    table = Table(
-        "Journal no", "Title", "Deadline", "Owner", "Due (Copenhagen)", "Status", "Committee"
+    table = grid(
+        *words(
+            ctx.language,
+            "Journal no",
+            "Title",
+            "Deadline",
+            "Owner",
+            "Due (Copenhagen)",
+            "Status",
+            "Committee",
+        ),
+        ids=1,
     )
     for deadline in page.items:
         due = local(deadline.due_at)
@@ -112,7 +142,7 @@ def deadlines_list(
             deadline.status + (" (overdue)" if deadline.overdue else ""),
             Text(deadline.committee or ""),
         )
-    console.print(table)
+    print_table(table)
     console.print(f"{len(page.items)} deadline(s)")
     print_more(page.next_cursor)
 
@@ -130,18 +160,18 @@ def deadlines_explain(
         console.print_json(data=explained.to_json())
         return
     if not explained.deadlines:
-        console.print(f"{explained.journal_no} has no deadlines", markup=False)
+        console.print(f"{explained.journal_no} has no deadlines")
     for deadline in explained.deadlines:
         label = deadline.label
-        console.print(
-            f"[bold]{escape(label.title)}[/] — {deadline.status}, "
-            f"due {local(deadline.due_at)} Copenhagen time"
+        say(
+            (label.title, "bold"),
+            f" — {deadline.status}, due {local(deadline.due_at)} Copenhagen time",
         )
         if label.owner is not None:
-            console.print(f"  owner: {owner_text(label.owner)}", markup=False, highlight=False)
-            console.print(f"  mail to: {_mail_to(label)}", markup=False, highlight=False)
+            console.print(f"  owner: {owner_text(label.owner)}")
+            console.print(f"  mail to: {_mail_to(label)}")
         for line in deadline.explanation:
-            console.print(f"  {line}", markup=False, highlight=False)
+            console.print(f"  {line}")
         for number, reminder in enumerate(deadline.reminders, start=1):
             console.print(f"  reminder {number}: {local(reminder.at)} ({reminder.status})")
 
@@ -177,7 +207,9 @@ def notifications_list(
         console.print_json(data=[notification.to_json() for notification in page.items])
         print_more(page.next_cursor, as_json=True)
         return
-    table = Table("Key", "Template", "To", "Status", "Tries", "Last error")
+    table = grid(
+        *words(ctx.language, "Key", "Template", "To", "Status", "Tries", "Last error"), ids=1
+    )
     for notification in page.items:
         table.add_row(
             Text(notification.key),
@@ -187,14 +219,16 @@ def notifications_list(
             str(notification.attempts),
             Text(notification.last_error or ""),
         )
-    console.print(table)
+    print_table(table)
     console.print(f"{len(page.items)} notification(s)")
     print_more(page.next_cursor)
 
 
 @notifications_app.command("digest")
 def notifications_digest(
-    days: Annotated[int, typer.Option(help="Working days ahead.")] = DEFAULT_DAYS,
+    days: Annotated[
+        int, typer.Option(min=1, max=MAX_DIGEST_DAYS, help="Working days ahead (1 to 260).")
+    ] = DEFAULT_DAYS,
     committee: Annotated[
         list[str] | None, typer.Option(help="Only this committee (repeatable).")
     ] = None,
@@ -210,7 +244,7 @@ def notifications_digest(
         notification_service.DigestRequest(days, tuple(committee or ())),
     )
     for key in queued.keys:
-        console.print(f"queued {key}", markup=False, highlight=False)
+        console.print(f"queued {key}")
     console.print(f"{len(queued.keys)} digest(s) queued")
 
 

@@ -3,7 +3,6 @@ diff, migrate and migrations."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from caseflow.cli.app import AsOption, JsonOption, app, console, console_err, state
+from caseflow.cli.output import print_table, say, warn, warn_left_out, write_json
+from caseflow.cli.output import table as grid
+from caseflow.cli.words import words
 from caseflow.context import Context
 from caseflow.definitions import json_schema, validate_files
 from caseflow.definitions.migration_plan import parse_mapping
@@ -32,9 +34,9 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Workflow files.")
     for problem in problems:
         console_err.print(str(problem), highlight=False, soft_wrap=True)
     if problems:
-        console_err.print(f"[red]{len(problems)} problem(s) in {len(paths)} file(s)[/]")
+        warn((f"{len(problems)} problem(s) in {len(paths)} file(s)", "red"))
         raise typer.Exit(2)
-    console.print(f"[green]ok[/]: {len(paths)} file(s) valid")
+    say(("ok", "green"), f": {len(paths)} file(s) valid")
 
 
 @workflow_app.command("list")
@@ -46,19 +48,22 @@ def list_workflows(as_user: AsOption = None, as_json: JsonOption = False) -> Non
     if as_json:
         console.print_json(data=listed.to_json())
         return
-    table = Table("Workflow", "Title", "Version", "States", "Transitions", "Source")
+    headers = words(ctx.language, "Workflow", "Version", "Title", "States", "Transitions", "Source")
+    table = grid(*headers, ids=2)
     for workflow in listed.current:
         table.add_row(
             Text(workflow.workflow_id),
-            Text(workflow.title),
             workflow.version[:12],
+            Text(workflow.title),
             str(workflow.states),
             str(workflow.transitions),
             Text(workflow.path),
         )
-    console.print(table)
+    print_table(table)
+    if warn_left_out(ctx.engine.registry.problems):
+        raise typer.Exit(2)
     if listed.stored is None:
-        console.print(why, markup=False)
+        console.print(why)
         return
     if not listed.stored:
         return
@@ -81,19 +86,21 @@ def _reader(as_user: str | None) -> tuple[Context, Actor | None, str]:
     cli = state()
     if not (as_user or cli.settings.user):
         why = "say who you are (--as USER) to see the stored versions and their cases"
-        return cli.context(check_schema=False), None, why
+        return cli.context(check_schema=False, create=True), None, why
     try:
         ctx = cli.context()
     except DatabaseNotReady:
         why = "no database yet (`caseflow init` creates it): only the folder is shown"
-        return cli.context(check_schema=False), None, why
+        return cli.context(check_schema=False, create=True), None, why
     return ctx, cli.actor(ctx.engine, as_user), ""
 
 
 @workflow_app.command("show")
 def show(workflow_id: str, as_json: JsonOption = False) -> None:
     """States and transitions of a workflow."""
-    shown = workflow_service.show_workflow(state().context(check_schema=False), None, workflow_id)
+    shown = workflow_service.show_workflow(
+        state().context(check_schema=False, create=True), None, workflow_id
+    )
     if as_json:
         console.print_json(data=shown.to_json())
         return
@@ -101,9 +108,9 @@ def show(workflow_id: str, as_json: JsonOption = False) -> None:
     console.print(
         Text.assemble((definition.id, "bold"), f" — {definition.title.da} / {definition.title.en}")
     )
-    console.print(f"version {shown.loaded.version[:12]} from {shown.loaded.path}", markup=False)
+    console.print(f"version {shown.loaded.version[:12]} from {shown.loaded.path}")
     if definition.description:
-        console.print(definition.description, markup=False)
+        console.print(definition.description)
     states = Table("State", "Title", "Owner", "Kind", title="States")
     for name, s in definition.states.items():
         kind = "initial" if s.initial else "final" if s.final else ""
@@ -125,14 +132,16 @@ def show(workflow_id: str, as_json: JsonOption = False) -> None:
 @workflow_app.command("diagram")
 def diagram(workflow_id: str) -> None:
     """Mermaid state diagram (paste into any Mermaid viewer)."""
-    text = workflow_service.workflow_diagram(state().context(check_schema=False), None, workflow_id)
-    console.print(text, markup=False, highlight=False)
+    text = workflow_service.workflow_diagram(
+        state().context(check_schema=False, create=True), None, workflow_id
+    )
+    console.print(text)
 
 
 @workflow_app.command("schema")
 def schema() -> None:
     """The JSON Schema of workflow files, for editors."""
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    write_json(json_schema())
 
 
 # --- versions, publishing, a new file, the diff and migrations (wf18) ------------------------

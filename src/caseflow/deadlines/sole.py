@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from caseflow.deadlines.dispatcher import worker_name
+from caseflow.errors import WorkerBusy
 
 
 def lock_path(url: URL) -> Path | None:
@@ -31,8 +32,13 @@ def lock_path(url: URL) -> Path | None:
 
 
 @contextlib.contextmanager
-def sole_dispatcher(url: URL, say: Callable[[str], object], *, poll: float = 0.5) -> Iterator[None]:
-    """Be the only dispatching worker on a SQLite database while the block runs (wait for it)."""
+def sole_dispatcher(
+    url: URL, say: Callable[[str], object], *, poll: float = 0.5, wait: float | None = None
+) -> Iterator[None]:
+    """Be the only dispatching worker on a SQLite database while the block runs: wait
+    for the lock for ever (``wait=None``, a long-running worker under a supervisor), or
+    give up after ``wait`` seconds with :class:`WorkerBusy` (``worker --once`` from
+    cron: runs must not pile up behind a running worker)."""
     path = lock_path(url)
     if path is None:
         yield
@@ -40,13 +46,21 @@ def sole_dispatcher(url: URL, say: Callable[[str], object], *, poll: float = 0.5
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         waited = False
+        started = time.monotonic()
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                holder = path.read_text(encoding="utf-8").strip() or "unknown"
+                if wait is not None and time.monotonic() - started >= wait:
+                    raise WorkerBusy(
+                        f"another worker ({holder}) is dispatching on this SQLite database; "
+                        f"gave up after {wait:g} s, nothing was done",
+                        holder=holder,
+                        waited=wait,
+                    ) from None
                 if not waited:
-                    holder = path.read_text(encoding="utf-8").strip() or "unknown"
                     say(
                         f"another worker ({holder}) is dispatching on this SQLite database; waiting"
                     )

@@ -35,6 +35,25 @@ from caseflow.store.wakeups import Listener
 log = logging.getLogger("caseflow.worker")
 
 
+class _CopenhagenTime(logging.Formatter):
+    """Log times in Copenhagen time, as every other time caseflow shows a person."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, COPENHAGEN)
+        return moment.strftime(datefmt or "%Y-%m-%d %H:%M:%S %Z")
+
+
+def configure_logging() -> None:
+    """Our own lines (what each cycle did) at INFO, in Copenhagen time; APScheduler's
+    lines ("Running job ...", every poll) only when they warn."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_CopenhagenTime("%(asctime)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 @dataclass(frozen=True)
 class CycleReport:
     deadlines: DispatchReport

@@ -5,37 +5,85 @@ them with the roles and guards that allow each, and the deadline and
 notification rules that follow from them. Load files with
 :func:`load_workflow_file` / :func:`load_directory` (every problem is reported at
 once, with file and line), then :func:`compile_workflow` to get the runnable form.
+
+Importing the package imports none of its modules: each name is imported where it
+is first used (PEP 562), so a command that needs only the schema's types does not
+pay for YAML, the loader's checks or ``transitions``.
 """
 
-from caseflow.definitions.guards import (
-    COMMENT_REQUIRED,
-    GUARDS,
-    Guard,
-    GuardCheck,
-    check_guards,
-)
-from caseflow.definitions.loader import (
-    LoadedWorkflow,
-    load_directory,
-    load_workflow_file,
-    load_workflow_text,
-    read_yaml_with_lines,
-    validate_files,
-)
-from caseflow.definitions.machine import CompiledWorkflow, compile_workflow, mermaid_diagram
-from caseflow.definitions.schema import (
-    DeadlineAnchor,
-    DeadlineRule,
-    ExpiryAction,
-    GuardSpec,
-    LocalizedText,
-    NotificationOn,
-    NotificationRule,
-    StateDef,
-    TransitionDef,
-    WorkflowDefinition,
-    json_schema,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from caseflow.definitions.guards import (
+        COMMENT_REQUIRED,
+        GUARDS,
+        Guard,
+        GuardCheck,
+        check_guards,
+    )
+    from caseflow.definitions.loader import (
+        LoadedWorkflow,
+        load_directory,
+        load_workflow_file,
+        load_workflow_text,
+        read_yaml_with_lines,
+        validate_files,
+    )
+    from caseflow.definitions.machine import CompiledWorkflow, compile_workflow, mermaid_diagram
+    from caseflow.definitions.schema import (
+        DeadlineAnchor,
+        DeadlineRule,
+        ExpiryAction,
+        GuardSpec,
+        LocalizedText,
+        NotificationOn,
+        NotificationRule,
+        StateDef,
+        TransitionDef,
+        WorkflowDefinition,
+        json_schema,
+    )
+
+_WHERE = {
+    "COMMENT_REQUIRED": "caseflow.definitions.guards",
+    "CompiledWorkflow": "caseflow.definitions.machine",
+    "DeadlineAnchor": "caseflow.definitions.schema",
+    "DeadlineRule": "caseflow.definitions.schema",
+    "ExpiryAction": "caseflow.definitions.schema",
+    "GUARDS": "caseflow.definitions.guards",
+    "Guard": "caseflow.definitions.guards",
+    "GuardCheck": "caseflow.definitions.guards",
+    "GuardSpec": "caseflow.definitions.schema",
+    "LoadedWorkflow": "caseflow.definitions.loader",
+    "LocalizedText": "caseflow.definitions.schema",
+    "NotificationOn": "caseflow.definitions.schema",
+    "NotificationRule": "caseflow.definitions.schema",
+    "StateDef": "caseflow.definitions.schema",
+    "TransitionDef": "caseflow.definitions.schema",
+    "WorkflowDefinition": "caseflow.definitions.schema",
+    "check_guards": "caseflow.definitions.guards",
+    "compile_workflow": "caseflow.definitions.machine",
+    "json_schema": "caseflow.definitions.schema",
+    "load_directory": "caseflow.definitions.loader",
+    "load_workflow_file": "caseflow.definitions.loader",
+    "load_workflow_text": "caseflow.definitions.loader",
+    "mermaid_diagram": "caseflow.definitions.machine",
+    "read_yaml_with_lines": "caseflow.definitions.loader",
+    "validate_files": "caseflow.definitions.loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'caseflow.definitions' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COMMENT_REQUIRED",

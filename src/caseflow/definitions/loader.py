@@ -57,6 +57,11 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAX_NODES = 200_000  # stops "billion laughs" alias bombs long before memory runs out
+MAX_DEPTH = 64
+"""Mappings and lists nested deeper than this are refused: no caseflow file needs a
+tenth of it, and PyYAML composes (and we build) by recursion, which a file nested
+some hundreds of levels would exhaust."""
+_TOO_DEEP = f"the file nests mappings or lists more than {MAX_DEPTH} levels deep"
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,8 @@ class _Builder:
         self._count += 1
         if self._count > _MAX_NODES:
             raise _YamlError(_line(node), "the file expands to too many values (alias loop?)")
+        if len(path) > MAX_DEPTH:
+            raise _YamlError(_line(node), _TOO_DEEP)
         if isinstance(node, ScalarNode):
             try:
                 return self._constructor.construct_object(node, deep=True)
@@ -171,6 +178,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, LineMap, list[Problem]]:
     """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return None, {}, [Problem(file, None, "", _TOO_DEEP)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -515,24 +524,37 @@ def load_workflow_file(path: str | Path) -> LoadedWorkflow:
 
 
 def _load_many(paths: Sequence[str | Path]) -> tuple[list[LoadedWorkflow], list[Problem]]:
+    loaded, by_workflow = _load_each(paths)
+    return loaded, _sorted([p for problems in by_workflow.values() for p in problems])
+
+
+def _load_each(
+    paths: Sequence[str | Path],
+) -> tuple[list[LoadedWorkflow], dict[str, list[Problem]]]:
+    """The valid workflows, and the problems of the others by their workflow id (a file
+    too broken to say is taken by its name)."""
     loaded: list[LoadedWorkflow] = []
-    problems: list[Problem] = []
+    problems: dict[str, list[Problem]] = {}
     first_file: dict[str, str] = {}
     for path in paths:
         file = str(path)
         text, problem = _read(Path(path))
         if text is None:
-            problems.extend([problem] if problem else [])
+            problems.setdefault(Path(path).stem, []).extend([problem] if problem else [])
             continue
         parsed = _parse(text, file)
-        problems.extend(parsed.problems)
+        if parsed.problems:
+            # A file too broken to name its workflow is taken to hold the one it is named
+            # after (committee-case.yaml), as the shipped files do.
+            owner = parsed.workflow_id or Path(path).stem
+            problems.setdefault(owner, []).extend(parsed.problems)
         if parsed.loaded is not None:
             loaded.append(parsed.loaded)
         if parsed.workflow_id is None:
             continue
         other = first_file.setdefault(parsed.workflow_id, file)
         if other != file:
-            problems.append(
+            problems.setdefault(parsed.workflow_id, []).append(
                 Problem(
                     file,
                     parsed.id_line,
@@ -541,7 +563,8 @@ def _load_many(paths: Sequence[str | Path]) -> tuple[list[LoadedWorkflow], list[
                     "every workflow needs its own id",
                 )
             )
-    return loaded, _sorted(problems)
+    # A workflow with a problem in any of its files is not loaded from the others.
+    return [w for w in loaded if w.definition.id not in problems], problems
 
 
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
@@ -568,3 +591,16 @@ def load_directory(directory: str | Path) -> dict[str, LoadedWorkflow]:
     if problems:
         raise DefinitionError(problems)
     return {w.definition.id: w for w in loaded}
+
+
+def load_directory_apart(
+    directory: str | Path,
+) -> tuple[dict[str, LoadedWorkflow], dict[str, list[Problem]]]:
+    """Every valid workflow in ``directory`` by id, and the problems of the others by
+    workflow id (or file name, for a file too broken to name one). One bad file then
+    stops only its own workflow, never a command about another (``case show``)."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise DefinitionError([Problem(str(folder), None, "", "not a directory of workflows")])
+    loaded, problems = _load_each(workflow_files(folder))
+    return {w.definition.id: w for w in loaded}, problems

@@ -21,14 +21,15 @@ How the library is used, and why (these were measured):
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from transitions import Machine, MachineError, State
-from transitions.extensions.diagrams import GraphMachine
+from transitions import Machine, MachineError
 
-from caseflow.definitions.loader import LoadedWorkflow
+if TYPE_CHECKING:  # the loader (YAML and its checks) is not needed to run a machine
+    from caseflow.definitions.loader import LoadedWorkflow
 from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 from caseflow.errors import NotAllowed
 
@@ -141,21 +142,29 @@ def compile_workflow(loaded: LoadedWorkflow) -> CompiledWorkflow:
 # --- diagrams -----------------------------------------------------------------------------
 
 
-class _LabelledState(State):
-    """A state with a human label, which the diagram engine shows instead of the name."""
-
-    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if label is not None:
-            self.label = label
-
-
 class _Sketch:
     """The model a diagram is drawn for."""
 
 
-class _DiagramMachine(GraphMachine):
-    state_cls = _LabelledState
+@functools.cache
+def _diagram_machine() -> type[Any]:
+    """The diagram machine class, made on first use: ``transitions``' diagram extension
+    is a tenth of a second to import, which no command but ``workflow diagram`` pays."""
+    from transitions import State
+    from transitions.extensions.diagrams import GraphMachine
+
+    class LabelledState(State):
+        """A state with a human label, which the diagram engine shows instead of the name."""
+
+        def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if label is not None:
+                self.label = label
+
+    class DiagramMachine(GraphMachine):
+        state_cls = LabelledState
+
+    return DiagramMachine
 
 
 def mermaid_diagram(definition: WorkflowDefinition, language: str = "en") -> str:
@@ -174,7 +183,7 @@ def mermaid_diagram(definition: WorkflowDefinition, language: str = "en") -> str
         state["label"] = label(definition.states[state["name"]].title, state["name"])
     heading = label(definition.title, definition.id)
     sketch = _Sketch()  # the library attaches methods to it, so no __slots__ here
-    drawing = _DiagramMachine(
+    drawing = _diagram_machine()(
         model=sketch,
         graph_engine="mermaid",
         title=f"title: {json.dumps(heading, ensure_ascii=False)}",  # valid front matter

@@ -10,10 +10,12 @@ can be recognised as the same one.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from caseflow.calendar import COPENHAGEN
 from caseflow.engine import Engine
 from caseflow.errors import CaseflowError
 from caseflow.leases import LeaseKeeper
@@ -70,8 +72,21 @@ class Sender:
                     limit=self.batch_size,
                 )
             if not records:
+                self._say_why_held(now, report)
                 return report
             self._deliver_batch(records, now, report)
+
+    def _say_why_held(self, now: datetime, report: SendReport) -> None:
+        """Notifications due now that another worker holds: say so, rather than "0 sent"
+        (a worker stopped without releasing them; their lease ends by itself)."""
+        with self.engine.transaction() as conn:
+            held = outbox.held_by_others(conn, now=now, owner=self.owner)
+        for holder, count, until in held:
+            report.lines.append(
+                f"{count} notification(s) due but held by {holder} until "
+                f"{until.astimezone(COPENHAGEN):%Y-%m-%d %H:%M} (Copenhagen time); "
+                "they are sent when that lease ends"
+            )
 
     def _deliver_batch(
         self, records: list[outbox.OutboxRecord], claimed_at: datetime, report: SendReport
@@ -84,10 +99,20 @@ class Sender:
             lambda until: self._extend(remaining, until),
             claimed_at=claimed_at,
         )
-        for record in records:
-            keeper.keep()
-            remaining.remove(record.id)
-            self._deliver(record, report)
+        current: list[int] = []
+        try:
+            for record in records:
+                keeper.keep()
+                remaining.remove(record.id)
+                current = [record.id]
+                self._deliver(record, report)
+                current = []
+        except BaseException:
+            # Ctrl-C (or a crash) mid-batch, an SMTP connect perhaps: free what is not
+            # sent, so that the next run sends it now rather than after the lease.
+            with contextlib.suppress(Exception):  # the interruption is what to report
+                self._extend([*current, *remaining], self.engine.clock.now())
+            raise
 
     def _extend(self, ids: list[int], until: datetime) -> None:
         with self.engine.transaction() as conn:

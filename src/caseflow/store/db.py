@@ -12,29 +12,46 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from caseflow.errors import InvalidInput
+from caseflow.errors import DatabaseNotReady, ErrorCode, InvalidInput
 from caseflow.store import jsontext
+from caseflow.store.db_errors import translate
 
 _WRITE = "caseflow_write"
-SQLITE_BUSY_TIMEOUT_S = 30.0
+SQLITE_BUSY_TIMEOUT_S = 5.0
+"""How long a writer waits for another process's write lock before it says "busy"
+(CASEFLOW_BUSY_TIMEOUT): long enough for any one transaction of ours, short enough
+that a person at the terminal is told rather than left waiting."""
 # SQLite's page cache per connection, at most (filled only as pages are read). Its
 # default, 2 MB, makes a worker's batch of a thousand deadlines read the same
 # case, audit and outbox index pages from the OS again and again.
 SQLITE_CACHE_KIB = 64 * 1024
-SQLITE_NEEDED = (3, 35)  # RETURNING, ALTER TABLE ... DROP COLUMN
+SQLITE_NEEDED = (3, 35)
+_BUSY_SECONDS: weakref.WeakKeyDictionary[Engine, float] = (
+    weakref.WeakKeyDictionary()
+)  # RETURNING, ALTER TABLE ... DROP COLUMN
 
 
-def make_engine(url: str) -> Engine:
-    """Create the SQLAlchemy engine for ``url`` with caseflow's connection rules."""
+def make_engine(
+    url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT_S, create: bool = True
+) -> Engine:
+    """Create the SQLAlchemy engine for ``url`` with caseflow's connection rules.
+
+    ``create=False`` refuses a SQLite file that does not exist yet rather than leaving
+    an empty one behind (a read command run in the wrong folder); ``caseflow init``
+    creates. A file's troubles (busy, read-only, full, not a database) are raised as
+    our errors, naming the path and the cause (:mod:`caseflow.store.db_errors`).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -45,15 +62,20 @@ def make_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             _require_sqlite(SQLITE_NEEDED)
+            if not create:
+                _require_file(parsed.database)
             engine = create_engine(
                 parsed,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+                connect_args={"timeout": busy_timeout},
                 json_serializer=jsontext.dumps,
                 json_deserializer=jsontext.loads,
             )
             _configure_sqlite(engine)
+            _translate_errors(engine, busy_timeout)
             return engine
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        _translate_errors(engine, busy_timeout)
+        return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise InvalidInput(
             f"no database driver for {parsed.drivername!r}: {exc}; for PostgreSQL install "
@@ -70,6 +92,50 @@ def _require_sqlite(needed: tuple[int, int]) -> None:
             f"sqlite3 module has {sqlite3.sqlite_version}; use a Python built with a newer "
             "SQLite (python.org's builds and Debian 12 have one), or PostgreSQL"
         )
+
+
+def _require_file(database: str | None) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        raise DatabaseNotReady(
+            f"there is no caseflow database at {path}",
+            code=ErrorCode.NO_DATABASE,
+            path=str(path),
+        )
+
+
+def _translate_errors(engine: Engine, busy_seconds: float) -> None:
+    """Raise a SQLite file's troubles as our errors, wherever a statement ran."""
+    path = engine.url.database
+    _BUSY_SECONDS[engine] = busy_seconds
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        translated = translate(context.original_exception, path, busy_seconds)
+        if translated is not None:
+            raise translated from context.original_exception
+
+
+@contextmanager
+def translated_errors(engine: Engine) -> Iterator[None]:
+    """Our error for a SQLite driver error raised in the block: statements run by the
+    prepared path (:mod:`caseflow.store.prepared`) and the BEGIN do not pass the
+    engine's hook."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error) as exc:
+        seconds = _BUSY_SECONDS.get(engine, SQLITE_BUSY_TIMEOUT_S)
+        # The BEGIN of a write transaction runs in an event hook, whose driver error
+        # SQLAlchemy passes on unwrapped.
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if engine.dialect.name != "sqlite":
+            raise
+        translated = translate(orig, engine.url.database, seconds)
+        if translated is None:
+            raise
+        raise translated from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -95,7 +161,7 @@ def _configure_sqlite(engine: Engine) -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed when the block ends, rolled back on any error."""
-    with engine.connect() as conn:
+    with translated_errors(engine), engine.connect() as conn:
         conn = conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
@@ -130,13 +196,14 @@ class HeldWriteConnection:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        conn = self.connection()
-        try:
-            with conn.begin():
-                yield conn
-        except BaseException:
-            self.discard(conn)
-            raise
+        with translated_errors(self.engine):
+            conn = self.connection()
+            try:
+                with conn.begin():
+                    yield conn
+            except BaseException:
+                self.discard(conn)
+                raise
 
     def close(self) -> None:
         conn: Connection | None = getattr(self._local, "conn", None)
@@ -218,7 +285,7 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     reading a case and reading its audit rows would show a chain that does not
     match its head; REPEATABLE READ gives the whole block one snapshot.
     """
-    with engine.connect() as conn:
+    with translated_errors(engine), engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         with conn.begin():

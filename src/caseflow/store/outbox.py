@@ -396,3 +396,25 @@ def reminders_queued(conn: Connection, deadline_ids: Sequence[int]) -> dict[int,
             if number.isdigit():
                 found.setdefault(deadline_id, set()).add(int(number))
     return found
+
+
+# --- cli16: why nothing was sent ------------------------------------------------------------
+
+
+def held_by_others(
+    conn: Connection, *, now: datetime, owner: str
+) -> list[tuple[str, int, datetime]]:
+    """Pending notifications due at ``now`` that another worker's lease holds: per
+    holder, how many and until when (the latest of their leases)."""
+    query = (
+        select(outbox.c.lease_owner, func.count(), func.max(outbox.c.lease_expires_at))
+        .where(
+            outbox.c.status == OutboxStatus.PENDING,
+            outbox.c.next_attempt_at <= now,
+            outbox.c.lease_expires_at >= now,
+            outbox.c.lease_owner != owner,
+        )
+        .group_by(outbox.c.lease_owner)
+        .order_by(outbox.c.lease_owner)
+    )
+    return [(str(holder), int(count), until) for holder, count, until in conn.execute(query)]

@@ -552,6 +552,47 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.UNKNOWN_TRIGGER: (
         "Trinnet {trigger} findes ikke i arbejdsgangen {workflow_id}.",
         "There is no step {trigger} in workflow {workflow_id}.",
+        # The database and the command line's input (cli16).
+    ),
+    ErrorCode.NO_DATABASE: (
+        "Der er ingen database her endnu; en driftsansvarlig skal oprette den.",
+        "There is no database here yet; an operator must create it.",
+    ),
+    ErrorCode.DATABASE_BUSY: (
+        "Databasen er optaget af en anden proces; intet er ændret, prøv igen.",
+        "The database is busy with another process; nothing was changed, try again.",
+    ),
+    ErrorCode.DATABASE_READ_ONLY: (
+        "Databasen kan kun læses; intet er ændret.",
+        "The database is read-only; nothing was changed.",
+    ),
+    ErrorCode.DATABASE_DISK_FULL: (
+        "Disken med databasen er fuld; intet er ændret.",
+        "The database's disk is full; nothing was changed.",
+    ),
+    ErrorCode.DATABASE_CANNOT_OPEN: (
+        "Databasen kan ikke åbnes.",
+        "The database cannot be opened.",
+    ),
+    ErrorCode.NOT_A_DATABASE: (
+        "Filen er ikke en caseflow-database.",
+        "The file is not a caseflow database.",
+    ),
+    ErrorCode.DATABASE_ERROR: (
+        "Databasen afviste handlingen; intet er ændret.",
+        "The database refused the operation; nothing was changed.",
+    ),
+    ErrorCode.WORKER_BUSY: (
+        "En anden afvikler arbejder allerede; intet er gjort.",
+        "Another worker is already at work; nothing was done.",
+    ),
+    ErrorCode.NESTED_TOO_DEEP: (
+        "Indholdet er indlejret for dybt (højst {limit} niveauer).",
+        "The content is nested too deeply (at most {limit} levels).",
+    ),
+    ErrorCode.FILE_NOT_TEXT: (
+        "Filen er ikke tekst (UTF-8).",
+        "The file is not text (UTF-8).",
     ),
 }
 

@@ -1,0 +1,89 @@
+"""``case list`` starts with what it needs: no agenda, documents, workflow loader,
+diagrams, Jinja2 or SMTP (issue 16, finding 9; bench/startup.py has the figures)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caseflow.testing import CommandLine as Cli
+from caseflow.testing import demo_organisation_file
+
+REPO = Path(__file__).resolve().parents[2]
+NOT_FOR_A_LIST = (
+    "caseflow.cli.agenda",
+    "caseflow.cli.documents",
+    "caseflow.documents",
+    "caseflow.definitions.loader",
+    "caseflow.notifications.render",
+    "caseflow.deadlines.dispatcher",
+    "transitions.extensions.diagrams",
+    "yaml",
+    "jinja2",
+    "smtplib",
+    "apscheduler",
+    "weasyprint",
+)
+
+
+def test_case_list_imports_none_of_the_machinery_it_does_not_use(tmp_path: Path) -> None:
+    database = tmp_path / "caseflow.db"
+    if os.environ.get("CASEFLOW_TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("the probe reads a SQLite file")
+    cli = Cli(tmp_path, f"sqlite:///{database}", REPO / "workflows")
+    cli("init")
+    cli("org", "load", str(demo_organisation_file()))
+    probe = (
+        "import sys, io, contextlib\n"
+        "from caseflow.cli import main\n"
+        "out = io.StringIO()\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        f"        main(['--db', {str(database)!r}, 'case', 'list', '--as', 'admin'])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"heavy = [m for m in {NOT_FOR_A_LIST!r} if m in sys.modules]\n"
+        "print('HEAVY', heavy, 'CODE', code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=env | {"CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows")},
+    )
+    assert "HEAVY [] CODE 0" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("when", ["rich.console", "typer", "caseflow.cli.app"])
+def test_ctrl_c_at_start_up_is_one_line_and_exit_130(tmp_path: Path, when: str) -> None:
+    """Ctrl-C while the command line imports ``when`` (read from ``-X importtime``, so
+    the signal comes once caseflow's own start-up runs, not Python's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
+    running = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "caseflow", "--db", str(tmp_path / "x.db"),
+         "case", "list", "--as", "admin"],
+        env=env | {"CASEFLOW_WORKFLOWS_DIR": str(REPO / "workflows")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert running.stderr is not None
+    lines = []
+    for line in running.stderr:
+        lines.append(line)
+        if line.startswith("import time") and line.split("|")[-1].strip() == when:
+            break
+    running.send_signal(signal.SIGINT)
+    _, rest = running.communicate(timeout=60)
+    said = [line for line in [*lines, *rest.splitlines(True)] if not line.startswith("import time")]
+    assert "Traceback" not in "".join(said)
+    assert running.returncode == 130, said
+    assert said == ["interrupted: nothing more was done\n"]
