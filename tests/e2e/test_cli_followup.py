@@ -84,7 +84,7 @@ def test_deadlines_explain_leads_with_the_action_and_its_owner(cli: Cli, journal
     explained = cli("deadlines", "explain", journal_no, *OFFICER).stdout
     assert f"Opfølgning: {SOF_ACTION} — open, due 2009-12-31 23:59" in explained
     assert "owner: Socialforvaltningen (Forvaltning, SOF)" in explained
-    assert "owner: Sara Holm (Sagsbehandler, TMF)" in explained  # the drafting deadline
+    assert "owner: Sara Holm (Sagsbehandler, BIF)" in explained  # the drafting deadline
     assert not any(line.startswith("followup:") for line in explained.splitlines())
     english = Cli(cli.folder, cli.database_url, REPO / "workflows", CASEFLOW_LANGUAGE="en")
     english.at("2009-10-29T17:00")

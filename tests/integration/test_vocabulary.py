@@ -37,6 +37,7 @@ def test_the_store_reads_statuses_and_kinds_back_as_their_enums(
     secretariat = engine.actor("biu.sekretariat")
     journal_no = ready_test_case(engine)
     agenda.add_item(engine, meeting_id, journal_no, secretariat)
+    clock.set(copenhagen_time("2009-06-11 16:00"))  # decided once the meeting has begun
     minutes.decide_item(engine, meeting_id, 1, secretariat, outcome="decided", text="Ja.")
     action = followup.add_followup(
         engine, journal_no, secretariat, owner="steering_group:OMR", due="during 2010", text="X"

@@ -10,10 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from webtools import csrf_of
 
+from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.services import agenda, attendance
-from caseflow.testing import CommandLine, add_test_meeting, demo_organisation_file, ready_test_case
+from caseflow.testing import (
+    CommandLine,
+    add_test_meeting,
+    copenhagen_time,
+    demo_organisation_file,
+    ready_test_case,
+)
 
 Clients = Callable[[str], TestClient]
 REPO = Path(__file__).resolve().parents[2]
@@ -75,6 +82,7 @@ def test_the_service_refuses_a_stranger_and_a_closed_meeting(ctx: Context) -> No
     attendance.record_attendance(
         ctx, secretariat, attendance.RecordAttendance(meeting, absent=("Medlem I",))
     )
+    _meeting_begun(ctx)
     agenda.decide(ctx, secretariat, agenda.Decide(meeting, 1, "decided", "Taget til efterretning"))
     agenda.approve_minutes(ctx, secretariat, agenda.ApproveMinutes(meeting))
     with pytest.raises(NotAllowed):
@@ -100,3 +108,10 @@ def test_the_command_line_records_and_shows_it(tmp_path: Path, database_url: str
     cli("minutes", "attendance", "1", "--absent", "Nobody", "--as", "biu.sekretariat", expect=2)
     minutes = cli("minutes", "render", "1", "--format", "md", "--as", "biu.sekretariat")
     assert "Fraværende: Medlem C, Medlem D" in minutes.stdout  # in the minutes document
+
+
+def _meeting_begun(ctx: Context) -> None:
+    """The clock at 11 June 2009 16:00: decisions are taken once the meeting has begun."""
+    clock = ctx.engine.clock
+    assert isinstance(clock, FakeClock)
+    clock.set(copenhagen_time("2009-06-11 16:00"))

@@ -16,7 +16,7 @@ from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.services import agenda
 from caseflow.store.tables import cases, deadlines
-from caseflow.testing import add_test_meeting, open_test_case, ready_test_case
+from caseflow.testing import add_test_meeting, copenhagen_time, open_test_case, ready_test_case
 
 Clients = Callable[[str], TestClient]
 CLOSED_DECISION = "Udvalget sælger grunden til Jensen"
@@ -65,6 +65,7 @@ def _decided_closed(ctx: Context) -> str:
     )
     agenda.add_item(ctx, secretariat, agenda.AddItem(meeting, journal_no, closed=True))
     agenda.publish(ctx, secretariat, agenda.Publish(meeting))
+    _meeting_begun(ctx)
     agenda.decide(ctx, secretariat, agenda.Decide(meeting, 1, "decided", CLOSED_DECISION))
     return journal_no
 
@@ -150,3 +151,10 @@ def test_a_committees_calendar_draws_its_open_and_overdue_deadlines_over_time(
     assert int(opened) == _live(ctx, "BIU")
     assert int(overdue) >= 1
     assert last_row(client_for("tmf.sagsbehandler")) == ("0", "0")  # not their cases
+
+
+def _meeting_begun(ctx: Context) -> None:
+    """The clock at 11 June 2009 16:00: decisions are taken once the meeting has begun."""
+    clock = ctx.engine.clock
+    assert isinstance(clock, FakeClock)
+    clock.set(copenhagen_time("2009-06-11 16:00"))

@@ -43,6 +43,7 @@ from caseflow.notifications.message import Recipient
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import jsontext, organisation, outbox
 from caseflow.store.cases import CaseReads
+from caseflow.store.prepared import flush_deferred
 
 Address = recipients.Address
 _ORG_CHANGE = "org_change"  # the name of the counter among a fire's case reads
@@ -347,6 +348,7 @@ def _tracked_answer_day(conn: Connection, definition: WorkflowDefinition, case: 
     rule_ids = {r.id for r in definition.deadlines if " ".join(r.due.split()) == wanted}
     if not rule_ids:
         return None
+    flush_deferred(conn)  # the deadline this fire wrote, on PostgreSQL still queued
     live = [d for d in deadline_rows.live_for_case(conn, case.id) if d.rule_id in rule_ids]
     if not live:
         return None

@@ -370,6 +370,18 @@ def deferred_writes(conn: Connection) -> Iterator[None]:
     _send(conn, deferred)
 
 
+def flush_deferred(conn: Connection) -> None:
+    """Send the writes queued so far on ``conn`` now, for the rare reader inside a
+    :func:`deferred_writes` block that must see them (the fristbrev reads the deadline
+    its fire has just written); a no-op when nothing is queued."""
+    deferred: _Deferred | None = conn.info.get(_DEFERRED)
+    if deferred is None or not deferred.writes:
+        return
+    queued = _Deferred()
+    queued.writes, deferred.writes = deferred.writes, []
+    _send(conn, queued)
+
+
 def deferring(conn: Connection) -> bool:
     """Whether :meth:`Prepared.write` only queues on ``conn`` now (see :func:`deferred_writes`)."""
     return _DEFERRED in conn.info
