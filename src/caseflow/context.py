@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine as SAEngine
 
+from caseflow.approvals.hook import ApprovalStarter
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
@@ -57,7 +58,11 @@ def wired_engine(
     helpers call it, so no engine runs without its hooks.
     """
     calendars = Calendars.for_rules(rules)
-    hooks: list[TransactionHook] = [DeadlineScheduler(calendars), TransitionNotifier(language)]
+    hooks: list[TransactionHook] = [
+        DeadlineScheduler(calendars),
+        TransitionNotifier(language),
+        ApprovalStarter(calendars),
+    ]
     return Engine(db, registry, clock, hooks, calendars=calendars)
 
 

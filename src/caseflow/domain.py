@@ -301,6 +301,7 @@ class AuditKind(StrEnum):
     EDIT = "edit"  # its fields changed, its state did not
     DEADLINE = "deadline"  # a deadline reminded, expired or was marked
     MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
+    APPROVAL = "approval"  # an action on an approval chain's step (approve, return, skip)
 
 
 class SignInVia(StrEnum):

@@ -50,6 +50,9 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "actor": (("setup",), "People who act on cases, and their roles."),
     "user": (("user",), "Sign-in for the web app: passwords, API tokens, sessions."),
     "workflow": (("workflow",), "Workflow definitions."),
+    "approval": (("approval",), "Approval chains: steps waiting for you; approve, return, skip."),
+    "absence": (("absence",), "Absence: a substitute does your approvals while you are away."),
+    "delegate": (("delegate",), "On behalf of: grant, list and revoke rights to act for another."),
     "serve": (
         ("serve",),
         "Serve the web pages and the JSON API (/api/v1) until stopped (Ctrl-C).",

@@ -60,6 +60,8 @@ def describe_entry(entry: AuditEntry) -> str:
         return "edited " + ", ".join(entry.changes)
     if entry.kind == AuditKind.MADE_PUBLIC:
         return "closed item made public"
+    if entry.kind == AuditKind.APPROVAL:
+        return f"approval: {entry.comment}" if entry.comment else "approval"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 
