@@ -45,7 +45,8 @@ def add_actor(engine: Engine, username: str, *grants: str) -> None:
         role, _, scope = text.partition("@")
         parsed.append(RoleGrant(role, administration=scope or None))
     with write_transaction(engine.db) as conn:
-        organisation.upsert_actor(conn, username, username.title(), None, parsed)
+        email = f"{username}@kk.example"
+        organisation.upsert_actor(conn, username, username.title(), email, parsed)
 
 
 def management(engine: Engine) -> None:

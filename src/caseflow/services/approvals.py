@@ -309,7 +309,7 @@ def _principal(
     if len(open_for) > 1:
         raise InvalidInput(
             f"{actor.username} stands in for {', '.join(open_for)} on step '{step}': "
-            "say for whom (--for USERNAME)"
+            "say for whom they act"
         )
     return open_for[0]
 
