@@ -103,7 +103,9 @@ def submitted(engine: Engine, officer: str = "tmf.sb") -> str:
     return case.journal_no
 
 
-def do(ctx: Context, who: str, journal_no: str, action: Action, text: str | None = None, **kw: str) -> approvals.ActResult:  # noqa: E501
+def do(
+    ctx: Context, who: str, journal_no: str, action: Action, text: str | None = None, **kw: str
+) -> approvals.ActResult:
     request = approvals.ActOnStep(journal_no, action, text, **kw)
     return approvals.act(ctx, ctx.engine.actor(who), request)
 
@@ -141,7 +143,9 @@ def test_office_head_then_director_with_their_deadlines(
     clock.set(copenhagen_time("2009-05-20 09:00"))
     first = do(ctx, "tmf.kontorchef", journal_no, Action.APPROVE)
     assert (first.outcome, first.next_step, first.state) == (
-        OutcomeKind.STEP_DONE, "director", "approval"
+        OutcomeKind.STEP_DONE,
+        "director",
+        "approval",
     )
     # 2 working days from Wednesday 20 May: 22 and 25 May.
     assert step_deadlines(engine, journal_no) == {
@@ -229,8 +233,11 @@ def test_on_behalf_of_a_director_by_an_administrators_grant(
     journal_no = submitted(engine)
     do(ctx, "tmf.kontorchef", journal_no, Action.APPROVE)
     grant = absence.GrantDelegation(
-        "tmf.direktor", "tmf.kontorchef2", DelegationScope.APPROVALS,
-        date(2009, 6, 1), date(2009, 6, 30),
+        "tmf.direktor",
+        "tmf.kontorchef2",
+        DelegationScope.APPROVALS,
+        date(2009, 6, 1),
+        date(2009, 6, 30),
     )
     with pytest.raises(CaseflowError) as caught:
         absence.grant_delegation(ctx, engine.actor("tmf.kontorchef"), grant)
@@ -277,7 +284,10 @@ def test_an_absence_routes_pending_approvals_down_the_chain_of_substitutes(
         )
     assert caught.value.code is ErrorCode.SUBSTITUTE_LOOP
     assert caught.value.params["chain"] == [
-        "tmf.direktor", "tmf.kontorchef", "tmf.vikar", "tmf.direktor"
+        "tmf.direktor",
+        "tmf.kontorchef",
+        "tmf.vikar",
+        "tmf.direktor",
     ]
     # The director acts in the office head's place; that is not the director's own step.
     done = do(ctx, "tmf.direktor", journal_no, Action.APPROVE)

@@ -108,7 +108,9 @@ def test_suspension_pauses_and_resuming_keeps_the_remaining_days(
     assert paused.remaining_working_days == 4
     clock.set(copenhagen_time("2009-04-27 09:00"))  # a Monday
     engine.fire(request_case, "resume", officer)
-    (resumed,) = live(engine, request_case)  # requester_silent is met by the resumption  # requester_silent is met by the resumption
+    (resumed,) = live(
+        engine, request_case
+    )  # requester_silent is met by the resumption  # requester_silent is met by the resumption
     assert resumed.status == "open"
     # 4 working days after Monday 27 April: 28, 29, 30 April and 1 May.
     assert resumed.due_at.astimezone(COPENHAGEN).date().isoformat() == "2009-05-01"

@@ -76,7 +76,9 @@ def open_case(engine: Engine, workflow_id: str, actor: str = "tmf.sb", **values:
     return case.journal_no
 
 
-def act(ctx: Context, who: str, journal_no: str, action: Action, text: str | None = None) -> approvals.ActResult:  # noqa: E501
+def act(
+    ctx: Context, who: str, journal_no: str, action: Action, text: str | None = None
+) -> approvals.ActResult:
     return approvals.act(ctx, ctx.engine.actor(who), approvals.ActOnStep(journal_no, action, text))
 
 
@@ -102,7 +104,8 @@ def test_member_question_answered_through_four_layers(
     engine.fire(journal_no, "submit_answer", sb)
     # The office head's 2 working days from Monday 25 May: 26 and 27 May.
     assert deadlines(engine, journal_no)["approval.send_answer.office_head"] == (
-        "2009-05-27", "open"
+        "2009-05-27",
+        "open",
     )
     clock.set(copenhagen_time("2009-05-26 10:00"))
     assert act(ctx, "tmf.kontorchef", journal_no, Action.APPROVE).next_step == "head_of_department"
@@ -164,12 +167,18 @@ def test_member_agenda_request_goes_on_the_next_meeting_received_in_time(
     )
     assert deadlines(engine, journal_no) == {"on_the_agenda": (due, "open")}
     engine.fire(
-        journal_no, "put_on_agenda", sekr, changes={"fields.meeting": f"BIU {meeting}"},
+        journal_no,
+        "put_on_agenda",
+        sekr,
+        changes={"fields.meeting": f"BIU {meeting}"},
         service=AGENDA,
     )
     engine.fire(
-        journal_no, "decide", engine.actor("udvalg"),
-        changes={"fields.decision": "Drøftet."}, service=MINUTES,
+        journal_no,
+        "decide",
+        engine.actor("udvalg"),
+        changes={"fields.decision": "Drøftet."},
+        service=MINUTES,
     )
     engine.fire(journal_no, "close", sekr)
     assert deadlines(engine, journal_no) == {"on_the_agenda": (due, "satisfied")}
@@ -197,24 +206,46 @@ def test_council_referral_through_three_committees(engine: Engine, clock: FakeCl
     # BR 10 September: 9, 8, 7, 4, 3, 2, 1 Sep, 31, 28 and 27 August.
     for committee, day, onward, onward_day in steps:
         engine.fire(
-            journal_no, "put_on_agenda", sekr,
-            changes={"fields.meeting": f"{committee} {day}"}, service=AGENDA,
+            journal_no,
+            "put_on_agenda",
+            sekr,
+            changes={"fields.meeting": f"{committee} {day}"},
+            service=AGENDA,
         )
         engine.fire(
-            journal_no, "decide", udvalg,
-            changes={"fields.decision": f"{committee} anbefaler."}, service=MINUTES,
+            journal_no,
+            "decide",
+            udvalg,
+            changes={"fields.decision": f"{committee} anbefaler."},
+            service=MINUTES,
         )
         engine.fire(
-            journal_no, "send_on", sekr,
-            changes={"committee": onward, "fields.meeting_date": onward_day, "fields.meeting": None},
+            journal_no,
+            "send_on",
+            sekr,
+            changes={
+                "committee": onward,
+                "fields.meeting_date": onward_day,
+                "fields.meeting": None,
+            },
             service=MINUTES,
         )
         assert deadlines(engine, journal_no)["agenda_deadline"] == (due_next[onward_day], "open")
-    engine.fire(journal_no, "put_on_agenda", sekr, changes={"fields.meeting": "BR 2009-09-10"}, service=AGENDA)
-    engine.fire(journal_no, "decide", udvalg, changes={"fields.decision": "Vedtaget."}, service=MINUTES)
+    engine.fire(
+        journal_no,
+        "put_on_agenda",
+        sekr,
+        changes={"fields.meeting": "BR 2009-09-10"},
+        service=AGENDA,
+    )
+    engine.fire(
+        journal_no, "decide", udvalg, changes={"fields.decision": "Vedtaget."}, service=MINUTES
+    )
     case = engine.fire(journal_no, "close", sekr)
     assert (case.state, case.committee) == ("closed", "BR")
-    decided_at = [e.changes.get("committee") for e in engine.history(journal_no) if e.trigger == "send_on"]
+    decided_at = [
+        e.changes.get("committee") for e in engine.history(journal_no) if e.trigger == "send_on"
+    ]
     assert decided_at == [["BIU", "ØU"], ["ØU", "BR"]]
 
 
@@ -223,15 +254,21 @@ def test_funding_application_planned_backwards_from_the_funds_deadline(
 ) -> None:
     """Landsbyggefonden's deadline 31 December 2009; BIU, ØU and BR must decide."""
     for committee, starts in (
-        ("BIU", "2009-11-05 16:30"), ("BIU", "2009-11-26 16:30"),
-        ("ØU", "2009-12-01 15:00"), ("ØU", "2009-12-15 15:00"),
+        ("BIU", "2009-11-05 16:30"),
+        ("BIU", "2009-11-26 16:30"),
+        ("ØU", "2009-12-01 15:00"),
+        ("ØU", "2009-12-15 15:00"),
         ("BR", "2009-12-17 17:30"),
     ):
         add_test_meeting(engine, committee, starts)
     clock.set(copenhagen_time("2009-10-01 10:00"))
     plan = meeting_plan.plan_backwards(
-        engine, ["BIU", "ØU", "BR"], date(2009, 12, 31), engine.calendars,
-        today=date(2009, 10, 1), approval_working_days=5,
+        engine,
+        ["BIU", "ØU", "BR"],
+        date(2009, 12, 31),
+        engine.calendars,
+        today=date(2009, 10, 1),
+        approval_working_days=5,
     )
     assert plan.feasible
     biu, ou, br = plan.meetings
@@ -241,7 +278,9 @@ def test_funding_application_planned_backwards_from_the_funds_deadline(
     # BIU must decide by 19 Nov: BIU 5 Nov, deadline 8 working days before: 4, 3, 2 Nov,
     # 30, 29, 28, 27, 26 Oct; the draft 5 working days earlier: 23, 22, 21, 20, 19 Oct.
     assert [m.meeting_day.isoformat() for m in plan.meetings] == [
-        "2009-11-05", "2009-12-01", "2009-12-17"
+        "2009-11-05",
+        "2009-12-01",
+        "2009-12-17",
     ]
     assert (br.agenda_deadline, ou.agenda_deadline) == (date(2009, 12, 3), date(2009, 11, 19))
     assert (biu.agenda_deadline, biu.draft_deadline) == (date(2009, 10, 26), date(2009, 10, 19))
@@ -271,13 +310,23 @@ def test_funding_application_planned_backwards_from_the_funds_deadline(
     sekr, udvalg = engine.actor("tmf.sekr"), engine.actor("udvalg")
     for committee, meeting, onward in (("BIU", biu, "ØU"), ("ØU", ou, "BR"), ("BR", br, None)):
         engine.fire(
-            journal_no, "put_on_agenda", sekr,
-            changes={"fields.meeting": f"{committee} {meeting.meeting_day}"}, service=AGENDA,
+            journal_no,
+            "put_on_agenda",
+            sekr,
+            changes={"fields.meeting": f"{committee} {meeting.meeting_day}"},
+            service=AGENDA,
         )
-        engine.fire(journal_no, "decide", udvalg, changes={"fields.decision": "Godkendt."}, service=MINUTES)
+        engine.fire(
+            journal_no, "decide", udvalg, changes={"fields.decision": "Godkendt."}, service=MINUTES
+        )
         if onward:
             engine.fire(journal_no, "send_on", sekr, changes={"committee": onward}, service=MINUTES)
-    engine.fire(journal_no, "submit_application", sb, changes={"fields.application_reference": "LBF-2009-117"})
+    engine.fire(
+        journal_no,
+        "submit_application",
+        sb,
+        changes={"fields.application_reference": "LBF-2009-117"},
+    )
     assert deadlines(engine, journal_no)["application_deadline"] == ("2009-12-31", "satisfied")
     assert engine.fire(journal_no, "record_grant", sb).state == "granted"
 
@@ -307,7 +356,10 @@ def test_an_access_request_lapses_when_the_requester_never_answers(
     assert lapsed.state == "lapsed"
     fired, expired = engine.history(case.journal_no)[-2:]
     assert (fired.kind, fired.actor, fired.trigger, fired.to_state) == (
-        AuditKind.FIRE, "caseflow", "lapse", "lapsed"
+        AuditKind.FIRE,
+        "caseflow",
+        "lapse",
+        "lapsed",
     )
     assert "requester_silent" in (fired.comment or "")
     assert (expired.kind, expired.actor) == (AuditKind.DEADLINE, "caseflow")

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseflow.approvals.chain import Action, ChainPosition, OutcomeKind, Vote, decide, step_complete
+from caseflow.approvals.chain import (
+    Action,
+    ChainPosition,
+    Outcome,
+    OutcomeKind,
+    Vote,
+    decide,
+    step_complete,
+)
 from caseflow.approvals.routing import (
     Absence,
     Delegation,
@@ -51,7 +59,9 @@ def step(
     )
 
 
-def chain(*steps: ApprovalStep, restart_from: str = "first", allow_drafter: bool = False) -> ApprovalChain:
+def chain(
+    *steps: ApprovalStep, restart_from: str = "first", allow_drafter: bool = False
+) -> ApprovalChain:
     return ApprovalChain(
         trigger="approve",
         steps=steps,
@@ -64,9 +74,24 @@ def chain(*steps: ApprovalStep, restart_from: str = "first", allow_drafter: bool
 TWO = chain(step("office_head"), step("director"))
 
 
-def act(c: ApprovalChain, position: ChainPosition, action: Action, who: str, eligible: set[str], text: str | None = None, drafters: tuple[str, ...] = ("sb",)):  # type: ignore[no-untyped-def]
+def act(
+    c: ApprovalChain,
+    position: ChainPosition,
+    action: Action,
+    who: str,
+    eligible: set[str],
+    text: str | None = None,
+    drafters: tuple[str, ...] = ("sb",),
+) -> Outcome:
     return decide(
-        c, position, action, principal=who, actor=who, eligible=eligible, drafters=drafters, text=text
+        c,
+        position,
+        action,
+        principal=who,
+        actor=who,
+        eligible=eligible,
+        drafters=drafters,
+        text=text,
     )
 
 
@@ -91,7 +116,14 @@ def test_n_of_m_needs_n() -> None:
     eligible = {"a", "b", "c"}
     first = act(c, ChainPosition(0), Action.APPROVE, "a", eligible)
     assert first.kind is OutcomeKind.RECORDED
-    second = act(c, ChainPosition(0, (first.vote,)), Action.APPROVE_WITH_CONDITION, "c", eligible, "Husk økonomien")
+    second = act(
+        c,
+        ChainPosition(0, (first.vote,)),
+        Action.APPROVE_WITH_CONDITION,
+        "c",
+        eligible,
+        "Husk økonomien",
+    )
     assert second.kind is OutcomeKind.CHAIN_DONE
     assert second.vote.text == "Husk økonomien"
 
@@ -110,7 +142,9 @@ def test_return_needs_a_comment_and_restarts_where_the_file_says() -> None:
     assert caught.value.code is ErrorCode.COMMENT_REQUIRED
     assert act(TWO, ChainPosition(1), Action.RETURN, "dir", {"dir"}, "Uklart").restart_index == 0
     returning = chain(step("office_head"), step("director"), restart_from="returning")
-    assert act(returning, ChainPosition(1), Action.RETURN, "dir", {"dir"}, "Uklart").restart_index == 1
+    assert (
+        act(returning, ChainPosition(1), Action.RETURN, "dir", {"dir"}, "Uklart").restart_index == 1
+    )
     named = chain(step("a"), step("b"), step("c"), restart_from="b")
     assert act(named, ChainPosition(2), Action.RETURN, "x", {"x"}, "Uklart").restart_index == 1
 
@@ -140,14 +174,21 @@ def test_the_drafter_may_approve_only_where_the_file_allows_it() -> None:
         act(TWO, ChainPosition(0), Action.APPROVE, "sb", {"sb", "kc"})
     assert caught.value.code is ErrorCode.OWN_DRAFT
     allowed = chain(step("office_head"), allow_drafter=True)
-    assert act(allowed, ChainPosition(0), Action.APPROVE, "sb", {"sb"}).kind is OutcomeKind.CHAIN_DONE
+    assert (
+        act(allowed, ChainPosition(0), Action.APPROVE, "sb", {"sb"}).kind is OutcomeKind.CHAIN_DONE
+    )
 
 
 def test_the_drafter_standing_in_for_another_may_not_approve() -> None:
     with pytest.raises(CaseflowError) as caught:
         decide(
-            TWO, ChainPosition(0), Action.APPROVE,
-            principal="kc", actor="sb", eligible={"kc"}, drafters=("sb",),
+            TWO,
+            ChainPosition(0),
+            Action.APPROVE,
+            principal="kc",
+            actor="sb",
+            eligible={"kc"},
+            drafters=("sb",),
         )
     assert caught.value.code is ErrorCode.OWN_DRAFT
 
@@ -168,7 +209,9 @@ def test_eligible_people_by_role_unit_and_person() -> None:
     assert eligible_people(by_person, "TMF", people) == {"named"}
 
 
-def absence(who: str, substitute: str, first: str = "2009-06-01", last: str = "2009-06-12") -> Absence:
+def absence(
+    who: str, substitute: str, first: str = "2009-06-01", last: str = "2009-06-12"
+) -> Absence:
     return Absence(who, substitute, date.fromisoformat(first), date.fromisoformat(last))
 
 
@@ -198,9 +241,7 @@ def test_a_substitute_acts_only_in_the_absent_persons_place() -> None:
 
 
 def test_delegations_count_within_their_dates_and_scope() -> None:
-    grant = Delegation(
-        "dir", "kc", DelegationScope.APPROVALS, date(2009, 6, 1), date(2009, 6, 5)
-    )
+    grant = Delegation("dir", "kc", DelegationScope.APPROVALS, date(2009, 6, 1), date(2009, 6, 5))
     assert principals_for("kc", {"dir"}, away={}, delegations=(grant,), day=DAY) == {
         "dir": "delegate"
     }
@@ -235,7 +276,10 @@ def chains(draw: st.DrawFn) -> ApprovalChain:
     absences=st.lists(st.tuples(st.sampled_from(PEOPLE), st.sampled_from(PEOPLE)), max_size=4),
     grants=st.lists(st.tuples(st.sampled_from(PEOPLE), st.sampled_from(PEOPLE)), max_size=3),
     actions=st.lists(
-        st.tuples(st.sampled_from(PEOPLE), st.sampled_from([Action.APPROVE, Action.APPROVE_WITH_CONDITION, Action.SKIP])),
+        st.tuples(
+            st.sampled_from(PEOPLE),
+            st.sampled_from([Action.APPROVE, Action.APPROVE_WITH_CONDITION, Action.SKIP]),
+        ),
         max_size=20,
     ),
 )
@@ -258,12 +302,19 @@ def test_the_drafter_never_approves_their_own_draft(
         if done:
             break
         step_eligible = eligible[position.step_index]
-        for principal in principals_for(actor, step_eligible, away=away, delegations=delegations, day=DAY):
+        for principal in principals_for(
+            actor, step_eligible, away=away, delegations=delegations, day=DAY
+        ):
             try:
                 outcome = decide(
-                    c, position, action,
-                    principal=principal, actor=actor, eligible=step_eligible,
-                    drafters=("sb",), text="Betingelse",
+                    c,
+                    position,
+                    action,
+                    principal=principal,
+                    actor=actor,
+                    eligible=step_eligible,
+                    drafters=("sb",),
+                    text="Betingelse",
                 )
             except CaseflowError:
                 continue

@@ -114,7 +114,9 @@ def decide(
                 step=step.name,
             )
     if action is Action.APPROVE_WITH_CONDITION and text is None:
-        raise InvalidInput("an approval with a condition needs the condition", code=ErrorCode.TEXT_REQUIRED)
+        raise InvalidInput(
+            "an approval with a condition needs the condition", code=ErrorCode.TEXT_REQUIRED
+        )
     if action is Action.RETURN:
         if text is None:
             raise InvalidInput("a return needs a comment: say why", code=ErrorCode.COMMENT_REQUIRED)

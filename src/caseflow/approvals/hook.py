@@ -128,7 +128,9 @@ class ApprovalStarter:
         step_index = 0
         if last is not None and last.status is ChainStatus.RETURNED:
             step_index = min(last.restart_index or 0, len(chain.steps) - 1)
-        drafters = sorted({event.actor.username, *([case.case_officer] if case.case_officer else [])})
+        drafters = sorted(
+            {event.actor.username, *([case.case_officer] if case.case_officer else [])}
+        )
         rows.start(
             conn,
             case_id=case.id,

@@ -86,7 +86,9 @@ def eligible_people(
             for grant in person.grants:
                 if approver.kind is ApproverKind.ROLE and grant.role == approver.value:
                     unscoped = grant.administration is None and grant.committee is None
-                    if unscoped or (lead_administration and grant.administration == lead_administration):
+                    if unscoped or (
+                        lead_administration and grant.administration == lead_administration
+                    ):
                         found.add(person.username)
                 elif approver.kind is ApproverKind.UNIT and grant.administration == approver.value:
                     found.add(person.username)

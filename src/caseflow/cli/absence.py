@@ -41,7 +41,9 @@ def set_absence(
     """Record an absence: new and pending approvals go to the substitute."""
     cli = state()
     ctx = cli.context()
-    request = service.SetAbsence(substitute, parse_day(from_, "--from"), parse_day(to, "--to"), user)
+    request = service.SetAbsence(
+        substitute, parse_day(from_, "--from"), parse_day(to, "--to"), user
+    )
     record = service.set_absence(ctx, cli.actor(ctx.engine, as_user), request)
     a = record.absence
     console.print(

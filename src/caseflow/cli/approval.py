@@ -130,14 +130,21 @@ def show(journal_no: str, as_user: AsOption = None, as_json: JsonOption = False)
         return
     for view in chains:
         table = Table(
-            "Step", "Status", "Approvers", "Mode", "Actions",
+            "Step",
+            "Status",
+            "Approvers",
+            "Mode",
+            "Actions",
             title=f"{journal_no}: approval of {view.trigger} (round {view.round}, {view.status})",
         )
         for step in view.steps:
             actions = "; ".join(
-                f"{v.action.value} by {v.by}" + (f": {v.text}" if v.text else "") for v in step.votes
+                f"{v.action.value} by {v.by}" + (f": {v.text}" if v.text else "")
+                for v in step.votes
             )
-            table.add_row(step.name, step.status, ", ".join(step.approvers), step.mode, escape(actions))
+            table.add_row(
+                step.name, step.status, ", ".join(step.approvers), step.mode, escape(actions)
+            )
         console.print(table)
     if not chains:
         console.print(f"{journal_no} has no approval chain", markup=False)

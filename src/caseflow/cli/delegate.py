@@ -57,7 +57,12 @@ def list_grants(as_user: AsOption = None, as_json: JsonOption = False) -> None:
     for record in found:
         d = record.delegation
         table.add_row(
-            str(d.id), d.principal, d.delegate, d.scope.value, str(d.starts_on), str(d.ends_on),
+            str(d.id),
+            d.principal,
+            d.delegate,
+            d.scope.value,
+            str(d.starts_on),
+            str(d.ends_on),
             record.granted_by,
         )
     console.print(table)

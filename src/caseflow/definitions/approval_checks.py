@@ -90,10 +90,13 @@ class _ChainChecker:
         if only_persons and persons and isinstance(n, int) and n > persons:
             self.add(
                 (*path, "n"),
-                f"asks for {n} approvals from {persons} named person(s); lower 'n' or add approvers",
+                f"asks for {n} approvals from {persons} named person(s); "
+                "lower 'n' or add approvers",
             )
 
-    def on_return(self, path: LinePath, entry: dict[str, Any], value: Any, names: list[str]) -> None:
+    def on_return(
+        self, path: LinePath, entry: dict[str, Any], value: Any, names: list[str]
+    ) -> None:
         if not isinstance(value, dict):
             return
         restart = value.get("restart_from", RESTART_FIRST)
@@ -130,7 +133,9 @@ def check_approvals(data: dict[str, Any], lines: LineMap, file: str) -> list[Pro
     if not isinstance(transitions, list):
         return []
     roles = data.get("roles")
-    checker = _ChainChecker(data, lines, file, [str(r) for r in roles] if isinstance(roles, dict) else [])
+    checker = _ChainChecker(
+        data, lines, file, [str(r) for r in roles] if isinstance(roles, dict) else []
+    )
     for i, entry in enumerate(transitions):
         if isinstance(entry, dict) and isinstance(entry.get("approval"), dict):
             checker.chain(("transitions", i), entry, entry["approval"])

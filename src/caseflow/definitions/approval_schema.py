@@ -155,9 +155,7 @@ def step_deadline_rule(
     expiry = [ExpiryAction(kind="notify", roles=(step.owner,))]
     if step.deadline.escalate:
         expiry.append(ExpiryAction(kind="escalate", roles=step.deadline.escalate))
-    title = step.title or LocalizedText(
-        da=f"Godkendelse: {step.name}", en=f"Approval: {step.name}"
-    )
+    title = step.title or LocalizedText(da=f"Godkendelse: {step.name}", en=f"Approval: {step.name}")
     return DeadlineRule(
         id=rule_id,
         title=title,

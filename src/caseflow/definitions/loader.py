@@ -359,7 +359,9 @@ def _guard_spec(entry: str | dict[str, Any]) -> GuardSpec:
     return GuardSpec(name=name, params=params)
 
 
-def _transition(t: TransitionFile, order: list[tuple[str, bool]], line: int | None) -> TransitionDef:
+def _transition(
+    t: TransitionFile, order: list[tuple[str, bool]], line: int | None
+) -> TransitionDef:
     roles = tuple(t.roles)
     chain = resolve_chain(t.approval, t.trigger, roles) if t.approval is not None else None
     service = ServiceName(t.service) if t.service else None
@@ -395,8 +397,7 @@ def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
     order = [(name, state.final) for name, state in spec.states.items()]
     triggers = [(t.trigger, t.to) for t in spec.transitions]
     transitions = tuple(
-        _transition(t, order, lines.get(("transitions", i)))
-        for i, t in enumerate(spec.transitions)
+        _transition(t, order, lines.get(("transitions", i))) for i, t in enumerate(spec.transitions)
     )
     return WorkflowDefinition(
         id=spec.id,

@@ -136,8 +136,10 @@ def end_absence(ctx: Context, actor: Actor, absence_id: int) -> AbsenceRecord:
     with ctx.engine.transaction() as conn:
         record = rows.absence(conn, absence_id)
         mine = record is not None and record.absence.username == actor.username
-        if record is None or record.ended_at is not None or not (
-            mine or policy.is_administrator(actor)
+        if (
+            record is None
+            or record.ended_at is not None
+            or not (mine or policy.is_administrator(actor))
         ):
             raise NotFound(
                 f"no absence {absence_id} of {actor.username} that is still running",
@@ -186,9 +188,7 @@ def list_delegations(ctx: Context, actor: Actor) -> list[DelegationRecord]:
         found = [r for r in rows.live_delegations(conn) if r.delegation.ends_on >= today]
     if policy.is_administrator(actor):
         return found
-    return [
-        r for r in found if actor.username in (r.delegation.principal, r.delegation.delegate)
-    ]
+    return [r for r in found if actor.username in (r.delegation.principal, r.delegation.delegate)]
 
 
 def revoke_delegation(ctx: Context, actor: Actor, delegation_id: int) -> DelegationRecord:

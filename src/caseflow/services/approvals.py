@@ -170,7 +170,9 @@ def _as_chain(actor: Actor, transition: TransitionDef) -> Actor:
     )
 
 
-def _step_due(conn: Connection, case: Case, chain: ApprovalChain, step: ApprovalStep) -> datetime | None:
+def _step_due(
+    conn: Connection, case: Case, chain: ApprovalChain, step: ApprovalStep
+) -> datetime | None:
     rule_id = step_rule_id(chain.trigger, step.name)
     return next(
         (r.due_at for r in deadline_rows.live_for_case(conn, case.id) if r.rule_id == rule_id),
@@ -237,7 +239,11 @@ def chains_of_case(ctx: Context, actor: Actor, journal_no: str) -> list[ChainVie
         votes_of_round = [v for c, v in history if c.id == record.id]
         steps = []
         for index, step in enumerate(chain.steps):
-            step_votes = tuple(_vote_view(v.step, v.vote, v.at) for v in votes_of_round if v.vote.step_index == index)
+            step_votes = tuple(
+                _vote_view(v.step, v.vote, v.at)
+                for v in votes_of_round
+                if v.vote.step_index == index
+            )
             steps.append(
                 StepView(
                     name=step.name,
@@ -247,7 +253,9 @@ def chains_of_case(ctx: Context, actor: Actor, journal_no: str) -> list[ChainVie
                     votes=step_votes,
                 )
             )
-        all_votes = tuple(_vote_view(v.step, v.vote, v.at) for c, v in history if c.trigger == trigger)
+        all_votes = tuple(
+            _vote_view(v.step, v.vote, v.at) for c, v in history if c.trigger == trigger
+        )
         views.append(ChainView(trigger, record.round, record.status, tuple(steps), all_votes))
     return views
 
@@ -350,9 +358,7 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
         )
         rows.add_vote(conn, record.id, step.name, outcome.vote, now)
         by = on_behalf_label(actor.username, principal)
-        skipped = {
-            v.step for v in rows.votes(conn, record.id) if v.vote.action is Action.SKIP
-        }
+        skipped = {v.step for v in rows.votes(conn, record.id) if v.vote.action is Action.SKIP}
         prior = [s.name for s in chain.steps[: record.step_index] if s.name not in skipped]
         changes = _changes(case, step, prior, outcome.kind, request.action, outcome.vote.text, by)
         case = engine.record_in(
@@ -367,7 +373,9 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
         if outcome.kind is OutcomeKind.STEP_DONE and outcome.next_index is not None:
             close_step_deadline(conn, case, chain, record.step_index, now)
             rows.move_to(conn, record.id, outcome.next_index)
-            open_step_deadline(conn, case, definition, chain, outcome.next_index, now, engine.calendars)
+            open_step_deadline(
+                conn, case, definition, chain, outcome.next_index, now, engine.calendars
+            )
             next_step = chain.steps[outcome.next_index].name
         elif outcome.kind is OutcomeKind.CHAIN_DONE:
             rows.end(conn, record.id, ChainStatus.DONE, now)

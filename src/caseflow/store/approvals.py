@@ -178,9 +178,7 @@ def case_votes(conn: Connection, case_id: int) -> list[tuple[ChainRecord, VoteRe
     """Every vote on the case's chains, oldest first (the case page's chain)."""
     chains = {
         row.id: _chain(row)
-        for row in conn.execute(
-            select(approval_chains).where(approval_chains.c.case_id == case_id)
-        )
+        for row in conn.execute(select(approval_chains).where(approval_chains.c.case_id == case_id))
     }
     if not chains:
         return []
