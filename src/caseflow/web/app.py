@@ -30,6 +30,7 @@ from caseflow.web.pages import (
     account,
     admin,
     agenda,
+    approvals,
     cases,
     followups,
     inbox,
@@ -177,6 +178,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(api_admin.router)
     app.include_router(followups.router)
     app.include_router(admin.router)
+    app.include_router(approvals.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
-from caseflow.web import texts_admin, texts_meetings, texts_oidc
+from caseflow.web import texts_admin, texts_approvals, texts_meetings, texts_oidc
 
 
 class Language(StrEnum):
@@ -554,3 +554,4 @@ class Words:
 TEXTS.update(texts_oidc.TEXTS)
 TEXTS.update(texts_meetings.TEXTS)
 TEXTS.update(texts_admin.TEXTS)
+TEXTS.update(texts_approvals.TEXTS)
