@@ -380,3 +380,17 @@ def test_a_return_restarts_at_the_returning_step_where_the_file_says(
     engine.fire(journal_no, "submit", engine.actor("tmf.sb"))
     assert pending(ctx, "m2") == [(journal_no, "board", ("m2",))]
     assert pending(ctx, "okf.sb") == []
+
+
+def test_a_stranger_learns_nothing_of_a_case_by_acting_on_it(ctx: Context, engine: Engine) -> None:
+    """Someone with no role on the case and no step to act on is told what a missing case
+    tells them, whether the case waits for approval or not."""
+    add_actor(engine, "sof.sb", "case_officer@SOF")
+    journal_no = submitted(engine)
+    for number in (journal_no, "2009-99999"):
+        with pytest.raises(CaseflowError) as caught:
+            do(ctx, "sof.sb", number, Action.APPROVE)
+        assert caught.value.code is ErrorCode.CASE_NOT_VISIBLE
+    with pytest.raises(CaseflowError) as caught:
+        approvals.chains_of_case(ctx, engine.actor("sof.sb"), journal_no)
+    assert caught.value.code is ErrorCode.CASE_NOT_VISIBLE

@@ -28,8 +28,8 @@ from caseflow.definitions.guards import APPROVED_FIELD
 from caseflow.definitions.meanings import ServiceName
 from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 from caseflow.domain import Actor, AuditKind, Case, RoleGrant
-from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
-from caseflow.policy import visible_case
+from caseflow.errors import CaseflowError, ErrorCode, InvalidInput, NotAllowed, NotFound
+from caseflow.policy import not_visible, visible_case
 from caseflow.services.absence import Routing, on_behalf_label, routing_on
 from caseflow.store import approvals as rows
 from caseflow.store import cases as case_rows
@@ -274,6 +274,14 @@ def _step_status(record: ChainRecord, index: int, votes: tuple[VoteView, ...]) -
     return "waiting"
 
 
+def _case_for(conn: Connection, actor: Actor, journal_no: str) -> Case:
+    """The case, for an actor who may read it or act on its chain (who is decided after)."""
+    try:
+        return case_rows.get(conn, journal_no)
+    except NotFound:
+        raise not_visible(journal_no) from None
+
+
 def _pick_chain(conn: Connection, case: Case, trigger: str | None) -> ChainRecord:
     chains = rows.open_chains(conn, case.id)
     if trigger is not None:
@@ -328,8 +336,14 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
     engine = ctx.engine
     now = engine.clock.now()
     with engine.transaction() as conn:
-        case = case_rows.get(conn, request.journal_no)
-        record = _pick_chain(conn, case, request.trigger)
+        case = _case_for(conn, actor, request.journal_no)
+        readable = actor.may_read(case)
+        try:
+            record = _pick_chain(conn, case, request.trigger)
+        except CaseflowError:
+            if not readable:  # a stranger learns nothing of a case, not even its chain
+                raise not_visible(request.journal_no) from None
+            raise
         workflow = engine.registry.for_case(conn, case.workflow_id, case.workflow_version)
         definition = workflow.definition
         transition, chain = _chain_of(definition, record.trigger)
@@ -343,6 +357,8 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
             delegations=routing.delegations,
             day=routing.day,
         )
+        if not mine and not readable:
+            raise not_visible(request.journal_no)
         votes = rows.votes(conn, record.id, record.step_index)
         voted = {v.vote.principal for v in votes}
         principal = _principal(actor, mine, voted, request.on_behalf_of, step.name)
