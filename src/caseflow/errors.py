@@ -106,6 +106,7 @@ class ErrorCode(StrEnum):
     INVALID_PERIOD_DATES = "invalid_period_dates"  # params: starts_on, ends_on
     UNKNOWN_ABSENCE = "unknown_absence"  # params: absence_id (not found or not yours)
     UNKNOWN_DELEGATION = "unknown_delegation"  # params: delegation_id
+    RESERVED_FIELD = "reserved_field"  # params: field (only the approval chain writes it)
 
 
 class CaseflowError(Exception):

@@ -394,3 +394,23 @@ def test_a_stranger_learns_nothing_of_a_case_by_acting_on_it(ctx: Context, engin
     with pytest.raises(CaseflowError) as caught:
         approvals.chains_of_case(ctx, engine.actor("sof.sb"), journal_no)
     assert caught.value.code is ErrorCode.CASE_NOT_VISIBLE
+
+
+def test_nobody_writes_the_chains_record_by_hand(ctx: Context, engine: Engine) -> None:
+    """approved_by is what the guard reads: an edit or a step that sets it is refused."""
+    from caseflow.services import cases
+
+    journal_no = submitted(engine)
+    officer = engine.actor("tmf.sb")
+    forged = {"fields.approved_by": ["office_head", "director"]}
+    with pytest.raises(CaseflowError) as caught:
+        cases.edit(ctx, officer, cases.EditRequest(journal_no, forged))
+    assert caught.value.code is ErrorCode.RESERVED_FIELD
+    with pytest.raises(CaseflowError) as caught:
+        cases.advance(
+            ctx,
+            engine.actor("tmf.kontorchef"),
+            cases.AdvanceRequest(journal_no, "send_back", forged, comment="x"),
+        )
+    assert caught.value.code is ErrorCode.RESERVED_FIELD
+    assert "approved_by" not in engine.get_case(journal_no).fields

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from caseflow.approvals.chain import Action, ChainPosition, OutcomeKind, decide
 from caseflow.approvals.hook import close_step_deadline, open_step_deadline
+from caseflow.approvals.reserved import CONDITIONS_FIELD
 from caseflow.approvals.routing import eligible_people, principals_for
 from caseflow.calendar import local_date
 from caseflow.context import Context
@@ -36,9 +37,6 @@ from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.approvals import ChainRecord, ChainStatus
 from caseflow.store.db import read_transaction
-
-CONDITIONS_FIELD = "approval_conditions"
-"""The case field that lists the conditions approvers attached (shown with the case)."""
 
 
 @dataclass(frozen=True)

@@ -483,6 +483,10 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Fuldmagt {delegation_id} findes ikke.",
         "Delegation {delegation_id} does not exist.",
     ),
+    ErrorCode.RESERVED_FIELD: (
+        "Feltet {field} er godkendelseskædens; det ændres kun, når godkenderne handler.",
+        "The field {field} is the approval chain's; it changes only as approvers act.",
+    ),
     ErrorCode.MEETING_UNCHANGED: (
         "Ændringen ændrer ikke mødet.",
         "The change does not change the meeting.",
