@@ -59,6 +59,8 @@ def test_an_approver_acts_on_the_steps_waiting_for_them(
 ) -> None:
     journal_no = submitted(engine)
     head = client_for("tmf.kontorchef")
+    case_page = head.get(f"/cases/{journal_no}").text
+    assert "Tages, når godkendelseskæden er fuldført" in case_page  # not "from the meeting"
     page = head.get("/approvals")
     assert page.status_code == 200
     assert f'id="approval-{journal_no}"' in page.text

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     "approvals": ("Godkendelser", "Approvals"),
+    "via_approvals": (
+        "Tages, når godkendelseskæden er fuldført (Godkendelser).",
+        "Taken when the approval chain is complete (Approvals).",
+    ),
     "approvals_title": ("Godkendelser, der venter på dig", "Approvals waiting for you"),
     "approvals_caption": (
         "Trin, du kan handle på, tidligste frist først",
