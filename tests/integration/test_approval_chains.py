@@ -251,6 +251,10 @@ def test_on_behalf_of_a_director_by_an_administrators_grant(
         "director godkendt af tmf.kontorchef2 på vegne af tmf.direktor",
         "godkendelseskæden er fuldført (tmf.kontorchef2 på vegne af tmf.direktor)",
     ]
+    with engine.transaction() as conn:
+        mails = [r.context for r in outbox.search(conn) if r.template == "transition"]
+    told = [m["transition"] for m in mails if m["case"]["state_title"] == "Klar til dagsorden"]
+    assert {t["actor_name"] for t in told} == {"Tmf.Kontorchef2 på vegne af Tmf.Direktor"}
     absence.revoke_delegation(ctx, engine.actor("admin"), record.delegation.id)
     assert absence.list_delegations(ctx, engine.actor("admin")) == []
 

@@ -35,6 +35,7 @@ from caseflow.services.absence import Routing, on_behalf_label, routing_on
 from caseflow.store import approvals as rows
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import organisation
 from caseflow.store.approvals import ChainRecord, ChainStatus
 from caseflow.store.db import read_transaction
 
@@ -157,12 +158,18 @@ def _chain_of(definition: WorkflowDefinition, trigger: str) -> tuple[TransitionD
     raise KeyError(trigger)  # a stored chain names a trigger its version defines
 
 
-def _as_chain(actor: Actor, transition: TransitionDef) -> Actor:
+def _as_chain(
+    conn: Connection, actor: Actor, transition: TransitionDef, principal: str
+) -> Actor:
     """The actor with the transition's roles: the chain has decided it may fire, so the
-    engine's role check must not refuse a named person or unit outside those roles."""
+    engine's role check must not refuse a named person or unit outside those roles. Its
+    name says for whom it acts, so the mails of the fire say "X på vegne af Y"."""
+    name = actor.name
+    if principal != actor.username:
+        name = f"{actor.name} på vegne af {organisation.get_actor(conn, principal).name}"
     return Actor(
         actor.username,
-        actor.name,
+        name,
         actor.email,
         tuple(RoleGrant(role) for role in transition.roles),
     )
@@ -397,7 +404,7 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
                 conn,
                 case.journal_no,
                 chain.trigger,
-                _as_chain(actor, transition),
+                _as_chain(conn, actor, transition, principal),
                 comment=f"godkendelseskæden er fuldført ({by})",
                 service=ServiceName.APPROVALS,
             )
@@ -410,7 +417,7 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
                 conn,
                 case.journal_no,
                 chain.return_trigger,
-                _as_chain(actor, back) if back is not None else actor,
+                _as_chain(conn, actor, back, principal) if back is not None else actor,
                 changes={f"fields.{APPROVED_FIELD}": kept or None},
                 comment=f"{outcome.vote.text} ({by})",
             )
