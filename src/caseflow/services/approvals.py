@@ -158,9 +158,7 @@ def _chain_of(definition: WorkflowDefinition, trigger: str) -> tuple[TransitionD
     raise KeyError(trigger)  # a stored chain names a trigger its version defines
 
 
-def _as_chain(
-    conn: Connection, actor: Actor, transition: TransitionDef, principal: str
-) -> Actor:
+def _as_chain(conn: Connection, actor: Actor, transition: TransitionDef, principal: str) -> Actor:
     """The actor with the transition's roles: the chain has decided it may fire, so the
     engine's role check must not refuse a named person or unit outside those roles. Its
     name says for whom it acts, so the mails of the fire say "X på vegne af Y"."""
