@@ -93,11 +93,6 @@ def test_a_chain_resolves_with_its_defaults_and_its_step_deadlines() -> None:
         ),
         ("        - name: board", "        - name: office_head  #!", "comes twice"),
         ("restart_from: returning}", "restart_from: boards}  #!", "names no step 'boards'"),
-        (
-            "    approval:\n      on_return: {fire: send_back, restart_from: returning}",
-            "    approval:  #!\n      on_return: {fire: submit, restart_from: returning}",
-            "'submit' cannot be fired from approval",
-        ),
         ("          n: 2", "          n: 4  #!", "asks for 4 approvals from 3"),
         ("          n: 2", "          n: 2\n          owner: boss  #!", "unknown role 'boss'"),
         ("escalate: [director]}", "escalate: [directr]}  #!", "unknown role 'directr'"),
@@ -126,3 +121,10 @@ def test_n_goes_with_n_of_m() -> None:
 def test_moving_a_chain_in_its_file_keeps_the_version() -> None:
     moved = BASE.replace("transitions:\n", "# the steps\ntransitions:\n")
     assert load_workflow_text(moved).version == load_workflow_text(BASE).version
+
+
+def test_a_return_trigger_must_lead_out_of_the_chains_state() -> None:
+    text = replaced(BASE, ("{fire: send_back,", "{fire: submit,"))
+    with pytest.raises(DefinitionError) as caught:
+        load_workflow_text(text)
+    assert "'submit' cannot be fired from approval" in str(caught.value)
