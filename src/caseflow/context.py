@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as SAEngine
 
+from caseflow.approvals.hook import ApprovalStarter
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
@@ -63,7 +64,11 @@ def wired_engine(
     """
     calendars = Calendars.for_rules(rules)
     registry.follow(db)  # published versions, without a restart
-    hooks: list[TransactionHook] = [DeadlineScheduler(calendars), TransitionNotifier(language)]
+    hooks: list[TransactionHook] = [
+        DeadlineScheduler(calendars),
+        TransitionNotifier(language),
+        ApprovalStarter(calendars),
+    ]
     return Engine(db, registry, clock, hooks, calendars=calendars)
 
 

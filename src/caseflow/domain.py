@@ -303,6 +303,7 @@ class AuditKind(StrEnum):
     MADE_PUBLIC = "made_public"  # a closed agenda item was made public, with its reason
     MIGRATE = "migrate"  # an administrator moved it onto another workflow version (or back)
     IMPORT = "import"  # opened as the record of a published item (its source in the comment)
+    APPROVAL = "approval"  # an action on an approval chain's step (approve, return, skip)
 
 
 class SignInVia(StrEnum):

@@ -138,6 +138,18 @@ class ErrorCode(StrEnum):
     WORKER_BUSY = "worker_busy"  # params: holder, waited (another worker holds the lease)
     NESTED_TOO_DEEP = "nested_too_deep"  # params: what, limit (JSON or YAML)
     FILE_NOT_TEXT = "file_not_text"  # params: path (binary, or not UTF-8)
+    # Approval chains, on behalf of, absence (chain18).
+    NO_OPEN_APPROVAL = "no_open_approval"  # params: journal_no (no step open for the actor)
+    APPROVAL_NOT_YOURS = "approval_not_yours"  # params: step, username
+    ALREADY_APPROVED = "already_approved"  # params: step, username
+    OWN_DRAFT = "own_draft"  # params: username, step (the drafter may not approve)
+    SKIP_NOT_ALLOWED = "skip_not_allowed"  # params: step
+    RETURN_NOT_DECLARED = "return_not_declared"  # params: trigger
+    SUBSTITUTE_LOOP = "substitute_loop"  # params: chain (usernames, in order)
+    INVALID_PERIOD_DATES = "invalid_period_dates"  # params: starts_on, ends_on
+    UNKNOWN_ABSENCE = "unknown_absence"  # params: absence_id (not found or not yours)
+    UNKNOWN_DELEGATION = "unknown_delegation"  # params: delegation_id
+    RESERVED_FIELD = "reserved_field"  # params: field (only the approval chain writes it)
 
 
 class CaseflowError(Exception):

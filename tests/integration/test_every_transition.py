@@ -61,6 +61,8 @@ def full_content(definition: WorkflowDefinition) -> dict[str, Any]:
             if guard.name == "sections_filled":
                 for name in guard.params:
                     changes[f"sections.{name}"] = f"Tekst til {name}."
+            if guard.name == "approved_by":  # the approval chain's record of its steps
+                changes["fields.approved_by"] = list(guard.params)
             if guard.name == "fields_filled":
                 for name in guard.params:
                     if name not in CASE_ATTRIBUTES:

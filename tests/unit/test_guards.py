@@ -63,6 +63,7 @@ def test_registry_names() -> None:
         "has_attachments",
         "actor_in_lead_administration",
         "comment_given",
+        "approved_by",
     }
     for name, guard in GUARDS.items():
         assert guard.name == name
@@ -165,15 +166,27 @@ def test_name_list_guards_reject_repeats() -> None:
     assert problem == "lists section 'okonomi' more than once"
 
 
-@pytest.mark.parametrize("name", ["sections_filled", "fields_filled"])
+@pytest.mark.parametrize("name", ["sections_filled", "fields_filled", "approved_by"])
 def test_name_list_guards_accept_names(name: str) -> None:
     assert GUARDS[name].validate_params(["okonomi", "losning"]) is None
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, g in GUARDS.items() if n not in ("sections_filled", "fields_filled")]
+    "name",
+    [n for n in GUARDS if n not in ("sections_filled", "fields_filled", "approved_by")],
 )
 def test_parameterless_guards(name: str) -> None:
     assert GUARDS[name].validate_params(None) is None
     assert GUARDS[name].validate_params(["x"]) is not None
     assert GUARDS[name].params_schema is None
+
+
+def test_approved_by_reads_the_chain_state_recorded_on_the_case() -> None:
+    """The approval services record the steps approved in field approved_by."""
+    half = make_case(fields={"approved_by": ["office_head"]})
+    assert reasons("approved_by", ["office_head", "director"], case=half) == [
+        "approval step(s) 'director' not approved yet"
+    ]
+    done = make_case(fields={"approved_by": ["office_head", "director"]})
+    assert reasons("approved_by", ["office_head", "director"], case=done) == []
+    assert reasons("approved_by", ["office_head"], case=make_case()) != []

@@ -64,6 +64,9 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("records",),
         "Tamper-evident records: signing key, signed checkpoints, verification.",
     ),
+    "approval": (("approval",), "Approval chains: steps waiting for you; approve, return, skip."),
+    "absence": (("absence",), "Absence: a substitute does your approvals while you are away."),
+    "delegate": (("delegate",), "On behalf of: grant, list and revoke rights to act for another."),
     "serve": (
         ("serve",),
         "Serve the web pages and the JSON API (/api/v1) until stopped (Ctrl-C).",

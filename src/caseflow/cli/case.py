@@ -244,6 +244,8 @@ def _service_command(service: ServiceName, journal_no: str) -> str:
 
     if service is ServiceName.AGENDA:
         return f"caseflow agenda add|withdraw MEETING {journal_no}"
+    if service is ServiceName.APPROVALS:
+        return f"caseflow approval approve|return|skip {journal_no}"
     return "caseflow minutes decide MEETING ITEM"
 
 

@@ -21,6 +21,8 @@ def _service_hint(params: Mapping[str, object]) -> str:
             f"use `caseflow agenda add MEETING {journal_no}` to put it on an agenda, or "
             f"`caseflow agenda withdraw MEETING {journal_no} --reason TEXT` to take it off"
         )
+    if params.get("service") == "approvals":
+        return f"it fires when its approval chain is done: `caseflow approval approve {journal_no}`"
     return "record it in the minutes: `caseflow minutes decide MEETING ITEM --outcome ...`"
 
 
@@ -46,6 +48,8 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.TRIGGER_OWNED_BY_SERVICE: _service_hint,
     ErrorCode.GUARDS_FAILED: _guards_hint,
     ErrorCode.COMMENT_REQUIRED: lambda p: "give --comment TEXT",
+    ErrorCode.NO_OPEN_APPROVAL: lambda p: "see what waits for you with `caseflow approval list`",
+    ErrorCode.SUBSTITUTE_LOOP: lambda p: "name a substitute who is not away, or end an absence",
     ErrorCode.STALE_VERSION: lambda p: f"see it with `caseflow case show {p.get('journal_no')}`",
     ErrorCode.NOTHING_TO_CHANGE: lambda p: "give --set KEY=VALUE",
     ErrorCode.NOTE_REQUIRED: lambda p: "give --note TEXT",

@@ -92,6 +92,8 @@ def describe_entry(entry: AuditEntry) -> str:
         return f"moved{moved}: {entry.from_state} → {entry.to_state}"
     if entry.kind == AuditKind.IMPORT:
         return f"imported in {entry.to_state}"
+    if entry.kind == AuditKind.APPROVAL:
+        return f"approval: {entry.comment}" if entry.comment else "approval"
     changed = f" (set {', '.join(entry.changes)})" if entry.changes else ""
     return f"{entry.trigger}: {entry.from_state} → {entry.to_state}{changed}"
 

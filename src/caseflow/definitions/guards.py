@@ -175,6 +175,21 @@ def _actor_in_lead_administration(
     return f"{actor.username} holds no role in the lead administration '{lead}'"
 
 
+APPROVED_FIELD = "approved_by"
+"""The case field in which the approval services keep the steps approved (a list)."""
+
+
+def _approved_by(case: Case, actor: Actor, comment: str | None, params: Any) -> str | None:
+    """The chain's state, as the approval services record it on the case when a step is
+    done (``approved_by``, the steps approved in the current round)."""
+    done = case.fields.get(APPROVED_FIELD)
+    approved = set(done) if isinstance(done, list) else set()
+    missing = [step for step in params if step not in approved]
+    if not missing:
+        return None
+    return f"approval step(s) {_quoted(missing)} not approved yet"
+
+
 # What both a transition's ``requires_comment`` and the guard ``comment_given`` say.
 COMMENT_REQUIRED = "a comment is required: say why"
 
@@ -238,6 +253,12 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
                 _actor_in_lead_administration,
             ),
             _guard("comment_given", "The actor gave a non-blank comment.", _comment_given),
+            _guard(
+                "approved_by",
+                "Each named step of the case's approval chain is approved (this round).",
+                _approved_by,
+                ("approval step", "office_head, director"),
+            ),
         )
     }
 )

@@ -26,8 +26,10 @@ from pydantic_core import ErrorDetails
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from caseflow.definitions.approval_checks import check_approvals
+from caseflow.definitions.approval_schema import resolve_chain, step_deadline_rule
 from caseflow.definitions.deadline_checks import check_deadlines
-from caseflow.definitions.deadline_schema import resolve_deadline
+from caseflow.definitions.deadline_schema import DeadlineRule, resolve_deadline
 from caseflow.definitions.meaning_checks import check_meanings
 from caseflow.definitions.meanings import StepMeaning, with_legacy_meanings
 from caseflow.definitions.notification_checks import check_notifications
@@ -38,6 +40,7 @@ from caseflow.definitions.schema import (
     ServiceName,
     StateDef,
     TransitionDef,
+    TransitionFile,
     WorkflowDefinition,
     WorkflowFile,
     expand_sources,
@@ -365,34 +368,58 @@ def _guard_spec(entry: str | dict[str, Any]) -> GuardSpec:
     return GuardSpec(name=name, params=params)
 
 
+def _transition(
+    t: TransitionFile, order: list[tuple[str, bool]], line: int | None
+) -> TransitionDef:
+    roles = tuple(t.roles)
+    chain = resolve_chain(t.approval, t.trigger, roles) if t.approval is not None else None
+    service = ServiceName(t.service) if t.service else None
+    return TransitionDef(
+        trigger=t.trigger,
+        sources=expand_sources(t.from_, order),
+        dest=t.to,
+        roles=roles,
+        guards=tuple(_guard_spec(g) for g in t.guards),
+        title=t.title,
+        requires_comment=t.requires_comment,
+        service=ServiceName.APPROVALS if chain is not None else service,
+        meaning=StepMeaning(t.meaning) if t.meaning else None,
+        approval=chain,
+        line=line,
+    )
+
+
+def _step_rules(transitions: Sequence[TransitionDef]) -> tuple[DeadlineRule, ...]:
+    """The deadline rules of approval steps that have a deadline (after the file's)."""
+    rules = []
+    for t in transitions:
+        if t.approval is None:
+            continue
+        for step in t.approval.steps:
+            rule = step_deadline_rule(t.approval, step, t.sources)
+            if rule is not None:
+                rules.append(rule)
+    return tuple(rules)
+
+
 def _build(spec: WorkflowFile, lines: LineMap) -> WorkflowDefinition:
     order = [(name, state.final) for name, state in spec.states.items()]
     triggers = [(t.trigger, t.to) for t in spec.transitions]
+    transitions = tuple(
+        _transition(t, order, lines.get(("transitions", i))) for i, t in enumerate(spec.transitions)
+    )
     return WorkflowDefinition(
         id=spec.id,
         title=spec.title,
         description=spec.description,
         roles=dict(spec.roles),
         states={name: StateDef(name=name, **dict(state)) for name, state in spec.states.items()},
-        transitions=tuple(
-            TransitionDef(
-                trigger=t.trigger,
-                sources=expand_sources(t.from_, order),
-                dest=t.to,
-                roles=tuple(t.roles),
-                guards=tuple(_guard_spec(g) for g in t.guards),
-                title=t.title,
-                requires_comment=t.requires_comment,
-                service=ServiceName(t.service) if t.service else None,
-                meaning=StepMeaning(t.meaning) if t.meaning else None,
-                line=lines.get(("transitions", i)),
-            )
-            for i, t in enumerate(spec.transitions)
-        ),
+        transitions=transitions,
         deadlines=tuple(
             resolve_deadline(d, order, triggers, lines.get(("deadlines", i)))
             for i, d in enumerate(spec.deadlines)
-        ),
+        )
+        + _step_rules(transitions),
         notifications=tuple(
             resolve_notification(n, lines.get(("notifications", i)))
             for i, n in enumerate(spec.notifications)
@@ -459,6 +486,7 @@ def _checked(
     problems += check_deadlines(data, lines, file)
     problems += check_notifications(data, lines, file)
     problems += check_meanings(data, lines, file)
+    problems += check_approvals(data, lines, file)
     workflow_id = data.get("id") if isinstance(data.get("id"), str) else None
     id_line = lines.get(("id",))
     if problems:

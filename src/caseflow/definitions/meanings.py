@@ -34,6 +34,7 @@ class ServiceName(StrEnum):
 
     AGENDA = "agenda"  # putting a case on a meeting's agenda, taking it off
     MINUTES = "minutes"  # the committee's decision and outcome at a meeting
+    APPROVALS = "approvals"  # a transition with an approval chain (``approval:``)
 
 
 class StateMeaning(StrEnum):

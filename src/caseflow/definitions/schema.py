@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from caseflow.definitions.approval_schema import APPROVAL_FILE_KEYS, ApprovalChain, ApprovalFile
 from caseflow.definitions.deadline_schema import (
     DEADLINE_FILE_KEYS,
     DeadlineAnchor,
@@ -130,6 +131,7 @@ class TransitionDef(BaseModel):
     requires_comment: bool = False
     service: ServiceName | None = None
     meaning: StepMeaning | None = None  # what it does for meetings (fired by ``service``)
+    approval: ApprovalChain | None = None  # the chain that must approve first (service: approvals)
     # Where the transition is in the file, for messages. Excluded from dumps so that
     # moving it (adding a comment above) does not change the workflow's version hash.
     line: int | None = Field(default=None, exclude=True)
@@ -180,6 +182,11 @@ class WorkflowDefinition(BaseModel):
     def step_from(self, state: str, step: StepMeaning) -> TransitionDef | None:
         """The transition that does ``step`` from ``state`` (a file has at most one)."""
         return next((t for t in self.steps(step) if state in t.sources), None)
+
+    @property
+    def approval_transitions(self) -> tuple[TransitionDef, ...]:
+        """The transitions that require an approval chain, in file order."""
+        return tuple(t for t in self.transitions if t.approval is not None)
 
     def deadline(self, rule_id: str) -> DeadlineRule:
         """The deadline rule with this id (a stored deadline names its rule by id)."""
@@ -298,6 +305,11 @@ class TransitionFile(BaseModel):
         "'put_on_agenda' or 'take_off_agenda' (service: agenda); 'decide', 'postpone', "
         "'refer' or 'send_on' (service: minutes).",
     )
+    approval: ApprovalFile | None = Field(
+        default=None,
+        description="An approval chain that must approve before the transition fires; "
+        "its steps are acted on with `caseflow approval`, never `case advance`.",
+    )
 
 
 class WorkflowFile(BaseModel):
@@ -329,6 +341,7 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "text": tuple(LocalizedText.model_fields),
     **DEADLINE_FILE_KEYS,
     **NOTIFICATION_FILE_KEYS,
+    **APPROVAL_FILE_KEYS,
 }
 """The keys allowed in each kind of mapping, for "unknown key" messages."""
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from caseflow import policy
+from caseflow.approvals.reserved import check_user_changes
 from caseflow.calendar import local_date
 from caseflow.context import Context
 from caseflow.definitions import CompiledWorkflow
@@ -255,6 +256,7 @@ def open_case(ctx: Context, actor: Actor, new: NewCase) -> Case:
 def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
     """Take one step of the workflow; a step that a service owns (putting on an agenda,
     deciding) is refused here and names the service to use."""
+    check_user_changes(request.changes)
     with ctx.engine.transaction() as conn:
         before = policy.visible_case(conn, request.journal_no, actor)
         definition = _workflow(ctx, conn, before).definition
@@ -282,6 +284,7 @@ def advance(ctx: Context, actor: Actor, request: AdvanceRequest) -> Advanced:
 
 def edit(ctx: Context, actor: Actor, request: EditRequest) -> Edited:
     """Change fields of a case without moving it, on the version it was made on."""
+    check_user_changes(request.changes)
     expected = request.expected_version
     with read_transaction(ctx.engine.db) as conn:
         before = policy.visible_case(conn, request.journal_no, actor)

@@ -584,3 +584,73 @@ checkpoint_heads = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+
+# --- approval chains, absence and on-behalf-of rights (chain18, migration 0010) ---------
+# A chain row per round of a case's approval chain (a return ends a round; the next
+# submission starts the next at the step the workflow file says); a vote row per action
+# taken on a step, with for whom (principal) and by whom (actor: the principal, their
+# substitute or their delegate). Every action is also a row in the case's audit chain.
+
+approval_chains = Table(
+    "approval_chains",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("trigger", String(100), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("status", String(20), nullable=False),  # approvals.store ChainStatus
+    Column("drafters", JSON, nullable=False),  # usernames who may not approve
+    Column("restart_index", Integer, nullable=True),  # after a return: where the next starts
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Index(None, "case_id", "status"),
+    Index(None, "status"),
+)
+
+approval_votes = Table(
+    "approval_votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chain_id", Integer, ForeignKey("approval_chains.id"), nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("step", String(100), nullable=False),
+    Column("principal", String(100), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(30), nullable=False),  # approvals.chain.Action
+    Column("text", Text, nullable=True),  # the condition or the comment
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "chain_id", "step_index"),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("substitute", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("starts_on", String(10), nullable=False),  # ISO date, Copenhagen
+    Column("ends_on", String(10), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ended_by", String(100), nullable=True),
+    Index(None, "username"),
+)
+
+delegations = Table(
+    "delegations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("principal", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("delegate", String(100), ForeignKey("actors.username"), nullable=False),
+    Column("scope", String(20), nullable=False),  # approvals.routing.DelegationScope
+    Column("starts_on", String(10), nullable=False),  # ISO date, Copenhagen
+    Column("ends_on", String(10), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_by", String(100), nullable=True),
+    Index(None, "delegate"),
+)

@@ -31,6 +31,7 @@ from caseflow.web.pages import (
     account,
     admin,
     agenda,
+    approvals,
     attachments,
     cases,
     followups,
@@ -187,6 +188,7 @@ def create_app(context: Context) -> FastAPI:
     app.include_router(workflow_changes.router)
     app.include_router(imports.router)
     app.include_router(records_pages.router)  # records: /admin/records
+    app.include_router(approvals.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)

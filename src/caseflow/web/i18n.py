@@ -17,6 +17,7 @@ from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
 from caseflow.web import (
     texts_admin,
+    texts_approvals,
     texts_imports,
     texts_meetings,
     texts_oidc,
@@ -453,6 +454,50 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Giv nøglen et navn (højst 100 tegn).",
         "Give the token a name (at most 100 characters).",
     ),
+    ErrorCode.NO_OPEN_APPROVAL: (
+        "Sag {journal_no} har intet godkendelsestrin, som du kan handle på.",
+        "Case {journal_no} has no approval step you can act on.",
+    ),
+    ErrorCode.APPROVAL_NOT_YOURS: (
+        "{username} er ikke godkender på trinnet {step}.",
+        "{username} is not an approver of the step {step}.",
+    ),
+    ErrorCode.ALREADY_APPROVED: (
+        "{username} har allerede handlet på trinnet {step}.",
+        "{username} has already acted on the step {step}.",
+    ),
+    ErrorCode.OWN_DRAFT: (
+        "{username} har udarbejdet sagen og må ikke godkende den.",
+        "{username} drafted the case and may not approve it.",
+    ),
+    ErrorCode.SKIP_NOT_ALLOWED: (
+        "Trinnet {step} kan ikke springes over.",
+        "The step {step} cannot be skipped.",
+    ),
+    ErrorCode.RETURN_NOT_DECLARED: (
+        "Godkendelsen af {trigger} kan ikke sende sagen tilbage.",
+        "The approval of {trigger} cannot send the case back.",
+    ),
+    ErrorCode.SUBSTITUTE_LOOP: (
+        "Stedfortræderne går i ring ({chain}); vælg en, der ikke er fraværende.",
+        "The substitutes go round in a loop ({chain}); choose someone who is not away.",
+    ),
+    ErrorCode.INVALID_PERIOD_DATES: (
+        "Perioden skal slutte samme dag eller efter den begynder ({starts_on} til {ends_on}).",
+        "The period must end on or after the day it starts ({starts_on} to {ends_on}).",
+    ),
+    ErrorCode.UNKNOWN_ABSENCE: (
+        "Fravær {absence_id} findes ikke.",
+        "Absence {absence_id} does not exist.",
+    ),
+    ErrorCode.UNKNOWN_DELEGATION: (
+        "Fuldmagt {delegation_id} findes ikke.",
+        "Delegation {delegation_id} does not exist.",
+    ),
+    ErrorCode.RESERVED_FIELD: (
+        "Feltet {field} er godkendelseskædens; det ændres kun, når godkenderne handler.",
+        "The field {field} is the approval chain's; it changes only as approvers act.",
+    ),
     ErrorCode.MEETING_UNCHANGED: (
         "Ændringen ændrer ikke mødet.",
         "The change does not change the meeting.",
@@ -666,3 +711,4 @@ TEXTS.update(texts_workflows.TEXTS)
 TEXTS.update(texts_imports.TEXTS)
 ERRORS.update(texts_imports.ERRORS)
 TEXTS.update(texts_records.TEXTS)
+TEXTS.update(texts_approvals.TEXTS)

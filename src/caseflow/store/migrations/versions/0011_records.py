@@ -1,7 +1,7 @@
 """records that prove themselves: state hashes, record chains, signed checkpoints
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 
 Each audit row gains the hash of its case's state after the event (null on the
@@ -30,7 +30,7 @@ from caseflow.store import append_only
 from caseflow.store.types import UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

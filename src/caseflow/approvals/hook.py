@@ -1,0 +1,143 @@
+"""Starting and ending approval chains with the case's state (an engine hook).
+
+A chain runs while its case is in a state its transition leads from: entering such
+a state starts a round (at the first step, or where a returned round said it
+restarts), leaving it any other way cancels the open round. The service that
+completes or returns a chain ends the round itself before it fires, so this hook
+finds nothing open then. It runs inside the fire's transaction, like the deadline
+scheduler; a step's deadline is an ordinary deadline row of the step's rule
+(:func:`caseflow.definitions.approval_schema.step_deadline_rule`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from caseflow.calendar import Calendars
+from caseflow.deadlines.rules import compute_due
+from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions import CompiledWorkflow
+from caseflow.definitions.approval_schema import ApprovalChain, step_rule_id
+from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
+from caseflow.domain import AuditKind, Case
+from caseflow.engine import CaseEvent
+from caseflow.store import approvals as rows
+from caseflow.store import deadlines as deadline_rows
+from caseflow.store.approvals import ChainStatus
+
+
+def open_step_deadline(
+    conn: Connection,
+    case: Case,
+    definition: WorkflowDefinition,
+    chain: ApprovalChain,
+    step_index: int,
+    now: datetime,
+    calendars: Calendars,
+) -> None:
+    """Start the deadline row of the chain's step, if the step has a deadline."""
+    step = chain.steps[step_index]
+    if step.deadline is None:
+        return
+    rule = definition.deadline(step_rule_id(chain.trigger, step.name))
+    due = compute_due(rule, start=now, fields=case.fields, calendars=calendars)
+    if due is None:
+        return
+    deadline_rows.create(
+        conn,
+        case_id=case.id,
+        rule_id=rule.id,
+        generation=case.state_generation,
+        started_at=now,
+        not_before=due.not_before,
+        due_at=due.due_at,
+        reminders_at=due.reminders,
+        explanation=due.explanation,
+        now=now,
+    )
+
+
+def close_step_deadline(
+    conn: Connection, case: Case, chain: ApprovalChain, step_index: int, now: datetime
+) -> None:
+    """Mark the open deadline of a step that is done as met."""
+    rule_id = step_rule_id(chain.trigger, chain.steps[step_index].name)
+    for record in deadline_rows.live_for_case(conn, case.id):
+        if record.rule_id == rule_id:
+            deadline_rows.close(conn, record.id, DeadlineStatus.SATISFIED, now)
+
+
+class ApprovalStarter:
+    """The engine hook that starts a round of a chain when its case enters the chain's
+    state, and cancels an open round when the case leaves it another way."""
+
+    def __init__(self, calendars: Calendars) -> None:
+        self.calendars = calendars
+        # Per loaded definition, its chained transitions: a fire of a workflow without
+        # chains costs one dictionary look-up here.
+        self._chained: dict[int, tuple[WorkflowDefinition, tuple[TransitionDef, ...]]] = {}
+
+    def _chained_of(self, definition: WorkflowDefinition) -> tuple[TransitionDef, ...]:
+        known = self._chained.get(id(definition))
+        if known is None or known[0] is not definition:
+            known = self._chained[id(definition)] = (definition, definition.approval_transitions)
+        return known[1]
+
+    def idle_for(
+        self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
+    ) -> bool:
+        """Only a fire or an opening moves a case into or out of a chain's state."""
+        return kind not in (AuditKind.OPEN, AuditKind.FIRE)
+
+    def __call__(self, conn: Connection, event: CaseEvent) -> None:
+        if event.workflow is None or event.kind not in (AuditKind.OPEN, AuditKind.FIRE):
+            return
+        definition = event.workflow.definition
+        chained = self._chained_of(definition)
+        if not chained:
+            return
+        case = event.case
+        if event.before is not None and event.before.state == case.state:
+            return  # a step that stays in the state leaves its chain running
+        by_trigger = {t.trigger: t for t in chained}
+        open_now = rows.open_chains(conn, case.id) if event.kind is AuditKind.FIRE else []
+        for record in open_now:
+            transition = by_trigger.get(record.trigger)
+            if transition is None or case.state not in transition.sources:
+                rows.end(conn, record.id, ChainStatus.CANCELLED, event.at)
+        running = {r.trigger for r in open_now if r.trigger in by_trigger}
+        for transition in chained:
+            chain = transition.approval
+            if chain is None or case.state not in transition.sources:
+                continue
+            if transition.trigger in running:
+                continue
+            self._start(conn, event, definition, chain)
+
+    def _start(
+        self,
+        conn: Connection,
+        event: CaseEvent,
+        definition: WorkflowDefinition,
+        chain: ApprovalChain,
+    ) -> None:
+        case = event.case
+        last = rows.last_chain(conn, case.id, chain.trigger)
+        step_index = 0
+        if last is not None and last.status is ChainStatus.RETURNED:
+            step_index = min(last.restart_index or 0, len(chain.steps) - 1)
+        drafters = sorted(
+            {event.actor.username, *([case.case_officer] if case.case_officer else [])}
+        )
+        rows.start(
+            conn,
+            case_id=case.id,
+            trigger=chain.trigger,
+            round_=(last.round + 1) if last is not None else 1,
+            step_index=step_index,
+            drafters=drafters,
+            now=event.at,
+        )
+        open_step_deadline(conn, case, definition, chain, step_index, event.at, self.calendars)

@@ -1,0 +1,197 @@
+"""Approval chains and their votes: rows in, records out, in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from caseflow.approvals.chain import Action, Vote
+from caseflow.store.tables import approval_chains, approval_votes, cases
+
+
+class ChainStatus(StrEnum):
+    OPEN = "open"  # waiting for its current step
+    DONE = "done"  # every step approved; the transition fired
+    RETURNED = "returned"  # sent back to the drafter; a resubmission starts a new round
+    CANCELLED = "cancelled"  # the case left the state the chain runs in another way
+
+
+@dataclass(frozen=True)
+class ChainRecord:
+    id: int
+    case_id: int
+    trigger: str
+    round: int
+    step_index: int
+    status: ChainStatus
+    drafters: tuple[str, ...]
+    restart_index: int | None
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    id: int
+    chain_id: int
+    step: str
+    vote: Vote
+    at: datetime
+
+
+def _chain(row: Row[Any]) -> ChainRecord:
+    return ChainRecord(
+        id=row.id,
+        case_id=row.case_id,
+        trigger=row.trigger,
+        round=row.round,
+        step_index=row.step_index,
+        status=ChainStatus(row.status),
+        drafters=tuple(row.drafters),
+        restart_index=row.restart_index,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+    )
+
+
+def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
+    rows = conn.execute(
+        select(approval_chains)
+        .where(approval_chains.c.case_id == case_id, approval_chains.c.status == ChainStatus.OPEN)
+        .order_by(approval_chains.c.id)
+    )
+    return [_chain(r) for r in rows]
+
+
+def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
+    return next((c for c in open_chains(conn, case_id) if c.trigger == trigger), None)
+
+
+def last_chain(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
+    """The newest round of the case's chain for ``trigger``, whatever its status."""
+    row = conn.execute(
+        select(approval_chains)
+        .where(approval_chains.c.case_id == case_id, approval_chains.c.trigger == trigger)
+        .order_by(approval_chains.c.id.desc())
+        .limit(1)
+    ).first()
+    return _chain(row) if row is not None else None
+
+
+def all_open(conn: Connection) -> list[tuple[ChainRecord, str]]:
+    """Every open chain with its case's journal number, oldest first (the pending list
+    filters them by who may act: routing depends on today's absences)."""
+    rows = conn.execute(
+        select(approval_chains, cases.c.journal_no)
+        .join(cases, cases.c.id == approval_chains.c.case_id)
+        .where(approval_chains.c.status == ChainStatus.OPEN)
+        .order_by(approval_chains.c.id)
+    )
+    return [(_chain(r), r.journal_no) for r in rows]
+
+
+def start(
+    conn: Connection,
+    *,
+    case_id: int,
+    trigger: str,
+    round_: int,
+    step_index: int,
+    drafters: list[str],
+    now: datetime,
+) -> int:
+    result = conn.execute(
+        insert(approval_chains).values(
+            case_id=case_id,
+            trigger=trigger,
+            round=round_,
+            step_index=step_index,
+            status=ChainStatus.OPEN,
+            drafters=drafters,
+            started_at=now,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def move_to(conn: Connection, chain_id: int, step_index: int) -> None:
+    conn.execute(
+        update(approval_chains)
+        .where(approval_chains.c.id == chain_id)
+        .values(step_index=step_index)
+    )
+
+
+def end(
+    conn: Connection,
+    chain_id: int,
+    status: ChainStatus,
+    now: datetime,
+    restart_index: int | None = None,
+) -> None:
+    conn.execute(
+        update(approval_chains)
+        .where(approval_chains.c.id == chain_id)
+        .values(status=status, ended_at=now, restart_index=restart_index)
+    )
+
+
+def add_vote(conn: Connection, chain_id: int, step: str, vote: Vote, now: datetime) -> None:
+    conn.execute(
+        insert(approval_votes).values(
+            chain_id=chain_id,
+            step_index=vote.step_index,
+            step=step,
+            principal=vote.principal,
+            actor=vote.actor,
+            action=vote.action,
+            text=vote.text,
+            at=now,
+        )
+    )
+
+
+def votes(conn: Connection, chain_id: int, step_index: int | None = None) -> list[VoteRecord]:
+    query = select(approval_votes).where(approval_votes.c.chain_id == chain_id)
+    if step_index is not None:
+        query = query.where(approval_votes.c.step_index == step_index)
+    rows = conn.execute(query.order_by(approval_votes.c.id))
+    return [
+        VoteRecord(
+            id=r.id,
+            chain_id=r.chain_id,
+            step=r.step,
+            vote=Vote(r.step_index, r.principal, r.actor, Action(r.action), r.text),
+            at=r.at,
+        )
+        for r in rows
+    ]
+
+
+def case_votes(conn: Connection, case_id: int) -> list[tuple[ChainRecord, VoteRecord]]:
+    """Every vote on the case's chains, oldest first (the case page's chain)."""
+    chains = {
+        row.id: _chain(row)
+        for row in conn.execute(select(approval_chains).where(approval_chains.c.case_id == case_id))
+    }
+    if not chains:
+        return []
+    found = []
+    for chain in chains.values():
+        found += [(chain, v) for v in votes(conn, chain.id)]
+    return sorted(found, key=lambda pair: pair[1].id)
+
+
+def chains_of_case(conn: Connection, case_id: int) -> list[ChainRecord]:
+    rows = conn.execute(
+        select(approval_chains)
+        .where(approval_chains.c.case_id == case_id)
+        .order_by(approval_chains.c.id)
+    )
+    return [_chain(r) for r in rows]
