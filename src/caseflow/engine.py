@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine as SAEngine
@@ -23,7 +23,6 @@ from caseflow.clock import Clock, SystemClock
 from caseflow.definitions import (
     COMMENT_REQUIRED,
     CompiledWorkflow,
-    LoadedWorkflow,
     TransitionDef,
     check_guards,
 )
@@ -38,6 +37,9 @@ from caseflow.store import cases as case_rows
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
 from caseflow.store.prepared import deferred_writes
+
+if TYPE_CHECKING:  # the loader (YAML, the schema's checks) is imported where it is used
+    from caseflow.definitions.loader import LoadedWorkflow
 
 _COMMENT_TO_COME = "(the comment given when firing)"
 

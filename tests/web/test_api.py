@@ -149,9 +149,13 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_500(
     from sqlalchemy import create_engine
 
     if url.get_backend_name() == "sqlite":
-        broken = create_engine("sqlite:////nonexistent-folder/caseflow.db")
+        # A file that cannot be opened is named as such (store.db_errors), still a 503.
+        broken, code = (
+            create_engine("sqlite:////nonexistent-folder/caseflow.db"),
+            "database_cannot_open",
+        )
     else:
-        broken = create_engine(url.set(port=1))
+        broken, code = create_engine(url.set(port=1)), "database_unavailable"
     real = with_passwords.engine.db
     with_passwords.engine.db = broken
     try:
@@ -159,5 +163,42 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_500(
     finally:
         with_passwords.engine.db = real
     assert response.status_code == 503
-    assert response.json()["code"] == "database_unavailable"
+    assert response.json()["code"] == code
+    # A server that does not answer may be back soon; a file that cannot be opened waits
+    # for an operator, so only the first says when to try again.
+    assert response.headers.get("retry-after") == ("5" if code == "database_unavailable" else None)
+
+
+def test_a_write_lock_held_past_the_busy_timeout_is_a_503_to_send_again(
+    with_passwords: Context, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    import dataclasses
+    import sqlite3
+
+    import pytest
+
+    from caseflow.web.app import create_app
+
+    url = with_passwords.engine.db.url
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite's one writer: PostgreSQL's writers wait on rows, not a file")
+    headers = token_for("bif.sagsbehandler")
+    impatient = Context.from_settings(dataclasses.replace(with_passwords.settings, busy_timeout=1))
+    holder = sqlite3.connect(url.database, isolation_level=None)
+    try:
+        with TestClient(create_app(impatient)) as client:
+            holder.execute("BEGIN IMMEDIATE")
+            response = client.post(
+                "/api/v1/cases",
+                json={"workflow": "committee-case", "title": "Mens en anden skriver"},
+                headers=headers,
+            )
+            holder.execute("ROLLBACK")
+            listed = client.get("/api/v1/cases", headers=headers).json()["items"]
+    finally:
+        holder.close()
+        impatient.close()
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "database_busy"
     assert response.headers["retry-after"] == "5"
+    assert "Mens en anden skriver" not in [case["title"] for case in listed]

@@ -50,6 +50,24 @@ class CliState:
         self._contexts.append(context)
         return context
 
+    def folder_context(self) -> Context:
+        """A context for what the workflow folder alone answers (list, show, diagram): the
+        database's publications when there is a database, and no file made when there is
+        none (an empty in-memory one stands in, so the folder's definitions are shown)."""
+        from dataclasses import replace
+
+        from caseflow.errors import DatabaseNotReady
+
+        try:
+            return self.context(check_schema=False)
+        except DatabaseNotReady as exc:
+            if exc.code is not ErrorCode.NO_DATABASE:
+                raise
+        folder_only = replace(self.settings, database_url="sqlite://")
+        context = CliState(folder_only).context(check_schema=False, create=True)
+        self._contexts.append(context)
+        return context
+
     def close(self) -> None:
         """Close what this command opened (its database connections)."""
         while self._contexts:

@@ -86,21 +86,19 @@ def _reader(as_user: str | None) -> tuple[Context, Actor | None, str]:
     cli = state()
     if not (as_user or cli.settings.user):
         why = "say who you are (--as USER) to see the stored versions and their cases"
-        return cli.context(check_schema=False, create=True), None, why
+        return cli.folder_context(), None, why
     try:
         ctx = cli.context()
     except DatabaseNotReady:
         why = "no database yet (`caseflow init` creates it): only the folder is shown"
-        return cli.context(check_schema=False, create=True), None, why
+        return cli.folder_context(), None, why
     return ctx, cli.actor(ctx.engine, as_user), ""
 
 
 @workflow_app.command("show")
 def show(workflow_id: str, as_json: JsonOption = False) -> None:
     """States and transitions of a workflow."""
-    shown = workflow_service.show_workflow(
-        state().context(check_schema=False, create=True), None, workflow_id
-    )
+    shown = workflow_service.show_workflow(state().folder_context(), None, workflow_id)
     if as_json:
         console.print_json(data=shown.to_json())
         return
@@ -132,9 +130,7 @@ def show(workflow_id: str, as_json: JsonOption = False) -> None:
 @workflow_app.command("diagram")
 def diagram(workflow_id: str) -> None:
     """Mermaid state diagram (paste into any Mermaid viewer)."""
-    text = workflow_service.workflow_diagram(
-        state().context(check_schema=False, create=True), None, workflow_id
-    )
+    text = workflow_service.workflow_diagram(state().folder_context(), None, workflow_id)
     console.print(text)
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import Connection
 
 from caseflow.definitions import WorkflowDefinition
 from caseflow.definitions.due import parse_field_date
-from caseflow.documents.config import load_config
 from caseflow.domain import Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import ErrorCode, InvalidInput
@@ -88,6 +87,8 @@ def check_case_changes(
 def known_sections(definition: WorkflowDefinition) -> set[str]:
     """The sections an item of this workflow may have: those its guards name and those
     of the documents' configuration (where a municipality adds its own)."""
+    from caseflow.documents.config import load_config  # not for a case list's import
+
     known = {spec.key for spec in load_config().sections}
     for transition in definition.transitions:
         for guard in transition.guards:
@@ -158,7 +159,11 @@ def check_trigger(definition: WorkflowDefinition, trigger: str) -> None:
 
 
 def check_states(engine: Engine, states: Iterable[str], workflow_id: str | None) -> None:
-    """States to list by must be states of the current workflows (or of the one named)."""
+    """States to list by must be states of the current workflows (or of the one named);
+    without any, the definitions are not read (a plain case list loads no workflow)."""
+    states = list(states)
+    if not states:
+        return
     workflows = engine.registry.current.values()
     known = sorted(
         {

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from caseflow.context import Context
-from caseflow.errors import CaseflowError
+from caseflow.errors import CaseflowError, DatabaseBusy
 from caseflow.settings import Settings
 from caseflow.web import deps, oidc
 from caseflow.web.api import admin as api_admin
@@ -72,9 +72,16 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(CaseflowError)
     async def caseflow_error(request: Request, error: CaseflowError) -> Response:
         words = deps.words(request)
+        response: Response
         if _is_api(request):
-            return error_problem(error, error.message or words.error(error))
-        return _error_page(request, status_of(error), words("error_title"), words.error(error))
+            response = error_problem(error, error.message or words.error(error))
+        else:
+            response = _error_page(
+                request, status_of(error), words("error_title"), words.error(error)
+            )
+        if isinstance(error, DatabaseBusy):  # the same request may simply be sent again
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(OperationalError)
     async def database_unavailable(request: Request, error: OperationalError) -> Response:
