@@ -138,6 +138,9 @@ class ErrorCode(StrEnum):
     WORKER_BUSY = "worker_busy"  # params: holder, waited (another worker holds the lease)
     NESTED_TOO_DEEP = "nested_too_deep"  # params: what, limit (JSON or YAML)
     FILE_NOT_TEXT = "file_not_text"  # params: path (binary, or not UTF-8)
+    # The records' keys (records20).
+    NO_SIGNING_KEY = "no_signing_key"  # params: path (`records keygen` makes it)
+    NO_PUBLIC_KEY = "no_public_key"  # params: path (the auditors' copy)
     # Approval chains, on behalf of, absence (chain18).
     NO_OPEN_APPROVAL = "no_open_approval"  # params: journal_no (no step open for the actor)
     APPROVAL_NOT_YOURS = "approval_not_yours"  # params: step, username

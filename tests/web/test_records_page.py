@@ -42,6 +42,9 @@ def test_the_administrator_sees_the_checkpoint_and_a_verification_finds_a_change
     assert before.status_code == 200
     assert "No checkpoint yet" in before.text
     assert "No public key at" in before.text
+    keyless = admin.post("/admin/records/verify?lang=en", data={"csrf_token": csrf_of(before.text)})
+    assert keyless.status_code == 200  # the page again, with why beside the button
+    assert "No public key at" in keyless.text.split('id="verify-refused">')[1].split("</p>")[0]
     made = records.keygen(ctx)
     records.checkpoint(ctx)
     page = admin.get("/admin/records?lang=en")

@@ -131,6 +131,8 @@ HINTS: dict[ErrorCode, Hint] = {
     ErrorCode.UNKNOWN_STATE: lambda p: "`caseflow workflow show WORKFLOW` lists its states",
     ErrorCode.UNKNOWN_TRIGGER: lambda p: "`caseflow case show JOURNAL_NO` lists the steps open now",
     # The database and its file (cli16).
+    ErrorCode.NO_SIGNING_KEY: lambda p: "`caseflow records keygen` makes one",
+    ErrorCode.NO_PUBLIC_KEY: lambda p: "give --public-key FILE, the auditors' copy",
     ErrorCode.NO_DATABASE: lambda p: (
         "create it with `caseflow init`, or give --db PATH (or CASEFLOW_DATABASE_URL) for the "
         "database you have"

@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from caseflow.errors import InvalidInput, NotFound
+from caseflow.errors import ErrorCode, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def load_private(key_file: Path) -> Ed25519PrivateKey:
         raise NotFound(
             f"no signing key at {key_file}; make one with `caseflow records keygen`, or set "
             "CASEFLOW_RECORDS_KEY_FILE to where it is",
+            code=ErrorCode.NO_SIGNING_KEY,
             path=str(key_file),
         ) from None
     except OSError as exc:
@@ -133,6 +134,7 @@ def load_public(path: Path) -> PublicKey:
         raise NotFound(
             f"no public key at {path}; give the auditors' copy of the public key "
             "(`caseflow records keygen` printed it and wrote it beside the private key)",
+            code=ErrorCode.NO_PUBLIC_KEY,
             path=str(path),
         ) from None
     except OSError as exc:

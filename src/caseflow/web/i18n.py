@@ -215,9 +215,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "deadline_expired": ("udløbet", "expired"),
     "deadline_stale": ("forældet", "stale"),
     "deadline_incident": ("venter på en person", "waits for a person"),
-    "section_problemstilling": ("Problemstilling", "The problem"),
-    "section_losning": ("Løsning", "Solution"),
-    "section_okonomi": ("Økonomi", "Finances"),
 }
 
 # What each service error says, by code. Placeholders name the error's parameters; an
@@ -597,7 +594,17 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.UNKNOWN_TRIGGER: (
         "Trinnet {trigger} findes ikke i arbejdsgangen {workflow_id}.",
         "There is no step {trigger} in workflow {workflow_id}.",
-        # The database and the command line's input (cli16).
+    ),
+    # The database and the command line's input (cli16).
+    ErrorCode.NO_SIGNING_KEY: (
+        "Der er ingen signeringsnøgle i {path}: kør caseflow records keygen.",
+        "There is no signing key at {path}: run caseflow records keygen.",
+    ),
+    ErrorCode.NO_PUBLIC_KEY: (
+        "Der er ingen offentlig nøgle i {path}: kør caseflow records keygen, eller læg "
+        "revisorernes kopi dér.",
+        "There is no public key at {path}: run caseflow records keygen, or put the "
+        "auditors' copy there.",
     ),
     ErrorCode.NO_DATABASE: (
         "Der er ingen database her endnu; en driftsansvarlig skal oprette den.",
@@ -670,9 +677,12 @@ class Words:
         return self(key) if key in TEXTS else status
 
     def section(self, name: str) -> str:
-        """A section's heading: its known title, else its name as the file gives it."""
-        key = f"section_{name}"
-        return self(key) if key in TEXTS else name
+        """A section's heading as the documents file names it (where a municipality adds
+        its own sections), else its name as the case holds it."""
+        from caseflow.documents.config import load_config
+
+        spec = load_config().spec(name)
+        return spec.title(self.language.value) if spec is not None else name
 
     def __call__(self, key: str, **params: object) -> str:
         pair = TEXTS.get(key)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from caseflow.context import Context
+from caseflow.errors import CaseflowError, NotAllowed
 from caseflow.services import records
 from caseflow.services.accounts import WebSession
 from caseflow.web.deps import Ctx, Post, Say, Session
@@ -26,6 +27,7 @@ def _page(
     words: Words,
     session: WebSession,
     report: records.VerifyReport | None = None,
+    refused: str | None = None,
 ) -> Response:
     found = records.overview(ctx, session.actor)
     return render(
@@ -35,6 +37,7 @@ def _page(
         session,
         overview=found,
         report=report,
+        refused=refused,
         shown=report.discrepancies[:SHOWN] if report else [],
     )
 
@@ -46,5 +49,10 @@ def records_page(request: Request, ctx: Ctx, words: Say, session: Session) -> Re
 
 @router.post("/admin/records/verify")
 def verify(request: Request, ctx: Ctx, words: Say, post: Post) -> Response:
-    report = records.verify_as(ctx, post.actor)
+    try:
+        report = records.verify_as(ctx, post.actor)
+    except NotAllowed:
+        raise
+    except CaseflowError as error:  # no key to check against yet: said beside the button
+        return _page(request, ctx, words, post.session, refused=words.error(error))
     return _page(request, ctx, words, post.session, report)
