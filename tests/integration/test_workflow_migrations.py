@@ -309,3 +309,72 @@ def test_the_dry_run_warns_of_a_case_on_a_published_agenda(ctx: Context, clock: 
     assert by_case[listed].warnings == ("on a published agenda",)
     assert by_case[waiting].warnings == ()
     assert preview.totals["ok"] == 2
+
+
+def test_the_dry_run_warns_of_an_open_approval_step_and_the_run_logs_it(
+    ctx: Context, clock: FakeClock
+) -> None:
+    clock.set(copenhagen_time("2009-05-18 09:00"))  # a Monday
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")  # its chain opens at the office head's step
+    drafting = open_case(ctx, to="drafting")
+    admin = ctx.engine.actor("admin")
+    publish(ctx, (DATA / "chain-v2.yaml").read_text(encoding="utf-8"))
+    preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    by_case = {c.journal_no: c for c in preview.cases}
+    assert by_case[in_chain].warnings == (
+        "an approval step is open: 'office_head' of 'approve'",
+        # The step's own deadline follows the step's new days, from the step's opening:
+        # 2 working days after Monday 18 May is Wednesday 20 May.
+        "deadline 'approval.approve.office_head' recomputed from 3 to 2 working days",
+    )
+    assert by_case[drafting].warnings == ()
+    assert preview.totals == {"cases": 2, "ok": 2, "blocked": 0, "with_warnings": 1}
+
+    report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    assert report.moved == 2
+    shown = changes.show_migration(ctx, admin, report.migration.id)
+    logged = {c.journal_no: c.warnings for c in shown.cases}
+    assert logged[in_chain][0] == "an approval step is open: 'office_head' of 'approve'"
+    assert logged[drafting] == ()
+    with ctx.engine.db.connect() as conn:
+        (due,) = conn.execute(
+            select(deadlines.c.due_at).where(
+                deadlines.c.rule_id == "approval.approve.office_head",
+                deadlines.c.status == DeadlineStatus.OPEN,
+            )
+        ).scalars()
+    assert due == copenhagen_time("2009-05-20 23:59:59")
+
+
+def test_an_open_step_with_another_step_in_its_place_is_named_and_with_none_blocked(
+    ctx: Context,
+) -> None:
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")
+    admin = ctx.engine.actor("admin")
+    v2 = (DATA / "chain-v2.yaml").read_text(encoding="utf-8")
+    renamed = v2.replace("- name: office_head", "- name: head")
+    publish(ctx, renamed)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.journal_no == in_chain
+    assert case.verdict is changes.Verdict.OK
+    assert case.warnings[0] == (
+        "an approval step is open: 'office_head' of 'approve'; the new version has 'head' "
+        "in its place"
+    )
+    start = v2.index("    approval:\n      on_return")
+    no_chain = v2[:start] + v2[v2.index("deadlines:") :]
+    publish(ctx, no_chain)
+    before = snapshot(ctx)
+    preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    (case,) = preview.cases
+    assert case.verdict is changes.Verdict.BLOCKED
+    assert case.reasons == (
+        "an approval step is open: 'office_head' of 'approve', and the new version's chain "
+        "of 'approve' has no step 1: move the case when its round has ended",
+    )
+    report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    assert report.moved == 0
+    assert [j for j, _ in report.failed] == [in_chain]
+    assert snapshot(ctx) == before  # left on its version, deadlines untouched

@@ -44,6 +44,7 @@ from caseflow.definitions.schema import WorkflowDefinition
 from caseflow.domain import Actor, AuditEntry, AuditKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.services.workflows import MAX_WORKFLOW_TEXT, stored_version, unknown_workflow
+from caseflow.store import approvals as approval_rows
 from caseflow.store import audit
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import workflow_migrations as rows
@@ -324,11 +325,78 @@ class _CaseMove:
     warnings: tuple[str, ...]
 
 
+@dataclass
+class _Standing:
+    """What a case's place outside its own row says about moving it."""
+
+    warnings: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+_NOWHERE = _Standing()
+
+
+def _standing(
+    conn: Connection, setting: _Setting, selected: Sequence[MovableCase]
+) -> dict[int, _Standing]:
+    """By case id, what comes from where each case of ``selected`` stands outside its
+    own row: on a published agenda, an approval step open. Read once per batch (or dry
+    run), in its transaction."""
+    ids = [c.id for c in selected]
+    found: dict[int, _Standing] = {}
+    for case_id in rows.on_published_agenda(conn, ids):
+        found.setdefault(case_id, _Standing()).warnings.append("on a published agenda")
+    steps = approval_rows.open_steps(conn, ids)
+    for case in selected:
+        for trigger, index in steps.get(case.id, ()):
+            _open_step(
+                found.setdefault(case.id, _Standing()),
+                setting.old[case.workflow_version],
+                setting.new,
+                trigger,
+                index,
+            )
+    return found
+
+
+def _open_step(
+    standing: _Standing, old: WorkflowDefinition, new: WorkflowDefinition, trigger: str, index: int
+) -> None:
+    """A round open at step ``index`` of ``trigger``'s chain. It goes on at the same
+    place in the new version's chain: another step there is named, and a chain with no
+    step there (or no chain) blocks the case, which would wait for a step that is not."""
+    step = _step_name(old, trigger, index) or f"step {index + 1}"
+    warning = f"an approval step is open: '{step}' of '{trigger}'"
+    after = _step_name(new, trigger, index)
+    if after is None:
+        standing.blocked.append(
+            f"{warning}, and the new version's chain of '{trigger}' has no step "
+            f"{index + 1}: move the case when its round has ended"
+        )
+    elif after != step:
+        standing.warnings.append(f"{warning}; the new version has '{after}' in its place")
+    else:
+        standing.warnings.append(warning)
+
+
+def _step_name(definition: WorkflowDefinition, trigger: str, index: int) -> str | None:
+    """The name of step ``index`` of ``trigger``'s chain, or None if it has none."""
+    for transition in definition.approval_transitions:
+        chain = transition.approval
+        if transition.trigger == trigger and chain is not None and index < len(chain.steps):
+            return chain.steps[index].name
+    return None
+
+
 def _plan_case(
-    ctx: Context, setting: _Setting, case: MovableCase, live: Sequence[LiveRow], on_agenda: bool
+    ctx: Context,
+    setting: _Setting,
+    case: MovableCase,
+    live: Sequence[LiveRow],
+    standing: _Standing,
 ) -> _CaseMove:
     target = setting.plan.target(case.state, setting.new)
-    warnings = ["on a published agenda"] if on_agenda else []
+    warnings = list(standing.warnings)
     if target is None:
         why = (
             f"state '{case.state}' is not in the new version: map it with --map {case.state}=STATE"
@@ -347,6 +415,8 @@ def _plan_case(
         )
     except DeadlineBlocked as blocked:
         return _CaseMove(case, target, (), (str(blocked),), tuple(warnings))
+    if standing.blocked:
+        return _CaseMove(case, target, (), tuple(standing.blocked), tuple(warnings))
     if target != case.state:
         warnings.insert(0, f"moves from '{case.state}' to '{target}'")
     warnings += [m.warning for m in moves if m.warning]
@@ -359,12 +429,13 @@ def preview_migration(ctx: Context, actor: Actor, request: MigrateRequest) -> Mi
     with read_transaction(ctx.engine.db) as conn:
         setting = _setting(ctx, conn, request)
         selected = rows.candidates(conn, request.workflow_id, setting.states_by_version)
-        ids = [c.id for c in selected]
-        live = rows.live_deadlines(conn, ids)
-        agenda = rows.on_published_agenda(conn, ids)
+        live = rows.live_deadlines(conn, [c.id for c in selected])
+        standing = _standing(conn, setting, selected)
     previews = []
     for case in selected:
-        planned = _plan_case(ctx, setting, case, live.get(case.id, []), case.id in agenda)
+        planned = _plan_case(
+            ctx, setting, case, live.get(case.id, []), standing.get(case.id, _NOWHERE)
+        )
         previews.append(
             CasePreview(
                 case.journal_no,
@@ -584,9 +655,11 @@ def _move_batch(
     """
     ids = [c.id for c in batch]
     live = rows.live_deadlines(conn, ids)
-    agenda = rows.on_published_agenda(conn, ids)
+    standing = _standing(conn, setting, batch)
     mark = rows.newest_deadline_id(conn)
-    planned = [_plan_case(ctx, setting, c, live.get(c.id, []), c.id in agenda) for c in batch]
+    planned = [
+        _plan_case(ctx, setting, c, live.get(c.id, []), standing.get(c.id, _NOWHERE)) for c in batch
+    ]
     try:
         with rows.savepoint(conn):
             outcomes = _move_set_wise(conn, actor, record, planned, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -195,3 +196,26 @@ def chains_of_case(conn: Connection, case_id: int) -> list[ChainRecord]:
         .order_by(approval_chains.c.id)
     )
     return [_chain(r) for r in rows]
+
+
+def open_steps(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+    """The open rounds of ``case_ids``' chains, as (trigger, index of the open step) by
+    case, oldest first: what a migration's dry run warns of. A range of case ids, not a
+    list of them: a batch's cases are consecutive ids but for those it did not select,
+    which are left out here (and a dry run may select tens of thousands)."""
+    if not case_ids:
+        return {}
+    wanted = set(case_ids)
+    query = (
+        select(approval_chains.c.case_id, approval_chains.c.trigger, approval_chains.c.step_index)
+        .where(
+            approval_chains.c.case_id.between(min(wanted), max(wanted)),
+            approval_chains.c.status == ChainStatus.OPEN,
+        )
+        .order_by(approval_chains.c.id)
+    )
+    found: dict[int, list[tuple[str, int]]] = {}
+    for case_id, trigger, step_index in conn.execute(query):
+        if case_id in wanted:
+            found.setdefault(case_id, []).append((trigger, step_index))
+    return found
