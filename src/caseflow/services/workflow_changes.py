@@ -558,19 +558,26 @@ def _run(ctx: Context, actor: Actor, migration_id: int, max_batches: int | None)
     moved = 0
     failed: list[tuple[str, str]] = []
     batches = 0
+    # The setting is read again only when the workflow's stored versions change (a
+    # version published meanwhile): loading and checking the versions is most of
+    # what a batch costs beyond its cases.
+    known: tuple[tuple[str, ...], _Setting] | None = None
     while max_batches is None or batches < max_batches:
         with ctx.engine.transaction() as conn:
             record = rows.get(conn, migration_id)
             if record.status is not MigrationStatus.RUNNING:
                 break
-            request = MigrateRequest(
-                record.workflow_id,
-                f"{record.workflow_id}@{record.to_version}",
-                tuple(record.plan.get("from", ())),
-                dict(record.plan.get("map", {})),
-                tuple(record.plan.get("where", ())),
-            )
-            setting = _setting(ctx, conn, request)
+            versions = tuple(v.version for v in stored.versions_of(conn, record.workflow_id))
+            if known is None or known[0] != versions:
+                request = MigrateRequest(
+                    record.workflow_id,
+                    f"{record.workflow_id}@{record.to_version}",
+                    tuple(record.plan.get("from", ())),
+                    dict(record.plan.get("map", {})),
+                    tuple(record.plan.get("where", ())),
+                )
+                known = (versions, _setting(ctx, conn, request))
+            setting = known[1]
             batch = rows.candidates(
                 conn,
                 record.workflow_id,
