@@ -18,6 +18,7 @@ from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
 from caseflow.settings import Settings
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import workflow_migrations
 from caseflow.store.tables import audit_events, cases, deadlines, outbox
 from caseflow.testing import (
     add_test_meeting,
@@ -378,3 +379,22 @@ def test_an_open_step_with_another_step_in_its_place_is_named_and_with_none_bloc
     assert report.moved == 0
     assert [j for j, _ in report.failed] == [in_chain]
     assert snapshot(ctx) == before  # left on its version, deadlines untouched
+
+
+def test_a_batch_wakes_the_workers_once_for_its_soonest_moment(
+    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(ctx, V1_TEXT)
+    opened = []
+    for day in ("2009-05-18 09:00", "2009-05-14 09:00", "2009-05-20 09:00"):
+        clock.set(copenhagen_time(day))
+        opened.append(open_case(ctx, to="drafting"))
+    publish(ctx, V2_TEXT)
+    announced: list[object] = []
+    monkeypatch.setattr(workflow_migrations, "announce", lambda conn, at: announced.append(at))
+    request = changes.MigrateRequest("change-request", where_states=("drafting",))
+    report = changes.start_migration(ctx, ctx.engine.actor("admin"), request)
+    assert report.moved == 3
+    # drafting_time of the case opened on Thursday 14 May, cut to 9 working days: due
+    # Thursday 28 May, its reminder 2 working days before, Tuesday 26 May at 08:00.
+    assert announced == [copenhagen_time("2009-05-26 08:00")]

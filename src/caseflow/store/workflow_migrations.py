@@ -360,18 +360,25 @@ _LIVE_IN_RANGE = (
 
 
 def on_published_agenda(conn: Connection, case_ids: Sequence[int]) -> set[int]:
-    """Those of ``case_ids`` that wait as an item on an agenda already published."""
+    """Those of ``case_ids`` that wait as an item on an agenda already published (by a
+    range of ids, prepared once, as :func:`live_deadlines`)."""
     if not case_ids:
         return set()
-    published = select(agenda_versions.c.meeting_id).where(
-        agenda_versions.c.meeting_id == agenda_items.c.meeting_id
+    wanted = set(case_ids)
+    found = prepared(conn, _ON_AGENDA_IN_RANGE, [agenda_items.c.case_id]).all(
+        conn, {"low": min(wanted), "high": max(wanted)}
     )
-    query = select(agenda_items.c.case_id).where(
-        agenda_items.c.case_id.in_(list(case_ids)),
-        agenda_items.c.status == "scheduled",
-        published.exists(),
-    )
-    return {case_id for (case_id,) in conn.execute(query)}
+    return {row[0] for row in found if row[0] in wanted}
+
+
+_ON_AGENDA_IN_RANGE = select(agenda_items.c.case_id).where(
+    agenda_items.c.case_id >= bindparam("low", type_=Integer),
+    agenda_items.c.case_id <= bindparam("high", type_=Integer),
+    agenda_items.c.status == "scheduled",
+    select(agenda_versions.c.meeting_id)
+    .where(agenda_versions.c.meeting_id == agenda_items.c.meeting_id)
+    .exists(),
+)
 
 
 # --- moving one case -------------------------------------------------------------------------
