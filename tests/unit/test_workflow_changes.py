@@ -23,6 +23,7 @@ from caseflow.definitions.migration_plan import MigrationPlan, check_plan, parse
 from caseflow.definitions.starter import starter_text
 from caseflow.errors import InvalidInput
 from caseflow.testing import copenhagen_time
+from caseflow.web.texts_workflows import TEXTS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
 V1 = load_workflow_file(DATA / "v1.yaml")
@@ -303,3 +304,11 @@ def test_a_due_date_the_new_rule_cannot_compute_blocks_the_case() -> None:
     )
     assert cancelled.action is DeadlineAction.CANCEL
     assert "needs a field" in cancelled.reason
+
+
+def test_every_kind_of_change_has_its_words_on_the_web_page() -> None:
+    missing = [
+        c.name for c in CATEGORIES if f"wfc_category_{c.name.replace(' ', '_')}" not in TEXTS
+    ]
+    assert missing == []
+    assert TEXTS["wfc_category_approval_steps"] == ("godkendelsestrin", "approval step")
