@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from approval_setup import add_actor
 from sqlalchemy import func, select
 
+from caseflow.approvals.chain import Action
 from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.deadlines.vocabulary import DeadlineStatus
@@ -14,6 +16,7 @@ from caseflow.domain import AuditKind
 from caseflow.engine import NewCase
 from caseflow.errors import NotAllowed
 from caseflow.meetings import agenda
+from caseflow.services import approvals
 from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
 from caseflow.settings import Settings
@@ -372,8 +375,8 @@ def test_an_open_step_with_another_step_in_its_place_is_named_and_with_none_bloc
     (case,) = preview.cases
     assert case.verdict is changes.Verdict.BLOCKED
     assert case.reasons == (
-        "an approval step is open: 'office_head' of 'approve', and the new version's chain "
-        "of 'approve' has no step 1: move the case when its round has ended",
+        "an approval step is open: 'office_head' of 'approve', and in the new version no "
+        "chain of 'approve' runs in state 'approval': move the case when its round has ended",
     )
     report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
     assert report.moved == 0
@@ -398,3 +401,25 @@ def test_a_batch_wakes_the_workers_once_for_its_soonest_moment(
     # drafting_time of the case opened on Thursday 14 May, cut to 9 working days: due
     # Thursday 28 May, its reminder 2 working days before, Tuesday 26 May at 08:00.
     assert announced == [copenhagen_time("2009-05-26 08:00")]
+
+
+def test_a_round_at_a_step_the_new_chain_does_not_have_blocks_the_case(ctx: Context) -> None:
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")
+    add_actor(ctx.engine, "bif.kontorchef", "office_head@BIF")
+    request = approvals.ActOnStep(in_chain, Action.APPROVE)
+    assert approvals.act(ctx, ctx.engine.actor("bif.kontorchef"), request).step == "office_head"
+    admin = ctx.engine.actor("admin")
+    v2 = (DATA / "chain-v2.yaml").read_text(encoding="utf-8")
+    publish(ctx, v2)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.warnings[0] == (
+        "an approval step is open: 'deputy' of 'approve'; the new version has 'legal' in its place"
+    )
+    one_step = v2[: v2.index("        - name: legal")] + v2[v2.index("deadlines:") :]
+    publish(ctx, one_step)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.reasons == (
+        "an approval step is open: 'deputy' of 'approve', and the new version's chain of "
+        "'approve' has no step 2: move the case when its round has ended",
+    )

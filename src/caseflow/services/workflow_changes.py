@@ -37,6 +37,7 @@ from caseflow.deadlines.migration import (
     plan_deadlines,
 )
 from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions.approval_schema import ApprovalChain
 from caseflow.definitions.diff import WorkflowDiff, diff_workflows
 from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, unmapped
@@ -348,43 +349,57 @@ def _standing(
         found.setdefault(case_id, _Standing()).warnings.append("on a published agenda")
     steps = approval_rows.open_steps(conn, ids)
     for case in selected:
+        target = setting.plan.target(case.state, setting.new)
         for trigger, index in steps.get(case.id, ()):
             _open_step(
                 found.setdefault(case.id, _Standing()),
-                setting.old[case.workflow_version],
-                setting.new,
-                trigger,
-                index,
+                _chain_of(setting.old[case.workflow_version], trigger, case.state),
+                _chain_of(setting.new, trigger, target),
+                (trigger, index, target),
             )
     return found
 
 
 def _open_step(
-    standing: _Standing, old: WorkflowDefinition, new: WorkflowDefinition, trigger: str, index: int
+    standing: _Standing,
+    old: ApprovalChain | None,
+    new: ApprovalChain | None,
+    where: tuple[str, int, str | None],
 ) -> None:
-    """A round open at step ``index`` of ``trigger``'s chain. It goes on at the same
-    place in the new version's chain: another step there is named, and a chain with no
-    step there (or no chain) blocks the case, which would wait for a step that is not."""
-    step = _step_name(old, trigger, index) or f"step {index + 1}"
+    """A round of ``trigger``'s chain open at step ``index``, for a case going to state
+    ``target``. The round goes on at the same place in the new version's chain, in the
+    new state: another step there is named; no step there, or no chain of the trigger
+    in that state, blocks the case, whose round would wait for a step that is not."""
+    trigger, index, target = where
+    step = old.steps[index].name if old and index < len(old.steps) else f"step {index + 1}"
     warning = f"an approval step is open: '{step}' of '{trigger}'"
-    after = _step_name(new, trigger, index)
-    if after is None:
+    if target is None:  # the case is blocked for its state already
+        standing.warnings.append(warning)
+    elif new is None:
+        standing.blocked.append(
+            f"{warning}, and in the new version no chain of '{trigger}' runs in state "
+            f"'{target}': move the case when its round has ended"
+        )
+    elif index >= len(new.steps):
         standing.blocked.append(
             f"{warning}, and the new version's chain of '{trigger}' has no step "
             f"{index + 1}: move the case when its round has ended"
         )
-    elif after != step:
-        standing.warnings.append(f"{warning}; the new version has '{after}' in its place")
+    elif new.steps[index].name != step:
+        standing.warnings.append(
+            f"{warning}; the new version has '{new.steps[index].name}' in its place"
+        )
     else:
         standing.warnings.append(warning)
 
 
-def _step_name(definition: WorkflowDefinition, trigger: str, index: int) -> str | None:
-    """The name of step ``index`` of ``trigger``'s chain, or None if it has none."""
+def _chain_of(
+    definition: WorkflowDefinition, trigger: str, state: str | None
+) -> ApprovalChain | None:
+    """The chain of ``trigger`` that runs in ``state``, if the version has one."""
     for transition in definition.approval_transitions:
-        chain = transition.approval
-        if transition.trigger == trigger and chain is not None and index < len(chain.steps):
-            return chain.steps[index].name
+        if transition.trigger == trigger and state in transition.sources:
+            return transition.approval
     return None
 
 
