@@ -326,9 +326,10 @@ class _CaseMove:
     warnings: tuple[str, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Standing:
-    """What a case's place outside its own row says about moving it."""
+    """What a case's place outside its own row says about moving it (filled in by
+    :func:`_standing` only)."""
 
     warnings: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
@@ -367,7 +368,7 @@ def _open_step(
     where: tuple[str, int, str | None],
 ) -> None:
     """A round of ``trigger``'s chain open at step ``index``, for a case going to state
-    ``target``. The round goes on at the same place in the new version's chain, in the
+    ``target`` (``where``). The round goes on at the same place in the new version's chain, in the
     new state: another step there is named; no step there, or no chain of the trigger
     in that state, blocks the case, whose round would wait for a step that is not."""
     trigger, index, target = where
@@ -417,6 +418,8 @@ def _plan_case(
             f"state '{case.state}' is not in the new version: map it with --map {case.state}=STATE"
         )
         return _CaseMove(case, None, (), (why,), tuple(warnings))
+    if standing.blocked:
+        return _CaseMove(case, target, (), tuple(standing.blocked), tuple(warnings))
     try:
         moves = plan_deadlines(
             [_live(r) for r in live],
@@ -430,8 +433,6 @@ def _plan_case(
         )
     except DeadlineBlocked as blocked:
         return _CaseMove(case, target, (), (str(blocked),), tuple(warnings))
-    if standing.blocked:
-        return _CaseMove(case, target, (), tuple(standing.blocked), tuple(warnings))
     if target != case.state:
         warnings.insert(0, f"moves from '{case.state}' to '{target}'")
     warnings += [m.warning for m in moves if m.warning]
