@@ -76,3 +76,55 @@ def test_new_publish_diff_migrate_and_revert_from_the_command_line(ready: Cli) -
     assert shown["state"] == "approval"
     ready("workflow", "migrations", "1", *ADMIN)
     ready("workflow", "versions", "change-request", "--as", "bif.chef", expect=4)
+
+
+def _rows(table_text: str) -> list[list[str]]:
+    """The body rows of a Rich table, each as its stripped cells."""
+    return [
+        [cell.strip() for cell in line.strip().strip("│").split("│")]
+        for line in table_text.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_the_diff_lists_approval_steps_in_text_and_json(ready: Cli) -> None:
+    ready("workflow", "publish", str(DATA / "chain-v1.yaml"), *ADMIN)
+    shown = ready("workflow", "diff", "change-request", str(DATA / "chain-v2.yaml"), *ADMIN)
+    assert _rows(shown.stdout) == [
+        [
+            "transitions",
+            "approve",
+            "changed",
+            "approval: 'office_head → deputy → director' → 'office_head → legal → director'",
+        ],
+        [
+            "approval steps",
+            "approve: office_head",
+            "changed",
+            "deadline: 'within 3 working days; reminders 1; escalate to director' → "
+            "'within 2 working days; reminders 1; escalate to director'",
+        ],
+        ["approval steps", "approve: deputy", "removed", ""],
+        [
+            "approval steps",
+            "approve: director",
+            "changed",
+            "actions: ['approve', 'approve_with_condition', 'return'] → "
+            "['approve', 'approve_with_condition', 'return', 'skip']",
+        ],
+        ["approval steps", "approve: legal", "added", ""],
+    ]
+    as_json = json.loads(
+        ready(
+            "workflow", "diff", "change-request", str(DATA / "chain-v2.yaml"), *ADMIN, "--json"
+        ).stdout
+    )
+    assert as_json["counts"]["approval steps"] == {"added": 1, "removed": 1, "changed": 2}
+    (director,) = [c for c in as_json["changes"] if c["key"] == "approve: director"]
+    assert director["fields"] == [
+        {
+            "field": "actions",
+            "old": ["approve", "approve_with_condition", "return"],
+            "new": ["approve", "approve_with_condition", "return", "skip"],
+        }
+    ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from approval_setup import add_actor
 from sqlalchemy import func, select
 
+from caseflow.approvals.chain import Action
 from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.deadlines.vocabulary import DeadlineStatus
@@ -14,10 +16,12 @@ from caseflow.domain import AuditKind
 from caseflow.engine import NewCase
 from caseflow.errors import NotAllowed
 from caseflow.meetings import agenda
+from caseflow.services import approvals
 from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
 from caseflow.settings import Settings
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import workflow_migrations
 from caseflow.store.tables import audit_events, cases, deadlines, outbox
 from caseflow.testing import (
     add_test_meeting,
@@ -309,3 +313,113 @@ def test_the_dry_run_warns_of_a_case_on_a_published_agenda(ctx: Context, clock: 
     assert by_case[listed].warnings == ("on a published agenda",)
     assert by_case[waiting].warnings == ()
     assert preview.totals["ok"] == 2
+
+
+def test_the_dry_run_warns_of_an_open_approval_step_and_the_run_logs_it(
+    ctx: Context, clock: FakeClock
+) -> None:
+    clock.set(copenhagen_time("2009-05-18 09:00"))  # a Monday
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")  # its chain opens at the office head's step
+    drafting = open_case(ctx, to="drafting")
+    admin = ctx.engine.actor("admin")
+    publish(ctx, (DATA / "chain-v2.yaml").read_text(encoding="utf-8"))
+    preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    by_case = {c.journal_no: c for c in preview.cases}
+    assert by_case[in_chain].warnings == (
+        "an approval step is open: 'office_head' of 'approve'",
+        # The step's own deadline follows the step's new days, from the step's opening:
+        # 2 working days after Monday 18 May is Wednesday 20 May.
+        "deadline 'approval.approve.office_head' recomputed from 3 to 2 working days",
+    )
+    assert by_case[drafting].warnings == ()
+    assert preview.totals == {"cases": 2, "ok": 2, "blocked": 0, "with_warnings": 1}
+
+    report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    assert report.moved == 2
+    shown = changes.show_migration(ctx, admin, report.migration.id)
+    logged = {c.journal_no: c.warnings for c in shown.cases}
+    assert logged[in_chain][0] == "an approval step is open: 'office_head' of 'approve'"
+    assert logged[drafting] == ()
+    with ctx.engine.db.connect() as conn:
+        (due,) = conn.execute(
+            select(deadlines.c.due_at).where(
+                deadlines.c.rule_id == "approval.approve.office_head",
+                deadlines.c.status == DeadlineStatus.OPEN,
+            )
+        ).scalars()
+    assert due == copenhagen_time("2009-05-20 23:59:59")
+
+
+def test_an_open_step_with_another_step_in_its_place_is_named_and_with_none_blocked(
+    ctx: Context,
+) -> None:
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")
+    admin = ctx.engine.actor("admin")
+    v2 = (DATA / "chain-v2.yaml").read_text(encoding="utf-8")
+    renamed = v2.replace("- name: office_head", "- name: head")
+    publish(ctx, renamed)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.journal_no == in_chain
+    assert case.verdict is changes.Verdict.OK
+    assert case.warnings[0] == (
+        "an approval step is open: 'office_head' of 'approve'; the new version has 'head' "
+        "in its place"
+    )
+    start = v2.index("    approval:\n      on_return")
+    no_chain = v2[:start] + v2[v2.index("deadlines:") :]
+    publish(ctx, no_chain)
+    before = snapshot(ctx)
+    preview = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    (case,) = preview.cases
+    assert case.verdict is changes.Verdict.BLOCKED
+    assert case.reasons == (
+        "an approval step is open: 'office_head' of 'approve', and in the new version no "
+        "chain of 'approve' runs in state 'approval': move the case when its round has ended",
+    )
+    report = changes.start_migration(ctx, admin, changes.MigrateRequest("change-request"))
+    assert report.moved == 0
+    assert [j for j, _ in report.failed] == [in_chain]
+    assert snapshot(ctx) == before  # left on its version, deadlines untouched
+
+
+def test_a_batch_wakes_the_workers_once_for_its_soonest_moment(
+    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(ctx, V1_TEXT)
+    opened = []
+    for day in ("2009-05-18 09:00", "2009-05-14 09:00", "2009-05-20 09:00"):
+        clock.set(copenhagen_time(day))
+        opened.append(open_case(ctx, to="drafting"))
+    publish(ctx, V2_TEXT)
+    announced: list[object] = []
+    monkeypatch.setattr(workflow_migrations, "announce", lambda conn, at: announced.append(at))
+    request = changes.MigrateRequest("change-request", where_states=("drafting",))
+    report = changes.start_migration(ctx, ctx.engine.actor("admin"), request)
+    assert report.moved == 3
+    # drafting_time of the case opened on Thursday 14 May, cut to 9 working days: due
+    # Thursday 28 May, its reminder 2 working days before, Tuesday 26 May at 08:00.
+    assert announced == [copenhagen_time("2009-05-26 08:00")]
+
+
+def test_a_round_at_a_step_the_new_chain_does_not_have_blocks_the_case(ctx: Context) -> None:
+    publish(ctx, (DATA / "chain-v1.yaml").read_text(encoding="utf-8"))
+    in_chain = open_case(ctx, to="approval")
+    add_actor(ctx.engine, "bif.kontorchef", "office_head@BIF")
+    request = approvals.ActOnStep(in_chain, Action.APPROVE)
+    assert approvals.act(ctx, ctx.engine.actor("bif.kontorchef"), request).step == "office_head"
+    admin = ctx.engine.actor("admin")
+    v2 = (DATA / "chain-v2.yaml").read_text(encoding="utf-8")
+    publish(ctx, v2)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.warnings[0] == (
+        "an approval step is open: 'deputy' of 'approve'; the new version has 'legal' in its place"
+    )
+    one_step = v2[: v2.index("        - name: legal")] + v2[v2.index("deadlines:") :]
+    publish(ctx, one_step)
+    (case,) = changes.preview_migration(ctx, admin, changes.MigrateRequest("change-request")).cases
+    assert case.reasons == (
+        "an approval step is open: 'deputy' of 'approve', and the new version's chain of "
+        "'approve' has no step 2: move the case when its round has ended",
+    )

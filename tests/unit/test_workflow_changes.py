@@ -18,11 +18,12 @@ from caseflow.deadlines.migration import (
 from caseflow.deadlines.rules import compute_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions import load_workflow_file, load_workflow_text
-from caseflow.definitions.diff import CATEGORIES, ChangeKind, diff_workflows
+from caseflow.definitions.diff import CATEGORIES, ChangeKind, WorkflowDiff, diff_workflows
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, parse_mapping, unmapped
 from caseflow.definitions.starter import starter_text
 from caseflow.errors import InvalidInput
 from caseflow.testing import copenhagen_time
+from caseflow.web.texts_workflows import TEXTS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
 V1 = load_workflow_file(DATA / "v1.yaml")
@@ -69,7 +70,83 @@ def test_a_version_compared_with_itself_is_identical_and_layout_does_not_count()
         "guards",
         "deadline rules",
         "notification rules",
+        "approval steps",
     ]
+
+
+def _lines(diff: WorkflowDiff, *categories: str) -> list[str]:
+    """The changes of ``categories`` as the command line's table rows read."""
+    return [
+        f"{c.category} | {c.key} | {c.kind} | "
+        + "; ".join(f"{f.field}: {f.old!r} → {f.new!r}" for f in c.fields)
+        for c in diff.changes
+        if c.category in categories
+    ]
+
+
+def test_the_diff_lists_approval_steps_added_removed_and_changed() -> None:
+    old = load_workflow_file(DATA / "chain-v1.yaml").definition
+    new = load_workflow_file(DATA / "chain-v2.yaml").definition
+    diff = diff_workflows(old, new)
+    assert _lines(diff, "transitions", "approval steps", "deadline rules") == [
+        "transitions | approve | changed | "
+        "approval: 'office_head → deputy → director' → 'office_head → legal → director'",
+        "approval steps | approve: office_head | changed | "
+        "deadline: 'within 3 working days; reminders 1; escalate to director' → "
+        "'within 2 working days; reminders 1; escalate to director'",
+        "approval steps | approve: deputy | removed | ",
+        "approval steps | approve: director | changed | "
+        "actions: ['approve', 'approve_with_condition', 'return'] → "
+        "['approve', 'approve_with_condition', 'return', 'skip']",
+        "approval steps | approve: legal | added | ",
+    ]
+    # The step's deadline is compared with its step, not again as a deadline rule.
+    assert [c.category for c in diff.changes] == ["transitions", *["approval steps"] * 4]
+    assert diff.counts()["approval steps"] == {"added": 1, "removed": 1, "changed": 2}
+    (legal,) = [s for s in diff_workflows(old, new).changes if s.key == "approve: legal"]
+    assert legal.to_json() == {
+        "category": "approval steps",
+        "key": "approve: legal",
+        "kind": "added",
+        "fields": [],
+    }
+
+
+def test_a_step_s_approvers_mode_and_owner_are_compared() -> None:
+    old = load_workflow_file(DATA / "chain-v2.yaml")
+    text = old.source_text.replace(
+        "approvers: [{person: bif.jurist}, {role: approver}]\n          mode: n_of_m\n"
+        "          n: 2\n",
+        "approvers: [{unit: BIF}]\n          mode: all\n          owner: director\n",
+    )
+    new = load_workflow_text(text, "changed.yaml").definition
+    assert _lines(diff_workflows(old.definition, new), "approval steps") == [
+        "approval steps | approve: legal | changed | "
+        "approvers: ['person bif.jurist', 'role approver'] → ['unit BIF']; "
+        "mode: 'n_of_m: 2' → 'all'; owner: 'approver' → 'director'"
+    ]
+
+
+def test_a_chain_added_to_committee_case_lists_its_steps_and_the_chain_s_shape() -> None:
+    workflows = Path(__file__).resolve().parents[2] / "workflows"
+    old = load_workflow_file(workflows / "committee-case.yaml").definition
+    new = load_workflow_file(workflows / "next" / "committee-case.yaml").definition
+    diff = diff_workflows(old, new)
+    assert _lines(diff, "approval steps") == [
+        "approval steps | approve: office_head | added | ",
+        "approval steps | approve: director | added | ",
+    ]
+    (approve,) = [c for c in diff.in_category("transitions") if c.key == "approve"]
+    shape = {f.field: (f.old, f.new) for f in approve.fields}
+    assert shape["approval"] == (None, "office_head → director")
+    assert shape["approval.on_return"] == (None, "fire send_back, restart from first")
+    assert shape["approval.allow_drafter"] == (None, False)
+    removed_rules = {
+        c.key for c in diff.in_category("deadline rules") if c.kind is ChangeKind.REMOVED
+    }
+    added_rules = {c.key for c in diff.in_category("deadline rules") if c.kind is ChangeKind.ADDED}
+    assert removed_rules == {"approval_time"}
+    assert added_rules == set()  # the steps' rules are the steps'
 
 
 def test_a_trigger_written_twice_is_keyed_by_its_sources() -> None:
@@ -227,3 +304,11 @@ def test_a_due_date_the_new_rule_cannot_compute_blocks_the_case() -> None:
     )
     assert cancelled.action is DeadlineAction.CANCEL
     assert "needs a field" in cancelled.reason
+
+
+def test_every_kind_of_change_has_its_words_on_the_web_page() -> None:
+    missing = [
+        c.name for c in CATEGORIES if f"wfc_category_{c.name.replace(' ', '_')}" not in TEXTS
+    ]
+    assert missing == []
+    assert TEXTS["wfc_category_approval_steps"] == ("godkendelsestrin", "approval step")

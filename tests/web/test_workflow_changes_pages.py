@@ -116,3 +116,32 @@ def test_nobody_but_an_administrator_gets_in(with_passwords: Context, client_for
     token = csrf_of(chef.get("/").text)
     refused = chef.post(f"{PAGE}/dry-run", data={"csrf_token": token, "workflow": "committee-case"})
     assert refused.status_code == 403
+
+
+def test_the_diff_page_lists_approval_steps_in_danish(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    ctx = with_passwords
+    admin_actor = ctx.engine.actor("admin")
+    text = (DATA / "chain-v1.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(
+        ctx, admin_actor, workflow_service.PublishWorkflow(text, "chain-v1.yaml")
+    )
+    admin = client_for("admin")
+    token = csrf_of(admin.get(PAGE).text)
+    diff = admin.post(
+        f"{PAGE}/diff?lang=da",
+        data={"csrf_token": token, "text": (DATA / "chain-v2.yaml").read_text(encoding="utf-8")},
+    )
+    assert diff.status_code == 200
+    assert (
+        "<tr><td>godkendelsestrin</td><td><code>approve: deputy</code></td><td>fjernet</td>"
+        in diff.text
+    )
+    assert "<td>godkendelsestrin</td><td><code>approve: legal</code></td><td>tilføjet</td>" in (
+        diff.text
+    )
+    assert (
+        "<code>deadline</code>: within 3 working days; reminders 1; escalate to director → "
+        "within 2 working days; reminders 1; escalate to director" in diff.text
+    )

@@ -96,7 +96,9 @@ class DeadlineBlocked(ValueError):
     """A deadline the new rule cannot compute (a field that is not a date): the case stays."""
 
 
+@lru_cache(maxsize=4096)
 def _days(calendars: Calendars, start: datetime, due: datetime) -> int:
+    # Per case twice (the old and the new due date), mostly for the same moments.
     return _between(calendars, local_date(start), local_date(due))
 
 

@@ -3,8 +3,8 @@
 Pure: two :class:`WorkflowDefinition` objects in, a :class:`WorkflowDiff` out. What is
 compared is a table, :data:`CATEGORIES`: one :class:`Category` per kind of thing a
 workflow declares (states, transitions, roles, guards, deadline rules, notification
-rules), each saying how to list a definition's entries of that kind by a stable key.
-A new kind of declaration (approval steps, say) is compared by adding one entry.
+rules, approval steps), each saying how to list a definition's entries of that kind by
+a stable key. A new kind of declaration is compared by adding one entry.
 
 Entries are compared as their JSON dumps, field by field, so a changed entry names the
 fields that differ with their old and new values; where an entry sits in its file
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from caseflow.definitions.approval_schema import ApprovalChain, ApprovalMode, ApprovalStep
 from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 
 Entries = Mapping[str, Mapping[str, Any]]
@@ -152,8 +153,24 @@ def _states(definition: WorkflowDefinition) -> Entries:
 def _transitions(definition: WorkflowDefinition) -> Entries:
     keys = transition_keys(definition.transitions)
     return {
-        key: _dump(t, "trigger", "guards")  # guards are a category of their own
+        # Guards and approval steps are categories of their own; the transition keeps
+        # its chain's shape (the steps in order, whether the drafter may approve, what
+        # a return does), each a field of its own so that a change reads in a line.
+        key: {**_dump(t, "trigger", "guards", "approval"), **_chain_shape(t.approval)}
         for key, t in zip(keys, definition.transitions, strict=True)
+    }
+
+
+def _chain_shape(chain: ApprovalChain | None) -> dict[str, Any]:
+    if chain is None:
+        return {"approval": None}
+    on_return = None
+    if chain.return_trigger is not None:
+        on_return = f"fire {chain.return_trigger}, restart from {chain.restart_from}"
+    return {
+        "approval": " → ".join(step.name for step in chain.steps),
+        "approval.allow_drafter": chain.allow_drafter,
+        "approval.on_return": on_return,
     }
 
 
@@ -170,12 +187,76 @@ def _roles(definition: WorkflowDefinition) -> Entries:
     return {name: {"title": title.model_dump()} for name, title in definition.roles.items()}
 
 
+def _step_rule_ids(definition: WorkflowDefinition) -> set[str]:
+    return {
+        t.approval.deadline_rule_id(step)
+        for t in definition.approval_transitions
+        if t.approval is not None
+        for step in t.approval.steps
+    }
+
+
 def _deadlines(definition: WorkflowDefinition) -> Entries:
-    return {rule.id: _dump(rule, "id") for rule in definition.deadlines}
+    # An approval step's deadline is a rule the loader makes from the step: it is
+    # compared with its step (approval steps), not listed twice.
+    of_steps = _step_rule_ids(definition)
+    return {rule.id: _dump(rule, "id") for rule in definition.deadlines if rule.id not in of_steps}
 
 
 def _notifications(definition: WorkflowDefinition) -> Entries:
     return {rule.id: _dump(rule, "id") for rule in definition.notifications}
+
+
+def step_actions(chain: ApprovalChain, step: ApprovalStep) -> list[str]:
+    """The actions an approver may take on ``step`` (the names of
+    :class:`caseflow.approvals.chain.Action`): approving always, returning where the
+    chain says which trigger sends the draft back, skipping where the step allows it."""
+    actions = ["approve", "approve_with_condition"]
+    if chain.return_trigger is not None:
+        actions.append("return")
+    if step.skippable:
+        actions.append("skip")
+    return actions
+
+
+def _step_mode(step: ApprovalStep) -> str:
+    return f"n_of_m: {step.n}" if step.mode is ApprovalMode.N_OF_M else str(step.mode)
+
+
+def _step_deadline(step: ApprovalStep) -> str | None:
+    deadline = step.deadline
+    if deadline is None:
+        return None
+    parts = [f"within {deadline.working_days} working days"]
+    if deadline.reminders:
+        parts.append("reminders " + ", ".join(str(d) for d in deadline.reminders))
+    if deadline.escalate:
+        parts.append("escalate to " + ", ".join(deadline.escalate))
+    if deadline.legal_source:
+        parts.append(deadline.legal_source)
+    return "; ".join(parts)
+
+
+def _approval_steps(definition: WorkflowDefinition) -> Entries:
+    """Each step of each chain, keyed ``transition: step``, by what an administrator
+    reads it for: who approves, how many, by when, and what they may do. Deadlines are
+    written as the file says them (not as a nested object) so a change reads in a line."""
+    keys = transition_keys(definition.transitions)
+    found: dict[str, Mapping[str, Any]] = {}
+    for key, transition in zip(keys, definition.transitions, strict=True):
+        chain = transition.approval
+        if chain is None:
+            continue
+        for step in chain.steps:
+            found[f"{key}: {step.name}"] = {
+                "title": step.title.model_dump() if step.title else None,
+                "approvers": [approver.text for approver in step.approvers],
+                "mode": _step_mode(step),
+                "deadline": _step_deadline(step),
+                "owner": step.owner,
+                "actions": step_actions(chain, step),
+            }
+    return found
 
 
 def _workflow(definition: WorkflowDefinition) -> Entries:
@@ -192,6 +273,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("guards", _guards),
     Category("deadline rules", _deadlines),
     Category("notification rules", _notifications),
+    Category("approval steps", _approval_steps),
 )
 """What a diff compares, in the order it lists changes: one entry per kind of declaration."""
 

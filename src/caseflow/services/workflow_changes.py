@@ -37,6 +37,7 @@ from caseflow.deadlines.migration import (
     plan_deadlines,
 )
 from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions.approval_schema import ApprovalChain
 from caseflow.definitions.diff import WorkflowDiff, diff_workflows
 from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, unmapped
@@ -44,6 +45,7 @@ from caseflow.definitions.schema import WorkflowDefinition
 from caseflow.domain import Actor, AuditEntry, AuditKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed
 from caseflow.services.workflows import MAX_WORKFLOW_TEXT, stored_version, unknown_workflow
+from caseflow.store import approvals as approval_rows
 from caseflow.store import audit
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import workflow_migrations as rows
@@ -324,16 +326,100 @@ class _CaseMove:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What a case's place outside its own row says about moving it (filled in by
+    :func:`_standing` only)."""
+
+    warnings: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+_NOWHERE = _Standing()
+
+
+def _standing(
+    conn: Connection, setting: _Setting, selected: Sequence[MovableCase]
+) -> dict[int, _Standing]:
+    """By case id, what comes from where each case of ``selected`` stands outside its
+    own row: on a published agenda, an approval step open. Read once per batch (or dry
+    run), in its transaction."""
+    ids = [c.id for c in selected]
+    found: dict[int, _Standing] = {}
+    for case_id in rows.on_published_agenda(conn, ids):
+        found.setdefault(case_id, _Standing()).warnings.append("on a published agenda")
+    steps = approval_rows.open_steps(conn, ids)
+    for case in selected:
+        target = setting.plan.target(case.state, setting.new)
+        for trigger, index in steps.get(case.id, ()):
+            _open_step(
+                found.setdefault(case.id, _Standing()),
+                _chain_of(setting.old[case.workflow_version], trigger, case.state),
+                _chain_of(setting.new, trigger, target),
+                (trigger, index, target),
+            )
+    return found
+
+
+def _open_step(
+    standing: _Standing,
+    old: ApprovalChain | None,
+    new: ApprovalChain | None,
+    where: tuple[str, int, str | None],
+) -> None:
+    """A round of ``trigger``'s chain open at step ``index``, for a case going to state
+    ``target`` (``where``). The round goes on at the same place in the new version's chain, in the
+    new state: another step there is named; no step there, or no chain of the trigger
+    in that state, blocks the case, whose round would wait for a step that is not."""
+    trigger, index, target = where
+    step = old.steps[index].name if old and index < len(old.steps) else f"step {index + 1}"
+    warning = f"an approval step is open: '{step}' of '{trigger}'"
+    if target is None:  # the case is blocked for its state already
+        standing.warnings.append(warning)
+    elif new is None:
+        standing.blocked.append(
+            f"{warning}, and in the new version no chain of '{trigger}' runs in state "
+            f"'{target}': move the case when its round has ended"
+        )
+    elif index >= len(new.steps):
+        standing.blocked.append(
+            f"{warning}, and the new version's chain of '{trigger}' has no step "
+            f"{index + 1}: move the case when its round has ended"
+        )
+    elif new.steps[index].name != step:
+        standing.warnings.append(
+            f"{warning}; the new version has '{new.steps[index].name}' in its place"
+        )
+    else:
+        standing.warnings.append(warning)
+
+
+def _chain_of(
+    definition: WorkflowDefinition, trigger: str, state: str | None
+) -> ApprovalChain | None:
+    """The chain of ``trigger`` that runs in ``state``, if the version has one."""
+    for transition in definition.approval_transitions:
+        if transition.trigger == trigger and state in transition.sources:
+            return transition.approval
+    return None
+
+
 def _plan_case(
-    ctx: Context, setting: _Setting, case: MovableCase, live: Sequence[LiveRow], on_agenda: bool
+    ctx: Context,
+    setting: _Setting,
+    case: MovableCase,
+    live: Sequence[LiveRow],
+    standing: _Standing,
 ) -> _CaseMove:
     target = setting.plan.target(case.state, setting.new)
-    warnings = ["on a published agenda"] if on_agenda else []
+    warnings = list(standing.warnings)
     if target is None:
         why = (
             f"state '{case.state}' is not in the new version: map it with --map {case.state}=STATE"
         )
         return _CaseMove(case, None, (), (why,), tuple(warnings))
+    if standing.blocked:
+        return _CaseMove(case, target, (), tuple(standing.blocked), tuple(warnings))
     try:
         moves = plan_deadlines(
             [_live(r) for r in live],
@@ -359,12 +445,13 @@ def preview_migration(ctx: Context, actor: Actor, request: MigrateRequest) -> Mi
     with read_transaction(ctx.engine.db) as conn:
         setting = _setting(ctx, conn, request)
         selected = rows.candidates(conn, request.workflow_id, setting.states_by_version)
-        ids = [c.id for c in selected]
-        live = rows.live_deadlines(conn, ids)
-        agenda = rows.on_published_agenda(conn, ids)
+        live = rows.live_deadlines(conn, [c.id for c in selected])
+        standing = _standing(conn, setting, selected)
     previews = []
     for case in selected:
-        planned = _plan_case(ctx, setting, case, live.get(case.id, []), case.id in agenda)
+        planned = _plan_case(
+            ctx, setting, case, live.get(case.id, []), standing.get(case.id, _NOWHERE)
+        )
         previews.append(
             CasePreview(
                 case.journal_no,
@@ -487,19 +574,26 @@ def _run(ctx: Context, actor: Actor, migration_id: int, max_batches: int | None)
     moved = 0
     failed: list[tuple[str, str]] = []
     batches = 0
+    # The setting is read again only when the workflow's stored versions change (a
+    # version published meanwhile): loading and checking the versions is most of
+    # what a batch costs beyond its cases.
+    known: tuple[tuple[str, ...], _Setting] | None = None
     while max_batches is None or batches < max_batches:
         with ctx.engine.transaction() as conn:
             record = rows.get(conn, migration_id)
             if record.status is not MigrationStatus.RUNNING:
                 break
-            request = MigrateRequest(
-                record.workflow_id,
-                f"{record.workflow_id}@{record.to_version}",
-                tuple(record.plan.get("from", ())),
-                dict(record.plan.get("map", {})),
-                tuple(record.plan.get("where", ())),
-            )
-            setting = _setting(ctx, conn, request)
+            versions = tuple(v.version for v in stored.versions_of(conn, record.workflow_id))
+            if known is None or known[0] != versions:
+                request = MigrateRequest(
+                    record.workflow_id,
+                    f"{record.workflow_id}@{record.to_version}",
+                    tuple(record.plan.get("from", ())),
+                    dict(record.plan.get("map", {})),
+                    tuple(record.plan.get("where", ())),
+                )
+                known = (versions, _setting(ctx, conn, request))
+            setting = known[1]
             batch = rows.candidates(
                 conn,
                 record.workflow_id,
@@ -584,9 +678,11 @@ def _move_batch(
     """
     ids = [c.id for c in batch]
     live = rows.live_deadlines(conn, ids)
-    agenda = rows.on_published_agenda(conn, ids)
+    standing = _standing(conn, setting, batch)
     mark = rows.newest_deadline_id(conn)
-    planned = [_plan_case(ctx, setting, c, live.get(c.id, []), c.id in agenda) for c in batch]
+    planned = [
+        _plan_case(ctx, setting, c, live.get(c.id, []), standing.get(c.id, _NOWHERE)) for c in batch
+    ]
     try:
         with rows.savepoint(conn):
             outcomes = _move_set_wise(conn, actor, record, planned, now)

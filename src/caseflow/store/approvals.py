@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Integer, Row, bindparam, insert, select, update
 
 from caseflow.approvals.chain import Action, Vote
+from caseflow.store.prepared import prepared
 from caseflow.store.tables import approval_chains, approval_votes, cases
 
 
@@ -195,3 +197,34 @@ def chains_of_case(conn: Connection, case_id: int) -> list[ChainRecord]:
         .order_by(approval_chains.c.id)
     )
     return [_chain(r) for r in rows]
+
+
+def open_steps(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+    """The open rounds of ``case_ids``' chains, as (trigger, index of the open step) by
+    case, oldest first: what a migration's dry run warns of. A range of case ids, not a
+    list of them, in a statement prepared once: a batch's cases are consecutive ids but
+    for those it did not select, which are left out here (and a dry run may select tens
+    of thousands)."""
+    if not case_ids:
+        return {}
+    wanted = set(case_ids)
+    rows = prepared(conn, _OPEN_IN_RANGE, list(_OPEN_COLUMNS)).all(
+        conn, {"low": min(wanted), "high": max(wanted)}
+    )
+    found: dict[int, list[tuple[str, int]]] = {}
+    for case_id, trigger, step_index in rows:
+        if case_id in wanted:
+            found.setdefault(case_id, []).append((trigger, step_index))
+    return found
+
+
+_OPEN_COLUMNS = (approval_chains.c.case_id, approval_chains.c.trigger, approval_chains.c.step_index)
+_OPEN_IN_RANGE = (
+    select(*_OPEN_COLUMNS)
+    .where(
+        approval_chains.c.case_id >= bindparam("low", type_=Integer),
+        approval_chains.c.case_id <= bindparam("high", type_=Integer),
+        approval_chains.c.status == ChainStatus.OPEN.value,
+    )
+    .order_by(approval_chains.c.id)
+)

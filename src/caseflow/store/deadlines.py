@@ -129,12 +129,12 @@ def create(
     # SQLite: no RETURNING to fetch (the cursor knows the new rowid), no wake-up to
     # send (wakeups.announce), and the JSON of the reminders and the explanation, which
     # the fires of one rule and minute share, encoded once.
-    params["reminders_at"] = _json_of(params["reminders_at"])
+    params["reminders_at"] = json_of(params["reminders_at"])
     cursor = prepared(conn, _INSERT_CREATED).execute(conn, params, raw=_REMINDERS_RAW)
     deadline_id = cursor.lastrowid
     cursor.close()
     prepared(conn, _EXPLAIN).execute(
-        conn, {"deadline_id": deadline_id, "explanation": _json_of(explanation)}, raw=_EXPLAIN_RAW
+        conn, {"deadline_id": deadline_id, "explanation": json_of(explanation)}, raw=_EXPLAIN_RAW
     ).close()
 
 
@@ -143,7 +143,7 @@ _EXPLAIN_RAW = ("explanation",)
 _ENCODED: dict[tuple[str, ...], str] = {}
 
 
-def _json_of(texts: Sequence[str]) -> str:
+def json_of(texts: Sequence[str]) -> str:
     """The JSON of a list of texts (a due date's explanation, a reminder list), encoded
     once per distinct list: the fires of one rule in one minute share it."""
     key = tuple(texts)

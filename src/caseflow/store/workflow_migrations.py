@@ -11,7 +11,7 @@ revert needs to put the deadlines back as they were.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -297,8 +297,9 @@ def live_deadlines(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[
     if not case_ids:
         return {}
     wanted = set(case_ids)
-    # A range of ids, not a list: one statement, prepared once (a batch's cases are
-    # consecutive ids but for those it did not select, whose rows are left out below).
+    # A range of ids, not a list: one statement, prepared once, with the explanations
+    # joined in (a batch's cases are consecutive ids but for those it did not select,
+    # whose rows are left out below).
     live = [
         row
         for row in prepared(conn, _LIVE_IN_RANGE, list(_LIVE_COLUMNS)).all(
@@ -307,7 +308,7 @@ def live_deadlines(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[
         if row[1] in wanted
     ]
     found: dict[int, list[LiveRow]] = {}
-    texts = _explanation_texts(conn, [row[0] for row in live])
+    parse = datetime.fromisoformat
     for row in live:
         found.setdefault(row[1], []).append(
             LiveRow(
@@ -317,11 +318,11 @@ def live_deadlines(conn: Connection, case_ids: Sequence[int]) -> dict[int, list[
                 DeadlineStatus(row[3]),
                 row[4],
                 row[5],
-                tuple(datetime.fromisoformat(t) for t in row[6]),
+                tuple(parse(t) for t in row[6]),
                 row[7],
                 row[8],
                 row[9],
-                texts.get(row[0], "[]"),
+                "[]" if row[10] is None else str(row[10]),
             )
         )
     return found
@@ -338,11 +339,17 @@ _LIVE_COLUMNS = (
     deadlines.c.reminders_sent,
     deadlines.c.next_action_at,
     deadlines.c.remaining_working_days,
+    cast(deadline_explanations.c.explanation, Text).label("explanation_text"),
 )
 
 
 _LIVE_IN_RANGE = (
     select(*_LIVE_COLUMNS)
+    .select_from(
+        deadlines.outerjoin(
+            deadline_explanations, deadline_explanations.c.deadline_id == deadlines.c.id
+        )
+    )
     .where(
         deadlines.c.case_id >= bindparam("low", type_=Integer),
         deadlines.c.case_id <= bindparam("high", type_=Integer),
@@ -352,30 +359,26 @@ _LIVE_IN_RANGE = (
 )
 
 
-def _explanation_texts(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
-    """The explanations of ``ids`` as their JSON text, undecoded."""
-    if not ids:
-        return {}
-    query = select(
-        deadline_explanations.c.deadline_id,
-        cast(deadline_explanations.c.explanation, Text),
-    ).where(deadline_explanations.c.deadline_id.in_(list(ids)))
-    return {int(row[0]): str(row[1]) for row in conn.execute(query)}
-
-
 def on_published_agenda(conn: Connection, case_ids: Sequence[int]) -> set[int]:
-    """Those of ``case_ids`` that wait as an item on an agenda already published."""
+    """Those of ``case_ids`` that wait as an item on an agenda already published (by a
+    range of ids, prepared once, as :func:`live_deadlines`)."""
     if not case_ids:
         return set()
-    published = select(agenda_versions.c.meeting_id).where(
-        agenda_versions.c.meeting_id == agenda_items.c.meeting_id
+    wanted = set(case_ids)
+    found = prepared(conn, _ON_AGENDA_IN_RANGE, [agenda_items.c.case_id]).all(
+        conn, {"low": min(wanted), "high": max(wanted)}
     )
-    query = select(agenda_items.c.case_id).where(
-        agenda_items.c.case_id.in_(list(case_ids)),
-        agenda_items.c.status == "scheduled",
-        published.exists(),
-    )
-    return {case_id for (case_id,) in conn.execute(query)}
+    return {row[0] for row in found if row[0] in wanted}
+
+
+_ON_AGENDA_IN_RANGE = select(agenda_items.c.case_id).where(
+    agenda_items.c.case_id >= bindparam("low", type_=Integer),
+    agenda_items.c.case_id <= bindparam("high", type_=Integer),
+    agenda_items.c.status == "scheduled",
+    select(agenda_versions.c.meeting_id)
+    .where(agenda_versions.c.meeting_id == agenda_items.c.meeting_id)
+    .exists(),
+)
 
 
 # --- moving one case -------------------------------------------------------------------------
@@ -520,23 +523,46 @@ Rescheduled = tuple[int, datetime, Sequence[datetime], Sequence[str]]
 
 
 def reschedule_many(conn: Connection, items: Sequence[Rescheduled], now: datetime) -> None:
-    """:func:`reschedule` for many deadlines at once (two executemany)."""
+    """:func:`reschedule` for many deadlines at once (two executemany).
+
+    The reminder lists and explanations go as JSON text encoded once per distinct
+    list (the cases of a batch mostly share their start, so their due dates), and the
+    workers are told once, of the batch's soonest moment: a worker woken then reads
+    what comes next from the table.
+    """
     if not items:
         return
+    # By the list's identity: the deadlines of one due date share its lists, and the
+    # items hold them for as long as this runs.
+    encoded: dict[int, str] = {}
+
+    def json_of(texts: Sequence[Any], text_of: Callable[[Any], str]) -> str:
+        found = encoded.get(id(texts))
+        if found is None:
+            found = encoded[id(texts)] = deadline_rows.json_of([text_of(t) for t in texts])
+        return found
+
     values = []
+    soonest: datetime | None = None
     for deadline_id, due_at, reminders_at, _ in items:
         sent = sum(1 for moment in reminders_at if moment <= now)
         next_at = deadline_rows.next_action(reminders_at, sent, due_at)
-        values.append((deadline_id, due_at, [m.isoformat() for m in reminders_at], sent, next_at))
-        announce(conn, next_at)
+        reminders = json_of(reminders_at, datetime.isoformat)
+        values.append((deadline_id, due_at, reminders, sent, next_at))
+        soonest = next_at if soonest is None else min(soonest, next_at)
     prepared(conn, _RESCHEDULE).execute_many(
-        conn, ("deadline_id", "due_at", "reminders_at", "reminders_sent", "next_action_at"), values
+        conn,
+        ("deadline_id", "due_at", "reminders_at", "reminders_sent", "next_action_at"),
+        values,
+        raw=("reminders_at",),
     )
     prepared(conn, _REEXPLAIN).execute_many(
         conn,
         ("deadline_id", "explanation"),
-        [(deadline_id, list(explanation)) for deadline_id, _, _, explanation in items],
+        [(deadline_id, json_of(explanation, str)) for deadline_id, _, _, explanation in items],
+        raw=("explanation",),
     )
+    announce(conn, soonest)
 
 
 def restore(conn: Connection, snapshot: Mapping[str, Any]) -> None:
@@ -606,8 +632,10 @@ LogRow = tuple[
 
 
 def log_many(conn: Connection, rows: Sequence[LogRow]) -> None:
-    """Append per-case log rows (one executemany)."""
-    prepared(conn, _LOG).execute_many(conn, _LOG_NAMES, rows)
+    """Append per-case log rows (one executemany); the warnings go as JSON text encoded
+    once per distinct list (most cases of a batch have the same)."""
+    values = [(*row[:8], deadline_rows.json_of(row[8]), *row[9:]) for row in rows]
+    prepared(conn, _LOG).execute_many(conn, _LOG_NAMES, values, raw=("warnings",))
 
 
 def case_log(
