@@ -464,6 +464,9 @@ def idle_worker(database: Path, workflows_dir: Path, modules: Sequence[str] = ()
         timeout=120,
         check=True,
     )
-    line = next(line for line in done.stdout.splitlines() if line.startswith("IDLE"))
+    lines = [line for line in done.stdout.splitlines() if line.startswith("IDLE")]
+    if not lines:
+        raise RuntimeError(f"the worker stopped before it was idle: {done.stdout}{done.stderr}")
+    line = lines[0]
     _, kib, *loaded = line.split()
     return IdleWorker(int(kib) / 1024, tuple(loaded[0].split(",")) if loaded else ())

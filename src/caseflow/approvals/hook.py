@@ -46,7 +46,8 @@ def open_step_deadline(
     step = chain.steps[step_index]
     if step.deadline is None:
         return
-    from caseflow.definitions.approval_schema import step_rule_id  # (a chain: pydantic loaded)
+    # Here, not at the top: a chain exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import step_rule_id
 
     rule = definition.deadline(step_rule_id(chain.trigger, step.name))
     due = compute_due(rule, start=now, fields=case.fields, calendars=calendars)
@@ -70,7 +71,8 @@ def close_step_deadline(
     conn: Connection, case: Case, chain: ApprovalChain, step_index: int, now: datetime
 ) -> None:
     """Mark the open deadline of a step that is done as met."""
-    from caseflow.definitions.approval_schema import step_rule_id  # (a chain: pydantic loaded)
+    # Here, not at the top: a chain exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import step_rule_id
 
     rule_id = step_rule_id(chain.trigger, chain.steps[step_index].name)
     for record in deadline_rows.live_for_case(conn, case.id):

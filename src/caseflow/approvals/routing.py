@@ -83,7 +83,8 @@ def eligible_people(
     step: ApprovalStep, lead_administration: str | None, people: Iterable[Person]
 ) -> frozenset[str]:
     """The usernames ``step`` names, directly or by role or unit."""
-    from caseflow.definitions.approval_schema import ApproverKind  # (a step: pydantic loaded)
+    # Here, not at the top: a step exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import ApproverKind
 
     found: set[str] = set()
     for person in people:

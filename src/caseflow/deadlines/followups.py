@@ -76,7 +76,8 @@ def due_rule_text(due: str) -> tuple[str, Mapping[str, Any]]:
 
 def title(description: str) -> LocalizedText:
     """``Opfølgning: <the action>``, shortened to fit a subject line."""
-    from caseflow.definitions.primitives import LocalizedText  # (pydantic: see the imports)
+    # Here, not at the top: the models (pydantic) load with the first rule made.
+    from caseflow.definitions.primitives import LocalizedText
 
     short = description if len(description) <= TITLE_LENGTH else description[:77] + "..."
     return LocalizedText(da=f"Opfølgning: {short}", en=f"Follow-up: {short}")
@@ -94,6 +95,7 @@ def make_rule(
     ``owner`` is the action's (``steering_group:OMR``): reminders go to it, and on
     expiry it and the case officer are told.
     """
+    # Here, not at the top: the models (pydantic) load with the first rule made.
     from caseflow.definitions.deadline_schema import DeadlineAnchor, DeadlineRule, ExpiryAction
 
     text, _ = due_rule_text(due)
