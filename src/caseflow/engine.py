@@ -20,13 +20,7 @@ from sqlalchemy import Engine as SAEngine
 from caseflow.calendar import COPENHAGEN, Calendars
 from caseflow.changes import AppliedChanges, apply_changes
 from caseflow.clock import Clock, SystemClock
-from caseflow.definitions import (
-    COMMENT_REQUIRED,
-    CompiledWorkflow,
-    TransitionDef,
-    check_guards,
-)
-from caseflow.definitions.schema import ServiceName
+from caseflow.definitions.guards import COMMENT_REQUIRED, check_guards
 from caseflow.domain import ADMINISTRATOR, Actor, AuditEntry, AuditKind, Case, Origin, OriginKind
 from caseflow.errors import ErrorCode, InvalidInput, NotAllowed, NotFound
 from caseflow.policy import not_visible, require_may_read, visible_case
@@ -38,8 +32,13 @@ from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import CommitBehind, HeldWriteConnection, read_transaction
 from caseflow.store.prepared import deferred_writes
 
-if TYPE_CHECKING:  # the loader (YAML, the schema's checks) is imported where it is used
+if TYPE_CHECKING:
+    # Annotations only: the loader (YAML, the schema's checks) and a definition's models
+    # (pydantic) load with the first workflow, not with every process (an idle worker).
     from caseflow.definitions.loader import LoadedWorkflow
+    from caseflow.definitions.machine import CompiledWorkflow
+    from caseflow.definitions.meanings import ServiceName
+    from caseflow.definitions.schema import TransitionDef
 
 _COMMENT_TO_COME = "(the comment given when firing)"
 

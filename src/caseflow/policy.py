@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from caseflow.definitions.schema import ServiceName, TransitionDef
+from caseflow.definitions.meanings import ServiceName
 from caseflow.domain import (
     ADMINISTRATOR,
     OPERATOR_ROLES,
@@ -43,6 +44,11 @@ from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import organisation as org_rows
 from caseflow.store.visibility import ReadScope
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions.schema import TransitionDef
 
 # Who may see a committee's closed items (agenda, minutes, their documents): the
 # secretariat that prepares them and the committee that treats them.

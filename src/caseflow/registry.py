@@ -23,13 +23,13 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from caseflow.definitions.machine import CompiledWorkflow, compile_workflow
 from caseflow.errors import DefinitionError, NotFound, Problem
 from caseflow.store import workflows as stored_workflows
 from caseflow.store.db import read_transaction
 
 if TYPE_CHECKING:
     from caseflow.definitions.loader import LoadedWorkflow
+    from caseflow.definitions.machine import CompiledWorkflow
 
 LIST_REFRESH_SECONDS = 1.0
 """How stale the current definitions a list or page shows may be; a new case never is."""
@@ -122,6 +122,10 @@ class WorkflowRegistry:
         key = (loaded.definition.id, loaded.version)
         machine = self._compiled.get(key)
         if machine is None:
+            # Imported at the first compile: the machine brings the definition's models
+            # (pydantic) and transitions, which a process that fires nothing does not need.
+            from caseflow.definitions.machine import compile_workflow
+
             machine = self._compiled[key] = compile_workflow(loaded)
         return machine
 
@@ -134,6 +138,7 @@ class WorkflowRegistry:
         if current is not None and current.version == version:
             return self.compiled(current)
         from caseflow.definitions.loader import load_workflow_text
+        from caseflow.definitions.machine import compile_workflow
 
         stored = stored_workflows.get(conn, workflow_id, version)
         loaded = load_workflow_text(stored.source_text, stored.source_path, stored=True)

@@ -10,7 +10,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -406,3 +407,66 @@ class CommandLine:
     def json(self, *args: str) -> Any:
         """The command's ``--json`` output, parsed."""
         return json.loads(self(*args, "--json").stdout)
+
+
+# -- an idle worker's memory -----------------------------------------------------------------
+
+_IDLE_PROBE = dedent(
+    """
+    import os, sys, threading, time
+
+    def cpu_ticks():
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def report_when_idle():
+        time.sleep(1.0)  # the first cycle starts at once; let it begin
+        last, still, waited = cpu_ticks(), 0, 0.0
+        while still < 4 and waited < 60:  # idle: no CPU for a second
+            time.sleep(0.25)
+            waited += 0.25
+            now = cpu_ticks()
+            still, last = (still + 1 if now == last else 0), now
+        with open("/proc/self/status", encoding="ascii") as status:
+            kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        loaded = [name for name in sys.argv[1].split(",") if name and name in sys.modules]
+        print("IDLE", kib, ",".join(loaded), flush=True)
+        os._exit(0)
+
+    threading.Thread(target=report_when_idle, daemon=True).start()
+    from caseflow.cli import main
+    main(sys.argv[2:])
+    """
+)
+
+
+@dataclass(frozen=True)
+class IdleWorker:
+    """What an idle ``caseflow worker`` holds: resident memory and the modules asked about."""
+
+    rss_mb: float
+    loaded: tuple[str, ...]
+
+
+def idle_worker(database: Path, workflows_dir: Path, modules: Sequence[str] = ()) -> IdleWorker:
+    """Start ``caseflow worker`` on the SQLite file ``database`` in a fresh process, wait
+    until it has done its first cycle and uses no CPU, and read its VmRSS (Linux only:
+    ``/proc``) and which of ``modules`` it has imported. The process is ended then."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
+    args = ["--db", str(database), "--workflows", str(workflows_dir), "worker"]
+    done = subprocess.run(
+        [sys.executable, "-c", _IDLE_PROBE, ",".join(modules), *args],
+        cwd=database.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("IDLE")]
+    if not lines:
+        raise RuntimeError(f"the worker stopped before it was idle: {done.stdout}{done.stderr}")
+    line = lines[0]
+    _, kib, *loaded = line.split()
+    return IdleWorker(int(kib) / 1024, tuple(loaded[0].split(",")) if loaded else ())

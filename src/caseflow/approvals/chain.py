@@ -13,9 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from caseflow.definitions.approval_schema import ApprovalChain, ApprovalStep
 from caseflow.errors import Conflict, ErrorCode, InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions.approval_schema import ApprovalChain, ApprovalStep
 
 
 class Action(StrEnum):

@@ -12,20 +12,25 @@ scheduler; a step's deadline is an ordinary deadline row of the step's rule
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from caseflow.calendar import Calendars
 from caseflow.deadlines.rules import compute_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
-from caseflow.definitions import CompiledWorkflow
-from caseflow.definitions.approval_schema import ApprovalChain, step_rule_id
-from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 from caseflow.domain import AuditKind, Case
 from caseflow.engine import CaseEvent
 from caseflow.store import approvals as rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.approvals import ChainStatus
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import CompiledWorkflow
+    from caseflow.definitions.approval_schema import ApprovalChain
+    from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 
 
 def open_step_deadline(
@@ -41,6 +46,9 @@ def open_step_deadline(
     step = chain.steps[step_index]
     if step.deadline is None:
         return
+    # Here, not at the top: a chain exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import step_rule_id
+
     rule = definition.deadline(step_rule_id(chain.trigger, step.name))
     due = compute_due(rule, start=now, fields=case.fields, calendars=calendars)
     if due is None:
@@ -63,6 +71,9 @@ def close_step_deadline(
     conn: Connection, case: Case, chain: ApprovalChain, step_index: int, now: datetime
 ) -> None:
     """Mark the open deadline of a step that is done as met."""
+    # Here, not at the top: a chain exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import step_rule_id
+
     rule_id = step_rule_id(chain.trigger, chain.steps[step_index].name)
     for record in deadline_rows.live_for_case(conn, case.id):
         if record.rule_id == rule_id:

@@ -20,10 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from caseflow.definitions.approval_schema import ApprovalStep, ApproverKind
 from caseflow.domain import RoleGrant
 from caseflow.errors import ErrorCode, InvalidInput
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions.approval_schema import ApprovalStep
 
 
 class DelegationScope(StrEnum):
@@ -78,6 +83,9 @@ def eligible_people(
     step: ApprovalStep, lead_administration: str | None, people: Iterable[Person]
 ) -> frozenset[str]:
     """The usernames ``step`` names, directly or by role or unit."""
+    # Here, not at the top: a step exists only once its workflow (pydantic) is loaded.
+    from caseflow.definitions.approval_schema import ApproverKind
+
     found: set[str] = set()
     for person in people:
         for approver in step.approvers:

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -38,13 +39,17 @@ from caseflow.deadlines import effects, followups
 from caseflow.deadlines.effects import SYSTEM_USER, describe_lateness
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.vocabulary import DeadlineOutcome
-from caseflow.definitions import CompiledWorkflow, DeadlineRule
 from caseflow.domain import Actor, Case, CaseHead, RoleGrant
 from caseflow.engine import Engine
 from caseflow.leases import LeaseKeeper
 from caseflow.store import audit, organisation, outbox
 from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as rows
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import CompiledWorkflow, DeadlineRule
 
 __all__ = [
     "DispatchReport",

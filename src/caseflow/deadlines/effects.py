@@ -16,19 +16,23 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.deadlines.owners import owner_of
 from caseflow.deadlines.rules import Calendars
 from caseflow.deadlines.vocabulary import DeadlineOutcome, DeadlineStatus
-from caseflow.definitions import DeadlineRule, WorkflowDefinition
 from caseflow.domain import AuditEntry, AuditKind, Case, CaseHead
 from caseflow.notifications import recipients
 from caseflow.store import audit
 from caseflow.store import deadlines as rows
 from caseflow.store.cases import CaseWrite
 from caseflow.store.outbox import NewNotification
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import DeadlineRule, WorkflowDefinition
 
 SYSTEM_USER = "caseflow"
 AnyCase = Case | CaseHead  # a plan reads a case's head: the batch's, or the engine path's case

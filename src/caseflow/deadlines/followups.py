@@ -21,17 +21,20 @@ The rule's title is the action's own text and its owner the unit that owns it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from caseflow.definitions import DeadlineRule, WorkflowDefinition
-from caseflow.definitions.deadline_schema import DeadlineAnchor, ExpiryAction
 from caseflow.definitions.due import parse_due, parse_field_date
-from caseflow.definitions.primitives import LocalizedText
 from caseflow.errors import NotFound
 from caseflow.meetings.vocabulary import FollowupStatus
 from caseflow.store import followups as rows
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import DeadlineRule, WorkflowDefinition
+    from caseflow.definitions.primitives import LocalizedText
 
 PREFIX = "followup:"
 DUE_FIELD = "followup_due"  # the name a political date is read under
@@ -73,6 +76,9 @@ def due_rule_text(due: str) -> tuple[str, Mapping[str, Any]]:
 
 def title(description: str) -> LocalizedText:
     """``Opfølgning: <the action>``, shortened to fit a subject line."""
+    # Here, not at the top: the models (pydantic) load with the first rule made.
+    from caseflow.definitions.primitives import LocalizedText
+
     short = description if len(description) <= TITLE_LENGTH else description[:77] + "..."
     return LocalizedText(da=f"Opfølgning: {short}", en=f"Follow-up: {short}")
 
@@ -89,6 +95,9 @@ def make_rule(
     ``owner`` is the action's (``steering_group:OMR``): reminders go to it, and on
     expiry it and the case officer are told.
     """
+    # Here, not at the top: the models (pydantic) load with the first rule made.
+    from caseflow.definitions.deadline_schema import DeadlineAnchor, DeadlineRule, ExpiryAction
+
     text, _ = due_rule_text(due)
     notify = tuple(dict.fromkeys((owner, "case_officer")))
     escalate = tuple(

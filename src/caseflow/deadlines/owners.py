@@ -14,19 +14,26 @@ secretariat's digest and ``caseflow deadlines list|explain`` all ask
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from caseflow.definitions import DeadlineRule, LocalizedText, WorkflowDefinition
 from caseflow.domain import CaseScope, RoleGrant
 from caseflow.meetings.vocabulary import FollowupOwnerKind
 from caseflow.notifications import recipients
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import DeadlineRule, WorkflowDefinition
 
 Owner = dict[str, str | None]
 """The templates' ``owner``: ``name`` (None: nobody assigned), ``role_title``,
 ``administration``."""
 
+# Plain texts, picked as LocalizedText.pick does (anything but English is Danish): the
+# models are not needed to name a unit.
 UNIT_TITLES = {
-    FollowupOwnerKind.ADMINISTRATION: LocalizedText(da="Forvaltning", en="Administration"),
-    FollowupOwnerKind.STEERING_GROUP: LocalizedText(da="Styregruppe", en="Steering group"),
+    FollowupOwnerKind.ADMINISTRATION: {"da": "Forvaltning", "en": "Administration"},
+    FollowupOwnerKind.STEERING_GROUP: {"da": "Styregruppe", "en": "Steering group"},
 }
 
 
@@ -83,7 +90,7 @@ def unit_owner(
         found, english = directory.steering_group(code), None
     return {
         "name": english or (str(found["name"]) if found is not None else code),
-        "role_title": UNIT_TITLES[kind].pick(language),
+        "role_title": UNIT_TITLES[kind]["en" if language == "en" else "da"],
         "administration": code if kind is FollowupOwnerKind.ADMINISTRATION else None,
     }
 

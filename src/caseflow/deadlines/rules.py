@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from caseflow.calendar import (
     COPENHAGEN,
@@ -52,7 +52,11 @@ from caseflow.calendar import (
     local_date,
 )
 from caseflow.definitions.due import DueSpec, FieldDate, parse_due, parse_field_date
-from caseflow.definitions.schema import DeadlineRule, WorkflowDefinition
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions.schema import DeadlineRule, WorkflowDefinition
 
 __all__ = [
     "Calendars",

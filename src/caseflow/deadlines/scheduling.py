@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -24,12 +24,16 @@ from caseflow.deadlines.rules import (
     rules_starting,
 )
 from caseflow.deadlines.vocabulary import DeadlineStatus
-from caseflow.definitions import CompiledWorkflow, DeadlineRule
 from caseflow.domain import AuditKind
 from caseflow.engine import CaseEvent
 from caseflow.errors import InvalidInput
 from caseflow.store import deadlines as rows
 from caseflow.store.cases import CaseReads
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import CompiledWorkflow, DeadlineRule
 
 _LIVE = "live_deadlines"
 SUPERSEDED = DeadlineStatus.CANCELLED  # a field-anchored deadline whose field changed is replaced

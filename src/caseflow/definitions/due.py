@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from caseflow.calendar import local_date
-from caseflow.definitions.primitives import NAME_PATTERN
+from caseflow.definitions.names import NAME_PATTERN
 
 DueKind = Literal["within", "before_field", "at_field", "by", "during"]
 Unit = Literal["working", "weekdays", "days"]

@@ -15,8 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-WORKFLOW_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
-NAME_PATTERN = r"^[a-z][a-z0-9_]*$"  # states, triggers, roles, rules, case fields
+from caseflow.definitions.names import NAME_PATTERN as NAME_PATTERN
+from caseflow.definitions.names import WORKFLOW_ID_PATTERN as WORKFLOW_ID_PATTERN
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
 

@@ -22,18 +22,12 @@ address, in the same fire if they like, and fires again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from caseflow import policy
 from caseflow.calendar import local_date
-from caseflow.definitions import (
-    CompiledWorkflow,
-    LocalizedText,
-    NotificationRule,
-    WorkflowDefinition,
-)
 from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Actor, AuditKind, Case
 from caseflow.engine import CaseEvent
@@ -44,6 +38,16 @@ from caseflow.store import deadlines as deadline_rows
 from caseflow.store import jsontext, organisation, outbox
 from caseflow.store.cases import CaseReads
 from caseflow.store.prepared import flush_deferred
+
+if TYPE_CHECKING:
+    # Annotations only: a definition's models (pydantic) load with the first workflow,
+    # not with every process that imports this module (an idle worker loads none).
+    from caseflow.definitions import (
+        CompiledWorkflow,
+        LocalizedText,
+        NotificationRule,
+        WorkflowDefinition,
+    )
 
 Address = recipients.Address
 _ORG_CHANGE = "org_change"  # the name of the counter among a fire's case reads

@@ -12,26 +12,20 @@ as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, get_args
-
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateNotFound,
-    TemplateSyntaxError,
-    UndefinedError,
-    select_autoescape,
-)
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from caseflow.calendar import COPENHAGEN, local_date
 from caseflow.errors import InvalidInput
 from caseflow.notifications.message import RenderedMessage
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 Language = Literal["da", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -139,13 +133,21 @@ class Renderer:
 
     ``templates_dir`` is the folder that holds ``notifications/`` (usually
     :func:`caseflow.settings.default_templates_dir`). One environment per
-    renderer; templates are compiled once and cached by Jinja2.
+    renderer, built on first use; templates are compiled once and cached by Jinja2.
     """
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
-        self.environment = Environment(
-            loader=FileSystemLoader(templates_dir, encoding="utf-8"),
+
+    @functools.cached_property
+    def environment(self) -> Environment:
+        """The strict, autoescaping environment with caseflow's filters."""
+        # Imported here: a worker holds a renderer from its start, and an idle one
+        # renders nothing, so it need not hold Jinja2 (issue 19, memory).
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        environment = Environment(
+            loader=FileSystemLoader(self.templates_dir, encoding="utf-8"),
             # Templates are named *.html.j2: match the full double extension.
             autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
             undefined=StrictUndefined,
@@ -153,7 +155,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.environment.filters.update(FILTERS)
+        environment.filters.update(FILTERS)
+        return environment
 
     def render(
         self, template: str, language: Language, context: Mapping[str, Any]
@@ -210,8 +213,11 @@ class Renderer:
         return f"notifications/{language}/{template}.{part}.j2"
 
     def _render_file(self, name: str, values: Mapping[str, Any]) -> str:
+        environment = self.environment  # (imports Jinja2, whose errors are caught below)
+        from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+
         try:
-            return self.environment.get_template(name).render(values)
+            return environment.get_template(name).render(values)
         except TemplateNotFound as exc:
             missing = exc.name or name
             known = ", ".join(self.list_templates()) or "none"

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from caseflow.records.chains import GENESIS
 from caseflow.records.checkpoints import Checkpoint, Head, heads_digest
 from caseflow.records.findings import Discrepancy, Finding, SignedHead
-from caseflow.records.signing import PublicKey
+
+if TYPE_CHECKING:
+    # A key is handed in, never made here: the engine imports this module (through
+    # store.records) and need not load the cryptography library for it.
+    from caseflow.records.signing import PublicKey
 
 
 @dataclass

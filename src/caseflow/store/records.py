@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, func, insert, select
 
@@ -26,7 +26,6 @@ from caseflow.records import chains
 from caseflow.records.chains import ORGANISATION, ChainKind, Link, chain_name, next_link
 from caseflow.records.checkpoints import Checkpoint, CheckpointBody, Head
 from caseflow.records.state_hash import STATE_COLUMNS
-from caseflow.records.verify import RecordRow
 from caseflow.store.tables import (
     agenda_items,
     agenda_versions,
@@ -39,6 +38,11 @@ from caseflow.store.tables import (
     record_checkpoints,
     record_links,
 )
+
+if TYPE_CHECKING:
+    # The verifier's row, imported by record_rows where it is made: the writers that
+    # track records (an agenda, a decision) need no verifier, nor does an idle worker.
+    from caseflow.records.verify import RecordRow
 
 # -- feeding the chains ---------------------------------------------------------------------
 
@@ -182,6 +186,8 @@ def _meeting_label(committee: str, starts_at: datetime | None, meeting_id: int) 
 
 def record_rows(conn: Connection) -> dict[ChainKind, list[RecordRow]]:
     """Every chained record as the database holds it now, with its content digest."""
+    from caseflow.records.verify import RecordRow
+
     found: dict[ChainKind, list[RecordRow]] = {kind: [] for kind in ChainKind}
     labels = {
         row.id: _meeting_label(row.committee, row.starts_at, row.id)
