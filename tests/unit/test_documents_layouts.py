@@ -469,3 +469,21 @@ def test_a_tables_row_label_above_its_amount_is_no_heading() -> None:
     item = read("4. Ny skolevej" + body + BODY)
     assert [s.key for s in item.sections] == ["sagsfremstilling"]
     assert "Indtægt 1.000.000 kr." in item.sections[0].text
+
+
+# -- the layouts the real corpus read worst: bulleted items, flattened PDFs, tables
+
+
+def test_a_list_of_items_whose_bullets_the_cleaning_took_away_keeps_number_and_title() -> None:
+    item = read((LAYOUTS / "punktliste-web.txt").read_text(encoding="utf-8"))
+    assert (item.number, item.title) == (4, "Tilskud til sommerkoncerter i byparken")
+    assert item.meeting is not None
+    assert item.meeting.committee == "Kulturudvalget"
+
+
+def test_an_entry_a_blank_line_breaks_goes_on_in_lower_case() -> None:
+    from caseflow.documents.fields import read_recommendations
+
+    lines = ["Kulturchefen foreslår,", "", "at udvalget bevilger 5.000 kr. fra den 3.", ""]
+    read = read_recommendations([(t, False) for t in [*lines, "juli 2023.", "", "at B sker."]])
+    assert read.entries == ["at udvalget bevilger 5.000 kr. fra den 3. juli 2023.", "at B sker."]

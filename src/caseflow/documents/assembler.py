@@ -154,7 +154,7 @@ class Assembler:
             ):
                 self._journal(text)  # a journal number on a line of its own
                 continue
-            heading = item_heading(text) if text else None
+            heading = item_heading(text, line.bulleted) if text else None
             if heading is not None and (self.values["number"] is None or title is None):
                 self.values["number"] = heading.number
                 if not heading.title:

@@ -369,9 +369,12 @@ def without_page_mark(line: str) -> str:
     return _PAGE_MARK.sub("", line) if "Side" in line[:12] else line
 
 
-def item_heading(line: str) -> ItemHeading | None:
-    """An item's number and title in the common forms; None for a date ("9. maj 2009")."""
-    bulleted = line.lstrip()[:1] in ("•", "·")
+def item_heading(line: str, bulleted: bool = False) -> ItemHeading | None:
+    """An item's number and title in the common forms; None for a date ("9. maj 2009").
+
+    ``bulleted``: the line was a list entry whose bullet is already taken away (a web
+    page's list of items, ``• 1 Titel``), where a number and a space are heading enough."""
+    bulleted = bulleted or line.lstrip()[:1] in ("•", "·")
     line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line.lstrip("•· "))
     patterns = (_ITEM_PREFIX, _ITEM_STATUS, _ITEM_NUMBERED, _ITEM_GLUED, _ITEM_ALONE)
     for pattern in (*patterns, _ITEM_BULLETED) if bulleted else patterns:

@@ -296,7 +296,7 @@ class _HeadState:
         if self.title is None and self.opens_body(text):
             self.title = ""  # a heading where the title would be: the item has none
             return False
-        heading = item_heading(text)
+        heading = item_heading(text, bulleted)
         if self.title is None:
             if heading is not None:
                 self.number = heading.number
