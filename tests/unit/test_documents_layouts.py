@@ -487,3 +487,11 @@ def test_an_entry_a_blank_line_breaks_goes_on_in_lower_case() -> None:
     lines = ["Kulturchefen foreslår,", "", "at udvalget bevilger 5.000 kr. fra den 3.", ""]
     read = read_recommendations([(t, False) for t in [*lines, "juli 2023.", "", "at B sker."]])
     assert read.entries == ["at udvalget bevilger 5.000 kr. fra den 3. juli 2023.", "at B sker."]
+
+
+def test_a_header_fields_sentence_wrapped_onto_the_next_line_is_no_title() -> None:
+    item = read(
+        "Referat\n\nFraværende: Mette Skov. Jonas Holm kom kl. 17.10 under\n"
+        "behandlingen af punkt 2.\n\n4. Ny skolevej" + BODY
+    )
+    assert (item.number, item.title, item.absent) == (4, "Ny skolevej", ("Mette Skov",))

@@ -126,6 +126,11 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
     ``bulleted``: the line was a list entry; under a header's "Referat" or "Indhold" such
     entries are the agenda's table of contents, not the item's title."""
     folded = line.casefold().strip()
+    if meeting.pending == _WRAPPED:
+        meeting.pending = None
+        if line[:1].islower():  # "… kom kl. 17.10 under" / "behandlingen af punkt 2."
+            meeting.pending = None if line.rstrip().endswith(".") else _WRAPPED
+            return True
     if meeting.pending is not None and meeting.pending.startswith(_CONTINUED):
         label, meeting.pending = meeting.pending.removeprefix(_CONTINUED), None
         if _NAMES_GO_ON.match(line.strip()) and not _BARE_LABEL_START.match(line.strip()):
@@ -192,6 +197,8 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
             meeting.pending = label
             return True
         _meeting_value(label, value, meeting)
+        if not value.endswith("."):
+            meeting.pending = _WRAPPED  # the value may go on, wrapped, on the next line
         return True
     kind = _MEETING_KIND.match(line)
     if kind is not None and _short_header(kind["rest"]):
@@ -249,6 +256,7 @@ def _header_field(line: str, folded: str, meeting: Meeting) -> bool:
 
 _CONTENTS = "contents"
 _CONTINUED = "continued:"  # a header's list of names, which may wrap onto the next line
+_WRAPPED = "wrapped"  # a header field's value, whose sentence may wrap onto the next line
 _NAMES_GO_ON = re.compile(r"^[A-ZÆØÅ][\w.'-]*(?:,?\s+(?:og\s+)?[A-ZÆØÅ][\w.'-]*)*$")
 _BARE_LABEL_START = re.compile(
     r"^(?:udvalg|mødested|mødedeltagere|medlemmer|deltagere|fraværende|afbud|bemærkninger)\b",
