@@ -495,3 +495,45 @@ def test_a_header_fields_sentence_wrapped_onto_the_next_line_is_no_title() -> No
         "behandlingen af punkt 2.\n\n4. Ny skolevej" + BODY
     )
     assert (item.number, item.title, item.absent) == (4, "Ny skolevej", ("Mette Skov",))
+
+
+@pytest.mark.parametrize(
+    ("line", "pieces"),
+    [
+        ("2 Side Ø Budget 2012 Sagsfremstilling", ["Budget 2012 Sagsfremstilling"]),
+        (
+            "5 Solbjerg Kommune Dato Side Teknik- og Miljøudvalget Nyt tag",
+            ["Teknik- og Miljøudvalget", "", "Nyt tag"],
+        ),
+        ("3 Side i Til orientering - for åbne døre 14. Status", ["14. Status"]),
+        ("3 sider med bilag er vedlagt", ["3 sider med bilag er vedlagt"]),
+        ("Side 2 af 4", ["Side 2 af 4"]),
+    ],
+    ids=["section letter", "municipality and committee", "agenda part", "a sentence", "footer"],
+)
+def test_a_pdf_pages_head_is_taken_from_the_line_it_stands_before(
+    line: str, pieces: list[str]
+) -> None:
+    from caseflow.documents.layout import without_page_mark
+
+    assert without_page_mark(line) == pieces
+
+
+def test_a_numbered_title_over_a_label_block_is_an_item_even_without_headings() -> None:
+    item = read(
+        "12. Status på vinterberedskabet\nSagsnr.: 21/4410\nÅben sag\n\nSaltet slap ikke op."
+    )
+    assert (item.number, item.journal_no, item.summary) == (12, "21/4410", "Saltet slap ikke op.")
+    with pytest.raises(InvalidInput, match="does not look like an agenda item"):
+        read("12. Status på vinterberedskabet\n\nSaltet slap ikke op.")
+
+
+def test_a_flattened_meeting_header_gives_its_committee_and_date_and_no_false_names() -> None:
+    from caseflow.documents.layout import absent_names, danish_date
+
+    item = read((LAYOUTS / "pdf-flad-kort.txt").read_text(encoding="utf-8"))
+    assert item.meeting is not None
+    assert (item.meeting.committee, item.meeting.date) == ("Økonomiudvalget", date(2004, 3, 9))
+    assert item.absent == ()
+    assert absent_names("Tirsdag den 9-marts-2004 Rådhusets mødesal") == []
+    assert danish_date("15-maj-2002") == date(2002, 5, 15)

@@ -55,6 +55,7 @@ class Assembler:
         self.journal_form: str | None = None
         self.routing: list[str] = []
         self.decisions: list[tuple[int, Decision]] = []  # where it stood among the sections
+        self.head_labels = 0  # labels in the head (Sagsnr., J.nr., Initialer, Åben sag …)
         self.values: dict[str, Any] = {
             "number": None,
             "title": "",
@@ -95,8 +96,12 @@ class Assembler:
         )
         if not v["title"] and titled:
             self.note("title", "no title line; the item is known by its journal number")
-        enough = recognised >= 2 or (
-            recognised and (v["journal_no"] or v["title"]) and v["number"] is not None
+        enough = (
+            recognised >= 2
+            or (recognised and (v["journal_no"] or v["title"]) and v["number"] is not None)
+            # a numbered title over an item's label block, with no heading below (a short
+            # item, "Til efterretning", printed as one paragraph)
+            or (v["title"] and v["number"] is not None and self.head_labels >= 2)
         )
         if not titled or not enough:
             found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
@@ -139,6 +144,7 @@ class Assembler:
             labels = label_line(fixed) if text else None
             if labels is not None:
                 self._labels(labels)
+                self.head_labels += len(labels)
                 continue
             if title is None and text and read_meeting_line(fixed, self.meeting, line.bulleted):
                 continue

@@ -24,7 +24,9 @@ from caseflow.notifications.render import DA_MONTHS
 
 _MONTHS = "|".join(m[:3] for m in DA_MONTHS)
 _WEEKDAYS = r"mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag"
-_DATE_WORDS = rf"\d{{1,2}}\.?\s*(?:{_MONTHS})[a-zæøå]*\.?\s+\d{{4}}"
+_DATE_WORDS = (
+    rf"\d{{1,2}}(?:\.?\s*|-)(?:{_MONTHS})[a-zæøå]*(?:\.?\s+|-)\d{{4}}"  # "15-maj-2002" too
+)
 _DATE_NUMERIC = r"\d{1,2}[-./]\d{1,2}[-./]\d{4}"
 DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IGNORECASE)
 
@@ -32,14 +34,19 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 
 _MEETING_FIELD = re.compile(
     r"^(?P<label>mødedato|dato|mødested|sted|lokale|mødetidspunkt|tidspunkt|mødetid|møde|udvalg|"
-    r"medlemmer|"
-    r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
-    r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
+    r"medlemmer|mødedeltagere|udsendelsesdato|"
+    r"deltagere|tilstede|til stede|bemærkninger|(?:start|slut)tidspunkt(?: for mødet?)?|"
+    r"mødelokale|mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MEETING_KIND = re.compile(
     r"^(?:åbent\s+|lukket\s+)?(?P<kind>referat|dagsorden|beslutningsprotokol|tillægsdagsorden|"
     r"tillægsreferat)(?:er|et)?\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_COMMITTEE_KIND = re.compile(  # "Egebjerg Kommune Kommunalbestyrelsen Referat"
+    r"^(?:[A-ZÆØÅ][\w-]+\s+Kommune\s+)?(?P<committee>.+?)\s+"
+    r"(?P<kind>referat|dagsorden|beslutningsprotokol)$",
     re.IGNORECASE,
 )
 _COMMITTEE_WORD = re.compile(
@@ -206,6 +213,11 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
         _note_committee(kind["rest"], meeting)
         _note_date(line, meeting)
         return True
+    committee_kind = _COMMITTEE_KIND.match(line.strip())
+    if committee_kind is not None and _is_committee_line(committee_kind["committee"]):
+        meeting.committee = meeting.committee or committee_kind["committee"]
+        meeting.kind = meeting.kind or committee_kind["kind"].casefold()
+        return True
     if _WEEKDAY_LINE.match(line) or _is_date_line(line):
         _note_date(line, meeting)
         return True
@@ -284,8 +296,11 @@ def _meeting_value(label: str, value: str, meeting: Meeting) -> None:
     elif label in ("mødested", "sted", "lokale", "mødelokale"):
         meeting.place = meeting.place or value
     elif label.startswith(("afbud", "fravær")):
-        meeting.absent.extend(absent_names(value))
-        return  # "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35": no date here
+        names = absent_names(value)
+        meeting.absent.extend(names)
+        if names:
+            return  # "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35": no date here
+        # else a flattened header's values out of place: "Afbud fra: Onsdag den 15-maj-2002"
     elif label == "møde" and _MEETING_KIND.match(value):
         meeting.kind = meeting.kind or _MEETING_KIND.match(value)["kind"].casefold()  # type: ignore[index]
     _note_date(value, meeting)
@@ -301,7 +316,12 @@ def absent_names(value: str) -> list[str]:
     if value.casefold() in ("ingen", "-", ""):
         return []
     parts = re.split(r",\s*|\s+og\s+", value)
-    return [p.strip(" .") for p in parts if p.strip(" .") and p.casefold() != "ingen"]
+    # no name holds a digit: "Onsdag den 15-maj-2002", a flattened header's values out of place
+    return [
+        p.strip(" .")
+        for p in parts
+        if p.strip(" .") and p.casefold() != "ingen" and not re.search(r"\d", p)
+    ]
 
 
 def _short_header(rest: str) -> bool:
@@ -369,12 +389,40 @@ class ItemHeading:
     title: str
 
 
-_PAGE_MARK = re.compile(r"^\d{1,3}\s+Side\s+(?:\d+\s+)?(?:[A-ZÆØÅ]{1,3}\s+)?(?=[A-ZÆØÅ])")
+# A PDF page's head before a line: its number, the municipality and the labels of a page
+# header whose values were lost ("3 Vordingborg Kommune Dato Side"), the page's number
+# after "Side" (or an OCR "i"/"l" for it) and a section letter ("2 Side Ø").
+_PAGE_MARK = re.compile(
+    r"^\d{1,3}\s+(?:[A-ZÆØÅ][\w-]+\s+Kommune\s+)?(?:Dato\s+)?Side\s+(?:\d+\s+|[il]\s+)?"
+    r"(?:[A-ZÆØÅ]{1,3}\s+)?(?=[A-ZÆØÅ])"
+)
+# What a page's running header prints after the mark: the committee ("Erhvervsudvalget",
+# "Teknik- og Miljøudvalget"), or the agenda's part the item stands in ("Til efterretning -
+# for åbne døre") before the item's own numbered heading.
+_RUNNING_COMMITTEE = re.compile(
+    r"^(?P<committee>(?:[A-ZÆØÅ][\w-]*\s+(?:og\s+)?){0,3}[A-ZÆØÅ][\w-]*?"
+    r"(?:udvalg(?:et)?|byrådet|kommunalbestyrelsen|direktionen))\s+(?=[A-ZÆØÅ])"
+)
+_RUNNING_PART = re.compile(r"^[A-ZÆØÅ][^.!?:]{2,60}?\s+(?=\d{1,4}\.\s+[A-ZÆØÅ])")
 
 
-def without_page_mark(line: str) -> str:
-    """``2 Side Ø Budget …`` -> ``Budget …``: a PDF page's number and header before a line."""
-    return _PAGE_MARK.sub("", line) if "Side" in line[:12] else line
+def without_page_mark(line: str) -> list[str]:
+    """``2 Side Ø Budget …`` -> ``Budget …``: a PDF page's number and header before a line,
+    taken away; a committee its running header names is kept, on a line of its own before
+    (``Erhvervsudvalget``, meeting data), an agenda part before the item's number is not."""
+    if "Side" not in line[:50]:
+        return [line]
+    marked = _PAGE_MARK.match(line)
+    if marked is None:
+        return [line]
+    rest = line[marked.end() :]
+    committee = _RUNNING_COMMITTEE.match(rest)
+    if committee is not None:
+        return [committee["committee"], "", rest[committee.end() :]]
+    part = _RUNNING_PART.match(rest)
+    if part is not None and len(part[0].split()) <= 8:
+        return [rest[part.end() :]]
+    return [rest]
 
 
 def item_heading(line: str, bulleted: bool = False) -> ItemHeading | None:
@@ -403,7 +451,8 @@ JOURNAL_LABELS = ("sagsnr", "sagsnummer", "sag", "sagsid", "jnr", "journalnr", "
 _LABEL = re.compile(
     r"(?:(?<=\s)|^)(?P<label>Sags?\s?nr\.?|Sagsnummer|Sags-?id\.?|J\.\s?nr\.?|Journal(?:nr|nummer)\.?|"
     r"Dok\.?\s?nr\.?|Dokumentnr\.?|Dok\.(?=\s*\d)|Sag(?=\s+\d)|Sagsinitialer|Initialer|"
-    r"Sagsbehandler|Øvrige sagsbehandlere|Åbent punkt|Lukket punkt|Åben sag|Lukket sag|Åbent|Åben|"
+    r"Sagsbehandler|Sagsbeh\.?(?=\s*:)|Område(?=\s*:)|Øvrige sagsbehandlere|Åbent punkt|"
+    r"Lukket punkt|Åben sag|Lukket sag|Åbent|Åben|"
     r"Lukket)(?=[\s.:;,-]|$)\s*[.:]?",
     re.IGNORECASE,
 )
@@ -432,7 +481,7 @@ def label_line(line: str) -> list[Label] | None:
     for index, match in enumerate(found):
         end = found[index + 1].start() if index + 1 < len(found) else len(line)
         name = _norm_label(match["label"])
-        value = line[match.end() : end].strip(" ,;-–")
+        value = line[match.end() : end].strip(" ,;.-–")
         if name == "status":
             labels.append(Label(name, match["label"].strip(" .:").casefold()))
             if value:
@@ -548,7 +597,7 @@ def danish_date(text: str) -> date | None:
     if iso:
         return _date(int(iso[1]), int(iso[2]), int(iso[3]))
     words = _ordinal_words(text.casefold())
-    written = re.match(r"^(\d{1,2})\.?\s*([^\W\d]+)\.?\s+(\d{4})$", words)
+    written = re.match(r"^(\d{1,2})(?:\.?\s*|-)([^\W\d]+)(?:\.?\s+|-)(\d{4})$", words)
     if written:
         prefix = written[2][:3]
         for month_no, name in enumerate(DA_MONTHS, start=1):

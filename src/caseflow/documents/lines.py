@@ -33,12 +33,13 @@ def clean_lines(
 ) -> list[Line]:
     """Clean lines, with words and numbers split across lines joined again (words reported)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
+    raw_lines = _without_grid(
+        [piece for raw in raw_lines for part in without_page_mark(raw) for piece in _unglued(part)]
+    )
     result: list[Line] = []
     for raw in raw_lines:
         if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION or _PAGE.match(raw):
             continue
-        raw = without_page_mark(raw)
         stray = _STRAY_BULLET.match(raw.strip())
         if stray is not None:
             stripped = raw.strip()

@@ -94,10 +94,15 @@ class AgendaItemReader:
         for k in reversed(known):  # the first heading with a skeleton wins
             self.by_skeleton[k.skeleton] = k
         self.config = config
-        names = sorted({k.text for k in known if " " not in k.text} | {"Beslutning"}, key=len)
+        one_word = {k.text for k in known if " " not in k.text} | {"Beslutning"}
+        names = sorted(one_word | _FLAT_HEADINGS, key=len)
         self.flat = re.compile(
-            r"(?<=\S) (" + "|".join(re.escape(n) for n in reversed(names)) + r"|Beslutning i"
-            r"(?= [A-ZÆØÅ])[^.:]{3,60}?\bden\b(?: \d[\d.-]*\d)?:?)(?= [A-ZÆØÅ])"
+            r"(?:(?<=\S) |^)("
+            # a decision heading first: "Beslutning i <udvalg> den …", "Beslutning <udvalg> den"
+            r"Beslutning(?: i(?= [A-ZÆØÅ])|(?= [^.:]{2,40}?(?:udvalg|byråd|kommunalbestyrelse)"
+            r"\w*\s+den\b))[^.:]{3,60}?\bden\b(?: \d[\d.-]*\d)?:?|"
+            + "|".join(re.escape(n) for n in reversed(names))
+            + r"|Sagen afgøres (?:i|af):)(?= [A-ZÆØÅ])"
         )
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
@@ -155,7 +160,7 @@ class AgendaItemReader:
             return None  # a paragraph, whatever it starts with
         fixed = line.known_as
         if label_line(fixed) is not None:
-            return Block(LABELS)
+            return Block(LABELS, inline=fixed)
         if F.ABSENCE_LABEL.match(fixed):
             return None  # "Fraværende: ..." inside a block: read there, never a block of its own
         decision = F.decision_heading(fixed)
@@ -251,15 +256,21 @@ class AgendaItemReader:
         return best, 1.0 if exact else min(best_score, 0.99)
 
 
+_FLAT_HEADINGS = frozenset(("Indledning", "Baggrund", "Lovgrundlag", "Retsgrundlag", "Vurdering"))
+"""Common headings no configuration need know, by which a PDF's text run together on one
+line is cut as well (where lines are kept, any heading-shaped line starts a section)."""
+
 # The labels of a flattened PDF's item head and meeting header, each where a line is cut.
 _RUN_LABEL = re.compile(
-    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Mødedato|Mødetidspunkt|"
-    r"Mødested|Deltagere|Afbud|Fraværende):|(?<=\s)(?:Åben|Lukket) sag\b"
+    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Område|Sagsbeh\.?|"
+    r"Mødedato|Mødetidspunkt|Mødested|Mødedeltagere|Deltagere|Afbud(?: fra)?|Fraværende|Dato|"
+    r"Udsendelsesdato|(?:Start|Slut)tidspunkt for møde):|(?<=\s)(?:Åben|Lukket) sag\b"
 )
 _PAGE_NUMBER_BEFORE = re.compile(  # "3 1. Godkendelse", "1 Referat fra …": a page's number
-    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b)"
+    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b|"
+    r"[A-ZÆØÅ][\w-]+\s+Kommune\b(?!\s+(?:Dato\s+)?Side\b))"  # (a page mark: see lines)
 )
-_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$")
+_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$|(?<=[.!?])\s+\d{1,3}$")  # "… tiltrådt. 2"
 _DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkendt.": date lost
     r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
     re.MULTILINE,
