@@ -537,3 +537,12 @@ def test_a_flattened_meeting_header_gives_its_committee_and_date_and_no_false_na
     assert item.absent == ()
     assert absent_names("Tirsdag den 9-marts-2004 Rådhusets mødesal") == []
     assert danish_date("15-maj-2002") == date(2002, 5, 15)
+
+
+def test_a_label_line_below_a_heading_is_read_and_the_text_after_it_kept() -> None:
+    item = read(
+        "4. Ny skolevej\n\nSagsfremstilling\nTeksten.\nSagsnr.: 2020-12345\nMere tekst.\n"
+        "\nIndstilling\nForvaltningen indstiller,\n1. at sagen godkendes.\n"
+    )
+    assert item.journal_no == "2020-12345"
+    assert item.sections[0].text == "Teksten.\n\nMere tekst."
