@@ -546,3 +546,18 @@ def test_a_label_line_below_a_heading_is_read_and_the_text_after_it_kept() -> No
     )
     assert item.journal_no == "2020-12345"
     assert item.sections[0].text == "Teksten.\n\nMere tekst."
+
+
+def test_a_run_of_three_short_lines_is_a_tables_cells_and_none_of_them_a_heading() -> None:
+    from caseflow.documents.layout import table_cells
+
+    lines = ["Tilskuddet:", "", "Anlæg", "Drift", "Beløbet fordeles på årene", "2026", ""]
+    assert table_cells([*lines, "Høring", "Ingen", "", "Vurdering", "Teksten."]) == {2, 3, 4, 5}
+    assert table_cells(["Sagsgang og sagstype", "Udvalget", "Beslutningssag", ""]) == set()
+    item = read(
+        "4. Ny skolevej\n\nSagsfremstilling\n"
+        + "\n".join(lines)
+        + "\nHøring\nIngen\n\nVurdering\nTeksten.\n"
+        + BODY
+    )
+    assert [s.key for s in item.sections] == ["sagsfremstilling", "horing", "vurdering"]

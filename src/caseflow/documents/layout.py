@@ -586,6 +586,44 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
     )
 
 
+_CELL_WORDS = 5
+_LIST_ENTRY = re.compile(r"^\d{1,2}\s*[.)]\s")
+
+
+def table_cells(lines: list[str]) -> frozenset[int]:
+    """Where a table stands: a run of three or more short lines one after another, with no
+    blank line between and none a sentence or a list's entry, that holds a number or has one
+    next after it (``Udgift`` / ``Indtægt`` / ``Rådighedsbeløb fordeles således`` / ``2014``).
+    Each such line is a cell; none is a heading. (``Sagsgang og sagstype`` / ``Udvalget`` /
+    ``Beslutningssag`` holds no number: a heading and its text.)"""
+    result: set[int] = set()
+    run: list[int] = []
+    texts = [line.strip() for line in lines]
+    for index, text in enumerate([*texts, ""]):
+        if text and (
+            _AMOUNT.match(text)
+            or (
+                len(text.split()) <= _CELL_WORDS
+                and len(text) <= 50
+                and text[-1] not in ".!?:;,"
+                and not _LIST_ENTRY.match(text)
+            )
+        ):
+            run.append(index)
+            continue
+        if len(run) >= 3 and _holds_number(texts, run):
+            result.update(run)
+        run = []
+    return frozenset(result)
+
+
+def _holds_number(texts: list[str], run: list[int]) -> bool:
+    if any(_AMOUNT.match(texts[i]) for i in run):
+        return True
+    after = next((t for t in texts[run[-1] + 1 :] if t), "")
+    return bool(_AMOUNT.match(after))
+
+
 def danish_date(text: str) -> date | None:
     """A date written ``5. maj 2016``, ``05-05-2016``, ``5.5.2016`` or ``2016-05-05``."""
     text = text.strip(" .:")

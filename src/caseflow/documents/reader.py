@@ -36,6 +36,7 @@ from caseflow.documents.layout import (
     label_line,
     looks_like_heading,
     read_meeting_line,
+    table_cells,
 )
 from caseflow.documents.lines import clean_lines, section_key
 from caseflow.documents.text import at_least, skeleton
@@ -123,6 +124,7 @@ class AgendaItemReader:
         blocks = [Block("head")]
         fresh = False  # the line before was a heading: this one is its text
         head = _HeadState(self._opens_body, evidence)
+        cells = table_cells([line.text for line in lines])
         for index, line in enumerate(lines):
             text = line.text
             previous = lines[index - 1].text if index else ""
@@ -135,7 +137,9 @@ class AgendaItemReader:
             if text:  # past the title: a heading may start a block, even in the head
                 neighbours = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
                 in_list = any(n.bulleted for n in neighbours)
-                block = self._heading(line, previous, following, notes, fresh, evidence, in_list)
+                block = self._heading(
+                    line, previous, following, notes, fresh, evidence, in_list, index in cells
+                )
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -155,6 +159,7 @@ class AgendaItemReader:
         fresh: bool,
         evidence: ocr.Evidence,
         in_list: bool = False,
+        in_table: bool = False,
     ) -> Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
@@ -179,6 +184,7 @@ class AgendaItemReader:
                 (
                     not line.bulleted or not in_list
                 )  # a stray bullet; a list's entries are no headings
+                and not in_table  # nor a table's cells
                 and looks_like_heading(fixed, previous, following)
             ):
                 return Block(SECTION, section_key(label), label)
