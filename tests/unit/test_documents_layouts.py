@@ -536,6 +536,7 @@ def test_a_flattened_meeting_header_gives_its_committee_and_date_and_no_false_na
     assert (item.meeting.committee, item.meeting.date) == ("Økonomiudvalget", date(2004, 3, 9))
     assert item.absent == ()
     assert absent_names("Tirsdag den 9-marts-2004 Rådhusets mødesal") == []
+    assert absent_names("Anna Holm (til kl. 18), sag 12-14") == ["Anna Holm (til kl. 18)"]
     assert danish_date("15-maj-2002") == date(2002, 5, 15)
 
 
@@ -554,6 +555,7 @@ def test_a_run_of_three_short_lines_is_a_tables_cells_and_none_of_them_a_heading
     lines = ["Tilskuddet:", "", "Anlæg", "Drift", "Beløbet fordeles på årene", "2026", ""]
     assert table_cells([*lines, "Høring", "Ingen", "", "Vurdering", "Teksten."]) == {2, 3, 4, 5}
     assert table_cells(["Sagsgang og sagstype", "Udvalget", "Beslutningssag", ""]) == set()
+    assert table_cells(["Kommunen brugte", "i alt", "Vurdering", "4.000 kr."]) == set()
     item = read(
         "4. Ny skolevej\n\nSagsfremstilling\n"
         + "\n".join(lines)

@@ -316,11 +316,14 @@ def absent_names(value: str) -> list[str]:
     if value.casefold() in ("ingen", "-", ""):
         return []
     parts = re.split(r",\s*|\s+og\s+", value)
-    # no name holds a digit: "Onsdag den 15-maj-2002", a flattened header's values out of place
+    # no name holds a digit (but a remark in brackets may, "Anna Holm (til kl. 18)"): "Onsdag
+    # den 15-maj-2002" is a flattened header's values out of place, "sag 129-138" a remark
     return [
         p.strip(" .")
         for p in parts
-        if p.strip(" .") and p.casefold() != "ingen" and not re.search(r"\d", p)
+        if p.strip(" .")
+        and p.casefold() != "ingen"
+        and not re.search(r"\d", re.sub(r"\([^)]*\)", "", p))
     ]
 
 
@@ -605,6 +608,7 @@ def table_cells(lines: list[str]) -> frozenset[int]:
             or (
                 len(text.split()) <= _CELL_WORDS
                 and len(text) <= 50
+                and not text[0].islower()  # a sentence wrapped at a narrow column goes on so
                 and text[-1] not in ".!?:;,"
                 and not _LIST_ENTRY.match(text)
             )
