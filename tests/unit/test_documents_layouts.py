@@ -550,12 +550,16 @@ def test_a_label_line_below_a_heading_is_read_and_the_text_after_it_kept() -> No
 
 
 def test_a_run_of_three_short_lines_is_a_tables_cells_and_none_of_them_a_heading() -> None:
-    from caseflow.documents.layout import table_cells
+    from caseflow.documents.layout import in_table
+
+    def cells(lines: list[str]) -> set[int]:
+        return {index for index in range(len(lines)) if in_table(lines, index)}
 
     lines = ["Tilskuddet:", "", "Anlæg", "Drift", "Beløbet fordeles på årene", "2026", ""]
-    assert table_cells([*lines, "Høring", "Ingen", "", "Vurdering", "Teksten."]) == {2, 3, 4, 5}
-    assert table_cells(["Sagsgang og sagstype", "Udvalget", "Beslutningssag", ""]) == set()
-    assert table_cells(["Kommunen brugte", "i alt", "Vurdering", "4.000 kr."]) == set()
+    assert cells([*lines, "Høring", "Ingen", "", "Vurdering", "Teksten."]) == {2, 3, 4, 5}
+    assert cells(["Sagsgang og sagstype", "Udvalget", "Beslutningssag", ""]) == set()
+    assert cells(["Kommunen brugte", "i alt", "Vurdering", "4.000 kr."]) == set()
+    assert cells(["Udgift", "Indtægt", "Rådighedsbeløb fordeles således", "", "2014"]) == {0, 1, 2}
     item = read(
         "4. Ny skolevej\n\nSagsfremstilling\n"
         + "\n".join(lines)

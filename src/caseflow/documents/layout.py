@@ -17,6 +17,7 @@ never from one municipality's special case:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -593,39 +594,39 @@ _CELL_WORDS = 5
 _LIST_ENTRY = re.compile(r"^\d{1,2}\s*[.)]\s")
 
 
-def table_cells(lines: list[str]) -> frozenset[int]:
-    """Where a table stands: a run of three or more short lines one after another, with no
-    blank line between and none a sentence or a list's entry, that holds a number or has one
-    next after it (``Udgift`` / ``Indtægt`` / ``Rådighedsbeløb fordeles således`` / ``2014``).
-    Each such line is a cell; none is a heading. (``Sagsgang og sagstype`` / ``Udvalget`` /
-    ``Beslutningssag`` holds no number: a heading and its text.)"""
-    result: set[int] = set()
-    run: list[int] = []
-    texts = [line.strip() for line in lines]
-    for index, text in enumerate([*texts, ""]):
-        if text and (
-            _AMOUNT.match(text)
-            or (
-                len(text.split()) <= _CELL_WORDS
-                and len(text) <= 50
-                and not text[0].islower()  # a sentence wrapped at a narrow column goes on so
-                and text[-1] not in ".!?:;,"
-                and not _LIST_ENTRY.match(text)
-            )
-        ):
-            run.append(index)
-            continue
-        if len(run) >= 3 and _holds_number(texts, run):
-            result.update(run)
-        run = []
-    return frozenset(result)
-
-
-def _holds_number(texts: list[str], run: list[int]) -> bool:
-    if any(_AMOUNT.match(texts[i]) for i in run):
+def in_table(lines: Sequence[str], index: int) -> bool:
+    """Whether line ``index`` stands in a table: a run of three or more short lines one after
+    another, with no blank line between and none a sentence or a list's entry, that holds a
+    number or has one next after it (``Udgift`` / ``Indtægt`` / ``Rådighedsbeløb fordeles
+    således`` / ``2014``). Such lines are cells, none a heading. (``Sagsgang og sagstype`` /
+    ``Udvalget`` / ``Beslutningssag`` holds no number: a heading and its text.)"""
+    if not _is_cell(lines[index]):
+        return False
+    first = last = index
+    while first > 0 and _is_cell(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and _is_cell(lines[last + 1]):
+        last += 1
+    if last - first < 2:
+        return False
+    if any(_AMOUNT.match(lines[i].strip()) for i in range(first, last + 1)):
         return True
-    after = next((t for t in texts[run[-1] + 1 :] if t), "")
+    after = next((t.strip() for t in lines[last + 1 :] if t.strip()), "")
     return bool(_AMOUNT.match(after))
+
+
+def _is_cell(line: str) -> bool:
+    text = line.strip()
+    if not text or len(text) > 50:
+        return False
+    if text[0].isdigit():
+        if _AMOUNT.match(text):
+            return True
+        if _LIST_ENTRY.match(text):
+            return False
+    elif text[0].islower():  # a sentence wrapped at a narrow column goes on so
+        return False
+    return text[-1] not in ".!?:;," and len(text.split()) <= _CELL_WORDS
 
 
 def danish_date(text: str) -> date | None:

@@ -33,13 +33,14 @@ def clean_lines(
 ) -> list[Line]:
     """Clean lines, with words and numbers split across lines joined again (words reported)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw_lines = _without_grid(
-        [piece for raw in raw_lines for part in without_page_mark(raw) for piece in _unglued(part)]
-    )
+    raw_lines = _without_grid([piece for raw in raw_lines for piece in _unglued(raw)])
     result: list[Line] = []
     for raw in raw_lines:
         if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION or _PAGE.match(raw):
             continue
+        if "Side" in raw:
+            *running, raw = without_page_mark(raw)
+            result.extend(Line(text) for text in running)  # a running header's committee
         stray = _STRAY_BULLET.match(raw.strip())
         if stray is not None:
             stripped = raw.strip()

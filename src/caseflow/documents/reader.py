@@ -32,11 +32,11 @@ from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.imported import ImportedItem, Uncertainty
 from caseflow.documents.layout import (
     Meeting,
+    in_table,
     item_heading,
     label_line,
     looks_like_heading,
     read_meeting_line,
-    table_cells,
 )
 from caseflow.documents.lines import clean_lines, section_key
 from caseflow.documents.text import at_least, skeleton
@@ -124,7 +124,6 @@ class AgendaItemReader:
         blocks = [Block("head")]
         fresh = False  # the line before was a heading: this one is its text
         head = _HeadState(self._opens_body, evidence)
-        cells = table_cells([line.text for line in lines])
         for index, line in enumerate(lines):
             text = line.text
             previous = lines[index - 1].text if index else ""
@@ -138,7 +137,7 @@ class AgendaItemReader:
                 neighbours = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
                 in_list = any(n.bulleted for n in neighbours)
                 block = self._heading(
-                    line, previous, following, notes, fresh, evidence, in_list, index in cells
+                    line, previous, following, notes, fresh, evidence, in_list, (lines, index)
                 )
             if block is None:
                 blocks[-1].lines.append(line)
@@ -159,7 +158,7 @@ class AgendaItemReader:
         fresh: bool,
         evidence: ocr.Evidence,
         in_list: bool = False,
-        in_table: bool = False,
+        where: tuple[list[Line], int] | None = None,  # the item's lines, and this one's index
     ) -> Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
@@ -184,8 +183,8 @@ class AgendaItemReader:
                 (
                     not line.bulleted or not in_list
                 )  # a stray bullet; a list's entries are no headings
-                and not in_table  # nor a table's cells
                 and looks_like_heading(fixed, previous, following)
+                and (where is None or not _in_table(*where))  # nor a table's cells
             ):
                 return Block(SECTION, section_key(label), label)
             return None
@@ -281,6 +280,10 @@ _DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkend
     r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
     re.MULTILINE,
 )
+
+
+def _in_table(lines: list[Line], index: int) -> bool:
+    return in_table([line.text for line in lines], index)
 
 
 def _label_pieces(line: str) -> list[str]:
