@@ -567,3 +567,12 @@ def test_a_run_of_three_short_lines_is_a_tables_cells_and_none_of_them_a_heading
         + BODY
     )
     assert [s.key for s in item.sections] == ["sagsfremstilling", "horing", "vurdering"]
+
+
+@pytest.mark.parametrize("remark", ["Omdeles på mødet", "Fortegnelse sendes via mail"])
+def test_a_remark_on_where_the_attachments_are_is_no_attachment(remark: str) -> None:
+    item = read("4. Ny skolevej" + BODY + f"\nBilag:\n\n{remark}\n\nBeslutning\nGodkendt.\n")
+    assert item.attachments == ()
+    assert any(remark in u.reason for u in item.uncertain if u.field == "attachments")
+    kept = read("4. Ny skolevej" + BODY + "\nBilag\nNotat om omdelingen af aviser\n")
+    assert [a.title for a in kept.attachments] == ["Notat om omdelingen af aviser"]

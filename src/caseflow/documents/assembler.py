@@ -42,6 +42,11 @@ _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 
 
 _NO_ATTACHMENTS = re.compile(r"^(?:ingen(?:\s+bilag)?|-)\.?$", re.IGNORECASE)  # "Ingen bilag."
+# "Omdeles på mødet", "Fortegnelse sendes via mail": where the attachments are, not one
+_ATTACHMENTS_ELSEWHERE = re.compile(
+    r"\b(?:(?:efter)?sendes|udleveres|uddeles|omdeles|fremlægges|ligger (?:i|på) sagen)\b",
+    re.IGNORECASE,
+)
 
 
 class Assembler:
@@ -370,6 +375,10 @@ class Assembler:
                 else:
                     entries[-1] += " " + line
         entries = [e for e in entries if e and not _NO_ATTACHMENTS.match(e)]
+        remarks = [e for e in entries if _ATTACHMENTS_ELSEWHERE.search(e) and len(e.split()) <= 6]
+        for remark in remarks:
+            self.note("attachments", f"{remark!r} says where the attachments are: none read")
+        entries = [e for e in entries if e not in remarks]
         for position, entry in enumerate(entries, start=1):
             number = _JOURNAL_IN_PARENS.search(entry)
             title = entry[: number.start()] if number else entry
