@@ -576,3 +576,16 @@ def test_a_remark_on_where_the_attachments_are_is_no_attachment(remark: str) -> 
     assert any(remark in u.reason for u in item.uncertain if u.field == "attachments")
     kept = read("4. Ny skolevej" + BODY + "\nBilag\nNotat om omdelingen af aviser\n")
     assert [a.title for a in kept.attachments] == ["Notat om omdelingen af aviser"]
+
+
+def test_a_heading_right_under_an_empty_heading_is_a_section_of_its_own() -> None:
+    item = read((LAYOUTS / "underoverskrifter-web.txt").read_text(encoding="utf-8"))
+    history = next(s for s in item.sections if s.key == "historik")
+    assert (history.heading, history.text[:13]) == ("Historik", "Byrådet afsat")
+    assert any(u.field == "sections.sagsfremstilling" for u in item.uncertain)
+    # a short text under a heading is its text, not a heading
+    plain = read("4. Ny skolevej\n\nØkonomi\n\nIngen udgifter\n\nBaggrund\n\nKort." + BODY)
+    assert [(s.key, s.text) for s in plain.sections][:2] == [
+        ("okonomi", "Ingen udgifter"),
+        ("baggrund", "Kort."),
+    ]

@@ -136,9 +136,26 @@ class AgendaItemReader:
             if text:  # past the title: a heading may start a block, even in the head
                 neighbours = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
                 in_list = any(n.bulleted for n in neighbours)
+                under = fresh and _sub_heading_place(blocks[-1], lines, index)
                 block = self._heading(
-                    line, previous, following, notes, fresh, evidence, in_list, (lines, index)
+                    line,
+                    previous,
+                    following,
+                    notes,
+                    fresh and not under,
+                    evidence,
+                    in_list,
+                    (lines, index),
                 )
+                if under and block is not None and block.kind == SECTION:
+                    empty = blocks.pop()  # a heading over headings: no section of its own
+                    notes.append(
+                        Uncertainty(
+                            f"sections.{empty.key}",
+                            f"heading {empty.heading or empty.key!r} has no text of its own; "
+                            "the headings under it are sections of their own",
+                        )
+                    )
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -280,6 +297,19 @@ _DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkend
     r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
     re.MULTILINE,
 )
+
+
+def _sub_heading_place(block: Block, lines: list[Line], index: int) -> bool:
+    """Right under a section's heading, with no text yet: a line set apart by blank lines
+    with a sentence after it may be a heading of its own (``Sagsfremstilling`` /
+    ``Historik`` / ``Byrådet har …``), never merged into the section above."""
+    if block.kind != SECTION or block.inline or index < 1 or lines[index - 1].text:
+        return False
+    rest = [line.text for line in lines[index + 1 : index + 4]]
+    if not rest or rest[0]:
+        return False
+    after = next((text for text in rest if text), "")
+    return len(after.split()) >= 8
 
 
 def _in_table(lines: list[Line], index: int) -> bool:
