@@ -589,3 +589,12 @@ def test_a_heading_right_under_an_empty_heading_is_a_section_of_its_own() -> Non
         ("okonomi", "Ingen udgifter"),
         ("baggrund", "Kort."),
     ]
+
+
+def test_a_flattened_pdfs_page_number_after_the_last_sentence_is_no_text() -> None:
+    from caseflow.documents.reader import _PAGE_FOOTER
+
+    item = read((LAYOUTS / "pdf-flad-sidehoved.txt").read_text(encoding="utf-8"))
+    assert item.decision is not None
+    assert item.decision.text == "Indstillingen tiltrådt."
+    assert _PAGE_FOOTER.sub("", "Dok.nr.: 5 Sagsnr. 12") == "Dok.nr.: 5 Sagsnr. 12"

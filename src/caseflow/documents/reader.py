@@ -292,7 +292,8 @@ _PAGE_NUMBER_BEFORE = re.compile(  # "3 1. Godkendelse", "1 Referat fra …": a 
     r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b|"
     r"[A-ZÆØÅ][\w-]+\s+Kommune\b(?!\s+(?:Dato\s+)?Side\b))"  # (a page mark: see lines)
 )
-_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$|(?<=[.!?])\s+\d{1,3}$")  # "… tiltrådt. 2"
+# "… Side 2", "… tiltrådt. 2" (not "Sagsnr. 12")
+_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$|(?<=[a-zæøå]{3}[.!?])(?<!nr\.)\s+\d{1,3}$")
 _DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkendt.": date lost
     r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
     re.MULTILINE,
