@@ -252,6 +252,16 @@ def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], w
     )
 
 
+def may_import(actor: Actor) -> bool:
+    """Whether ``actor`` is one the import page is for: a committee's secretariat (who
+    brings its published agendas and minutes into its meetings, see
+    :func:`require_committee_role`) or an administrator. Each import is still checked
+    item by item and meeting by meeting where it is written."""
+    return is_administrator(actor) or any(
+        g.role == SECRETARIAT and g.administration is None for g in actor.grants
+    )
+
+
 def is_insider(actor: Actor | None, committee: str) -> bool:
     return actor is not None and may_act_for(actor, committee, INSIDERS)
 

@@ -469,3 +469,132 @@ def test_a_tables_row_label_above_its_amount_is_no_heading() -> None:
     item = read("4. Ny skolevej" + body + BODY)
     assert [s.key for s in item.sections] == ["sagsfremstilling"]
     assert "Indtægt 1.000.000 kr." in item.sections[0].text
+
+
+# -- the layouts the real corpus read worst: bulleted items, flattened PDFs, tables
+
+
+def test_a_list_of_items_whose_bullets_the_cleaning_took_away_keeps_number_and_title() -> None:
+    item = read((LAYOUTS / "punktliste-web.txt").read_text(encoding="utf-8"))
+    assert (item.number, item.title) == (4, "Tilskud til sommerkoncerter i byparken")
+    assert item.meeting is not None
+    assert item.meeting.committee == "Kulturudvalget"
+
+
+def test_an_entry_a_blank_line_breaks_goes_on_in_lower_case() -> None:
+    from caseflow.documents.fields import read_recommendations
+
+    lines = ["Kulturchefen foreslår,", "", "at udvalget bevilger 5.000 kr. fra den 3.", ""]
+    read = read_recommendations([(t, False) for t in [*lines, "juli 2023.", "", "at B sker."]])
+    assert read.entries == ["at udvalget bevilger 5.000 kr. fra den 3. juli 2023.", "at B sker."]
+
+
+def test_a_header_fields_sentence_wrapped_onto_the_next_line_is_no_title() -> None:
+    item = read(
+        "Referat\n\nFraværende: Mette Skov. Jonas Holm kom kl. 17.10 under\n"
+        "behandlingen af punkt 2.\n\n4. Ny skolevej" + BODY
+    )
+    assert (item.number, item.title, item.absent) == (4, "Ny skolevej", ("Mette Skov",))
+
+
+@pytest.mark.parametrize(
+    ("line", "pieces"),
+    [
+        ("2 Side Ø Budget 2012 Sagsfremstilling", ["Budget 2012 Sagsfremstilling"]),
+        (
+            "5 Solbjerg Kommune Dato Side Teknik- og Miljøudvalget Nyt tag",
+            ["Teknik- og Miljøudvalget", "", "Nyt tag"],
+        ),
+        ("3 Side i Til orientering - for åbne døre 14. Status", ["14. Status"]),
+        ("3 sider med bilag er vedlagt", ["3 sider med bilag er vedlagt"]),
+        ("Side 2 af 4", ["Side 2 af 4"]),
+    ],
+    ids=["section letter", "municipality and committee", "agenda part", "a sentence", "footer"],
+)
+def test_a_pdf_pages_head_is_taken_from_the_line_it_stands_before(
+    line: str, pieces: list[str]
+) -> None:
+    from caseflow.documents.layout import without_page_mark
+
+    assert without_page_mark(line) == pieces
+
+
+def test_a_numbered_title_over_a_label_block_is_an_item_even_without_headings() -> None:
+    item = read(
+        "12. Status på vinterberedskabet\nSagsnr.: 21/4410\nÅben sag\n\nSaltet slap ikke op."
+    )
+    assert (item.number, item.journal_no, item.summary) == (12, "21/4410", "Saltet slap ikke op.")
+    with pytest.raises(InvalidInput, match="does not look like an agenda item"):
+        read("12. Status på vinterberedskabet\n\nSaltet slap ikke op.")
+
+
+def test_a_flattened_meeting_header_gives_its_committee_and_date_and_no_false_names() -> None:
+    from caseflow.documents.layout import absent_names, danish_date
+
+    item = read((LAYOUTS / "pdf-flad-kort.txt").read_text(encoding="utf-8"))
+    assert item.meeting is not None
+    assert (item.meeting.committee, item.meeting.date) == ("Økonomiudvalget", date(2004, 3, 9))
+    assert item.absent == ()
+    assert absent_names("Tirsdag den 9-marts-2004 Rådhusets mødesal") == []
+    assert absent_names("Anna Holm (til kl. 18), sag 12-14") == ["Anna Holm (til kl. 18)"]
+    assert danish_date("15-maj-2002") == date(2002, 5, 15)
+
+
+def test_a_label_line_below_a_heading_is_read_and_the_text_after_it_kept() -> None:
+    item = read(
+        "4. Ny skolevej\n\nSagsfremstilling\nTeksten.\nSagsnr.: 2020-12345\nMere tekst.\n"
+        "\nIndstilling\nForvaltningen indstiller,\n1. at sagen godkendes.\n"
+    )
+    assert item.journal_no == "2020-12345"
+    assert item.sections[0].text == "Teksten.\n\nMere tekst."
+
+
+def test_a_run_of_three_short_lines_is_a_tables_cells_and_none_of_them_a_heading() -> None:
+    from caseflow.documents.layout import in_table
+
+    def cells(lines: list[str]) -> set[int]:
+        return {index for index in range(len(lines)) if in_table(lines, index)}
+
+    lines = ["Tilskuddet:", "", "Anlæg", "Drift", "Beløbet fordeles på årene", "2026", ""]
+    assert cells([*lines, "Høring", "Ingen", "", "Vurdering", "Teksten."]) == {2, 3, 4, 5}
+    assert cells(["Sagsgang og sagstype", "Udvalget", "Beslutningssag", ""]) == set()
+    assert cells(["Kommunen brugte", "i alt", "Vurdering", "4.000 kr."]) == set()
+    assert cells(["Udgift", "Indtægt", "Rådighedsbeløb fordeles således", "", "2014"]) == {0, 1, 2}
+    item = read(
+        "4. Ny skolevej\n\nSagsfremstilling\n"
+        + "\n".join(lines)
+        + "\nHøring\nIngen\n\nVurdering\nTeksten.\n"
+        + BODY
+    )
+    assert [s.key for s in item.sections] == ["sagsfremstilling", "horing", "vurdering"]
+
+
+@pytest.mark.parametrize("remark", ["Omdeles på mødet", "Fortegnelse sendes via mail"])
+def test_a_remark_on_where_the_attachments_are_is_no_attachment(remark: str) -> None:
+    item = read("4. Ny skolevej" + BODY + f"\nBilag:\n\n{remark}\n\nBeslutning\nGodkendt.\n")
+    assert item.attachments == ()
+    assert any(remark in u.reason for u in item.uncertain if u.field == "attachments")
+    kept = read("4. Ny skolevej" + BODY + "\nBilag\nNotat om omdelingen af aviser\n")
+    assert [a.title for a in kept.attachments] == ["Notat om omdelingen af aviser"]
+
+
+def test_a_heading_right_under_an_empty_heading_is_a_section_of_its_own() -> None:
+    item = read((LAYOUTS / "underoverskrifter-web.txt").read_text(encoding="utf-8"))
+    history = next(s for s in item.sections if s.key == "historik")
+    assert (history.heading, history.text[:13]) == ("Historik", "Byrådet afsat")
+    assert any(u.field == "sections.sagsfremstilling" for u in item.uncertain)
+    # a short text under a heading is its text, not a heading
+    plain = read("4. Ny skolevej\n\nØkonomi\n\nIngen udgifter\n\nBaggrund\n\nKort." + BODY)
+    assert [(s.key, s.text) for s in plain.sections][:2] == [
+        ("okonomi", "Ingen udgifter"),
+        ("baggrund", "Kort."),
+    ]
+
+
+def test_a_flattened_pdfs_page_number_after_the_last_sentence_is_no_text() -> None:
+    from caseflow.documents.reader import _PAGE_FOOTER
+
+    item = read((LAYOUTS / "pdf-flad-sidehoved.txt").read_text(encoding="utf-8"))
+    assert item.decision is not None
+    assert item.decision.text == "Indstillingen tiltrådt."
+    assert _PAGE_FOOTER.sub("", "Dok.nr.: 5 Sagsnr. 12") == "Dok.nr.: 5 Sagsnr. 12"

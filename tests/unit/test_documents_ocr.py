@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # A PDF's text run together on one line (pdf-flad) is a layout of its own, not scan damage.
 FILES = [
     DATA / "agenda-item-2009-68440-biu-item18.txt",
-    *sorted(p for p in (DATA / "layouts").glob("*.txt") if p.stem != "pdf-flad"),
+    *sorted(p for p in (DATA / "layouts").glob("*.txt") if not p.stem.startswith("pdf-flad")),
 ]
 READER = AgendaItemReader(load_config())
 

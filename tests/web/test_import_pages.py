@@ -136,3 +136,33 @@ def test_an_officer_may_not_import_a_meetings_minutes(
     )
     assert refused.status_code == 403
     assert "may not import its minutes" in refused.text
+
+
+NAV_LINK = re.compile(r'<a href="(/imports)"( aria-current="page")?>([^<]*)</a>')
+
+
+def test_a_secretariat_finds_the_import_page_in_the_navigation_and_follows_it(
+    client_for: Clients,
+) -> None:
+    client = client_for("biu.sekretariat")
+    inbox = client.get("/inbox?lang=en")
+    assert inbox.status_code == 200
+    link = NAV_LINK.search(inbox.text)
+    assert link is not None, "the navigation links to the import page"
+    assert (link[2], link[3]) == (None, "Import")
+    page = client.get(link[1] + "?lang=da")
+    assert page.status_code == 200
+    assert "Importér dagsordenspunkter" in page.text
+    here = NAV_LINK.search(page.text)
+    assert here is not None
+    assert here[2] == ' aria-current="page"'
+
+
+@pytest.mark.parametrize("username", ["bif.sagsbehandler", "biu.udvalg"])
+def test_a_user_without_the_secretariats_role_is_not_offered_the_import_page(
+    client_for: Clients, username: str
+) -> None:
+    inbox = client_for(username).get("/inbox")
+    assert inbox.status_code == 200
+    assert '<nav aria-label="' in inbox.text  # signed in: the navigation is there
+    assert NAV_LINK.search(inbox.text) is None

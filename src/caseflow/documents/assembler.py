@@ -42,6 +42,11 @@ _IMPERSONAL = re.compile(r"^Det\s+indstilles\b", re.IGNORECASE)
 
 
 _NO_ATTACHMENTS = re.compile(r"^(?:ingen(?:\s+bilag)?|-)\.?$", re.IGNORECASE)  # "Ingen bilag."
+# "Omdeles på mødet", "Fortegnelse sendes via mail": where the attachments are, not one
+_ATTACHMENTS_ELSEWHERE = re.compile(
+    r"\b(?:(?:efter)?sendes|udleveres|uddeles|omdeles|fremlægges|ligger (?:i|på) sagen)\b",
+    re.IGNORECASE,
+)
 
 
 class Assembler:
@@ -55,6 +60,7 @@ class Assembler:
         self.journal_form: str | None = None
         self.routing: list[str] = []
         self.decisions: list[tuple[int, Decision]] = []  # where it stood among the sections
+        self.head_labels = 0  # labels in the head (Sagsnr., J.nr., Initialer, Åben sag …)
         self.values: dict[str, Any] = {
             "number": None,
             "title": "",
@@ -95,8 +101,12 @@ class Assembler:
         )
         if not v["title"] and titled:
             self.note("title", "no title line; the item is known by its journal number")
-        enough = recognised >= 2 or (
-            recognised and (v["journal_no"] or v["title"]) and v["number"] is not None
+        enough = (
+            recognised >= 2
+            or (recognised and (v["journal_no"] or v["title"]) and v["number"] is not None)
+            # a numbered title over an item's label block, with no heading below (a short
+            # item, "Til efterretning", printed as one paragraph)
+            or (v["title"] and v["number"] is not None and self.head_labels >= 2)
         )
         if not titled or not enough:
             found = f"{recognised} such heading{'' if recognised == 1 else 's'}"
@@ -139,6 +149,7 @@ class Assembler:
             labels = label_line(fixed) if text else None
             if labels is not None:
                 self._labels(labels)
+                self.head_labels += len(labels)
                 continue
             if title is None and text and read_meeting_line(fixed, self.meeting, line.bulleted):
                 continue
@@ -154,7 +165,7 @@ class Assembler:
             ):
                 self._journal(text)  # a journal number on a line of its own
                 continue
-            heading = item_heading(text) if text else None
+            heading = item_heading(text, line.bulleted) if text else None
             if heading is not None and (self.values["number"] is None or title is None):
                 self.values["number"] = heading.number
                 if not heading.title:
@@ -364,6 +375,10 @@ class Assembler:
                 else:
                     entries[-1] += " " + line
         entries = [e for e in entries if e and not _NO_ATTACHMENTS.match(e)]
+        remarks = [e for e in entries if _ATTACHMENTS_ELSEWHERE.search(e) and len(e.split()) <= 6]
+        for remark in remarks:
+            self.note("attachments", f"{remark!r} says where the attachments are: none read")
+        entries = [e for e in entries if e not in remarks]
         for position, entry in enumerate(entries, start=1):
             number = _JOURNAL_IN_PARENS.search(entry)
             title = entry[: number.start()] if number else entry

@@ -25,6 +25,7 @@ _LEAD_IN_BARE = re.compile(r"^(?P<who>.+?)\s+(?:indst[i1]ller|foreslår)\s*[,:]?
 _IMPERSONAL = re.compile(r"^det\s+indstilles\s*,?\s*(?:at\s*:?)?\s*(?P<rest>.*)$", re.IGNORECASE)
 _ENTRY_NUMBER = re.compile(r"^(?P<num>[0-9lI]{1,2})\s*[.)]\s*(?P<text>.+)$")
 _AT = re.compile(r"^at\b", re.IGNORECASE)
+_GOES_ON = re.compile(r"^(?!at\b)[a-zæøå]")  # no entry starts in lower case but with "at"
 _DATE_ENTRY = re.compile(
     r"^(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?(?:\s|$)", re.I
 )
@@ -54,13 +55,18 @@ def read_recommendations(lines: list[tuple[str, bool]]) -> Recommendations:
     entries: list[list[str]] = []  # each entry's lines, joined at the end
     loose: list[str] = []
     current: list[str] | None = None
+    before_blank: list[str] | None = None  # the entry a blank line ended, which may go on
     numbered = 0
     said_at = False  # the lead-in ended "..., at": entries continue it
     for raw, bulleted in _logical(lines):
         line = raw.strip()
         if not line:
-            current = None
+            before_blank, current = current or before_blank, None
             continue
+        if current is None and before_blank is not None and _GOES_ON.match(line):
+            # "… fra den 3." / "" / "juli 2023.": a web page's line break inside an entry
+            current = before_blank
+        before_blank = None
         impersonal = _IMPERSONAL.match(line)
         if impersonal is not None:
             current = _start(entries, "at " + impersonal["rest"]) if impersonal["rest"] else None

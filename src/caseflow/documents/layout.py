@@ -17,6 +17,7 @@ never from one municipality's special case:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,7 +25,9 @@ from caseflow.notifications.render import DA_MONTHS
 
 _MONTHS = "|".join(m[:3] for m in DA_MONTHS)
 _WEEKDAYS = r"mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag"
-_DATE_WORDS = rf"\d{{1,2}}\.?\s*(?:{_MONTHS})[a-zæøå]*\.?\s+\d{{4}}"
+_DATE_WORDS = (
+    rf"\d{{1,2}}(?:\.?\s*|-)(?:{_MONTHS})[a-zæøå]*(?:\.?\s+|-)\d{{4}}"  # "15-maj-2002" too
+)
 _DATE_NUMERIC = r"\d{1,2}[-./]\d{1,2}[-./]\d{4}"
 DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IGNORECASE)
 
@@ -32,14 +35,19 @@ DATE = re.compile(rf"(?:{_DATE_WORDS}|{_DATE_NUMERIC}|\d{{4}}-\d\d-\d\d)", re.IG
 
 _MEETING_FIELD = re.compile(
     r"^(?P<label>mødedato|dato|mødested|sted|lokale|mødetidspunkt|tidspunkt|mødetid|møde|udvalg|"
-    r"medlemmer|"
-    r"deltagere|tilstede|til stede|bemærkninger|starttidspunkt|sluttidspunkt|mødelokale|"
-    r"mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
+    r"medlemmer|mødedeltagere|udsendelsesdato|"
+    r"deltagere|tilstede|til stede|bemærkninger|(?:start|slut)tidspunkt(?: for mødet?)?|"
+    r"mødelokale|mødestart|mødeslut|afbud fra|afbud|fraværende)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MEETING_KIND = re.compile(
     r"^(?:åbent\s+|lukket\s+)?(?P<kind>referat|dagsorden|beslutningsprotokol|tillægsdagsorden|"
     r"tillægsreferat)(?:er|et)?\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_COMMITTEE_KIND = re.compile(  # "Egebjerg Kommune Kommunalbestyrelsen Referat"
+    r"^(?:[A-ZÆØÅ][\w-]+\s+Kommune\s+)?(?P<committee>.+?)\s+"
+    r"(?P<kind>referat|dagsorden|beslutningsprotokol)$",
     re.IGNORECASE,
 )
 _COMMITTEE_WORD = re.compile(
@@ -126,6 +134,11 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
     ``bulleted``: the line was a list entry; under a header's "Referat" or "Indhold" such
     entries are the agenda's table of contents, not the item's title."""
     folded = line.casefold().strip()
+    if meeting.pending == _WRAPPED:
+        meeting.pending = None
+        if line[:1].islower():  # "… kom kl. 17.10 under" / "behandlingen af punkt 2."
+            meeting.pending = None if line.rstrip().endswith(".") else _WRAPPED
+            return True
     if meeting.pending is not None and meeting.pending.startswith(_CONTINUED):
         label, meeting.pending = meeting.pending.removeprefix(_CONTINUED), None
         if _NAMES_GO_ON.match(line.strip()) and not _BARE_LABEL_START.match(line.strip()):
@@ -192,12 +205,19 @@ def read_meeting_line(line: str, meeting: Meeting, bulleted: bool = False) -> bo
             meeting.pending = label
             return True
         _meeting_value(label, value, meeting)
+        if not value.endswith("."):
+            meeting.pending = _WRAPPED  # the value may go on, wrapped, on the next line
         return True
     kind = _MEETING_KIND.match(line)
     if kind is not None and _short_header(kind["rest"]):
         meeting.kind = meeting.kind or kind["kind"].casefold()
         _note_committee(kind["rest"], meeting)
         _note_date(line, meeting)
+        return True
+    committee_kind = _COMMITTEE_KIND.match(line.strip())
+    if committee_kind is not None and _is_committee_line(committee_kind["committee"]):
+        meeting.committee = meeting.committee or committee_kind["committee"]
+        meeting.kind = meeting.kind or committee_kind["kind"].casefold()
         return True
     if _WEEKDAY_LINE.match(line) or _is_date_line(line):
         _note_date(line, meeting)
@@ -249,6 +269,7 @@ def _header_field(line: str, folded: str, meeting: Meeting) -> bool:
 
 _CONTENTS = "contents"
 _CONTINUED = "continued:"  # a header's list of names, which may wrap onto the next line
+_WRAPPED = "wrapped"  # a header field's value, whose sentence may wrap onto the next line
 _NAMES_GO_ON = re.compile(r"^[A-ZÆØÅ][\w.'-]*(?:,?\s+(?:og\s+)?[A-ZÆØÅ][\w.'-]*)*$")
 _BARE_LABEL_START = re.compile(
     r"^(?:udvalg|mødested|mødedeltagere|medlemmer|deltagere|fraværende|afbud|bemærkninger)\b",
@@ -276,8 +297,11 @@ def _meeting_value(label: str, value: str, meeting: Meeting) -> None:
     elif label in ("mødested", "sted", "lokale", "mødelokale"):
         meeting.place = meeting.place or value
     elif label.startswith(("afbud", "fravær")):
-        meeting.absent.extend(absent_names(value))
-        return  # "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35": no date here
+        names = absent_names(value)
+        meeting.absent.extend(names)
+        if names:
+            return  # "Lone Langballe. Åse Kubel Høeg forlod mødet kl. 16.35": no date here
+        # else a flattened header's values out of place: "Afbud fra: Onsdag den 15-maj-2002"
     elif label == "møde" and _MEETING_KIND.match(value):
         meeting.kind = meeting.kind or _MEETING_KIND.match(value)["kind"].casefold()  # type: ignore[index]
     _note_date(value, meeting)
@@ -293,7 +317,15 @@ def absent_names(value: str) -> list[str]:
     if value.casefold() in ("ingen", "-", ""):
         return []
     parts = re.split(r",\s*|\s+og\s+", value)
-    return [p.strip(" .") for p in parts if p.strip(" .") and p.casefold() != "ingen"]
+    # no name holds a digit (but a remark in brackets may, "Anna Holm (til kl. 18)"): "Onsdag
+    # den 15-maj-2002" is a flattened header's values out of place, "sag 129-138" a remark
+    return [
+        p.strip(" .")
+        for p in parts
+        if p.strip(" .")
+        and p.casefold() != "ingen"
+        and not re.search(r"\d", re.sub(r"\([^)]*\)", "", p))
+    ]
 
 
 def _short_header(rest: str) -> bool:
@@ -361,17 +393,48 @@ class ItemHeading:
     title: str
 
 
-_PAGE_MARK = re.compile(r"^\d{1,3}\s+Side\s+(?:\d+\s+)?(?:[A-ZÆØÅ]{1,3}\s+)?(?=[A-ZÆØÅ])")
+# A PDF page's head before a line: its number, the municipality and the labels of a page
+# header whose values were lost ("3 Vordingborg Kommune Dato Side"), the page's number
+# after "Side" (or an OCR "i"/"l" for it) and a section letter ("2 Side Ø").
+_PAGE_MARK = re.compile(
+    r"^\d{1,3}\s+(?:[A-ZÆØÅ][\w-]+\s+Kommune\s+)?(?:Dato\s+)?Side\s+(?:\d+\s+|[il]\s+)?"
+    r"(?:[A-ZÆØÅ]{1,3}\s+)?(?=[A-ZÆØÅ])"
+)
+# What a page's running header prints after the mark: the committee ("Erhvervsudvalget",
+# "Teknik- og Miljøudvalget"), or the agenda's part the item stands in ("Til efterretning -
+# for åbne døre") before the item's own numbered heading.
+_RUNNING_COMMITTEE = re.compile(
+    r"^(?P<committee>(?:[A-ZÆØÅ][\w-]*\s+(?:og\s+)?){0,3}[A-ZÆØÅ][\w-]*?"
+    r"(?:udvalg(?:et)?|byrådet|kommunalbestyrelsen|direktionen))\s+(?=[A-ZÆØÅ])"
+)
+_RUNNING_PART = re.compile(r"^[A-ZÆØÅ][^.!?:]{2,60}?\s+(?=\d{1,4}\.\s+[A-ZÆØÅ])")
 
 
-def without_page_mark(line: str) -> str:
-    """``2 Side Ø Budget …`` -> ``Budget …``: a PDF page's number and header before a line."""
-    return _PAGE_MARK.sub("", line) if "Side" in line[:12] else line
+def without_page_mark(line: str) -> list[str]:
+    """``2 Side Ø Budget …`` -> ``Budget …``: a PDF page's number and header before a line,
+    taken away; a committee its running header names is kept, on a line of its own before
+    (``Erhvervsudvalget``, meeting data), an agenda part before the item's number is not."""
+    if "Side" not in line[:50]:
+        return [line]
+    marked = _PAGE_MARK.match(line)
+    if marked is None:
+        return [line]
+    rest = line[marked.end() :]
+    committee = _RUNNING_COMMITTEE.match(rest)
+    if committee is not None:
+        return [committee["committee"], "", rest[committee.end() :]]
+    part = _RUNNING_PART.match(rest)
+    if part is not None and len(part[0].split()) <= 8:
+        return [rest[part.end() :]]
+    return [rest]
 
 
-def item_heading(line: str) -> ItemHeading | None:
-    """An item's number and title in the common forms; None for a date ("9. maj 2009")."""
-    bulleted = line.lstrip()[:1] in ("•", "·")
+def item_heading(line: str, bulleted: bool = False) -> ItemHeading | None:
+    """An item's number and title in the common forms; None for a date ("9. maj 2009").
+
+    ``bulleted``: the line was a list entry whose bullet is already taken away (a web
+    page's list of items, ``• 1 Titel``), where a number and a space are heading enough."""
+    bulleted = bulleted or line.lstrip()[:1] in ("•", "·")
     line = _REPEATED_NUMBER.sub(lambda m: f"{m['num']}. ", line.lstrip("•· "))
     patterns = (_ITEM_PREFIX, _ITEM_STATUS, _ITEM_NUMBERED, _ITEM_GLUED, _ITEM_ALONE)
     for pattern in (*patterns, _ITEM_BULLETED) if bulleted else patterns:
@@ -392,7 +455,8 @@ JOURNAL_LABELS = ("sagsnr", "sagsnummer", "sag", "sagsid", "jnr", "journalnr", "
 _LABEL = re.compile(
     r"(?:(?<=\s)|^)(?P<label>Sags?\s?nr\.?|Sagsnummer|Sags-?id\.?|J\.\s?nr\.?|Journal(?:nr|nummer)\.?|"
     r"Dok\.?\s?nr\.?|Dokumentnr\.?|Dok\.(?=\s*\d)|Sag(?=\s+\d)|Sagsinitialer|Initialer|"
-    r"Sagsbehandler|Øvrige sagsbehandlere|Åbent punkt|Lukket punkt|Åben sag|Lukket sag|Åbent|Åben|"
+    r"Sagsbehandler|Sagsbeh\.?(?=\s*:)|Område(?=\s*:)|Øvrige sagsbehandlere|Åbent punkt|"
+    r"Lukket punkt|Åben sag|Lukket sag|Åbent|Åben|"
     r"Lukket)(?=[\s.:;,-]|$)\s*[.:]?",
     re.IGNORECASE,
 )
@@ -421,7 +485,7 @@ def label_line(line: str) -> list[Label] | None:
     for index, match in enumerate(found):
         end = found[index + 1].start() if index + 1 < len(found) else len(line)
         name = _norm_label(match["label"])
-        value = line[match.end() : end].strip(" ,;-–")
+        value = line[match.end() : end].strip(" ,;.-–")
         if name == "status":
             labels.append(Label(name, match["label"].strip(" .:").casefold()))
             if value:
@@ -526,6 +590,45 @@ def looks_like_heading(line: str, previous: str, following: str) -> bool:
     )
 
 
+_CELL_WORDS = 5
+_LIST_ENTRY = re.compile(r"^\d{1,2}\s*[.)]\s")
+
+
+def in_table(lines: Sequence[str], index: int) -> bool:
+    """Whether line ``index`` stands in a table: a run of three or more short lines one after
+    another, with no blank line between and none a sentence or a list's entry, that holds a
+    number or has one next after it (``Udgift`` / ``Indtægt`` / ``Rådighedsbeløb fordeles
+    således`` / ``2014``). Such lines are cells, none a heading. (``Sagsgang og sagstype`` /
+    ``Udvalget`` / ``Beslutningssag`` holds no number: a heading and its text.)"""
+    if not _is_cell(lines[index]):
+        return False
+    first = last = index
+    while first > 0 and _is_cell(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and _is_cell(lines[last + 1]):
+        last += 1
+    if last - first < 2:
+        return False
+    if any(_AMOUNT.match(lines[i].strip()) for i in range(first, last + 1)):
+        return True
+    after = next((t.strip() for t in lines[last + 1 :] if t.strip()), "")
+    return bool(_AMOUNT.match(after))
+
+
+def _is_cell(line: str) -> bool:
+    text = line.strip()
+    if not text or len(text) > 50:
+        return False
+    if text[0].isdigit():
+        if _AMOUNT.match(text):
+            return True
+        if _LIST_ENTRY.match(text):
+            return False
+    elif text[0].islower():  # a sentence wrapped at a narrow column goes on so
+        return False
+    return text[-1] not in ".!?:;," and len(text.split()) <= _CELL_WORDS
+
+
 def danish_date(text: str) -> date | None:
     """A date written ``5. maj 2016``, ``05-05-2016``, ``5.5.2016`` or ``2016-05-05``."""
     text = text.strip(" .:")
@@ -537,7 +640,7 @@ def danish_date(text: str) -> date | None:
     if iso:
         return _date(int(iso[1]), int(iso[2]), int(iso[3]))
     words = _ordinal_words(text.casefold())
-    written = re.match(r"^(\d{1,2})\.?\s*([^\W\d]+)\.?\s+(\d{4})$", words)
+    written = re.match(r"^(\d{1,2})(?:\.?\s*|-)([^\W\d]+)(?:\.?\s+|-)(\d{4})$", words)
     if written:
         prefix = written[2][:3]
         for month_no, name in enumerate(DA_MONTHS, start=1):

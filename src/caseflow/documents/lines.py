@@ -38,7 +38,9 @@ def clean_lines(
     for raw in raw_lines:
         if is_lone_bullet(raw) or raw.strip().casefold() in _NAVIGATION or _PAGE.match(raw):
             continue
-        raw = without_page_mark(raw)
+        if "Side" in raw:
+            *running, raw = without_page_mark(raw)
+            result.extend(Line(text) for text in running)  # a running header's committee
         stray = _STRAY_BULLET.match(raw.strip())
         if stray is not None:
             stripped = raw.strip()

@@ -32,6 +32,7 @@ from caseflow.documents.config import DocumentsConfig
 from caseflow.documents.imported import ImportedItem, Uncertainty
 from caseflow.documents.layout import (
     Meeting,
+    in_table,
     item_heading,
     label_line,
     looks_like_heading,
@@ -94,10 +95,15 @@ class AgendaItemReader:
         for k in reversed(known):  # the first heading with a skeleton wins
             self.by_skeleton[k.skeleton] = k
         self.config = config
-        names = sorted({k.text for k in known if " " not in k.text} | {"Beslutning"}, key=len)
+        one_word = {k.text for k in known if " " not in k.text} | {"Beslutning"}
+        names = sorted(one_word | _FLAT_HEADINGS, key=len)
         self.flat = re.compile(
-            r"(?<=\S) (" + "|".join(re.escape(n) for n in reversed(names)) + r"|Beslutning i"
-            r"(?= [A-ZÆØÅ])[^.:]{3,60}?\bden\b(?: \d[\d.-]*\d)?:?)(?= [A-ZÆØÅ])"
+            r"(?:(?<=\S) |^)("
+            # a decision heading first: "Beslutning i <udvalg> den …", "Beslutning <udvalg> den"
+            r"Beslutning(?: i(?= [A-ZÆØÅ])|(?= [^.:]{2,40}?(?:udvalg|byråd|kommunalbestyrelse)"
+            r"\w*\s+den\b))[^.:]{3,60}?\bden\b(?: \d[\d.-]*\d)?:?|"
+            + "|".join(re.escape(n) for n in reversed(names))
+            + r"|Sagen afgøres (?:i|af):)(?= [A-ZÆØÅ])"
         )
 
     def read(self, text: str, source: str = "the text") -> ImportedItem:
@@ -130,7 +136,26 @@ class AgendaItemReader:
             if text:  # past the title: a heading may start a block, even in the head
                 neighbours = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
                 in_list = any(n.bulleted for n in neighbours)
-                block = self._heading(line, previous, following, notes, fresh, evidence, in_list)
+                under = fresh and _sub_heading_place(blocks[-1], lines, index)
+                block = self._heading(
+                    line,
+                    previous,
+                    following,
+                    notes,
+                    fresh and not under,
+                    evidence,
+                    in_list,
+                    (lines, index),
+                )
+                if under and block is not None and block.kind == SECTION:
+                    empty = blocks.pop()  # a heading over headings: no section of its own
+                    notes.append(
+                        Uncertainty(
+                            f"sections.{empty.key}",
+                            f"heading {empty.heading or empty.key!r} has no text of its own; "
+                            "the headings under it are sections of their own",
+                        )
+                    )
             if block is None:
                 blocks[-1].lines.append(line)
                 fresh = fresh and not text
@@ -150,12 +175,13 @@ class AgendaItemReader:
         fresh: bool,
         evidence: ocr.Evidence,
         in_list: bool = False,
+        where: tuple[list[Line], int] | None = None,  # the item's lines, and this one's index
     ) -> Block | None:
         if len(line.text) > 160:
             return None  # a paragraph, whatever it starts with
         fixed = line.known_as
         if label_line(fixed) is not None:
-            return Block(LABELS)
+            return Block(LABELS, inline=fixed)
         if F.ABSENCE_LABEL.match(fixed):
             return None  # "Fraværende: ..." inside a block: read there, never a block of its own
         decision = F.decision_heading(fixed)
@@ -175,6 +201,7 @@ class AgendaItemReader:
                     not line.bulleted or not in_list
                 )  # a stray bullet; a list's entries are no headings
                 and looks_like_heading(fixed, previous, following)
+                and (where is None or not _in_table(*where))  # nor a table's cells
             ):
                 return Block(SECTION, section_key(label), label)
             return None
@@ -251,19 +278,43 @@ class AgendaItemReader:
         return best, 1.0 if exact else min(best_score, 0.99)
 
 
+_FLAT_HEADINGS = frozenset(("Indledning", "Baggrund", "Lovgrundlag", "Retsgrundlag", "Vurdering"))
+"""Common headings no configuration need know, by which a PDF's text run together on one
+line is cut as well (where lines are kept, any heading-shaped line starts a section)."""
+
 # The labels of a flattened PDF's item head and meeting header, each where a line is cut.
 _RUN_LABEL = re.compile(
-    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Mødedato|Mødetidspunkt|"
-    r"Mødested|Deltagere|Afbud|Fraværende):|(?<=\s)(?:Åben|Lukket) sag\b"
+    r"(?<=\s)(?:Dok\.\s?nr\.|Sagsid\.|Sags?nr\.|J\.\s?nr\.|Initialer|Område|Sagsbeh\.?|"
+    r"Mødedato|Mødetidspunkt|Mødested|Mødedeltagere|Deltagere|Afbud(?: fra)?|Fraværende|Dato|"
+    r"Udsendelsesdato|(?:Start|Slut)tidspunkt for møde):|(?<=\s)(?:Åben|Lukket) sag\b"
 )
 _PAGE_NUMBER_BEFORE = re.compile(  # "3 1. Godkendelse", "1 Referat fra …": a page's number
-    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b)"
+    r"^\d{1,3}\s+(?=\d{1,4}\.\s+[A-ZÆØÅ]|(?:Referat|Dagsorden|Beslutningsprotokol)\b|"
+    r"[A-ZÆØÅ][\w-]+\s+Kommune\b(?!\s+(?:Dato\s+)?Side\b))"  # (a page mark: see lines)
 )
-_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$")
+# "… Side 2", "… tiltrådt. 2" (not "Sagsnr. 12")
+_PAGE_FOOTER = re.compile(r"\s+Side\s+\d{1,3}$|(?<=[a-zæøå]{3}[.!?])(?<!nr\.)\s+\d{1,3}$")
 _DECISION_WITHOUT_DATE = re.compile(  # "Beslutning Økonomiudvalget den Godkendt.": date lost
     r"^(Beslutning(?:\s+i)?\s+[A-ZÆØÅ][^.:\n]{2,60}?\s+den)\s+(?=[A-ZÆØÅ][a-zæøå])",
     re.MULTILINE,
 )
+
+
+def _sub_heading_place(block: Block, lines: list[Line], index: int) -> bool:
+    """Right under a section's heading, with no text yet: a line set apart by blank lines
+    with a sentence after it may be a heading of its own (``Sagsfremstilling`` /
+    ``Historik`` / ``Byrådet har …``), never merged into the section above."""
+    if block.kind != SECTION or block.inline or index < 1 or lines[index - 1].text:
+        return False
+    rest = [line.text for line in lines[index + 1 : index + 4]]
+    if not rest or rest[0]:
+        return False
+    after = next((text for text in rest if text), "")
+    return len(after.split()) >= 8
+
+
+def _in_table(lines: list[Line], index: int) -> bool:
+    return in_table([line.text for line in lines], index)
 
 
 def _label_pieces(line: str) -> list[str]:
@@ -296,7 +347,7 @@ class _HeadState:
         if self.title is None and self.opens_body(text):
             self.title = ""  # a heading where the title would be: the item has none
             return False
-        heading = item_heading(text)
+        heading = item_heading(text, bulleted)
         if self.title is None:
             if heading is not None:
                 self.number = heading.number

@@ -64,6 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox": ("Indbakke", "Inbox"),
     "cases": ("Sager", "Cases"),
     "new_case": ("Ny sag", "New case"),
+    "nav_imports": ("Import", "Import"),  # the import page, for secretariats
     "account": ("Min konto", "My account"),
     "tab_mine": ("Mine sager", "My cases"),
     "tab_administration": ("Min forvaltning", "My administration"),

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from caseflow.policy import is_administrator
+from caseflow.policy import is_administrator, may_import
 from caseflow.services.accounts import WebSession
 from caseflow.web.i18n import Words
 
@@ -34,6 +34,7 @@ def environment() -> Environment:
     env.globals["htmx"] = HTMX
     # Which links a page offers (never who may act: the services decide that).
     env.globals["is_administrator"] = is_administrator
+    env.globals["may_import"] = may_import
     env.globals["date_of"] = date.fromisoformat  # an ISO day in a service's JSON, to format
     return env
 
