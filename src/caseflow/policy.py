@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 # secretariat that prepares them and the committee that treats them.
 SECRETARIAT = "secretariat"
 INSIDERS = (SECRETARIAT, "committee")
+CASE_OFFICER = "case_officer"  # opens cases in its administration (imported items too)
 
 WITHHELD = "(lukket punkt: kun for udvalgets medlemmer og sekretariat)"
 """What stands in place of closed content for a reader outside the committee."""
@@ -255,10 +256,12 @@ def require_committee_role(actor: Actor, committee: str, roles: Iterable[str], w
 def may_import(actor: Actor) -> bool:
     """Whether ``actor`` is one the import page is for: a committee's secretariat (who
     brings its published agendas and minutes into its meetings, see
-    :func:`require_committee_role`) or an administrator. Each import is still checked
-    item by item and meeting by meeting where it is written."""
+    :func:`require_committee_role`), a case officer (whose administration's items
+    become cases) or an administrator. Each import is still checked item by item and
+    meeting by meeting where it is written."""
     return is_administrator(actor) or any(
-        g.role == SECRETARIAT and g.administration is None for g in actor.grants
+        (g.role == SECRETARIAT and g.administration is None) or g.role == CASE_OFFICER
+        for g in actor.grants
     )
 
 

@@ -1,4 +1,5 @@
-"""Who the import page is for (pure): a committee's secretariat or an administrator."""
+"""Who the import page is for (pure): a committee's secretariat, a case officer or an
+administrator."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from caseflow.policy import may_import
         ((RoleGrant("secretariat"),), True),
         ((RoleGrant("administrator"),), True),
         ((RoleGrant("administrator", administration="BIF"),), False),
-        ((RoleGrant("case_officer", administration="BIF"),), False),
+        ((RoleGrant("case_officer", administration="BIF"),), True),
         ((RoleGrant("committee", committee="BIU"),), False),
         ((), False),
     ],
@@ -29,7 +30,7 @@ from caseflow.policy import may_import
         "none",
     ],
 )
-def test_the_import_page_is_for_secretariats_and_administrators(
+def test_the_import_page_is_for_secretariats_officers_and_administrators(
     grants: tuple[RoleGrant, ...], offered: bool
 ) -> None:
     assert may_import(Actor("x", "X", grants=grants)) is offered
