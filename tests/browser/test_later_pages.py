@@ -22,6 +22,7 @@ from caseflow.engine import Engine
 from caseflow.services import absence, records
 from caseflow.settings import Settings
 from caseflow.store import tables
+from caseflow.testing import open_test_case
 
 REPO = Path(__file__).resolve().parents[2]
 ITEM = REPO / "tests" / "data" / "agenda-item-2009-68440-biu-item18.txt"
@@ -157,3 +158,34 @@ def test_an_administrator_compares_a_workflow_and_verifies_the_records(
     expect(page.get_by_role("status")).to_contain_text("Alt stemmer")
     accessible(page)
     snapshot(page, shots, "records")
+
+
+@pytest.mark.parametrize("username", ["admin", "biu.sekretariat", "tmf.styregruppe"])
+def test_every_page_in_the_menus_passes_axe(
+    ctx: Context, live_server: str, new_page: Page, username: str
+) -> None:
+    """Each page the main menu and the administration's tabs lead to, and the pages a
+    secretariat reaches from the meetings (the report, the digest), as each user sees them."""
+    page, base = new_page, live_server
+    journal_no = open_test_case(ctx.engine)
+    keyboard_sign_in(page, base, username)
+    menus = page.get_by_role("navigation", name="Hovedmenu").get_by_role("link")
+    paths = [link.get_attribute("href") or "" for link in menus.all()]
+    page.goto(f"{base}/admin/incidents")
+    if page.get_by_role("navigation", name="Administration").count():
+        tabs = page.get_by_role("navigation", name="Administration").get_by_role("link")
+        paths += [link.get_attribute("href") or "" for link in tabs.all()]
+    paths += ["/meetings/report", f"/cases/{journal_no}/approvals"]
+    visited = []
+    for path in dict.fromkeys(paths):
+        response = page.goto(base + path)
+        assert response is not None
+        if response.status == 403:  # not this user's page: refused, never shown
+            continue
+        assert response.status == 200, f"{path}: {response.status}"
+        accessible(page)
+        visited.append(path)
+    assert "/inbox" in visited
+    assert "/account" in visited
+    if username == "admin":
+        assert {"/admin/users", "/admin/records", "/admin/workflow-changes"} <= set(visited)
