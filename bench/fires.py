@@ -8,6 +8,12 @@ Both sides use a SQLite file in WAL mode with ``synchronous=FULL`` in the same
 folder, so both pay the same fsync per commit. The raw baseline is the least a
 durable fire can do: UPDATE the case, INSERT the audit row, COMMIT. The last
 line printed is the ratio engine/raw.
+
+A third side, the replay, runs the very statements the engine ran in one round
+(recorded with their parameters, in the driver's form) through sqlite3 alone, each
+fire between BEGIN IMMEDIATE and COMMIT: what the engine's writes cost the database
+without any of our Python. replay/raw is the most the engine could reach with the
+rows it writes today; engine/replay is what the Python of a fire costs.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -32,6 +39,7 @@ from caseflow.engine import Engine, NewCase
 from caseflow.store import audit
 from caseflow.store.cases import case_to_values
 from caseflow.store.db import write_transaction
+from caseflow.store.prepared import Prepared
 from caseflow.store.tables import audit_events, cases
 from caseflow.testing import make_test_engine
 
@@ -73,6 +81,74 @@ def raw_fires(path: Path, fires: int, case_ids: list[int]) -> float:
     elapsed = time.perf_counter() - start
     conn.close()
     return fires / elapsed
+
+
+Statement = tuple[str, Any, bool]  # SQL, the driver's parameters, executemany or not
+
+
+def recorded_fires(engine: Engine, numbers: list[str], fires: int) -> list[list[Statement]]:
+    """Fire as :func:`engine_fires` does (untimed) and return each fire's statements.
+
+    Every statement of a fire runs through :class:`Prepared`; the driver's trace counts
+    what reached SQLite, so a statement that went another way is not silently left out
+    of the replay (but for the first fire's: the organisation's directory, read once
+    per process and cached, as it is in every timed round).
+    """
+    officer = engine.actor("bif.sagsbehandler")
+    chef = engine.actor("bif.chef")
+    steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
+    log: list[Statement] = []
+    execute, execute_many = Prepared.execute, Prepared.execute_many
+
+    def recording(self: Prepared, conn: Any, params: Any, *, raw: Any = ()) -> Any:
+        log.append((self.sql, self._arguments(params, raw), False))
+        return execute(self, conn, params, raw=raw)
+
+    def recording_many(self: Prepared, conn: Any, names: Any, rows: Any, *, raw: Any = ()) -> int:
+        log.append((self.sql, self._many_arguments(names, rows, frozenset(raw)), True))
+        return execute_many(self, conn, names, rows, raw=raw)
+
+    traced: list[str] = []
+    per_fire: list[list[Statement]] = []
+    with engine.transaction() as conn:  # the engine's held connection, for its trace hook
+        held = conn.connection.driver_connection
+    assert held is not None
+    Prepared.execute, Prepared.execute_many = recording, recording_many  # type: ignore[method-assign]
+    held.set_trace_callback(traced.append)
+    try:
+        for n in range(fires):
+            trigger, actor, comment = steps[(n // len(numbers)) % 2]
+            engine.fire(numbers[n % len(numbers)], trigger, actor, comment=comment)
+            if n and len(traced) != len(log) + 2:  # + BEGIN and COMMIT
+                raise SystemExit(f"replay: fire {n} ran {traced} but recorded {log}")
+            per_fire.append(log[:])
+            log.clear()
+            traced.clear()
+    finally:
+        held.set_trace_callback(None)
+        Prepared.execute, Prepared.execute_many = execute, execute_many  # type: ignore[method-assign]
+    return per_fire
+
+
+def replay_fires(path: Path, per_fire: list[list[Statement]]) -> float:
+    """The recorded statements on ``path`` (a copy of the database they ran on), a
+    durable transaction per fire, with sqlite3 alone; returns fires/s."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    start = time.perf_counter()
+    for statements in per_fire:
+        conn.execute("BEGIN IMMEDIATE")
+        for sql, arguments, many in statements:
+            if many:
+                conn.executemany(sql, arguments)
+            else:
+                conn.execute(sql, arguments).fetchall()
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return len(per_fire) / elapsed
 
 
 def open_drafting_cases(engine: Engine, count: int) -> list[str]:
@@ -230,23 +306,36 @@ def main() -> None:
         with engine.db.connect() as conn:  # fold the WAL into the file before copying it
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy(base / "engine.db", base / "template.db")
-        # Alternate raw and engine rounds so that both meet the same disk weather;
-        # compare the medians.
-        raw_rates, engine_rates = [], []
+        per_fire = recorded_fires(engine, numbers, args.fires)  # from template.db's state
+        # Alternate raw, replay and engine rounds so that all meet the same disk
+        # weather; compare the medians.
+        raw_rates, replay_rates, engine_rates = [], [], []
         latencies: list[float] = []
         for round_no in range(args.rounds):
             raw_db = base / f"raw{round_no}.db"
             shutil.copy(base / "template.db", raw_db)
             raw_rates.append(raw_fires(raw_db, args.fires, ids))
+            replay_db = base / f"replay{round_no}.db"
+            shutil.copy(base / "template.db", replay_db)
+            replay_rates.append(replay_fires(replay_db, per_fire))
             engine_rates.append(engine_fires(engine, numbers, args.fires, latencies))
+            raw_db.unlink()
+            replay_db.unlink()
         raw_rate = statistics.median(raw_rates)
+        replay_rate = statistics.median(replay_rates)
         engine_rate = statistics.median(engine_rates)
         rounds = ", ".join(f"{e / r:.2f}" for e, r in zip(engine_rates, raw_rates, strict=True))
         print(f"{args.rounds} rounds of {args.fires:,} fires; ratio per round: {rounds}")
         print(f"raw sqlite3 UPDATE+INSERT+COMMIT (median): {raw_rate:,.0f} commits/s")
+        statements = sum(map(len, per_fire)) / len(per_fire)
+        print(
+            f"replay of the engine's {statements:.0f} statements a fire through sqlite3 alone "
+            f"(median): {replay_rate:,.0f} fires/s, {replay_rate / raw_rate:.2f} of raw"
+        )
         print(
             "engine fires (read, role, guards, machine, audit chain, deadline and "
-            f"notification hooks): {engine_rate:,.0f} fires/s"
+            f"notification hooks): {engine_rate:,.0f} fires/s, {engine_rate / replay_rate:.2f} "
+            "of the replay"
         )
         print(
             f"one fire, all rounds: p50 {percentile(latencies, 0.50) * 1e3:.2f} ms, "

@@ -152,9 +152,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE, False)
         dbapi = connection.connection.driver_connection
         assert dbapi is not None
+        if dbapi.in_transaction:  # begun by HeldWriteConnection on the driver itself
+            return
+        immediate = connection.get_execution_options().get(_WRITE, False)
         dbapi.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -179,6 +181,7 @@ class HeldWriteConnection:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._local = threading.local()
+        self._sqlite = engine.dialect.name == "sqlite"
 
     def connection(self) -> Connection:
         """This thread's connection, opened afresh if there is none or it broke."""
@@ -198,12 +201,42 @@ class HeldWriteConnection:
     def transaction(self) -> Iterator[Connection]:
         with translated_errors(self.engine):
             conn = self.connection()
+            if self._sqlite:
+                with self._on_driver(conn):
+                    yield conn
+                return
             try:
                 with conn.begin():
                     yield conn
             except BaseException:
                 self.discard(conn)
                 raise
+
+    @contextmanager
+    def _on_driver(self, conn: Connection) -> Iterator[None]:
+        """SQLite: BEGIN IMMEDIATE and COMMIT on the driver connection itself.
+
+        SQLAlchemy's transaction object, its events and its bookkeeping cost a fire
+        about as much as two of its statements; the fire's own statements run on the
+        driver's cursor anyway (:mod:`caseflow.store.prepared`). A SQLAlchemy
+        statement inside the block autobegins SQLAlchemy's transaction on top of ours
+        (the begin hook sees the driver's and issues nothing), and that one is
+        committed through SQLAlchemy, which commits the driver's.
+        """
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            if conn.in_transaction():
+                conn.commit()
+            else:
+                driver.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                driver.rollback()
+            self.discard(conn)
+            raise
 
     def close(self) -> None:
         conn: Connection | None = getattr(self._local, "conn", None)
