@@ -20,12 +20,18 @@ afterwards. Each measurement gets a fresh database.
    worker, and per round.
    Each run also reports how busy the machine's CPUs were (from /proc/stat) and
    the CPU time per deadline: with the server on the same machine, what one
-   worker leaves idle bounds what more workers can gain here.
+   worker leaves idle bounds what more workers can gain here. The CPU per
+   deadline is the workers' own (each process's, all its threads, as it reports
+   it) and the server's (the postmaster and its children, from /proc), from the
+   start signal until the last worker is done: not a worker's start, nor what it
+   loads once in its life (each applies one deadline and rolls it back before the
+   clock starts), so that one worker and two are compared per deadline, not by
+   how many processes started.
 3. Draining ``--drain`` due deadlines (default 100,000) with 3 workers: the
    time until none is left open, and the rate.
 
-The worker processes start and connect before the clock starts; only the
-draining is timed. The outbox rows they write are left for the sender (not
+The worker processes start, connect and warm up before the clock starts; only
+the draining is timed. The outbox rows they write are left for the sender (not
 timed here: the mail server would be measured, not caseflow).
 """
 
@@ -262,6 +268,7 @@ class Drained:
     workers_cpu: float
     server_cpu: float
     start_cpu: float  # the most a worker's start and warm-up took (not counted)
+    busy: float  # how busy the machine's CPUs were meanwhile (0 to 1)
 
 
 def drain(url: str, workers: int, postmaster: int | None = None) -> Drained:
@@ -281,10 +288,12 @@ def drain(url: str, workers: int, postmaster: int | None = None) -> Drained:
     # The workers' backends are connected now: the server's CPU from here on is the
     # drain's (and its background processes'), not the backends' starts.
     server_before = server_cpu(postmaster)
+    busy_before, total_before = cpu_times()
     start = time.perf_counter()
     go.set()
     spent = [finished(done, processes) for _ in processes]
     seconds = time.perf_counter() - start
+    busy_after, total_after = cpu_times()
     server_after = server_cpu(postmaster)
     leave.set()
     for process in processes:
@@ -295,6 +304,7 @@ def drain(url: str, workers: int, postmaster: int | None = None) -> Drained:
         sum(drained for _, drained in spent),
         server_after - server_before,
         max(start for start, _ in spent),
+        (busy_after - busy_before) / (total_after - total_before),
     )
 
 
@@ -375,15 +385,12 @@ def claims_benchmark(server: str, count: int, worker_counts: list[int], rounds: 
         for workers in worker_counts:
             with fresh_database(server) as url:
                 engine = burst(url, count)
-                busy_before, total_before = cpu_times()
                 drained = drain(url, workers, postmaster)
-                busy_after, total_after = cpu_times()
                 seconds = drained.seconds
                 left = still_open(engine)
                 engine.close()
             rates[workers].append(count / seconds)
-            used = busy_after - busy_before
-            busy[workers].append(used / (total_after - total_before))
+            busy[workers].append(drained.busy)
             # By process accounting: the worker processes' own CPU and the server's, so
             # that other load on the machine does not count.
             cost = (drained.workers_cpu / count, drained.server_cpu / count)
