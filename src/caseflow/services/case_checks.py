@@ -11,17 +11,19 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from caseflow.definitions import WorkflowDefinition
 from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.limits import Capped, check_changes, check_recommendations, check_size
 from caseflow.store import organisation
+
+if TYPE_CHECKING:  # the schema's models come with the workflow that is checked
+    from caseflow.definitions import WorkflowDefinition
 
 
 def check_new_case(conn: Connection, new: NewCase) -> None:
