@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from approval_setup import add_actor
 from sqlalchemy import func, select
 
+from approval_setup import add_actor
 from caseflow.approvals.chain import Action
 from caseflow.clock import FakeClock
 from caseflow.context import Context
