@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import ErrorCode, InvalidInput
@@ -111,6 +110,8 @@ def check_past_fields(
     deadline) when the date has passed already: its deadline would expire, and mail,
     at the worker's next run. With ``allow_past`` and a ``reason`` it is taken, and the
     note returned (for the audit trail) says so."""
+    from caseflow.definitions.due import parse_field_date  # (a list never asks)
+
     reason = " ".join((reason or "").split()) or None
     if allow_past and reason is None:
         raise InvalidInput(
