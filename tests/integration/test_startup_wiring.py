@@ -38,6 +38,7 @@ def test_a_wired_engine_builds_its_hooks_when_first_asked_and_keeps_them() -> No
     assert isinstance(hooks[1], TransitionNotifier)
     assert hooks[1].language == "en"
     assert engine.hooks is hooks
+    assert vars(engine)["hooks"] is hooks  # a plain attribute from now on: a fire pays nothing
     engine.hooks = []  # a caller's replacement stays
     assert engine.hooks == []
     engine.close()
