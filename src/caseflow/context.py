@@ -11,6 +11,7 @@ changes one setting, never the others: see :meth:`Settings.with_overrides`).
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,15 +19,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as SAEngine
 
-from caseflow.approvals.hook import ApprovalStarter
 from caseflow.calendar import CalendarRules, Calendars
 from caseflow.calendar_file import rules_from_setting
 from caseflow.clock import Clock, ShiftedClock
-from caseflow.deadlines.scheduling import DeadlineScheduler
 from caseflow.engine import Engine, TransactionHook
 from caseflow.limits import check_range
-from caseflow.notifications.message import Recipient
-from caseflow.notifications.on_transition import TransitionNotifier
 from caseflow.registry import WorkflowRegistry
 from caseflow.settings import Settings, default_templates_dir
 from caseflow.store import migrate
@@ -37,12 +34,19 @@ if TYPE_CHECKING:
     # built: a command that reads cases starts without them.
     from caseflow.deadlines.dispatcher import Dispatcher
     from caseflow.notifications.channels import Channel
+    from caseflow.notifications.message import Recipient
     from caseflow.notifications.sender import Sender
 
 DEFAULT_LEASE = timedelta(minutes=5)
 """How long a worker holds what it claimed; a dead worker's claims are free after it."""
 
-DEFAULT_SENDER = Recipient("caseflow@localhost", "caseflow")
+
+def default_sender() -> Recipient:
+    """Who mail is from when no SMTP settings say (the e-mail machinery is imported by
+    what sends, not by every command)."""
+    from caseflow.notifications.message import Recipient
+
+    return Recipient("caseflow@localhost", "caseflow")
 
 
 def calendar_rules(settings: Settings) -> CalendarRules:
@@ -64,12 +68,53 @@ def wired_engine(
     """
     calendars = Calendars.for_rules(rules)
     registry.follow(db)  # published versions, without a restart
-    hooks: list[TransactionHook] = [
-        DeadlineScheduler(calendars),
-        TransitionNotifier(language),
-        ApprovalStarter(calendars),
-    ]
-    return Engine(db, registry, clock, hooks, calendars=calendars)
+    return WiredEngine(db, registry, clock, calendars=calendars, language=language)
+
+
+def standard_hooks(calendars: Calendars, language: str) -> list[TransactionHook]:
+    """The hooks every wired engine carries: deadline rows, transition notifications and
+    approval chains, written in the transaction of each open, fire and edit."""
+    from caseflow.approvals.hook import ApprovalStarter
+    from caseflow.deadlines.scheduling import DeadlineScheduler
+    from caseflow.notifications.on_transition import TransitionNotifier
+
+    return [DeadlineScheduler(calendars), TransitionNotifier(language), ApprovalStarter(calendars)]
+
+
+class WiredEngine(Engine):
+    """An :class:`Engine` whose :attr:`~Engine.hooks` are imported and built when first
+    asked for (by the first open, fire or edit, or by a caller that changes them), so a
+    command that only reads (``case list``) starts without the deadline, notification
+    and approval machinery (issue 16).
+
+    Until then the engine has no ``hooks`` attribute of its own and :meth:`__getattr__`
+    builds it; from then on it is a plain list, as on any engine: what a fire does, and
+    what it costs, are the same.
+    """
+
+    def __init__(
+        self,
+        db: SAEngine,
+        registry: WorkflowRegistry,
+        clock: Clock | None,
+        *,
+        calendars: Calendars,
+        language: str,
+    ) -> None:
+        super().__init__(db, registry, clock, calendars=calendars)
+        del self.hooks  # built on first use, by __getattr__
+        self._language = language
+        self._building = threading.Lock()
+
+    def __getattr__(self, name: str) -> list[TransactionHook]:
+        """Called only for an attribute the engine does not have: ``hooks`` before its
+        first use (under a lock: two threads of the web app build it once)."""
+        if name != "hooks":
+            raise AttributeError(name)
+        with self._building:
+            if "hooks" not in self.__dict__:
+                self.hooks = standard_hooks(self.calendars, self._language)
+        return self.hooks
 
 
 @dataclass
@@ -111,11 +156,12 @@ class Context:
     def channel(self) -> tuple[Channel, Recipient]:
         """SMTP when CASEFLOW_SMTP_HOST is set, else .eml files in the mail folder."""
         from caseflow.notifications.channels import FileChannel, SmtpChannel, SmtpSettings
+        from caseflow.notifications.message import Recipient
 
         smtp = SmtpSettings.from_env(os.environ)
         if smtp is not None:
             return SmtpChannel(smtp), Recipient(smtp.sender, smtp.sender_name)
-        return FileChannel(Path(self.settings.mail_dir)), DEFAULT_SENDER
+        return FileChannel(Path(self.settings.mail_dir)), default_sender()
 
     def dispatcher(
         self, lease: timedelta = DEFAULT_LEASE, *, owner: str | None = None
@@ -150,7 +196,7 @@ class Context:
             self.engine,
             Renderer(default_templates_dir()),
             channel,
-            sender or DEFAULT_SENDER,
+            sender or default_sender(),
             owner=worker_name(),
             lease=lease,
             max_attempts=self.settings.max_attempts,

@@ -39,7 +39,6 @@ from caseflow.domain import (
     OrgKind,
 )
 from caseflow.errors import ErrorCode, NotAllowed, NotFound
-from caseflow.store import accounts as account_rows
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import cases as case_rows
 from caseflow.store import organisation as org_rows
@@ -296,6 +295,8 @@ def require_insider(actor: Actor | None, committee: str, *, draft: bool = False)
 def last_administrators(conn: Connection) -> list[str]:
     """The usernames of the administrators without scope who are not disabled (the
     bootstrap's end): no change may leave none, nor may disabling one."""
+    from caseflow.store import accounts as account_rows  # sign-in's rows, read only here
+
     found = org_rows.actors_with_role(conn, ADMINISTRATOR)
     administrators = [actor.username for actor in found if is_administrator(actor)]
     disabled = account_rows.disabled_among(conn, administrators)

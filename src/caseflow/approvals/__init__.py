@@ -6,27 +6,66 @@ absences and the delegations in force (pure); ``hook`` starts and ends chains
 with the case's state, inside the engine's transaction (the one module here that
 writes). The services (:mod:`caseflow.services.approvals`,
 :mod:`caseflow.services.absence`) put them together.
+
+Importing the package imports none of its modules: each name is imported where it
+is first used (PEP 562, as in :mod:`caseflow.definitions`), so what needs only
+:mod:`caseflow.approvals.reserved` (every case edit's check) does not pay for the
+chain and routing rules.
 """
 
-from caseflow.approvals.chain import (
-    Action,
-    ChainPosition,
-    Outcome,
-    OutcomeKind,
-    Vote,
-    decide,
-    step_complete,
-)
-from caseflow.approvals.routing import (
-    Absence,
-    Delegation,
-    DelegationScope,
-    Person,
-    SubstituteLoop,
-    eligible_people,
-    principals_for,
-    resolve_substitute,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from caseflow.approvals.chain import (
+        Action,
+        ChainPosition,
+        Outcome,
+        OutcomeKind,
+        Vote,
+        decide,
+        step_complete,
+    )
+    from caseflow.approvals.routing import (
+        Absence,
+        Delegation,
+        DelegationScope,
+        Person,
+        SubstituteLoop,
+        eligible_people,
+        principals_for,
+        resolve_substitute,
+    )
+
+_WHERE = {
+    "Absence": "caseflow.approvals.routing",
+    "Action": "caseflow.approvals.chain",
+    "ChainPosition": "caseflow.approvals.chain",
+    "Delegation": "caseflow.approvals.routing",
+    "DelegationScope": "caseflow.approvals.routing",
+    "Outcome": "caseflow.approvals.chain",
+    "OutcomeKind": "caseflow.approvals.chain",
+    "Person": "caseflow.approvals.routing",
+    "SubstituteLoop": "caseflow.approvals.routing",
+    "Vote": "caseflow.approvals.chain",
+    "decide": "caseflow.approvals.chain",
+    "eligible_people": "caseflow.approvals.routing",
+    "principals_for": "caseflow.approvals.routing",
+    "resolve_substitute": "caseflow.approvals.routing",
+    "step_complete": "caseflow.approvals.chain",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'caseflow.approvals' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Absence",

@@ -14,7 +14,6 @@ from rich.text import Text
 from caseflow.cli.app import AsOption, JsonOption, console, state
 from caseflow.cli.case import case_app
 from caseflow.errors import InvalidInput
-from caseflow.services import attachments
 
 
 @case_app.command("attach")
@@ -30,6 +29,10 @@ def attach(
     as_json: JsonOption = False,
 ) -> None:
     """Add an attachment with its file to a case (an edit: audited, the editor's right)."""
+    # The service (and the engine it writes through) is imported when the command runs:
+    # this module registers on ``case``, whose other commands (``case list``) do not need it.
+    from caseflow.services import attachments
+
     try:
         size = file.stat().st_size
         if size > attachments.MAX_BYTES:
@@ -73,6 +76,8 @@ def attachment(
     as_user: AsOption = None,
 ) -> None:
     """Write an attachment's file (for one who may see the case)."""
+    from caseflow.services import attachments
+
     ctx, actor = state().acting(as_user)
     info, content = attachments.fetch(ctx, actor, journal_no, number)
     out.write_bytes(content)

@@ -11,17 +11,18 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from caseflow.definitions import WorkflowDefinition
-from caseflow.definitions.due import parse_field_date
 from caseflow.domain import Case
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import ErrorCode, InvalidInput
 from caseflow.limits import Capped, check_changes, check_recommendations, check_size
 from caseflow.store import organisation
+
+if TYPE_CHECKING:  # the schema's models come with the workflow that is checked
+    from caseflow.definitions import WorkflowDefinition
 
 
 def check_new_case(conn: Connection, new: NewCase) -> None:
@@ -109,6 +110,8 @@ def check_past_fields(
     deadline) when the date has passed already: its deadline would expire, and mail,
     at the worker's next run. With ``allow_past`` and a ``reason`` it is taken, and the
     note returned (for the audit trail) says so."""
+    from caseflow.definitions.due import parse_field_date  # (a list never asks)
+
     reason = " ".join((reason or "").split()) or None
     if allow_past and reason is None:
         raise InvalidInput(

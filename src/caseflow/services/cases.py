@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -19,8 +19,7 @@ from caseflow import policy
 from caseflow.approvals.reserved import check_user_changes
 from caseflow.calendar import local_date
 from caseflow.context import Context
-from caseflow.definitions import CompiledWorkflow
-from caseflow.definitions.schema import ServiceName
+from caseflow.definitions.meanings import ServiceName
 from caseflow.domain import Actor, AuditEntry, Case
 from caseflow.engine import NewCase, TriggerOption
 from caseflow.limits import Capped, check_size
@@ -29,6 +28,9 @@ from caseflow.services.paging import Page, PageRequest
 from caseflow.store import audit
 from caseflow.store import cases as case_rows
 from caseflow.store.db import read_transaction
+
+if TYPE_CHECKING:  # a list reads no workflow: the machine and its schema load when one does
+    from caseflow.definitions import CompiledWorkflow
 
 # --- results ---------------------------------------------------------------------------
 

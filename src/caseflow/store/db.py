@@ -74,6 +74,10 @@ def make_engine(
             _translate_errors(engine, busy_timeout)
             return engine
         engine = create_engine(parsed, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            from caseflow.store import tables  # (its PostgreSQL options name the dialect)
+
+            tables.partial_indexes_on_postgresql()
         _translate_errors(engine, busy_timeout)
         return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:

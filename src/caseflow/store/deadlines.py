@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.dml import Update
 
 from caseflow.deadlines.vocabulary import LIVE_STATUSES, DeadlineStatus
@@ -253,12 +253,16 @@ def live_case_read(dialect: str) -> ColumnElement[Any]:
     Oldest first, each ``[id, rule_id, status, due_at, remaining_working_days]``; served
     by ix_deadlines_live_case (a query plan test holds it). :func:`live_of_read` reads it.
     """
-    return _LIVE_READS[dialect if dialect == "postgresql" else "sqlite"]
+    return _live_read(postgresql=dialect == "postgresql")
 
 
+@functools.cache  # one expression per dialect, built when a fire first reads it
 def _live_read(postgresql: bool) -> ColumnElement[Any]:
     columns = [deadlines.c[name] for name in LiveDeadline.__dataclass_fields__]
     if postgresql:
+        # The PostgreSQL dialect is imported on PostgreSQL only (see store.upsert).
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
         aggregate = func.json_agg(
             aggregate_order_by(func.json_build_array(*columns), deadlines.c.id)
         )
@@ -273,9 +277,6 @@ def _live_read(postgresql: bool) -> ColumnElement[Any]:
         )
         found = select(func.json_group_array(func.json_array(*ordered.c)))
     return found.correlate(cases).scalar_subquery()
-
-
-_LIVE_READS = {"sqlite": _live_read(postgresql=False), "postgresql": _live_read(postgresql=True)}
 
 
 def live_of_read(value: Any) -> list[LiveDeadline]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.errors import InvalidInput
 from caseflow.store.tables import journal_counters
+from caseflow.store.upsert import insert_for
 
 # 2009-68440 (Copenhagen) or 330-2016-89665 (a municipality's prefix).
 JOURNAL_NO = re.compile(r"^(?:\d{1,6}-)?(?P<year>\d{4})-(?P<serial>\d{1,9})$")
@@ -31,7 +31,7 @@ def check_format(journal_no: str) -> int:
 
 def next_number(conn: Connection, year: int) -> str:
     """Allocate the next serial of ``year`` inside the caller's transaction."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(conn.dialect.name)
     statement = insert(journal_counters).values(year=year, last_serial=1)
     statement = statement.on_conflict_do_update(
         index_elements=[journal_counters.c.year],
@@ -51,7 +51,7 @@ def note_explicit(conn: Connection, journal_no: str) -> None:
         return
     year, serial = int(match["year"]), int(match["serial"])
     postgres = conn.dialect.name == "postgresql"
-    insert = postgresql.insert if postgres else sqlite.insert
+    insert = insert_for(conn.dialect.name)
     greatest = func.greatest if postgres else func.max  # SQLite's max() of two values
     statement = insert(journal_counters).values(year=year, last_serial=serial)
     statement = statement.on_conflict_do_update(

@@ -25,12 +25,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.notifications.vocabulary import OutboxStatus
 from caseflow.store import leases
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import outbox
+from caseflow.store.upsert import insert_for
 from caseflow.store.visibility import ReadScope, readable_ids
 
 
@@ -81,7 +81,7 @@ def enqueue(
     now: datetime,
 ) -> bool:
     """Add a notification unless one with ``key`` exists; returns True if added."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(conn.dialect.name)
     statement = (
         insert(outbox)
         .values(
@@ -122,7 +122,7 @@ class NewNotification:
 
 @functools.cache
 def _insert_new(dialect: str) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(dialect)
     columns = ("key", "case_id", "template", "language", "recipients", "context")
     return (
         insert(outbox)

@@ -191,13 +191,11 @@ deadlines = Table(
         "ix_deadlines_open_next_action",
         "next_action_at",
         sqlite_where=text("status = 'open'"),
-        postgresql_where=text("status = 'open'"),
     ),
     Index(
         "ix_deadlines_live_case",
         "case_id",
         sqlite_where=text("status IN ('open', 'paused')"),
-        postgresql_where=text("status IN ('open', 'paused')"),
     ),
 )
 
@@ -240,7 +238,6 @@ outbox = Table(
         "ix_outbox_pending_next_attempt",
         "next_attempt_at",
         sqlite_where=text("status = 'pending'"),
-        postgresql_where=text("status = 'pending'"),
     ),
 )
 
@@ -434,7 +431,6 @@ Index(
     deadlines.c.due_at,
     deadlines.c.case_id,
     sqlite_where=text("status = 'open'"),
-    postgresql_where=text("status = 'open'"),
 )
 
 # The file of an attachment (bilag) of a case; the case's ``attachments`` names it by number.
@@ -654,3 +650,21 @@ delegations = Table(
     Column("revoked_by", String(100), nullable=True),
     Index(None, "delegate"),
 )
+
+
+# -- start16: the partial indexes' condition on PostgreSQL, added when it is used ----------------
+# Each partial index above gives its condition once, as ``sqlite_where``: naming a
+# dialect's option makes SQLAlchemy import that dialect to check it, and every command
+# on SQLite would load PostgreSQL's for nothing (issue 16: ``case list`` starts fast).
+
+
+def partial_indexes_on_postgresql() -> None:
+    """Give the partial indexes their condition on PostgreSQL too: the same condition as
+    on SQLite, so that what the metadata creates (``create_all``) is what the migrations
+    create. :func:`caseflow.store.db.make_engine` calls it for a PostgreSQL URL, before
+    anything emits DDL or compares the schema; calling it again changes nothing."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            where = index.dialect_options["sqlite"]["where"]
+            if where is not None:
+                index.dialect_kwargs["postgresql_where"] = where

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select
-from sqlalchemy.dialects import postgresql
 
 from caseflow.errors import NotFound
 from caseflow.store.tables import cases, workflow_publications, workflow_versions
+from caseflow.store.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def register(
     # PostgreSQL runs them side by side: two first cases of a new version may both get
     # here; the second insert waits for the first transaction and then does nothing.
     statement = (
-        postgresql.insert(workflow_versions)
+        insert_for("postgresql")(workflow_versions)
         .values(values)
         .on_conflict_do_nothing(
             index_elements=[workflow_versions.c.workflow_id, workflow_versions.c.version]
