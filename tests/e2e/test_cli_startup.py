@@ -81,6 +81,13 @@ def test_ctrl_c_at_start_up_is_one_line_and_exit_130(tmp_path: Path, when: str) 
     assert said == ["interrupted: nothing more was done\n"]
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it, whatever the test process inherited or did
+    before: a SIGINT ignored or blocked there would be ignored or blocked in the child."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _interrupted_at(tmp_path: Path, when: str) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
     running = subprocess.Popen(
@@ -90,6 +97,7 @@ def _interrupted_at(tmp_path: Path, when: str) -> tuple[int, list[str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_terminal,
     )  # fmt: skip
     assert running.stderr is not None
     with contextlib.suppress(OSError):  # Linux: a one-page pipe (else the run may race)

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from approval_setup import CONTENT, add_actor, context, management, workflows_with_next
 
+from approval_setup import CONTENT, add_actor, context, management, workflows_with_next
 from caseflow.approvals.chain import Action, OutcomeKind
 from caseflow.approvals.routing import DelegationScope
 from caseflow.calendar import COPENHAGEN, Calendars

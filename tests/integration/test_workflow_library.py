@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from approval_setup import add_actor, context, workflows_with_next
 
+from approval_setup import add_actor, context, workflows_with_next
 from caseflow.approvals.chain import Action, OutcomeKind
 from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES, Calendars
 from caseflow.clock import FakeClock

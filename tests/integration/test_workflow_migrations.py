@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from approval_setup import add_actor
 from sqlalchemy import func, select
 
+from approval_setup import add_actor
 from caseflow.approvals.chain import Action
 from caseflow.clock import FakeClock
 from caseflow.context import Context

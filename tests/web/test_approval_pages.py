@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from approval_setup import CONTENT, context, management, workflows_with_next
 from fastapi.testclient import TestClient
 from webtools import PASSWORD, csrf_of
 
+from approval_setup import CONTENT, context, management, workflows_with_next
 from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.engine import Engine, NewCase

@@ -1,5 +1,6 @@
-"""Shared set-up of the approval-chain tests: a workflows folder with the next version
-of committee-case, management in TMF (the reference case's lead administration)."""
+"""Shared set-up of the approval-chain tests, integration and web: a workflows folder
+with the next version of committee-case, management in TMF (the reference case's lead
+administration)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from caseflow.settings import Settings
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 NEXT_COMMITTEE_CASE = REPO / "workflows" / "next" / "committee-case.yaml"
 
 CONTENT = {
