@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from string import Formatter
 
 import pytest
 
@@ -30,6 +31,7 @@ from caseflow.definitions.migration_plan import MigrationPlan, check_plan, parse
 from caseflow.definitions.starter import starter_text
 from caseflow.errors import InvalidInput
 from caseflow.testing import copenhagen_time
+from caseflow.web.i18n import Language, Words
 from caseflow.web.texts_workflows import TEXTS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
@@ -415,3 +417,43 @@ def test_a_log_row_gives_back_typed_notes_and_older_rows_their_text() -> None:
         ("a kind no longer known", None),
     ]
     assert [(n.text, n.note) for n in reasons] == [(why.text, why)]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("kind", list(NoteKind))
+def test_every_kind_of_note_has_its_danish_and_english_words_on_the_web_page(
+    kind: NoteKind,
+) -> None:
+    danish, english = TEXTS[f"wfc_note_{kind}"]
+    assert danish.strip()
+    assert english.strip()
+    # A phrasing names only values the note has, so a page can always fill it in.
+    assert _placeholders(danish) <= set(PARAMS[kind]), danish
+    assert _placeholders(english) <= set(PARAMS[kind]), english
+    for language in Language:
+        (said,) = Words(language).notes([MigrationNote(kind, PARAMS[kind])])
+        assert said.lang is None  # in the page's language
+        for name, value in PARAMS[kind].items():
+            if name in _placeholders(TEXTS[f"wfc_note_{kind}"][Words(language).index]):
+                assert (str(value) if name != "date" else "2009") in said.text
+
+
+def test_the_web_phrases_a_note_from_its_params_and_an_older_rows_text_as_it_is() -> None:
+    recomputed = MigrationNote(NoteKind.DEADLINE_RECOMPUTED, PARAMS[NoteKind.DEADLINE_RECOMPUTED])
+    started = MigrationNote(NoteKind.DEADLINE_STARTED, PARAMS[NoteKind.DEADLINE_STARTED])
+    older = LoggedNote("on a published agenda")  # a log row written before notes were typed
+    danish = Words(Language.DA).notes([recomputed, LoggedNote(started.text, started), older])
+    assert [(p.text, p.lang) for p in danish] == [
+        ("fristen »drafting_time« genberegnet fra 12 til 9 arbejdsdage", None),
+        ("ny frist »review_time« regnet fra, at sagen kom i »review« den 18. maj 2009", None),
+        ("on a published agenda", "en"),
+    ]
+    english = Words(Language.EN).notes([recomputed, started, older])
+    assert [(p.text, p.lang) for p in english] == [
+        ("deadline 'drafting_time' recomputed from 12 to 9 working days", None),
+        ("new deadline 'review_time' started from entering 'review' on 18 May 2009", None),
+        ("on a published agenda", None),
+    ]
