@@ -138,8 +138,8 @@ def test_a_step_s_approvers_mode_and_owner_are_compared() -> None:
 
 def test_a_chain_added_to_committee_case_lists_its_steps_and_the_chain_s_shape() -> None:
     workflows = Path(__file__).resolve().parents[2] / "workflows"
-    old = load_workflow_file(workflows / "committee-case.yaml").definition
-    new = load_workflow_file(workflows / "next" / "committee-case.yaml").definition
+    old = load_workflow_file(DATA / "committee-case-single.yaml").definition
+    new = load_workflow_file(workflows / "committee-case.yaml").definition
     diff = diff_workflows(old, new)
     assert _lines(diff, "approval steps") == [
         "approval steps | approve: office_head | added | ",
