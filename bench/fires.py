@@ -159,7 +159,8 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
             NewCase(
                 workflow_id="committee-case",
                 title="Bench",
-                lead_administration="BIF",
+                lead_administration="TMF",  # its office head sends the drafts back
+                participating_administrations=["BIF"],
                 committee="BIU",
                 sections=SECTIONS,
                 recommendations=["at udvalget drøfter sagen."],
@@ -174,11 +175,13 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
 def engine_fires(
     engine: Engine, numbers: list[str], fires: int, latencies: list[float] | None = None
 ) -> float:
-    """submit_for_approval and send_back in turn, each a durable transaction; each
-    fire's seconds are appended to ``latencies`` when given."""
+    """submit_for_approval (which opens management's approval chain at the office
+    head's step, with its deadline) and send_back by the office head (which ends it) in
+    turn, each a durable transaction; each fire's seconds are appended to ``latencies``
+    when given."""
     officer = engine.actor("bif.sagsbehandler")
-    chef = engine.actor("bif.chef")
-    steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
+    head = engine.actor("tmf.kontorchef")
+    steps = (("submit_for_approval", officer, None), ("send_back", head, "Uddyb"))
     clock = time.perf_counter
     start = clock()
     for n in range(fires):

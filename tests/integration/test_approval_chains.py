@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from approval_setup import CONTENT, add_actor, context, management, workflows_with_next
+from approval_setup import CONTENT, add_actor, context, management, workflows_with
 from caseflow.approvals.chain import Action, OutcomeKind
 from caseflow.approvals.routing import DelegationScope
 from caseflow.calendar import COPENHAGEN, Calendars
@@ -69,7 +69,7 @@ transitions:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    return workflows_with_next(tmp_path, ("board-approval.yaml", BOARD))
+    return workflows_with(tmp_path, ("board-approval.yaml", BOARD))
 
 
 @pytest.fixture
