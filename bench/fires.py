@@ -95,7 +95,7 @@ def recorded_fires(engine: Engine, numbers: list[str], fires: int) -> list[list[
     per process and cached, as it is in every timed round).
     """
     officer = engine.actor("bif.sagsbehandler")
-    chef = engine.actor("bif.chef")
+    chef = engine.actor("tmf.kontorchef")
     steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
     log: list[Statement] = []
     execute, execute_many = Prepared.execute, Prepared.execute_many
