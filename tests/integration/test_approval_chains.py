@@ -181,6 +181,7 @@ def test_the_chained_step_is_not_a_plain_step(ctx: Context, engine: Engine) -> N
     with pytest.raises(CaseflowError) as caught:
         engine.fire(journal_no, "approve", engine.actor("tmf.direktor"))
     assert caught.value.code is ErrorCode.TRIGGER_OWNED_BY_SERVICE
+    assert "through the case's approval chain" in caught.value.message
     with pytest.raises(CaseflowError) as caught:
         do(ctx, "tmf.direktor", journal_no, Action.APPROVE)  # not the director's step yet
     assert caught.value.code is ErrorCode.APPROVAL_NOT_YOURS

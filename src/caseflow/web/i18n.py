@@ -264,8 +264,10 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The step {trigger} cannot be taken from the state {state}.",
     ),
     ErrorCode.TRIGGER_OWNED_BY_SERVICE: (
-        "Skridtet {trigger} tages fra mødet og dagsordenen, ikke her.",
-        "The step {trigger} is taken from the meeting and its agenda, not here.",
+        "Skridtet {trigger} tages ikke for sig: det sker gennem et mødes dagsorden eller "
+        "referat, eller gennem sagens godkendelsesrække.",
+        "The step {trigger} is not taken on its own: it happens through a meeting's agenda "
+        "or minutes, or through the case's approval chain.",
     ),
     ErrorCode.GUARDS_FAILED: (
         "Skridtet {trigger} er blokeret: {reasons}.",
