@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from caseflow.definitions import CompiledWorkflow, load_workflow_file
-from caseflow.domain import AuditEntry, Case
+from caseflow.domain import Actor, AuditEntry, Case
 from caseflow.engine import Engine, NewCase
 from caseflow.store import audit
 from caseflow.store.cases import case_to_values
@@ -83,6 +83,18 @@ def raw_fires(path: Path, fires: int, case_ids: list[int]) -> float:
     return fires / elapsed
 
 
+Step = tuple[str, Actor, str | None]  # trigger, by whom, comment
+
+
+def fire_steps(engine: Engine) -> tuple[Step, Step]:
+    """submit_for_approval (which opens management's approval chain at the office head's
+    step, with its deadline) and send_back by the office head (which ends it): each case
+    takes them in turn."""
+    officer = engine.actor("bif.sagsbehandler")
+    head = engine.actor("tmf.kontorchef")
+    return ("submit_for_approval", officer, None), ("send_back", head, "Uddyb")
+
+
 Statement = tuple[str, Any, bool]  # SQL, the driver's parameters, executemany or not
 
 
@@ -94,9 +106,7 @@ def recorded_fires(engine: Engine, numbers: list[str], fires: int) -> list[list[
     of the replay (but for the first fire's: the organisation's directory, read once
     per process and cached, as it is in every timed round).
     """
-    officer = engine.actor("bif.sagsbehandler")
-    chef = engine.actor("bif.chef")
-    steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
+    steps = fire_steps(engine)
     log: list[Statement] = []
     execute, execute_many = Prepared.execute, Prepared.execute_many
 
@@ -159,7 +169,8 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
             NewCase(
                 workflow_id="committee-case",
                 title="Bench",
-                lead_administration="BIF",
+                lead_administration="TMF",  # its office head sends the drafts back
+                participating_administrations=["BIF"],
                 committee="BIU",
                 sections=SECTIONS,
                 recommendations=["at udvalget drøfter sagen."],
@@ -174,11 +185,9 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
 def engine_fires(
     engine: Engine, numbers: list[str], fires: int, latencies: list[float] | None = None
 ) -> float:
-    """submit_for_approval and send_back in turn, each a durable transaction; each
-    fire's seconds are appended to ``latencies`` when given."""
-    officer = engine.actor("bif.sagsbehandler")
-    chef = engine.actor("bif.chef")
-    steps = (("submit_for_approval", officer, None), ("send_back", chef, "Uddyb"))
+    """The :func:`fire_steps` in turn, each a durable transaction; each fire's seconds
+    are appended to ``latencies`` when given."""
+    steps = fire_steps(engine)
     clock = time.perf_counter
     start = clock()
     for n in range(fires):

@@ -1,6 +1,6 @@
 """Shared set-up of the approval-chain tests, integration and web: a workflows folder
-with the next version of committee-case, management in TMF (the reference case's lead
-administration)."""
+of the shipped files and the test's own, and more of management in TMF (the reference
+case's lead administration) and BIF than the demo organisation has."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from caseflow.store import organisation
 from caseflow.store.db import write_transaction
 
 REPO = Path(__file__).resolve().parents[1]
-NEXT_COMMITTEE_CASE = REPO / "workflows" / "next" / "committee-case.yaml"
 
 CONTENT = {
     "summary": "Resumé.",
@@ -26,14 +25,13 @@ CONTENT = {
 }
 
 
-def workflows_with_next(tmp_path: Path, *extra: tuple[str, str]) -> Path:
-    """A workflows folder: the shipped files, committee-case replaced by its next version,
-    and ``extra`` (file name, text) pairs."""
+def workflows_with(tmp_path: Path, *extra: tuple[str, str]) -> Path:
+    """A workflows folder: the shipped files (committee-case with its chain, office head
+    then director) and ``extra`` (file name, text) pairs."""
     folder = tmp_path / "workflows"
     folder.mkdir()
     for path in (REPO / "workflows").glob("*.y*ml"):
         shutil.copy(path, folder / path.name)
-    shutil.copy(NEXT_COMMITTEE_CASE, folder / "committee-case.yaml")
     for name, text in extra:
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -51,7 +49,9 @@ def add_actor(engine: Engine, username: str, *grants: str) -> None:
 
 
 def management(engine: Engine) -> None:
-    """TMF's management and case officer, and two of BIF's."""
+    """TMF's management and case officer, and two of BIF's. The demo organisation has
+    ``tmf.kontorchef`` and ``tmf.direktor`` already; they are written again with names
+    and addresses made of their usernames, which the tests' expectations spell out."""
     add_actor(engine, "tmf.sb", "case_officer@TMF")
     add_actor(engine, "tmf.kontorchef", "office_head@TMF")
     add_actor(engine, "tmf.kontorchef2", "office_head@TMF")

@@ -43,6 +43,14 @@ if TYPE_CHECKING:
 _COMMENT_TO_COME = "(the comment given when firing)"
 
 
+# Where a step reserved for a service is taken (TransitionDef.service), for its refusal.
+_TAKEN_THROUGH = {
+    "agenda": "a meeting's agenda",
+    "minutes": "a meeting's minutes",
+    "approvals": "the case's approval chain",
+}
+
+
 @dataclass(frozen=True)
 class CaseEvent:
     """What happened to a case, handed to in-transaction hooks."""
@@ -334,7 +342,8 @@ class Engine:
         transition = self._allowed_transition(workflow, before, trigger, actor)
         if transition.service is not None and transition.service != service:
             raise NotAllowed(
-                f"'{trigger}' is done through the {transition.service} of a meeting, "
+                f"'{trigger}' is done through "
+                f"{_TAKEN_THROUGH.get(transition.service, transition.service)}, "
                 "not as a step of its own",
                 code=ErrorCode.TRIGGER_OWNED_BY_SERVICE,
                 trigger=trigger,

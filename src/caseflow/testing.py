@@ -21,15 +21,17 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from caseflow import organisation
+from caseflow.approvals.chain import Action
 from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES
 from caseflow.clock import Clock, FakeClock
-from caseflow.context import wired_engine
+from caseflow.context import Context, wired_engine
 from caseflow.definitions import validate_files
 from caseflow.domain import Origin, OriginKind
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import Problem
 from caseflow.registry import WorkflowRegistry
-from caseflow.settings import default_workflows_dir
+from caseflow.services import approvals
+from caseflow.settings import Settings, default_workflows_dir
 from caseflow.store import audit, migrate
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import meetings as meeting_rows
@@ -115,8 +117,22 @@ def ready_test_case(
     )
     engine.fire(journal_no, "start_drafting", officer)
     engine.fire(journal_no, "submit_for_approval", officer)
-    engine.fire(journal_no, "approve", engine.actor("bif.chef"))
+    approve_test_case(engine, journal_no)
     return journal_no
+
+
+MANAGEMENT = ("tmf.kontorchef", "tmf.direktor")
+"""TMF's office head and director in the demo organisation: committee-case's approval
+chain for a case TMF leads, in its order."""
+
+
+def approve_test_case(engine: Engine, journal_no: str, *, by: Sequence[str] = MANAGEMENT) -> None:
+    """Take a committee case waiting for approval through its chain: each of ``by``
+    approves the step open for them, and the last approval fires ``approve``."""
+    url = engine.db.url.render_as_string(hide_password=False)
+    ctx = Context(Settings(url, engine.registry.directory), engine)
+    for username in by:
+        approvals.act(ctx, engine.actor(username), approvals.ActOnStep(journal_no, Action.APPROVE))
 
 
 def marked_line(text: str) -> int:

@@ -1,5 +1,6 @@
-"""A case officer and an approver do a case's day in the browser: from an enquiry
-through drafting, a send-back and approval, with axe on every page they see."""
+"""A case officer and management do a case's day in the browser: from an enquiry
+through drafting, a return and the approval chain (office head, then director), with
+axe on every page they see."""
 
 from __future__ import annotations
 
@@ -9,7 +10,23 @@ from datetime import timedelta
 from browsing import OUTPUT, PASSWORD, accessible, sign_in, sign_out, snapshot
 from playwright.sync_api import Page, expect
 
+from approval_setup import add_actor
 from caseflow.context import Context
+from caseflow.services import accounts
+
+
+def _act_on_approval(page: Page, base: str, journal_no: str, action: str, text: str = "") -> None:
+    """On the approvals page: the action (its label) on the case's open step."""
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="Godkendelser"
+    ).click()
+    page.wait_for_url(re.compile(r".*/approvals.*"))
+    accessible(page)
+    row = page.locator(f"#approval-{journal_no}")
+    row.get_by_label(action, exact=True).check()
+    if text:
+        row.get_by_label("Betingelse eller begrundelse").fill(text)
+    row.get_by_role("button", name=f"Udfør på sag {journal_no}").click()
 
 
 def test_enquiry_drafting_send_back_and_approval(
@@ -17,6 +34,14 @@ def test_enquiry_drafting_send_back_and_approval(
 ) -> None:
     page, base = new_page, live_server
     shots = OUTPUT / "case-flow"
+    # BIF leads this case: its management approves it.
+    admin = ctx.engine.actor("admin")
+    for username, grant in (
+        ("bif.kontorchef", "office_head@BIF"),
+        ("bif.direktor", "director@BIF"),
+    ):
+        add_actor(ctx.engine, username, grant)
+        accounts.set_password(ctx, admin, username, PASSWORD)
 
     sign_in(page, base, "bif.sagsbehandler", PASSWORD)
     accessible(page)
@@ -69,29 +94,37 @@ def test_enquiry_drafting_send_back_and_approval(
     assert refused.headers["content-type"] == "application/problem+json"
     sign_out(page)
 
-    sign_in(page, base, "bif.chef", PASSWORD)
+    sign_in(page, base, "bif.kontorchef", PASSWORD)
     page.get_by_role("link", name=re.compile("Venter på mig")).click()
     accessible(page)
     page.get_by_role("link", name=journal_no).click()
-    comment = page.get_by_label("Kommentar til »Send tilbage til udarbejdelse« (skal udfyldes)")
-    expect(comment).to_be_visible()
-    page.get_by_role("button", name="Send tilbage til udarbejdelse").click()
-    # The browser's own check keeps an empty required comment from being sent.
-    expect(page.get_by_text("Til godkendelse").first).to_be_visible()
-    comment.fill("Økonomiafsnittet skal uddybes.")
-    page.get_by_role("button", name="Send tilbage til udarbejdelse").click()
-    expect(page.get_by_text("Under udarbejdelse").first).to_be_visible()
+    # Management's chain decides the step: the case's page has no button to approve.
+    expect(page.get_by_role("button", name="Godkend")).to_have_count(0)
+    _act_on_approval(page, base, journal_no, "Send tilbage til udarbejdelse")
+    # A return needs its comment: the draft stays where it is.
+    expect(page.locator('[aria-invalid="true"]').first).to_be_visible()
+    assert ctx.engine.get_case(journal_no).state == "approval"
+    _act_on_approval(
+        page, base, journal_no, "Send tilbage til udarbejdelse", "Økonomiafsnittet skal uddybes."
+    )
+    page.wait_for_url(re.compile(r".*/approvals.*"))
+    assert ctx.engine.get_case(journal_no).state == "drafting"
     sign_out(page)
 
     sign_in(page, base, "bif.sagsbehandler", PASSWORD)
     page.goto(f"{base}/cases/{journal_no}")
-    expect(page.get_by_text("Økonomiafsnittet skal uddybes.")).to_be_visible()
+    expect(page.get_by_text("Økonomiafsnittet skal uddybes.").first).to_be_visible()
     page.get_by_role("button", name="Send til godkendelse").click()
+    expect(page.get_by_text("Til godkendelse").first).to_be_visible()
     sign_out(page)
 
-    sign_in(page, base, "bif.chef", PASSWORD)
+    for username in ("bif.kontorchef", "bif.direktor"):
+        sign_in(page, base, username, PASSWORD)
+        _act_on_approval(page, base, journal_no, "Godkend")
+        page.wait_for_url(re.compile(r".*/approvals.*"))
+        sign_out(page)
+    sign_in(page, base, "bif.direktor", PASSWORD)
     page.goto(f"{base}/cases/{journal_no}")
-    page.get_by_role("button", name="Godkend").click()
     expect(page.get_by_text("Klar til dagsorden").first).to_be_visible()
     accessible(page)
     snapshot(page, shots, "case-approved")

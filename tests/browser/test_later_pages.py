@@ -132,11 +132,13 @@ def test_an_administrator_compares_a_workflow_and_verifies_the_records(
     accessible(page)
     snapshot(page, shots, "workflow-changes")
 
-    chained = (REPO / "workflows" / "next" / "committee-case.yaml").read_text(encoding="utf-8")
-    page.locator("#diff-text").fill(chained)
+    # The single approver committee-case had before its chain: approval steps removed.
+    single = REPO / "tests" / "data" / "workflow_changes" / "committee-case-single.yaml"
+    page.locator("#diff-text").fill(single.read_text(encoding="utf-8"))
     page.get_by_role("button", name="Sammenlign").click()
     page.wait_for_url(re.compile(r".*/admin/workflow-changes/diff.*"))
     expect(page.locator("main")).to_contain_text("committee-case")
+    expect(page.locator("main")).to_contain_text("approve: office_head")
     accessible(page)
     snapshot(page, shots, "workflow-diff")
 

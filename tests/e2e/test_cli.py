@@ -65,20 +65,27 @@ def test_a_case_from_opening_to_approval(ready: Cli) -> None:
         "bif.sagsbehandler",
     )
     ready("case", "advance", journal_no, "submit_for_approval", "--as", "bif.sagsbehandler")
-    ready("case", "advance", journal_no, "approve", "--as", "bif.chef")
+    # Management approves through its chain: the office head, then the director.
+    ready("approval", "approve", journal_no, "--as", "tmf.kontorchef")
+    ready("approval", "approve", journal_no, "--as", "tmf.direktor")
     shown = json.loads(
         ready("case", "show", journal_no, "--json", "--as", "bif.sagsbehandler").stdout
     )
     assert shown["state"] == "ready_for_agenda"
     assert shown["recommendations"] == ["at udvalget drøfter sagen."]
-    history = json.loads(ready("case", "history", journal_no, "--json", "--as", "bif.chef").stdout)
+    history = json.loads(
+        ready("case", "history", journal_no, "--json", "--as", "tmf.direktor").stdout
+    )
     assert [h["trigger"] for h in history] == [
         None,
         "start_drafting",
         None,
         "submit_for_approval",
+        None,  # the office head's approval
+        None,  # the director's, which completes the chain
         "approve",
     ]
+    assert [h["kind"] for h in history][4:6] == ["approval", "approval"]
     assert "ok" in ready("case", "verify-audit", "--as", "admin").stdout
     listed = ready("case", "list", "--state", "ready_for_agenda", "--as", "biu.sekretariat").stdout
     assert journal_no in listed
@@ -200,10 +207,14 @@ def test_demo_replays_the_scenario(cli: Cli, tmp_path: Path) -> None:
     # Time passes: the agenda deadline and the 2010 follow-up send their reminders.
     assert "reminder 1 for 'agenda_deadline'" in out
     assert "reminder 2 for 'follow_up_due'" in out
-    assert "reminder 1 for 'approval_time'" in out
+    # Management's chain: each step's deadline reminds its approver a working day before.
+    assert "reminder 1 for 'approval.approve.office_head'" in out
+    assert "reminder 1 for 'approval.approve.director'" in out
+    assert "Karen Bech" in out  # the director approves
     mail = tmp_path / "demo" / "mail"
-    # Two reminders each for the agenda deadline and the follow-up, one for approval.
-    assert len(list(mail.glob("deadline*.eml"))) == 5
+    # Two reminders each for the agenda deadline and the follow-up; of the chain's steps,
+    # the director's in June, and the office head's and the director's in October.
+    assert len(list(mail.glob("deadline*.eml"))) == 7
     assert any(mail.glob("event*.eml"))  # notices of transitions (e.g. sent back)
     # Committee work: the plan, two BIU meetings, the course and the rendered item.
     assert "148 meetings of BIU, TMU, ØU and BR" in out

@@ -65,7 +65,8 @@ def ready_case(cli: Cli, title: str) -> str:
         *officer,
     )
     cli("case", "advance", journal_no, "submit_for_approval", *officer)
-    cli("case", "advance", journal_no, "approve", "--as", "bif.chef")
+    cli("approval", "approve", journal_no, "--as", "tmf.kontorchef")  # management's chain
+    cli("approval", "approve", journal_no, "--as", "tmf.direktor")
     return journal_no
 
 

@@ -180,7 +180,7 @@ def test_the_demo_prints_how_to_serve_it_and_its_users_sign_in(tmp_path: Path) -
     try:
         admin = context.engine.actor("admin")
         users = [a.username for a in organisation.list_actors(context, admin)]
-        assert len(users) == 7
+        assert len(users) == 9  # with TMF's office head and director
         for username in users:
             password = f"demo-{username}".ljust(12, "0")
             assert password in table

@@ -19,7 +19,7 @@ from caseflow.testing import make_test_engine
 
 STEPS = {
     "drafting": ("submit_for_approval", "bif.sagsbehandler", None),
-    "approval": ("send_back", "bif.chef", "Uddyb økonomien"),
+    "approval": ("send_back", "tmf.kontorchef", "Uddyb økonomien"),
 }
 
 

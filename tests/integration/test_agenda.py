@@ -393,7 +393,7 @@ def test_a_case_withdrawn_from_the_agenda_does_not_block_the_minutes(
     staying, leaving = ready_case(engine, "Bliver"), ready_case(engine, "Trækkes")
     agenda.add_item(engine, meeting, staying, secretariat)
     agenda.add_item(engine, meeting, leaving, secretariat)
-    add_actor(engine, "tmf.chef", RoleGrant("approver", administration="TMF"))
+    add_actor(engine, "tmf.chef", RoleGrant("director", administration="TMF"))
     engine.fire(leaving, "withdraw", engine.actor("tmf.chef"), comment="Sagen er bortfaldet")
     clock.set(copenhagen_time("2009-06-11 17:00"))
     minutes.decide_item(engine, meeting, 1, secretariat, outcome="decided", text="Godkendt.")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from approval_setup import CONTENT, add_actor, context, management, workflows_with_next
+from approval_setup import CONTENT, add_actor, context, management, workflows_with
 from caseflow.approvals.chain import Action, OutcomeKind
 from caseflow.approvals.routing import DelegationScope
 from caseflow.calendar import COPENHAGEN, Calendars
@@ -69,7 +69,7 @@ transitions:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    return workflows_with_next(tmp_path, ("board-approval.yaml", BOARD))
+    return workflows_with(tmp_path, ("board-approval.yaml", BOARD))
 
 
 @pytest.fixture
@@ -181,6 +181,7 @@ def test_the_chained_step_is_not_a_plain_step(ctx: Context, engine: Engine) -> N
     with pytest.raises(CaseflowError) as caught:
         engine.fire(journal_no, "approve", engine.actor("tmf.direktor"))
     assert caught.value.code is ErrorCode.TRIGGER_OWNED_BY_SERVICE
+    assert "through the case's approval chain" in caught.value.message
     with pytest.raises(CaseflowError) as caught:
         do(ctx, "tmf.direktor", journal_no, Action.APPROVE)  # not the director's step yet
     assert caught.value.code is ErrorCode.APPROVAL_NOT_YOURS

@@ -76,4 +76,4 @@ def test_a_step_a_service_owns_is_refused_as_a_plain_step(ctx: Context) -> None:
         cases.advance(ctx, engine.actor("biu.sekretariat"), request)
     assert refused.value.code is ErrorCode.TRIGGER_OWNED_BY_SERVICE
     assert engine.get_case(journal_no).state == "ready_for_agenda"
-    assert len(engine.history(journal_no)) == 5
+    assert len(engine.history(journal_no)) == 7  # two of them the chain's approvals

@@ -215,19 +215,22 @@ def test_the_engine_counts_in_the_configured_calendar(
 def test_a_reminder_names_who_holds_the_owning_role_not_the_case_officer(
     engine: Engine, clock: FakeClock
 ) -> None:
-    """The approval deadline is the approvers': its reminder to Peter Lund names him."""
+    """The office head's step of the approval chain is TMF's office head's: its reminder
+    to Poul Ravn names him."""
     clock.set(copenhagen_time("2009-05-18 10:00"))
     journal_no = open_test_case(engine)
     engine.fire(journal_no, "start_drafting", engine.actor("bif.sagsbehandler"))
     submit_for_approval(engine, journal_no)
-    clock.set(copenhagen_time("2009-05-25 09:00"))  # 1 working day before (Ascension Day)
+    # Due in 3 working days (19, 20 and 22 May: 21 May is Ascension Day); the reminder
+    # 1 working day before.
+    clock.set(copenhagen_time("2009-05-20 09:00"))
     dispatcher(engine).run_once()
     with engine.transaction() as conn:
         (reminder,) = [r for r in outbox.search(conn) if r.template == "reminder"]
-    assert reminder.recipients[0]["address"] == "peter.lund@bif.kk.example"
-    assert reminder.context["deadline"]["title"] == "Frist for godkendelse"
+    assert reminder.recipients[0]["address"] == "poul.ravn@tmf.kk.example"
+    assert reminder.context["deadline"]["title"] == "Kontorchefens godkendelse"
     assert reminder.context["owner"] == {
-        "name": "Peter Lund",
-        "role_title": "Godkender (ledelse)",
+        "name": "Poul Ravn",
+        "role_title": "Kontorchef",
         "administration": "TMF",
     }

@@ -25,6 +25,7 @@ from caseflow.engine import Engine, NewCase
 from caseflow.errors import Conflict, InvalidInput, NotFound
 from caseflow.meetings import agenda
 from caseflow.store import meetings as meeting_rows
+from caseflow.testing import approve_test_case
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIG = load_config()
@@ -92,11 +93,11 @@ def test_an_agenda_of_imported_cases_leaves_the_closed_one_out_in_public(engine:
 
 
 def make_ready(engine: Engine, journal_no: str) -> None:
-    """Drafted, submitted and approved by BIF: ready for the agenda."""
-    officer, chief = engine.actor("bif.sagsbehandler"), engine.actor("bif.chef")
+    """Drafted and submitted by BIF, approved by TMF's management: ready for the agenda."""
+    officer = engine.actor("bif.sagsbehandler")
     for trigger in ("start_drafting", "submit_for_approval"):
         engine.fire(journal_no, trigger, officer)
-    engine.fire(journal_no, "approve", chief)
+    approve_test_case(engine, journal_no)
 
 
 def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
@@ -119,7 +120,13 @@ def test_an_agenda_prints_its_items_as_the_cases_print_and_keeps_each_version(
     )
     make_ready(engine, case.journal_no)
     other = engine.open_case(
-        NewCase("committee-case", "Et andet punkt", lead_administration="BIF", committee="BIU"),
+        NewCase(
+            "committee-case",
+            "Et andet punkt",
+            lead_administration="TMF",
+            participating_administrations=["BIF"],
+            committee="BIU",
+        ),
         officer,
     ).journal_no
     engine.edit(

@@ -139,7 +139,7 @@ def test_send_back_requires_a_comment(engine: Engine) -> None:
     engine.fire(journal_no, "start_drafting", officer)
     engine.edit(journal_no, FULL_SECTIONS, officer)
     engine.fire(journal_no, "submit_for_approval", officer)
-    chef = engine.actor("bif.chef")
+    chef = engine.actor("tmf.kontorchef")
     with pytest.raises(NotAllowed, match="comment") as refused:
         engine.fire(journal_no, "send_back", chef)
     # requires_comment and the guard comment_given: the one reason is given once

@@ -126,10 +126,10 @@ def test_the_dispatcher_reminds_then_escalates_an_overdue_action(
     keys = outbox_keys(engine)
     (deadline,) = followup_deadlines(engine, case)
     assert deadline.status == "expired"
-    # The steering group's member and the case officer are told; the approver gets the escalation.
+    # The steering group's member and the case officer are told; the office head is escalated to.
     assert f"deadline:{deadline.id}:expiry:0:lars.dahl@tmf.kk.example" in keys
     assert f"deadline:{deadline.id}:expiry:0:sara.holm@bif.kk.example" in keys
-    assert f"deadline:{deadline.id}:expiry:1:peter.lund@bif.kk.example" in keys
+    assert f"deadline:{deadline.id}:expiry:1:poul.ravn@tmf.kk.example" in keys
     assert dispatcher(engine).run_once().applied == 0  # exactly once
 
 
@@ -268,7 +268,7 @@ def test_an_administration_is_told_at_its_own_address_else_the_case_officer_is(
     assert keys == sorted(
         [
             *(f"deadline:{deadline.id}:expiry:0:{address}" for address in told),
-            f"deadline:{deadline.id}:expiry:1:peter.lund@bif.kk.example",  # the escalation
+            f"deadline:{deadline.id}:expiry:1:poul.ravn@tmf.kk.example",  # the escalation
             f"deadline:{deadline.id}:reminder:1:{told[0]}",
         ]
     )

@@ -57,7 +57,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     clock = FakeClock(scenario.STEPS[0].at)
     prepared = setup.prepare(Settings(url, WORKFLOWS), url, clock)
     ctx = prepared.ctx
-    for _ in scenario.run(ctx.engine, clock, lambda: ctx.dispatcher().run_once()):
+    for _ in scenario.run(ctx, clock, lambda: ctx.dispatcher().run_once()):
         pass
     actor = ctx.engine.actor(scenario.STEPS[0].actor)
     second = dataclasses.replace(scenario.OPENING, journal_no=None, title="Et andet spørgsmål")

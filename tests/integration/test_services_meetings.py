@@ -16,7 +16,7 @@ from caseflow.services.paging import PageRequest
 from caseflow.settings import Settings
 from caseflow.store import organisation
 from caseflow.store.db import write_transaction
-from caseflow.testing import copenhagen_time, open_test_case
+from caseflow.testing import approve_test_case, copenhagen_time, open_test_case
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
@@ -29,7 +29,7 @@ def ready_case(engine: Engine, title: str) -> str:
     engine.edit(journal_no, changes, officer)
     for trigger in ("start_drafting", "submit_for_approval"):
         engine.fire(journal_no, trigger, officer)
-    engine.fire(journal_no, "approve", engine.actor("bif.chef"))
+    approve_test_case(engine, journal_no)
     return journal_no
 
 

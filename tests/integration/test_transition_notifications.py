@@ -31,7 +31,7 @@ from caseflow.store import organisation as organisation_rows
 from caseflow.store import outbox
 from caseflow.store.db import write_transaction
 from caseflow.store.org_history import Stamp
-from caseflow.testing import copenhagen_time, make_test_engine, open_test_case
+from caseflow.testing import approve_test_case, copenhagen_time, make_test_engine, open_test_case
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 RECEIVED = "2009-04-08 10:00"  # the Wednesday before Easter 2009
@@ -291,11 +291,13 @@ def draft_and_submit(engine: Engine, clock: FakeClock) -> str:
     return journal_no
 
 
-def test_submitting_for_approval_notifies_the_approver(notifying: Engine, clock: FakeClock) -> None:
+def test_submitting_for_approval_notifies_the_office_head(
+    notifying: Engine, clock: FakeClock
+) -> None:
     journal_no = draft_and_submit(notifying, clock)
     (row,) = outbox_rows(notifying)
-    assert row.recipients == ({"address": "peter.lund@bif.kk.example", "name": "Peter Lund"},)
-    assert row.key.endswith(":approval_requested:peter.lund@bif.kk.example")
+    assert row.recipients == ({"address": "poul.ravn@tmf.kk.example", "name": "Poul Ravn"},)
+    assert row.key.endswith(":approval_requested:poul.ravn@tmf.kk.example")
     assert (row.template, row.language) == ("transition", "da")
     assert row.context["case"]["journal_no"] == journal_no
     assert row.context["case"]["state_title"] == "Til godkendelse"
@@ -308,23 +310,25 @@ def test_submitting_for_approval_notifies_the_approver(notifying: Engine, clock:
         "actor_name": "Sara Holm",
         "comment": None,
     }
-    assert row.context["recipient"] == {"name": "Peter Lund"}
+    assert row.context["recipient"] == {"name": "Poul Ravn"}
 
 
 def test_sending_back_tells_the_case_officerwith_the_comment(
     notifying: Engine, clock: FakeClock
 ) -> None:
     journal_no = draft_and_submit(notifying, clock)
-    notifying.fire(journal_no, "send_back", notifying.actor("bif.chef"), comment="Uddyb økonomien.")
+    notifying.fire(
+        journal_no, "send_back", notifying.actor("tmf.kontorchef"), comment="Uddyb økonomien."
+    )
     row = outbox_rows(notifying)[-1]
     assert row.recipients[0]["address"] == "sara.holm@bif.kk.example"
     assert row.context["transition"]["comment"] == "Uddyb økonomien."
-    assert row.context["transition"]["actor_name"] == "Peter Lund"
+    assert row.context["transition"]["actor_name"] == "Poul Ravn"
 
 
 def test_an_approved_case_tells_the_secretariat(notifying: Engine, clock: FakeClock) -> None:
     journal_no = draft_and_submit(notifying, clock)
-    notifying.fire(journal_no, "approve", notifying.actor("bif.chef"))
+    approve_test_case(notifying, journal_no)  # the office head, then the director
     row = outbox_rows(notifying)[-1]
     assert row.key.endswith(":ready_for_agenda:biu-sekretariat@kk.example")
     assert row.context["transition"]["to_state_title"] == "Klar til dagsorden"
@@ -353,7 +357,7 @@ def test_the_transition_message_renders_from_the_outbox(
     (row,) = outbox_rows(notifying)
     message = render(row)
     assert f"Sag {journal_no}" in message.subject
-    assert "Kære Peter Lund" in message.text
+    assert "Kære Poul Ravn" in message.text
     assert "19. maj 2009 kl. 14.30" in message.text
 
 
@@ -368,44 +372,44 @@ def test_a_changed_role_takes_effect_at_the_next_fire(
     away (``caseflow org actor set``, a file loaded) is seen by the very next fire, also
     when another process made the change (only the change counter tells then)."""
     first = draft_and_submit(notifying, clock)
-    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Uddyb.")
+    notifying.fire(first, "send_back", notifying.actor("tmf.kontorchef"), comment="Uddyb.")
     if elsewhere:  # the change this process notes of its own writes is not there to see
         monkeypatch.setattr(organisation_rows, "_written", lambda: None)
     stamp = Stamp("tests", clock.now(), "test")
     with write_transaction(notifying.db) as conn:
         put_actor(
             conn,
-            "bif.chef",
-            "Peter Lund",
-            "peter.lund@bif.kk.example",
-            [RoleGrant("case_officer", "BIF")],
+            "tmf.kontorchef",
+            "Poul Ravn",
+            "poul.ravn@tmf.kk.example",
+            [RoleGrant("case_officer", "TMF")],
             stamp,
         )
         put_actor(
             conn,
-            "bif.vicechef",
+            "tmf.vicechef",
             "Ida Vang",
-            "ida.vang@bif.kk.example",
-            [RoleGrant("approver", "BIF")],
+            "ida.vang@tmf.kk.example",
+            [RoleGrant("office_head", "TMF")],
             stamp,
         )
     notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
     row = outbox_rows(notifying)[-1]
-    assert row.recipients == ({"address": "ida.vang@bif.kk.example", "name": "Ida Vang"},)
+    assert row.recipients == ({"address": "ida.vang@tmf.kk.example", "name": "Ida Vang"},)
     with write_transaction(notifying.db) as conn:
-        put_actor(conn, "bif.vicechef", "Ida Vang", "ida@bif.kk.example", [], stamp)
+        put_actor(conn, "tmf.vicechef", "Ida Vang", "ida@tmf.kk.example", [], stamp)
         put_actor(
             conn,
-            "bif.chef",
-            "Peter Lund",
-            "peter.lund@bif.kk.example",
-            [RoleGrant("approver", "BIF")],
+            "tmf.kontorchef",
+            "Poul Ravn",
+            "poul.ravn@tmf.kk.example",
+            [RoleGrant("office_head", "TMF")],
             stamp,
         )
-    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Igen.")
+    notifying.fire(first, "send_back", notifying.actor("tmf.kontorchef"), comment="Igen.")
     notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
     row = outbox_rows(notifying)[-1]
-    assert row.recipients == ({"address": "peter.lund@bif.kk.example", "name": "Peter Lund"},)
+    assert row.recipients == ({"address": "poul.ravn@tmf.kk.example", "name": "Poul Ravn"},)
 
 
 _GRANT_ELSEWHERE = """
@@ -420,12 +424,12 @@ from caseflow.store.org_history import Stamp
 db = make_engine(sys.argv[1])
 with write_transaction(db) as conn:
     put_actor(
-        conn, "bif.chef", "Peter Lund", "peter.lund@bif.kk.example",
-        [RoleGrant("case_officer", "BIF")], Stamp("tests", datetime.now(UTC), "other process"),
+        conn, "tmf.kontorchef", "Poul Ravn", "poul.ravn@tmf.kk.example",
+        [RoleGrant("case_officer", "TMF")], Stamp("tests", datetime.now(UTC), "other process"),
     )
     put_actor(
-        conn, "bif.vicechef", "Ida Vang", "ida.vang@bif.kk.example",
-        [RoleGrant("approver", "BIF")], Stamp("tests", datetime.now(UTC), "other process"),
+        conn, "tmf.vicechef", "Ida Vang", "ida.vang@tmf.kk.example",
+        [RoleGrant("office_head", "TMF")], Stamp("tests", datetime.now(UTC), "other process"),
     )
 db.dispose()
 """
@@ -436,11 +440,11 @@ def test_a_role_changed_by_another_process_counts_at_this_ones_next_fire(
 ) -> None:
     """This process's cached organisation (read with the case, by the change counter) is
     read again after another process changed a role: the very next fire mails the new
-    approver, not the one cached."""
+    office head, not the one cached."""
     first = draft_and_submit(notifying, clock)
-    assert outbox_rows(notifying)[-1].recipients[0]["address"] == "peter.lund@bif.kk.example"
-    notifying.fire(first, "send_back", notifying.actor("bif.chef"), comment="Uddyb.")
+    assert outbox_rows(notifying)[-1].recipients[0]["address"] == "poul.ravn@tmf.kk.example"
+    notifying.fire(first, "send_back", notifying.actor("tmf.kontorchef"), comment="Uddyb.")
     subprocess.run([sys.executable, "-c", _GRANT_ELSEWHERE, database_url], check=True, timeout=120)
     notifying.fire(first, "submit_for_approval", notifying.actor("bif.sagsbehandler"))
     row = outbox_rows(notifying)[-1]
-    assert row.recipients == ({"address": "ida.vang@bif.kk.example", "name": "Ida Vang"},)
+    assert row.recipients == ({"address": "ida.vang@tmf.kk.example", "name": "Ida Vang"},)

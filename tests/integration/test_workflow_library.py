@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from approval_setup import add_actor, context, workflows_with_next
+from approval_setup import add_actor, context, workflows_with
 from caseflow.approvals.chain import Action, OutcomeKind
 from caseflow.calendar import COPENHAGEN, COPENHAGEN_RULES, Calendars
 from caseflow.clock import FakeClock
@@ -30,7 +30,7 @@ AGENDA, MINUTES = ServiceName.AGENDA, ServiceName.MINUTES
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    return workflows_with_next(tmp_path)
+    return workflows_with(tmp_path)
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ def test_load_directory_keys_by_id() -> None:
     }
     assert set(committee.roles) >= {
         "case_officer",
-        "approver",
+        "office_head",
+        "director",
         "secretariat",
         "committee",
         "steering_group",

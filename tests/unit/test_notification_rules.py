@@ -332,7 +332,7 @@ def test_shipped_workflows_have_their_rules() -> None:
         "da",
     )
     committee = {r.id: r for r in workflows["committee-case"].definition.notifications}
-    assert committee["approval_requested"].to_roles == ("approver",)
+    assert committee["approval_requested"].to_roles == ("office_head",)
     assert committee["sent_back"].to_roles == ("case_officer",)
     assert committee["ready_for_agenda"].on == NotificationOn(
         kind="entering", name="ready_for_agenda"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from string import Formatter
 
 import pytest
 
@@ -19,10 +20,18 @@ from caseflow.deadlines.rules import compute_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions import load_workflow_file, load_workflow_text
 from caseflow.definitions.diff import CATEGORIES, ChangeKind, WorkflowDiff, diff_workflows
+from caseflow.definitions.migration_notes import (
+    LoggedNote,
+    MigrationNote,
+    NoteKind,
+    logged_notes,
+    note_json,
+)
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, parse_mapping, unmapped
 from caseflow.definitions.starter import starter_text
 from caseflow.errors import InvalidInput
 from caseflow.testing import copenhagen_time
+from caseflow.web.i18n import Language, Words
 from caseflow.web.texts_workflows import TEXTS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
@@ -129,8 +138,8 @@ def test_a_step_s_approvers_mode_and_owner_are_compared() -> None:
 
 def test_a_chain_added_to_committee_case_lists_its_steps_and_the_chain_s_shape() -> None:
     workflows = Path(__file__).resolve().parents[2] / "workflows"
-    old = load_workflow_file(workflows / "committee-case.yaml").definition
-    new = load_workflow_file(workflows / "next" / "committee-case.yaml").definition
+    old = load_workflow_file(DATA / "committee-case-single.yaml").definition
+    new = load_workflow_file(workflows / "committee-case.yaml").definition
     diff = diff_workflows(old, new)
     assert _lines(diff, "approval steps") == [
         "approval steps | approve: office_head | added | ",
@@ -312,3 +321,139 @@ def test_every_kind_of_change_has_its_words_on_the_web_page() -> None:
     ]
     assert missing == []
     assert TEXTS["wfc_category_approval_steps"] == ("godkendelsestrin", "approval step")
+
+
+# The English each kind of note had as a bare string before notes were typed: the command
+# line and --json print exactly these.
+OLD_TEXTS = {
+    NoteKind.MOVES_STATE: "moves from 'approval' to 'review'",
+    NoteKind.ON_PUBLISHED_AGENDA: "on a published agenda",
+    NoteKind.APPROVAL_STEP_OPEN: "an approval step is open: 'office_head' of 'approve'",
+    NoteKind.APPROVAL_STEP_REPLACED: (
+        "an approval step is open: 'office_head' of 'approve'; the new version has 'head' "
+        "in its place"
+    ),
+    NoteKind.DEADLINE_RECOMPUTED: "deadline 'drafting_time' recomputed from 12 to 9 working days",
+    NoteKind.DEADLINE_REMINDERS_RECOMPUTED: "deadline 'drafting_time': its reminders recomputed",
+    NoteKind.DEADLINE_CANCELLED_RULE_REMOVED: (
+        "deadline 'approval_time' cancelled: the new version has no such rule"
+    ),
+    NoteKind.DEADLINE_CANCELLED_NOT_IN_STATE: (
+        "deadline 'drafting_time' cancelled: in the new version it does not run in state 'received'"
+    ),
+    NoteKind.DEADLINE_CANCELLED_FIELD_MISSING: (
+        "deadline 'drafting_time' cancelled: the new rule needs a field the case lacks"
+    ),
+    NoteKind.DEADLINE_STARTED: (
+        "new deadline 'review_time' started from entering 'review' on 2009-05-18"
+    ),
+    NoteKind.STATE_NOT_IN_NEW_VERSION: (
+        "state 'approval' is not in the new version: map it with --map approval=STATE"
+    ),
+    NoteKind.APPROVAL_CHAIN_NOT_IN_STATE: (
+        "an approval step is open: 'office_head' of 'approve', and in the new version no "
+        "chain of 'approve' runs in state 'drafting': move the case when its round has ended"
+    ),
+    NoteKind.APPROVAL_STEP_MISSING: (
+        "an approval step is open: 'deputy' of 'approve', and the new version's chain of "
+        "'approve' has no step 3: move the case when its round has ended"
+    ),
+    NoteKind.DEADLINE_NOT_RECOMPUTABLE: "deadline 'drafting_time' cannot be recomputed: bad",
+    NoteKind.DEADLINE_NOT_STARTABLE: "deadline 'review_time' cannot be started: bad",
+    NoteKind.CHANGED_WHILE_MOVING: "it changed while being moved; run the migration again for it",
+    NoteKind.DATABASE_REFUSED: "the database refused it: IntegrityError",
+    NoteKind.EVENTS_SINCE: "it had events since the migration (version 4 then, 5 now)",
+}
+PARAMS: dict[NoteKind, dict[str, str | int]] = {
+    NoteKind.MOVES_STATE: {"from_state": "approval", "to_state": "review"},
+    NoteKind.ON_PUBLISHED_AGENDA: {},
+    NoteKind.APPROVAL_STEP_OPEN: {"step": "office_head", "trigger": "approve"},
+    NoteKind.APPROVAL_STEP_REPLACED: {
+        "step": "office_head",
+        "trigger": "approve",
+        "new_step": "head",
+    },
+    NoteKind.DEADLINE_RECOMPUTED: {"rule": "drafting_time", "old_days": 12, "new_days": 9},
+    NoteKind.DEADLINE_REMINDERS_RECOMPUTED: {"rule": "drafting_time"},
+    NoteKind.DEADLINE_CANCELLED_RULE_REMOVED: {"rule": "approval_time"},
+    NoteKind.DEADLINE_CANCELLED_NOT_IN_STATE: {"rule": "drafting_time", "state": "received"},
+    NoteKind.DEADLINE_CANCELLED_FIELD_MISSING: {"rule": "drafting_time"},
+    NoteKind.DEADLINE_STARTED: {"rule": "review_time", "state": "review", "date": "2009-05-18"},
+    NoteKind.STATE_NOT_IN_NEW_VERSION: {"state": "approval"},
+    NoteKind.APPROVAL_CHAIN_NOT_IN_STATE: {
+        "step": "office_head",
+        "trigger": "approve",
+        "state": "drafting",
+    },
+    NoteKind.APPROVAL_STEP_MISSING: {"step": "deputy", "trigger": "approve", "number": 3},
+    NoteKind.DEADLINE_NOT_RECOMPUTABLE: {"rule": "drafting_time", "field": "d", "detail": "bad"},
+    NoteKind.DEADLINE_NOT_STARTABLE: {"rule": "review_time", "field": "d", "detail": "bad"},
+    NoteKind.CHANGED_WHILE_MOVING: {},
+    NoteKind.DATABASE_REFUSED: {"error": "IntegrityError"},
+    NoteKind.EVENTS_SINCE: {"then": 4, "now": 5},
+}
+
+
+@pytest.mark.parametrize("kind", list(NoteKind))
+def test_every_kind_of_note_says_in_english_what_it_always_said(kind: NoteKind) -> None:
+    said = MigrationNote(kind, PARAMS[kind])
+    assert said.text == OLD_TEXTS[kind]
+    assert said.to_json() == {"kind": str(kind), "params": PARAMS[kind], "text": OLD_TEXTS[kind]}
+
+
+def test_a_log_row_gives_back_typed_notes_and_older_rows_their_text() -> None:
+    moved = MigrationNote(NoteKind.MOVES_STATE, PARAMS[NoteKind.MOVES_STATE])
+    why = MigrationNote(NoteKind.CHANGED_WHILE_MOVING, {})
+    stored = [
+        note_json(LoggedNote(moved.text, moved)),
+        note_json(LoggedNote(why.text, why), reason=True),
+        "on a published agenda",  # written before notes were typed
+        {"kind": "gone_kind", "params": {}, "text": "a kind no longer known"},
+    ]
+    warnings, reasons = logged_notes(stored)
+    assert [(n.text, n.note) for n in warnings] == [
+        (moved.text, moved),
+        ("on a published agenda", None),
+        ("a kind no longer known", None),
+    ]
+    assert [(n.text, n.note) for n in reasons] == [(why.text, why)]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("kind", list(NoteKind))
+def test_every_kind_of_note_has_its_danish_and_english_words_on_the_web_page(
+    kind: NoteKind,
+) -> None:
+    danish, english = TEXTS[f"wfc_note_{kind}"]
+    assert danish.strip()
+    assert english.strip()
+    # A phrasing names only values the note has, so a page can always fill it in.
+    assert _placeholders(danish) <= set(PARAMS[kind]), danish
+    assert _placeholders(english) <= set(PARAMS[kind]), english
+    for language in Language:
+        (said,) = Words(language).notes([MigrationNote(kind, PARAMS[kind])])
+        assert said.lang is None  # in the page's language
+        for name, value in PARAMS[kind].items():
+            if name in _placeholders(TEXTS[f"wfc_note_{kind}"][Words(language).index]):
+                assert (str(value) if name != "date" else "2009") in said.text
+
+
+def test_the_web_phrases_a_note_from_its_params_and_an_older_rows_text_as_it_is() -> None:
+    recomputed = MigrationNote(NoteKind.DEADLINE_RECOMPUTED, PARAMS[NoteKind.DEADLINE_RECOMPUTED])
+    started = MigrationNote(NoteKind.DEADLINE_STARTED, PARAMS[NoteKind.DEADLINE_STARTED])
+    older = LoggedNote("on a published agenda")  # a log row written before notes were typed
+    danish = Words(Language.DA).notes([recomputed, LoggedNote(started.text, started), older])
+    assert [(p.text, p.lang) for p in danish] == [
+        ("fristen »drafting_time« genberegnet fra 12 til 9 arbejdsdage", None),
+        ("ny frist »review_time« regnet fra, at sagen kom i »review« den 18. maj 2009", None),
+        ("on a published agenda", "en"),
+    ]
+    english = Words(Language.EN).notes([recomputed, started, older])
+    assert [(p.text, p.lang) for p in english] == [
+        ("deadline 'drafting_time' recomputed from 12 to 9 working days", None),
+        ("new deadline 'review_time' started from entering 'review' on 18 May 2009", None),
+        ("on a published agenda", None),
+    ]

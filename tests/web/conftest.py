@@ -22,6 +22,8 @@ def with_passwords(ctx: Context) -> Context:
         "bif.sagsbehandler",
         "bif.chef",
         "tmf.sagsbehandler",
+        "tmf.kontorchef",
+        "tmf.direktor",
         "biu.sekretariat",
         "biu.udvalg",
         "tmf.styregruppe",

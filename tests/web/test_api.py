@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from caseflow.context import Context
-from caseflow.testing import open_test_case, ready_test_case
+from caseflow.testing import approve_test_case, open_test_case, ready_test_case
 
 
 def test_no_token_no_answer(app_client: TestClient) -> None:
@@ -38,7 +38,7 @@ def test_me_and_my_cases(
     assert any(o["trigger"] == "start_drafting" for o in case["available"])
 
 
-def test_the_case_officer_gets_403_for_the_approvers_step(
+def test_the_case_officer_gets_403_for_the_approvers_step_and_management_takes_its_chain(
     with_passwords: Context, app_client: TestClient, token_for: Callable[[str], dict[str, str]]
 ) -> None:
     ctx = with_passwords
@@ -63,18 +63,22 @@ def test_the_case_officer_gets_403_for_the_approvers_step(
     )
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/problem+json"
-    approved = app_client.post(
+    # Management approves through its chain, never by advance.
+    chained = app_client.post(
         f"/api/v1/cases/{journal_no}/advance",
         json={"trigger": "approve"},
-        headers=token_for("bif.chef"),
+        headers=token_for("tmf.kontorchef"),
     )
-    assert approved.status_code == 200, approved.text
-    assert approved.json()["case"]["state"] == "ready_for_agenda"
+    assert chained.status_code == 403, chained.text
+    assert chained.json()["code"] == "trigger_owned_by_service"
+    approve_test_case(ctx.engine, journal_no)
     history = app_client.get(
-        f"/api/v1/cases/{journal_no}/history", headers=token_for("bif.chef")
+        f"/api/v1/cases/{journal_no}/history", headers=token_for("tmf.direktor")
     ).json()
-    assert history[-1]["actor"] == "bif.chef"
+    assert history[-1]["actor"] == "tmf.direktor"
     assert history[-1]["from"] == "approval"
+    case = app_client.get(f"/api/v1/cases/{journal_no}", headers=token_for("tmf.direktor"))
+    assert case.json()["state"] == "ready_for_agenda"
 
 
 def test_problems_carry_the_service_code(

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webtools import PASSWORD, csrf_of
 
-from approval_setup import CONTENT, context, management, workflows_with_next
+from approval_setup import CONTENT, context, management, workflows_with
 from caseflow.clock import FakeClock
 from caseflow.context import Context
 from caseflow.engine import Engine, NewCase
@@ -21,7 +21,7 @@ from caseflow.testing import copenhagen_time, make_test_engine
 
 @pytest.fixture
 def engine(database_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[Engine]:
-    folder = workflows_with_next(tmp_path)
+    folder = workflows_with(tmp_path)
     engine = make_test_engine(database_url, clock=clock, workflows_dir=folder)
     management(engine)
     clock.set(copenhagen_time("2009-06-02 10:00"))

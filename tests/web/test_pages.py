@@ -1,4 +1,4 @@
-"""The pages a case officer and an approver use: sign-in, inbox, case, steps, edits."""
+"""The pages a case officer and management use: sign-in, inbox, case, steps, edits."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_the_inbox_lists_my_cases_with_counts_and_keeps_filters_in_the_url(
     assert 'href="/inbox?tab=due&amp;state=drafting&amp;sort=newest"' in drafting.text
 
 
-def test_the_case_officer_drafts_submits_and_the_approver_approves(
+def test_the_case_officer_drafts_submits_and_management_approves(
     with_passwords: Context, client_for: Callable[[str], TestClient]
 ) -> None:
     ctx = with_passwords
@@ -99,7 +99,7 @@ def test_the_case_officer_drafts_submits_and_the_approver_approves(
     officer = client_for("bif.sagsbehandler")
     page = officer.get(f"/cases/{journal_no}")
     assert 'value="submit_for_approval"' in page.text
-    assert 'value="approve"' not in page.text  # the approver's button is not the officer's
+    assert 'value="approve"' not in page.text  # management's, through its chain
     done = officer.post(
         f"/cases/{journal_no}/advance",
         data={"trigger": "submit_for_approval", "version": "3", "csrf_token": csrf_of(page.text)},
@@ -108,18 +108,24 @@ def test_the_case_officer_drafts_submits_and_the_approver_approves(
     assert done.status_code == 303, done.text
     assert ctx.engine.get_case(journal_no).state == "approval"
 
-    chief = client_for("bif.chef")
-    waiting = chief.get("/inbox?tab=approver")
+    # Management approves through its chain: the office head, then the director.
+    head = client_for("tmf.kontorchef")
+    waiting = head.get("/inbox?tab=approver")
     assert f'href="/cases/{journal_no}"' in waiting.text
-    case_page = chief.get(f"/cases/{journal_no}")
-    assert 'value="approve"' in case_page.text
-    chief.post(
-        f"/cases/{journal_no}/advance",
-        data={"trigger": "approve", "version": "4", "csrf_token": csrf_of(case_page.text)},
-    )
+    case_page = head.get(f"/cases/{journal_no}")
+    assert 'value="approve"' not in case_page.text  # taken when the chain is done
+    for username in ("tmf.kontorchef", "tmf.direktor"):
+        approver = client_for(username)
+        token = csrf_of(approver.get("/approvals").text)
+        done = approver.post(
+            f"/approvals/{journal_no}",
+            data={"action": "approve", "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, done.text
     assert ctx.engine.get_case(journal_no).state == "ready_for_agenda"
-    history = chief.get(f"/cases/{journal_no}").text
-    assert "bif.chef" in history
+    history = head.get(f"/cases/{journal_no}").text
+    assert "tmf.direktor" in history
     assert "bif.sagsbehandler" in history
 
 

@@ -8,11 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from webtools import csrf_of
 
 from caseflow.context import Context
 from caseflow.engine import NewCase
+from caseflow.services import workflow_changes as changes
 from caseflow.services import workflows as workflow_service
+from caseflow.store.tables import workflow_migration_cases
 
 Clients = Callable[[str], TestClient]
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflow_changes"
@@ -145,3 +148,78 @@ def test_the_diff_page_lists_approval_steps_in_danish(
         "<code>deadline</code>: within 3 working days; reminders 1; escalate to director → "
         "within 2 working days; reminders 1; escalate to director" in diff.text
     )
+
+
+def _table(html: str, table_id: str) -> str:
+    start = html.index(f'id="{table_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_a_dry_runs_warnings_are_in_danish_and_in_english_with_the_switch(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    ctx = with_passwords
+    waiting = _waiting_case(ctx)  # in approval, which v2 renames review
+    officer = ctx.engine.actor("bif.sagsbehandler")
+    drafting = ctx.engine.open_case(
+        NewCase("change-request", "Et andet ønske", lead_administration="BIF"), officer
+    ).journal_no
+    ctx.engine.fire(drafting, "start", officer)  # drafting_time runs: 12 working days in v1
+    admin_actor = ctx.engine.actor("admin")
+    v2 = (DATA / "v2.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(ctx, admin_actor, workflow_service.PublishWorkflow(v2, "v2"))
+    admin = client_for("admin")
+    token = csrf_of(admin.get(PAGE).text)
+    form = {"csrf_token": token, "workflow": "change-request", "map": "approval=review"}
+
+    danish = _table(admin.post(f"{PAGE}/dry-run", data=form).text, "wfc-preview")
+    assert '<th scope="col">Hvorfor og advarsler</th>' in danish
+    assert "fristen »drafting_time« genberegnet fra 12 til 9 arbejdsdage" in danish
+    assert "flyttes fra »approval« til »review«" in danish
+    assert "fristen »approval_time« annulleret: den nye version har ingen sådan regel" in danish
+    assert "ny frist »review_time« regnet fra, at sagen kom i »review« den 14. maj 2009" in danish
+    assert "working days" not in danish
+    assert 'lang="en"' not in danish
+
+    switched = admin.get(f"{PAGE}?lang=en")  # the language switch; remembered by a cookie
+    assert "Changing workflows" in switched.text
+    english = _table(admin.post(f"{PAGE}/dry-run", data=form).text, "wfc-preview")
+    assert "deadline &#39;drafting_time&#39; recomputed from 12 to 9 working days" in english
+    assert "moves from &#39;approval&#39; to &#39;review&#39;" in english
+    assert "on 14 May 2009" in english
+    assert "arbejdsdage" not in english
+    assert waiting in english
+    assert drafting in english
+
+
+def test_the_log_phrases_its_notes_and_shows_an_older_rows_text_as_stored(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    ctx = with_passwords
+    journal_no = _waiting_case(ctx)
+    admin_actor = ctx.engine.actor("admin")
+    v2 = (DATA / "v2.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(ctx, admin_actor, workflow_service.PublishWorkflow(v2, "v2"))
+    request = changes.MigrateRequest("change-request", mapping={"approval": "review"})
+    migration = changes.start_migration(ctx, admin_actor, request).migration
+    admin = client_for("admin")
+    log = _table(admin.get(f"{PAGE}/migrations/{migration.id}").text, "wfc-log")
+    assert "flyttes fra »approval« til »review«" in log
+    assert 'lang="en"' not in log
+
+    # A row written before notes were typed holds English texts alone.
+    older = ["moves from 'approval' to 'review'", "on a published agenda"]
+    with ctx.engine.db.begin() as conn:
+        conn.execute(
+            update(workflow_migration_cases)
+            .where(workflow_migration_cases.c.migration_id == migration.id)
+            .values(warnings=older)
+        )
+    log = _table(admin.get(f"{PAGE}/migrations/{migration.id}").text, "wfc-log")
+    assert (
+        '<span lang="en">moves from &#39;approval&#39; to &#39;review&#39;</span>; '
+        '<span lang="en">on a published agenda</span>'
+    ) in log
+    assert journal_no in log
+    log = _table(admin.get(f"{PAGE}/migrations/{migration.id}?lang=en").text, "wfc-log")
+    assert "moves from &#39;approval&#39; to &#39;review&#39;; on a published agenda" in log

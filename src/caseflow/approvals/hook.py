@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from caseflow.calendar import Calendars
-from caseflow.deadlines.rules import compute_due
+from caseflow.deadlines.scheduling import DueDates
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import AuditKind, Case
 from caseflow.engine import CaseEvent
 from caseflow.store import approvals as rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store.approvals import ChainStatus
+from caseflow.store.cases import CaseReads
 
 if TYPE_CHECKING:
     # Annotations only: a definition's models (pydantic) load with the first workflow,
@@ -40,7 +41,7 @@ def open_step_deadline(
     chain: ApprovalChain,
     step_index: int,
     now: datetime,
-    calendars: Calendars,
+    due_dates: DueDates,
 ) -> None:
     """Start the deadline row of the chain's step, if the step has a deadline."""
     step = chain.steps[step_index]
@@ -50,7 +51,7 @@ def open_step_deadline(
     from caseflow.definitions.approval_schema import step_rule_id
 
     rule = definition.deadline(step_rule_id(chain.trigger, step.name))
-    due = compute_due(rule, start=now, fields=case.fields, calendars=calendars)
+    due = due_dates(rule, now, case.fields)
     if due is None:
         return
     deadline_rows.create(
@@ -80,12 +81,16 @@ def close_step_deadline(
             deadline_rows.close(conn, record.id, DeadlineStatus.SATISFIED, now)
 
 
+_OPEN = "open_approval_rounds"
+
+
 class ApprovalStarter:
     """The engine hook that starts a round of a chain when its case enters the chain's
     state, and cancels an open round when the case leaves it another way."""
 
     def __init__(self, calendars: Calendars) -> None:
         self.calendars = calendars
+        self._due_dates = DueDates(calendars)
         # Per loaded definition, its chained transitions: a fire of a workflow without
         # chains costs one dictionary look-up here.
         self._chained: dict[int, tuple[WorkflowDefinition, tuple[TransitionDef, ...]]] = {}
@@ -102,6 +107,10 @@ class ApprovalStarter:
         """Only a fire or an opening moves a case into or out of a chain's state."""
         return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
+    def case_reads(self, dialect: str) -> CaseReads:
+        """The case's open rounds, read with a fired case (see Engine.case_reads)."""
+        return ((_OPEN, rows.open_case_read(dialect)),)
+
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None or event.kind not in (AuditKind.OPEN, AuditKind.FIRE):
             return
@@ -113,7 +122,7 @@ class ApprovalStarter:
         if event.before is not None and event.before.state == case.state:
             return  # a step that stays in the state leaves its chain running
         by_trigger = {t.trigger: t for t in chained}
-        open_now = rows.open_chains(conn, case.id) if event.kind is AuditKind.FIRE else []
+        open_now = self._open(conn, event)
         for record in open_now:
             transition = by_trigger.get(record.trigger)
             if transition is None or case.state not in transition.sources:
@@ -126,6 +135,14 @@ class ApprovalStarter:
             if transition.trigger in running:
                 continue
             self._start(conn, event, definition, chain)
+
+    @staticmethod
+    def _open(conn: Connection, event: CaseEvent) -> list[rows.OpenRound]:
+        if event.kind is not AuditKind.FIRE:
+            return []  # a new case has none
+        if _OPEN in event.read:
+            return rows.open_of_read(event.read[_OPEN])
+        return [rows.OpenRound(c.id, c.trigger) for c in rows.open_chains(conn, event.case.id)]
 
     def _start(
         self,
@@ -151,4 +168,4 @@ class ApprovalStarter:
             drafters=drafters,
             now=event.at,
         )
-        open_step_deadline(conn, case, definition, chain, step_index, event.at, self.calendars)
+        open_step_deadline(conn, case, definition, chain, step_index, event.at, self._due_dates)

@@ -59,7 +59,7 @@ def demo(
     timeline = Table("When (Copenhagen)", "Who", "What happened", "Recorded by the engine")
     prior = None
     for step, case in scenario.run(
-        engine, clock, lambda: _add_worker_rows(timeline, worker.run_once(), clock)
+        ctx, clock, lambda: _add_worker_rows(timeline, worker.run_once(), clock)
     ):
         if prior is None:
             prior = case.fields.get("prior_discussions", [])

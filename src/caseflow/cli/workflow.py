@@ -335,7 +335,7 @@ def _print_preview(preview: changes.MigrationPreview, as_json: bool) -> None:
         return
     table = Table("Case", "From", "To", "Result", "Why / warnings", title="Dry run")
     for c in preview.cases:
-        notes = "; ".join((*c.reasons, *c.warnings))
+        notes = "; ".join(n.text for n in (*c.reasons, *c.warnings))
         table.add_row(
             Text(c.journal_no),
             Text(c.from_state),
@@ -385,7 +385,7 @@ def migrations(
         _print_migrations([shown.migration])
         log = Table("Case", "Outcome", "From", "To", "Note", title="Cases")
         for c in shown.cases:
-            note = "; ".join((*([c.message] if c.message else []), *c.warnings))
+            note = "; ".join((*([c.message] if c.message else []), *(n.text for n in c.warnings)))
             log.add_row(
                 Text(c.journal_no), str(c.outcome), Text(c.from_state), Text(c.to_state), Text(note)
             )

@@ -6,7 +6,8 @@ an obligation someone types in. Each one gets a deadline row whose rule id is
 ``followup:<id>``; the dispatcher asks :func:`deadline_rule` for its rule and
 then treats it like any other: reminders to the owner 20 and 5 working days
 before, and on expiry a notice to the owner and the case officer and an
-escalation to the approvers (management). When the action is done or
+escalation to management (the workflow's approvers, or its office heads where an
+approval chain of office head and director has taken their place). When the action is done or
 cancelled, its deadline is closed with it.
 
 The rule's title is the action's own text and its owner the unit that owns it
@@ -83,6 +84,10 @@ def title(description: str) -> LocalizedText:
     return LocalizedText(da=f"Opfølgning: {short}", en=f"Follow-up: {short}")
 
 
+MANAGEMENT = ("approver", "office_head")
+"""The roles an overdue action escalates to: the first of them the workflow has."""
+
+
 def make_rule(
     followup_id: int,
     description: str,
@@ -100,11 +105,8 @@ def make_rule(
 
     text, _ = due_rule_text(due)
     notify = tuple(dict.fromkeys((owner, "case_officer")))
-    escalate = tuple(
-        ExpiryAction(kind="escalate", roles=(role,))
-        for role in ("approver",)
-        if role in definition.roles
-    )
+    management = [role for role in MANAGEMENT if role in definition.roles][:1]
+    escalate = tuple(ExpiryAction(kind="escalate", roles=(role,)) for role in management)
     return DeadlineRule(
         id=rule_id(followup_id),
         title=title(description),

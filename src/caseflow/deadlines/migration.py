@@ -21,6 +21,7 @@ from typing import Any
 from caseflow.calendar import local_date
 from caseflow.deadlines.rules import Calendars, DueDate, compute_due, parse_due
 from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions.migration_notes import MigrationNote, NoteKind, note
 from caseflow.definitions.schema import DeadlineRule, WorkflowDefinition
 
 
@@ -45,11 +46,12 @@ class LiveDeadline:
 
 @dataclass(frozen=True)
 class DeadlineMove:
-    """One deadline's fate; ``due`` for RECOMPUTE and START, ``reason`` in words."""
+    """One deadline's fate; ``due`` for RECOMPUTE and START; ``note`` what the move says
+    of it (None for KEEP)."""
 
     rule_id: str
     action: DeadlineAction
-    reason: str
+    note: MigrationNote | None
     deadline_id: int | None = None  # None for START
     due: DueDate | None = None
     started_at: datetime | None = None
@@ -57,9 +59,14 @@ class DeadlineMove:
     new_days: int | None = None
 
     @property
-    def warning(self) -> str | None:
+    def warning(self) -> MigrationNote | None:
         """What a dry run says of it, if anything changes."""
-        return None if self.action is DeadlineAction.KEEP else self.reason
+        return None if self.action is DeadlineAction.KEEP else self.note
+
+    @property
+    def reason(self) -> str:
+        """In English, as the audit row of the move keeps it."""
+        return self.note.text if self.note is not None else str(self.action)
 
 
 DueOf = Callable[[DeadlineRule, datetime, Mapping[str, Any]], DueDate | None]
@@ -95,6 +102,15 @@ def due_in(calendars: Calendars) -> DueOf:
 class DeadlineBlocked(ValueError):
     """A deadline the new rule cannot compute (a field that is not a date): the case stays."""
 
+    def __init__(self, note: MigrationNote) -> None:
+        super().__init__(note.text)
+        self.note = note
+
+
+def _unreadable(kind: NoteKind, rule: DeadlineRule, exc: ValueError) -> MigrationNote:
+    """Why a due date cannot be computed: the case field it reads is not a date."""
+    return note(kind, rule=rule.id, field=parse_due(rule.due).field or "", detail=str(exc))
+
 
 @lru_cache(maxsize=4096)
 def _days(calendars: Calendars, start: datetime, due: datetime) -> int:
@@ -117,26 +133,28 @@ def _recompute(
     try:
         due = due_of(rule, record.started_at, fields)
     except ValueError as exc:
-        raise DeadlineBlocked(f"deadline '{rule.id}' cannot be recomputed: {exc}") from None
+        raise DeadlineBlocked(_unreadable(NoteKind.DEADLINE_NOT_RECOMPUTABLE, rule, exc)) from None
     if due is None:
         return DeadlineMove(
             rule.id,
             DeadlineAction.CANCEL,
-            f"deadline '{rule.id}' cancelled: the new rule needs a field the case lacks",
+            note(NoteKind.DEADLINE_CANCELLED_FIELD_MISSING, rule=rule.id),
             record.id,
         )
     if due.due_at == record.due_at and due.reminders == record.reminders_at:
-        return DeadlineMove(rule.id, DeadlineAction.KEEP, "unchanged", record.id)
+        return DeadlineMove(rule.id, DeadlineAction.KEEP, None, record.id)
     old_days = _days(calendars, record.started_at, record.due_at)
     new_days = _days(calendars, record.started_at, due.due_at)
     if old_days != new_days:
-        reason = f"deadline '{rule.id}' recomputed from {old_days} to {new_days} working days"
+        said = note(
+            NoteKind.DEADLINE_RECOMPUTED, rule=rule.id, old_days=old_days, new_days=new_days
+        )
     else:
-        reason = f"deadline '{rule.id}': its reminders recomputed"
+        said = note(NoteKind.DEADLINE_REMINDERS_RECOMPUTED, rule=rule.id)
     return DeadlineMove(
         rule.id,
         DeadlineAction.RECOMPUTE,
-        reason,
+        said,
         record.id,
         due,
         record.started_at,
@@ -169,7 +187,7 @@ def plan_deadlines(
                 DeadlineMove(
                     record.rule_id,
                     DeadlineAction.CANCEL,
-                    f"deadline '{record.rule_id}' cancelled: the new version has no such rule",
+                    note(NoteKind.DEADLINE_CANCELLED_RULE_REMOVED, rule=record.rule_id),
                     record.id,
                 )
             )
@@ -178,13 +196,12 @@ def plan_deadlines(
                 DeadlineMove(
                     rule.id,
                     DeadlineAction.CANCEL,
-                    f"deadline '{rule.id}' cancelled: in the new version it does not run "
-                    f"in state '{new_state}'",
+                    note(NoteKind.DEADLINE_CANCELLED_NOT_IN_STATE, rule=rule.id, state=new_state),
                     record.id,
                 )
             )
         elif record.status is DeadlineStatus.PAUSED:
-            moves.append(DeadlineMove(rule.id, DeadlineAction.KEEP, "paused", record.id))
+            moves.append(DeadlineMove(rule.id, DeadlineAction.KEEP, None, record.id))
         else:
             moves.append(_recompute(record, rule, fields, calendars, due_of))
     running = {record.rule_id for record in live}
@@ -199,15 +216,19 @@ def plan_deadlines(
         try:
             due = due_of(rule, state_entered_at, fields)
         except ValueError as exc:
-            raise DeadlineBlocked(f"deadline '{rule.id}' cannot be started: {exc}") from None
+            raise DeadlineBlocked(_unreadable(NoteKind.DEADLINE_NOT_STARTABLE, rule, exc)) from None
         if due is None:
             continue
         moves.append(
             DeadlineMove(
                 rule.id,
                 DeadlineAction.START,
-                f"new deadline '{rule.id}' started from entering '{new_state}' "
-                f"on {local_date(state_entered_at).isoformat()}",
+                note(
+                    NoteKind.DEADLINE_STARTED,
+                    rule=rule.id,
+                    state=new_state,
+                    date=local_date(state_entered_at).isoformat(),
+                ),
                 None,
                 due,
                 state_entered_at,

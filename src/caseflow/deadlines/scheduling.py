@@ -55,13 +55,49 @@ def changed_fields(changes: Mapping[str, Any]) -> set[str]:
     return names
 
 
-class DeadlineScheduler:
-    """The engine hook that creates and ends deadline rows."""
+class DueDates:
+    """:func:`compute_due`, worked out once per rule, minute and field value.
+
+    The due date, its reminders and its explanation depend on the start's minute
+    (the explanation shows it), the one field the rule reads, if any, and whether
+    the due moment had passed at the start: fires in the same minute share them.
+    The deadline scheduler and the approval chains' step deadlines each keep one.
+    """
 
     def __init__(self, calendars: Calendars) -> None:
         self.calendars = calendars
         self._due: dict[tuple[Any, ...], tuple[DeadlineRule, DueDate | None, bool]] = {}
         self._fields: dict[int, tuple[DeadlineRule, str | None]] = {}
+
+    def __call__(
+        self, rule: DeadlineRule, start: datetime, fields: Mapping[str, Any]
+    ) -> DueDate | None:
+        known = self._fields.get(id(rule))
+        if known is None or known[0] is not rule:
+            known = self._fields[id(rule)] = (rule, parse_due(rule.due).field)
+        value = fields.get(known[1]) if known[1] else None
+        key = (id(rule), start.replace(second=0, microsecond=0), value)
+        try:
+            cached = self._due.get(key)
+        except TypeError:  # a field value that is not hashable: work it out each time
+            return compute_due(rule, start=start, fields=fields, calendars=self.calendars)
+        if cached is not None and cached[0] is rule:
+            due = cached[1]
+            if due is None or (due.due_at <= start) == cached[2]:
+                return due
+        due = compute_due(rule, start=start, fields=fields, calendars=self.calendars)
+        if len(self._due) >= 1024:
+            self._due.clear()
+        self._due[key] = (rule, due, due is not None and due.due_at <= start)
+        return due
+
+
+class DeadlineScheduler:
+    """The engine hook that creates and ends deadline rows."""
+
+    def __init__(self, calendars: Calendars) -> None:
+        self.calendars = calendars
+        self._compute_due = DueDates(calendars)
 
     def idle_for(
         self, kind: AuditKind, changed_fields: frozenset[str], workflow: CompiledWorkflow
@@ -168,31 +204,3 @@ class DeadlineScheduler:
             explanation=due.explanation,
             now=event.at,
         )
-
-    def _compute_due(
-        self, rule: DeadlineRule, start: datetime, fields: Mapping[str, Any]
-    ) -> DueDate | None:
-        """:func:`compute_due`, worked out once per rule, minute and field value.
-
-        The due date, its reminders and its explanation depend on the start's minute
-        (the explanation shows it), the one field the rule reads, if any, and whether
-        the due moment had passed at the start: fires in the same minute share them.
-        """
-        known = self._fields.get(id(rule))
-        if known is None or known[0] is not rule:
-            known = self._fields[id(rule)] = (rule, parse_due(rule.due).field)
-        value = fields.get(known[1]) if known[1] else None
-        key = (id(rule), start.replace(second=0, microsecond=0), value)
-        try:
-            cached = self._due.get(key)
-        except TypeError:  # a field value that is not hashable: work it out each time
-            return compute_due(rule, start=start, fields=fields, calendars=self.calendars)
-        if cached is not None and cached[0] is rule:
-            due = cached[1]
-            if due is None or (due.due_at <= start) == cached[2]:
-                return due
-        due = compute_due(rule, start=start, fields=fields, calendars=self.calendars)
-        if len(self._due) >= 1024:
-            self._due.clear()
-        self._due[key] = (rule, due, due is not None and due.due_at <= start)
-        return due

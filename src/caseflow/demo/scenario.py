@@ -13,11 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from caseflow.approvals.chain import Action
 from caseflow.clock import FakeClock
+from caseflow.context import Context
 from caseflow.domain import Case, Origin, OriginKind
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import NotFound
 from caseflow.meetings import agenda, minutes
+from caseflow.services import approvals
 from caseflow.store import agenda as agenda_rows
 from caseflow.store import meetings as meeting_rows
 from caseflow.store.db import read_transaction
@@ -44,6 +47,9 @@ class Step:
     late_reason: str | None = None
     decision: str | None = None
     absent: tuple[str, ...] = ()
+    # Management acts on its approval chain (the step open for ``actor``): approves, or
+    # returns the draft with ``comment``; the chain's last approval fires ``approve``.
+    approval: Action | None = None
 
 
 def _at(day: str, time: str = "10:00") -> datetime:
@@ -129,14 +135,14 @@ STEPS: tuple[Step, ...] = (
     Step(
         _at("2009-05-27"),
         "bif.sagsbehandler",
-        "Draft sent to BIF's management",
+        "Draft sent to TMF's management: the office head, then the director",
         "submit_for_approval",
     ),
     Step(
         _at("2009-05-28"),
-        "bif.chef",
-        "Management sends it back",
-        "send_back",
+        "tmf.kontorchef",
+        "The office head sends it back",
+        approval=Action.RETURN,
         comment="Beskriv forvaltningens eget engagement i helhedsplanerne",
     ),
     Step(
@@ -148,7 +154,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         _at("2009-05-29", "11:00"), "bif.sagsbehandler", "Draft sent again", "submit_for_approval"
     ),
-    Step(_at("2009-06-02"), "bif.chef", "Management approves", "approve"),
+    Step(_at("2009-06-01"), "tmf.kontorchef", "The office head approves", approval=Action.APPROVE),
+    Step(_at("2009-06-02"), "tmf.direktor", "The director approves", approval=Action.APPROVE),
     Step(
         _at("2009-06-03"),
         "biu.sekretariat",
@@ -191,7 +198,8 @@ STEPS: tuple[Step, ...] = (
         changes={"fields.item_title": "Styring og koordinering af de områdebaserede indsatser"},
     ),
     Step(_at("2009-10-15"), "bif.sagsbehandler", "Draft sent to management", "submit_for_approval"),
-    Step(_at("2009-10-22"), "bif.chef", "Management approves", "approve"),
+    Step(_at("2009-10-20"), "tmf.kontorchef", "The office head approves", approval=Action.APPROVE),
+    Step(_at("2009-10-22"), "tmf.direktor", "The director approves", approval=Action.APPROVE),
     Step(
         _at("2009-10-23", "14:00"),
         "biu.sekretariat",
@@ -227,7 +235,7 @@ LATER: tuple[datetime, ...] = (_at("2010-12-06", "09:00"), _at("2010-12-27", "09
 
 
 def run(
-    engine: Engine, clock: FakeClock, before_each: Callable[[], None] = lambda: None
+    ctx: Context, clock: FakeClock, before_each: Callable[[], None] = lambda: None
 ) -> Iterator[tuple[Step, Case]]:
     """Carry out every step with the clock at its moment; yields the case after each.
 
@@ -235,6 +243,7 @@ def run(
     step: where the demo lets its worker catch up, as a running worker would have.
     The meetings must be planned (``meetings-2009.yaml``) before the first agenda step.
     """
+    engine = ctx.engine
     for step in STEPS:
         clock.set(step.at)
         before_each()
@@ -259,6 +268,9 @@ def run(
                 absent=step.absent,
             )
             minutes.approve_minutes(engine, meeting, actor)
+        elif step.approval is not None:
+            approvals.act(ctx, actor, approvals.ActOnStep(JOURNAL_NO, step.approval, step.comment))
+            case = engine.get_case(JOURNAL_NO)
         elif step.trigger is None and not step.changes:
             case = engine.open_case(OPENING, actor)
         elif step.trigger is None:

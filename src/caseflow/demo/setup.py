@@ -39,7 +39,7 @@ DATA_FILE = "copenhagen.yaml"
 PLAN_FILE = "meetings-2009.yaml"
 
 # The demo's passwords are hashed at argon2id's lowest cost. At the full cost (some
-# 100 ms a hash) its seven users would add a third to the two seconds the demo takes,
+# 100 ms a hash) its nine users would add almost half to the two seconds the demo takes,
 # and these passwords are printed for all to read anyway. The first sign-in with each
 # replaces its hash by one at the full cost (services.accounts rehashes a hash whose
 # parameters are below PasswordHasher's own). Only the demo hashes so.

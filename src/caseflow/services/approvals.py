@@ -24,6 +24,7 @@ from caseflow.approvals.reserved import CONDITIONS_FIELD
 from caseflow.approvals.routing import eligible_people, principals_for
 from caseflow.calendar import local_date
 from caseflow.context import Context
+from caseflow.deadlines.scheduling import DueDates
 from caseflow.definitions.approval_schema import ApprovalChain, ApprovalStep, step_rule_id
 from caseflow.definitions.guards import APPROVED_FIELD
 from caseflow.definitions.meanings import ServiceName
@@ -393,7 +394,7 @@ def act(ctx: Context, actor: Actor, request: ActOnStep) -> ActResult:
             close_step_deadline(conn, case, chain, record.step_index, now)
             rows.move_to(conn, record.id, outcome.next_index)
             open_step_deadline(
-                conn, case, definition, chain, outcome.next_index, now, engine.calendars
+                conn, case, definition, chain, outcome.next_index, now, DueDates(engine.calendars)
             )
             next_step = chain.steps[outcome.next_index].name
         elif outcome.kind is OutcomeKind.CHAIN_DONE:

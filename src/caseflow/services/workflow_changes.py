@@ -40,6 +40,7 @@ from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions.approval_schema import ApprovalChain
 from caseflow.definitions.diff import WorkflowDiff, diff_workflows
 from caseflow.definitions.loader import LoadedWorkflow, load_workflow_text
+from caseflow.definitions.migration_notes import MigrationNote, NoteKind, note, texts
 from caseflow.definitions.migration_plan import MigrationPlan, check_plan, unmapped
 from caseflow.definitions.schema import WorkflowDefinition
 from caseflow.domain import Actor, AuditEntry, AuditKind
@@ -177,18 +178,24 @@ class CasePreview:
     from_state: str
     to_state: str | None
     verdict: Verdict
-    reasons: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    reasons: tuple[MigrationNote, ...] = ()
+    warnings: tuple[MigrationNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """``reasons`` and ``warnings`` in English, as always; ``notes`` the same with
+        each note's kind and params."""
         return {
             "journal_no": self.journal_no,
             "from_version": self.from_version,
             "from_state": self.from_state,
             "to_state": self.to_state,
             "verdict": str(self.verdict),
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
+            "reasons": texts(self.reasons),
+            "warnings": texts(self.warnings),
+            "notes": {
+                "reasons": [n.to_json() for n in self.reasons],
+                "warnings": [n.to_json() for n in self.warnings],
+            },
         }
 
 
@@ -322,8 +329,8 @@ class _CaseMove:
     case: MovableCase
     to_state: str | None
     moves: tuple[DeadlineMove, ...]
-    blocked: tuple[str, ...]
-    warnings: tuple[str, ...]
+    blocked: tuple[MigrationNote, ...]
+    warnings: tuple[MigrationNote, ...]
 
 
 @dataclass(frozen=True)
@@ -331,8 +338,8 @@ class _Standing:
     """What a case's place outside its own row says about moving it (filled in by
     :func:`_standing` only)."""
 
-    warnings: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
+    warnings: list[MigrationNote] = field(default_factory=list)
+    blocked: list[MigrationNote] = field(default_factory=list)
 
 
 _NOWHERE = _Standing()
@@ -347,7 +354,7 @@ def _standing(
     ids = [c.id for c in selected]
     found: dict[int, _Standing] = {}
     for case_id in rows.on_published_agenda(conn, ids):
-        found.setdefault(case_id, _Standing()).warnings.append("on a published agenda")
+        found.setdefault(case_id, _Standing()).warnings.append(note(NoteKind.ON_PUBLISHED_AGENDA))
     steps = approval_rows.open_steps(conn, ids)
     for case in selected:
         target = setting.plan.target(case.state, setting.new)
@@ -373,22 +380,25 @@ def _open_step(
     in that state, blocks the case, whose round would wait for a step that is not."""
     trigger, index, target = where
     step = old.steps[index].name if old and index < len(old.steps) else f"step {index + 1}"
-    warning = f"an approval step is open: '{step}' of '{trigger}'"
+    warning = note(NoteKind.APPROVAL_STEP_OPEN, step=step, trigger=trigger)
     if target is None:  # the case is blocked for its state already
         standing.warnings.append(warning)
     elif new is None:
         standing.blocked.append(
-            f"{warning}, and in the new version no chain of '{trigger}' runs in state "
-            f"'{target}': move the case when its round has ended"
+            note(NoteKind.APPROVAL_CHAIN_NOT_IN_STATE, step=step, trigger=trigger, state=target)
         )
     elif index >= len(new.steps):
         standing.blocked.append(
-            f"{warning}, and the new version's chain of '{trigger}' has no step "
-            f"{index + 1}: move the case when its round has ended"
+            note(NoteKind.APPROVAL_STEP_MISSING, step=step, trigger=trigger, number=index + 1)
         )
     elif new.steps[index].name != step:
         standing.warnings.append(
-            f"{warning}; the new version has '{new.steps[index].name}' in its place"
+            note(
+                NoteKind.APPROVAL_STEP_REPLACED,
+                step=step,
+                trigger=trigger,
+                new_step=new.steps[index].name,
+            )
         )
     else:
         standing.warnings.append(warning)
@@ -414,9 +424,7 @@ def _plan_case(
     target = setting.plan.target(case.state, setting.new)
     warnings = list(standing.warnings)
     if target is None:
-        why = (
-            f"state '{case.state}' is not in the new version: map it with --map {case.state}=STATE"
-        )
+        why = note(NoteKind.STATE_NOT_IN_NEW_VERSION, state=case.state)
         return _CaseMove(case, None, (), (why,), tuple(warnings))
     if standing.blocked:
         return _CaseMove(case, target, (), tuple(standing.blocked), tuple(warnings))
@@ -432,10 +440,10 @@ def _plan_case(
             due_of=setting.due_of,
         )
     except DeadlineBlocked as blocked:
-        return _CaseMove(case, target, (), (str(blocked),), tuple(warnings))
+        return _CaseMove(case, target, (), (blocked.note,), tuple(warnings))
     if target != case.state:
-        warnings.insert(0, f"moves from '{case.state}' to '{target}'")
-    warnings += [m.warning for m in moves if m.warning]
+        warnings.insert(0, note(NoteKind.MOVES_STATE, from_state=case.state, to_state=target))
+    warnings += [said for m in moves if (said := m.warning) is not None]
     return _CaseMove(case, target, tuple(moves), (), tuple(warnings))
 
 
@@ -690,16 +698,16 @@ def _move_batch(
         outcomes = _move_one_by_one(conn, actor, record, planned, now)
     log: list[rows.LogRow] = []
     failed: list[tuple[str, str]] = []
-    for plan, reason in zip(planned, outcomes, strict=True):
+    for plan, reasons in zip(planned, outcomes, strict=True):
         case = plan.case
-        if reason is None:
+        if reasons is None:
             touched = {m.deadline_id for m in plan.moves if m.action is not DeadlineAction.KEEP}
             before = [r.to_json() for r in live.get(case.id, []) if r.id in touched]
             undo = {"before": before, "mark": mark}
-            log.append(_log_row(record, plan, CaseOutcome.MOVED, case.version + 1, None, undo, now))
+            log.append(_log_row(record, plan, CaseOutcome.MOVED, case.version + 1, (), undo, now))
         else:
-            failed.append((case.journal_no, reason))
-            log.append(_log_row(record, plan, CaseOutcome.FAILED, None, reason, {}, now))
+            failed.append((case.journal_no, "; ".join(texts(reasons))))
+            log.append(_log_row(record, plan, CaseOutcome.FAILED, None, reasons, {}, now))
     rows.log_many(conn, log)
     return len(batch) - len(failed), failed
 
@@ -709,10 +717,12 @@ def _log_row(
     plan: _CaseMove,
     outcome: CaseOutcome,
     version: int | None,
-    reason: str | None,
+    reasons: tuple[MigrationNote, ...],
     undo: dict[str, Any],
     now: datetime,
 ) -> rows.LogRow:
+    """The case's log row: why it stays (``reasons``, empty if it moved) in English as
+    its message, and every note with its kind and params."""
     case = plan.case
     return (
         record.id,
@@ -722,14 +732,17 @@ def _log_row(
         case.state,
         plan.to_state or case.state,
         version,
-        reason,
-        list(plan.warnings),
+        "; ".join(texts(reasons)) if reasons else None,
+        (plan.warnings, reasons),
         undo,
         now,
     )
 
 
-_CHANGED = "it changed while being moved; run the migration again for it"
+_CHANGED = (note(NoteKind.CHANGED_WHILE_MOVING),)
+
+Outcome = tuple[MigrationNote, ...] | None
+"""A planned case's outcome in a batch: why it stays, or None: moved."""
 
 
 def _move_set_wise(
@@ -738,21 +751,21 @@ def _move_set_wise(
     record: rows.MigrationRecord,
     planned: Sequence[_CaseMove],
     now: datetime,
-) -> list[str | None]:
-    """Each case's reason for staying, or None: moved. Raises if a case changed since it
+) -> list[Outcome]:
+    """Each case's reasons for staying, or None: moved. Raises if a case changed since it
     was read (the caller then goes case by case)."""
     writes = _Writes()
     # Most cases' changes are alike (same versions, same deadline notes): encoded once.
     shared: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
     moved: list[tuple[MovableCase, str, str, str]] = []
-    outcomes: list[str | None] = []
+    outcomes: list[Outcome] = []
     for plan in planned:
         if plan.blocked or plan.to_state is None:
-            outcomes.append("; ".join(plan.blocked))
+            outcomes.append(plan.blocked)
             continue
         key = (
             plan.case.workflow_version,
-            tuple((m.rule_id, m.action, m.reason) for m in plan.moves),
+            tuple((m.rule_id, m.action, m.note) for m in plan.moves),
         )
         found = shared.get(key)
         if found is None:
@@ -776,11 +789,11 @@ def _move_one_by_one(
     record: rows.MigrationRecord,
     planned: Sequence[_CaseMove],
     now: datetime,
-) -> list[str | None]:
-    outcomes: list[str | None] = []
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
     for plan in planned:
         if plan.blocked or plan.to_state is None:
-            outcomes.append("; ".join(plan.blocked))
+            outcomes.append(plan.blocked)
             continue
         try:
             with rows.savepoint(conn):
@@ -795,7 +808,7 @@ def _move_one_by_one(
         except _Changed:
             outcomes.append(_CHANGED)
         except SQLAlchemyError as exc:
-            outcomes.append(f"the database refused it: {type(exc).__name__}")
+            outcomes.append((note(NoteKind.DATABASE_REFUSED, error=type(exc).__name__),))
         else:
             outcomes.append(None)
     return outcomes
@@ -931,12 +944,9 @@ def revert_migration(ctx: Context, actor: Actor, migration_id: int) -> RevertRep
         for log in logs:
             case = found[log.case_id]
             if case.version != log.case_version or case.workflow_version != record.to_version:
-                why = (
-                    f"it had events since the migration (version {log.case_version} then, "
-                    f"{case.version} now)"
-                )
-                rows.set_outcome(conn, log.id, CaseOutcome.KEPT, why)
-                kept.append((case.journal_no, why))
+                why = note(NoteKind.EVENTS_SINCE, then=log.case_version or 0, now=case.version)
+                rows.set_outcome(conn, log, CaseOutcome.KEPT, why)
+                kept.append((case.journal_no, why.text))
                 continue
             changes: dict[str, Any] = {
                 "workflow_version": [record.to_version, log.from_version],
@@ -957,7 +967,7 @@ def revert_migration(ctx: Context, actor: Actor, migration_id: int) -> RevertRep
             for snapshot in log.undo.get("before", ()):
                 rows.restore(conn, snapshot)
             audit.append(conn, case.id, entry)
-            rows.set_outcome(conn, log.id, CaseOutcome.REVERTED)
+            rows.set_outcome(conn, log, CaseOutcome.REVERTED)
             reverted.append(case.journal_no)
         rows.set_status(
             conn, migration_id, MigrationStatus.REVERTED, now, reverted_by=actor.username
@@ -985,7 +995,11 @@ class MigrationShown:
                     "from_state": c.from_state,
                     "to_state": c.to_state,
                     "message": c.message,
-                    "warnings": list(c.warnings),
+                    "warnings": [n.text for n in c.warnings],
+                    "notes": {
+                        "reasons": [n.to_json() for n in c.reasons],
+                        "warnings": [n.to_json() for n in c.warnings],
+                    },
                     "at": c.at.isoformat(),
                 }
                 for c in self.cases

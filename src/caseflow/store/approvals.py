@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, bindparam, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Row,
+    String,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 
 from caseflow.approvals.chain import Action, Vote
+from caseflow.store import jsontext
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import approval_chains, approval_votes, cases
 
@@ -60,13 +74,109 @@ def _chain(row: Row[Any]) -> ChainRecord:
     )
 
 
-def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
-    rows = conn.execute(
-        select(approval_chains)
-        .where(approval_chains.c.case_id == case_id, approval_chains.c.status == ChainStatus.OPEN)
-        .order_by(approval_chains.c.id)
+# A fire reads and writes chains through these, prepared once (see store/prepared.py):
+# every fire into or out of a chain's state asks for the case's open rounds.
+_CHAIN_COLUMNS = list(approval_chains.columns)
+_CHAIN_INDEX = {column.name: i for i, column in enumerate(_CHAIN_COLUMNS)}
+_OPEN_CHAINS = (
+    select(*_CHAIN_COLUMNS)
+    .where(
+        approval_chains.c.case_id == bindparam("case_id", type_=Integer),
+        approval_chains.c.status == literal_column(f"'{ChainStatus.OPEN}'"),
     )
-    return [_chain(r) for r in rows]
+    .order_by(approval_chains.c.id)
+)
+_LAST_CHAIN = (
+    select(*_CHAIN_COLUMNS)
+    .where(
+        approval_chains.c.case_id == bindparam("case_id", type_=Integer),
+        approval_chains.c.trigger == bindparam("trigger", type_=String),
+    )
+    .order_by(approval_chains.c.id.desc())
+    .limit(1)
+)
+_START = insert(approval_chains).values(
+    {
+        name: bindparam(name, type_=approval_chains.c[name].type)
+        for name in ("case_id", "trigger", "round", "step_index", "drafters", "started_at")
+    }
+    | {"status": literal_column(f"'{ChainStatus.OPEN}'")}
+)
+_END = (
+    update(approval_chains)
+    .where(approval_chains.c.id == bindparam("chain_id", type_=Integer))
+    .values(
+        status=bindparam("status", type_=String),
+        ended_at=bindparam("ended_at", type_=approval_chains.c.ended_at.type),
+        restart_index=bindparam("restart_index", type_=Integer),
+    )
+)
+
+
+def _chain_of(values: Sequence[Any]) -> ChainRecord:
+    """A row of ``_CHAIN_COLUMNS`` (a prepared query's, by position) as a record."""
+    at = _CHAIN_INDEX
+    return ChainRecord(
+        id=values[at["id"]],
+        case_id=values[at["case_id"]],
+        trigger=values[at["trigger"]],
+        round=values[at["round"]],
+        step_index=values[at["step_index"]],
+        status=ChainStatus(values[at["status"]]),
+        drafters=tuple(values[at["drafters"]]),
+        restart_index=values[at["restart_index"]],
+        started_at=values[at["started_at"]],
+        ended_at=values[at["ended_at"]],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRound:
+    """What a fire needs of an open round of its case's chains."""
+
+    id: int
+    trigger: str
+
+
+def open_case_read(dialect: str) -> ColumnElement[Any]:
+    """The case's open rounds as one JSON value, correlated to the case row: read with
+    the case in the fire's one query (the engine's ``case_reads``), not on their own.
+    :func:`open_of_read` reads it."""
+    return _open_read(postgresql=dialect == "postgresql")
+
+
+@functools.cache  # one expression per dialect, built when a fire first reads it
+def _open_read(postgresql: bool) -> ColumnElement[Any]:
+    columns = (approval_chains.c.id, approval_chains.c.trigger)
+    if postgresql:
+        aggregate = func.json_agg(func.json_build_array(*columns))
+    else:
+        aggregate = func.json_group_array(func.json_array(*columns))
+    found = select(aggregate).where(
+        approval_chains.c.case_id == cases.c.id,
+        approval_chains.c.status == ChainStatus.OPEN,
+    )
+    return found.correlate(cases).scalar_subquery()
+
+
+def open_of_read(value: Any) -> list[OpenRound]:
+    """The open rounds of :func:`open_case_read`'s value (its JSON text, or what the
+    driver parsed of it), oldest first."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = jsontext.loads(value)
+    return sorted((OpenRound(chain_id, trigger) for chain_id, trigger in value), key=_by_id)
+
+
+def _by_id(found: OpenRound) -> int:
+    return found.id
+
+
+def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
+    """The case's open rounds, oldest first."""
+    query = prepared(conn, _OPEN_CHAINS, _CHAIN_COLUMNS)
+    return [_chain_of(values) for values in query.all(conn, {"case_id": case_id})]
 
 
 def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
@@ -75,13 +185,9 @@ def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord 
 
 def last_chain(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
     """The newest round of the case's chain for ``trigger``, whatever its status."""
-    row = conn.execute(
-        select(approval_chains)
-        .where(approval_chains.c.case_id == case_id, approval_chains.c.trigger == trigger)
-        .order_by(approval_chains.c.id.desc())
-        .limit(1)
-    ).first()
-    return _chain(row) if row is not None else None
+    query = prepared(conn, _LAST_CHAIN, _CHAIN_COLUMNS)
+    values = query.first(conn, {"case_id": case_id, "trigger": trigger})
+    return _chain_of(values) if values is not None else None
 
 
 def all_open(conn: Connection) -> list[tuple[ChainRecord, str]]:
@@ -105,21 +211,17 @@ def start(
     step_index: int,
     drafters: list[str],
     now: datetime,
-) -> int:
-    result = conn.execute(
-        insert(approval_chains).values(
-            case_id=case_id,
-            trigger=trigger,
-            round=round_,
-            step_index=step_index,
-            status=ChainStatus.OPEN,
-            drafters=drafters,
-            started_at=now,
-        )
-    )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+) -> None:
+    """A new open round (on PostgreSQL sent with the fire's other writes)."""
+    params = {
+        "case_id": case_id,
+        "trigger": trigger,
+        "round": round_,
+        "step_index": step_index,
+        "drafters": drafters,
+        "started_at": now,
+    }
+    prepared(conn, _START).write(conn, params)
 
 
 def move_to(conn: Connection, chain_id: int, step_index: int) -> None:
@@ -137,11 +239,8 @@ def end(
     now: datetime,
     restart_index: int | None = None,
 ) -> None:
-    conn.execute(
-        update(approval_chains)
-        .where(approval_chains.c.id == chain_id)
-        .values(status=status, ended_at=now, restart_index=restart_index)
-    )
+    params = {"chain_id": chain_id, "status": status, "ended_at": now}
+    prepared(conn, _END).write(conn, params | {"restart_index": restart_index})
 
 
 def add_vote(conn: Connection, chain_id: int, step: str, vote: Vote, now: datetime) -> None:

@@ -35,8 +35,16 @@ from sqlalchemy import (
 )
 
 from caseflow.deadlines.vocabulary import DeadlineStatus
+from caseflow.definitions.migration_notes import (
+    LoggedNote,
+    MigrationNote,
+    logged,
+    logged_notes,
+    note_json,
+)
 from caseflow.errors import ErrorCode, NotFound
 from caseflow.store import deadlines as deadline_rows
+from caseflow.store import jsontext
 from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     agenda_items,
@@ -94,8 +102,9 @@ class CaseLog:
     from_state: str
     to_state: str
     case_version: int | None
-    message: str | None
-    warnings: tuple[str, ...]
+    message: str | None  # in English: why it failed, or was kept
+    warnings: tuple[LoggedNote, ...]
+    reasons: tuple[LoggedNote, ...]  # the message's notes; its text alone for older rows
     undo: Mapping[str, Any]
     at: datetime
 
@@ -625,17 +634,62 @@ _LOG = insert(workflow_migration_cases).values(
     {name: bindparam(name, type_=workflow_migration_cases.c[name].type) for name in _LOG_NAMES}
 )
 
+Notes = tuple[tuple[MigrationNote, ...], tuple[MigrationNote, ...]]
+"""A log row's notes: its warnings, and its reasons (why it failed)."""
+
 LogRow = tuple[
-    int, int, str, str, str, str, int | None, str | None, list[str], dict[str, Any], datetime
+    int, int, str, str, str, str, int | None, str | None, Notes, dict[str, Any], datetime
 ]
 """A log row in :data:`_LOG_NAMES` order."""
 
+_NOTES_JSON: dict[Notes, str] = {}
+
+
+def _notes_json(notes: Notes) -> str:
+    """The ``warnings`` column's JSON of a row's notes, each with its kind, params and
+    English text (see :func:`caseflow.definitions.migration_notes.note_json`), encoded
+    once per distinct pair: most cases of a batch say the same."""
+    found = _NOTES_JSON.get(notes)
+    if found is None:
+        if len(_NOTES_JSON) >= 1024:
+            _NOTES_JSON.clear()
+        warnings, reasons = notes
+        found = _NOTES_JSON[notes] = jsontext.dumps(
+            stored_notes([logged(n) for n in warnings], [logged(n) for n in reasons])
+        )
+    return found
+
+
+def stored_notes(warnings: Sequence[LoggedNote], reasons: Sequence[LoggedNote]) -> list[Any]:
+    """The ``warnings`` column's value for these warnings and reasons."""
+    return [note_json(n) for n in warnings] + [note_json(n, reason=True) for n in reasons]
+
 
 def log_many(conn: Connection, rows: Sequence[LogRow]) -> None:
-    """Append per-case log rows (one executemany); the warnings go as JSON text encoded
-    once per distinct list (most cases of a batch have the same)."""
-    values = [(*row[:8], deadline_rows.json_of(row[8]), *row[9:]) for row in rows]
+    """Append per-case log rows (one executemany), the notes as JSON text."""
+    values = [(*row[:8], _notes_json(row[8]), *row[9:]) for row in rows]
     prepared(conn, _LOG).execute_many(conn, _LOG_NAMES, values, raw=("warnings",))
+
+
+def _case_log(row: Row[Any]) -> CaseLog:
+    warnings, reasons = logged_notes(row.warnings)
+    if not reasons and row.message:  # an older row, or a note stored as text alone
+        reasons = (LoggedNote(row.message),)
+    return CaseLog(
+        row.id,
+        row.case_id,
+        row.journal_no,
+        CaseOutcome(row.outcome),
+        row.from_version,
+        row.from_state,
+        row.to_state,
+        row.case_version,
+        row.message,
+        warnings,
+        reasons,
+        row.undo,
+        row.at,
+    )
 
 
 def case_log(
@@ -649,32 +703,23 @@ def case_log(
     )
     if outcomes is not None:
         query = query.where(workflow_migration_cases.c.outcome.in_([str(o) for o in outcomes]))
-    return [
-        CaseLog(
-            row.id,
-            row.case_id,
-            row.journal_no,
-            CaseOutcome(row.outcome),
-            row.from_version,
-            row.from_state,
-            row.to_state,
-            row.case_version,
-            row.message,
-            tuple(row.warnings),
-            row.undo,
-            row.at,
-        )
-        for row in conn.execute(query)
-    ]
+    return [_case_log(row) for row in conn.execute(query)]
 
 
 def set_outcome(
-    conn: Connection, log_id: int, outcome: CaseOutcome, message: str | None = None
+    conn: Connection, log: CaseLog, outcome: CaseOutcome, reason: MigrationNote | None = None
 ) -> None:
+    """A log row's new outcome (after a revert), with the reason if it has one; its
+    warnings stay as they were written."""
+    reasons = [logged(reason)] if reason is not None else []
     conn.execute(
         update(workflow_migration_cases)
-        .where(workflow_migration_cases.c.id == log_id)
-        .values(outcome=outcome, message=message)
+        .where(workflow_migration_cases.c.id == log.id)
+        .values(
+            outcome=outcome,
+            message=reason.text if reason is not None else None,
+            warnings=stored_notes(log.warnings, reasons),
+        )
     )
 
 

@@ -8,11 +8,12 @@ catalogues complete: every key in both languages, every :class:`ErrorCode` phras
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from caseflow.definitions.migration_notes import LoggedNote, MigrationNote
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.notifications.render import da_date, da_datetime, en_date, en_datetime
 from caseflow.web import (
@@ -263,8 +264,10 @@ ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The step {trigger} cannot be taken from the state {state}.",
     ),
     ErrorCode.TRIGGER_OWNED_BY_SERVICE: (
-        "Skridtet {trigger} tages fra mødet og dagsordenen, ikke her.",
-        "The step {trigger} is taken from the meeting and its agenda, not here.",
+        "Skridtet {trigger} tages ikke for sig: det sker gennem et mødes dagsorden eller "
+        "referat, eller gennem sagens godkendelsesrække.",
+        "The step {trigger} is not taken on its own: it happens through a meeting's agenda "
+        "or minutes, or through the case's approval chain.",
     ),
     ErrorCode.GUARDS_FAILED: (
         "Skridtet {trigger} er blokeret: {reasons}.",
@@ -664,6 +667,15 @@ def _fill(template: str, params: Mapping[str, object]) -> str | None:
 
 
 @dataclass(frozen=True)
+class Phrased:
+    """A text as a page shows it, and the language it is in when that is not the
+    page's (an older migration log row holds the English it was written with)."""
+
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
 class Words:
     """One reader's language: the texts, the errors and the dates as that reader reads them."""
 
@@ -702,6 +714,30 @@ class Words:
             if text is not None:
                 return text
         return ERRORS[type(error).default_code][self.index]
+
+    def notes(self, notes: Iterable[MigrationNote | LoggedNote]) -> list[Phrased]:
+        """A migration's notes on a case in this language, from each note's kind and
+        params (``wfc_note_<kind>``); a note without a kind (an older log row), or whose
+        phrasing its params do not fill, as its stored English text."""
+        return [self._note(n) for n in notes]
+
+    def _note(self, said: MigrationNote | LoggedNote) -> Phrased:
+        typed = said if isinstance(said, MigrationNote) else said.note
+        english = Phrased(said.text, None if self.language is Language.EN else "en")
+        if typed is None:
+            return english
+        pair = TEXTS.get(f"wfc_note_{typed.kind}")
+        params = {k: self._note_param(k, v) for k, v in typed.params.items()}
+        text = _fill(pair[self.index], params) if pair is not None else None
+        return Phrased(text) if text is not None else english
+
+    def _note_param(self, name: str, value: object) -> object:
+        if name == "date" and isinstance(value, str):  # an ISO day: as this reader writes it
+            try:
+                return self.date(date.fromisoformat(value))
+            except ValueError:
+                return value
+        return value
 
     def date(self, value: date | datetime | None) -> str:
         if value is None:

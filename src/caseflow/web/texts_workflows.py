@@ -1,6 +1,11 @@
 """The words of the administrators' page for changing workflows: the diff of a file
 against the version new cases get, publishing it, migrations with their dry run, pause,
-resume and revert (Danish, then English); merged into :data:`caseflow.web.i18n.TEXTS`."""
+resume and revert (Danish, then English); merged into :data:`caseflow.web.i18n.TEXTS`.
+
+``wfc_note_<kind>`` phrases each :class:`~caseflow.definitions.migration_notes.NoteKind`
+from the note's params (the command line's English is the note's own text). Names a
+user gave (states, rules, steps) are quoted as given; the web's English differs from
+the command line's only where that one names a flag (``--map``) or an ISO date."""
 
 from __future__ import annotations
 
@@ -81,7 +86,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wfc_from": ("Fra tilstand", "From state"),
     "wfc_to": ("Til tilstand", "To state"),
     "wfc_result": ("Resultat", "Result"),
-    "wfc_notes": ("Hvorfor og advarsler (engelsk)", "Why and warnings"),
+    "wfc_notes": ("Hvorfor og advarsler", "Why and warnings"),
     "wfc_verdict_ok": ("kan flyttes", "ok"),
     "wfc_verdict_blocked": ("blokeret", "blocked"),
     "wfc_run": ("Kør flytningen", "Run the migration"),
@@ -115,3 +120,91 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wfc_outcome_reverted": ("flyttet tilbage", "moved back"),
     "wfc_outcome_kept": ("ikke flyttet tilbage (ændret siden)", "not moved back (changed since)"),
 }
+
+_OPEN = (
+    "et godkendelsestrin er åbent: »{step}« i skridtet »{trigger}«",
+    "an approval step is open: '{step}' of '{trigger}'",
+)
+_ROUND = (": flyt sagen, når runden er afsluttet", ": move the case when its round has ended")
+_NOT_A_DATE = "sagens felt »{field}« indeholder ikke en dato"
+
+# What a migration says of a case, by NoteKind (see caseflow.definitions.migration_notes).
+NOTES: dict[str, tuple[str, str]] = {
+    "wfc_note_moves_state": (
+        "flyttes fra »{from_state}« til »{to_state}«",
+        "moves from '{from_state}' to '{to_state}'",
+    ),
+    "wfc_note_on_published_agenda": (
+        "er på en offentliggjort dagsorden",
+        "on a published agenda",
+    ),
+    "wfc_note_approval_step_open": _OPEN,
+    "wfc_note_approval_step_replaced": (
+        _OPEN[0] + "; den nye version har »{new_step}« i stedet",
+        _OPEN[1] + "; the new version has '{new_step}' in its place",
+    ),
+    "wfc_note_deadline_recomputed": (
+        "fristen »{rule}« genberegnet fra {old_days} til {new_days} arbejdsdage",
+        "deadline '{rule}' recomputed from {old_days} to {new_days} working days",
+    ),
+    "wfc_note_deadline_reminders_recomputed": (
+        "fristen »{rule}«: påmindelserne genberegnet",
+        "deadline '{rule}': its reminders recomputed",
+    ),
+    "wfc_note_deadline_cancelled_rule_removed": (
+        "fristen »{rule}« annulleret: den nye version har ingen sådan regel",
+        "deadline '{rule}' cancelled: the new version has no such rule",
+    ),
+    "wfc_note_deadline_cancelled_not_in_state": (
+        "fristen »{rule}« annulleret: i den nye version løber den ikke i tilstanden »{state}«",
+        "deadline '{rule}' cancelled: in the new version it does not run in state '{state}'",
+    ),
+    "wfc_note_deadline_cancelled_field_missing": (
+        "fristen »{rule}« annulleret: den nye regel kræver et felt, som sagen ikke har",
+        "deadline '{rule}' cancelled: the new rule needs a field the case lacks",
+    ),
+    "wfc_note_deadline_started": (
+        "ny frist »{rule}« regnet fra, at sagen kom i »{state}« den {date}",
+        "new deadline '{rule}' started from entering '{state}' on {date}",
+    ),
+    "wfc_note_state_not_in_new_version": (
+        "tilstanden »{state}« findes ikke i den nye version: angiv under tilstande der "
+        "skifter navn, hvor den skal hen ({state}=NY)",
+        "state '{state}' is not in the new version: say under states that move where it "
+        "goes ({state}=NEW)",
+    ),
+    "wfc_note_approval_chain_not_in_state": (
+        _OPEN[0]
+        + ", og i den nye version løber ingen godkendelseskæde for »{trigger}« i tilstanden "
+        "»{state}«" + _ROUND[0],
+        _OPEN[1] + ", and in the new version no chain of '{trigger}' runs in state "
+        "'{state}'" + _ROUND[1],
+    ),
+    "wfc_note_approval_step_missing": (
+        _OPEN[0]
+        + ", og den nye versions godkendelseskæde for »{trigger}« har intet trin {number}"
+        + _ROUND[0],
+        _OPEN[1] + ", and the new version's chain of '{trigger}' has no step {number}" + _ROUND[1],
+    ),
+    "wfc_note_deadline_not_recomputable": (
+        "fristen »{rule}« kan ikke genberegnes: " + _NOT_A_DATE,
+        "deadline '{rule}' cannot be recomputed: {detail}",
+    ),
+    "wfc_note_deadline_not_startable": (
+        "fristen »{rule}« kan ikke startes: " + _NOT_A_DATE,
+        "deadline '{rule}' cannot be started: {detail}",
+    ),
+    "wfc_note_changed_while_moving": (
+        "sagen blev ændret, mens den blev flyttet; kør flytningen igen for den",
+        "it changed while being moved; run the migration again for it",
+    ),
+    "wfc_note_database_refused": (
+        "databasen afviste den: {error}",
+        "the database refused it: {error}",
+    ),
+    "wfc_note_events_since": (
+        "der er sket noget på sagen siden flytningen (version {then} dengang, {now} nu)",
+        "it had events since the migration (version {then} then, {now} now)",
+    ),
+}
+TEXTS.update(NOTES)
