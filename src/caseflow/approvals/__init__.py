@@ -15,8 +15,9 @@ chain and routing rules.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from caseflow.lazy_names import module_getattr
 
 if TYPE_CHECKING:
     from caseflow.approvals.chain import (
@@ -58,13 +59,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'caseflow.approvals' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = module_getattr(__name__, _WHERE)
 
 
 __all__ = [
