@@ -86,13 +86,14 @@ def raw_fires(path: Path, fires: int, case_ids: list[int]) -> float:
 Step = tuple[str, Actor, str | None]  # trigger, by whom, comment
 
 
-def fire_steps(engine: Engine) -> tuple[Step, Step]:
-    """submit_for_approval (which opens management's approval chain at the office head's
-    step, with its deadline) and send_back by the office head (which ends it): each case
-    takes them in turn."""
+def fire_sequence(engine: Engine, numbers: list[str], fires: int) -> list[tuple[str, Step]]:
+    """``fires`` fires over the cases ``numbers``: submit_for_approval (which opens
+    management's approval chain at the office head's step, with its deadline) and
+    send_back by the office head (which ends it), each case taking them in turn."""
     officer = engine.actor("bif.sagsbehandler")
     head = engine.actor("tmf.kontorchef")
-    return ("submit_for_approval", officer, None), ("send_back", head, "Uddyb")
+    steps = (("submit_for_approval", officer, None), ("send_back", head, "Uddyb"))
+    return [(numbers[n % len(numbers)], steps[(n // len(numbers)) % 2]) for n in range(fires)]
 
 
 Statement = tuple[str, Any, bool]  # SQL, the driver's parameters, executemany or not
@@ -106,7 +107,7 @@ def recorded_fires(engine: Engine, numbers: list[str], fires: int) -> list[list[
     of the replay (but for the first fire's: the organisation's directory, read once
     per process and cached, as it is in every timed round).
     """
-    steps = fire_steps(engine)
+    sequence = fire_sequence(engine, numbers, fires)
     log: list[Statement] = []
     execute, execute_many = Prepared.execute, Prepared.execute_many
 
@@ -126,9 +127,8 @@ def recorded_fires(engine: Engine, numbers: list[str], fires: int) -> list[list[
     Prepared.execute, Prepared.execute_many = recording, recording_many  # type: ignore[method-assign]
     held.set_trace_callback(traced.append)
     try:
-        for n in range(fires):
-            trigger, actor, comment = steps[(n // len(numbers)) % 2]
-            engine.fire(numbers[n % len(numbers)], trigger, actor, comment=comment)
+        for n, (journal_no, (trigger, actor, comment)) in enumerate(sequence):
+            engine.fire(journal_no, trigger, actor, comment=comment)
             if n and len(traced) != len(log) + 2:  # + BEGIN and COMMIT
                 raise SystemExit(f"replay: fire {n} ran {traced} but recorded {log}")
             per_fire.append(log[:])
@@ -185,15 +185,14 @@ def open_drafting_cases(engine: Engine, count: int) -> list[str]:
 def engine_fires(
     engine: Engine, numbers: list[str], fires: int, latencies: list[float] | None = None
 ) -> float:
-    """The :func:`fire_steps` in turn, each a durable transaction; each fire's seconds
+    """The :func:`fire_sequence`, each fire a durable transaction; each fire's seconds
     are appended to ``latencies`` when given."""
-    steps = fire_steps(engine)
+    sequence = fire_sequence(engine, numbers, fires)
     clock = time.perf_counter
     start = clock()
-    for n in range(fires):
-        trigger, actor, comment = steps[(n // len(numbers)) % 2]
+    for journal_no, (trigger, actor, comment) in sequence:
         began = clock()
-        engine.fire(numbers[n % len(numbers)], trigger, actor, comment=comment)
+        engine.fire(journal_no, trigger, actor, comment=comment)
         if latencies is not None:
             latencies.append(clock() - began)
     elapsed = clock() - start

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import operator
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +61,7 @@ class VoteRecord:
     at: datetime
 
 
-def _chain(row: Row[Any]) -> ChainRecord:
+def _chain(row: Row[Any] | Any) -> ChainRecord:
     return ChainRecord(
         id=row.id,
         case_id=row.case_id,
@@ -77,12 +79,15 @@ def _chain(row: Row[Any]) -> ChainRecord:
 # A fire reads and writes chains through these, prepared once (see store/prepared.py):
 # every fire into or out of a chain's state asks for the case's open rounds.
 _CHAIN_COLUMNS = list(approval_chains.columns)
-_CHAIN_INDEX = {column.name: i for i, column in enumerate(_CHAIN_COLUMNS)}
+_ChainRow = namedtuple("_ChainRow", [column.name for column in _CHAIN_COLUMNS])  # type: ignore[misc]
+# In the SQL text, as store.deadlines.IS_LIVE writes its statuses: a constant of the
+# statement, not a parameter of each execution.
+_OPEN_STATUS: ColumnElement[Any] = literal_column(f"'{ChainStatus.OPEN}'")
 _OPEN_CHAINS = (
     select(*_CHAIN_COLUMNS)
     .where(
         approval_chains.c.case_id == bindparam("case_id", type_=Integer),
-        approval_chains.c.status == literal_column(f"'{ChainStatus.OPEN}'"),
+        approval_chains.c.status == _OPEN_STATUS,
     )
     .order_by(approval_chains.c.id)
 )
@@ -100,7 +105,7 @@ _START = insert(approval_chains).values(
         name: bindparam(name, type_=approval_chains.c[name].type)
         for name in ("case_id", "trigger", "round", "step_index", "drafters", "started_at")
     }
-    | {"status": literal_column(f"'{ChainStatus.OPEN}'")}
+    | {"status": _OPEN_STATUS}
 )
 _END = (
     update(approval_chains)
@@ -111,23 +116,6 @@ _END = (
         restart_index=bindparam("restart_index", type_=Integer),
     )
 )
-
-
-def _chain_of(values: Sequence[Any]) -> ChainRecord:
-    """A row of ``_CHAIN_COLUMNS`` (a prepared query's, by position) as a record."""
-    at = _CHAIN_INDEX
-    return ChainRecord(
-        id=values[at["id"]],
-        case_id=values[at["case_id"]],
-        trigger=values[at["trigger"]],
-        round=values[at["round"]],
-        step_index=values[at["step_index"]],
-        status=ChainStatus(values[at["status"]]),
-        drafters=tuple(values[at["drafters"]]),
-        restart_index=values[at["restart_index"]],
-        started_at=values[at["started_at"]],
-        ended_at=values[at["ended_at"]],
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +141,7 @@ def _open_read(postgresql: bool) -> ColumnElement[Any]:
     else:
         aggregate = func.json_group_array(func.json_array(*columns))
     found = select(aggregate).where(
-        approval_chains.c.case_id == cases.c.id,
-        approval_chains.c.status == ChainStatus.OPEN,
+        approval_chains.c.case_id == cases.c.id, approval_chains.c.status == _OPEN_STATUS
     )
     return found.correlate(cases).scalar_subquery()
 
@@ -166,17 +153,16 @@ def open_of_read(value: Any) -> list[OpenRound]:
         return []
     if isinstance(value, str):
         value = jsontext.loads(value)
-    return sorted((OpenRound(chain_id, trigger) for chain_id, trigger in value), key=_by_id)
+    return sorted((OpenRound(chain_id, trigger) for chain_id, trigger in value), key=_ID)
 
 
-def _by_id(found: OpenRound) -> int:
-    return found.id
+_ID = operator.attrgetter("id")
 
 
 def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
     """The case's open rounds, oldest first."""
     query = prepared(conn, _OPEN_CHAINS, _CHAIN_COLUMNS)
-    return [_chain_of(values) for values in query.all(conn, {"case_id": case_id})]
+    return [_chain(_ChainRow._make(values)) for values in query.all(conn, {"case_id": case_id})]
 
 
 def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
@@ -187,7 +173,7 @@ def last_chain(conn: Connection, case_id: int, trigger: str) -> ChainRecord | No
     """The newest round of the case's chain for ``trigger``, whatever its status."""
     query = prepared(conn, _LAST_CHAIN, _CHAIN_COLUMNS)
     values = query.first(conn, {"case_id": case_id, "trigger": trigger})
-    return _chain_of(values) if values is not None else None
+    return _chain(_ChainRow._make(values)) if values is not None else None
 
 
 def all_open(conn: Connection) -> list[tuple[ChainRecord, str]]:
@@ -239,8 +225,13 @@ def end(
     now: datetime,
     restart_index: int | None = None,
 ) -> None:
-    params = {"chain_id": chain_id, "status": status, "ended_at": now}
-    prepared(conn, _END).write(conn, params | {"restart_index": restart_index})
+    params = {
+        "chain_id": chain_id,
+        "status": status,
+        "ended_at": now,
+        "restart_index": restart_index,
+    }
+    prepared(conn, _END).write(conn, params)
 
 
 def add_vote(conn: Connection, chain_id: int, step: str, vote: Vote, now: datetime) -> None:
