@@ -29,6 +29,7 @@ from caseflow.testing import demo_organisation_file, idle_worker
 # What an idle worker does not need (tests/e2e/test_worker_memory.py holds it to this).
 NOT_FOR_AN_IDLE_WORKER = (
     "jinja2",
+    "pydantic",
     "weasyprint",
     "yaml",
     "transitions",

@@ -15,7 +15,6 @@ set it higher to search longer locally.
 from __future__ import annotations
 
 import contextlib
-import enum
 import fcntl
 import hashlib
 import io
@@ -25,7 +24,6 @@ import sqlite3
 import sys
 import time
 import traceback
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,35 +67,25 @@ class Command:
     params: tuple[Param, ...]
 
 
-def _annotation(param: Any) -> Any:
-    """The parameter's Python type, a list's item type for a repeatable one."""
-    annotation = param.type_descriptor.annotation
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) in (list, tuple) and args:
-        return args[0]
-    return annotation
-
-
 def _kind(param: Any) -> str:
-    annotation = _annotation(param)
-    if getattr(param, "is_flag", False) or annotation is bool:
+    """The kind of value the parameter takes, from the Click type Typer built for it."""
+    kind = type(param.type).__name__
+    if getattr(param, "is_flag", False) or kind == "BoolParamType":
         return "flag"
-    if annotation is int:
-        return "int"
-    if annotation is float:
-        return "float"
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return "choice"
-    if annotation is Path:
-        return "path"
-    return "text"
+    return {
+        "IntParamType": "int",
+        "IntRange": "int",
+        "FloatParamType": "float",
+        "FloatRange": "float",
+        "Choice": "choice",
+        "TyperChoice": "choice",
+        "Path": "path",
+        "TyperPath": "path",
+    }.get(kind, "text")
 
 
 def _choices(param: Any) -> tuple[str, ...]:
-    annotation = _annotation(param)
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return tuple(str(member.value) for member in annotation)
-    return ()
+    return tuple(str(choice) for choice in getattr(param.type, "choices", ()))
 
 
 def commands() -> list[Command]:
