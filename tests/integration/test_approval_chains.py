@@ -24,8 +24,11 @@ from caseflow.domain import AuditKind
 from caseflow.engine import Engine, NewCase
 from caseflow.errors import CaseflowError, ErrorCode
 from caseflow.services import absence, approvals
+from caseflow.store import approvals as chain_rows
+from caseflow.store import cases as case_rows
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import outbox
+from caseflow.store.approvals import ChainStatus
 from caseflow.testing import COPENHAGEN_RULES, copenhagen_time, make_test_engine
 
 BOARD = """\
@@ -208,6 +211,26 @@ def test_a_return_goes_back_to_drafting_and_restarts_at_the_office_head(
     (view,) = approvals.chains_of_case(ctx, engine.actor("tmf.sb"), journal_no)
     assert (view.round, [s.status for s in view.steps]) == (2, ["open", "waiting"])
     assert [v.action for v in view.history] == [Action.APPROVE, Action.RETURN]
+
+
+def test_a_fire_reads_each_chains_newest_round_with_the_case(ctx: Context, engine: Engine) -> None:
+    """The rounds a fire reads with its case (which number and place the next round)
+    are the chain's newest, open or not, and the same as read on their own."""
+    journal_no = submitted(engine)
+    do(ctx, "tmf.kontorchef", journal_no, Action.APPROVE)
+    do(ctx, "tmf.direktor", journal_no, Action.RETURN, "Uddyb")
+    case_id = engine.get_case(journal_no).id
+    with engine.transaction() as conn:
+        _, read = case_rows.get_with(conn, journal_no, engine.case_reads(conn))
+        (alone,) = chain_rows.latest_rounds(conn, case_id)
+    (with_the_case,) = chain_rows.latest_of_read(read["latest_approval_rounds"])
+    assert with_the_case == alone
+    assert (alone.round, alone.status, alone.restart_index) == (1, ChainStatus.RETURNED, 0)
+
+    engine.fire(journal_no, "submit_for_approval", engine.actor("tmf.sb"))
+    with engine.transaction() as conn:
+        (second,) = chain_rows.latest_rounds(conn, case_id)
+    assert (second.round, second.open) == (2, True)
 
 
 def test_leaving_the_state_another_way_cancels_the_chain(ctx: Context, engine: Engine) -> None:

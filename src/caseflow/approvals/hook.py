@@ -81,7 +81,7 @@ def close_step_deadline(
             deadline_rows.close(conn, record.id, DeadlineStatus.SATISFIED, now)
 
 
-_OPEN = "open_approval_rounds"
+_LATEST = "latest_approval_rounds"
 
 
 class ApprovalStarter:
@@ -108,8 +108,9 @@ class ApprovalStarter:
         return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
     def case_reads(self, dialect: str) -> CaseReads:
-        """The case's open rounds, read with a fired case (see Engine.case_reads)."""
-        return ((_OPEN, rows.open_case_read(dialect)),)
+        """The newest round of each of the case's chains, read with a fired case (see
+        Engine.case_reads)."""
+        return ((_LATEST, rows.latest_case_read(dialect)),)
 
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None or event.kind not in (AuditKind.OPEN, AuditKind.FIRE):
@@ -122,27 +123,28 @@ class ApprovalStarter:
         if event.before is not None and event.before.state == case.state:
             return  # a step that stays in the state leaves its chain running
         by_trigger = {t.trigger: t for t in chained}
-        open_now = self._open(conn, event)
-        for record in open_now:
+        latest = self._latest(conn, event)
+        for record in latest:
             transition = by_trigger.get(record.trigger)
-            if transition is None or case.state not in transition.sources:
+            if record.open and (transition is None or case.state not in transition.sources):
                 rows.end(conn, record.id, ChainStatus.CANCELLED, event.at)
-        running = {r.trigger for r in open_now if r.trigger in by_trigger}
+        running = {r.trigger for r in latest if r.open and r.trigger in by_trigger}
+        newest = {r.trigger: r for r in latest}  # oldest first: the newest wins
         for transition in chained:
             chain = transition.approval
             if chain is None or case.state not in transition.sources:
                 continue
             if transition.trigger in running:
                 continue
-            self._start(conn, event, definition, chain)
+            self._start(conn, event, definition, chain, newest.get(transition.trigger))
 
     @staticmethod
-    def _open(conn: Connection, event: CaseEvent) -> list[rows.OpenRound]:
+    def _latest(conn: Connection, event: CaseEvent) -> list[rows.LatestRound]:
         if event.kind is not AuditKind.FIRE:
             return []  # a new case has none
-        if _OPEN in event.read:
-            return rows.open_of_read(event.read[_OPEN])
-        return [rows.OpenRound(c.id, c.trigger) for c in rows.open_chains(conn, event.case.id)]
+        if _LATEST in event.read:
+            return rows.latest_of_read(event.read[_LATEST])
+        return rows.latest_rounds(conn, event.case.id)
 
     def _start(
         self,
@@ -150,9 +152,10 @@ class ApprovalStarter:
         event: CaseEvent,
         definition: WorkflowDefinition,
         chain: ApprovalChain,
+        last: rows.LatestRound | None,
     ) -> None:
+        """A new round of ``chain``, after ``last``, the chain's newest round if any."""
         case = event.case
-        last = rows.last_chain(conn, case.id, chain.trigger)
         step_index = 0
         if last is not None and last.status is ChainStatus.RETURNED:
             step_index = min(last.restart_index or 0, len(chain.steps) - 1)

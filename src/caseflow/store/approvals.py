@@ -91,15 +91,6 @@ _OPEN_CHAINS = (
     )
     .order_by(approval_chains.c.id)
 )
-_LAST_CHAIN = (
-    select(*_CHAIN_COLUMNS)
-    .where(
-        approval_chains.c.case_id == bindparam("case_id", type_=Integer),
-        approval_chains.c.trigger == bindparam("trigger", type_=String),
-    )
-    .order_by(approval_chains.c.id.desc())
-    .limit(1)
-)
 _START = insert(approval_chains).values(
     {
         name: bindparam(name, type_=approval_chains.c[name].type)
@@ -119,41 +110,79 @@ _END = (
 
 
 @dataclass(frozen=True, slots=True)
-class OpenRound:
-    """What a fire needs of an open round of its case's chains."""
+class LatestRound:
+    """What a fire needs of the newest round of one of its case's chains: whether it is
+    still open (and so is cancelled when the case leaves the chain's state), and its
+    number and status, from which the next round is numbered and placed."""
 
     id: int
     trigger: str
+    status: ChainStatus
+    round: int
+    restart_index: int | None
+
+    @property
+    def open(self) -> bool:
+        return self.status is ChainStatus.OPEN
 
 
-def open_case_read(dialect: str) -> ColumnElement[Any]:
-    """The case's open rounds as one JSON value, correlated to the case row: read with
-    the case in the fire's one query (the engine's ``case_reads``), not on their own.
-    :func:`open_of_read` reads it."""
-    return _open_read(postgresql=dialect == "postgresql")
+def latest_case_read(dialect: str) -> ColumnElement[Any]:
+    """The newest round of each of the case's chains, and any other open one, as one
+    JSON value correlated to the case row: read with the case in the fire's one query
+    (the engine's ``case_reads``), not on their own (on PostgreSQL each is a round trip).
+    :func:`latest_of_read` reads it."""
+    return _latest_read(postgresql=dialect == "postgresql")
+
+
+_LATEST_COLUMNS = (
+    approval_chains.c.id,
+    approval_chains.c.trigger,
+    approval_chains.c.status,
+    approval_chains.c.round,
+    approval_chains.c.restart_index,
+)
 
 
 @functools.cache  # one expression per dialect, built when a fire first reads it
-def _open_read(postgresql: bool) -> ColumnElement[Any]:
-    columns = (approval_chains.c.id, approval_chains.c.trigger)
+def _latest_read(postgresql: bool) -> ColumnElement[Any]:
     if postgresql:
-        aggregate = func.json_agg(func.json_build_array(*columns))
+        aggregate = func.json_agg(func.json_build_array(*_LATEST_COLUMNS))
     else:
-        aggregate = func.json_group_array(func.json_array(*columns))
+        aggregate = func.json_group_array(func.json_array(*_LATEST_COLUMNS))
+    newest = approval_chains.alias("newest")
+    newest_ids = (
+        select(func.max(newest.c.id))
+        .where(newest.c.case_id == cases.c.id)
+        .group_by(newest.c.trigger)
+        .correlate(cases)
+    )
     found = select(aggregate).where(
-        approval_chains.c.case_id == cases.c.id, approval_chains.c.status == _OPEN_STATUS
+        approval_chains.c.case_id == cases.c.id,
+        (approval_chains.c.status == _OPEN_STATUS) | approval_chains.c.id.in_(newest_ids),
     )
     return found.correlate(cases).scalar_subquery()
 
 
-def open_of_read(value: Any) -> list[OpenRound]:
-    """The open rounds of :func:`open_case_read`'s value (its JSON text, or what the
+def latest_of_read(value: Any) -> list[LatestRound]:
+    """The rounds of :func:`latest_case_read`'s value (its JSON text, or what the
     driver parsed of it), oldest first."""
     if value is None:
         return []
     if isinstance(value, str):
         value = jsontext.loads(value)
-    return sorted((OpenRound(chain_id, trigger) for chain_id, trigger in value), key=_ID)
+    return sorted(
+        (
+            LatestRound(chain_id, trigger, ChainStatus(status), round_, restart)
+            for chain_id, trigger, status, round_, restart in value
+        ),
+        key=_ID,
+    )
+
+
+def latest_rounds(conn: Connection, case_id: int) -> list[LatestRound]:
+    """:func:`latest_of_read` for a fire whose case was read without it."""
+    query = select(_latest_read(conn.dialect.name == "postgresql")).select_from(cases)
+    return latest_of_read(conn.execute(query.where(cases.c.id == case_id)).scalar())
 
 
 _ID = operator.attrgetter("id")
@@ -167,13 +196,6 @@ def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
 
 def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
     return next((c for c in open_chains(conn, case_id) if c.trigger == trigger), None)
-
-
-def last_chain(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
-    """The newest round of the case's chain for ``trigger``, whatever its status."""
-    query = prepared(conn, _LAST_CHAIN, _CHAIN_COLUMNS)
-    values = query.first(conn, {"case_id": case_id, "trigger": trigger})
-    return _chain(_ChainRow._make(values)) if values is not None else None
 
 
 def all_open(conn: Connection) -> list[tuple[ChainRecord, str]]:
