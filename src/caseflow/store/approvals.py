@@ -318,3 +318,14 @@ _OPEN_IN_RANGE = (
     )
     .order_by(approval_chains.c.id)
 )
+
+
+def newest_chain_id(conn: Connection) -> int:
+    """The highest round id so far: a migration's mark, before it opens rounds, of which
+    rounds a revert of it cancels (a case's rounds with a higher id)."""
+    return int(conn.execute(select(func.coalesce(func.max(approval_chains.c.id), 0))).scalar_one())
+
+
+def open_since(conn: Connection, case_id: int, after_id: int) -> list[ChainRecord]:
+    """The case's open rounds opened after round ``after_id``, oldest first."""
+    return [c for c in open_chains(conn, case_id) if c.id > after_id]
