@@ -172,7 +172,7 @@ def test_a_case_waiting_for_the_single_approver_gets_the_chains_round_and_a_reve
             "date": "2009-05-25",
         }
 
-    assert "2 case(s) moved" in ready(*migrate).stdout
+    assert "2 case(s) moved in 2 batch(es)" in ready(*migrate, "--batch-size", "1").stdout
     pending = json.loads(ready("approval", "list", "--as", "tmf.kontorchef", "--json").stdout)
     assert sorted(p["journal_no"] for p in pending) == sorted([approved, reverted])
     assert {p["due_at"] for p in pending} == {"2009-05-25T21:59:59+00:00"}
@@ -181,9 +181,11 @@ def test_a_case_waiting_for_the_single_approver_gets_the_chains_round_and_a_reve
     ready("approval", "approve", approved, "--as", "tmf.direktor")
 
     listed = json.loads(ready("workflow", "migrations", *ADMIN, "--json").stdout)
-    back = ready("workflow", "migrate", "--revert", str(listed[0]["id"]), *ADMIN)
-    assert "1 case(s) moved back" in back.stdout
-    assert f"kept {approved}: it had events since the migration" in back.stdout
+    revert = ("workflow", "migrate", "--revert", str(listed[0]["id"]), *ADMIN)
+    first = ready(*revert, "--batches", "1").stdout  # a batch of one case: the approved one
+    assert "0 case(s) moved back; status reverting: --revert 1 again goes on" in first
+    assert f"kept {approved}: it had events since the migration" in first
+    assert "1 case(s) moved back\n" in ready(*revert).stdout
     shown = json.loads(ready("case", "show", approved, *ADMIN, "--json").stdout)
     assert shown["state"] == "ready_for_agenda"
     assert json.loads(ready("approval", "list", "--as", "tmf.kontorchef", "--json").stdout) == []

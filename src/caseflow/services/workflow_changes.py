@@ -1040,70 +1040,129 @@ def _apply(conn: Connection, case: MovableCase, move: DeadlineMove, now: datetim
 
 @dataclass(frozen=True)
 class RevertReport:
+    """What a revert (or its resumption) did, and where the migration is now: reverted
+    once every case it moved is back or listed, else reverting (run it again)."""
+
     migration: rows.MigrationRecord
     reverted: Sequence[str]  # journal numbers moved back
     kept: Sequence[tuple[str, str]]  # journal number, why it stays
+    batches: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "migration": migration_json(self.migration),
             "reverted": list(self.reverted),
             "kept": [{"journal_no": j, "reason": r} for j, r in self.kept],
+            "batches": self.batches,
         }
 
 
-def revert_migration(ctx: Context, actor: Actor, migration_id: int) -> RevertReport:
+_REVERTABLE = (MigrationStatus.DONE, MigrationStatus.PAUSED, MigrationStatus.REVERTING)
+
+
+def revert_migration(
+    ctx: Context, actor: Actor, migration_id: int, *, max_batches: int | None = None
+) -> RevertReport:
     """Move back every case the migration moved that has had no event since (its version
-    is the one the move gave it), restoring its deadlines as they were; list the others,
-    which stay where they are now."""
+    is the one the move gave it), restoring its deadlines as they were and cancelling
+    the deadlines and approval rounds the move started; list the others, which stay
+    where they are now.
+
+    In batches of the migration's batch size, one transaction each, as the run went:
+    the migration is ``reverting`` until the last batch, and a revert stopped on the
+    way (``max_batches``, a crash) goes on from the cases still moved when it is run
+    again; a case reverted or listed is done with.
+    """
     policy.require_may_migrate(actor)
-    now = ctx.engine.clock.now()
-    reverted: list[str] = []
-    kept: list[tuple[str, str]] = []
     with ctx.engine.transaction() as conn:
         record = rows.get(conn, migration_id)
-        if record.status not in (MigrationStatus.DONE, MigrationStatus.PAUSED):
+        if record.status not in _REVERTABLE:
             raise _wrong_status(record, "be reverted")
-        logs = rows.case_log(conn, migration_id, [CaseOutcome.MOVED])
-        found = rows.cases_by_id(conn, [log.case_id for log in logs])
-        for log in logs:
-            case = found[log.case_id]
-            if case.version != log.case_version or case.workflow_version != record.to_version:
-                why = note(NoteKind.EVENTS_SINCE, then=log.case_version or 0, now=case.version)
-                rows.set_outcome(conn, log, CaseOutcome.KEPT, why)
-                kept.append((case.journal_no, why.text))
+        if record.status is not MigrationStatus.REVERTING:
+            rows.set_status(conn, migration_id, MigrationStatus.REVERTING, ctx.engine.clock.now())
+    reverted: list[str] = []
+    kept: list[tuple[str, str]] = []
+    batches = 0
+    while True:
+        with ctx.engine.transaction() as conn:
+            record = rows.get(conn, migration_id)
+            if record.status is not MigrationStatus.REVERTING:
+                break  # another process finished it
+            logs = rows.case_log(conn, migration_id, [CaseOutcome.MOVED], limit=record.batch_size)
+            now = ctx.engine.clock.now()
+            if not logs:
+                rows.set_status(
+                    conn, migration_id, MigrationStatus.REVERTED, now, reverted_by=actor.username
+                )
+                record = rows.get(conn, migration_id)
+                break
+            if max_batches is not None and batches >= max_batches:
+                break
+            _revert_batch(conn, actor, record, logs, now, (reverted, kept))
+        batches += 1
+    return RevertReport(record, reverted, kept, batches)
+
+
+def _revert_batch(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    logs: Sequence[rows.CaseLog],
+    now: datetime,
+    into: tuple[list[str], list[tuple[str, str]]],
+) -> None:
+    """Revert the cases of ``logs`` (moved ones), noting each in ``into`` (reverted, kept)."""
+    reverted, kept = into
+    found = rows.cases_by_id(conn, [log.case_id for log in logs])
+    for log in logs:
+        case = found[log.case_id]
+        if case.version == log.case_version and case.workflow_version == record.to_version:
+            if _revert_case(conn, actor, record, log, case, now):
+                rows.set_outcome(conn, log, CaseOutcome.REVERTED)
+                reverted.append(case.journal_no)
                 continue
-            started = rows.started_since(conn, case.id, int(log.undo.get("mark", 0)))
-            rounds = (
-                approval_rows.open_since(conn, case.id, int(log.undo["rounds_after"]))
-                if log.undo.get("rounds_after") is not None
-                else []
-            )
-            changes = _revert_changes(record, log, started, rounds)
-            entry, _ = _audit_entry(case, actor, now, log.from_state, changes)
-            if not rows.move_case(
-                conn,
-                case,
-                workflow_version=log.from_version,
-                state=log.from_state,
-                audit_head=entry.hash,
-                now=now,
-            ):
-                raise _Changed  # impossible: the write transaction read it
-            for deadline_id, _rule in started:
-                deadline_rows.close(conn, deadline_id, DeadlineStatus.CANCELLED, now)
-            for opened in rounds:
-                approval_rows.end(conn, opened.id, approval_rows.ChainStatus.CANCELLED, now)
-            for snapshot in log.undo.get("before", ()):
-                rows.restore(conn, snapshot)
-            audit.append(conn, case.id, entry)
-            rows.set_outcome(conn, log, CaseOutcome.REVERTED)
-            reverted.append(case.journal_no)
-        rows.set_status(
-            conn, migration_id, MigrationStatus.REVERTED, now, reverted_by=actor.username
-        )
-        record = rows.get(conn, migration_id)
-    return RevertReport(record, reverted, kept)
+            # Written by someone else after it was read here: it had an event since.
+            case = rows.cases_by_id(conn, [case.id])[case.id]
+        why = note(NoteKind.EVENTS_SINCE, then=log.case_version or 0, now=case.version)
+        rows.set_outcome(conn, log, CaseOutcome.KEPT, why)
+        kept.append((case.journal_no, why.text))
+
+
+def _revert_case(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    log: rows.CaseLog,
+    case: MovableCase,
+    now: datetime,
+) -> bool:
+    """Move one case back as its log row says; False (nothing written) if somebody
+    changed it since it was read."""
+    started = rows.started_since(conn, case.id, int(log.undo.get("mark", 0)))
+    rounds = (
+        approval_rows.open_since(conn, case.id, int(log.undo["rounds_after"]))
+        if log.undo.get("rounds_after") is not None
+        else []
+    )
+    changes = _revert_changes(record, log, started, rounds)
+    entry, _ = _audit_entry(case, actor, now, log.from_state, changes)
+    if not rows.move_case(
+        conn,
+        case,
+        workflow_version=log.from_version,
+        state=log.from_state,
+        audit_head=entry.hash,
+        now=now,
+    ):
+        return False
+    for deadline_id, _rule in started:
+        deadline_rows.close(conn, deadline_id, DeadlineStatus.CANCELLED, now)
+    for opened in rounds:
+        approval_rows.end(conn, opened.id, approval_rows.ChainStatus.CANCELLED, now)
+    for snapshot in log.undo.get("before", ()):
+        rows.restore(conn, snapshot)
+    audit.append(conn, case.id, entry)
+    return True
 
 
 def _revert_changes(

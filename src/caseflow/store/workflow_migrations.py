@@ -64,6 +64,7 @@ class MigrationStatus(StrEnum):
     RUNNING = "running"  # batches go on (or a process was stopped mid-way: resume it)
     PAUSED = "paused"  # stopped between two batches; resume goes on from its cursor
     DONE = "done"  # every selected case was moved or reported
+    REVERTING = "reverting"  # moving back in batches (a revert stopped on the way: run it again)
     REVERTED = "reverted"  # moved back (those cases with no event since)
 
 
@@ -720,8 +721,14 @@ def _case_log(row: Row[Any]) -> CaseLog:
 
 
 def case_log(
-    conn: Connection, migration_id: int, outcomes: Collection[CaseOutcome] | None = None
+    conn: Connection,
+    migration_id: int,
+    outcomes: Collection[CaseOutcome] | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[CaseLog]:
+    """The migration's log rows (of ``outcomes`` only, if given), in the order written;
+    the first ``limit`` of them (a revert's next batch)."""
     query = (
         select(workflow_migration_cases, cases.c.journal_no)
         .join(cases, cases.c.id == workflow_migration_cases.c.case_id)
@@ -730,6 +737,8 @@ def case_log(
     )
     if outcomes is not None:
         query = query.where(workflow_migration_cases.c.outcome.in_([str(o) for o in outcomes]))
+    if limit is not None:
+        query = query.limit(limit)
     return [_case_log(row) for row in conn.execute(query)]
 
 

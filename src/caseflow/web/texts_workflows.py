@@ -102,6 +102,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wfc_status_running": ("i gang", "running"),
     "wfc_status_paused": ("sat på pause", "paused"),
     "wfc_status_done": ("færdig", "done"),
+    "wfc_status_reverting": ("rulles tilbage", "reverting"),
     "wfc_status_reverted": ("rullet tilbage", "reverted"),
     "wfc_moved": ("Flyttet", "Moved"),
     "wfc_failed": ("Fejlet", "Failed"),
