@@ -6,7 +6,9 @@ restarts), leaving it any other way cancels the open round. The service that
 completes or returns a chain ends the round itself before it fires, so this hook
 finds nothing open then. It runs inside the fire's transaction, like the deadline
 scheduler; a step's deadline is an ordinary deadline row of the step's rule
-(:func:`caseflow.definitions.approval_schema.step_deadline_rule`).
+(:func:`caseflow.definitions.approval_schema.step_deadline_rule`). A migration that
+moves a case into a chain's state opens its round through the same
+:func:`plan_round` and :func:`open_round`.
 """
 
 from __future__ import annotations

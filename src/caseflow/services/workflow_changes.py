@@ -9,8 +9,11 @@ stops it there and ``resume`` goes on from its cursor. Moving a case is not a fi
 row gets its new version and state, its live deadlines are recomputed under the new
 rules from their original start (:mod:`caseflow.deadlines.migration`), and an audit
 row of kind ``migrate`` names the migration, its plan, both versions and the actor.
-Outbox rows are never touched. Only an administrator migrates
-(:func:`caseflow.policy.require_may_migrate`).
+A case that goes to a state where a chain of the new version runs, with no round of
+it open, gets the chain's round as a fire into that state would open it
+(:func:`caseflow.approvals.hook.plan_round`). Outbox rows are never touched. A revert
+goes in batches too, and cancels the deadlines and rounds the move started. Only an
+administrator migrates (:func:`caseflow.policy.require_may_migrate`).
 """
 
 from __future__ import annotations

@@ -620,8 +620,16 @@ def last_movers(conn: Connection, case_ids: Sequence[int]) -> dict[int, tuple[st
     """By case, who took its newest step (the actor of its last audit row of kind
     ``fire``, or ``open`` for a case never fired) and its case officer: the drafters of
     a round a migration opens for a case that waits in a chain's state."""
-    if not case_ids:
-        return {}
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(case_ids), _IDS_AT_ONCE):  # a dry run may name thousands
+        found |= _last_movers(conn, case_ids[start : start + _IDS_AT_ONCE])
+    return found
+
+
+_IDS_AT_ONCE = 500
+
+
+def _last_movers(conn: Connection, case_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
     newest = (
         select(func.max(audit_events.c.seq))
         .where(
