@@ -128,3 +128,66 @@ def test_the_diff_lists_approval_steps_in_text_and_json(ready: Cli) -> None:
             "new": ["approve", "approve_with_condition", "return", "skip"],
         }
     ]
+
+
+def _in_approval(cli: Cli) -> str:
+    """A TMF case of committee-case submitted for approval by its case officer."""
+    out = cli(
+        *("case", "new", "--title", "Styring", "--lead", "TMF", "--committee", "BIU"),
+        *("--summary", "Resumé.", "--recommendation", "at udvalget drøfter sagen."),
+        *("--section", "problemstilling=Problem.", "--section", "losning=Løsning."),
+        *("--section", "okonomi=Ingen.", "--as", "tmf.sagsbehandler", "--json"),
+    ).stdout
+    journal_no = str(json.loads(out)["journal_no"])
+    for trigger in ("start_drafting", "submit_for_approval"):
+        cli("case", "advance", journal_no, trigger, "--as", "tmf.sagsbehandler")
+    return journal_no
+
+
+def test_a_case_waiting_for_the_single_approver_gets_the_chains_round_and_a_revert_undoes_it(
+    ready: Cli,
+) -> None:
+    """committee-case's single approver (the old file) to its office head → director
+    chain: the dry run says a round is opened, the run opens it (due 3 working days from
+    Tuesday 19 May 2009: 20, 22 and 25 May, 21 May being Ascension Day) and the chain
+    runs; the revert moves back the case nobody acted on and lists the approved one."""
+    ready.at("2009-05-14T10:00")
+    ready("workflow", "publish", str(DATA / "committee-case-single.yaml"), *ADMIN)
+    approved, reverted = _in_approval(ready), _in_approval(ready)
+    ready("workflow", "publish", str(REPO / "workflows" / "committee-case.yaml"), *ADMIN)
+    ready.at("2009-05-19T10:00")
+    said = "an approval round of 'approve' is opened at step 1 'office_head', due 2009-05-25"
+    migrate = ("workflow", "migrate", "committee-case", "--where", "state=approval", *ADMIN)
+    dry = ready(*migrate, "--dry-run")
+    assert dry.stdout.count(said) == 2
+    assert "2 case(s): 2 ok, 0 blocked, 2 with warnings; nothing was changed" in dry.stdout
+    dry_json = json.loads(ready(*migrate, "--dry-run", "--json").stdout)
+    for case in dry_json["cases"]:
+        assert said in case["warnings"]
+        (opened,) = [n for n in case["notes"]["warnings"] if n["kind"] == "approval_round_opened"]
+        assert opened["params"] == {
+            "trigger": "approve",
+            "number": 1,
+            "step": "office_head",
+            "date": "2009-05-25",
+        }
+
+    assert "2 case(s) moved in 2 batch(es)" in ready(*migrate, "--batch-size", "1").stdout
+    pending = json.loads(ready("approval", "list", "--as", "tmf.kontorchef", "--json").stdout)
+    assert sorted(p["journal_no"] for p in pending) == sorted([approved, reverted])
+    assert {p["due_at"] for p in pending} == {"2009-05-25T21:59:59+00:00"}
+    ready.at("2009-05-20T09:00")
+    ready("approval", "approve", approved, "--as", "tmf.kontorchef")
+    ready("approval", "approve", approved, "--as", "tmf.direktor")
+
+    listed = json.loads(ready("workflow", "migrations", *ADMIN, "--json").stdout)
+    revert = ("workflow", "migrate", "--revert", str(listed[0]["id"]), *ADMIN)
+    first = ready(*revert, "--batches", "1").stdout  # a batch of one case: the approved one
+    assert "0 case(s) moved back; status reverting: --revert 1 again goes on" in first
+    assert f"kept {approved}: it had events since the migration" in first
+    assert "1 case(s) moved back\n" in ready(*revert).stdout
+    shown = json.loads(ready("case", "show", approved, *ADMIN, "--json").stdout)
+    assert shown["state"] == "ready_for_agenda"
+    assert json.loads(ready("approval", "list", "--as", "tmf.kontorchef", "--json").stdout) == []
+    chain = json.loads(ready("approval", "show", reverted, *ADMIN, "--json").stdout)
+    assert [(c["trigger"], c["status"]) for c in chain] == [("approve", "cancelled")]

@@ -429,3 +429,51 @@ def test_a_round_at_a_step_the_new_chain_does_not_have_blocks_the_case(ctx: Cont
         "an approval step is open: 'deputy' of 'approve', and the new version's chain of "
         "'approve' has no step 2: move the case when its round has ended",
     )
+
+
+def test_a_revert_goes_in_batches_each_committed_and_goes_on_after_a_stop(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v1 = publish(ctx, V1_TEXT)
+    journal = [open_case(ctx, to="drafting") for _ in range(5)]
+    v2 = publish(ctx, V2_TEXT)
+    admin = ctx.engine.actor("admin")
+    request = changes.MigrateRequest("change-request", batch_size=2)
+    migration = changes.start_migration(ctx, admin, request).migration
+
+    first = changes.revert_migration(ctx, admin, migration.id, max_batches=1)
+    assert (first.reverted, first.kept, first.batches) == (journal[:2], [], 1)
+    assert first.migration.status == "reverting"
+    assert [ctx.engine.get_case(j).workflow_version for j in journal] == [v1] * 2 + [v2] * 3
+    with pytest.raises(NotAllowed):
+        changes.resume_migration(ctx, admin, migration.id)  # a revert is under way
+
+    # A stop in the middle of the next batch (a crash): that batch is not written at
+    # all, the one before it stays reverted.
+    real = changes._revert_case
+    calls: list[int] = []
+
+    def crash_on_the_second(*args: object) -> bool:
+        calls.append(1)
+        if len(calls) == 2:  # the second case of the batch
+            raise RuntimeError("the process was stopped")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(changes, "_revert_case", crash_on_the_second)
+    officer = ctx.engine.actor("bif.sagsbehandler")
+    ctx.engine.edit(journal[4], {"summary": "Ændret."}, officer)  # an event since the move
+    with pytest.raises(RuntimeError):
+        changes.revert_migration(ctx, admin, migration.id)
+    assert [ctx.engine.get_case(j).workflow_version for j in journal] == [v1] * 2 + [v2] * 3
+    monkeypatch.setattr(changes, "_revert_case", real)
+
+    rest = changes.revert_migration(ctx, admin, migration.id)
+    assert (rest.reverted, rest.batches) == (journal[2:4], 2)
+    assert [j for j, _ in rest.kept] == [journal[4]]
+    assert rest.migration.status == "reverted"
+    assert rest.migration.reverted_by == "admin"
+    shown = changes.show_migration(ctx, admin, migration.id)
+    assert [str(c.outcome) for c in shown.cases] == ["reverted"] * 4 + ["kept"]
+    assert all(r.ok for r in ctx.engine.verify_audit())
+    with pytest.raises(NotAllowed):
+        changes.revert_migration(ctx, admin, migration.id)

@@ -363,6 +363,19 @@ OLD_TEXTS = {
     NoteKind.CHANGED_WHILE_MOVING: "it changed while being moved; run the migration again for it",
     NoteKind.DATABASE_REFUSED: "the database refused it: IntegrityError",
     NoteKind.EVENTS_SINCE: "it had events since the migration (version 4 then, 5 now)",
+    NoteKind.APPROVAL_ROUND_OPENED: (
+        "an approval round of 'approve' is opened at step 1 'office_head', due 2009-05-25"
+    ),
+    NoteKind.APPROVAL_ROUND_OPENED_UNTIMED: (
+        "an approval round of 'approve' is opened at step 2 'director'"
+    ),
+    NoteKind.REVERT_ROUND_CANCELLED: (
+        "approval round 1 of 'approve' cancelled: migration 3, which opened it, is reverted"
+    ),
+    NoteKind.REVERT_DEADLINE_CANCELLED: (
+        "deadline 'approval.approve.office_head' cancelled: migration 3, which started it, "
+        "is reverted"
+    ),
 }
 PARAMS: dict[NoteKind, dict[str, str | int]] = {
     NoteKind.MOVES_STATE: {"from_state": "approval", "to_state": "review"},
@@ -391,6 +404,15 @@ PARAMS: dict[NoteKind, dict[str, str | int]] = {
     NoteKind.CHANGED_WHILE_MOVING: {},
     NoteKind.DATABASE_REFUSED: {"error": "IntegrityError"},
     NoteKind.EVENTS_SINCE: {"then": 4, "now": 5},
+    NoteKind.APPROVAL_ROUND_OPENED: {
+        "trigger": "approve",
+        "number": 1,
+        "step": "office_head",
+        "date": "2009-05-25",
+    },
+    NoteKind.APPROVAL_ROUND_OPENED_UNTIMED: {"trigger": "approve", "number": 2, "step": "director"},
+    NoteKind.REVERT_ROUND_CANCELLED: {"trigger": "approve", "round": 1, "migration": 3},
+    NoteKind.REVERT_DEADLINE_CANCELLED: {"rule": "approval.approve.office_head", "migration": 3},
 }
 
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from webtools import csrf_of
 
+from approval_setup import CONTENT
 from caseflow.context import Context
 from caseflow.engine import NewCase
 from caseflow.services import workflow_changes as changes
@@ -223,3 +224,43 @@ def test_the_log_phrases_its_notes_and_shows_an_older_rows_text_as_stored(
     assert journal_no in log
     log = _table(admin.get(f"{PAGE}/migrations/{migration.id}?lang=en").text, "wfc-log")
     assert "moves from &#39;approval&#39; to &#39;review&#39;; on a published agenda" in log
+
+
+def test_the_dry_run_and_the_log_say_an_approval_round_is_opened_in_both_languages(
+    with_passwords: Context, client_for: Clients
+) -> None:
+    """A committee-case waiting for its single approver (the old file), moved onto the
+    office head → director chain: 3 working days from Thursday 14 May 2009 (15, 18 and
+    19 May) for the office head."""
+    ctx = with_passwords
+    admin_actor = ctx.engine.actor("admin")
+    single = (DATA / "committee-case-single.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(ctx, admin_actor, workflow_service.PublishWorkflow(single))
+    officer = ctx.engine.actor("tmf.sagsbehandler")
+    journal_no = ctx.engine.open_case(
+        NewCase("committee-case", "Styring", lead_administration="TMF", committee="BIU"), officer
+    ).journal_no
+    ctx.engine.edit(journal_no, CONTENT, officer)
+    ctx.engine.fire(journal_no, "start_drafting", officer)
+    ctx.engine.fire(journal_no, "submit_for_approval", officer)
+    chained = (DATA.parents[2] / "workflows" / "committee-case.yaml").read_text(encoding="utf-8")
+    workflow_service.publish_workflow(ctx, admin_actor, workflow_service.PublishWorkflow(chained))
+    admin = client_for("admin")
+    token = csrf_of(admin.get(PAGE).text)
+    form = {"csrf_token": token, "workflow": "committee-case"}
+
+    danish = _table(admin.post(f"{PAGE}/dry-run", data=form).text, "wfc-preview")
+    assert (
+        "en godkendelsesrunde for »approve« åbnes ved trin 1, »office_head«, med frist den "
+        "19. maj 2009" in danish
+    )
+    english = _table(admin.post(f"{PAGE}/dry-run?lang=en", data=form).text, "wfc-preview")
+    assert (
+        "an approval round of &#39;approve&#39; is opened at step 1, &#39;office_head&#39;, "
+        "due on 19 May 2009" in english
+    )
+    ran = admin.post(f"{PAGE}/migrate", data=form, follow_redirects=False)
+    assert ran.status_code == 303
+    log = _table(admin.get(ran.headers["location"] + "?lang=da").text, "wfc-log")
+    assert "åbnes ved trin 1, »office_head«, med frist den 19. maj 2009" in log
+    assert journal_no in log

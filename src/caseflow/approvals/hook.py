@@ -6,17 +6,22 @@ restarts), leaving it any other way cancels the open round. The service that
 completes or returns a chain ends the round itself before it fires, so this hook
 finds nothing open then. It runs inside the fire's transaction, like the deadline
 scheduler; a step's deadline is an ordinary deadline row of the step's rule
-(:func:`caseflow.definitions.approval_schema.step_deadline_rule`).
+(:func:`caseflow.definitions.approval_schema.step_deadline_rule`). A migration that
+moves a case into a chain's state opens its round through the same
+:func:`plan_round` and :func:`open_round`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
 
 from caseflow.calendar import Calendars
+from caseflow.deadlines.rules import DueDate
 from caseflow.deadlines.scheduling import DueDates
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.domain import AuditKind, Case
@@ -34,30 +39,117 @@ if TYPE_CHECKING:
     from caseflow.definitions.schema import TransitionDef, WorkflowDefinition
 
 
-def open_step_deadline(
+class RoundCase(Protocol):
+    """What opening a round and its step's deadline reads of a case: a fired
+    :class:`~caseflow.domain.Case`, or the row a migration moves."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def fields(self) -> Mapping[str, Any]: ...
+    @property
+    def state_generation(self) -> int: ...
+
+
+class PreviousRound(Protocol):
+    """What numbering and placing the next round reads of the chain's newest one: a
+    stored :class:`~caseflow.store.approvals.ChainRecord`, or the
+    :class:`~caseflow.store.approvals.LatestRound` a fire read with its case."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def status(self) -> ChainStatus: ...
+    @property
+    def restart_index(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOpening:
+    """A round about to be opened: its number, the step it starts at, and that step's
+    deadline as the deadline machinery computes it (``due`` None: the step has none)."""
+
+    trigger: str
+    round: int
+    step_index: int
+    step: str
+    rule_id: str | None
+    due: DueDate | None
+
+
+def plan_round(
+    definition: WorkflowDefinition,
+    chain: ApprovalChain,
+    last: PreviousRound | None,
+    fields: Mapping[str, Any],
+    now: datetime,
+    due_dates: DueDates,
+) -> RoundOpening:
+    """The next round of ``chain`` opened at ``now`` (pure given ``last``, the newest
+    round of the chain's trigger): at the first step, or where a returned round said
+    it restarts; its step's deadline from ``now``. The starter below and a migration
+    that moves a case into a chain's state both open rounds through here."""
+    step_index = 0
+    if last is not None and last.status is ChainStatus.RETURNED:
+        step_index = min(last.restart_index or 0, len(chain.steps) - 1)
+    rule_id, due = step_due(definition, chain, step_index, now, fields, due_dates)
+    return RoundOpening(
+        chain.trigger,
+        (last.round + 1) if last is not None else 1,
+        step_index,
+        chain.steps[step_index].name,
+        rule_id,
+        due,
+    )
+
+
+def open_round(
     conn: Connection,
-    case: Case,
+    case: RoundCase,
+    opening: RoundOpening,
+    drafters: Sequence[str],
+    now: datetime,
+) -> None:
+    """Write the round of :func:`plan_round` and its step's deadline row."""
+    rows.start(
+        conn,
+        case_id=case.id,
+        trigger=opening.trigger,
+        round_=opening.round,
+        step_index=opening.step_index,
+        drafters=sorted(set(drafters)),
+        now=now,
+    )
+    if opening.rule_id is not None and opening.due is not None:
+        _create_step_deadline(conn, case, opening.rule_id, opening.due, now)
+
+
+def step_due(
     definition: WorkflowDefinition,
     chain: ApprovalChain,
     step_index: int,
     now: datetime,
+    fields: Mapping[str, Any],
     due_dates: DueDates,
-) -> None:
-    """Start the deadline row of the chain's step, if the step has a deadline."""
+) -> tuple[str | None, DueDate | None]:
+    """The rule id and due date of the step's deadline opened at ``now``, if it has one."""
     step = chain.steps[step_index]
     if step.deadline is None:
-        return
+        return None, None
     # Here, not at the top: a chain exists only once its workflow (pydantic) is loaded.
     from caseflow.definitions.approval_schema import step_rule_id
 
     rule = definition.deadline(step_rule_id(chain.trigger, step.name))
-    due = due_dates(rule, now, case.fields)
-    if due is None:
-        return
+    return rule.id, due_dates(rule, now, fields)
+
+
+def _create_step_deadline(
+    conn: Connection, case: RoundCase, rule_id: str, due: DueDate, now: datetime
+) -> None:
     deadline_rows.create(
         conn,
         case_id=case.id,
-        rule_id=rule.id,
+        rule_id=rule_id,
         generation=case.state_generation,
         started_at=now,
         not_before=due.not_before,
@@ -66,6 +158,21 @@ def open_step_deadline(
         explanation=due.explanation,
         now=now,
     )
+
+
+def open_step_deadline(
+    conn: Connection,
+    case: RoundCase,
+    definition: WorkflowDefinition,
+    chain: ApprovalChain,
+    step_index: int,
+    now: datetime,
+    due_dates: DueDates,
+) -> None:
+    """Start the deadline row of the chain's step, if the step has a deadline."""
+    rule_id, due = step_due(definition, chain, step_index, now, case.fields, due_dates)
+    if rule_id is not None and due is not None:
+        _create_step_deadline(conn, case, rule_id, due, now)
 
 
 def close_step_deadline(
@@ -156,19 +263,6 @@ class ApprovalStarter:
     ) -> None:
         """A new round of ``chain``, after ``last``, the chain's newest round if any."""
         case = event.case
-        step_index = 0
-        if last is not None and last.status is ChainStatus.RETURNED:
-            step_index = min(last.restart_index or 0, len(chain.steps) - 1)
-        drafters = sorted(
-            {event.actor.username, *([case.case_officer] if case.case_officer else [])}
-        )
-        rows.start(
-            conn,
-            case_id=case.id,
-            trigger=chain.trigger,
-            round_=(last.round + 1) if last is not None else 1,
-            step_index=step_index,
-            drafters=drafters,
-            now=event.at,
-        )
-        open_step_deadline(conn, case, definition, chain, step_index, event.at, self._due_dates)
+        opening = plan_round(definition, chain, last, case.fields, event.at, self._due_dates)
+        drafters = [event.actor.username, *([case.case_officer] if case.case_officer else [])]
+        open_round(conn, case, opening, drafters, event.at)

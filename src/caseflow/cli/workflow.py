@@ -275,7 +275,8 @@ def migrate(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, change nothing.")] = False,
     batch_size: Annotated[int, typer.Option("--batch-size")] = changes.DEFAULT_BATCH,
     batches: Annotated[
-        int | None, typer.Option("--batches", help="Stop after N batches (paused).")
+        int | None,
+        typer.Option("--batches", help="Stop after N batches (a run paused, a revert reverting)."),
     ] = None,
     resume: Annotated[int | None, typer.Option("--resume", help="Go on with MIGRATION.")] = None,
     pause: Annotated[int | None, typer.Option("--pause", help="Pause MIGRATION.")] = None,
@@ -289,12 +290,18 @@ def migrate(
     revert a migration."""
     ctx, actor = state().acting(as_user)
     if revert is not None:
-        reverted = changes.revert_migration(ctx, actor, revert)
+        reverted = changes.revert_migration(ctx, actor, revert, max_batches=batches)
         if as_json:
             console.print_json(data=reverted.to_json())
             return
+        going_on = (
+            f"; status reverting: --revert {revert} again goes on"
+            if reverted.migration.status == "reverting"
+            else ""
+        )
         console.print(
-            f"migration {revert}: {len(reverted.reverted)} case(s) moved back", markup=False
+            f"migration {revert}: {len(reverted.reverted)} case(s) moved back{going_on}",
+            markup=False,
         )
         for journal_no, why in reverted.kept:
             console.print(f"  kept {journal_no}: {why}", markup=False)

@@ -37,6 +37,8 @@ class NoteKind(StrEnum):
     DEADLINE_CANCELLED_NOT_IN_STATE = "deadline_cancelled_not_in_state"
     DEADLINE_CANCELLED_FIELD_MISSING = "deadline_cancelled_field_missing"
     DEADLINE_STARTED = "deadline_started"
+    APPROVAL_ROUND_OPENED = "approval_round_opened"
+    APPROVAL_ROUND_OPENED_UNTIMED = "approval_round_opened_untimed"
     # reasons: the case stays where it is
     STATE_NOT_IN_NEW_VERSION = "state_not_in_new_version"
     APPROVAL_CHAIN_NOT_IN_STATE = "approval_chain_not_in_state"
@@ -47,6 +49,9 @@ class NoteKind(StrEnum):
     DATABASE_REFUSED = "database_refused"
     # a revert's reason for leaving a case where it is
     EVENTS_SINCE = "events_since"
+    # what a revert undoes that the migration had started (said in its audit row)
+    REVERT_ROUND_CANCELLED = "revert_round_cancelled"
+    REVERT_DEADLINE_CANCELLED = "revert_deadline_cancelled"
 
 
 _OPEN = "an approval step is open: '{step}' of '{trigger}'"
@@ -71,6 +76,12 @@ ENGLISH: Mapping[NoteKind, str] = {
         "deadline '{rule}' cancelled: the new rule needs a field the case lacks"
     ),
     NoteKind.DEADLINE_STARTED: "new deadline '{rule}' started from entering '{state}' on {date}",
+    NoteKind.APPROVAL_ROUND_OPENED: (
+        "an approval round of '{trigger}' is opened at step {number} '{step}', due {date}"
+    ),
+    NoteKind.APPROVAL_ROUND_OPENED_UNTIMED: (
+        "an approval round of '{trigger}' is opened at step {number} '{step}'"
+    ),
     NoteKind.STATE_NOT_IN_NEW_VERSION: (
         "state '{state}' is not in the new version: map it with --map {state}=STATE"
     ),
@@ -85,6 +96,13 @@ ENGLISH: Mapping[NoteKind, str] = {
     NoteKind.CHANGED_WHILE_MOVING: ("it changed while being moved; run the migration again for it"),
     NoteKind.DATABASE_REFUSED: "the database refused it: {error}",
     NoteKind.EVENTS_SINCE: ("it had events since the migration (version {then} then, {now} now)"),
+    NoteKind.REVERT_ROUND_CANCELLED: (
+        "approval round {round} of '{trigger}' cancelled: migration {migration}, which "
+        "opened it, is reverted"
+    ),
+    NoteKind.REVERT_DEADLINE_CANCELLED: (
+        "deadline '{rule}' cancelled: migration {migration}, which started it, is reverted"
+    ),
 }
 
 

@@ -239,10 +239,12 @@ def chains_of_case(ctx: Context, actor: Actor, journal_no: str) -> list[ChainVie
         history = rows.case_votes(conn, case.id)
     views = []
     for trigger, record in newest.items():
-        _, chain = _chain_of(workflow.definition, trigger)
+        # A round of a chain the case's version lacks (one it ran under before it was
+        # migrated back, or onto a version without it) shows its votes but no steps.
+        chain = _chain_in(workflow.definition, trigger)
         votes_of_round = [v for c, v in history if c.id == record.id]
         steps = []
-        for index, step in enumerate(chain.steps):
+        for index, step in enumerate(chain.steps if chain is not None else ()):
             step_votes = tuple(
                 _vote_view(v.step, v.vote, v.at)
                 for v in votes_of_round
@@ -262,6 +264,13 @@ def chains_of_case(ctx: Context, actor: Actor, journal_no: str) -> list[ChainVie
         )
         views.append(ChainView(trigger, record.round, record.status, tuple(steps), all_votes))
     return views
+
+
+def _chain_in(definition: WorkflowDefinition, trigger: str) -> ApprovalChain | None:
+    try:
+        return _chain_of(definition, trigger)[1]
+    except KeyError:
+        return None
 
 
 def _vote_view(step: str, vote: Any, at: datetime) -> VoteView:

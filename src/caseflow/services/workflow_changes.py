@@ -9,8 +9,11 @@ stops it there and ``resume`` goes on from its cursor. Moving a case is not a fi
 row gets its new version and state, its live deadlines are recomputed under the new
 rules from their original start (:mod:`caseflow.deadlines.migration`), and an audit
 row of kind ``migrate`` names the migration, its plan, both versions and the actor.
-Outbox rows are never touched. Only an administrator migrates
-(:func:`caseflow.policy.require_may_migrate`).
+A case that goes to a state where a chain of the new version runs, with no round of
+it open, gets the chain's round as a fire into that state would open it
+(:func:`caseflow.approvals.hook.plan_round`). Outbox rows are never touched. A revert
+goes in batches too, and cancels the deadlines and rounds the move started. Only an
+administrator migrates (:func:`caseflow.policy.require_may_migrate`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseflow import policy
+from caseflow.approvals.hook import RoundOpening, open_round, plan_round
+from caseflow.calendar import local_date
 from caseflow.context import Context
 from caseflow.deadlines.migration import (
     DeadlineAction,
@@ -36,6 +41,7 @@ from caseflow.deadlines.migration import (
     due_in,
     plan_deadlines,
 )
+from caseflow.deadlines.scheduling import DueDates
 from caseflow.deadlines.vocabulary import DeadlineStatus
 from caseflow.definitions.approval_schema import ApprovalChain
 from caseflow.definitions.diff import WorkflowDiff, diff_workflows
@@ -238,6 +244,19 @@ class _Setting:
     old: Mapping[str, WorkflowDefinition]  # by version moved from
     states_by_version: Mapping[str, tuple[str, ...]]  # the states selected, by version
     due_of: DueOf  # due dates, worked out once per rule, start and field value
+    chains_in: Mapping[str, tuple[ApprovalChain, ...]]  # the new version's, by state run in
+    due_dates: DueDates  # a round's step deadline, as the chain starter computes it
+
+
+def _chains_by_state(definition: WorkflowDefinition) -> dict[str, tuple[ApprovalChain, ...]]:
+    """The chains of ``definition`` by each state they run in (their transition's
+    sources): a case moved into such a state waits on them."""
+    found: dict[str, list[ApprovalChain]] = {}
+    for transition in definition.approval_transitions:
+        if transition.approval is not None:
+            for state in transition.sources:
+                found.setdefault(state, []).append(transition.approval)
+    return {state: tuple(chains) for state, chains in found.items()}
 
 
 def _setting(ctx: Context, conn: Connection, request: MigrateRequest) -> _Setting:
@@ -283,7 +302,15 @@ def _setting(ctx: Context, conn: Connection, request: MigrateRequest) -> _Settin
         )
         for version, definition in old.items()
     }
-    return _Setting(plan, target.definition, old, states, due_in(ctx.calendars))
+    return _Setting(
+        plan,
+        target.definition,
+        old,
+        states,
+        due_in(ctx.calendars),
+        _chains_by_state(target.definition),
+        DueDates(ctx.calendars),
+    )
 
 
 def _unmapped_cases(conn: Connection, setting: _Setting) -> list[MovableCase]:
@@ -331,6 +358,8 @@ class _CaseMove:
     moves: tuple[DeadlineMove, ...]
     blocked: tuple[MigrationNote, ...]
     warnings: tuple[MigrationNote, ...]
+    rounds: tuple[RoundOpening, ...] = ()  # opened with the move
+    drafters: tuple[str, ...] = ()  # of those rounds
 
 
 @dataclass(frozen=True)
@@ -340,6 +369,12 @@ class _Standing:
 
     warnings: list[MigrationNote] = field(default_factory=list)
     blocked: list[MigrationNote] = field(default_factory=list)
+    # Chains the case will wait on in its new state with no round open: each with the
+    # newest round of its trigger (where a returned one restarts); and their drafters.
+    to_open: list[tuple[ApprovalChain, approval_rows.ChainRecord | None]] = field(
+        default_factory=list
+    )
+    drafters: tuple[str, ...] = ()
 
 
 _NOWHERE = _Standing()
@@ -365,7 +400,51 @@ def _standing(
                 _chain_of(setting.new, trigger, target),
                 (trigger, index, target),
             )
+    if setting.chains_in:
+        _rounds_to_open(conn, setting, selected, steps, found)
     return found
+
+
+def _rounds_to_open(
+    conn: Connection,
+    setting: _Setting,
+    selected: Sequence[MovableCase],
+    steps: Mapping[int, list[tuple[str, int]]],
+    found: dict[int, _Standing],
+) -> None:
+    """Note in ``found`` each case that goes to a state where a chain of the new version
+    runs and has no round of that chain open (it sat there under a version whose step
+    had no chain): the move opens the round, or the case would wait for an approval
+    nobody can give. Read per such case only: most cases of a batch are not one."""
+    waiting: list[int] = []
+    for case in selected:
+        target = setting.plan.target(case.state, setting.new)
+        chains = setting.chains_in.get(target) if target is not None else None
+        if not chains:
+            continue
+        running = {trigger for trigger, _ in steps.get(case.id, ())}
+        for chain in chains:
+            if chain.trigger not in running:
+                last = approval_rows.last_chain(conn, case.id, chain.trigger)
+                found.setdefault(case.id, _Standing()).to_open.append((chain, last))
+                if not waiting or waiting[-1] != case.id:
+                    waiting.append(case.id)
+    for case_id, (actor, officer) in rows.last_movers(conn, waiting).items():
+        standing = found[case_id]
+        found[case_id] = dataclasses.replace(standing, drafters=_drafters(actor, officer))
+
+
+def _drafters(last_mover: str, case_officer: str | None) -> tuple[str, ...]:
+    """Who drafted a round a migration opens: whoever took the case's last step (the
+    fire that brought it where it waits, usually its submission) and its case officer.
+
+    That is who the chain starter would have recorded had the chain existed when the
+    case entered the state (the fire's actor and the case officer), so the rule that a
+    drafter may not approve their own draft holds as if the round had opened then. Not
+    the administrator who migrates: they drafted nothing, and naming them would let
+    the person who submitted the draft approve it.
+    """
+    return tuple(sorted({last_mover, *([case_officer] if case_officer else [])}))
 
 
 def _open_step(
@@ -420,6 +499,7 @@ def _plan_case(
     case: MovableCase,
     live: Sequence[LiveRow],
     standing: _Standing,
+    now: datetime,
 ) -> _CaseMove:
     target = setting.plan.target(case.state, setting.new)
     warnings = list(standing.warnings)
@@ -444,7 +524,26 @@ def _plan_case(
     if target != case.state:
         warnings.insert(0, note(NoteKind.MOVES_STATE, from_state=case.state, to_state=target))
     warnings += [said for m in moves if (said := m.warning) is not None]
-    return _CaseMove(case, target, tuple(moves), (), tuple(warnings))
+    if not standing.to_open:
+        return _CaseMove(case, target, tuple(moves), (), tuple(warnings))
+    rounds = tuple(
+        plan_round(setting.new, chain, last, case.fields, now, setting.due_dates)
+        for chain, last in standing.to_open
+    )
+    warnings += [_round_note(r) for r in rounds]
+    return _CaseMove(case, target, tuple(moves), (), tuple(warnings), rounds, standing.drafters)
+
+
+def _round_note(opening: RoundOpening) -> MigrationNote:
+    said: dict[str, str | int] = {
+        "trigger": opening.trigger,
+        "number": opening.step_index + 1,
+        "step": opening.step,
+    }
+    if opening.due is None:
+        return note(NoteKind.APPROVAL_ROUND_OPENED_UNTIMED, **said)
+    due = local_date(opening.due.due_at).isoformat()
+    return note(NoteKind.APPROVAL_ROUND_OPENED, **said, date=due)
 
 
 def preview_migration(ctx: Context, actor: Actor, request: MigrateRequest) -> MigrationPreview:
@@ -455,10 +554,11 @@ def preview_migration(ctx: Context, actor: Actor, request: MigrateRequest) -> Mi
         selected = rows.candidates(conn, request.workflow_id, setting.states_by_version)
         live = rows.live_deadlines(conn, [c.id for c in selected])
         standing = _standing(conn, setting, selected)
+    now = ctx.engine.clock.now()
     previews = []
     for case in selected:
         planned = _plan_case(
-            ctx, setting, case, live.get(case.id, []), standing.get(case.id, _NOWHERE)
+            ctx, setting, case, live.get(case.id, []), standing.get(case.id, _NOWHERE), now
         )
         previews.append(
             CasePreview(
@@ -649,9 +749,13 @@ class _Writes:
     audit: list[tuple[int, AuditEntry, str]] = field(default_factory=list)
     rescheduled: list[rows.Rescheduled] = field(default_factory=list)
     other: list[tuple[MovableCase, DeadlineMove]] = field(default_factory=list)
+    rounds: list[_CaseMove] = field(default_factory=list)  # moves that open rounds
 
-    def add(self, case: MovableCase, moves: Sequence[DeadlineMove]) -> None:
-        for move in moves:
+    def add(self, plan: _CaseMove) -> None:
+        case = plan.case
+        if plan.rounds:
+            self.rounds.append(plan)
+        for move in plan.moves:
             if move.action is DeadlineAction.RECOMPUTE and move.deadline_id and move.due:
                 due = move.due
                 self.rescheduled.append(
@@ -664,6 +768,9 @@ class _Writes:
         rows.reschedule_many(conn, self.rescheduled, now)
         for case, move in self.other:
             _apply(conn, case, move, now)
+        for plan in self.rounds:
+            for opening in plan.rounds:
+                open_round(conn, plan.case, opening, plan.drafters, now)
         audit.append_many(conn, self.audit)
 
 
@@ -689,8 +796,11 @@ def _move_batch(
     standing = _standing(conn, setting, batch)
     mark = rows.newest_deadline_id(conn)
     planned = [
-        _plan_case(ctx, setting, c, live.get(c.id, []), standing.get(c.id, _NOWHERE)) for c in batch
+        _plan_case(ctx, setting, c, live.get(c.id, []), standing.get(c.id, _NOWHERE), now)
+        for c in batch
     ]
+    # Rounds opened now get higher ids than this: a revert cancels the case's open ones.
+    round_mark = approval_rows.newest_chain_id(conn) if any(p.rounds for p in planned) else None
     try:
         with rows.savepoint(conn):
             outcomes = _move_set_wise(conn, actor, record, planned, now)
@@ -703,7 +813,9 @@ def _move_batch(
         if reasons is None:
             touched = {m.deadline_id for m in plan.moves if m.action is not DeadlineAction.KEEP}
             before = [r.to_json() for r in live.get(case.id, []) if r.id in touched]
-            undo = {"before": before, "mark": mark}
+            undo: dict[str, Any] = {"before": before, "mark": mark}
+            if plan.rounds:
+                undo["rounds_after"] = round_mark
             log.append(_log_row(record, plan, CaseOutcome.MOVED, case.version + 1, (), undo, now))
         else:
             failed.append((case.journal_no, "; ".join(texts(reasons))))
@@ -767,14 +879,16 @@ def _move_set_wise(
             plan.case.workflow_version,
             tuple((m.rule_id, m.action, m.note) for m in plan.moves),
         )
-        found = shared.get(key)
+        found = None if plan.rounds else shared.get(key)
         if found is None:
             changes = _changes(record, plan)
-            found = shared[key] = (changes, audit.encode_changes(changes))
+            found = (changes, audit.encode_changes(changes))
+            if not plan.rounds:
+                shared[key] = found
         changes, text = found
         entry = _sealed(plan.case, actor, now, plan.to_state, changes, text)
         moved.append((plan.case, record.to_version, plan.to_state, entry.hash))
-        writes.add(plan.case, plan.moves)
+        writes.add(plan)
         writes.audit.append((plan.case.id, entry, text))
         outcomes.append(None)
     if not rows.move_many(conn, moved, now):
@@ -803,7 +917,7 @@ def _move_one_by_one(
                 if not _move_row(conn, record, plan, entry, now):
                     raise _Changed
                 writes = _Writes(audit=[(plan.case.id, entry, text)])
-                writes.add(plan.case, plan.moves)
+                writes.add(plan)
                 writes.write(conn, now)
         except _Changed:
             outcomes.append(_CHANGED)
@@ -827,6 +941,20 @@ def _changes(record: rows.MigrationRecord, plan: _CaseMove) -> dict[str, Any]:
     ]
     if noted:
         changes["deadlines"] = noted
+    if plan.rounds:
+        changes["approval_rounds"] = [
+            {
+                "action": "open",
+                "trigger": r.trigger,
+                "round": r.round,
+                "step": r.step,
+                "deadline": r.rule_id if r.due is not None else None,
+                "due_at": r.due.due_at.isoformat() if r.due is not None else None,
+                "drafters": list(plan.drafters),
+                "reason": _round_note(r).text,
+            }
+            for r in plan.rounds
+        ]
     return changes
 
 
@@ -915,65 +1043,171 @@ def _apply(conn: Connection, case: MovableCase, move: DeadlineMove, now: datetim
 
 @dataclass(frozen=True)
 class RevertReport:
+    """What a revert (or its resumption) did, and where the migration is now: reverted
+    once every case it moved is back or listed, else reverting (run it again)."""
+
     migration: rows.MigrationRecord
     reverted: Sequence[str]  # journal numbers moved back
     kept: Sequence[tuple[str, str]]  # journal number, why it stays
+    batches: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "migration": migration_json(self.migration),
             "reverted": list(self.reverted),
             "kept": [{"journal_no": j, "reason": r} for j, r in self.kept],
+            "batches": self.batches,
         }
 
 
-def revert_migration(ctx: Context, actor: Actor, migration_id: int) -> RevertReport:
+_REVERTABLE = (MigrationStatus.DONE, MigrationStatus.PAUSED, MigrationStatus.REVERTING)
+
+
+def revert_migration(
+    ctx: Context, actor: Actor, migration_id: int, *, max_batches: int | None = None
+) -> RevertReport:
     """Move back every case the migration moved that has had no event since (its version
-    is the one the move gave it), restoring its deadlines as they were; list the others,
-    which stay where they are now."""
+    is the one the move gave it), restoring its deadlines as they were and cancelling
+    the deadlines and approval rounds the move started; list the others, which stay
+    where they are now.
+
+    In batches of the migration's batch size, one transaction each, as the run went:
+    the migration is ``reverting`` until the last batch, and a revert stopped on the
+    way (``max_batches``, a crash) goes on from the cases still moved when it is run
+    again; a case reverted or listed is done with.
+    """
     policy.require_may_migrate(actor)
-    now = ctx.engine.clock.now()
-    reverted: list[str] = []
-    kept: list[tuple[str, str]] = []
     with ctx.engine.transaction() as conn:
         record = rows.get(conn, migration_id)
-        if record.status not in (MigrationStatus.DONE, MigrationStatus.PAUSED):
+        if record.status not in _REVERTABLE:
             raise _wrong_status(record, "be reverted")
-        logs = rows.case_log(conn, migration_id, [CaseOutcome.MOVED])
-        found = rows.cases_by_id(conn, [log.case_id for log in logs])
-        for log in logs:
-            case = found[log.case_id]
-            if case.version != log.case_version or case.workflow_version != record.to_version:
-                why = note(NoteKind.EVENTS_SINCE, then=log.case_version or 0, now=case.version)
-                rows.set_outcome(conn, log, CaseOutcome.KEPT, why)
-                kept.append((case.journal_no, why.text))
+        if record.status is not MigrationStatus.REVERTING:
+            rows.set_status(conn, migration_id, MigrationStatus.REVERTING, ctx.engine.clock.now())
+    reverted: list[str] = []
+    kept: list[tuple[str, str]] = []
+    batches = 0
+    while True:
+        with ctx.engine.transaction() as conn:
+            record = rows.get(conn, migration_id)
+            if record.status is not MigrationStatus.REVERTING:
+                break  # another process finished it
+            logs = rows.case_log(conn, migration_id, [CaseOutcome.MOVED], limit=record.batch_size)
+            now = ctx.engine.clock.now()
+            if not logs:
+                rows.set_status(
+                    conn, migration_id, MigrationStatus.REVERTED, now, reverted_by=actor.username
+                )
+                record = rows.get(conn, migration_id)
+                break
+            if max_batches is not None and batches >= max_batches:
+                break
+            _revert_batch(conn, actor, record, logs, now, (reverted, kept))
+        batches += 1
+    return RevertReport(record, reverted, kept, batches)
+
+
+def _revert_batch(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    logs: Sequence[rows.CaseLog],
+    now: datetime,
+    into: tuple[list[str], list[tuple[str, str]]],
+) -> None:
+    """Revert the cases of ``logs`` (moved ones), noting each in ``into`` (reverted, kept)."""
+    reverted, kept = into
+    found = rows.cases_by_id(conn, [log.case_id for log in logs])
+    for log in logs:
+        case = found[log.case_id]
+        if case.version == log.case_version and case.workflow_version == record.to_version:
+            if _revert_case(conn, actor, record, log, case, now):
+                rows.set_outcome(conn, log, CaseOutcome.REVERTED)
+                reverted.append(case.journal_no)
                 continue
-            changes: dict[str, Any] = {
-                "workflow_version": [record.to_version, log.from_version],
-                "reverts": migration_id,
+            # Written by someone else after it was read here: it had an event since.
+            case = rows.cases_by_id(conn, [case.id])[case.id]
+        why = note(NoteKind.EVENTS_SINCE, then=log.case_version or 0, now=case.version)
+        rows.set_outcome(conn, log, CaseOutcome.KEPT, why)
+        kept.append((case.journal_no, why.text))
+
+
+def _revert_case(
+    conn: Connection,
+    actor: Actor,
+    record: rows.MigrationRecord,
+    log: rows.CaseLog,
+    case: MovableCase,
+    now: datetime,
+) -> bool:
+    """Move one case back as its log row says; False (nothing written) if somebody
+    changed it since it was read."""
+    started = rows.started_since(conn, case.id, int(log.undo.get("mark", 0)))
+    rounds = (
+        approval_rows.open_since(conn, case.id, int(log.undo["rounds_after"]))
+        if log.undo.get("rounds_after") is not None
+        else []
+    )
+    changes = _revert_changes(record, log, started, rounds)
+    entry, _ = _audit_entry(case, actor, now, log.from_state, changes)
+    if not rows.move_case(
+        conn,
+        case,
+        workflow_version=log.from_version,
+        state=log.from_state,
+        audit_head=entry.hash,
+        now=now,
+    ):
+        return False
+    for deadline_id, _rule in started:
+        deadline_rows.close(conn, deadline_id, DeadlineStatus.CANCELLED, now)
+    for opened in rounds:
+        approval_rows.end(conn, opened.id, approval_rows.ChainStatus.CANCELLED, now)
+    for snapshot in log.undo.get("before", ()):
+        rows.restore(conn, snapshot)
+    audit.append(conn, case.id, entry)
+    return True
+
+
+def _revert_changes(
+    record: rows.MigrationRecord,
+    log: rows.CaseLog,
+    started: Sequence[tuple[int, str]],
+    rounds: Sequence[approval_rows.ChainRecord],
+) -> dict[str, Any]:
+    """A revert's audit row: both versions, the migration it reverts, and each deadline
+    and approval round the migration had started that the revert cancels, with the
+    reason (as the move's own row gives its deadlines')."""
+    changes: dict[str, Any] = {
+        "workflow_version": [record.to_version, log.from_version],
+        "reverts": record.id,
+    }
+    if started:
+        changes["deadlines"] = [
+            {
+                "rule": rule_id,
+                "action": str(DeadlineAction.CANCEL),
+                "reason": note(
+                    NoteKind.REVERT_DEADLINE_CANCELLED, rule=rule_id, migration=record.id
+                ).text,
             }
-            entry, _ = _audit_entry(case, actor, now, log.from_state, changes)
-            if not rows.move_case(
-                conn,
-                case,
-                workflow_version=log.from_version,
-                state=log.from_state,
-                audit_head=entry.hash,
-                now=now,
-            ):
-                raise _Changed  # impossible: the write transaction read it
-            for started in rows.started_since(conn, case.id, int(log.undo.get("mark", 0))):
-                deadline_rows.close(conn, started, DeadlineStatus.CANCELLED, now)
-            for snapshot in log.undo.get("before", ()):
-                rows.restore(conn, snapshot)
-            audit.append(conn, case.id, entry)
-            rows.set_outcome(conn, log, CaseOutcome.REVERTED)
-            reverted.append(case.journal_no)
-        rows.set_status(
-            conn, migration_id, MigrationStatus.REVERTED, now, reverted_by=actor.username
-        )
-        record = rows.get(conn, migration_id)
-    return RevertReport(record, reverted, kept)
+            for _, rule_id in started
+        ]
+    if rounds:
+        changes["approval_rounds"] = [
+            {
+                "action": "cancel",
+                "trigger": r.trigger,
+                "round": r.round,
+                "reason": note(
+                    NoteKind.REVERT_ROUND_CANCELLED,
+                    trigger=r.trigger,
+                    round=r.round,
+                    migration=record.id,
+                ).text,
+            }
+            for r in rounds
+        ]
+    return changes
 
 
 # --- the record ----------------------------------------------------------------------------------

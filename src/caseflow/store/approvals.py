@@ -91,6 +91,15 @@ _OPEN_CHAINS = (
     )
     .order_by(approval_chains.c.id)
 )
+_LAST_CHAIN = (
+    select(*_CHAIN_COLUMNS)
+    .where(
+        approval_chains.c.case_id == bindparam("case_id", type_=Integer),
+        approval_chains.c.trigger == bindparam("trigger", type_=String),
+    )
+    .order_by(approval_chains.c.id.desc())
+    .limit(1)
+)
 _START = insert(approval_chains).values(
     {
         name: bindparam(name, type_=approval_chains.c[name].type)
@@ -196,6 +205,14 @@ def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
 
 def open_chain_for(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
     return next((c for c in open_chains(conn, case_id) if c.trigger == trigger), None)
+
+
+def last_chain(conn: Connection, case_id: int, trigger: str) -> ChainRecord | None:
+    """The newest round of the case's chain for ``trigger``, whatever its status (a
+    fire has it from its case read: :func:`latest_case_read`)."""
+    query = prepared(conn, _LAST_CHAIN, _CHAIN_COLUMNS)
+    values = query.first(conn, {"case_id": case_id, "trigger": trigger})
+    return _chain(_ChainRow._make(values)) if values is not None else None
 
 
 def all_open(conn: Connection) -> list[tuple[ChainRecord, str]]:
@@ -340,3 +357,14 @@ _OPEN_IN_RANGE = (
     )
     .order_by(approval_chains.c.id)
 )
+
+
+def newest_chain_id(conn: Connection) -> int:
+    """The highest round id so far: a migration's mark, before it opens rounds, of which
+    rounds a revert of it cancels (a case's rounds with a higher id)."""
+    return int(conn.execute(select(func.coalesce(func.max(approval_chains.c.id), 0))).scalar_one())
+
+
+def open_since(conn: Connection, case_id: int, after_id: int) -> list[ChainRecord]:
+    """The case's open rounds opened after round ``after_id``, oldest first."""
+    return [c for c in open_chains(conn, case_id) if c.id > after_id]

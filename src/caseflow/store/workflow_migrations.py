@@ -42,6 +42,7 @@ from caseflow.definitions.migration_notes import (
     logged_notes,
     note_json,
 )
+from caseflow.domain import AuditKind
 from caseflow.errors import ErrorCode, NotFound
 from caseflow.store import deadlines as deadline_rows
 from caseflow.store import jsontext
@@ -49,6 +50,7 @@ from caseflow.store.prepared import prepared
 from caseflow.store.tables import (
     agenda_items,
     agenda_versions,
+    audit_events,
     cases,
     deadline_explanations,
     deadlines,
@@ -62,6 +64,7 @@ class MigrationStatus(StrEnum):
     RUNNING = "running"  # batches go on (or a process was stopped mid-way: resume it)
     PAUSED = "paused"  # stopped between two batches; resume goes on from its cursor
     DONE = "done"  # every selected case was moved or reported
+    REVERTING = "reverting"  # moving back in batches (a revert stopped on the way: run it again)
     REVERTED = "reverted"  # moved back (those cases with no event since)
 
 
@@ -602,13 +605,46 @@ def restore(conn: Connection, snapshot: Mapping[str, Any]) -> None:
         announce(conn, next_action_at)
 
 
-def started_since(conn: Connection, case_id: int, after_id: int) -> list[int]:
-    """The ids of ``case_id``'s deadlines created after deadline ``after_id`` (those a
-    migration started), live ones only."""
-    query = select(deadlines.c.id).where(
-        deadlines.c.case_id == case_id, deadlines.c.id > after_id, deadline_rows.IS_LIVE
+def started_since(conn: Connection, case_id: int, after_id: int) -> list[tuple[int, str]]:
+    """The ids and rule ids of ``case_id``'s deadlines created after deadline
+    ``after_id`` (those a migration started), live ones only, oldest first."""
+    query = (
+        select(deadlines.c.id, deadlines.c.rule_id)
+        .where(deadlines.c.case_id == case_id, deadlines.c.id > after_id, deadline_rows.IS_LIVE)
+        .order_by(deadlines.c.id)
     )
-    return [deadline_id for (deadline_id,) in conn.execute(query)]
+    return [(deadline_id, rule_id) for deadline_id, rule_id in conn.execute(query)]
+
+
+def last_movers(conn: Connection, case_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """By case, who took its newest step (the actor of its last audit row of kind
+    ``fire``, or ``open`` for a case never fired) and its case officer: the drafters of
+    a round a migration opens for a case that waits in a chain's state."""
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(case_ids), _IDS_AT_ONCE):  # a dry run may name thousands
+        found |= _last_movers(conn, case_ids[start : start + _IDS_AT_ONCE])
+    return found
+
+
+_IDS_AT_ONCE = 500
+
+
+def _last_movers(conn: Connection, case_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    newest = (
+        select(func.max(audit_events.c.seq))
+        .where(
+            audit_events.c.case_id == cases.c.id,
+            audit_events.c.kind.in_([str(AuditKind.OPEN), str(AuditKind.FIRE)]),
+        )
+        .correlate(cases)
+        .scalar_subquery()
+    )
+    query = (
+        select(cases.c.id, audit_events.c.actor, cases.c.case_officer)
+        .join(audit_events, audit_events.c.case_id == cases.c.id)
+        .where(cases.c.id.in_(list(case_ids)), audit_events.c.seq == newest)
+    )
+    return {case_id: (actor, officer) for case_id, actor, officer in conn.execute(query)}
 
 
 def newest_deadline_id(conn: Connection) -> int:
@@ -693,8 +729,14 @@ def _case_log(row: Row[Any]) -> CaseLog:
 
 
 def case_log(
-    conn: Connection, migration_id: int, outcomes: Collection[CaseOutcome] | None = None
+    conn: Connection,
+    migration_id: int,
+    outcomes: Collection[CaseOutcome] | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[CaseLog]:
+    """The migration's log rows (of ``outcomes`` only, if given), in the order written;
+    the first ``limit`` of them (a revert's next batch)."""
     query = (
         select(workflow_migration_cases, cases.c.journal_no)
         .join(cases, cases.c.id == workflow_migration_cases.c.case_id)
@@ -703,6 +745,8 @@ def case_log(
     )
     if outcomes is not None:
         query = query.where(workflow_migration_cases.c.outcome.in_([str(o) for o in outcomes]))
+    if limit is not None:
+        query = query.limit(limit)
     return [_case_log(row) for row in conn.execute(query)]
 
 

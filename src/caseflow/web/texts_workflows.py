@@ -102,6 +102,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wfc_status_running": ("i gang", "running"),
     "wfc_status_paused": ("sat på pause", "paused"),
     "wfc_status_done": ("færdig", "done"),
+    "wfc_status_reverting": ("rulles tilbage", "reverting"),
     "wfc_status_reverted": ("rullet tilbage", "reverted"),
     "wfc_moved": ("Flyttet", "Moved"),
     "wfc_failed": ("Fejlet", "Failed"),
@@ -167,6 +168,15 @@ NOTES: dict[str, tuple[str, str]] = {
         "ny frist »{rule}« regnet fra, at sagen kom i »{state}« den {date}",
         "new deadline '{rule}' started from entering '{state}' on {date}",
     ),
+    "wfc_note_approval_round_opened": (
+        "en godkendelsesrunde for »{trigger}« åbnes ved trin {number}, »{step}«, med frist "
+        "den {date}",
+        "an approval round of '{trigger}' is opened at step {number}, '{step}', due on {date}",
+    ),
+    "wfc_note_approval_round_opened_untimed": (
+        "en godkendelsesrunde for »{trigger}« åbnes ved trin {number}, »{step}«",
+        "an approval round of '{trigger}' is opened at step {number}, '{step}'",
+    ),
     "wfc_note_state_not_in_new_version": (
         "tilstanden »{state}« findes ikke i den nye version: angiv under tilstande der "
         "skifter navn, hvor den skal hen ({state}=NY)",
@@ -205,6 +215,16 @@ NOTES: dict[str, tuple[str, str]] = {
     "wfc_note_events_since": (
         "der er sket noget på sagen siden flytningen (version {then} dengang, {now} nu)",
         "it had events since the migration (version {then} then, {now} now)",
+    ),
+    "wfc_note_revert_round_cancelled": (
+        "godkendelsesrunde {round} for »{trigger}« annulleret: flytning {migration}, som "
+        "åbnede den, er rullet tilbage",
+        "approval round {round} of '{trigger}' cancelled: migration {migration}, which "
+        "opened it, is reverted",
+    ),
+    "wfc_note_revert_deadline_cancelled": (
+        "fristen »{rule}« annulleret: flytning {migration}, som startede den, er rullet tilbage",
+        "deadline '{rule}' cancelled: migration {migration}, which started it, is reverted",
     ),
 }
 TEXTS.update(NOTES)
