@@ -1,5 +1,5 @@
 """``python -m caseflow`` is the same as the ``caseflow`` command."""
 
-from caseflow.cli import main
+from caseflow.program import run
 
-main()
+run()

@@ -451,8 +451,9 @@ _IDLE_PROBE = dedent(
         os._exit(0)
 
     threading.Thread(target=report_when_idle, daemon=True).start()
-    from caseflow.cli import main
-    main(sys.argv[2:])
+    from caseflow.program import run  # as the installed program starts
+    sys.argv = ["caseflow", *sys.argv[2:]]
+    run()
     """
 )
 

@@ -12,6 +12,7 @@ import typer
 from caseflow.cli.output import console as console  # commands import the consoles here too
 from caseflow.cli.output import console_err as console_err
 from caseflow.errors import ErrorCode, InvalidInput
+from caseflow.program import start_up_done
 from caseflow.settings import Settings
 
 if TYPE_CHECKING:  # the heavy parts are imported by the commands that use them
@@ -48,6 +49,7 @@ class CliState:
             self.settings, clock, check_schema=check_schema, create=create
         )
         self._contexts.append(context)
+        start_up_done()
         return context
 
     def folder_context(self) -> Context:
