@@ -223,7 +223,9 @@ def test_a_fire_reads_each_chains_newest_round_with_the_case(ctx: Context, engin
     with engine.transaction() as conn:
         _, read = case_rows.get_with(conn, journal_no, engine.case_reads(conn))
         (alone,) = chain_rows.latest_rounds(conn, case_id)
-    (with_the_case,) = chain_rows.latest_of_read(read["latest_approval_rounds"])
+    (with_the_case,) = chain_rows.latest_of_read(
+        read["open_approval_rounds"], read["newest_approval_round"]
+    )
     assert with_the_case == alone
     assert (alone.round, alone.status, alone.restart_index) == (1, ChainStatus.RETURNED, 0)
 

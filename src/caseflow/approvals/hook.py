@@ -188,7 +188,8 @@ def close_step_deadline(
             deadline_rows.close(conn, record.id, DeadlineStatus.SATISFIED, now)
 
 
-_LATEST = "latest_approval_rounds"
+_OPEN = "open_approval_rounds"
+_NEWEST = "newest_approval_round"
 
 
 class ApprovalStarter:
@@ -215,9 +216,10 @@ class ApprovalStarter:
         return kind not in (AuditKind.OPEN, AuditKind.FIRE)
 
     def case_reads(self, dialect: str) -> CaseReads:
-        """The newest round of each of the case's chains, read with a fired case (see
+        """The case's open rounds and its newest, read with a fired case (see
         Engine.case_reads)."""
-        return ((_LATEST, rows.latest_case_read(dialect)),)
+        open_rounds, newest = rows.latest_case_reads(dialect)
+        return ((_OPEN, open_rounds), (_NEWEST, newest))
 
     def __call__(self, conn: Connection, event: CaseEvent) -> None:
         if event.workflow is None or event.kind not in (AuditKind.OPEN, AuditKind.FIRE):
@@ -236,22 +238,34 @@ class ApprovalStarter:
             if record.open and (transition is None or case.state not in transition.sources):
                 rows.end(conn, record.id, ChainStatus.CANCELLED, event.at)
         running = {r.trigger for r in latest if r.open and r.trigger in by_trigger}
-        newest = {r.trigger: r for r in latest}  # oldest first: the newest wins
         for transition in chained:
             chain = transition.approval
             if chain is None or case.state not in transition.sources:
                 continue
             if transition.trigger in running:
                 continue
-            self._start(conn, event, definition, chain, newest.get(transition.trigger))
+            last = self._previous(conn, case.id, latest, transition.trigger)
+            self._start(conn, event, definition, chain, last)
 
     @staticmethod
     def _latest(conn: Connection, event: CaseEvent) -> list[rows.LatestRound]:
         if event.kind is not AuditKind.FIRE:
             return []  # a new case has none
-        if _LATEST in event.read:
-            return rows.latest_of_read(event.read[_LATEST])
+        if _OPEN in event.read:
+            return rows.latest_of_read(event.read[_OPEN], event.read[_NEWEST])
         return rows.latest_rounds(conn, event.case.id)
+
+    @staticmethod
+    def _previous(
+        conn: Connection, case_id: int, latest: list[rows.LatestRound], trigger: str
+    ) -> PreviousRound | None:
+        """The newest round of ``trigger``'s chain, none running: the read's last round
+        is the case's newest of all, so only when that is another chain's is it asked."""
+        if not latest:
+            return None  # the case has had no round at all
+        if latest[-1].trigger == trigger:
+            return latest[-1]
+        return rows.last_chain(conn, case_id, trigger)
 
     def _start(
         self,
@@ -259,7 +273,7 @@ class ApprovalStarter:
         event: CaseEvent,
         definition: WorkflowDefinition,
         chain: ApprovalChain,
-        last: rows.LatestRound | None,
+        last: PreviousRound | None,
     ) -> None:
         """A new round of ``chain``, after ``last``, the chain's newest round if any."""
         case = event.case

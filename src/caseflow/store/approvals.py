@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import operator
 from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,9 +119,10 @@ _END = (
 
 @dataclass(frozen=True, slots=True)
 class LatestRound:
-    """What a fire needs of the newest round of one of its case's chains: whether it is
-    still open (and so is cancelled when the case leaves the chain's state), and its
-    number and status, from which the next round is numbered and placed."""
+    """What a fire needs of a round it reads with its case (an open one, or the case's
+    newest): whether it is still open (and so is cancelled when the case leaves the
+    chain's state), and its number and status, from which the next round of its chain is
+    numbered and placed."""
 
     id: int
     trigger: str
@@ -135,12 +135,17 @@ class LatestRound:
         return self.status is ChainStatus.OPEN
 
 
-def latest_case_read(dialect: str) -> ColumnElement[Any]:
-    """The newest round of each of the case's chains, and any other open one, as one
-    JSON value correlated to the case row: read with the case in the fire's one query
-    (the engine's ``case_reads``), not on their own (on PostgreSQL each is a round trip).
-    :func:`latest_of_read` reads it."""
-    return _latest_read(postgresql=dialect == "postgresql")
+def latest_case_reads(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The case's open rounds, and its newest round of all, as two JSON values correlated
+    to the case row: read with the case in the fire's one query (the engine's
+    ``case_reads``), not on their own (on PostgreSQL each is a round trip).
+    :func:`latest_of_read` reads them.
+
+    The newest of all, not the newest of each chain: that is one look into the index
+    on the case's rounds and one row, where the newest of each chain reads every round
+    the case ever had (a bench's fires slowed with each round). A case with chains of
+    several transitions asks :func:`last_chain` when the newest is another chain's."""
+    return _latest_reads(postgresql=dialect == "postgresql")
 
 
 _LATEST_COLUMNS = (
@@ -152,49 +157,46 @@ _LATEST_COLUMNS = (
 )
 
 
-@functools.cache  # one expression per dialect, built when a fire first reads it
-def _latest_read(postgresql: bool) -> ColumnElement[Any]:
-    if postgresql:
-        aggregate = func.json_agg(func.json_build_array(*_LATEST_COLUMNS))
-    else:
-        aggregate = func.json_group_array(func.json_array(*_LATEST_COLUMNS))
-    newest = approval_chains.alias("newest")
-    newest_ids = (
-        select(func.max(newest.c.id))
-        .where(newest.c.case_id == cases.c.id)
-        .group_by(newest.c.trigger)
+@functools.cache  # one pair per dialect, built when a fire first reads it
+def _latest_reads(postgresql: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    array = func.json_build_array if postgresql else func.json_array
+    aggregate = func.json_agg if postgresql else func.json_group_array
+    open_rounds = select(aggregate(array(*_LATEST_COLUMNS))).where(
+        approval_chains.c.case_id == cases.c.id, approval_chains.c.status == _OPEN_STATUS
+    )
+    other = approval_chains.alias("other")
+    newest_id = (
+        select(func.max(other.c.id))
+        .where(other.c.case_id == cases.c.id)
         .correlate(cases)
+        .scalar_subquery()
     )
-    found = select(aggregate).where(
-        approval_chains.c.case_id == cases.c.id,
-        (approval_chains.c.status == _OPEN_STATUS) | approval_chains.c.id.in_(newest_ids),
+    newest = select(array(*_LATEST_COLUMNS)).where(approval_chains.c.id == newest_id)
+    return (
+        open_rounds.correlate(cases).scalar_subquery(),
+        newest.correlate(cases).scalar_subquery(),
     )
-    return found.correlate(cases).scalar_subquery()
 
 
-def latest_of_read(value: Any) -> list[LatestRound]:
-    """The rounds of :func:`latest_case_read`'s value (its JSON text, or what the
-    driver parsed of it), oldest first."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = jsontext.loads(value)
-    return sorted(
-        (
-            LatestRound(chain_id, trigger, ChainStatus(status), round_, restart)
-            for chain_id, trigger, status, round_, restart in value
-        ),
-        key=_ID,
-    )
+def latest_of_read(open_rounds: Any, newest: Any) -> list[LatestRound]:
+    """The rounds of :func:`latest_case_reads`' values (JSON text, or what the driver
+    parsed of it), oldest first: the last is the case's newest round."""
+    if isinstance(open_rounds, str):
+        open_rounds = jsontext.loads(open_rounds)
+    if isinstance(newest, str):
+        newest = jsontext.loads(newest)
+    values = {row[0]: row for row in (*(open_rounds or ()), *([newest] if newest else ()))}
+    return [
+        LatestRound(chain_id, trigger, ChainStatus(status), round_, restart)
+        for chain_id, trigger, status, round_, restart in (values[key] for key in sorted(values))
+    ]
 
 
 def latest_rounds(conn: Connection, case_id: int) -> list[LatestRound]:
-    """:func:`latest_of_read` for a fire whose case was read without it."""
-    query = select(_latest_read(conn.dialect.name == "postgresql")).select_from(cases)
-    return latest_of_read(conn.execute(query.where(cases.c.id == case_id)).scalar())
-
-
-_ID = operator.attrgetter("id")
+    """:func:`latest_of_read` for a fire whose case was read without them."""
+    query = select(*_latest_reads(conn.dialect.name == "postgresql")).where(cases.c.id == case_id)
+    open_rounds, newest = conn.execute(query).one()
+    return latest_of_read(open_rounds, newest)
 
 
 def open_chains(conn: Connection, case_id: int) -> list[ChainRecord]:
