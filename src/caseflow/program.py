@@ -14,6 +14,9 @@ import sys
 import threading
 from typing import NoReturn
 
+_collector_held = False
+"""Set by :func:`run` until :func:`start_up_done`: the collector waits for the start."""
+
 
 def run() -> NoReturn:
     """The ``caseflow`` program (and ``python -m caseflow``): the command line's
@@ -41,9 +44,6 @@ def run() -> NoReturn:
     except SystemExit as exc:
         _end(exc.code)
     _end(0)
-
-
-_collector_held = False
 
 
 def start_up_done() -> None:
